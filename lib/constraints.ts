@@ -1,0 +1,105 @@
+// The A4B API's modelled constraints (botocore alexaforbusiness 2017-11-09, see A4B_FACTS.md §10-11), in one
+// place: the constructs check them at synth, the emulator enforces them on the wire, the inventory reuses them.
+// Pure: no CDK, no I/O.
+
+/** Printable Unicode plus TAB/LF/CR (the model's text pattern; needs the `u` flag for the astral planes). */
+export const TEXT_PATTERN = /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+/** Tag keys and values. */
+export const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+/** Any ARN, as the model's `Arn` shape. */
+export const ARN_PATTERN = /^arn:[a-z0-9\-.]{1,63}:[a-z0-9\-.]{0,63}:[a-z0-9\-.]{0,63}:[a-z0-9\-.]{0,63}:[^/].{0,1023}$/;
+/** Idempotency tokens. */
+export const TOKEN_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
+/** What a resource mailbox looks like; stricter than A4B (which takes any string) because a typo here fails silently. */
+export const MAILBOX_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
+
+export interface StringRule {
+  readonly min: number;
+  readonly max: number;
+  readonly pattern?: RegExp;
+  /** Words for the pattern in error messages. */
+  readonly patternText?: string;
+}
+
+const text = (min: number, max: number): StringRule => ({ min, max, pattern: TEXT_PATTERN, patternText: 'printable characters' });
+
+/** String members, keyed by the A4B shape name. */
+export const StringRules = {
+  RoomName: text(1, 100),
+  RoomDescription: text(1, 200),
+  ProviderCalendarId: { min: 0, max: 100 } as StringRule,
+  ProfileName: text(1, 100),
+  Timezone: { min: 1, max: 100 } as StringRule,
+  Address: { min: 1, max: 500 } as StringRule,
+  DeviceLocale: { min: 1, max: 256 } as StringRule,
+  SkillGroupName: text(1, 100),
+  SkillGroupDescription: text(1, 200),
+  TagKey: { min: 1, max: 128, pattern: TAG_PATTERN, patternText: 'letters, digits, spaces and _ . : / = + - @' } as StringRule,
+  TagValue: { min: 0, max: 256, pattern: TAG_PATTERN, patternText: 'letters, digits, spaces and _ . : / = + - @' } as StringRule,
+  ClientRequestToken: { min: 10, max: 150, pattern: TOKEN_PATTERN, patternText: 'letters, digits, _ and -, starting with a letter or digit' } as StringRule,
+  Arn: { min: 1, max: 1100, pattern: ARN_PATTERN, patternText: 'an ARN (arn:partition:service:region:account:resource)' } as StringRule,
+  NextToken: { min: 1, max: 1100 } as StringRule,
+  FilterKey: { min: 1, max: 500 } as StringRule,
+  FilterValue: { min: 1, max: 500 } as StringRule,
+} as const;
+
+/** Enumerations, keyed by the A4B shape name. */
+export const EnumValues = {
+  DistanceUnit: ['METRIC', 'IMPERIAL'],
+  TemperatureUnit: ['FAHRENHEIT', 'CELSIUS'],
+  WakeWord: ['ALEXA', 'AMAZON', 'ECHO', 'COMPUTER'],
+  EndOfMeetingReminderType: ['ANNOUNCEMENT_TIME_CHECK', 'ANNOUNCEMENT_VARIABLE_TIME_LEFT', 'CHIME', 'KNOCK'],
+  SortValue: ['ASC', 'DESC'],
+} as const;
+
+export interface IntegerRule {
+  readonly min: number;
+  readonly max: number;
+  readonly step?: number;
+}
+
+/** Integer ranges: the model's (MaxResults) and the documented ones of the meeting-room settings. */
+export const IntegerRules = {
+  MaxResults: { min: 1, max: 50 } as IntegerRule,
+  EndOfMeetingReminderMinutes: { min: 3, max: 15 } as IntegerRule,
+  InstantBookingDurationMinutes: { min: 15, max: 240, step: 15 } as IntegerRule,
+  RequireCheckInReleaseAfterMinutes: { min: 5, max: 20 } as IntegerRule,
+  /** Not modelled by A4B; Echo devices have volume levels 0 to 10. */
+  MaxVolumeLimit: { min: 0, max: 10 } as IntegerRule,
+} as const;
+
+/** Why a string breaks a rule, or undefined when it does not. Phrased to follow "must …". */
+export function stringProblem(rule: StringRule, value: string): string | undefined {
+  const length = [...value].length;
+  if (length < rule.min || length > rule.max) {
+    return rule.min === 0
+      ? `must be at most ${rule.max} characters (it is ${length})`
+      : `must be ${rule.min} to ${rule.max} characters (it is ${length})`;
+  }
+  if (rule.pattern && !rule.pattern.test(value)) {
+    return `must contain only ${rule.patternText ?? `characters matching ${rule.pattern.source}`}`;
+  }
+  return undefined;
+}
+
+/** Why a number breaks a rule, or undefined when it does not. */
+export function integerProblem(rule: IntegerRule, value: number): string | undefined {
+  if (!Number.isInteger(value)) return 'must be a whole number';
+  if (value < rule.min || value > rule.max || (rule.step && (value - rule.min) % rule.step !== 0)) {
+    return `must be ${rule.min} to ${rule.max}${rule.step ? ` in steps of ${rule.step}` : ''}`;
+  }
+  return undefined;
+}
+
+/** Why a value is not one of an enumeration, or undefined when it is. */
+export function enumProblem(allowed: readonly string[], value: string): string | undefined {
+  return allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`;
+}
+
+/** A value for an error message: quoted, and cut short so one bad field cannot flood a 4 KB stack event. */
+export function showValue(value: unknown, max = 60): string {
+  const s = typeof value === 'string' ? value : JSON.stringify(value);
+  if (s === undefined) return 'undefined';
+  const shown = s.length > max ? `${s.slice(0, max)}…` : s;
+  return typeof value === 'string' ? `'${shown}'` : shown;
+}

@@ -1,0 +1,71 @@
+// Names shared by the constructs (which write them into templates) and the handlers (which read them),
+// so the two sides cannot drift apart. No CDK imports: the handler bundle includes this file.
+
+/** CloudFormation resource types of the custom resources. */
+export const ResourceTypes = {
+  ROOM: 'Custom::A4BRoom',
+  ROOM_PROFILE: 'Custom::A4BRoomProfile',
+  SKILL_GROUP: 'Custom::A4BSkillGroup',
+} as const;
+
+/** Property names of `Custom::A4BRoom`. */
+export const RoomProps = {
+  NAME: 'RoomName',
+  DESCRIPTION: 'Description',
+  MAILBOX: 'ProviderCalendarId',
+  PROFILE_ARN: 'ProfileArn',
+  SKILL_GROUP_ARNS: 'SkillGroupArns',
+  DEVICE_ARNS: 'DeviceArns',
+  TAGS: 'Tags',
+  ADOPT_EXISTING: 'AdoptExisting',
+} as const;
+
+/** Property names of `Custom::A4BRoomProfile`; the A4B member names, so they pass through unchanged. */
+export const RoomProfileProps = {
+  NAME: 'ProfileName',
+  ADDRESS: 'Address',
+  TIMEZONE: 'Timezone',
+  DISTANCE_UNIT: 'DistanceUnit',
+  TEMPERATURE_UNIT: 'TemperatureUnit',
+  WAKE_WORD: 'WakeWord',
+  LOCALE: 'Locale',
+  MAX_VOLUME_LIMIT: 'MaxVolumeLimit',
+  SETUP_MODE_DISABLED: 'SetupModeDisabled',
+  PSTN_ENABLED: 'PSTNEnabled',
+  DATA_RETENTION_OPT_IN: 'DataRetentionOptIn',
+  MEETING_ROOM_CONFIGURATION: 'MeetingRoomConfiguration',
+  TAGS: 'Tags',
+  ADOPT_EXISTING: 'AdoptExisting',
+} as const;
+
+/** Property names of `Custom::A4BSkillGroup`. */
+export const SkillGroupProps = {
+  NAME: 'SkillGroupName',
+  DESCRIPTION: 'Description',
+  TAGS: 'Tags',
+  ADOPT_EXISTING: 'AdoptExisting',
+} as const;
+
+/** Attributes every resource returns (`Fn::GetAtt`). */
+export const Attributes = {
+  ARN: 'Arn',
+  NAME: 'Name',
+} as const;
+
+/** Environment variables the provider sets on the handler. */
+export const HandlerEnv = {
+  /** Region the A4B client signs for (A4B ran in us-east-1 only). */
+  A4B_REGION: 'A4B_REGION',
+  /** Total attempts per A4B call, including the first. */
+  A4B_MAX_ATTEMPTS: 'A4B_MAX_ATTEMPTS',
+  /** The SDK's own variable for a custom A4B endpoint. */
+  A4B_ENDPOINT: 'AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS',
+} as const;
+
+/** A4B account quotas (A4B administration guide, quotas). */
+export const Quotas = {
+  ROOMS: 10_000,
+  ROOM_PROFILES: 100,
+  SKILL_GROUPS: 1_000,
+  DEVICES_PER_ROOM: 10,
+} as const;

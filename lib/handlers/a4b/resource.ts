@@ -1,0 +1,110 @@
+// The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
+// A4B calls. Physical id = the A4B ARN.
+import { CfnEvent, CfnResult, ResourceError } from './cfn';
+import { describeResource, failedCreateId, isA4bArn, requestToken, Steps } from './steps';
+
+export interface ResourceKind<S> {
+  /** The ARN's resource type. */
+  readonly arnKind: 'room' | 'profile' | 'skill-group';
+  /** How messages name it. */
+  readonly label: string;
+  /** The A4B operations behind `create` and `find`, for error messages. */
+  readonly operations: { readonly create: string; readonly find: string };
+  read(props: Record<string, unknown>, resource: string): S;
+  name(spec: S): string;
+  adoptExisting(spec: S): boolean;
+  /** Creates it and returns the ARN. `token` makes a re-delivered request idempotent. */
+  create(spec: S, token: string, steps: Steps): Promise<string>;
+  /** Associations and other calls that follow a create. */
+  afterCreate(arn: string, spec: S, steps: Steps): Promise<void>;
+  /** The ARN of an existing resource with this name. */
+  find(name: string): Promise<string | undefined>;
+  /** The live state, as far as A4B can read it, in the shape of a spec (for adoption). */
+  readLive(arn: string, desired: S): Promise<S>;
+  /** Brings `arn` from `before` to `after`; `adopting` leaves what A4B cannot clear instead of failing. */
+  update(arn: string, before: S, after: S, steps: Steps, adopting: boolean): Promise<void>;
+  delete(arn: string): Promise<void>;
+}
+
+export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent): Promise<CfnResult> {
+  const props = event.ResourceProperties;
+  const spec = kind.read(props, describeResource(kind.label, String(props[nameProp(props)] ?? ''), event));
+  const resource = describeResource(kind.label, kind.name(spec), event);
+  const result = (arn: string): CfnResult => ({ PhysicalResourceId: arn, Data: { Arn: arn, Name: kind.name(spec) } });
+
+  switch (event.RequestType) {
+    case 'Create': {
+      if (kind.adoptExisting(spec)) {
+        const existing = await new Steps(resource, failedCreateId(event)).run(kind.operations.find, 'looked for an existing one', () => kind.find(kind.name(spec)));
+        if (existing) {
+          // On failure keep the ARN out of the physical id: CloudFormation's rollback must not delete a resource it never created.
+          const steps = new Steps(resource, failedCreateId(event));
+          steps.applied.push(`adopted existing ${kind.label} ${existing}`);
+          await kind.update(existing, await kind.readLive(existing, spec), spec, steps, true);
+          return result(existing);
+        }
+      }
+      const steps = new Steps(resource, failedCreateId(event));
+      let arn: string;
+      try {
+        arn = await kind.create(spec, requestToken(event), steps);
+      } catch (e) {
+        const err = e as { name?: string; cause?: unknown };
+        const existing = err.name === 'AlreadyExistsException' ? await kind.find(kind.name(spec)).catch(() => undefined) : undefined;
+        throw steps.failure(e, kind.operations.create, existing);
+      }
+      steps.applied.push(`created ${kind.label} ${arn}`);
+      try {
+        await kind.afterCreate(arn, spec, steps);
+      } catch (e) {
+        throw new ResourceError(`${(e as Error).message} ${await undoCreate(kind, arn)}`, arn);
+      }
+      return result(arn);
+    }
+    case 'Update': {
+      const arn = event.PhysicalResourceId;
+      if (!isA4bArn(arn, kind.arnKind)) {
+        throw new ResourceError(`${resource}: physical id ${arn} is not an A4B ${kind.label} ARN, so there is nothing to update: remove the resource from the stack and add it again`, arn);
+      }
+      const before = kind.read(event.OldResourceProperties ?? {}, `${resource} (previous properties)`);
+      await kind.update(arn, before, spec, new Steps(resource, arn), false);
+      return result(arn);
+    }
+    case 'Delete': {
+      const arn = event.PhysicalResourceId;
+      if (!isA4bArn(arn, kind.arnKind)) return { PhysicalResourceId: arn ?? failedCreateId(event) };
+      try {
+        await kind.delete(arn);
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'NotFoundException') throw new Steps(resource, arn).failure(e, 'Delete');
+      }
+      return { PhysicalResourceId: arn };
+    }
+  }
+}
+
+/** A failed create must not leave a half-configured resource behind; say what became of it. */
+async function undoCreate<S>(kind: ResourceKind<S>, arn: string): Promise<string> {
+  try {
+    await kind.delete(arn);
+    return `The new ${kind.label} ${arn} was deleted again, so nothing is left behind.`;
+  } catch {
+    return `Deleting the new ${kind.label} ${arn} again failed too; CloudFormation's rollback deletes it.`;
+  }
+}
+
+function nameProp(props: Record<string, unknown>): string {
+  return ['RoomName', 'ProfileName', 'SkillGroupName'].find((p) => p in props) ?? 'Name';
+}
+
+/** Every page of a paginated A4B read. */
+export async function allPages<T>(fetch: (nextToken?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    out.push(...(page.items ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}

@@ -1,0 +1,147 @@
+import {
+  AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateRoomCommand, DeleteRoomCommand, DisassociateDeviceFromRoomCommand,
+  DisassociateSkillGroupFromRoomCommand, GetRoomCommand, ListTagsCommand, SearchDevicesCommand, SearchRoomsCommand, UpdateRoomCommand,
+} from '@aws-sdk/client-alexa-for-business';
+import { RoomProps } from '../../contract';
+import { ResourceError } from './cfn';
+import { a4b } from './client';
+import { changedFields, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
+import { PropertyReader, Tag } from './properties';
+import { allPages, ResourceKind } from './resource';
+import { Steps } from './steps';
+
+export interface RoomSpec {
+  readonly RoomName: string;
+  readonly Description?: string;
+  readonly ProviderCalendarId?: string;
+  readonly ProfileArn: string;
+  readonly skillGroupArns: string[];
+  /** Undefined: the room's devices are not managed by the stack. */
+  readonly deviceArns?: string[];
+  readonly tags: Tag[];
+  readonly adoptExisting: boolean;
+}
+
+export function readRoom(props: Record<string, unknown>, resource: string): RoomSpec {
+  const p = new PropertyReader(props, resource);
+  return {
+    RoomName: p.requiredString(RoomProps.NAME),
+    Description: p.string(RoomProps.DESCRIPTION),
+    ProviderCalendarId: p.string(RoomProps.MAILBOX),
+    ProfileArn: p.requiredString(RoomProps.PROFILE_ARN),
+    skillGroupArns: p.stringList(RoomProps.SKILL_GROUP_ARNS) ?? [],
+    deviceArns: p.stringList(RoomProps.DEVICE_ARNS),
+    tags: p.tags(RoomProps.TAGS),
+    adoptExisting: p.boolean(RoomProps.ADOPT_EXISTING) ?? false,
+  };
+}
+
+export interface RoomPlan {
+  /** Members for UpdateRoom; empty when nothing changes. */
+  readonly fields: { RoomName?: string; Description?: string; ProviderCalendarId?: string; ProfileArn?: string };
+  readonly skillGroups: SetChange;
+  readonly devices: SetChange;
+  readonly tags: TagChange;
+  /** Members declared before and removed now that A4B has no way to clear. */
+  readonly unclearable: string[];
+}
+
+export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
+  const fields = changedFields(before, after, ['RoomName', 'Description', 'ProviderCalendarId', 'ProfileArn']);
+  const unclearable: string[] = [];
+  // A4B accepts an empty ProviderCalendarId (length 0..100) but no empty Description (length 1..200).
+  if (before.ProviderCalendarId && after.ProviderCalendarId === undefined) fields.ProviderCalendarId = '';
+  if (before.Description !== undefined && after.Description === undefined) {
+    delete fields.Description;
+    unclearable.push('Description');
+  }
+  return {
+    fields,
+    skillGroups: setChange(before.skillGroupArns, after.skillGroupArns),
+    devices: after.deviceArns === undefined ? { add: [], remove: [] } : setChange(before.deviceArns ?? [], after.deviceArns),
+    tags: tagChange(before.tags, after.tags),
+    unclearable,
+  };
+}
+
+export const roomKind: ResourceKind<RoomSpec> = {
+  arnKind: 'room',
+  label: 'room',
+  operations: { create: 'CreateRoom', find: 'SearchRooms' },
+  read: readRoom,
+  name: (spec) => spec.RoomName,
+  adoptExisting: (spec) => spec.adoptExisting,
+
+  async create(spec, token) {
+    const out = await a4b.send(new CreateRoomCommand({
+      RoomName: spec.RoomName,
+      Description: spec.Description,
+      ProviderCalendarId: spec.ProviderCalendarId,
+      ProfileArn: spec.ProfileArn,
+      ClientRequestToken: token,
+      Tags: spec.tags.length ? spec.tags : undefined,
+    }));
+    return out.RoomArn!;
+  },
+
+  async afterCreate(arn, spec, steps) {
+    const empty = { RoomName: spec.RoomName, ProfileArn: spec.ProfileArn, skillGroupArns: [], deviceArns: [], tags: spec.tags, adoptExisting: false };
+    await applyAssociations(arn, planRoomUpdate({ ...empty, Description: spec.Description, ProviderCalendarId: spec.ProviderCalendarId }, spec), steps);
+  },
+
+  async find(name) {
+    const out = await a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'RoomName', Values: [name] }], MaxResults: 10 }));
+    return out.Rooms?.find((r) => r.RoomName === name)?.RoomArn;
+  },
+
+  async readLive(arn, desired) {
+    const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
+    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    const devices = desired.deviceArns === undefined ? undefined : await allPages((NextToken) =>
+      a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [Room!.RoomName!] }], MaxResults: 50, NextToken }))
+        .then((o) => ({ items: o.Devices?.map((d) => d.DeviceArn!), NextToken: o.NextToken })));
+    return {
+      RoomName: Room!.RoomName!,
+      Description: Room!.Description,
+      ProviderCalendarId: Room!.ProviderCalendarId || undefined,
+      ProfileArn: Room!.ProfileArn!,
+      // A4B has no read for a room's skill groups: adoption associates the declared ones and removes none.
+      skillGroupArns: [],
+      deviceArns: devices,
+      tags: (tags as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })),
+      adoptExisting: true,
+    };
+  },
+
+  async update(arn, before, after, steps, adopting) {
+    const plan = planRoomUpdate(before, after);
+    if (plan.unclearable.length && !adopting) {
+      throw new ResourceError(`room '${after.RoomName}': A4B cannot remove a room's ${plan.unclearable.join(', ')} once set: give it a new value instead of removing it`, arn);
+    }
+    if (Object.keys(plan.fields).length) {
+      await steps.run('UpdateRoom', `updated ${Object.keys(plan.fields).join(', ')}`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, ...plan.fields })));
+    }
+    await applyAssociations(arn, plan, steps);
+  },
+
+  async delete(arn) {
+    await a4b.send(new DeleteRoomCommand({ RoomArn: arn }));
+  },
+};
+
+/** Association and tag changes; each call is idempotent in A4B, which is what makes CloudFormation's rollback Update safe. */
+async function applyAssociations(arn: string, plan: RoomPlan, steps: Steps): Promise<void> {
+  for (const sg of plan.skillGroups.remove) {
+    await steps.run('DisassociateSkillGroupFromRoom', `removed skill group ${sg}`, () => a4b.send(new DisassociateSkillGroupFromRoomCommand({ RoomArn: arn, SkillGroupArn: sg })));
+  }
+  for (const sg of plan.skillGroups.add) {
+    await steps.run('AssociateSkillGroupWithRoom', `added skill group ${sg}`, () => a4b.send(new AssociateSkillGroupWithRoomCommand({ RoomArn: arn, SkillGroupArn: sg })));
+  }
+  for (const d of plan.devices.remove) {
+    await steps.run('DisassociateDeviceFromRoom', `removed device ${d}`, () => a4b.send(new DisassociateDeviceFromRoomCommand({ DeviceArn: d })));
+  }
+  for (const d of plan.devices.add) {
+    await steps.run('AssociateDeviceWithRoom', `added device ${d}`, () => a4b.send(new AssociateDeviceWithRoomCommand({ RoomArn: arn, DeviceArn: d })));
+  }
+  if (!isEmptyChange(plan.tags)) await steps.tags(arn, plan.tags);
+}

@@ -1,0 +1,74 @@
+import {
+  CreateSkillGroupCommand, DeleteSkillGroupCommand, GetSkillGroupCommand, ListTagsCommand, SearchSkillGroupsCommand, UpdateSkillGroupCommand,
+} from '@aws-sdk/client-alexa-for-business';
+import { SkillGroupProps as P } from '../../contract';
+import { ResourceError } from './cfn';
+import { a4b } from './client';
+import { changedFields, isEmptyChange, tagChange } from './plan';
+import { PropertyReader, Tag } from './properties';
+import { allPages, ResourceKind } from './resource';
+
+export interface SkillGroupSpec {
+  readonly SkillGroupName: string;
+  readonly Description?: string;
+  readonly tags: Tag[];
+  readonly adoptExisting: boolean;
+}
+
+export function readSkillGroup(props: Record<string, unknown>, resource: string): SkillGroupSpec {
+  const p = new PropertyReader(props, resource);
+  return {
+    SkillGroupName: p.requiredString(P.NAME),
+    Description: p.string(P.DESCRIPTION),
+    tags: p.tags(P.TAGS),
+    adoptExisting: p.boolean(P.ADOPT_EXISTING) ?? false,
+  };
+}
+
+export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
+  arnKind: 'skill-group',
+  label: 'skill group',
+  operations: { create: 'CreateSkillGroup', find: 'SearchSkillGroups' },
+  read: readSkillGroup,
+  name: (spec) => spec.SkillGroupName,
+  adoptExisting: (spec) => spec.adoptExisting,
+
+  async create(spec, token) {
+    const out = await a4b.send(new CreateSkillGroupCommand({
+      SkillGroupName: spec.SkillGroupName, Description: spec.Description, ClientRequestToken: token, Tags: spec.tags.length ? spec.tags : undefined,
+    }));
+    return out.SkillGroupArn!;
+  },
+
+  async afterCreate() {},
+
+  async find(name) {
+    const out = await a4b.send(new SearchSkillGroupsCommand({ Filters: [{ Key: 'SkillGroupName', Values: [name] }], MaxResults: 10 }));
+    return out.SkillGroups?.find((g) => g.SkillGroupName === name)?.SkillGroupArn;
+  },
+
+  async readLive(arn) {
+    const { SkillGroup } = await a4b.send(new GetSkillGroupCommand({ SkillGroupArn: arn }));
+    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    return { SkillGroupName: SkillGroup!.SkillGroupName!, Description: SkillGroup!.Description, tags: (tags as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })), adoptExisting: true };
+  },
+
+  async update(arn, before, after, steps, adopting) {
+    const fields = changedFields(before, after, ['SkillGroupName', 'Description']);
+    if (before.Description !== undefined && after.Description === undefined) {
+      delete fields.Description;
+      if (!adopting) {
+        throw new ResourceError(`skill group '${after.SkillGroupName}': A4B cannot remove a skill group's Description once set: give it a new value instead of removing it`, arn);
+      }
+    }
+    if (Object.keys(fields).length) {
+      await steps.run('UpdateSkillGroup', `updated ${Object.keys(fields).join(', ')}`, () => a4b.send(new UpdateSkillGroupCommand({ SkillGroupArn: arn, ...fields })));
+    }
+    const tags = tagChange(before.tags, after.tags);
+    if (!isEmptyChange(tags)) await steps.tags(arn, tags);
+  },
+
+  async delete(arn) {
+    await a4b.send(new DeleteSkillGroupCommand({ SkillGroupArn: arn }));
+  },
+};

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Prebundles each Lambda handler with its clients into assets/<name>/index.js, as aws-cdk-lib does with its own
+// handlers: a consumer's synth needs no esbuild or Docker, and the A4B client (absent from the Lambda runtime) ships
+// inside. The tree-shaken ESM builds of the SDK (`module` field) are about half the size of the CJS ones.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const HANDLERS = {
+  'a4b-provider': 'lib/handlers/a4b/index.ts',
+};
+
+async function main() {
+  for (const [name, entry] of Object.entries(HANDLERS)) {
+    const outfile = path.join(root, 'assets', name, 'index.js');
+    fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, entry)],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'cjs',
+      mainFields: ['module', 'main'],
+      minify: true,
+      legalComments: 'none',
+      metafile: true,
+      logLevel: 'warning',
+    });
+    fs.writeFileSync(path.join(root, 'assets', `${name}.meta.json`), JSON.stringify(result.metafile));
+    console.log(`bundled ${entry} -> assets/${name}/index.js (${fs.statSync(outfile).size} bytes)`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
