@@ -190,6 +190,7 @@ export class A4bEmulator {
     try {
       const route = `${method} ${url.split('?')[0]}`;
       switch (route) {
+        case 'GET /_emulator/health': return send(res, 200, { ok: true });
         case 'GET /_emulator/requests': return send(res, 200, { requests: this.requests });
         case 'DELETE /_emulator/requests': this.requests.length = 0; return send(res, 200, {});
         case 'POST /_emulator/faults': this.injectFault(JSON.parse(body)); return send(res, 200, {});

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// a4b-rooms: the command line of cdk-a4b-rooms.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Command, Option } from 'commander';
+import { ResourceOutcome } from '../lib/local/deploy-engine';
+import { localDeploy } from '../lib/local/local-deploy';
+import { serveLocalWorld } from '../lib/local/local-world';
+
+const DEFAULT_STATE = '.a4b-local';
+
+const program = new Command()
+  .name('a4b-rooms')
+  .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
+  .showHelpAfterError();
+
+const local = program.command('local').description('the local emulators (A4B) and deploys to them');
+
+local.command('serve')
+  .description('run the emulators until interrupted; endpoints are printed and written to STATE/endpoints.json')
+  .option('--state <dir>', 'state directory (persists across restarts)', DEFAULT_STATE)
+  .option('--port <port>', 'A4B emulator port (0: any free port)', (v) => parsePort(v), 0)
+  .action(async (opts: { state: string; port: number }) => {
+    const world = await serveLocalWorld(path.resolve(opts.state), opts.port);
+    console.log(JSON.stringify(world.endpoints, null, 2));
+    console.error(`emulators running for ${path.resolve(opts.state)}; Ctrl-C stops them`);
+    const stop = async () => {
+      await world.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+local.command('deploy')
+  .description('synthesize the CDK app and apply its A4B resources to the local emulators through the bundled provider handler')
+  .option('--app <command>', 'command that runs the CDK app (default: "app" of ./cdk.json)')
+  .option('--assembly <dir>', 'deploy an already synthesized cloud assembly instead of running the app')
+  .option('--state <dir>', 'state directory (emulator state and last applied templates)', DEFAULT_STATE)
+  .option('-c, --context <key=value...>', 'context for the app, as cdk -c')
+  .addOption(new Option('--concurrency <n>', 'resource operations in parallel').default(10).argParser((v) => parsePositive(v, '--concurrency')))
+  .action(async (opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number }) => {
+    const app = opts.assembly ? undefined : opts.app ?? appFromCdkJson();
+    const tty = process.stderr.isTTY;
+    const onProgress = (o: ResourceOutcome, done: number, total: number) => {
+      if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
+    };
+    const result = await localDeploy({
+      app, assemblyDir: opts.assembly, stateDir: path.resolve(opts.state), context: parseContext(opts.context ?? []),
+      concurrency: opts.concurrency, onProgress,
+    });
+    if (tty) process.stderr.write('\n');
+    for (const stack of result.stacks) {
+      console.log(`\nStack ${stack.stack}`);
+      for (const o of stack.outcomes.filter((x) => x.action !== 'unchanged')) {
+        console.log(`  ${o.action.padEnd(9)} ${o.type.padEnd(23)} ${o.name ?? o.logicalId}  ${o.physicalId ?? ''}`);
+      }
+      const count = (a: string) => stack.outcomes.filter((o) => o.action === a).length;
+      console.log(`  created ${count('create')}, updated ${count('update') + count('replace')}, deleted ${count('delete')}, `
+        + `retained ${count('retain')}, unchanged ${count('unchanged')}, failed ${stack.ok ? 0 : 1}`);
+      if (!stack.ok) {
+        console.error(`\n✗ ${stack.stack} failed: ${stack.error}`);
+        for (const r of stack.rollback ?? []) console.error(`  rollback: ${r}`);
+      }
+    }
+    console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+function appFromCdkJson(): string {
+  const file = path.resolve('cdk.json');
+  if (!fs.existsSync(file)) throw new Error('no --app given and no cdk.json in this directory');
+  const app = JSON.parse(fs.readFileSync(file, 'utf8')).app;
+  if (typeof app !== 'string') throw new Error(`${file} has no "app" command`);
+  return app;
+}
+
+function parseContext(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(pairs.map((p) => {
+    const i = p.indexOf('=');
+    if (i < 1) throw new Error(`context ${p} must be key=value`);
+    return [p.slice(0, i), p.slice(i + 1)];
+  }));
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port ${v} must be 0 to 65535`);
+  return n;
+}
+
+function parsePositive(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${v} must be a whole number of at least 1`);
+  return n;
+}
+
+program.parseAsync(process.argv).catch((e: Error) => {
+  console.error(`a4b-rooms: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+// A small but realistic office: two floors of meeting rooms sharing profiles and skill groups.
+import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { EndOfMeetingReminderType, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from '../lib';
+
+export class ExampleRoomsStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const meetingRooms = new RoomProfile(this, 'MeetingRoomProfile', {
+      roomProfileName: 'Berlin meeting rooms',
+      address: 'Friedrichstraße 100, 10117 Berlin, Germany',
+      timezone: 'Europe/Berlin',
+      locale: 'en-US',
+      maxVolumeLimit: 8,
+      endOfMeetingReminder: { reminderAtMinutes: 5, type: EndOfMeetingReminderType.ANNOUNCEMENT_TIME_CHECK },
+      instantBooking: { durationMinutes: 30 },
+      requireCheckIn: { releaseAfterMinutes: 10 },
+      roomUtilizationMetricsEnabled: true,
+    });
+    const boardrooms = new RoomProfile(this, 'BoardroomProfile', {
+      roomProfileName: 'Berlin boardrooms',
+      address: 'Friedrichstraße 100, 10117 Berlin, Germany',
+      timezone: 'Europe/Berlin',
+      temperatureUnit: TemperatureUnit.CELSIUS,
+      wakeWord: WakeWord.COMPUTER,
+      pstnEnabled: true,
+      instantBooking: { durationMinutes: 60 },
+    });
+
+    const conferencing = new SkillGroup(this, 'Conferencing', {
+      skillGroupName: 'Conferencing',
+      description: 'Start and join meetings',
+    });
+    const facilities = new SkillGroup(this, 'Facilities', {
+      skillGroupName: 'Facilities',
+      description: 'Report a problem with the room',
+    });
+
+    const rooms = [
+      { id: 'Spree', name: 'Spree (2.01)', mailbox: 'spree@contoso.onmicrosoft.com', profile: meetingRooms, floor: '2' },
+      { id: 'Havel', name: 'Havel (2.02)', mailbox: 'havel@contoso.onmicrosoft.com', profile: meetingRooms, floor: '2' },
+      { id: 'Tegel', name: 'Tegel (3.01)', mailbox: 'tegel@contoso.onmicrosoft.com', profile: meetingRooms, floor: '3' },
+      { id: 'Boardroom', name: 'Boardroom (5.01)', mailbox: 'boardroom@contoso.onmicrosoft.com', profile: boardrooms, floor: '5' },
+    ];
+    for (const r of rooms) {
+      new Room(this, r.id, {
+        roomName: r.name,
+        mailbox: r.mailbox,
+        description: `Meeting room on floor ${r.floor}`,
+        profile: r.profile,
+        skillGroups: r.profile === boardrooms ? [conferencing] : [conferencing, facilities],
+        tags: { floor: r.floor },
+      });
+    }
+    Tags.of(this).add('site', 'berlin');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './room';
+export * from './room-profile';
+export * from './skill-group';
+export * from './provider';
+export { ResourceTypes } from './contract';

@@ -1,0 +1,46 @@
+// Synthesizes a CDK app into a cloud assembly and reads its stacks, without the CDK CLI: the app command runs
+// with CDK_OUTDIR and CDK_CONTEXT_JSON set, as `cdk synth` runs it.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Template } from './template';
+
+export interface AssemblyStack {
+  readonly stackName: string;
+  readonly template: Template;
+}
+
+export function synthesize(appCommand: string, outdir: string, context: Record<string, string> = {}, cwd = process.cwd()): void {
+  fs.mkdirSync(outdir, { recursive: true });
+  const result = spawnSync(appCommand, {
+    shell: true,
+    cwd,
+    env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (result.status !== 0) {
+    throw new Error(`synth failed (${appCommand}, exit ${result.status}):\n${(result.stderr || result.stdout || '').trim()}`);
+  }
+}
+
+/** The top-level stacks of an assembly, each after the stacks it depends on. */
+export function readAssembly(dir: string): AssemblyStack[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const artifacts = Object.entries<any>(manifest.artifacts ?? {}).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+  const byId = new Map(artifacts);
+  const order: string[] = [];
+  const visit = (id: string) => {
+    if (order.includes(id) || !byId.has(id)) return;
+    for (const d of byId.get(id).dependencies ?? []) visit(d);
+    order.push(id);
+  };
+  artifacts.forEach(([id]) => visit(id));
+  return order.map((id) => {
+    const a = byId.get(id);
+    return {
+      stackName: a.properties?.stackName ?? id,
+      template: JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8')),
+    };
+  });
+}

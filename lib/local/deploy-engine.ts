@@ -1,0 +1,257 @@
+// Applies the A4B custom resources of synthesized templates to A4B the way CloudFormation would: dependency
+// order (independent resources in parallel), properties resolved and stringified, Create / Update / Delete
+// against the last applied state, replacement when a handler returns a new physical id, and rollback of the
+// whole stack when one resource fails. Other resource types (the provider's Lambda, role, logs) exist only in AWS.
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ResourceTypes } from '../contract';
+import { CfnResponse, LocalLambda } from './local-lambda';
+import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
+
+const A4B_TYPES = new Set<string>(Object.values(ResourceTypes));
+const REGION = 'us-east-1';
+const ACCOUNT = '123456789012';
+
+export interface AppliedResource {
+  readonly type: string;
+  readonly physicalId: string;
+  /** Properties as last sent to the handler (resolved, stringified). */
+  readonly properties: Record<string, unknown>;
+  readonly data: Record<string, string>;
+  readonly dependsOn: string[];
+  readonly retain: boolean;
+}
+
+export interface StackState {
+  readonly stackId: string;
+  readonly resources: Record<string, AppliedResource>;
+}
+
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'unchanged';
+
+export interface ResourceOutcome {
+  readonly stack: string;
+  readonly logicalId: string;
+  readonly type: string;
+  readonly action: Action;
+  readonly name?: string;
+  readonly physicalId?: string;
+}
+
+export interface StackDeployResult {
+  readonly stack: string;
+  readonly ok: boolean;
+  readonly outcomes: ResourceOutcome[];
+  /** Set when the stack failed: the failing resource's reason. */
+  readonly error?: string;
+  /** What the rollback did, when there was one. */
+  readonly rollback?: string[];
+}
+
+export interface DeployEngineOptions {
+  readonly lambda: LocalLambda;
+  /** Directory keeping the last applied state per stack. */
+  readonly stateDir: string;
+  /** Requests in flight at once, like CloudFormation's parallel resource operations. @default 10 */
+  readonly concurrency?: number;
+  /** Called after each resource operation (progress output). */
+  readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
+}
+
+export class DeployEngine {
+  constructor(private readonly options: DeployEngineOptions) {}
+
+  stateFile(stackName: string): string {
+    return path.join(this.options.stateDir, 'stacks', `${stackName}.json`);
+  }
+
+  readState(stackName: string): StackState {
+    const file = this.stateFile(stackName);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return { stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/${randomUUID()}`, resources: {} };
+  }
+
+  private writeState(stackName: string, state: StackState): void {
+    const file = this.stateFile(stackName);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 1));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+
+  /** Deploys one stack's template; on failure rolls back and keeps the previous state. */
+  async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>): Promise<StackDeployResult> {
+    const previous = this.readState(stackName);
+    const declared = Object.fromEntries(Object.entries(template.Resources ?? {}).filter(([, r]) => A4B_TYPES.has(r.Type)));
+    const known = new Set(Object.keys(declared));
+    const deps = new Map(Object.entries(declared).map(([id, r]) => [id, dependencies(r, known)]));
+    topologicalOrder(deps); // throws on a cycle before anything is touched
+
+    const current: Record<string, AppliedResource> = {};
+    const ctx = {
+      region: REGION, accountId: ACCOUNT, stackName, stackId: previous.stackId, parameters,
+      physicalId: (id: string) => current[id]?.physicalId ?? (template.Resources?.[id] ? `local-${id}` : undefined),
+      attribute: (id: string, name: string) => current[id]?.data[name]
+        ?? (template.Resources?.[id] && !known.has(id) ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}` : undefined),
+    };
+    const outcomes: ResourceOutcome[] = [];
+    const undo: Array<() => Promise<string>> = [];
+    const replaced: AppliedResource[] = [];
+    const total = known.size + Object.keys(previous.resources).filter((id) => !known.has(id)).length;
+    const report = (o: ResourceOutcome) => {
+      outcomes.push(o);
+      this.options.onProgress?.(o, outcomes.length, total);
+    };
+
+    const apply = async (id: string): Promise<void> => {
+      const r = declared[id];
+      const properties = stringifyScalars(resolve(r.Properties ?? {}, ctx, template)) as Record<string, unknown>;
+      const before = previous.resources[id];
+      const base = { type: r.Type, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain' };
+      const name = nameOf(properties);
+      if (before && before.type === r.Type && sameJson(before.properties, properties)) {
+        current[id] = { ...before, ...base };
+        report({ stack: stackName, logicalId: id, type: r.Type, action: 'unchanged', name, physicalId: before.physicalId });
+        return;
+      }
+      if (!before || before.type !== r.Type) {
+        const res = await this.call({ RequestType: 'Create', LogicalResourceId: id, ResourceType: r.Type, ResourceProperties: properties }, previous.stackId);
+        if (res.Status !== 'SUCCESS') {
+          // CloudFormation sends the rollback Delete to whatever physical id the failed Create reported.
+          undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+          throw new StackFailure(id, res.Reason ?? 'failed');
+        }
+        current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
+        undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+        report({ stack: stackName, logicalId: id, type: r.Type, action: 'create', name, physicalId: res.PhysicalResourceId });
+        return;
+      }
+      const res = await this.call({
+        RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: before.physicalId,
+        ResourceProperties: properties, OldResourceProperties: before.properties,
+      }, previous.stackId);
+      // A failed update is rolled back with the old and new properties swapped, the failed resource included.
+      const rollbackUpdate = (physicalId: string) => async () => {
+        const back = await this.call({
+          RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: physicalId,
+          ResourceProperties: before.properties, OldResourceProperties: properties,
+        }, previous.stackId);
+        return back.Status === 'SUCCESS' ? `${id}: restored` : `${id}: rollback update failed: ${back.Reason}`;
+      };
+      if (res.Status !== 'SUCCESS') {
+        undo.push(rollbackUpdate(before.physicalId));
+        throw new StackFailure(id, res.Reason ?? 'failed');
+      }
+      const isReplacement = res.PhysicalResourceId !== before.physicalId;
+      current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
+      if (isReplacement) {
+        replaced.push(before);
+        undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+      } else {
+        undo.push(rollbackUpdate(before.physicalId));
+      }
+      report({ stack: stackName, logicalId: id, type: r.Type, action: isReplacement ? 'replace' : 'update', name, physicalId: res.PhysicalResourceId });
+    };
+
+    try {
+      await runInOrder(deps, this.options.concurrency ?? 10, apply);
+    } catch (e) {
+      const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
+      const rollback: string[] = [];
+      for (const step of undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
+      return { stack: stackName, ok: false, outcomes, error: `${failure.logicalId}: ${failure.reason}`, rollback };
+    }
+
+    // Cleanup phase, as CloudFormation's: resources gone from the template and replaced ones, dependents first.
+    const removed = Object.entries(previous.resources).filter(([id]) => !known.has(id));
+    const removedDeps = new Map(removed.map(([id, r]) => [id, r.dependsOn.filter((d) => removed.some(([x]) => x === d))]));
+    const deleteOrder = topologicalOrder(removedDeps).reverse();
+    const cleanupErrors: string[] = [];
+    for (const id of deleteOrder) {
+      const r = previous.resources[id];
+      if (r.retain) {
+        report({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
+        continue;
+      }
+      const res = await this.call({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, previous.stackId);
+      if (res.Status !== 'SUCCESS') {
+        // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
+        cleanupErrors.push(`${id}: ${res.Reason}`);
+        current[id] = r;
+        continue;
+      }
+      report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
+    }
+    for (const old of replaced) {
+      await this.call({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties }, previous.stackId);
+    }
+    this.writeState(stackName, { stackId: previous.stackId, resources: current });
+    if (cleanupErrors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleanupErrors.join('; ')}` };
+    return { stack: stackName, ok: true, outcomes };
+  }
+
+  private async rollbackDelete(stackId: string, id: string, type: string, properties: Record<string, unknown>, physicalId: string): Promise<string> {
+    const res = await this.call({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, stackId);
+    return res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`;
+  }
+
+  private call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
+    return this.options.lambda.invoke({
+      ...event,
+      StackId: stackId,
+      RequestId: randomUUID(),
+      ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`,
+      ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.ResourceProperties as object) },
+      ...(event.OldResourceProperties ? { OldResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.OldResourceProperties as object) } } : {}),
+    });
+  }
+}
+
+class StackFailure extends Error {
+  constructor(readonly logicalId: string, readonly reason: string) {
+    super(`${logicalId}: ${reason}`);
+  }
+}
+
+/** Runs `work` on every node after its dependencies, at most `concurrency` at a time; stops starting work after the first failure. */
+export async function runInOrder(deps: ReadonlyMap<string, readonly string[]>, concurrency: number, work: (id: string) => Promise<void>): Promise<void> {
+  const remaining = new Map([...deps].map(([id, d]) => [id, new Set(d)]));
+  const dependents = new Map<string, string[]>();
+  for (const [id, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), id]);
+  const ready = [...remaining].filter(([, d]) => d.size === 0).map(([id]) => id).sort();
+  let running = 0;
+  let failure: unknown;
+  await new Promise<void>((resolveAll) => {
+    const pump = () => {
+      if (failure !== undefined && running === 0) return resolveAll();
+      if (failure === undefined && ready.length === 0 && running === 0) return resolveAll();
+      while (failure === undefined && running < concurrency && ready.length) {
+        const id = ready.shift()!;
+        running++;
+        work(id).then(() => {
+          for (const next of dependents.get(id) ?? []) {
+            const left = remaining.get(next)!;
+            left.delete(id);
+            if (left.size === 0) ready.push(next);
+          }
+        }, (e) => {
+          if (failure === undefined) failure = e;
+        }).finally(() => {
+          running--;
+          pump();
+        });
+      }
+    };
+    pump();
+  });
+  if (failure !== undefined) throw failure;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function nameOf(props: Record<string, unknown>): string | undefined {
+  const n = props.RoomName ?? props.ProfileName ?? props.SkillGroupName;
+  return typeof n === 'string' ? n : undefined;
+}

@@ -1,0 +1,121 @@
+import * as path from 'path';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { HandlerEnv } from './contract';
+
+/**
+ * Properties for the stack's A4B provider.
+ */
+export interface RoomsProviderProps {
+  /**
+   * How long the provider function's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The region the A4B client signs requests for.
+   *
+   * @default 'us-east-1' (the only region A4B ran in)
+   */
+  readonly a4bRegion?: string;
+
+  /**
+   * An A4B endpoint URL other than the public one, e.g. a local emulator or a proxy.
+   *
+   * @default - the SDK's public endpoint for `a4bRegion`
+   */
+  readonly a4bEndpoint?: string;
+
+  /**
+   * How long one request may run, SDK retries included.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Total attempts per A4B call for throttling, 5xx and concurrent-modification errors.
+   *
+   * @default 8
+   */
+  readonly maxAttempts?: number;
+}
+
+/** A4B operations the handler calls that take no resource ARN in IAM. */
+const UNSCOPED_ACTIONS = ['CreateRoom', 'CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'];
+/** A4B operations the handler calls on a room, profile, skill group or device ARN. */
+const SCOPED_ACTIONS = ['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'UpdateProfile', 'DeleteProfile', 'GetSkillGroup', 'UpdateSkillGroup',
+  'DeleteSkillGroup', 'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom',
+  'TagResource', 'UntagResource', 'ListTags'];
+
+const providers = new WeakMap<Stack, RoomsProvider>();
+
+/**
+ * The Lambda function behind every room, room profile and skill group of a stack: one per stack, so a thousand
+ * rooms share one function. Created on first use with defaults; create it yourself, before any room, to change them.
+ */
+export class RoomsProvider extends Construct {
+  /** The stack's provider, created with defaults when there is none yet. */
+  public static getOrCreate(scope: Construct): RoomsProvider {
+    const stack = Stack.of(scope);
+    return providers.get(stack) ?? new RoomsProvider(stack, 'A4BRoomsProvider');
+  }
+
+  /** The ARN custom resources send their requests to. */
+  public readonly serviceToken: string;
+
+  /** The provider function. */
+  public readonly function: lambda.IFunction;
+
+  constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const existing = providers.get(stack);
+    if (existing) {
+      throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}: create yours before any Room, RoomProfile or SkillGroup, and only one`);
+    }
+    providers.set(stack, this);
+    if (props.maxAttempts !== undefined && (!Number.isInteger(props.maxAttempts) || props.maxAttempts < 1 || props.maxAttempts > 20)) {
+      throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
+    }
+
+    const a4bRegion = props.a4bRegion ?? 'us-east-1';
+    const environment: Record<string, string> = { [HandlerEnv.A4B_REGION]: a4bRegion };
+    if (props.a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = props.a4bEndpoint;
+    if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
+
+    const fn = new lambda.Function(this, 'Handler', {
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: props.timeout ?? Duration.minutes(5),
+      description: 'cdk-a4b-rooms: creates, updates and deletes Alexa for Business rooms, room profiles and skill groups',
+      environment,
+      logGroup: new logs.LogGroup(this, 'Logs', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    const arn = (type: string) => stack.formatArn({ service: 'a4b', region: a4bRegion, resource: type, resourceName: '*' });
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'A4BCreateAndSearch',
+      actions: UNSCOPED_ACTIONS.map((a) => `a4b:${a}`),
+      // These actions support no resource-level permissions in IAM.
+      resources: ['*'],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'A4BManageRoomsProfilesSkillGroups',
+      actions: SCOPED_ACTIONS.map((a) => `a4b:${a}`),
+      resources: ['room', 'profile', 'skill-group', 'device'].map(arn),
+    }));
+    this.function = fn;
+    this.serviceToken = fn.functionArn;
+  }
+}

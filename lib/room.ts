@@ -1,0 +1,158 @@
+import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { MAILBOX_PATTERN, StringRules } from './constraints';
+import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
+import { RoomsProvider } from './provider';
+import { IRoomProfile } from './room-profile';
+import { ISkillGroup } from './skill-group';
+import { checkTags, PropsProblems } from './validation';
+
+/** An A4B room. */
+export interface IRoom extends IResource {
+  /**
+   * The ARN of the room.
+   *
+   * @attribute
+   */
+  readonly roomArn: string;
+}
+
+/**
+ * Properties for a Room.
+ */
+export interface RoomProps {
+  /**
+   * The room's name, unique in the A4B account (1-100 characters).
+   */
+  readonly roomName: string;
+
+  /**
+   * The room profile the room uses.
+   */
+  readonly profile: IRoomProfile;
+
+  /**
+   * The room's resource mailbox in Exchange / Office 365 (A4B `ProviderCalendarId`, at most 100 characters), which
+   * Alexa reads and books for "is this room free?" and "start my meeting".
+   *
+   * @default - no calendar: the room cannot answer calendar questions
+   */
+  readonly mailbox?: string;
+
+  /**
+   * What the room is (1-200 characters). A4B cannot remove a description once set, only change it.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * Skill groups whose skills the room's devices get.
+   *
+   * @default - none
+   */
+  readonly skillGroups?: ISkillGroup[];
+
+  /**
+   * ARNs of the Echo devices in the room (at most 10). Devices not listed are removed from the room on update.
+   *
+   * @default - the room's devices are not managed by the stack
+   */
+  readonly deviceArns?: string[];
+
+  /**
+   * A4B tags of the room (also takes tags applied with `Tags.of(scope)`).
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Take over an existing room of the same name instead of failing with "already exists". Its settings are changed
+   * to these props and it belongs to the stack from then on (deleted with it unless `removalPolicy` says otherwise).
+   * Skill groups it had are kept: A4B cannot list a room's skill groups.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
+
+  /**
+   * What happens to the A4B room when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An A4B room: its name, profile, resource mailbox, skill groups, devices and tags.
+ *
+ * @resource Custom::A4BRoom
+ */
+export class Room extends Resource implements IRoom, ITaggable {
+  /** A room that exists outside this stack. */
+  public static fromRoomArn(scope: Construct, id: string, roomArn: string): IRoom {
+    class Import extends Resource implements IRoom {
+      public readonly roomArn = roomArn;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly roomArn: string;
+  /** The room's name. */
+  public readonly roomName: string;
+  /** The room's resource mailbox, if any. */
+  public readonly mailbox?: string;
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: RoomProps) {
+    super(scope, id);
+    this.roomName = props.roomName;
+    this.mailbox = props.mailbox;
+    this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM, props.tags);
+    const what = `room '${props.roomName}' (${this.node.path})`;
+    this.node.addValidation({ validate: () => validateRoom(what, props, this.tags) });
+
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      resourceType: ResourceTypes.ROOM,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      properties: {
+        [P.NAME]: props.roomName,
+        [P.DESCRIPTION]: props.description,
+        [P.MAILBOX]: props.mailbox,
+        [P.PROFILE_ARN]: props.profile.roomProfileArn,
+        [P.SKILL_GROUP_ARNS]: props.skillGroups?.length ? props.skillGroups.map((g) => g.skillGroupArn) : undefined,
+        [P.DEVICE_ARNS]: props.deviceArns,
+        [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
+      },
+    });
+    this.roomArn = resource.getAttString(Attributes.ARN);
+  }
+}
+
+function validateRoom(what: string, props: RoomProps, tags: TagManager): string[] {
+  const p = new PropsProblems(what)
+    .string('roomName', props.roomName, StringRules.RoomName)
+    .string('description', props.description, StringRules.RoomDescription)
+    .string('mailbox', props.mailbox, StringRules.ProviderCalendarId);
+  if (props.mailbox !== undefined) {
+    p.check('mailbox', props.mailbox, MAILBOX_PATTERN.test(props.mailbox), 'must be the email address of the room\'s resource mailbox, e.g. board-room@contoso.com');
+  }
+  const devices = props.deviceArns ?? [];
+  p.check('deviceArns', devices.length, devices.length <= Quotas.DEVICES_PER_ROOM, `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)`);
+  for (const d of devices) {
+    if (Token.isUnresolved(d)) continue;
+    p.check('deviceArns', d, /^arn:[a-z-]+:a4b:[a-z0-9-]*:\d{12}:device\/.+/.test(d), 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)');
+  }
+  const dup = (xs: string[]) => xs.filter((x, i) => !Token.isUnresolved(x) && xs.indexOf(x) !== i);
+  for (const d of dup(devices)) p.check('deviceArns', d, false, 'is listed twice');
+  const groups = props.skillGroups ?? [];
+  groups.forEach((g, i) => {
+    if (groups.indexOf(g) !== i) p.check('skillGroups', g.node.path, false, 'is listed twice');
+  });
+  checkTags(p, tags.tagValues(), { key: StringRules.TagKey, value: StringRules.TagValue });
+  return p.problems;
+}
+

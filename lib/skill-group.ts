@@ -1,0 +1,102 @@
+import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { StringRules } from './constraints';
+import { Attributes, ResourceTypes, SkillGroupProps as P } from './contract';
+import { RoomsProvider } from './provider';
+import { checkTags, PropsProblems } from './validation';
+
+/** An A4B skill group: the skills enabled in the rooms it is associated with. */
+export interface ISkillGroup extends IResource {
+  /**
+   * The ARN of the skill group.
+   *
+   * @attribute
+   */
+  readonly skillGroupArn: string;
+}
+
+/**
+ * Properties for a SkillGroup.
+ */
+export interface SkillGroupProps {
+  /**
+   * The skill group's name, unique in the A4B account (1-100 characters).
+   */
+  readonly skillGroupName: string;
+
+  /**
+   * What the skill group is for (1-200 characters). A4B cannot remove a description once set, only change it.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * A4B tags of the skill group (also takes tags applied with `Tags.of(scope)`).
+   *
+   * @default - no tags
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * Take over an existing skill group of the same name instead of failing.
+   *
+   * @default false
+   */
+  readonly adoptExisting?: boolean;
+
+  /**
+   * What happens to the A4B skill group when it leaves the stack.
+   *
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * An A4B skill group. Rooms list the skill groups they use.
+ *
+ * @resource Custom::A4BSkillGroup
+ */
+export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
+  /** A skill group that exists outside this stack. */
+  public static fromSkillGroupArn(scope: Construct, id: string, skillGroupArn: string): ISkillGroup {
+    class Import extends Resource implements ISkillGroup {
+      public readonly skillGroupArn = skillGroupArn;
+    }
+    return new Import(scope, id);
+  }
+
+  public readonly skillGroupArn: string;
+  /** The skill group's name. */
+  public readonly skillGroupName: string;
+  public readonly tags: TagManager;
+
+  constructor(scope: Construct, id: string, props: SkillGroupProps) {
+    super(scope, id);
+    this.skillGroupName = props.skillGroupName;
+    this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.SKILL_GROUP, props.tags);
+    const what = `skill group '${props.skillGroupName}' (${this.node.path})`;
+    this.node.addValidation({
+      validate: () => {
+        const p = new PropsProblems(what)
+          .string('skillGroupName', props.skillGroupName, StringRules.SkillGroupName)
+          .string('description', props.description, StringRules.SkillGroupDescription);
+        checkTags(p, this.tags.tagValues(), { key: StringRules.TagKey, value: StringRules.TagValue });
+        return p.problems;
+      },
+    });
+    const resource = new CustomResource(this, 'Resource', {
+      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      resourceType: ResourceTypes.SKILL_GROUP,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+      properties: {
+        [P.NAME]: props.skillGroupName,
+        [P.DESCRIPTION]: props.description,
+        [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
+      },
+    });
+    this.skillGroupArn = resource.getAttString(Attributes.ARN);
+  }
+}
