@@ -1,6 +1,6 @@
 import { CustomResource, IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Lazy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EnumValues, IntegerRules, StringRules } from './constraints';
+import { EnumValues, IntegerRules, showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, RoomProfileProps as P } from './contract';
 import { RoomsProvider } from './provider';
 import { checkTags, PropsProblems } from './validation';
@@ -244,7 +244,7 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
     super(scope, id);
     this.roomProfileName = props.roomProfileName;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM_PROFILE, props.tags);
-    const what = `room profile '${props.roomProfileName}' (${this.node.path})`;
+    const what = `room profile ${showValue(props.roomProfileName)}`;
     this.node.addValidation({ validate: () => validateRoomProfile(what, props, this.tags) });
 
     const meeting: Record<string, unknown> = {};

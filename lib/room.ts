@@ -1,6 +1,6 @@
 import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MAILBOX_PATTERN, StringRules } from './constraints';
+import { MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
 import { RoomsProvider } from './provider';
 import { IRoomProfile } from './room-profile';
@@ -110,7 +110,7 @@ export class Room extends Resource implements IRoom, ITaggable {
     this.roomName = props.roomName;
     this.mailbox = props.mailbox;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM, props.tags);
-    const what = `room '${props.roomName}' (${this.node.path})`;
+    const what = `room ${showValue(props.roomName)}`;
     this.node.addValidation({ validate: () => validateRoom(what, props, this.tags) });
 
     const resource = new CustomResource(this, 'Resource', {

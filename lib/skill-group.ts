@@ -1,6 +1,6 @@
 import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { StringRules } from './constraints';
+import { showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, SkillGroupProps as P } from './contract';
 import { RoomsProvider } from './provider';
 import { checkTags, PropsProblems } from './validation';
@@ -76,7 +76,7 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
     super(scope, id);
     this.skillGroupName = props.skillGroupName;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.SKILL_GROUP, props.tags);
-    const what = `skill group '${props.skillGroupName}' (${this.node.path})`;
+    const what = `skill group ${showValue(props.skillGroupName)}`;
     this.node.addValidation({
       validate: () => {
         const p = new PropsProblems(what)

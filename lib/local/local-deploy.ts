@@ -40,16 +40,8 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
   }
   const stacks = readAssembly(assemblyDir);
   const world = await openLocalWorld(options.stateDir);
-  const restoreEnv = setEnv({
-    [HandlerEnv.A4B_ENDPOINT]: world.endpoints.a4b,
-    [HandlerEnv.A4B_REGION]: 'us-east-1',
-    // The emulator does not check signatures; fixed keys keep real credentials out of local requests.
-    AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
-    AWS_SECRET_ACCESS_KEY: 'local-emulator-not-a-secret',
-    AWS_SESSION_TOKEN: undefined,
-  });
   const log = fs.createWriteStream(path.join(options.stateDir, 'provider.log'), { flags: 'a' });
-  const lambda = await LocalLambda.start(A4B_PROVIDER_BUNDLE, log);
+  const lambda = await LocalLambda.start(A4B_PROVIDER_BUNDLE, { env: localProviderEnv(world.endpoints), log });
   try {
     const engine = new DeployEngine({ lambda, stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress });
     const results: StackDeployResult[] = [];
@@ -62,19 +54,19 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
   } finally {
     await lambda.stop();
     await new Promise((r) => log.end(r));
-    restoreEnv();
     await world.close();
   }
 }
 
-function setEnv(values: Record<string, string | undefined>): () => void {
-  const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
-  const apply = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) delete process.env[k];
-      else process.env[k] = x;
-    }
+/** The provider function's environment when it runs against the local emulators. */
+export function localProviderEnv(endpoints: Endpoints): Record<string, string | undefined> {
+  return {
+    [HandlerEnv.A4B_ENDPOINT]: endpoints.a4b,
+    [HandlerEnv.A4B_REGION]: 'us-east-1',
+    // The emulator does not check signatures; fixed keys keep real credentials out of local requests.
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
+    AWS_SECRET_ACCESS_KEY: 'local-emulator-not-a-secret',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
   };
-  apply(values);
-  return () => apply(saved);
 }

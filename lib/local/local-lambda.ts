@@ -18,21 +18,34 @@ export interface CfnResponse {
 /** The package's prebundled A4B provider. */
 export const A4B_PROVIDER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'a4b-provider', 'index.js');
 
-/** Loads a bundle as a new module instance, with its console going to `log` (a stream) instead of stdout. */
-export function loadBundle(file: string, log?: NodeJS.WritableStream): Record<string, any> {
+export interface BundleOptions {
+  /** The function's environment variables, on top of this process's (a Lambda function's configuration). */
+  readonly env?: Record<string, string | undefined>;
+  /** Where the handler's console goes. @default this process's console */
+  readonly log?: NodeJS.WritableStream;
+}
+
+/**
+ * Loads a bundle as a new module instance (a cold container) with its own `process.env` and console, so that
+ * nothing leaks between it and this process: endpoints and credentials are the function's, not the caller's.
+ */
+export function loadBundle(file: string, options: BundleOptions = {}): Record<string, any> {
   if (!fs.existsSync(file)) throw new Error(`handler bundle ${file} is missing: run npm run build`);
   const src = fs.readFileSync(file, 'utf8');
   const module = { exports: {} as Record<string, any> };
-  const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, console) {${src}\n})`, { filename: file });
-  const logger = log ? new Console({ stdout: log, stderr: log }) : console;
-  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), logger);
+  const wrapper = vm.runInThisContext(`(function (exports, require, module, __filename, __dirname, console, process) {${src}\n})`, { filename: file });
+  const logger = options.log ? new Console({ stdout: options.log, stderr: options.log }) : console;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...options.env })) if (v !== undefined) env[k] = v;
+  const lambdaProcess = Object.create(process, { env: { value: env, enumerable: true } });
+  wrapper(module.exports, createRequire(file), module, file, path.dirname(file), logger, lambdaProcess);
   return module.exports;
 }
 
 export class LocalLambda {
   /** Loads `bundle` and opens the loopback endpoint that receives CloudFormation responses. */
-  static async start(bundle: string, log?: NodeJS.WritableStream): Promise<LocalLambda> {
-    const lambda = new LocalLambda(loadBundle(bundle, log));
+  static async start(bundle: string, options: BundleOptions = {}): Promise<LocalLambda> {
+    const lambda = new LocalLambda(loadBundle(bundle, options));
     await new Promise<void>((resolve) => lambda.server.listen(0, '127.0.0.1', resolve));
     return lambda;
   }

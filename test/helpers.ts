@@ -1,0 +1,106 @@
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template as AssertTemplate } from 'aws-cdk-lib/assertions';
+import { A4bEmulator, A4bEmulatorOptions, isWriteOperation } from '../lib/local/a4b-emulator';
+import { localProviderEnv } from '../lib/local/local-deploy';
+import { A4B_PROVIDER_BUNDLE, CfnResponse, LocalLambda } from '../lib/local/local-lambda';
+import { resolve, stringifyScalars, Template } from '../lib/local/template';
+
+export function tempDir(prefix = 'a4b-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A stack built by `build`, synthesized, as the CloudFormation template JSON. */
+export function synth(build: (stack: Stack) => void): Template {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
+  build(stack);
+  return AssertTemplate.fromStack(stack).toJSON() as Template;
+}
+
+/** A real SDK client on the emulator, no retries (tests want to see the first answer). */
+export function a4bClient(emulator: A4bEmulator, maxAttempts = 1): AlexaForBusinessClient {
+  return new AlexaForBusinessClient({
+    region: 'us-east-1', endpoint: emulator.endpoint, maxAttempts,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+  });
+}
+
+export function writesIn(emulator: A4bEmulator): string[] {
+  return emulator.requests.filter((r) => isWriteOperation(r.operation) && r.status === 200).map((r) => r.operation);
+}
+
+/**
+ * The A4B emulator plus the bundled provider handler (assets/a4b-provider/index.js, what ships), driven with
+ * CloudFormation-shaped events built from a synthesized template: intrinsics resolved against what was created,
+ * every scalar a string, responses read from the ResponseURL PUT.
+ */
+export class ProviderHarness {
+  static async start(options: A4bEmulatorOptions = {}, env: Record<string, string> = {}): Promise<ProviderHarness> {
+    const emulator = await A4bEmulator.start(options);
+    const lambda = await LocalLambda.start(A4B_PROVIDER_BUNDLE, {
+      env: { ...localProviderEnv({ a4b: emulator.endpoint }), A4B_MAX_ATTEMPTS: '4', ...env },
+      log: fs.createWriteStream('/dev/null'),
+    });
+    return new ProviderHarness(emulator, lambda);
+  }
+
+  readonly stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/Test/${randomUUID()}`;
+  /** Physical id and attributes of what the harness created, by logical id. */
+  readonly created = new Map<string, CfnResponse>();
+
+  private constructor(readonly emulator: A4bEmulator, readonly lambda: LocalLambda) {}
+
+  /** Resolved, stringified properties of a template resource. */
+  properties(template: Template, logicalId: string): Record<string, unknown> {
+    const ctx = {
+      region: 'us-east-1', accountId: '123456789012', stackName: 'Test', stackId: this.stackId,
+      physicalId: (id: string) => this.created.get(id)?.PhysicalResourceId ?? `local-${id}`,
+      attribute: (id: string, name: string) => this.created.get(id)?.Data?.[name] ?? `arn:aws:lambda:us-east-1:123456789012:function:${id}`,
+    };
+    return stringifyScalars(resolve(template.Resources![logicalId].Properties, ctx, template)) as Record<string, unknown>;
+  }
+
+  /** Creates every custom resource of `type` in the template, in the order given. */
+  async createAll(template: Template, logicalIds: string[]): Promise<void> {
+    for (const id of logicalIds) {
+      const res = await this.create(template, id);
+      if (res.Status !== 'SUCCESS') throw new Error(`${id}: ${res.Reason}`);
+    }
+  }
+
+  async create(template: Template, logicalId: string, requestId = randomUUID()): Promise<CfnResponse> {
+    const res = await this.send({ RequestType: 'Create', LogicalResourceId: logicalId, ResourceType: template.Resources![logicalId].Type,
+      ResourceProperties: this.properties(template, logicalId), RequestId: requestId });
+    if (res.Status === 'SUCCESS') this.created.set(logicalId, res);
+    return res;
+  }
+
+  async update(logicalId: string, type: string, props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string): Promise<CfnResponse> {
+    return this.send({ RequestType: 'Update', LogicalResourceId: logicalId, ResourceType: type, ResourceProperties: props,
+      OldResourceProperties: oldProps, PhysicalResourceId: physicalId ?? this.created.get(logicalId)!.PhysicalResourceId, RequestId: randomUUID() });
+  }
+
+  async delete(logicalId: string, type: string, physicalId: string, props: Record<string, unknown> = {}): Promise<CfnResponse> {
+    return this.send({ RequestType: 'Delete', LogicalResourceId: logicalId, ResourceType: type, PhysicalResourceId: physicalId,
+      ResourceProperties: props, RequestId: randomUUID() });
+  }
+
+  send(event: Record<string, unknown> & { RequestId: string }): Promise<CfnResponse> {
+    return this.lambda.invoke({ StackId: this.stackId, ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider', ...event });
+  }
+
+  async stop(): Promise<void> {
+    await this.lambda.stop();
+    await this.emulator.stop();
+  }
+}
+
+/** Logical ids of the template's resources of one type, in template order. */
+export function idsOfType(template: Template, type: string): string[] {
+  return Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => id);
+}

@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Room, RoomProfile, RoomsProvider, SkillGroup } from '../lib';
+
+function stackWithRooms(n: number, configure?: (stack: Stack) => void) {
+  const stack = new Stack(new App(), 'S');
+  configure?.(stack);
+  const profile = new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+  const sg = new SkillGroup(stack, 'G', { skillGroupName: 'G' });
+  for (let i = 0; i < n; i++) new Room(stack, `R${i}`, { roomName: `R${i}`, profile, skillGroups: [sg] });
+  return stack;
+}
+
+describe('RoomsProvider', () => {
+  test('one function per stack, however many rooms', () => {
+    const t = Template.fromStack(stackWithRooms(25));
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.resourceCountIs('AWS::IAM::Role', 1);
+    t.resourceCountIs('Custom::A4BRoom', 25);
+  });
+
+  test('Node 22 function on the prebundled asset, 5 minute timeout, logs kept a month, A4B region set', () => {
+    const t = Template.fromStack(stackWithRooms(1));
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 300, Architectures: ['arm64'],
+      Environment: { Variables: { A4B_REGION: 'us-east-1' } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^A4BRoomsProviderLogs') } },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('a provider created first configures the endpoint, region, retention, timeout and attempts', () => {
+    const t = Template.fromStack(stackWithRooms(1, (stack) => new RoomsProvider(stack, 'Custom', {
+      a4bEndpoint: 'https://a4b.example.internal', a4bRegion: 'eu-west-1', logRetention: RetentionDays.ONE_WEEK, timeout: Duration.minutes(10), maxAttempts: 5,
+    })));
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 600,
+      Environment: { Variables: { A4B_REGION: 'eu-west-1', AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: 'https://a4b.example.internal', A4B_MAX_ATTEMPTS: '5' } },
+    });
+    t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+  });
+
+  test('a second provider in the same stack is refused with a message that says what to do', () => {
+    const stack = stackWithRooms(1);
+    expect(() => new RoomsProvider(stack, 'Late')).toThrow(/already has a RoomsProvider at S\/A4BRoomsProvider: create yours before any Room/);
+  });
+
+  test.each([0, 21, 2.5])('maxAttempts %p is refused', (maxAttempts) => {
+    expect(() => new RoomsProvider(new Stack(), 'P', { maxAttempts })).toThrow(/maxAttempts .* must be a whole number from 1 to 20/);
+  });
+
+  test('IAM: only a4b actions, and exactly the operations the bundled handler calls', () => {
+    const t = Template.fromStack(stackWithRooms(1));
+    const policy = Object.values(t.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument;
+    const actions: string[] = policy.Statement.flatMap((s: any) => [s.Action].flat());
+    expect(actions.every((a) => a.startsWith('a4b:'))).toBe(true);
+    const handlerSources = fs.readdirSync(path.join(__dirname, '..', 'lib', 'handlers', 'a4b')).filter((f) => f.endsWith('.ts'))
+      .map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', 'handlers', 'a4b', f), 'utf8')).join('\n');
+    const called = new Set([...handlerSources.matchAll(/new (\w+)Command\(/g)].map((m) => `a4b:${m[1]}`));
+    expect(new Set(actions)).toEqual(called);
+  });
+
+  test('IAM: calls on existing resources are scoped to A4B room, profile, skill-group and device ARNs', () => {
+    const t = Template.fromStack(stackWithRooms(1));
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'A4BManageRoomsProfilesSkillGroups',
+          Action: Match.arrayWith(['a4b:UpdateRoom', 'a4b:DeleteRoom']),
+          Resource: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':a4b:us-east-1:', { Ref: 'AWS::AccountId' }, ':room/*']] }]),
+        })]),
+      },
+    });
+  });
+
+  test('the asset is the prebundled handler with the A4B client inside', () => {
+    const bundle = path.join(__dirname, '..', 'assets', 'a4b-provider', 'index.js');
+    const code = fs.readFileSync(bundle, 'utf8');
+    expect(code).toContain('AlexaForBusiness');
+    expect(code).not.toMatch(/require\("@aws-sdk\//);
+  });
+});

@@ -1,0 +1,109 @@
+import { App, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Room, RoomProfile, SkillGroup } from '../lib';
+
+function setup() {
+  const app = new App();
+  const stack = new Stack(app, 'Rooms');
+  const profile = new RoomProfile(stack, 'Profile', { roomProfileName: 'Std', address: '1 Main St', timezone: 'Europe/Berlin' });
+  return { app, stack, profile };
+}
+
+describe('Room', () => {
+  test('declares a Custom::A4BRoom with its mailbox, profile, skill groups, devices and tags', () => {
+    const { stack, profile } = setup();
+    const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'Conferencing' });
+    new Room(stack, 'Board', {
+      roomName: 'Board Room', mailbox: 'board@contoso.com', description: 'Floor 5', profile, skillGroups: [sg],
+      deviceArns: ['arn:aws:a4b:us-east-1:123456789012:device/abc/def'], tags: { floor: '5' },
+    });
+    Template.fromStack(stack).hasResourceProperties('Custom::A4BRoom', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^A4BRoomsProviderHandler'), 'Arn'] },
+      RoomName: 'Board Room',
+      ProviderCalendarId: 'board@contoso.com',
+      Description: 'Floor 5',
+      ProfileArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Profile'), 'Arn'] },
+      SkillGroupArns: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Sg'), 'Arn'] }],
+      DeviceArns: ['arn:aws:a4b:us-east-1:123456789012:device/abc/def'],
+      Tags: [{ Key: 'floor', Value: '5' }],
+    });
+  });
+
+  test('leaves out what is not declared, so the handler can tell "not managed" from "empty"', () => {
+    const { stack, profile } = setup();
+    new Room(stack, 'Plain', { roomName: 'Plain', profile });
+    const props = Object.values(Template.fromStack(stack).findResources('Custom::A4BRoom'))[0].Properties;
+    expect(Object.keys(props).sort()).toEqual(['ProfileArn', 'RoomName', 'ServiceToken']);
+  });
+
+  test('Tags.of(scope) reaches the room, and a removal policy becomes the DeletionPolicy', () => {
+    const { stack, profile } = setup();
+    new Room(stack, 'Kept', { roomName: 'Kept', profile, removalPolicy: RemovalPolicy.RETAIN, tags: { a: '1' } });
+    Tags.of(stack).add('cost-center', '42');
+    const t = Template.fromStack(stack);
+    t.hasResource('Custom::A4BRoom', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    t.hasResourceProperties('Custom::A4BRoom', { Tags: Match.arrayWith([{ Key: 'a', Value: '1' }, { Key: 'cost-center', Value: '42' }]) });
+  });
+
+  test('defaults to DeletionPolicy Delete and does not send AdoptExisting unless asked', () => {
+    const { stack, profile } = setup();
+    new Room(stack, 'A', { roomName: 'A', profile });
+    new Room(stack, 'B', { roomName: 'B', profile, adoptExisting: true });
+    const t = Template.fromStack(stack);
+    t.hasResource('Custom::A4BRoom', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ RoomName: 'A', AdoptExisting: Match.absent() }) });
+    t.hasResourceProperties('Custom::A4BRoom', { RoomName: 'B', AdoptExisting: true });
+  });
+
+  test('fromRoomArn imports a room', () => {
+    const { stack } = setup();
+    const room = Room.fromRoomArn(stack, 'Imported', 'arn:aws:a4b:us-east-1:123456789012:room/a/b');
+    expect(room.roomArn).toBe('arn:aws:a4b:us-east-1:123456789012:room/a/b');
+  });
+
+  test.each([
+    ['roomName too long', { roomName: 'x'.repeat(101) }, /\[Rooms\/R\] room 'x{60}…': roomName 'x{60}…' must be 1 to 100 characters \(it is 101\)/],
+    ['empty roomName', { roomName: '' }, /roomName '' must be 1 to 100 characters \(it is 0\)/],
+    ['control character in roomName', { roomName: 'Bell\u0007' }, /roomName 'Bell\u0007' must contain only printable characters/],
+    ['description too long', { description: 'd'.repeat(201) }, /description 'd{60}…' must be 1 to 200 characters \(it is 201\)/],
+    ['empty description', { description: '' }, /description '' must be 1 to 200 characters/],
+    ['mailbox not an email', { mailbox: 'board room' }, /mailbox 'board room' must be the email address of the room's resource mailbox/],
+    ['mailbox over 100 characters', { mailbox: `${'m'.repeat(95)}@contoso.com` }, /mailbox 'm{60}…' must be at most 100 characters \(it is 107\)/],
+    ['11 devices', { deviceArns: Array.from({ length: 11 }, (_, i) => `arn:aws:a4b:us-east-1:123456789012:device/a/${i}`) }, /deviceArns 11 must list at most 10 devices/],
+    ['a device ARN that is not a device', { deviceArns: ['arn:aws:a4b:us-east-1:123456789012:room/a/b'] }, /deviceArns 'arn:aws:a4b:us-east-1:123456789012:room\/a\/b' must be an A4B device ARN/],
+    ['a device listed twice', { deviceArns: ['arn:aws:a4b:us-east-1:123456789012:device/a/1', 'arn:aws:a4b:us-east-1:123456789012:device/a/1'] }, /deviceArns '.*device\/a\/1' is listed twice/],
+    ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /tag key 'k{60}…' must be 1 to 128 characters/],
+    ['tag value with a bad character', { tags: { team: 'a#b' } }, /tag 'team' value 'a#b' must contain only letters, digits, spaces and _ \. : \/ = \+ - @/],
+    ['system tag', { tags: { 'aws:owner': 'x' } }, /tag key 'aws:owner' must not start with aws:/],
+  ])('synth fails on %s, naming the room, the field, the value and what is allowed', (_, override, message) => {
+    const { app, stack, profile } = setup();
+    new Room(stack, 'R', { roomName: 'Room', profile, ...override });
+    expect(() => app.synth()).toThrow(message);
+  });
+
+  test('a skill group listed twice fails synth', () => {
+    const { app, stack, profile } = setup();
+    const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'S' });
+    new Room(stack, 'R', { roomName: 'Room', profile, skillGroups: [sg, sg] });
+    expect(() => app.synth()).toThrow(/skillGroups 'Rooms\/Sg' is listed twice/);
+  });
+
+  test('every problem of every room is reported in one synth', () => {
+    const { app, stack, profile } = setup();
+    new Room(stack, 'A', { roomName: 'x'.repeat(101), profile });
+    new Room(stack, 'B', { roomName: 'B', profile, mailbox: 'nope' });
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/\[Rooms\/A\] room 'x{60}…': roomName/);
+    expect(message).toMatch(/\[Rooms\/B\] room 'B': mailbox 'nope'/);
+  });
+
+  test('unresolved tokens are not validated', () => {
+    const { app, stack, profile } = setup();
+    new Room(stack, 'R', { roomName: stack.stackName, mailbox: Fn.importValue('BoardMailbox'), profile });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
