@@ -27,9 +27,20 @@ export interface ResourceKind<S> {
 }
 
 export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent): Promise<CfnResult> {
-  const props = event.ResourceProperties;
-  const spec = kind.read(props, describeResource(kind.label, String(props[nameProp(props)] ?? ''), event));
-  const resource = describeResource(kind.label, kind.name(spec), event);
+  const props = event.ResourceProperties ?? {};
+  const resource = describeResource(kind.label, typeof props[nameProp(props)] === 'string' ? String(props[nameProp(props)]) : undefined, event);
+  if (event.RequestType === 'Delete') {
+    // Deletes act on the physical id alone: properties may be from an older version of this library, or missing.
+    const arn = event.PhysicalResourceId;
+    if (!isA4bArn(arn, kind.arnKind)) return { PhysicalResourceId: arn ?? failedCreateId(event) };
+    try {
+      await kind.delete(arn);
+    } catch (e) {
+      if ((e as { name?: string }).name !== 'NotFoundException') throw new Steps(resource, arn).failure(e, 'Delete');
+    }
+    return { PhysicalResourceId: arn };
+  }
+  const spec = kind.read(props, resource);
   const result = (arn: string): CfnResult => ({ PhysicalResourceId: arn, Data: { Arn: arn, Name: kind.name(spec) } });
 
   switch (event.RequestType) {
@@ -69,16 +80,6 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
       const before = kind.read(event.OldResourceProperties ?? {}, `${resource} (previous properties)`);
       await kind.update(arn, before, spec, new Steps(resource, arn), false);
       return result(arn);
-    }
-    case 'Delete': {
-      const arn = event.PhysicalResourceId;
-      if (!isA4bArn(arn, kind.arnKind)) return { PhysicalResourceId: arn ?? failedCreateId(event) };
-      try {
-        await kind.delete(arn);
-      } catch (e) {
-        if ((e as { name?: string }).name !== 'NotFoundException') throw new Steps(resource, arn).failure(e, 'Delete');
-      }
-      return { PhysicalResourceId: arn };
     }
   }
 }
