@@ -1,0 +1,85 @@
+// The a4b-rooms command line, run as a user runs it (compiled, in a child process).
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CreateProfileCommand, CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
+import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { tempDir } from './helpers';
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
+
+function cli(args: string[]) {
+  return spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+async function serve(stateDir: string): Promise<{ child: ChildProcess; endpoints: { a4b: string } }> {
+  const child = spawn('node', [CLI, 'local', 'serve', '--state', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const file = path.join(stateDir, 'endpoints.json');
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  return { child, endpoints: JSON.parse(fs.readFileSync(file, 'utf8')) };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}
+
+function client(endpoint: string) {
+  return new AlexaForBusinessClient({ region: 'us-east-1', endpoint, maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+}
+
+describe('a4b-rooms CLI', () => {
+  test('local deploy of the default app (cdk.json) creates the example, a second run changes nothing', () => {
+    const state = tempDir();
+    const first = cli(['local', 'deploy', '--state', state]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('created 8, updated 0, deleted 0, retained 0, unchanged 0, failed 0');
+    expect(first.stdout).toMatch(/create\s+Custom::A4BRoom\s+Spree \(2\.01\)\s+arn:aws:a4b:us-east-1:123456789012:room\//);
+    const second = cli(['local', 'deploy', '--state', state]);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain('created 0, updated 0, deleted 0, retained 0, unchanged 8, failed 0');
+  });
+
+  test('local serve writes endpoints.json, keeps state across restarts, and deploys use it', async () => {
+    const state = tempDir();
+    const first = await serve(state);
+    const c1 = client(first.endpoints.a4b);
+    const { ProfileArn } = await c1.send(new CreateProfileCommand({ ProfileName: 'P', Address: 'a', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' }));
+    const { RoomArn } = await c1.send(new CreateRoomCommand({ RoomName: 'Survivor', ProfileArn }));
+    c1.destroy();
+    await stop(first.child);
+    expect(fs.existsSync(path.join(state, 'endpoints.json'))).toBe(false);
+
+    const second = await serve(state);
+    try {
+      const c2 = client(second.endpoints.a4b);
+      expect((await c2.send(new GetRoomCommand({ RoomArn }))).Room!.RoomName).toBe('Survivor');
+      c2.destroy();
+      // A deploy on the same state dir talks to this serve, and a fault injected into it fails the deploy with exit 1.
+      await fetch(`${second.endpoints.a4b}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ operation: 'CreateRoom', status: 400, errorType: 'LimitExceededException', message: 'quota' }) });
+      const deploy = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn('node', [CLI, 'local', 'deploy', '--state', state], { cwd: ROOT });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (err += d));
+        child.on('exit', (code) => resolve({ code, out, err }));
+      });
+      expect(deploy.code).toBe(1);
+      expect(deploy.err).toContain('failed: ');
+      expect(deploy.err).toContain('LimitExceededException: quota');
+      expect(deploy.err).toContain('rollback: ');
+      expect(deploy.out).toContain(`endpoint during this run: ${second.endpoints.a4b}`);
+    } finally {
+      await stop(second.child);
+    }
+  });
+
+  test('bad arguments are refused with a message', () => {
+    const res = cli(['local', 'deploy', '--concurrency', '0']);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('--concurrency 0 must be a whole number of at least 1');
+  });
+});

@@ -1,0 +1,90 @@
+// Local deploy: the example app's templates applied to the emulators through the bundled handler, as
+// CloudFormation would apply them, across successive deploys of a changing app.
+import * as path from 'path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ExampleRoomsStack } from '../../examples/rooms-stack';
+import { Room, RoomProfile, SkillGroup } from '../../lib';
+import { localDeploy } from '../../lib/local/local-deploy';
+import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
+import { tempDir, writesIn } from '../helpers';
+
+interface RoomDecl { id: string; name: string; mailbox?: string; retain?: boolean }
+
+function assembly(rooms: RoomDecl[]): string {
+  const outdir = tempDir('a4b-asm-');
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Rooms');
+  const profile = new RoomProfile(stack, 'Profile', { roomProfileName: 'Std', address: '1 Main St', timezone: 'UTC' });
+  const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'Conferencing' });
+  for (const r of rooms) {
+    new Room(stack, r.id, { roomName: r.name, mailbox: r.mailbox, profile, skillGroups: [sg], removalPolicy: r.retain ? RemovalPolicy.RETAIN : undefined });
+  }
+  app.synth();
+  return outdir;
+}
+
+const count = (result: Awaited<ReturnType<typeof localDeploy>>, action: string) => result.stacks.flatMap((s) => s.outcomes).filter((o) => o.action === action).length;
+
+describe('local deploy', () => {
+  let stateDir: string;
+  let world: LocalWorld;
+
+  beforeEach(async () => {
+    stateDir = tempDir('a4b-state-');
+    world = await serveLocalWorld(stateDir); // deploys find it through endpoints.json, and the test reads its request log
+  });
+  afterEach(() => world.close());
+
+  const rooms = () => world.emulator!.rooms().map((r) => r.RoomName).sort();
+
+  test('the example app deploys; deploying it again writes nothing', async () => {
+    const outdir = tempDir('a4b-asm-');
+    const app = new App({ outdir });
+    new ExampleRoomsStack(app, 'ExampleRooms');
+    app.synth();
+    const first = await localDeploy({ assemblyDir: outdir, stateDir });
+    expect(first.ok).toBe(true);
+    expect(first.endpoints.a4b).toBe(world.endpoints.a4b);
+    expect(count(first, 'create')).toBe(8);
+    expect(rooms()).toEqual(['Boardroom (5.01)', 'Havel (2.02)', 'Spree (2.01)', 'Tegel (3.01)']);
+    const writes = writesIn(world.emulator!).length;
+    const second = await localDeploy({ assemblyDir: outdir, stateDir });
+    expect(count(second, 'unchanged')).toBe(8);
+    expect(writesIn(world.emulator!)).toHaveLength(writes);
+  });
+
+  test('a changed room is updated, a removed one deleted, a retained one left in A4B', async () => {
+    await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }, { id: 'B', name: 'B' }, { id: 'C', name: 'C', retain: true }]), stateDir });
+    const arnOfA = world.emulator!.rooms().find((r) => r.RoomName === 'A')!.RoomArn;
+    const result = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A', mailbox: 'a@contoso.com' }]), stateDir });
+    expect(result.ok).toBe(true);
+    expect(result.stacks[0].outcomes.filter((o) => o.action !== 'unchanged').map((o) => `${o.action} ${o.name}`).sort()).toEqual(['delete B', 'retain C', 'update A']);
+    expect(rooms()).toEqual(['A', 'C']);
+    expect(world.emulator!.rooms().find((r) => r.RoomName === 'A')).toMatchObject({ RoomArn: arnOfA, ProviderCalendarId: 'a@contoso.com' });
+  });
+
+  test('a failing resource rolls back the whole deploy: new rooms deleted, changed ones restored, state kept', async () => {
+    await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }]), stateDir });
+    world.emulator!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'Z' }, status: 400, errorType: 'ValidationException', message: 'injected' });
+    const result = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A', mailbox: 'a@contoso.com' }, { id: 'B', name: 'B' }, { id: 'Z', name: 'Z' }]), stateDir, concurrency: 1 });
+    expect(result.ok).toBe(false);
+    expect(result.stacks[0].error).toMatch(/^Z[0-9A-F]{8}: room 'Z' \(Z[0-9A-F]{8}\): CreateRoom failed with ValidationException: injected/);
+    expect(rooms()).toEqual(['A']);
+    expect(world.emulator!.rooms()[0].ProviderCalendarId ?? '').toBe('');
+    world.emulator!.clearFaults();
+    const retry = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }]), stateDir });
+    expect(count(retry, 'unchanged')).toBe(3);
+  });
+
+  test('the app command is synthesized first (bin/app.js, as cdk.json runs it)', async () => {
+    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir, context: { stackName: 'FromContext' } });
+    expect(result.ok).toBe(true);
+    expect(result.stacks.map((s) => s.stack)).toEqual(['FromContext']);
+    expect(rooms()).toHaveLength(4);
+  });
+
+  test('a synth error stops the deploy before any A4B call', async () => {
+    await expect(localDeploy({ app: 'node -e "process.exit(3)"', stateDir })).rejects.toThrow(/synth failed .*exit 3/);
+    expect(world.emulator!.requests).toHaveLength(0);
+  });
+});
