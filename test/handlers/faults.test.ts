@@ -116,3 +116,12 @@ test('a Lambda re-invocation of a Create whose first run was cut off after Creat
   expect(h.emulator.rooms()).toHaveLength(1);
   expect(roomSkillGroups(h.emulator, first)).toHaveLength(1);
 });
+
+test('a huge error message is cut so the response stays under CloudFormation\'s 4 KB', async () => {
+  h.emulator.injectFault({ operation: 'CreateRoom', status: 400, errorType: 'ValidationException', message: 'é'.repeat(6000) });
+  const res = await h.create(template, roomId);
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toMatch(/^room 'Board Room' \(Board[0-9A-F]{8}\): CreateRoom failed with ValidationException: é+/);
+  expect(res.Reason).toMatch(/… \(truncated\)$/);
+  expect(Buffer.byteLength(res.Reason!)).toBeLessThanOrEqual(3000);
+});
