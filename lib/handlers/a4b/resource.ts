@@ -1,6 +1,9 @@
 // The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
 // A4B calls. Physical id = the A4B ARN.
+import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
 import { CfnEvent, CfnResult, ResourceError } from './cfn';
+import { a4b } from './client';
+import { Tag } from './properties';
 import { describeResource, failedCreateId, isA4bArn, requestToken, Steps } from './steps';
 
 export interface ResourceKind<S> {
@@ -108,4 +111,10 @@ export async function allPages<T>(fetch: (nextToken?: string) => Promise<{ items
     token = page.NextToken;
   } while (token);
   return out;
+}
+
+/** A resource's tags as A4B has them now. */
+export async function liveTags(arn: string): Promise<Tag[]> {
+  const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+  return tags.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' }));
 }

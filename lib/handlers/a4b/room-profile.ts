@@ -1,12 +1,12 @@
 import {
-  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, ListTagsCommand, SearchProfilesCommand, UpdateProfileCommand,
+  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, SearchProfilesCommand, UpdateProfileCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { RoomProfileProps as P } from '../../contract';
 import { ResourceError } from './cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
-import { allPages, ResourceKind } from './resource';
+import { liveTags, ResourceKind } from './resource';
 
 export interface MeetingRoomSpec {
   RoomUtilizationMetricsEnabled?: boolean;
@@ -135,12 +135,12 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
 
   async readLive(arn) {
     const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: arn }));
-    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    const tags = await liveTags(arn);
     const live = Profile as Record<string, any>;
     return {
       ...Object.fromEntries(SCALARS.map((k) => [k, live[k]])),
       MeetingRoomConfiguration: live.MeetingRoomConfiguration,
-      tags: (tags as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })),
+      tags: tags,
       adoptExisting: true,
     } as RoomProfileSpec;
   },

@@ -1,13 +1,13 @@
 import {
   AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateRoomCommand, DeleteRoomCommand, DisassociateDeviceFromRoomCommand,
-  DisassociateSkillGroupFromRoomCommand, GetRoomCommand, ListTagsCommand, SearchDevicesCommand, SearchRoomsCommand, UpdateRoomCommand,
+  DisassociateSkillGroupFromRoomCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { RoomProps } from '../../contract';
 import { ResourceError } from './cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
-import { allPages, ResourceKind } from './resource';
+import { allPages, liveTags, ResourceKind } from './resource';
 import { Steps } from './steps';
 
 export interface RoomSpec {
@@ -96,7 +96,7 @@ export const roomKind: ResourceKind<RoomSpec> = {
 
   async readLive(arn, desired) {
     const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
-    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    const tags = await liveTags(arn);
     const devices = desired.deviceArns === undefined ? undefined : await allPages((NextToken) =>
       a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [Room!.RoomName!] }], MaxResults: 50, NextToken }))
         .then((o) => ({ items: o.Devices?.map((d) => d.DeviceArn!), NextToken: o.NextToken })));
@@ -108,7 +108,7 @@ export const roomKind: ResourceKind<RoomSpec> = {
       // A4B has no read for a room's skill groups: adoption associates the declared ones and removes none.
       skillGroupArns: [],
       deviceArns: devices,
-      tags: (tags as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })),
+      tags: tags,
       adoptExisting: true,
     };
   },

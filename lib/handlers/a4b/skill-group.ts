@@ -1,12 +1,12 @@
 import {
-  CreateSkillGroupCommand, DeleteSkillGroupCommand, GetSkillGroupCommand, ListTagsCommand, SearchSkillGroupsCommand, UpdateSkillGroupCommand,
+  CreateSkillGroupCommand, DeleteSkillGroupCommand, GetSkillGroupCommand, SearchSkillGroupsCommand, UpdateSkillGroupCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { SkillGroupProps as P } from '../../contract';
 import { ResourceError } from './cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
-import { allPages, ResourceKind } from './resource';
+import { liveTags, ResourceKind } from './resource';
 
 export interface SkillGroupSpec {
   readonly SkillGroupName: string;
@@ -49,8 +49,8 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
 
   async readLive(arn) {
     const { SkillGroup } = await a4b.send(new GetSkillGroupCommand({ SkillGroupArn: arn }));
-    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-    return { SkillGroupName: SkillGroup!.SkillGroupName!, Description: SkillGroup!.Description, tags: (tags as Tag[]).map((t) => ({ Key: t.Key, Value: t.Value })), adoptExisting: true };
+    const tags = await liveTags(arn);
+    return { SkillGroupName: SkillGroup!.SkillGroupName!, Description: SkillGroup!.Description, tags: tags, adoptExisting: true };
   },
 
   async update(arn, before, after, steps, adopting) {
