@@ -6,6 +6,7 @@ export const ResourceTypes = {
   ROOM: 'Custom::A4BRoom',
   ROOM_PROFILE: 'Custom::A4BRoomProfile',
   SKILL_GROUP: 'Custom::A4BSkillGroup',
+  CALENDAR_LINK: 'Custom::A4BCalendarLink',
 } as const;
 
 /** Property names of `Custom::A4BRoom`. */
@@ -46,6 +47,28 @@ export const SkillGroupProps = {
   ADOPT_EXISTING: 'AdoptExisting',
 } as const;
 
+/** Property names of `Custom::A4BCalendarLink`. */
+export const CalendarLinkProps = {
+  TENANT: 'Tenant',
+  METHOD: 'Method',
+  SERVICE_ACCOUNT: 'ServiceAccount',
+  APPLICATION_ID: 'ApplicationId',
+  CREDENTIALS_SECRET_ARN: 'CredentialsSecretArn',
+  GRANT_MISSING_PERMISSIONS: 'GrantMissingPermissions',
+  ACCEPTED_ROLES: 'AcceptedRoles',
+  /** `[{ Name, Mailbox }]` of the linked rooms. */
+  ROOMS: 'Rooms',
+} as const;
+
+/** The two ways A4B links to Office 365 (A4B administration guide, "Link Alexa for Business to Office 365"). */
+export const CalendarLinkMethods = {
+  DELEGATE: 'delegate',
+  APPLICATION: 'application',
+} as const;
+
+/** Calendar roles that count as the Exchange "Editor" right A4B needs, unless the link says otherwise. */
+export const DEFAULT_ACCEPTED_ROLES = ['write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'];
+
 /** Attributes every resource returns (`Fn::GetAtt`). */
 export const Attributes = {
   ARN: 'Arn',
@@ -60,6 +83,18 @@ export const HandlerEnv = {
   A4B_MAX_ATTEMPTS: 'A4B_MAX_ATTEMPTS',
   /** The SDK's own variable for a custom A4B endpoint. */
   A4B_ENDPOINT: 'AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS',
+  /** The Entra ID authority host (@azure/identity's own convention). */
+  AUTHORITY_HOST: 'AZURE_AUTHORITY_HOST',
+  /** Graph base URL, without the version. */
+  GRAPH_BASE_URL: 'GRAPH_BASE_URL',
+  /** A PEM file of extra certificate authorities to trust for Entra ID and Graph, as Node's own variable names it. */
+  EXTRA_CA_FILE: 'NODE_EXTRA_CA_CERTS',
+  /** The SDK's own variable for a custom Secrets Manager endpoint. */
+  SECRETS_MANAGER_ENDPOINT: 'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+  /** Graph $batch requests in flight at once (Outlook allows 4 concurrent requests per app). */
+  GRAPH_CONCURRENCY: 'GRAPH_CONCURRENCY',
+  /** The longest Retry-After the handler waits for a throttled batch item, in seconds. */
+  GRAPH_MAX_RETRY_WAIT: 'GRAPH_MAX_RETRY_WAIT_SECONDS',
 } as const;
 
 /** A4B account quotas (A4B administration guide, quotas). */

@@ -9,6 +9,7 @@ const path = require('path');
 const root = path.join(__dirname, '..');
 const HANDLERS = {
   'a4b-provider': 'lib/handlers/a4b/index.ts',
+  'calendar-link-provider': 'lib/handlers/calendar-link/index.ts',
 };
 
 async function main() {
@@ -23,6 +24,8 @@ async function main() {
       target: 'node22',
       format: 'cjs',
       mainFields: ['module', 'main'],
+      // Lambda provides credentials in the environment; see lib/handlers/lambda-credentials.ts.
+      alias: { '@aws-sdk/credential-provider-node': path.join(root, 'lib', 'handlers', 'lambda-credentials.ts') },
       minify: true,
       legalComments: 'none',
       metafile: true,

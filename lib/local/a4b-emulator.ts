@@ -2,6 +2,8 @@
 // rooms, room profiles, skill groups, their associations and tags. It is as strict as the model (every length,
 // pattern, enum and required member), answers with the real error shapes, keeps A4B's account quotas, replays
 // idempotency tokens, persists to a state directory, and takes injected faults for tests and benchmarks.
+// The same endpoint answers Secrets Manager's GetSecretValue (`X-Amz-Target: secretsmanager.GetSecretValue`) for
+// the secrets the local world holds, so handlers read their credentials the way they do in AWS.
 import { createHash, randomBytes, randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -123,6 +125,40 @@ export class A4bEmulator {
     return op.call(this, input);
   }
 
+  /** Stores a Secrets Manager secret; returns its ARN. */
+  putSecret(name: string, secretString: string): string {
+    const existing = this.store.get<{ arn: string }>('secrets', name);
+    const arn = existing?.arn ?? `arn:aws:secretsmanager:us-east-1:${this.accountId}:secret:${name}-${randomBytes(3).toString('hex')}`;
+    this.store.put('secrets', name, { arn, name, secretString, versionId: randomUUID() });
+    return arn;
+  }
+
+  hasSecret(idOrArn: string): boolean {
+    return this.findSecret(idOrArn) !== undefined;
+  }
+
+  private findSecret(id: string): { arn: string; name: string; secretString: string; versionId: string } | undefined {
+    // A name, a full ARN, or a partial ARN (the name without the random suffix), as Secrets Manager accepts.
+    return this.store.values<{ arn: string; name: string; secretString: string; versionId: string }>('secrets')
+      .find((s) => s.name === id || s.arn === id || s.arn.replace(/-[0-9a-f]{6}$/, '') === id);
+  }
+
+  private secretsManager(operation: string, body: string, res: http.ServerResponse): void {
+    const fail = (type: string, message: string) => send(res, 400, { __type: type, message }, { 'x-amzn-errortype': type });
+    if (operation !== 'GetSecretValue') return fail('UnknownOperationException', `Unknown operation secretsmanager.${operation}`);
+    let input: { SecretId?: string };
+    try {
+      input = JSON.parse(body || '{}');
+    } catch {
+      return fail('SerializationException', 'Request body is not valid JSON');
+    }
+    if (!input.SecretId) return fail('ValidationException', "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null");
+    const secret = this.findSecret(input.SecretId);
+    if (!secret) return fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    this.requests.push({ operation: 'secretsmanager.GetSecretValue', input: { SecretId: input.SecretId }, attempt: 1, status: 200 });
+    send(res, 200, { ARN: secret.arn, Name: secret.name, SecretString: secret.secretString, VersionId: secret.versionId, VersionStages: ['AWSCURRENT'], CreatedDate: 1764000000 });
+  }
+
   /** Every room, for assertions. */
   rooms(): RoomState[] {
     return this.store.values<RoomState>('rooms');
@@ -151,6 +187,7 @@ export class A4bEmulator {
 
   private async dispatch(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
     const target = String(req.headers['x-amz-target'] ?? '');
+    if (target.startsWith('secretsmanager.')) return this.secretsManager(target.slice('secretsmanager.'.length), body, res);
     const operation = target.startsWith('AlexaForBusiness.') ? target.slice('AlexaForBusiness.'.length) : target;
     const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
     let input: Record<string, any> = {};

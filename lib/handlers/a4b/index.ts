@@ -1,7 +1,7 @@
 // Lambda entry of the A4B provider: one function serves rooms, room profiles and skill groups (a stack
 // singleton), answers CloudFormation on the ResponseURL itself, and never logs the pre-signed URL.
 import { ResourceTypes } from '../../contract';
-import { CfnEvent, CfnResult, ResourceError, sendResponse, truncateReason } from './cfn';
+import { CfnEvent, CfnResult, cfnHandler, ResourceError } from '../cfn';
 import { handleResource } from './resource';
 import { roomKind } from './room';
 import { roomProfileKind } from './room-profile';
@@ -20,22 +20,4 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
   }
 }
 
-export async function handler(event: CfnEvent): Promise<void> {
-  const { ResponseURL, ...logged } = event;
-  console.log(JSON.stringify({ request: logged }));
-  let body: Record<string, unknown>;
-  try {
-    const result = await onEvent(event);
-    body = { Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} };
-  } catch (e) {
-    const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);
-    console.log(JSON.stringify({ failed: err.message }));
-    body = {
-      Status: 'FAILED',
-      Reason: truncateReason(err.message),
-      PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedCreateId(event),
-    };
-  }
-  console.log(JSON.stringify({ response: body }));
-  await sendResponse(event, body);
-}
+export const handler = cfnHandler(onEvent, failedCreateId);

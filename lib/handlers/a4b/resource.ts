@@ -1,7 +1,7 @@
 // The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
 // A4B calls. Physical id = the A4B ARN.
 import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
-import { CfnEvent, CfnResult, ResourceError } from './cfn';
+import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { Tag } from './properties';
 import { describeResource, failedCreateId, isA4bArn, requestToken, Steps } from './steps';

@@ -2,7 +2,7 @@ import {
   CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, SearchProfilesCommand, UpdateProfileCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { RoomProfileProps as P } from '../../contract';
-import { ResourceError } from './cfn';
+import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';

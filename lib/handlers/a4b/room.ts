@@ -3,7 +3,7 @@ import {
   DisassociateSkillGroupFromRoomCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { RoomProps } from '../../contract';
-import { ResourceError } from './cfn';
+import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';

@@ -2,7 +2,7 @@
 // was already applied.
 import { createHash } from 'crypto';
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-alexa-for-business';
-import { CfnEvent, ResourceError } from './cfn';
+import { CfnEvent, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { describeError } from './errors';
 import { TagChange } from './plan';

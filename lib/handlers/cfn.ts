@@ -63,3 +63,25 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
     }
   }
 }
+
+/**
+ * The Lambda entry for `onEvent`: runs it, logs the request without the pre-signed ResponseURL, and answers
+ * CloudFormation with SUCCESS or FAILED (the reason cut to fit the 4 KB response).
+ */
+export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, failedId: (event: CfnEvent) => string) {
+  return async (event: CfnEvent): Promise<void> => {
+    const { ResponseURL, ...logged } = event;
+    console.log(JSON.stringify({ request: logged }));
+    let body: Record<string, unknown>;
+    try {
+      const result = await onEvent(event);
+      body = { Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} };
+    } catch (e) {
+      const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);
+      console.log(JSON.stringify({ failed: err.message }));
+      body = { Status: 'FAILED', Reason: truncateReason(err.message), PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedId(event) };
+    }
+    console.log(JSON.stringify({ response: body }));
+    await sendResponse(event, body);
+  };
+}

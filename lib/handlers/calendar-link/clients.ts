@@ -1,0 +1,74 @@
+// Clients kept at module scope: Secrets Manager, and per credentials secret version one Entra ID credential and
+// one Graph client, so a warm container reuses its token.
+import * as fs from 'fs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ClientCertificateCredential, ClientSecretCredential, TokenCredential } from '@azure/identity';
+import { AuthenticationHandler, Client, RedirectHandler, RetryHandler, TelemetryHandler } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
+import { HandlerEnv } from '../../contract';
+import { ResourceError } from '../cfn';
+import { HttpsTransport } from './https-transport';
+
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
+
+const secrets = new SecretsManagerClient({});
+const cache = new Map<string, Graph>();
+
+export interface Graph {
+  readonly credential: TokenCredential;
+  readonly client: Client;
+  readonly clientId: string;
+}
+
+/** Reads the credentials secret and returns the Graph side for it; never puts the secret's content in a message. */
+export async function graphFor(secretArn: string, tenant: string, env: NodeJS.ProcessEnv = process.env): Promise<Graph> {
+  let secret;
+  try {
+    secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  } catch (e) {
+    const name = (e as Error).name;
+    throw new ResourceError(`calendar link: cannot read the Graph credentials secret ${secretArn} (${name}: ${(e as Error).message}). `
+      + (name === 'ResourceNotFoundException' ? 'Create the secret, or fix its name or ARN.' : 'Check that the provider role may read it (and decrypt it with its KMS key).'));
+  }
+  const key = `${secretArn}|${secret.VersionId}|${tenant}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const creds = parseSecret(secretArn, secret.SecretString);
+  const authorityHost = env[HandlerEnv.AUTHORITY_HOST] ?? PUBLIC_AUTHORITY;
+  const extraCa = env[HandlerEnv.EXTRA_CA_FILE] && fs.existsSync(env[HandlerEnv.EXTRA_CA_FILE]!) ? fs.readFileSync(env[HandlerEnv.EXTRA_CA_FILE]!, 'utf8') : undefined;
+  const options = {
+    authorityHost,
+    // Instance discovery asks login.microsoftonline.com about the authority; a private authority has nothing to discover.
+    disableInstanceDiscovery: new URL(authorityHost).hostname !== new URL(PUBLIC_AUTHORITY).hostname,
+    ...(extraCa ? { tlsOptions: { ca: extraCa } } : {}),
+  };
+  const credential = creds.clientSecret
+    ? new ClientSecretCredential(tenant, creds.clientId, creds.clientSecret, options)
+    : new ClientCertificateCredential(tenant, creds.clientId, { certificate: creds.certificatePem! }, options);
+  const baseUrl = (env[HandlerEnv.GRAPH_BASE_URL] ?? 'https://graph.microsoft.com').replace(/\/?$/, '/');
+  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
+  const client = Client.initWithMiddleware({
+    baseUrl,
+    // The Graph client sends the token only to hosts it knows; hostnames only, no port.
+    customHosts: new Set([new URL(baseUrl).hostname]),
+    middleware: [new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(), new HttpsTransport(extraCa) as any],
+  });
+  const graph = { credential, client, clientId: creds.clientId };
+  cache.set(key, graph);
+  return graph;
+}
+
+function parseSecret(secretArn: string, text: string | undefined): { clientId: string; clientSecret?: string; certificatePem?: string } {
+  const shape = 'it must be JSON {"clientId": "...", "clientSecret": "..."} or {"clientId": "...", "certificatePem": "<private key and certificate PEM>"}';
+  let value: any;
+  try {
+    value = JSON.parse(text ?? '');
+  } catch {
+    throw new ResourceError(`calendar link: the Graph credentials secret ${secretArn} is not JSON; ${shape}`);
+  }
+  if (typeof value?.clientId !== 'string' || !(typeof value.clientSecret === 'string' || typeof value.certificatePem === 'string')) {
+    throw new ResourceError(`calendar link: the Graph credentials secret ${secretArn} has fields ${Object.keys(value ?? {}).join(', ') || '(none)'}; ${shape}`);
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+// Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
+// calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
+// before any A4B write. Delete changes nothing: permissions are never revoked by this library.
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES } from '../../contract';
+import { PropertyReader } from '../a4b/properties';
+import { CfnEvent, CfnResult, cfnHandler, ResourceError } from '../cfn';
+import { LinkSpec, roomsToValidate } from './checks';
+import { graphFor } from './clients';
+import { validateLink } from './validate';
+
+export function readLink(props: Record<string, unknown>): LinkSpec {
+  const p = new PropertyReader(props, 'calendar link');
+  const method = p.requiredString(P.METHOD);
+  if (method !== CalendarLinkMethods.DELEGATE && method !== CalendarLinkMethods.APPLICATION) {
+    throw new ResourceError(`calendar link: property ${P.METHOD} is "${method}"; it must be delegate or application`);
+  }
+  const rooms = props[P.ROOMS] ?? [];
+  if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { Name, Mailbox }`);
+  return {
+    tenant: p.requiredString(P.TENANT),
+    method,
+    serviceAccount: method === 'delegate' ? p.requiredString(P.SERVICE_ACCOUNT) : undefined,
+    applicationId: method === 'application' ? p.requiredString(P.APPLICATION_ID) : undefined,
+    credentialsSecretArn: p.requiredString(P.CREDENTIALS_SECRET_ARN),
+    grantMissingPermissions: p.boolean(P.GRANT_MISSING_PERMISSIONS) ?? false,
+    acceptedRoles: p.stringList(P.ACCEPTED_ROLES) ?? DEFAULT_ACCEPTED_ROLES,
+    rooms: rooms.map((r: any) => ({ name: String(r?.Name ?? ''), mailbox: String(r?.Mailbox ?? '') })),
+  };
+}
+
+export async function onEvent(event: CfnEvent): Promise<CfnResult> {
+  const physicalId = event.PhysicalResourceId ?? `calendar-link-${event.LogicalResourceId}`;
+  if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId };
+  const spec = readLink(event.ResourceProperties);
+  const before = event.RequestType === 'Update' && event.OldResourceProperties ? readLink(event.OldResourceProperties) : undefined;
+  const rooms = roomsToValidate(before, spec);
+  const graph = await graphFor(spec.credentialsSecretArn, spec.tenant);
+  const result = await validateLink(spec, rooms, graph);
+  console.log(JSON.stringify({ validated: result.checked, of: spec.rooms.length, granted: result.granted }));
+  return {
+    PhysicalResourceId: physicalId,
+    Data: { RoomsValidated: String(result.checked), PermissionsGranted: String(result.granted.length) },
+  };
+}
+
+export const handler = cfnHandler(onEvent, (event) => `calendar-link-${event.LogicalResourceId}`);
