@@ -2,4 +2,5 @@ export * from './room';
 export * from './room-profile';
 export * from './skill-group';
 export * from './provider';
+export * from './calendar-link';
 export { ResourceTypes } from './contract';

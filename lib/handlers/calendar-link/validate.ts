@@ -107,6 +107,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
   }
 
   if (problems.length) {
+    problems.sort((a, b) => rooms.indexOf(a.room) - rooms.indexOf(b.room));
     throw new ResourceError(formatReport(`${header}: ${problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, problems));
   }
 

@@ -1,0 +1,240 @@
+import * as path from 'path';
+import { Annotations, Aspects, CfnOutput, CustomResource, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct, IConstruct } from 'constructs';
+import { MAILBOX_PATTERN } from './constraints';
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
+import { Room } from './room';
+import { RoomProfile } from './room-profile';
+import { SkillGroup } from './skill-group';
+import { PropsProblems } from './validation';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** Options of the delegate method. */
+export interface DelegateOptions {
+  /**
+   * The service account's user principal name, e.g. `alexaforbusiness@contoso.com`: it needs Editor on every room calendar.
+   */
+  readonly serviceAccount: string;
+}
+
+/** Options of the application method. */
+export interface ApplicationOptions {
+  /**
+   * The application (client) id of the A4B enterprise app in your tenant, whose Calendars.ReadWrite consent is checked.
+   */
+  readonly applicationId: string;
+}
+
+/** How A4B reaches the room calendars (A4B administration guide, "Link Alexa for Business to Office 365"). */
+export class CalendarLinkMethod {
+  /** Method 1 (recommended): a service account with Editor on each room calendar. */
+  public static delegate(options: DelegateOptions): CalendarLinkMethod {
+    return new CalendarLinkMethod(CalendarLinkMethods.DELEGATE, options.serviceAccount, undefined);
+  }
+
+  /** Method 2: application permissions (read and write to all calendars), consented once by a global administrator. */
+  public static application(options: ApplicationOptions): CalendarLinkMethod {
+    return new CalendarLinkMethod(CalendarLinkMethods.APPLICATION, undefined, options.applicationId);
+  }
+
+  private constructor(
+    /** `delegate` or `application`. */
+    public readonly kind: string,
+    /** The service account (delegate). */
+    public readonly serviceAccount?: string,
+    /** The A4B enterprise app id (application). */
+    public readonly applicationId?: string,
+  ) {}
+}
+
+/** A calendar role as Microsoft Graph reports it (`calendarPermission.role`). */
+export class CalendarRole {
+  public static readonly WRITE = new CalendarRole('write');
+  public static readonly DELEGATE_WITHOUT_PRIVATE_EVENT_ACCESS = new CalendarRole('delegateWithoutPrivateEventAccess');
+  public static readonly DELEGATE_WITH_PRIVATE_EVENT_ACCESS = new CalendarRole('delegateWithPrivateEventAccess');
+  public static readonly CUSTOM = new CalendarRole('custom');
+  /** A role this library does not list yet. */
+  public static of(value: string): CalendarRole { return new CalendarRole(value); }
+  private constructor(public readonly value: string) {}
+}
+
+/**
+ * Properties for an Office365CalendarLink.
+ */
+export interface Office365CalendarLinkProps {
+  /**
+   * The Microsoft 365 tenant: its directory id (GUID) or a verified domain such as `contoso.onmicrosoft.com`.
+   */
+  readonly tenant: string;
+
+  /**
+   * Delegate (service account) or application permissions.
+   */
+  readonly method: CalendarLinkMethod;
+
+  /**
+   * The secret holding the Entra ID app registration that validates the link, as JSON:
+   * `{"clientId": "...", "clientSecret": "..."}` or `{"clientId": "...", "certificatePem": "<key and certificate>"}`.
+   * The app needs the Graph application permissions Place.Read.All and User.Read.All, plus Calendars.Read
+   * (Calendars.ReadWrite with `grantMissingPermissions`) for the delegate method, or Application.Read.All for the
+   * application method. Only the provider function reads it, at deploy time.
+   */
+  readonly credentials: secretsmanager.ISecret;
+
+  /**
+   * Delegate method: give the service account `write` on room calendars where it lacks an accepted role. Never
+   * removes or lowers any permission.
+   *
+   * @default false
+   */
+  readonly grantMissingPermissions?: boolean;
+
+  /**
+   * Roles that count as Exchange's Editor right for the service account.
+   *
+   * @default - write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess
+   */
+  readonly acceptedRoles?: CalendarRole[];
+
+  /**
+   * Entra ID authority host.
+   *
+   * @default - https://login.microsoftonline.com
+   */
+  readonly authorityHost?: string;
+
+  /**
+   * Microsoft Graph base URL (without the version).
+   *
+   * @default - https://graph.microsoft.com
+   */
+  readonly graphBaseUrl?: string;
+
+  /**
+   * How long the validation function's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const links = new WeakMap<Stack, Office365CalendarLink>();
+
+/**
+ * The Office 365 side of the A4B calendar link, checked on every deploy before any A4B write: each room mailbox of
+ * the stack exists and is a room, and the service account may write its calendar (or the A4B app holds the
+ * consent). Every Room, RoomProfile and SkillGroup of the stack waits for it, so a bad mailbox fails the deploy with
+ * A4B untouched.
+ *
+ * A4B has no API for the console's "Link account" step: the stack output `...ConsoleStep` says what is left to do.
+ *
+ * @resource Custom::A4BCalendarLink
+ */
+export class Office365CalendarLink extends Construct {
+  /** The link of a stack, if it has one. */
+  public static of(scope: IConstruct): Office365CalendarLink | undefined {
+    return links.get(Stack.of(scope));
+  }
+
+  /** The validation function. */
+  public readonly function: lambda.IFunction;
+  private readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: Office365CalendarLinkProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const existing = links.get(stack);
+    if (existing) throw new Error(`stack ${stack.node.path} already has an Office365CalendarLink at ${existing.node.path}: an A4B account links to one tenant`);
+    links.set(stack, this);
+
+    const p = new PropsProblems('calendar link');
+    p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID.test(props.tenant) || DOMAIN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
+    if (props.method.serviceAccount !== undefined) {
+      p.check('serviceAccount', props.method.serviceAccount, Token.isUnresolved(props.method.serviceAccount) || MAILBOX_PATTERN.test(props.method.serviceAccount), "must be the service account's user principal name, e.g. alexaforbusiness@contoso.com");
+    }
+    if (props.method.applicationId !== undefined) {
+      p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID.test(props.method.applicationId), 'must be an application (client) id, a GUID');
+    }
+    if (props.grantMissingPermissions && props.method.kind !== CalendarLinkMethods.DELEGATE) {
+      p.check('grantMissingPermissions', true, false, 'applies to the delegate method only (application permissions are consented in the A4B console)');
+    }
+    if (p.problems.length) throw new Error(p.problems.join('\n'));
+
+    const fn = new lambda.Function(this, 'Handler', {
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'calendar-link-provider')),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      // Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After.
+      timeout: Duration.minutes(10),
+      description: 'cdk-a4b-rooms: validates the Office 365 side of the A4B calendar link before any A4B write',
+      environment: {
+        ...(props.authorityHost ? { [HandlerEnv.AUTHORITY_HOST]: props.authorityHost } : {}),
+        ...(props.graphBaseUrl ? { [HandlerEnv.GRAPH_BASE_URL]: props.graphBaseUrl } : {}),
+      },
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    props.credentials.grantRead(fn);
+    this.function = fn;
+
+    const linkedRooms = () => stack.node.findAll().filter((c): c is Room => c instanceof Room && Stack.of(c) === stack && c.mailbox !== undefined);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: fn.functionArn,
+      resourceType: ResourceTypes.CALENDAR_LINK,
+      properties: {
+        [P.TENANT]: props.tenant,
+        [P.METHOD]: props.method.kind,
+        [P.SERVICE_ACCOUNT]: props.method.serviceAccount,
+        [P.APPLICATION_ID]: props.method.applicationId,
+        [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
+        [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
+        [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
+        [P.ROOMS]: Lazy.any({ produce: () => linkedRooms().map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
+      },
+    });
+    // The ARN of the secret, never its value, goes into the template.
+
+    new CfnOutput(this, 'ConsoleStep', {
+      description: 'The one step A4B has no API for',
+      value: props.method.kind === CalendarLinkMethods.DELEGATE
+        ? `In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as ${props.method.serviceAccount} and accept the user consent.`
+        : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`,
+    });
+
+    Aspects.of(stack).add(new LinkAspect(this, linkedRooms));
+  }
+
+  /** Makes `resource` wait for the link's validation. */
+  public waitFor(resource: IConstruct): void {
+    resource.node.addDependency(this.resource);
+  }
+}
+
+/** Every A4B resource of the stack waits for the link; the link says which Exchange setting Graph cannot check. */
+class LinkAspect implements IAspect {
+  private noticed = false;
+
+  constructor(private readonly link: Office365CalendarLink, private readonly rooms: () => Room[]) {}
+
+  visit(node: IConstruct): void {
+    if ((node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) && Stack.of(node) === Stack.of(this.link)) {
+      this.link.waitFor(node.node.defaultChild ?? node);
+    }
+    if (node === this.link && !this.noticed) {
+      this.noticed = true;
+      const mailboxes = this.rooms().map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
+      if (mailboxes.length) {
+        const shown = mailboxes.slice(0, 20).map((m) => `Set-CalendarProcessing "${m}" -DeleteComments $FALSE`).join('; ');
+        Annotations.of(this.link).addInfo(
+          'Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. In Exchange Online PowerShell run: '
+          + `${shown}${mailboxes.length > 20 ? `; ... (${mailboxes.length - 20} more), or for all rooms: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE` : ''}`);
+      }
+    }
+  }
+}
