@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Command, Option } from 'commander';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
 import { localDeploy } from '../lib/local/local-deploy';
-import { serveLocalWorld } from '../lib/local/local-world';
+import { readTenantFile, serveLocalWorld } from '../lib/local/local-world';
 
 const DEFAULT_STATE = '.a4b-local';
 
@@ -17,11 +17,14 @@ const program = new Command()
 const local = program.command('local').description('the local emulators (A4B) and deploys to them');
 
 local.command('serve')
-  .description('run the emulators until interrupted; endpoints are printed and written to STATE/endpoints.json')
+  .description('run the emulators (A4B, Secrets Manager, Entra ID, Graph) until interrupted; endpoints are printed and written to STATE/endpoints.json')
   .option('--state <dir>', 'state directory (persists across restarts)', DEFAULT_STATE)
-  .option('--port <port>', 'A4B emulator port (0: any free port)', (v) => parsePort(v), 0)
-  .action(async (opts: { state: string; port: number }) => {
-    const world = await serveLocalWorld(path.resolve(opts.state), opts.port);
+  .option('--port <port>', 'A4B and Secrets Manager emulator port (0: any free port)', (v) => parsePort(v), 0)
+  .option('--graph-port <port>', 'Entra ID and Graph emulator port (0: any free port)', (v) => parsePort(v), 0)
+  .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet')
+  .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string }) => {
+    const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
+    const world = await serveLocalWorld(path.resolve(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant });
     console.log(JSON.stringify(world.endpoints, null, 2));
     console.error(`emulators running for ${path.resolve(opts.state)}; Ctrl-C stops them`);
     const stop = async () => {
@@ -38,8 +41,9 @@ local.command('deploy')
   .option('--assembly <dir>', 'deploy an already synthesized cloud assembly instead of running the app')
   .option('--state <dir>', 'state directory (emulator state and last applied templates)', DEFAULT_STATE)
   .option('-c, --context <key=value...>', 'context for the app, as cdk -c')
+  .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet (default: one in which the app\'s calendar link validates)')
   .addOption(new Option('--concurrency <n>', 'resource operations in parallel').default(10).argParser((v) => parsePositive(v, '--concurrency')))
-  .action(async (opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number }) => {
+  .action(async (opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number; tenant?: string }) => {
     const app = opts.assembly ? undefined : opts.app ?? appFromCdkJson();
     const tty = process.stderr.isTTY;
     const onProgress = (o: ResourceOutcome, done: number, total: number) => {
@@ -47,7 +51,7 @@ local.command('deploy')
     };
     const result = await localDeploy({
       app, assemblyDir: opts.assembly, stateDir: path.resolve(opts.state), context: parseContext(opts.context ?? []),
-      concurrency: opts.concurrency, onProgress,
+      concurrency: opts.concurrency, onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
     if (tty) process.stderr.write('\n');
     for (const stack of result.stacks) {

@@ -1,11 +1,19 @@
 // A small but realistic office: two floors of meeting rooms sharing profiles and skill groups.
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { EndOfMeetingReminderType, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from '../lib';
+import { CalendarLinkMethod, EndOfMeetingReminderType, Office365CalendarLink, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from '../lib';
 
 export class ExampleRoomsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+
+    // Method 1 of the A4B guide: a service account with Editor on every room calendar, checked on each deploy.
+    new Office365CalendarLink(this, 'CalendarLink', {
+      tenant: 'contoso.onmicrosoft.com',
+      method: CalendarLinkMethod.delegate({ serviceAccount: 'alexaforbusiness@contoso.onmicrosoft.com' }),
+      credentials: secretsmanager.Secret.fromSecretNameV2(this, 'GraphCredentials', 'a4b-rooms/graph-validator'),
+    });
 
     const meetingRooms = new RoomProfile(this, 'MeetingRoomProfile', {
       roomProfileName: 'Berlin meeting rooms',

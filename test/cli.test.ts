@@ -35,11 +35,11 @@ describe('a4b-rooms CLI', () => {
     const state = tempDir();
     const first = cli(['local', 'deploy', '--state', state]);
     expect(first.status).toBe(0);
-    expect(first.stdout).toContain('created 8, updated 0, deleted 0, retained 0, unchanged 0, failed 0');
+    expect(first.stdout).toContain('created 9, updated 0, deleted 0, retained 0, unchanged 0, failed 0');
     expect(first.stdout).toMatch(/create\s+Custom::A4BRoom\s+Spree \(2\.01\)\s+arn:aws:a4b:us-east-1:123456789012:room\//);
     const second = cli(['local', 'deploy', '--state', state]);
     expect(second.status).toBe(0);
-    expect(second.stdout).toContain('created 0, updated 0, deleted 0, retained 0, unchanged 8, failed 0');
+    expect(second.stdout).toContain('created 0, updated 0, deleted 0, retained 0, unchanged 9, failed 0');
   });
 
   test('local serve writes endpoints.json, keeps state across restarts, and deploys use it', async () => {

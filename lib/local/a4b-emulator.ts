@@ -126,9 +126,12 @@ export class A4bEmulator {
   }
 
   /** Stores a Secrets Manager secret; returns its ARN. */
-  putSecret(name: string, secretString: string): string {
+  putSecret(nameOrArn: string, secretString: string): string {
+    // An ARN (complete, or partial as fromSecretNameV2 makes it) is kept as given, so a template's reference finds it.
+    const fromArn = /^arn:[^:]+:secretsmanager:[^:]*:\d*:secret:(.+)$/.exec(nameOrArn);
+    const name = fromArn ? fromArn[1] : nameOrArn;
     const existing = this.store.get<{ arn: string }>('secrets', name);
-    const arn = existing?.arn ?? `arn:aws:secretsmanager:us-east-1:${this.accountId}:secret:${name}-${randomBytes(3).toString('hex')}`;
+    const arn = existing?.arn ?? (fromArn ? nameOrArn : `arn:aws:secretsmanager:us-east-1:${this.accountId}:secret:${name}-${randomBytes(3).toString('hex')}`);
     this.store.put('secrets', name, { arn, name, secretString, versionId: randomUUID() });
     return arn;
   }
@@ -137,7 +140,7 @@ export class A4bEmulator {
     return this.findSecret(idOrArn) !== undefined;
   }
 
-  private findSecret(id: string): { arn: string; name: string; secretString: string; versionId: string } | undefined {
+  findSecret(id: string): { arn: string; name: string; secretString: string; versionId: string } | undefined {
     // A name, a full ARN, or a partial ARN (the name without the random suffix), as Secrets Manager accepts.
     return this.store.values<{ arn: string; name: string; secretString: string; versionId: string }>('secrets')
       .find((s) => s.name === id || s.arn === id || s.arn.replace(/-[0-9a-f]{6}$/, '') === id);
@@ -232,6 +235,11 @@ export class A4bEmulator {
         case 'DELETE /_emulator/requests': this.requests.length = 0; return send(res, 200, {});
         case 'POST /_emulator/faults': this.injectFault(JSON.parse(body)); return send(res, 200, {});
         case 'DELETE /_emulator/faults': this.clearFaults(); return send(res, 200, {});
+        case 'POST /_emulator/secrets': {
+          const { SecretId, SecretString } = JSON.parse(body);
+          const existing = this.findSecret(SecretId);
+          return send(res, 200, existing ? { ARN: existing.arn, created: false } : { ARN: this.putSecret(SecretId, SecretString), created: true });
+        }
         case 'POST /_emulator/devices': {
           const { DeviceName, DeviceSerialNumber } = JSON.parse(body);
           return send(res, 200, { DeviceArn: this.registerDevice(DeviceName, DeviceSerialNumber) });

@@ -5,13 +5,26 @@
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ResourceTypes } from '../contract';
 import { CfnResponse, LocalLambda } from './local-lambda';
 import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
 
-const A4B_TYPES = new Set<string>(Object.values(ResourceTypes));
-const REGION = 'us-east-1';
-const ACCOUNT = '123456789012';
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT = '123456789012';
+const REGION = LOCAL_REGION;
+const ACCOUNT = LOCAL_ACCOUNT;
+
+/**
+ * Properties of a resource that references no custom resource (the calendar link's, say), resolved as a deploy
+ * would resolve them: what the local world must hold before the deploy starts.
+ */
+export function staticProperties(stackName: string, template: Template, logicalId: string): Record<string, unknown> {
+  const ctx = {
+    region: REGION, accountId: ACCOUNT, stackName, stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/static`,
+    physicalId: (id: string) => (template.Resources?.[id] ? `local-${id}` : undefined),
+    attribute: (id: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}`,
+  };
+  return resolve(template.Resources?.[logicalId]?.Properties ?? {}, ctx, template) as Record<string, unknown>;
+}
 
 export interface AppliedResource {
   readonly type: string;
@@ -50,7 +63,8 @@ export interface StackDeployResult {
 }
 
 export interface DeployEngineOptions {
-  readonly lambda: LocalLambda;
+  /** The provider function of each custom resource type; other types exist only in AWS and are skipped. */
+  readonly lambdas: Readonly<Record<string, LocalLambda>>;
   /** Directory keeping the last applied state per stack. */
   readonly stateDir: string;
   /** Requests in flight at once, like CloudFormation's parallel resource operations. @default 10 */
@@ -82,7 +96,7 @@ export class DeployEngine {
   /** Deploys one stack's template; on failure rolls back and keeps the previous state. */
   async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>): Promise<StackDeployResult> {
     const previous = this.readState(stackName);
-    const declared = Object.fromEntries(Object.entries(template.Resources ?? {}).filter(([, r]) => A4B_TYPES.has(r.Type)));
+    const declared = Object.fromEntries(Object.entries(template.Resources ?? {}).filter(([, r]) => this.options.lambdas[r.Type]));
     const known = new Set(Object.keys(declared));
     const deps = new Map(Object.entries(declared).map(([id, r]) => [id, dependencies(r, known)]));
     topologicalOrder(deps); // throws on a cycle before anything is touched
@@ -196,7 +210,9 @@ export class DeployEngine {
   }
 
   private call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
-    return this.options.lambda.invoke({
+    const lambda = this.options.lambdas[event.ResourceType as string];
+    if (!lambda) return Promise.resolve({ Status: 'FAILED', Reason: `no local provider for ${event.ResourceType}`, PhysicalResourceId: String(event.PhysicalResourceId ?? '') });
+    return lambda.invoke({
       ...event,
       StackId: stackId,
       RequestId: randomUUID(),

@@ -460,6 +460,14 @@ export class GraphEmulator {
       case 'GET /_emulator/health': return { status: 200, body: { ok: true, tenant: this.tenantId ?? null } };
       case 'GET /_emulator/requests': return { status: 200, body: { requests: this.requests } };
       case 'POST /_emulator/faults': this.injectFault(JSON.parse(body)); return { status: 200, body: {} };
+      case 'POST /_emulator/tenant': {
+        // Seeds a state without a tenant; afterwards the persisted state wins. Answers with an app's credentials
+        // (local fixtures, not secrets) so the local Secrets Manager can hold what the handler will read.
+        const seeded = !this.hasTenant;
+        if (seeded) this.seed(JSON.parse(body));
+        const app = this.store.values<AppState>('apps').find((a) => a.clientSecret);
+        return { status: 200, body: { seeded, tenantId: this.tenantId, app: app && { clientId: app.clientId, clientSecret: app.clientSecret } } };
+      }
       case 'DELETE /_emulator/faults': this.clearFaults(); return { status: 200, body: {} };
       default: return { status: 404, body: { message: `no emulator route ${method} ${p}` } };
     }

@@ -1,12 +1,14 @@
-// `a4b-rooms local deploy`: synthesize an app, then apply its A4B resources to the local emulators through the
-// prebundled provider handler, exactly the code that runs in Lambda.
+// `a4b-rooms local deploy`: synthesize an app, then apply its custom resources to the local emulators through the
+// prebundled provider handlers, exactly the code that runs in Lambda.
+import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { HandlerEnv } from '../contract';
-import { readAssembly, synthesize } from './cloud-assembly';
-import { DeployEngine, ResourceOutcome, StackDeployResult } from './deploy-engine';
-import { A4B_PROVIDER_BUNDLE, LocalLambda } from './local-lambda';
-import { Endpoints, openLocalWorld } from './local-world';
+import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
+import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
+import { DeployEngine, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
+import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
+import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
+import { Endpoints, openLocalWorld, postJson } from './local-world';
 
 export interface LocalDeployOptions {
   /** Command that runs the CDK app (as cdk.json's `app`); or give `assemblyDir`. */
@@ -17,6 +19,11 @@ export interface LocalDeployOptions {
   readonly stateDir: string;
   /** Context for the app (`-c key=value`). */
   readonly context?: Record<string, string>;
+  /**
+   * The Office 365 tenant, for a state directory that has none yet. Without it the tenant is made from the
+   * app's calendar link so that it passes validation.
+   */
+  readonly tenant?: TenantFile;
   readonly concurrency?: number;
   readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
   /** Working directory for the app command. */
@@ -41,9 +48,17 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
   const stacks = readAssembly(assemblyDir);
   const world = await openLocalWorld(options.stateDir);
   const log = fs.createWriteStream(path.join(options.stateDir, 'provider.log'), { flags: 'a' });
-  const lambda = await LocalLambda.start(A4B_PROVIDER_BUNDLE, { env: localProviderEnv(world.endpoints), log });
+  const lambdas: LocalLambda[] = [];
   try {
-    const engine = new DeployEngine({ lambda, stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress });
+    await prepareTenant(world.endpoints, stacks, options.tenant);
+    const env = localProviderEnv(world.endpoints);
+    const a4b = await LocalLambda.start(A4B_PROVIDER_BUNDLE, { env, log });
+    const link = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env, log });
+    lambdas.push(a4b, link);
+    const engine = new DeployEngine({
+      lambdas: { [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.CALENDAR_LINK]: link },
+      stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,
+    });
     const results: StackDeployResult[] = [];
     for (const stack of stacks) {
       const result = await engine.deployStack(stack.stackName, stack.template);
@@ -52,21 +67,60 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
     }
     return { ok: results.every((r) => r.ok), stacks: results, endpoints: world.endpoints };
   } finally {
-    await lambda.stop();
+    for (const l of lambdas) await l.stop();
     await new Promise((r) => log.end(r));
     await world.close();
   }
 }
 
-/** The provider function's environment when it runs against the local emulators. */
+/** The provider functions' environment when they run against the local emulators. */
 export function localProviderEnv(endpoints: Endpoints): Record<string, string | undefined> {
   return {
     [HandlerEnv.A4B_ENDPOINT]: endpoints.a4b,
     [HandlerEnv.A4B_REGION]: 'us-east-1',
-    // The emulator does not check signatures; fixed keys keep real credentials out of local requests.
+    [HandlerEnv.SECRETS_MANAGER_ENDPOINT]: endpoints.secretsManager,
+    [HandlerEnv.AUTHORITY_HOST]: endpoints.authority,
+    [HandlerEnv.GRAPH_BASE_URL]: endpoints.graph,
+    [HandlerEnv.EXTRA_CA_FILE]: endpoints.ca,
+    AWS_REGION: 'us-east-1',
+    // The emulators do not check signatures; fixed keys keep real credentials out of local requests.
     AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
     AWS_SECRET_ACCESS_KEY: 'local-emulator-not-a-secret',
     AWS_SESSION_TOKEN: undefined,
     AWS_PROFILE: undefined,
+  };
+}
+
+/**
+ * Makes the local world hold what the app's calendar links read: a tenant (the given one, or one made from the
+ * links so they validate) and, in Secrets Manager, the credentials secret each link names.
+ */
+export async function prepareTenant(endpoints: Endpoints, stacks: AssemblyStack[], tenant?: TenantFile): Promise<void> {
+  const links = stacks.flatMap((s) => Object.entries(s.template.Resources ?? {})
+    .filter(([, r]) => r.Type === ResourceTypes.CALENDAR_LINK)
+    .map(([id]) => staticProperties(s.stackName, s.template, id)));
+  if (!links.length && !tenant) return;
+  const ca = fs.readFileSync(endpoints.ca, 'utf8');
+  const seed = tenant ?? tenantFromLinks(links);
+  const answer = await postJson(`${endpoints.graph}/_emulator/tenant`, seed, ca) as { app?: { clientId: string; clientSecret: string } };
+  for (const link of links) {
+    if (!answer.app) throw new Error(`the local tenant has no app with a client secret to put into ${link[L.CREDENTIALS_SECRET_ARN]}: add one to the tenant file's apps`);
+    await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: link[L.CREDENTIALS_SECRET_ARN], SecretString: JSON.stringify(answer.app) });
+  }
+}
+
+/** A tenant in which the links validate: every linked mailbox a room, the service account holding write on each. */
+export function tenantFromLinks(links: Array<Record<string, unknown>>): TenantFile {
+  const first = links[0];
+  const rooms = links.flatMap((l) => (l[L.ROOMS] as Array<{ Name: string; Mailbox: string }>) ?? []);
+  const accounts = [...new Set(links.map((l) => l[L.SERVICE_ACCOUNT]).filter((a): a is string => typeof a === 'string'))];
+  const apps = [...new Set(links.map((l) => l[L.APPLICATION_ID]).filter((a): a is string => typeof a === 'string'))];
+  return {
+    tenantId: String(first[L.TENANT]),
+    apps: [{ clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url'), displayName: 'cdk-a4b-rooms validator', roles: Object.keys(GRAPH_APP_ROLES) }],
+    users: accounts.map((upn) => ({ upn, displayName: 'Alexa for Business Service Account' })),
+    rooms: rooms.map((r) => ({ mailbox: r.Mailbox, displayName: r.Name })),
+    calendarPermissions: accounts.flatMap((user) => rooms.map((r) => ({ mailbox: r.Mailbox, user, role: 'write' }))),
+    consents: apps.map((applicationId) => ({ applicationId, displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'] })),
   };
 }

@@ -17,6 +17,8 @@ export interface CfnResponse {
 
 /** The package's prebundled A4B provider. */
 export const A4B_PROVIDER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'a4b-provider', 'index.js');
+/** The package's prebundled calendar link validator. */
+export const CALENDAR_LINK_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'calendar-link-provider', 'index.js');
 
 export interface BundleOptions {
   /** The function's environment variables, on top of this process's (a Lambda function's configuration). */

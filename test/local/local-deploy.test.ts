@@ -35,7 +35,7 @@ describe('local deploy', () => {
   });
   afterEach(() => world.close());
 
-  const rooms = () => world.emulator!.rooms().map((r) => r.RoomName).sort();
+  const rooms = () => world.a4b!.rooms().map((r) => r.RoomName).sort();
 
   test('the example app deploys; deploying it again writes nothing', async () => {
     const outdir = tempDir('a4b-asm-');
@@ -47,31 +47,31 @@ describe('local deploy', () => {
     expect(first.endpoints.a4b).toBe(world.endpoints.a4b);
     expect(count(first, 'create')).toBe(8);
     expect(rooms()).toEqual(['Boardroom (5.01)', 'Havel (2.02)', 'Spree (2.01)', 'Tegel (3.01)']);
-    const writes = writesIn(world.emulator!).length;
+    const writes = writesIn(world.a4b!).length;
     const second = await localDeploy({ assemblyDir: outdir, stateDir });
     expect(count(second, 'unchanged')).toBe(8);
-    expect(writesIn(world.emulator!)).toHaveLength(writes);
+    expect(writesIn(world.a4b!)).toHaveLength(writes);
   });
 
   test('a changed room is updated, a removed one deleted, a retained one left in A4B', async () => {
     await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }, { id: 'B', name: 'B' }, { id: 'C', name: 'C', retain: true }]), stateDir });
-    const arnOfA = world.emulator!.rooms().find((r) => r.RoomName === 'A')!.RoomArn;
+    const arnOfA = world.a4b!.rooms().find((r) => r.RoomName === 'A')!.RoomArn;
     const result = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A', mailbox: 'a@contoso.com' }]), stateDir });
     expect(result.ok).toBe(true);
     expect(result.stacks[0].outcomes.filter((o) => o.action !== 'unchanged').map((o) => `${o.action} ${o.name}`).sort()).toEqual(['delete B', 'retain C', 'update A']);
     expect(rooms()).toEqual(['A', 'C']);
-    expect(world.emulator!.rooms().find((r) => r.RoomName === 'A')).toMatchObject({ RoomArn: arnOfA, ProviderCalendarId: 'a@contoso.com' });
+    expect(world.a4b!.rooms().find((r) => r.RoomName === 'A')).toMatchObject({ RoomArn: arnOfA, ProviderCalendarId: 'a@contoso.com' });
   });
 
   test('a failing resource rolls back the whole deploy: new rooms deleted, changed ones restored, state kept', async () => {
     await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }]), stateDir });
-    world.emulator!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'Z' }, status: 400, errorType: 'ValidationException', message: 'injected' });
+    world.a4b!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'Z' }, status: 400, errorType: 'ValidationException', message: 'injected' });
     const result = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A', mailbox: 'a@contoso.com' }, { id: 'B', name: 'B' }, { id: 'Z', name: 'Z' }]), stateDir, concurrency: 1 });
     expect(result.ok).toBe(false);
     expect(result.stacks[0].error).toMatch(/^Z[0-9A-F]{8}: room 'Z' \(Z[0-9A-F]{8}\): CreateRoom failed with ValidationException: injected/);
     expect(rooms()).toEqual(['A']);
-    expect(world.emulator!.rooms()[0].ProviderCalendarId ?? '').toBe('');
-    world.emulator!.clearFaults();
+    expect(world.a4b!.rooms()[0].ProviderCalendarId ?? '').toBe('');
+    world.a4b!.clearFaults();
     const retry = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }]), stateDir });
     expect(count(retry, 'unchanged')).toBe(3);
   });
@@ -85,6 +85,6 @@ describe('local deploy', () => {
 
   test('a synth error stops the deploy before any A4B call', async () => {
     await expect(localDeploy({ app: 'node -e "process.exit(3)"', stateDir })).rejects.toThrow(/synth failed .*exit 3/);
-    expect(world.emulator!.requests).toHaveLength(0);
+    expect(world.a4b!.requests).toHaveLength(0);
   });
 });

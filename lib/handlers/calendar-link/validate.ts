@@ -95,7 +95,8 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
         problems.push({ room, problem: `the service account has role '${decision.role}' on the calendar, which is not an accepted role (${spec.acceptedRoles.join(', ')})`, fix: `Set-MailboxFolderPermission ${room.mailbox}:\\Calendar -User ${sa} -AccessRights Editor, or add '${decision.role}' to acceptedRoles` });
       } else if (!spec.grantMissingPermissions) {
         const has = decision.kind === 'below' ? `only '${decision.role}'` : 'no permission';
-        problems.push({ room, problem: `the service account ${sa} has ${has} on the room's calendar, and A4B needs Editor`, fix: `${editor} (or set grantMissingPermissions)` });
+        const command = decision.kind === 'below' ? editor.replace('Add-MailboxFolderPermission', 'Set-MailboxFolderPermission') : editor;
+        problems.push({ room, problem: `the service account ${sa} has ${has} on the room's calendar, and A4B needs Editor`, fix: `${command} (or set grantMissingPermissions)` });
       } else if (decision.kind === 'below') {
         grants.push({ id, method: 'PATCH', url: `/users/${enc(room)}/calendar/calendarPermissions/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } });
         grantDescriptions.set(id, `raised ${sa} from ${decision.role} to write on ${room.mailbox}`);
