@@ -4,7 +4,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CreateProfileCommand, CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import * as https from 'https';
 import { tempDir } from './helpers';
+
+function getHttps(url: string, ca: string): Promise<any> {
+  return new Promise((resolve, reject) => https.get(url, { ca }, (res) => {
+    let text = '';
+    res.on('data', (d) => (text += d));
+    res.on('end', () => resolve(JSON.parse(text)));
+  }).on('error', reject));
+}
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -13,8 +22,8 @@ function cli(args: string[]) {
   return spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
 }
 
-async function serve(stateDir: string): Promise<{ child: ChildProcess; endpoints: { a4b: string } }> {
-  const child = spawn('node', [CLI, 'local', 'serve', '--state', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+async function serve(stateDir: string, extra: string[] = []): Promise<{ child: ChildProcess; endpoints: Record<string, string> }> {
+  const child = spawn('node', [CLI, 'local', 'serve', '--state', stateDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const file = path.join(stateDir, 'endpoints.json');
   for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
   return { child, endpoints: JSON.parse(fs.readFileSync(file, 'utf8')) };
@@ -44,7 +53,12 @@ describe('a4b-rooms CLI', () => {
 
   test('local serve writes endpoints.json, keeps state across restarts, and deploys use it', async () => {
     const state = tempDir();
-    const first = await serve(state);
+    const tenantFile = path.join(state, 'tenant.json');
+    fs.writeFileSync(tenantFile, JSON.stringify({ tenantId: 'fabrikam.onmicrosoft.com', apps: [{ clientId: 'c1', clientSecret: 's1', roles: [] }] }));
+    const first = await serve(state, ['--tenant', tenantFile]);
+    expect(Object.keys(first.endpoints).sort()).toEqual(['a4b', 'authority', 'ca', 'graph', 'secretsManager']);
+    expect(first.endpoints.graph).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect(fs.readFileSync(first.endpoints.ca, 'utf8')).toContain('BEGIN CERTIFICATE');
     const c1 = client(first.endpoints.a4b);
     const { ProfileArn } = await c1.send(new CreateProfileCommand({ ProfileName: 'P', Address: 'a', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' }));
     const { RoomArn } = await c1.send(new CreateRoomCommand({ RoomName: 'Survivor', ProfileArn }));
@@ -57,8 +71,9 @@ describe('a4b-rooms CLI', () => {
       const c2 = client(second.endpoints.a4b);
       expect((await c2.send(new GetRoomCommand({ RoomArn }))).Room!.RoomName).toBe('Survivor');
       c2.destroy();
-      // A deploy on the same state dir talks to this serve, and a fault injected into it fails the deploy with exit 1.
-      await fetch(`${second.endpoints.a4b}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ operation: 'CreateRoom', status: 400, errorType: 'LimitExceededException', message: 'quota' }) });
+      expect((await getHttps(`${second.endpoints.graph}/_emulator/health`, fs.readFileSync(second.endpoints.ca, 'utf8'))).tenant).toBe('fabrikam.onmicrosoft.com');
+      // A deploy on the same state dir talks to this serve; its persisted tenant (fabrikam) is not the app's, so the
+      // calendar link fails the deploy with exit 1 before any room is written.
       const deploy = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
         const child = spawn('node', [CLI, 'local', 'deploy', '--state', state], { cwd: ROOT });
         let out = '';
@@ -69,8 +84,9 @@ describe('a4b-rooms CLI', () => {
       });
       expect(deploy.code).toBe(1);
       expect(deploy.err).toContain('failed: ');
-      expect(deploy.err).toContain('LimitExceededException: quota');
+      expect(deploy.err).toContain('unknown tenant contoso.onmicrosoft.com');
       expect(deploy.err).toContain('rollback: ');
+      expect(deploy.out).toContain('created 0, updated 0, deleted 0, retained 0, unchanged 0, failed 1');
       expect(deploy.out).toContain(`endpoint during this run: ${second.endpoints.a4b}`);
     } finally {
       await stop(second.child);

@@ -45,11 +45,11 @@ describe('local deploy', () => {
     const first = await localDeploy({ assemblyDir: outdir, stateDir });
     expect(first.ok).toBe(true);
     expect(first.endpoints.a4b).toBe(world.endpoints.a4b);
-    expect(count(first, 'create')).toBe(8);
+    expect(count(first, 'create')).toBe(9);
     expect(rooms()).toEqual(['Boardroom (5.01)', 'Havel (2.02)', 'Spree (2.01)', 'Tegel (3.01)']);
     const writes = writesIn(world.a4b!).length;
     const second = await localDeploy({ assemblyDir: outdir, stateDir });
-    expect(count(second, 'unchanged')).toBe(8);
+    expect(count(second, 'unchanged')).toBe(9);
     expect(writesIn(world.a4b!)).toHaveLength(writes);
   });
 
@@ -74,6 +74,32 @@ describe('local deploy', () => {
     world.a4b!.clearFaults();
     const retry = await localDeploy({ assemblyDir: assembly([{ id: 'A', name: 'A' }]), stateDir });
     expect(count(retry, 'unchanged')).toBe(3);
+  });
+
+  test('the example app without a tenant file: the tenant is made from its calendar link, and its secret put in the local Secrets Manager', async () => {
+    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir });
+    expect(result.ok).toBe(true);
+    expect(world.graph!.tenantId).toBe('contoso.onmicrosoft.com');
+    expect(world.graph!.permissions('spree@contoso.onmicrosoft.com').find((p) => p.address === 'alexaforbusiness@contoso.onmicrosoft.com')?.role).toBe('write');
+    expect(world.a4b!.hasSecret('arn:aws:secretsmanager:us-east-1:123456789012:secret:a4b-rooms/graph-validator')).toBe(true);
+  });
+
+  test('with a tenant file missing a mailbox, the deploy fails before any A4B write; the persisted tenant wins over a later file', async () => {
+    const tenant = {
+      tenantId: 'contoso.onmicrosoft.com',
+      apps: [{ clientId: 'c0ffee00-0000-4000-8000-000000000001', clientSecret: 'local-only', roles: ['Place.Read.All', 'User.Read.All', 'Calendars.Read'] }],
+      users: [{ upn: 'alexaforbusiness@contoso.onmicrosoft.com' }],
+      rooms: ['spree', 'havel', 'tegel'].map((r) => ({ mailbox: `${r}@contoso.onmicrosoft.com` })),
+      calendarPermissions: ['spree', 'havel', 'tegel'].map((r) => ({ mailbox: `${r}@contoso.onmicrosoft.com`, user: 'alexaforbusiness@contoso.onmicrosoft.com', role: 'write' })),
+    };
+    const app = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
+    const result = await localDeploy({ app, stateDir, tenant });
+    expect(result.ok).toBe(false);
+    expect(result.stacks[0].error).toContain("room 'Boardroom (5.01)' (boardroom@contoso.onmicrosoft.com): there is no mailbox with this address");
+    expect(writesIn(world.a4b!)).toEqual([]);
+    const again = await localDeploy({ app, stateDir, tenant: { ...tenant, rooms: [...tenant.rooms, { mailbox: 'boardroom@contoso.onmicrosoft.com' }] } });
+    expect(again.ok).toBe(false);
+    expect(world.a4b!.rooms()).toHaveLength(0);
   });
 
   test('the app command is synthesized first (bin/app.js, as cdk.json runs it)', async () => {

@@ -1,0 +1,102 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CalendarLinkMethod, CalendarRole, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
+
+function stackWithLink(linkProps: Partial<ConstructorParameters<typeof Office365CalendarLink>[2]> = {}) {
+  const app = new App();
+  const stack = new Stack(app, 'Rooms');
+  const secret = new secretsmanager.Secret(stack, 'GraphCredentials');
+  new Office365CalendarLink(stack, 'Link', {
+    tenant: 'contoso.onmicrosoft.com',
+    method: CalendarLinkMethod.delegate({ serviceAccount: 'alexaforbusiness@contoso.com' }),
+    credentials: secret,
+    ...linkProps,
+  });
+  const profile = new RoomProfile(stack, 'Profile', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+  const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'S' });
+  new Room(stack, 'Spree', { roomName: 'Spree', mailbox: 'spree@contoso.com', profile, skillGroups: [sg] });
+  new Room(stack, 'NoCalendar', { roomName: 'Lobby', profile });
+  return { app, stack };
+}
+
+describe('Office365CalendarLink', () => {
+  test('declares the link with every linked room mailbox, the secret by ARN, and the default accepted roles', () => {
+    const { stack } = stackWithLink();
+    Template.fromStack(stack).hasResourceProperties('Custom::A4BCalendarLink', {
+      Tenant: 'contoso.onmicrosoft.com',
+      Method: 'delegate',
+      ServiceAccount: 'alexaforbusiness@contoso.com',
+      CredentialsSecretArn: { Ref: Match.stringLikeRegexp('^GraphCredentials') },
+      AcceptedRoles: ['write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'],
+      Rooms: [{ Name: 'Spree', Mailbox: 'spree@contoso.com' }],
+      GrantMissingPermissions: Match.absent(),
+    });
+  });
+
+  test('the secret value never enters the template', () => {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Creds', 'a4b/graph');
+    new Office365CalendarLink(stack, 'Link', { tenant: 'contoso.com', method: CalendarLinkMethod.delegate({ serviceAccount: 'sa@contoso.com' }), credentials: secret });
+    const text = JSON.stringify(Template.fromStack(stack).toJSON());
+    expect(text).not.toContain('SecretString');
+    expect(text).not.toContain('resolve:secretsmanager');
+    Template.fromStack(stack).hasResourceProperties('Custom::A4BCalendarLink', {
+      CredentialsSecretArn: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':secret:a4b/graph$')])] },
+    });
+  });
+
+  test('the validation function may read that one secret and nothing else', () => {
+    const { stack } = stackWithLink();
+    const t = Template.fromStack(stack);
+    const policies = Object.values(t.findResources('AWS::IAM::Policy')).filter((p) => JSON.stringify(p).includes('secretsmanager'));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0].Properties.PolicyDocument.Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
+    expect(statements[0].Action.every((a: string) => a.startsWith('secretsmanager:'))).toBe(true);
+    expect(statements[0].Resource).toEqual({ Ref: expect.stringMatching(/^GraphCredentials/) });
+    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 600, Description: Match.stringLikeRegexp('calendar link') });
+  });
+
+  test('every room, profile and skill group waits for the link', () => {
+    const { stack } = stackWithLink();
+    const t = Template.fromStack(stack);
+    const linkId = Object.keys(t.findResources('Custom::A4BCalendarLink'))[0];
+    for (const type of ['Custom::A4BRoom', 'Custom::A4BRoomProfile', 'Custom::A4BSkillGroup']) {
+      for (const r of Object.values(t.findResources(type))) expect(r.DependsOn).toContain(linkId);
+    }
+  });
+
+  test('a stack output says the one console step left, and a notice gives the DeleteComments command', () => {
+    const { stack } = stackWithLink();
+    Template.fromStack(stack).hasOutput('*', {
+      Value: 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso.com and accept the user consent.',
+    });
+    Annotations.fromStack(stack).hasInfo('/Rooms/Link', Match.stringLikeRegexp('Set-CalendarProcessing "spree@contoso.com" -DeleteComments \\$FALSE'));
+  });
+
+  test('application method: the app id, no service account, and its own console step', () => {
+    const { stack } = stackWithLink({ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), acceptedRoles: [CalendarRole.WRITE, CalendarRole.CUSTOM] });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('Custom::A4BCalendarLink', { Method: 'application', ApplicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11', ServiceAccount: Match.absent(), AcceptedRoles: ['write', 'custom'] });
+    t.hasOutput('*', { Value: Match.stringLikeRegexp('Application permissions > Link account, sign in as a Global Administrator of contoso.onmicrosoft.com') });
+  });
+
+  test.each([
+    [{ tenant: 'contoso' }, /calendar link: tenant 'contoso' must be the directory id \(a GUID\) or a domain/],
+    [{ method: CalendarLinkMethod.delegate({ serviceAccount: 'alexaforbusiness' }) }, /serviceAccount 'alexaforbusiness' must be the service account's user principal name/],
+    [{ method: CalendarLinkMethod.application({ applicationId: 'a4b' }) }, /applicationId 'a4b' must be an application \(client\) id, a GUID/],
+    [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), grantMissingPermissions: true }, /grantMissingPermissions true applies to the delegate method only/],
+  ])('bad props are refused at construction %#', (props, message) => {
+    expect(() => stackWithLink(props as any)).toThrow(message);
+  });
+
+  test('one link per stack', () => {
+    const { stack } = stackWithLink();
+    expect(() => new Office365CalendarLink(stack, 'Second', {
+      tenant: 'contoso.com', method: CalendarLinkMethod.delegate({ serviceAccount: 'a@contoso.com' }), credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'X', 'x'),
+    })).toThrow(/already has an Office365CalendarLink at Rooms\/Link/);
+  });
+});
