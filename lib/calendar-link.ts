@@ -1,9 +1,9 @@
-import * as path from 'path';
-import { Annotations, Aspects, CfnOutput, CustomResource, Duration, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnOutput, CustomResource, Duration, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { bundledFunction } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
 import { Room } from './room';
@@ -165,11 +165,8 @@ export class Office365CalendarLink extends Construct {
     }
     if (p.problems.length) throw new Error(p.problems.join('\n'));
 
-    const fn = new lambda.Function(this, 'Handler', {
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'calendar-link-provider')),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+    const fn = bundledFunction(this, {
+      asset: 'calendar-link-provider',
       memorySize: 512,
       // Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After.
       timeout: Duration.minutes(10),
@@ -178,7 +175,7 @@ export class Office365CalendarLink extends Construct {
         ...(props.authorityHost ? { [HandlerEnv.AUTHORITY_HOST]: props.authorityHost } : {}),
         ...(props.graphBaseUrl ? { [HandlerEnv.GRAPH_BASE_URL]: props.graphBaseUrl } : {}),
       },
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      logRetention: props.logRetention,
     });
     props.credentials.grantRead(fn);
     this.function = fn;

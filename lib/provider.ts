@@ -1,9 +1,9 @@
-import * as path from 'path';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { bundledFunction } from './bundled-function';
 import { HandlerEnv } from './contract';
 
 /**
@@ -89,19 +89,13 @@ export class RoomsProvider extends Construct {
     if (props.a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = props.a4bEndpoint;
     if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
 
-    const fn = new lambda.Function(this, 'Handler', {
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+    const fn = bundledFunction(this, {
+      asset: 'a4b-provider',
       memorySize: 256,
       timeout: props.timeout ?? Duration.minutes(5),
       description: 'cdk-a4b-rooms: creates, updates and deletes Alexa for Business rooms, room profiles and skill groups',
       environment,
-      logGroup: new logs.LogGroup(this, 'Logs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      logRetention: props.logRetention,
     });
     const arn = (type: string) => stack.formatArn({ service: 'a4b', region: a4bRegion, resource: type, resourceName: '*' });
     fn.addToRolePolicy(new iam.PolicyStatement({

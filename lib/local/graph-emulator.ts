@@ -191,7 +191,9 @@ export class GraphEmulator {
     const list = this.store.get<Permission[]>('perms', key) ?? [];
     const member = this.object(user);
     const perm: Permission = {
-      id: Buffer.from(randomBytes(12)).toString('base64'), role, address: member?.upn ?? user, name: member?.displayName ?? user,
+      // Graph's permission ids are base64 and may hold '/' and '+'; these always do, so a client that forgets to
+      // encode them fails every time, not one run in four.
+      id: Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(9)]).toString('base64'), role, address: member?.upn ?? user, name: member?.displayName ?? user,
       isRemovable: true, isInsideOrganization: !!member,
     };
     this.store.put('perms', key, [...list, perm]);
@@ -359,7 +361,8 @@ export class GraphEmulator {
 
   private graph(method: string, url: string, roles: string[], body: string, contentType?: string): GraphResponse {
     const u = new URL(url, 'https://graph.invalid');
-    const p = decodeURIComponent(u.pathname);
+    // Match on the encoded path and decode each segment: ids (base64) may hold '/'.
+    const p = u.pathname.replace(/%28/gi, '(').replace(/%29/gi, ')').replace(/%27/g, "'");
     const need = (anyOf: string[], directory: boolean) => {
       if (!anyOf.some((r) => roles.includes(r))) {
         throw directory
@@ -410,7 +413,8 @@ export class GraphEmulator {
           return { status: 201, body: permissionOf(this.addPermission(key, address, req.role)) };
         }
       } else {
-        const perm = list.find((x) => x.id === m![2]);
+        const permId = decodeURIComponent(m[2]);
+        const perm = list.find((x) => x.id === permId);
         if (!perm) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
         if (method === 'GET') return { status: 200, body: permissionOf(perm) };
         if (method === 'PATCH') {
@@ -437,7 +441,7 @@ export class GraphEmulator {
     }
     if (method === 'GET' && (m = /^\/servicePrincipals\(appId='([^']+)'\)$/.exec(p))) {
       need(['Application.Read.All', 'Directory.Read.All'], true);
-      const sp = this.store.get<ServicePrincipal>('sps', m[1]);
+      const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
       if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
       const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true })) : [];
       return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
