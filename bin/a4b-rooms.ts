@@ -3,16 +3,34 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command, Option } from 'commander';
+import { parseInventoryFile } from '../lib/inventory/parse';
+import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
 import { localDeploy } from '../lib/local/local-deploy';
 import { readTenantFile, serveLocalWorld } from '../lib/local/local-world';
 
 const DEFAULT_STATE = '.a4b-local';
+/** The app that deploys an inventory file (given as context), this package's own. */
+const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 
 const program = new Command()
   .name('a4b-rooms')
   .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
   .showHelpAfterError();
+
+program.command('validate')
+  .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
+  .argument('<file>', 'inventory file (YAML or JSON)')
+  .action((file: string) => {
+    const problems = validateInventory(parseInventoryFile(file));
+    for (const p of problems) console.error(p);
+    if (problems.length) {
+      console.error(`\n${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`${file}: valid`);
+    }
+  });
 
 const local = program.command('local').description('the local emulators (A4B) and deploys to them');
 
@@ -36,21 +54,28 @@ local.command('serve')
   });
 
 local.command('deploy')
-  .description('synthesize the CDK app and apply its A4B resources to the local emulators through the bundled provider handler')
+  .description('synthesize an inventory (or a CDK app) and apply it to the local emulators through the bundled handlers')
+  .argument('[file]', 'inventory file (YAML or JSON); without it, --app, --assembly, or the app of ./cdk.json')
   .option('--app <command>', 'command that runs the CDK app (default: "app" of ./cdk.json)')
   .option('--assembly <dir>', 'deploy an already synthesized cloud assembly instead of running the app')
   .option('--state <dir>', 'state directory (emulator state and last applied templates)', DEFAULT_STATE)
   .option('-c, --context <key=value...>', 'context for the app, as cdk -c')
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet (default: one in which the app\'s calendar link validates)')
   .addOption(new Option('--concurrency <n>', 'resource operations in parallel').default(10).argParser((v) => parsePositive(v, '--concurrency')))
-  .action(async (opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number; tenant?: string }) => {
-    const app = opts.assembly ? undefined : opts.app ?? appFromCdkJson();
+  .action(async (file: string | undefined, opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number; tenant?: string }) => {
+    const context = parseContext(opts.context ?? []);
+    if (file) {
+      const problems = validateInventory(parseInventoryFile(file));
+      if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}; nothing was deployed:\n${problems.join('\n')}`);
+      context.inventory = path.resolve(file);
+    }
+    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
     const tty = process.stderr.isTTY;
     const onProgress = (o: ResourceOutcome, done: number, total: number) => {
       if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
     };
     const result = await localDeploy({
-      app, assemblyDir: opts.assembly, stateDir: path.resolve(opts.state), context: parseContext(opts.context ?? []),
+      app, assemblyDir: opts.assembly, stateDir: path.resolve(opts.state), context,
       concurrency: opts.concurrency, onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
     if (tty) process.stderr.write('\n');

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// The CDK app cdk.json runs (compiled JS, so synth does no type-checking).
-import { App } from 'aws-cdk-lib';
-import { ExampleRoomsStack } from '../examples/rooms-stack';
+// The CDK app cdk.json runs (compiled JS, so synth does no type-checking): the rooms of the inventory named by
+// context, `cdk synth -c inventory=rooms.yaml`, by default the example inventory.
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { RoomInventory } from '../lib';
 
 const app = new App();
-new ExampleRoomsStack(app, app.node.tryGetContext('stackName') ?? 'A4BRooms');
+const file = path.resolve(app.node.tryGetContext('inventory') ?? path.join(__dirname, '..', 'examples', 'rooms.yaml'));
+const stack = new Stack(app, app.node.tryGetContext('stackName') ?? 'A4BRooms', {
+  description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(file)}`,
+});
+const shards = app.node.tryGetContext('shards');
+new RoomInventory(stack, 'Inventory', { file, shards: shards === undefined ? undefined : Number(shards) });
 app.synth();

@@ -6,6 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { bundledFunction } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
+import { rootStack } from './provider';
 import { Room } from './room';
 import { RoomProfile } from './room-profile';
 import { SkillGroup } from './skill-group';
@@ -136,21 +137,23 @@ const links = new WeakMap<Stack, Office365CalendarLink>();
  * @resource Custom::A4BCalendarLink
  */
 export class Office365CalendarLink extends Construct {
-  /** The link of a stack, if it has one. */
+  /** The link of a scope's top-level stack, if it has one. */
   public static of(scope: IConstruct): Office365CalendarLink | undefined {
-    return links.get(Stack.of(scope));
+    return links.get(rootStack(scope));
   }
 
   /** The validation function. */
   public readonly function: lambda.IFunction;
   private readonly resource: CustomResource;
+  private readonly linkProperties: Record<string, unknown>;
+  private readonly validations = new Map<Stack, CustomResource>();
 
   constructor(scope: Construct, id: string, props: Office365CalendarLinkProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const existing = links.get(stack);
-    if (existing) throw new Error(`stack ${stack.node.path} already has an Office365CalendarLink at ${existing.node.path}: an A4B account links to one tenant`);
-    links.set(stack, this);
+    const existing = links.get(rootStack(this));
+    if (existing) throw new Error(`stack ${rootStack(this).node.path} already has an Office365CalendarLink at ${existing.node.path}: an A4B account links to one tenant`);
+    links.set(rootStack(this), this);
 
     const p = new PropsProblems('calendar link');
     p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID.test(props.tenant) || DOMAIN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
@@ -180,22 +183,17 @@ export class Office365CalendarLink extends Construct {
     props.credentials.grantRead(fn);
     this.function = fn;
 
-    const linkedRooms = () => stack.node.findAll().filter((c): c is Room => c instanceof Room && Stack.of(c) === stack && c.mailbox !== undefined);
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: fn.functionArn,
-      resourceType: ResourceTypes.CALENDAR_LINK,
-      properties: {
-        [P.TENANT]: props.tenant,
-        [P.METHOD]: props.method.kind,
-        [P.SERVICE_ACCOUNT]: props.method.serviceAccount,
-        [P.APPLICATION_ID]: props.method.applicationId,
-        [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
-        [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
-        [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
-        [P.ROOMS]: Lazy.any({ produce: () => linkedRooms().map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
-      },
-    });
-    // The ARN of the secret, never its value, goes into the template.
+    this.linkProperties = {
+      [P.TENANT]: props.tenant,
+      [P.METHOD]: props.method.kind,
+      [P.SERVICE_ACCOUNT]: props.method.serviceAccount,
+      [P.APPLICATION_ID]: props.method.applicationId,
+      [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
+      [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
+      [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
+    };
+    // The secret's ARN, never its value, goes into the template.
+    this.resource = this.validation(stack);
 
     new CfnOutput(this, 'ConsoleStep', {
       description: 'The one step A4B has no API for',
@@ -204,28 +202,72 @@ export class Office365CalendarLink extends Construct {
         : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`,
     });
 
-    Aspects.of(stack).add(new LinkAspect(this, linkedRooms));
+    Aspects.of(stack).add(new LinkAspect(this));
   }
 
-  /** Makes `resource` wait for the link's validation. */
-  public waitFor(resource: IConstruct): void {
-    resource.node.addDependency(this.resource);
+  /**
+   * Validates the room mailboxes of another stack (a nested stack holding a shard of rooms) with this link, in that
+   * stack, so its rooms wait for the check of their own mailboxes; the stack also waits for the link's own check.
+   */
+  public validateRoomsIn(stack: Stack): void {
+    this.validation(stack);
+  }
+
+  /** @internal The validation resource of a stack, if it has one. */
+  public _validationOf(stack: Stack): CustomResource | undefined {
+    return this.validations.get(stack);
+  }
+
+  /** @internal The link's own validation (its stack's rooms and the link itself). */
+  public get _ownValidation(): CustomResource {
+    return this.resource;
+  }
+
+  /** @internal The rooms each validation checks: the ones with a mailbox in its stack. */
+  public _linkedRooms(stack: Stack): Room[] {
+    return stack.node.findAll().filter((c): c is Room => c instanceof Room && Stack.of(c) === stack && c.mailbox !== undefined);
+  }
+
+  private validation(stack: Stack): CustomResource {
+    let resource = this.validations.get(stack);
+    if (resource) return resource;
+    const scope = stack === Stack.of(this) ? this : stack;
+    const id = stack === Stack.of(this) ? 'Resource' : 'CalendarLinkValidation';
+    resource = new CustomResource(scope, id, {
+      serviceToken: this.function.functionArn,
+      resourceType: ResourceTypes.CALENDAR_LINK,
+      properties: {
+        ...this.linkProperties,
+        [P.ROOMS]: Lazy.any({ produce: () => this._linkedRooms(stack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
+      },
+    });
+    this.validations.set(stack, resource);
+    return resource;
   }
 }
 
-/** Every A4B resource of the stack waits for the link; the link says which Exchange setting Graph cannot check. */
+/** Every A4B resource under the link's stack waits for the link; the link says which Exchange setting Graph cannot check. */
 class LinkAspect implements IAspect {
   private noticed = false;
 
-  constructor(private readonly link: Office365CalendarLink, private readonly rooms: () => Room[]) {}
+  constructor(private readonly link: Office365CalendarLink) {}
 
   visit(node: IConstruct): void {
-    if ((node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) && Stack.of(node) === Stack.of(this.link)) {
-      this.link.waitFor(node.node.defaultChild ?? node);
+    if (node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) {
+      const stack = Stack.of(node);
+      if (rootStack(stack) !== rootStack(this.link)) return;
+      const target = node.node.defaultChild ?? node;
+      const own = this.link._validationOf(stack);
+      if (own) target.node.addDependency(own);
+      if (stack !== Stack.of(this.link)) target.node.addDependency(this.link._ownValidation);
+      if (!own && node instanceof Room && node.mailbox !== undefined) {
+        Annotations.of(node).addError(`room ${node.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
+      }
     }
     if (node === this.link && !this.noticed) {
       this.noticed = true;
-      const mailboxes = this.rooms().map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
+      const mailboxes = rootStack(this.link).node.findAll().filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
+        .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
       if (mailboxes.length) {
         const shown = mailboxes.slice(0, 20).map((m) => `Set-CalendarProcessing "${m}" -DeleteComments $FALSE`).join('; ');
         Annotations.of(this.link).addInfo(

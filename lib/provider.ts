@@ -60,9 +60,12 @@ const providers = new WeakMap<Stack, RoomsProvider>();
  * rooms share one function. Created on first use with defaults; create it yourself, before any room, to change them.
  */
 export class RoomsProvider extends Construct {
-  /** The stack's provider, created with defaults when there is none yet. */
+  /**
+   * The provider of the scope's top-level stack, created with defaults when there is none yet. Nested stacks share
+   * it (CloudFormation passes its ARN in as a parameter), so thousands of rooms in shards still use one function.
+   */
   public static getOrCreate(scope: Construct): RoomsProvider {
-    const stack = Stack.of(scope);
+    const stack = rootStack(scope);
     return providers.get(stack) ?? new RoomsProvider(stack, 'A4BRoomsProvider');
   }
 
@@ -74,7 +77,7 @@ export class RoomsProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
     super(scope, id);
-    const stack = Stack.of(this);
+    const stack = rootStack(this);
     const existing = providers.get(stack);
     if (existing) {
       throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}: create yours before any Room, RoomProfile or SkillGroup, and only one`);
@@ -112,4 +115,11 @@ export class RoomsProvider extends Construct {
     this.function = fn;
     this.serviceToken = fn.functionArn;
   }
+}
+
+/** @internal The top-level stack of a scope: the one whose template CloudFormation deploys directly. */
+export function rootStack(scope: Construct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
 }

@@ -12,7 +12,17 @@ const HANDLERS = {
   'calendar-link-provider': 'lib/handlers/calendar-link/index.ts',
 };
 
+/** The inventory's JSON Schema, written from the compiled module so it cannot drift from the code. */
+function writeSchema() {
+  const { INVENTORY_SCHEMA } = require(path.join(root, 'lib', 'inventory', 'schema.js'));
+  const file = path.join(root, 'schema', 'rooms.schema.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(INVENTORY_SCHEMA, null, 2) + '\n');
+  console.log('wrote schema/rooms.schema.json');
+}
+
 async function main() {
+  writeSchema();
   for (const [name, entry] of Object.entries(HANDLERS)) {
     const outfile = path.join(root, 'assets', name, 'index.js');
     fs.rmSync(path.dirname(outfile), { recursive: true, force: true });

@@ -8,6 +8,8 @@ import { Template } from './template';
 export interface AssemblyStack {
   readonly stackName: string;
   readonly template: Template;
+  /** Reads the templates of this stack's nested stacks. */
+  readonly nestedTemplate: (templateUrl: string) => Template;
 }
 
 export function synthesize(appCommand: string, outdir: string, context: Record<string, string> = {}, cwd = process.cwd()): void {
@@ -36,11 +38,28 @@ export function readAssembly(dir: string): AssemblyStack[] {
     order.push(id);
   };
   artifacts.forEach(([id]) => visit(id));
+  const nestedTemplate = nestedTemplateReader(dir);
   return order.map((id) => {
     const a = byId.get(id);
     return {
       stackName: a.properties?.stackName ?? id,
       template: JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8')),
+      nestedTemplate,
     };
   });
+}
+
+/** Reads nested stack templates by their TemplateURL: the asset hash in the URL names the file in `*.assets.json`. */
+export function nestedTemplateReader(dir: string): (templateUrl: string) => Template {
+  const files = new Map<string, string>();
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.assets.json'))) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    for (const [hash, asset] of Object.entries<any>(manifest.files ?? {})) files.set(hash, path.join(dir, asset.source.path));
+  }
+  return (templateUrl) => {
+    const hash = /([0-9a-f]{64})\.json/.exec(templateUrl)?.[1];
+    const file = hash && files.get(hash);
+    if (!file) throw new Error(`nested stack template ${templateUrl} is not in the cloud assembly ${dir}`);
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  };
 }

@@ -2,7 +2,7 @@
 // order (independent resources in parallel), properties resolved and stringified, Create / Update / Delete
 // against the last applied state, replacement when a handler returns a new physical id, and rollback of the
 // whole stack when one resource fails. Other resource types (the provider's Lambda, role, logs) exist only in AWS.
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CfnResponse, LocalLambda } from './local-lambda';
@@ -39,7 +39,13 @@ export interface AppliedResource {
 export interface StackState {
   readonly stackId: string;
   readonly resources: Record<string, AppliedResource>;
+  /** For a nested stack: the template and parameters last applied, to restore it on a rollback of its parent. */
+  readonly template?: Template;
+  readonly parameters?: Record<string, unknown>;
 }
+
+const NESTED_STACK = 'AWS::CloudFormation::Stack';
+const EMPTY_TEMPLATE: Template = { Resources: {} };
 
 export type Action = 'create' | 'update' | 'replace' | 'delete' | 'retain' | 'unchanged';
 
@@ -93,10 +99,15 @@ export class DeployEngine {
     fs.renameSync(`${file}.tmp`, file);
   }
 
-  /** Deploys one stack's template; on failure rolls back and keeps the previous state. */
-  async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>): Promise<StackDeployResult> {
+  /**
+   * Deploys one stack's template; on failure rolls back and keeps the previous state. Nested stacks (read with
+   * `nestedTemplate`) are deployed as resources of their parent, each with its own state, and rolled back with it.
+   */
+  async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>,
+    nestedTemplate?: (templateUrl: string) => Template): Promise<StackDeployResult> {
     const previous = this.readState(stackName);
-    const declared = Object.fromEntries(Object.entries(template.Resources ?? {}).filter(([, r]) => this.options.lambdas[r.Type]));
+    const declared = Object.fromEntries(Object.entries(template.Resources ?? {})
+      .filter(([, r]) => this.options.lambdas[r.Type] || (r.Type === NESTED_STACK && nestedTemplate)));
     const known = new Set(Object.keys(declared));
     const deps = new Map(Object.entries(declared).map(([id, r]) => [id, dependencies(r, known)]));
     topologicalOrder(deps); // throws on a cycle before anything is touched
@@ -119,6 +130,7 @@ export class DeployEngine {
 
     const apply = async (id: string): Promise<void> => {
       const r = declared[id];
+      if (r.Type === NESTED_STACK) return applyNested(id);
       const properties = stringifyScalars(resolve(r.Properties ?? {}, ctx, template)) as Record<string, unknown>;
       const before = previous.resources[id];
       const base = { type: r.Type, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain' };
@@ -167,6 +179,34 @@ export class DeployEngine {
       report({ stack: stackName, logicalId: id, type: r.Type, action: isReplacement ? 'replace' : 'update', name, physicalId: res.PhysicalResourceId });
     };
 
+    const applyNested = async (id: string): Promise<void> => {
+      const r = declared[id];
+      const props = resolve(r.Properties ?? {}, ctx, template) as { TemplateURL: string; Parameters?: Record<string, unknown> };
+      const nested = nestedTemplate!(props.TemplateURL);
+      const nestedName = `${stackName}/${id}`;
+      const properties = { TemplateHash: createHash('sha256').update(JSON.stringify(nested)).digest('hex'), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown> };
+      const before = previous.resources[id];
+      const base = { type: NESTED_STACK, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain', physicalId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${nestedName}` };
+      if (before && sameJson(before.properties, properties)) {
+        // An unchanged nested template with unchanged parameters: CloudFormation leaves the nested stack alone.
+        current[id] = { ...before, ...base };
+        report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
+        return;
+      }
+      const prior = this.readState(nestedName);
+      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate);
+      outcomes.push(...result.outcomes);
+      // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
+      const restore = async () => {
+        const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate);
+        return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
+      };
+      if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
+      undo.push(restore);
+      current[id] = { ...base, data: nestedOutputs(nested, nestedName, this.readState(nestedName)) };
+      report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: before ? 'update' : 'create', name: nestedName, physicalId: base.physicalId });
+    };
+
     try {
       await runInOrder(deps, this.options.concurrency ?? 10, apply);
     } catch (e) {
@@ -187,6 +227,19 @@ export class DeployEngine {
         report({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
         continue;
       }
+      if (r.type === NESTED_STACK) {
+        const nestedName = `${stackName}/${id}`;
+        const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate);
+        outcomes.push(...emptied.outcomes);
+        if (!emptied.ok) {
+          cleanupErrors.push(`${id}: ${emptied.error}`);
+          current[id] = r;
+          continue;
+        }
+        fs.rmSync(this.stateFile(nestedName), { force: true });
+        report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
+        continue;
+      }
       const res = await this.call({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, previous.stackId);
       if (res.Status !== 'SUCCESS') {
         // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
@@ -199,7 +252,7 @@ export class DeployEngine {
     for (const old of replaced) {
       await this.call({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties }, previous.stackId);
     }
-    this.writeState(stackName, { stackId: previous.stackId, resources: current });
+    this.writeState(stackName, { stackId: previous.stackId, resources: current, ...(parameters !== undefined || stackName.includes('/') ? { template, parameters } : {}) });
     if (cleanupErrors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleanupErrors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }
@@ -261,6 +314,24 @@ export async function runInOrder(deps: ReadonlyMap<string, readonly string[]>, c
     pump();
   });
   if (failure !== undefined) throw failure;
+}
+
+/** A nested stack's Outputs, resolved against its applied resources, as `Outputs.<name>` attributes. */
+function nestedOutputs(template: Template & { Outputs?: Record<string, { Value: unknown }> }, stackName: string, state: StackState): Record<string, string> {
+  const ctx = {
+    region: REGION, accountId: ACCOUNT, stackName, stackId: state.stackId, parameters: state.parameters,
+    physicalId: (id: string) => state.resources[id]?.physicalId ?? `local-${id}`,
+    attribute: (id: string, name: string) => state.resources[id]?.data[name],
+  };
+  const out: Record<string, string> = {};
+  for (const [name, o] of Object.entries(template.Outputs ?? {})) {
+    try {
+      out[`Outputs.${name}`] = String(resolve(o.Value, ctx, template));
+    } catch {
+      // an output of a resource that exists only in AWS
+    }
+  }
+  return out;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

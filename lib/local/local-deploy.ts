@@ -6,6 +6,7 @@ import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
 import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
 import { DeployEngine, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
+import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
 import { Endpoints, openLocalWorld, postJson } from './local-world';
@@ -61,7 +62,7 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
     });
     const results: StackDeployResult[] = [];
     for (const stack of stacks) {
-      const result = await engine.deployStack(stack.stackName, stack.template);
+      const result = await engine.deployStack(stack.stackName, stack.template, undefined, stack.nestedTemplate);
       results.push(result);
       if (!result.ok) break;
     }
@@ -96,17 +97,27 @@ export function localProviderEnv(endpoints: Endpoints): Record<string, string | 
  * links so they validate) and, in Secrets Manager, the credentials secret each link names.
  */
 export async function prepareTenant(endpoints: Endpoints, stacks: AssemblyStack[], tenant?: TenantFile): Promise<void> {
-  const links = stacks.flatMap((s) => Object.entries(s.template.Resources ?? {})
-    .filter(([, r]) => r.Type === ResourceTypes.CALENDAR_LINK)
-    .map(([id]) => staticProperties(s.stackName, s.template, id)));
+  const links = stacks.flatMap((s) => linkProperties(s.stackName, s.template, s.nestedTemplate));
   if (!links.length && !tenant) return;
   const ca = fs.readFileSync(endpoints.ca, 'utf8');
   const seed = tenant ?? tenantFromLinks(links);
   const answer = await postJson(`${endpoints.graph}/_emulator/tenant`, seed, ca) as { app?: { clientId: string; clientSecret: string } };
-  for (const link of links) {
+  for (const link of links.filter((l) => typeof l[L.CREDENTIALS_SECRET_ARN] === 'string')) {
     if (!answer.app) throw new Error(`the local tenant has no app with a client secret to put into ${link[L.CREDENTIALS_SECRET_ARN]}: add one to the tenant file's apps`);
     await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: link[L.CREDENTIALS_SECRET_ARN], SecretString: JSON.stringify(answer.app) });
   }
+}
+
+/** The calendar link validations of a stack and its nested stacks (shards), properties resolved. */
+function linkProperties(stackName: string, template: Template, nestedTemplate: (url: string) => Template): Array<Record<string, unknown>> {
+  return Object.entries(template.Resources ?? {}).flatMap(([id, r]) => {
+    if (r.Type === ResourceTypes.CALENDAR_LINK) return [staticProperties(stackName, template, id)];
+    if (r.Type !== 'AWS::CloudFormation::Stack') return [];
+    const url = String(staticProperties(stackName, template, id).TemplateURL);
+    // A shard's validation takes the secret and tenant from its parent; its rooms are its own.
+    return linkProperties(`${stackName}/${id}`, nestedTemplate(url), nestedTemplate)
+      .map((l) => ({ ...l, [L.CREDENTIALS_SECRET_ARN]: undefined }));
+  });
 }
 
 /** A tenant in which the links validate: every linked mailbox a room, the service account holding write on each. */

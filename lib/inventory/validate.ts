@@ -1,0 +1,104 @@
+// Checks an inventory: its structure against the shipped JSON Schema (ajv), then every inventory rule. Returns all
+// problems at once as `FILE:LINE:COL: <entity>: <field> <value> <what is allowed>`, in file order.
+import Ajv, { ErrorObject } from 'ajv';
+import { showValue } from '../constraints';
+import { Inventory } from './model';
+import { InventoryPath, InventoryProblem, ParsedInventory } from './parse';
+import { INVENTORY_RULES } from './rules';
+import { INVENTORY_SCHEMA } from './schema';
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+
+/** Problems ajv finds that the rules do not word better (lengths, ranges and patterns are the rules'). */
+const SCHEMA_KEYWORDS = new Set(['type', 'required', 'additionalProperties', 'enum']);
+
+export function schemaProblems(inventory: unknown): InventoryProblem[] {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(INVENTORY_SCHEMA);
+  compiled(inventory);
+  return (compiled.errors ?? []).filter((e) => SCHEMA_KEYWORDS.has(e.keyword)).map((e) => fromAjv(e, inventory as Inventory));
+}
+
+function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
+  const path: Array<string | number> = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const entity = entityOf(path, inventory);
+  const value = path.reduce<any>((v, k) => v?.[k], inventory);
+  const field = fieldOf(path);
+  switch (e.keyword) {
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return { path, entity, field: missing, message: `${missing} is required` };
+    }
+    case 'additionalProperties': {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
+      const near = allowed.find((a) => a.toLowerCase() === extra.toLowerCase() || editDistance(a, extra) <= 2);
+      return { path: [...path, extra], entity, field: extra, message: `${extra} is not a field here${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})` };
+    }
+    case 'enum':
+      return { path, entity, field, message: `${field} ${showValue(value)} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}` };
+    default:
+      return { path, entity, field, message: `${field} ${showValue(value)} must be ${article((e.params as { type: string }).type)}` };
+  }
+}
+
+function article(type: string): string {
+  return type === 'integer' ? 'a whole number' : type === 'array' ? 'a list' : type === 'object' ? 'a mapping' : `a ${type}`;
+}
+
+function fieldOf(path: InventoryPath): string {
+  const inEntry = typeof path[1] === 'number';
+  const rest = inEntry ? path.slice(2) : path[0] === 'calendarLink' ? path.slice(1) : path;
+  const text = rest.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
+  return text || (inEntry ? `${String(path[0])}[${path[1]}]` : String(path[0] ?? 'inventory'));
+}
+
+export function entityOf(path: InventoryPath, inventory: Inventory): string {
+  const [list, i] = path;
+  const name = typeof i === 'number' ? (inventory as any)?.[list]?.[i]?.name : undefined;
+  const label = { rooms: 'room', profiles: 'profile', skillGroups: 'skill group' }[String(list)];
+  if (label && typeof i === 'number') return `${label} ${showValue(typeof name === 'string' ? name : `#${i + 1}`)}`;
+  if (list === 'calendarLink') return 'calendarLink';
+  return 'inventory';
+}
+
+/** A copy without the values the schema found of the wrong type, so the rules read only what they understand. */
+function withoutBadTypes(inventory: unknown, problems: InventoryProblem[]): Inventory {
+  const copy = JSON.parse(JSON.stringify(inventory ?? {}));
+  for (const p of problems) {
+    if (!/ must be (a |one of)/.test(p.message) || p.path.length === 0) continue;
+    const parent = p.path.slice(0, -1).reduce<any>((v, k) => v?.[k], copy);
+    if (parent && typeof parent === 'object') delete parent[p.path[p.path.length - 1]];
+  }
+  return copy;
+}
+
+export function inventoryProblems(inventory: unknown): InventoryProblem[] {
+  if (inventory === null || typeof inventory !== 'object' || Array.isArray(inventory)) {
+    return [{ path: [], entity: 'inventory', field: 'inventory', message: 'an inventory is a mapping with calendarLink, profiles, skillGroups and rooms' }];
+  }
+  const structural = schemaProblems(inventory);
+  const clean = withoutBadTypes(inventory, structural);
+  return [...structural, ...INVENTORY_RULES.flatMap((rule) => rule(clean))];
+}
+
+/** Every problem of a parsed inventory file, formatted and in file order. */
+export function validateInventory(parsed: ParsedInventory): string[] {
+  if (parsed.syntaxProblems.length) return parsed.syntaxProblems;
+  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path), text: `${p.entity}: ${p.message}` }));
+  const key = (where: string) => where.split(':').slice(-2).map(Number);
+  located.sort((a, b) => {
+    const [la, ca] = key(a.where);
+    const [lb, cb] = key(b.where);
+    return la - lb || ca - cb;
+  });
+  return [...new Set(located.map((l) => `${l.where}: ${l.text}`))];
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  }
+  return d[a.length][b.length];
+}

@@ -1,0 +1,145 @@
+import { NestedStack, Stack, Tags } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { CalendarLinkMethod, CalendarRole, Office365CalendarLink } from './calendar-link';
+import { Inventory } from './inventory/model';
+import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
+import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf } from './inventory/sharding';
+import { validateInventory } from './inventory/validate';
+import { Room } from './room';
+import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
+import { SkillGroup } from './skill-group';
+
+/**
+ * Properties for a RoomInventory.
+ */
+export interface RoomInventoryProps {
+  /**
+   * Path of the inventory file (YAML or JSON).
+   *
+   * @default - `inventory` is used
+   */
+  readonly file?: string;
+
+  /**
+   * The inventory as an object, in the file's format.
+   *
+   * @default - `file` is read
+   */
+  readonly inventory?: any;
+
+  /**
+   * How many nested stacks (shards) the rooms are spread over, each room by a hash of its name. Choose it once:
+   * changing it moves rooms between shards, which deletes and re-creates them.
+   *
+   * @default 32 (room for the A4B quota of 10,000 rooms)
+   */
+  readonly shards?: number;
+}
+
+/**
+ * Everything an inventory declares: the Office 365 calendar link, room profiles and skill groups in this stack,
+ * and the rooms in nested stacks (shards) chosen by a stable hash of each room's name, so that adding, removing or
+ * reordering rooms changes only the shards that hold them. The inventory is validated first, with every problem
+ * reported as FILE:LINE:COL, exactly as `a4b-rooms validate` reports it.
+ */
+export class RoomInventory extends Construct {
+  /** The checked inventory. */
+  public readonly inventory: Inventory;
+  /** The number of rooms. */
+  public readonly roomCount: number;
+  /** The shards that hold rooms. */
+  public readonly shardCount: number;
+
+  constructor(scope: Construct, id: string, props: RoomInventoryProps) {
+    super(scope, id);
+    if ((props.file === undefined) === (props.inventory === undefined)) {
+      throw new Error(`RoomInventory ${this.node.path}: give exactly one of file and inventory`);
+    }
+    const shards = props.shards ?? DEFAULT_SHARDS;
+    if (!Number.isInteger(shards) || shards < 1 || shards > 100) throw new Error(`RoomInventory ${this.node.path}: shards ${shards} must be a whole number from 1 to 100`);
+    const parsed: ParsedInventory = props.file !== undefined ? parseInventoryFile(props.file) : parseInventoryText(JSON.stringify(props.inventory, null, 2), '<inventory>');
+    const problems = validateInventory(parsed);
+    if (problems.length) {
+      throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in inventory ${parsed.file}:\n${problems.join('\n')}`);
+    }
+    const inv = parsed.inventory;
+    this.inventory = inv;
+    const stack = Stack.of(this);
+
+    const link = inv.calendarLink && new Office365CalendarLink(this, 'CalendarLink', {
+      tenant: inv.calendarLink.tenantId,
+      method: inv.calendarLink.method === 'delegate'
+        ? CalendarLinkMethod.delegate({ serviceAccount: inv.calendarLink.serviceAccount! })
+        : CalendarLinkMethod.application({ applicationId: inv.calendarLink.applicationId! }),
+      credentials: secretFrom(this, inv.calendarLink.credentialsSecret),
+      grantMissingPermissions: inv.calendarLink.grantMissingPermissions,
+      acceptedRoles: inv.calendarLink.acceptedRoles?.map((r) => CalendarRole.of(r)),
+    });
+
+    const profiles = new Map<string, RoomProfile>();
+    for (const p of inv.profiles ?? []) {
+      const mr = p.meetingRoom;
+      profiles.set(p.name, new RoomProfile(this, constructIdFor('Profile', p.name), {
+        roomProfileName: p.name,
+        address: p.address,
+        timezone: p.timezone,
+        distanceUnit: p.distanceUnit ? DistanceUnit.of(p.distanceUnit) : undefined,
+        temperatureUnit: p.temperatureUnit ? TemperatureUnit.of(p.temperatureUnit) : undefined,
+        wakeWord: p.wakeWord ? WakeWord.of(p.wakeWord) : undefined,
+        locale: p.locale,
+        maxVolumeLimit: p.maxVolume,
+        setupModeDisabled: p.setupModeDisabled,
+        pstnEnabled: p.pstnEnabled,
+        dataRetentionOptIn: p.dataRetentionOptIn,
+        endOfMeetingReminder: mr?.endOfMeetingReminder && {
+          reminderAtMinutes: mr.endOfMeetingReminder.minutes, type: EndOfMeetingReminderType.of(mr.endOfMeetingReminder.type), enabled: mr.endOfMeetingReminder.enabled,
+        },
+        instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
+        requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
+        roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
+        tags: p.tags,
+        adoptExisting: p.adoptExisting,
+      }));
+    }
+    const groups = new Map<string, SkillGroup>();
+    for (const g of inv.skillGroups ?? []) {
+      groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: g.tags, adoptExisting: g.adoptExisting }));
+    }
+
+    const byShard = new Map<number, typeof inv.rooms>();
+    for (const r of inv.rooms ?? []) {
+      const n = shardOf(r.name, shards);
+      byShard.set(n, [...(byShard.get(n) ?? []), r]);
+    }
+    for (const [n, rooms] of [...byShard].sort(([a], [b]) => a - b)) {
+      if (rooms!.length > MAX_ROOMS_PER_SHARD) {
+        throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms!.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
+      }
+      const shard = new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${stack.stackName}, shard ${n} of ${shards}` });
+      for (const r of rooms!) {
+        new Room(shard, constructIdFor('Room', r.name), {
+          roomName: r.name,
+          mailbox: r.mailbox,
+          description: r.description,
+          profile: profiles.get(r.profile)!,
+          skillGroups: (r.skillGroups ?? []).map((g) => groups.get(g)!),
+          deviceArns: r.devices,
+          tags: r.tags,
+          adoptExisting: r.adoptExisting,
+        });
+      }
+      if (link) link.validateRoomsIn(shard);
+    }
+    for (const [k, v] of Object.entries(inv.tags ?? {})) Tags.of(this).add(k, v);
+    this.roomCount = (inv.rooms ?? []).length;
+    this.shardCount = byShard.size;
+  }
+}
+
+/** The calendar link's credentials: a secret named in the inventory by name, or by its complete ARN (as the console shows it). */
+function secretFrom(scope: Construct, nameOrArn: string): secretsmanager.ISecret {
+  return nameOrArn.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'CalendarLinkCredentials', nameOrArn)
+    : secretsmanager.Secret.fromSecretNameV2(scope, 'CalendarLinkCredentials', nameOrArn);
+}
