@@ -13,13 +13,15 @@ export interface InventoryProblem {
   readonly entity: string;
   readonly field: string;
   readonly message: string;
+  /** Point at the key of the last path element rather than its value (an unknown field, a bad tag key). */
+  readonly at?: 'key';
 }
 
 export interface ParsedInventory {
   readonly file: string;
   readonly inventory: Inventory;
   /** `FILE:LINE:COL` of a path, falling back to its nearest ancestor that exists in the file. */
-  locate(path: InventoryPath): string;
+  locate(path: InventoryPath, at?: 'key'): string;
   /** Problems found while parsing (YAML syntax). */
   readonly syntaxProblems: string[];
 }
@@ -37,7 +39,7 @@ export function parseInventoryText(text: string, file: string): ParsedInventory 
     file,
     inventory,
     syntaxProblems,
-    locate: (path) => at(offsetOf(doc, path)),
+    locate: (path, where) => at(offsetOf(doc, path, where)),
   };
 }
 
@@ -51,7 +53,12 @@ export function parseInventoryFile(file: string): ParsedInventory {
   return parseInventoryText(text, file);
 }
 
-function offsetOf(doc: Document, path: InventoryPath): number {
+function offsetOf(doc: Document, path: InventoryPath, where?: 'key'): number {
+  if (where === 'key' && typeof path[path.length - 1] === 'string') {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const pair = isMap(parent) ? parent.items.find((p: any) => p.key?.value === path[path.length - 1]) : undefined;
+    if (pair && (pair.key as any)?.range) return (pair.key as any).range[0];
+  }
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
     if (node && typeof node === 'object' && 'range' in node && (node as any).range) {

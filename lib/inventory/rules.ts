@@ -29,9 +29,10 @@ function integer(path: InventoryPath, entity: string, field: string, value: unkn
 }
 
 function tagProblems(path: InventoryPath, entity: string, tags: Record<string, string> | undefined): InventoryProblem[] {
+  const atKey = (ps: InventoryProblem[]) => ps.map((p) => ({ ...p, at: 'key' as const }));
   return Object.entries(tags ?? {}).flatMap(([k, v]) => [
-    ...text([...path, k], entity, 'tag key', k, StringRules.TagKey),
-    ...problem([...path, k], entity, 'tag key', k, k.toLowerCase().startsWith('aws:') ? 'must not start with aws: (system tags are reserved)' : undefined),
+    ...atKey(text([...path, k], entity, 'tag key', k, StringRules.TagKey)),
+    ...atKey(problem([...path, k], entity, 'tag key', k, k.toLowerCase().startsWith('aws:') ? 'must not start with aws: (system tags are reserved)' : undefined)),
     ...text([...path, k], entity, `tag '${k}' value`, v, StringRules.TagValue),
   ]);
 }

@@ -32,7 +32,7 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
       const near = allowed.find((a) => a.toLowerCase() === extra.toLowerCase() || editDistance(a, extra) <= 2);
-      return { path: [...path, extra], entity, field: extra, message: `${extra} is not a field here${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})` };
+      return { path: [...path, extra], at: 'key', entity, field: extra, message: `${extra} is not a field here${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})` };
     }
     case 'enum':
       return { path, entity, field, message: `${field} ${showValue(value)} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}` };
@@ -84,7 +84,7 @@ export function inventoryProblems(inventory: unknown): InventoryProblem[] {
 /** Every problem of a parsed inventory file, formatted and in file order. */
 export function validateInventory(parsed: ParsedInventory): string[] {
   if (parsed.syntaxProblems.length) return parsed.syntaxProblems;
-  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path), text: `${p.entity}: ${p.message}` }));
+  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path, p.at), text: `${p.entity}: ${p.message}` }));
   const key = (where: string) => where.split(':').slice(-2).map(Number);
   located.sort((a, b) => {
     const [la, ca] = key(a.where);

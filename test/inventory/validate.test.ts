@@ -1,0 +1,89 @@
+// Malformed inventories: each problem reported with file, line, column, the entity, the field and what is allowed.
+import { parseInventoryText } from '../../lib/inventory/parse';
+import { validateInventory } from '../../lib/inventory/validate';
+
+const HEAD = `profiles:
+  - name: Std
+    address: 1 Main St
+    timezone: UTC
+skillGroups:
+  - name: Conferencing
+rooms:
+`;
+// Line numbers below count from this header: rooms start on line 8.
+const check = (rooms: string, head = HEAD) => validateInventory(parseInventoryText(head + rooms, 'rooms.yaml'));
+
+describe('inventory validation', () => {
+  test('the example inventory is valid', () => {
+    const fs = require('fs');
+    expect(validateInventory(parseInventoryText(fs.readFileSync(`${__dirname}/../../examples/rooms.yaml`, 'utf8'), 'rooms.yaml'))).toEqual([]);
+  });
+
+  test.each([
+    ['a name over 100 characters', `  - { name: ${'x'.repeat(101)}, profile: Std }\n`, "rooms.yaml:8:13: room 'x{60}…': name 'x{60}…' must be 1 to 100 characters \\(it is 101\\)"],
+    ['a description over 200 characters', `  - name: A\n    profile: Std\n    description: ${'d'.repeat(201)}\n`, "rooms.yaml:10:18: room 'A': description 'd{60}…' must be 1 to 200 characters"],
+    ['a mailbox that is not an email', '  - name: A\n    profile: Std\n    mailbox: board room\n', "rooms.yaml:10:14: room 'A': mailbox 'board room' must be the email address of the room's resource mailbox"],
+    ['11 devices', `  - name: A\n    profile: Std\n    devices:\n${Array.from({ length: 11 }, (_, i) => `      - arn:aws:a4b:us-east-1:123456789012:device/a/${i}\n`).join('')}`, "rooms.yaml:10:5: room 'A': devices 11 must list at most 10 devices"],
+    ['a device ARN that is not a device', '  - name: A\n    profile: Std\n    devices: [arn:aws:a4b:us-east-1:123456789012:room/a/b]\n', "rooms.yaml:10:15: room 'A': devices 'arn:aws:a4b:us-east-1:123456789012:room/a/b' must be an A4B device ARN"],
+    ['a tag value with #', '  - name: A\n    profile: Std\n    tags: { team: "a#b" }\n', "rooms.yaml:10:19: room 'A': tag 'team' value 'a#b' must contain only letters, digits, spaces and _ . : / = \\+ - @"],
+    ['a system tag', '  - name: A\n    profile: Std\n    tags: { "aws:x": "1" }\n', "rooms.yaml:10:13: room 'A': tag key 'aws:x' must not start with aws:"],
+    ['two rooms with one name, ignoring case', '  - { name: Spree, profile: Std }\n  - { name: SPREE, profile: Std }\n', "rooms.yaml:9:13: room 'SPREE': name 'SPREE' is also the name of room 'Spree' \\(rooms\\[0\\]\\): names are unique per A4B account, ignoring case"],
+    ['one mailbox on two rooms', '  - { name: A, profile: Std, mailbox: a@contoso.com }\n  - { name: B, profile: Std, mailbox: A@contoso.com }\n', "rooms.yaml:9:39: room 'B': mailbox 'A@contoso.com' is also the mailbox of room 'A' \\(rooms\\[0\\]\\): a resource mailbox belongs to one room"],
+    ['an unknown profile', '  - { name: A, profile: Standard }\n', "rooms.yaml:8:25: room 'A': profile 'Standard' must name a profile of this inventory \\('Std'\\)"],
+    ['an unknown skill group', '  - { name: A, profile: Std, skillGroups: [Conferencing, Confrencing] }\n', "rooms.yaml:8:58: room 'A': skillGroups 'Confrencing' must name a skill group of this inventory \\('Conferencing'\\)"],
+    ['a skill group listed twice', '  - { name: A, profile: Std, skillGroups: [Conferencing, Conferencing] }\n', "rooms.yaml:8:58: room 'A': skillGroups 'Conferencing' is listed twice"],
+    ['a missing profile', '  - name: A\n', "rooms.yaml:8:5: room 'A': profile is required"],
+    ['a misspelt field', '  - name: A\n    profile: Std\n    mailBox: a@contoso.com\n', "rooms.yaml:10:5: room 'A': mailBox is not a field here: did you mean mailbox\\?"],
+    ['a name that is a number', '  - { name: 42, profile: Std }\n', "rooms.yaml:8:13: room '#1': name 42 must be a string"],
+    ['rooms that are not a list', '  name: A\n', 'rooms.yaml:7:1: inventory: rooms \\{"name":"A"\\} must be a list'],
+  ])('%s', (_, rooms, expected) => {
+    const problems = check(rooms);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${expected}`));
+  });
+
+  test.each([
+    ['an unknown wake word', '    wakeWord: SIRI\n', "rooms.yaml:5:15: profile 'Std': wakeWord 'SIRI' must be one of ALEXA, AMAZON, ECHO, COMPUTER"],
+    ['a misspelt time zone', '    timezone: Europe/Berln\n', "rooms.yaml:4:15: profile 'Std': timezone 'Europe/Berln' must be an IANA time zone"],
+    ['instant booking of 20 minutes', '    meetingRoom: { instantBooking: { durationMinutes: 20 } }\n', "rooms.yaml:5:55: profile 'Std': meetingRoom.instantBooking.durationMinutes 20 must be 15 to 240 in steps of 15"],
+    ['a reminder without its type', '    meetingRoom: { endOfMeetingReminder: { minutes: 5 } }\n', "rooms.yaml:5:20: profile 'Std': type is required"],
+    ['a volume of 11', '    maxVolume: 11\n', "rooms.yaml:5:16: profile 'Std': maxVolume 11 must be 0 to 10"],
+  ])('profile with %s', (_, extra, expected) => {
+    const head = `profiles:\n  - name: Std\n    address: 1 Main St\n${extra.startsWith('    timezone') ? '' : '    timezone: UTC\n'}${extra}rooms: []\n`;
+    const problems = validateInventory(parseInventoryText(head, 'rooms.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  test.each([
+    ['method delegate without a service account', 'calendarLink: { tenantId: contoso.com, method: delegate, credentialsSecret: s }\n', 'rooms.yaml:1:1: calendarLink: serviceAccount is required with method delegate'],
+    ['an unknown method', 'calendarLink: { tenantId: contoso.com, method: oauth, credentialsSecret: s }\n', "rooms.yaml:1:48: calendarLink: method 'oauth' must be one of delegate, application"],
+    ['a tenant that is neither GUID nor domain', 'calendarLink: { tenantId: contoso, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11, credentialsSecret: s }\n', "rooms.yaml:1:27: calendarLink: tenantId 'contoso' must be the directory id"],
+    ['no credentials secret', 'calendarLink: { tenantId: contoso.com, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11 }\n', 'rooms.yaml:1:1: calendarLink: credentialsSecret is required'],
+  ])('calendar link with %s', (_, text, expected) => {
+    const problems = validateInventory(parseInventoryText(text, 'rooms.yaml'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(expected)).toBe(true);
+  });
+
+  test('quotas: 101 profiles', () => {
+    const profiles = Array.from({ length: 101 }, (_, i) => `  - { name: P${i}, address: a, timezone: UTC }\n`).join('');
+    const problems = validateInventory(parseInventoryText(`profiles:\n${profiles}`, 'rooms.yaml'));
+    expect(problems).toEqual(['rooms.yaml:1:1: inventory: profiles 101 must be at most 100 (the A4B quota of room profiles per account)']);
+  });
+
+  test('a YAML syntax error is reported where it is', () => {
+    expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    profile: [Std\n', 'rooms.yaml'))[0]).toMatch(/^rooms\.yaml:\d+:\d+: /);
+    expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    name: B\n', 'rooms.yaml'))).toEqual(['rooms.yaml:3:5: Map keys must be unique']);
+  });
+
+  test('every problem of the file in one run, in file order', () => {
+    const problems = check('  - { name: A, profile: Nope }\n  - { name: a, profile: Std, mailbox: x }\n');
+    expect(problems.map((p) => p.split(': ')[0])).toEqual(['rooms.yaml:8:25', 'rooms.yaml:9:13', 'rooms.yaml:9:39']);
+  });
+
+  test('JSON inventories are read the same way, with positions', () => {
+    const problems = validateInventory(parseInventoryText('{\n  "rooms": [\n    { "name": "A", "profile": "Std" }\n  ]\n}\n', 'rooms.json'));
+    expect(problems).toEqual(["rooms.json:3:31: room 'A': profile 'Std' must name a profile of this inventory (there are none)"]);
+  });
+});
