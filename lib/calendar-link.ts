@@ -206,14 +206,17 @@ export class Office365CalendarLink extends Construct {
   }
 
   /**
-   * Validates the room mailboxes of another stack (a nested stack holding a shard of rooms) with this link, in that
-   * stack, so its rooms wait for the check of their own mailboxes; the stack also waits for the link's own check.
+   * Validates the room mailboxes of another stack (a nested stack holding a shard of rooms). By default the check
+   * runs in that stack, before its rooms; give `scope` to run it elsewhere, e.g. in a stack that every A4B write of
+   * the deployment waits for. The stack's rooms also wait for the link's own check.
+   *
+   * @returns the validation, for ordering it after others
    */
-  public validateRoomsIn(stack: Stack): void {
-    this.validation(stack);
+  public validateRoomsIn(roomsStack: Stack, scope?: Construct, id?: string): IConstruct {
+    return this.validation(roomsStack, scope, id);
   }
 
-  /** @internal The validation resource of a stack, if it has one. */
+  /** @internal The validation of a stack's rooms, if there is one. */
   public _validationOf(stack: Stack): CustomResource | undefined {
     return this.validations.get(stack);
   }
@@ -228,20 +231,19 @@ export class Office365CalendarLink extends Construct {
     return stack.node.findAll().filter((c): c is Room => c instanceof Room && Stack.of(c) === stack && c.mailbox !== undefined);
   }
 
-  private validation(stack: Stack): CustomResource {
-    let resource = this.validations.get(stack);
+  private validation(roomsStack: Stack, scope?: Construct, id?: string): CustomResource {
+    let resource = this.validations.get(roomsStack);
     if (resource) return resource;
-    const scope = stack === Stack.of(this) ? this : stack;
-    const id = stack === Stack.of(this) ? 'Resource' : 'CalendarLinkValidation';
-    resource = new CustomResource(scope, id, {
+    const own = roomsStack === Stack.of(this) && !scope;
+    resource = new CustomResource(scope ?? (own ? this : roomsStack), id ?? (own ? 'Resource' : 'CalendarLinkValidation'), {
       serviceToken: this.function.functionArn,
       resourceType: ResourceTypes.CALENDAR_LINK,
       properties: {
         ...this.linkProperties,
-        [P.ROOMS]: Lazy.any({ produce: () => this._linkedRooms(stack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
+        [P.ROOMS]: Lazy.any({ produce: () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
       },
     });
-    this.validations.set(stack, resource);
+    this.validations.set(roomsStack, resource);
     return resource;
   }
 }

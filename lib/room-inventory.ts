@@ -1,6 +1,6 @@
 import { NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
@@ -78,7 +78,9 @@ export class RoomInventory extends Construct {
     });
 
     const profiles = new Map<string, RoomProfile>();
-    for (const p of inv.profiles ?? []) {
+    // Construction order decides template order: by name, so reordering the file changes no template.
+    const byName = <T extends { name: string }>(list: readonly T[] | undefined) => [...(list ?? [])].sort((a, b) => compareNames(a.name, b.name));
+    for (const p of byName(inv.profiles)) {
       const mr = p.meetingRoom;
       profiles.set(p.name, new RoomProfile(this, constructIdFor('Profile', p.name), {
         roomProfileName: p.name,
@@ -103,12 +105,20 @@ export class RoomInventory extends Construct {
       }));
     }
     const groups = new Map<string, SkillGroup>();
-    for (const g of inv.skillGroups ?? []) {
+    for (const g of byName(inv.skillGroups)) {
       groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: g.tags, adoptExisting: g.adoptExisting }));
     }
 
+    // Every mailbox is checked before any A4B write: one nested stack of checks, one per shard and one after the
+    // other (Graph allows an app 4 concurrent requests), that profiles, skill groups and shards all wait for.
+    const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new NestedStack(this, 'MailboxChecks', { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}` }) : undefined;
+    if (checks) {
+      checks.node.addDependency(link!);
+      for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(checks);
+    }
+    let previousCheck: IConstruct | undefined;
     const byShard = new Map<number, typeof inv.rooms>();
-    for (const r of inv.rooms ?? []) {
+    for (const r of byName(inv.rooms)) {
       const n = shardOf(r.name, shards);
       byShard.set(n, [...(byShard.get(n) ?? []), r]);
     }
@@ -129,7 +139,12 @@ export class RoomInventory extends Construct {
           adoptExisting: r.adoptExisting,
         });
       }
-      if (link) link.validateRoomsIn(shard);
+      if (link && checks) {
+        const check = link.validateRoomsIn(shard, checks, shardId(n));
+        if (previousCheck) check.node.addDependency(previousCheck);
+        previousCheck = check;
+        shard.addDependency(checks);
+      }
     }
     for (const [k, v] of Object.entries(inv.tags ?? {})) Tags.of(this).add(k, v);
     this.roomCount = (inv.rooms ?? []).length;
@@ -142,4 +157,10 @@ function secretFrom(scope: Construct, nameOrArn: string): secretsmanager.ISecret
   return nameOrArn.startsWith('arn:')
     ? secretsmanager.Secret.fromSecretCompleteArn(scope, 'CalendarLinkCredentials', nameOrArn)
     : secretsmanager.Secret.fromSecretNameV2(scope, 'CalendarLinkCredentials', nameOrArn);
+}
+
+function compareNames(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RoomInventory } from '../lib';
+import { shardOf } from '../lib/inventory/sharding';
+import { tempDir } from './helpers';
+
+function inventory(roomNames: string[]) {
+  return {
+    calendarLink: { tenantId: 'contoso.onmicrosoft.com', method: 'delegate', serviceAccount: 'a4b@contoso.onmicrosoft.com', credentialsSecret: 'a4b/graph' },
+    profiles: [{ name: 'Std', address: '1 Main St', timezone: 'UTC' }],
+    skillGroups: [{ name: 'Conferencing' }],
+    rooms: roomNames.map((name) => ({ name, mailbox: `room${name.replace(/\W/g, '').toLowerCase()}@contoso.onmicrosoft.com`, profile: 'Std', skillGroups: ['Conferencing'], tags: { n: name.slice(-1) } })),
+  };
+}
+
+/** Synthesizes an inventory; returns every template (parent and shards) by file name. */
+function synthesize(inv: object): Record<string, any> {
+  const outdir = tempDir('a4b-inv-');
+  const app = new App({ outdir });
+  new RoomInventory(new Stack(app, 'Rooms'), 'Inventory', { inventory: inv });
+  app.synth();
+  return Object.fromEntries(fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => [f, JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8'))]));
+}
+
+const names = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `Room ${String(i + offset).padStart(5, '0')}`);
+const roomsIn = (t: any) => Object.values<any>(t.Resources).filter((r) => r.Type === 'Custom::A4BRoom').map((r) => r.Properties.RoomName);
+
+describe('RoomInventory', () => {
+  test('link, profiles and skill groups in the stack; rooms in shards; every mailbox checked before any A4B write', () => {
+    const templates = synthesize(inventory(names(40)));
+    const parent = templates['Rooms.template.json'];
+    const types = Object.values<any>(parent.Resources).map((r) => r.Type);
+    expect(types.filter((t) => t === 'Custom::A4BCalendarLink')).toHaveLength(1);
+    expect(types.filter((t) => t === 'Custom::A4BRoomProfile')).toHaveLength(1);
+    expect(types.filter((t) => t === 'Custom::A4BRoom')).toHaveLength(0);
+    const shards = Object.entries(templates).filter(([f]) => f.includes('Shard'));
+    expect(shards.length).toBe(new Set(names(40).map((n) => shardOf(n, 32))).size);
+    // One check per shard, in their own nested stack, one after the other; they cover exactly the shard's rooms.
+    const checks = Object.entries(templates).find(([f]) => f.includes('MailboxChecks'))![1];
+    const validations = Object.entries<any>(checks.Resources).filter(([, r]) => r.Type === 'Custom::A4BCalendarLink');
+    expect(validations).toHaveLength(shards.length);
+    expect(validations.filter(([, r]) => !r.DependsOn)).toHaveLength(1);
+    for (const [file, t] of shards) {
+      const id = /Shard\d\d/.exec(file)![0];
+      const check = validations.find(([vid]) => vid === id)![1];
+      expect(check.Properties.Rooms.map((r: any) => r.Name).sort()).toEqual(roomsIn(t).sort());
+    }
+    // The profile, the skill group and every shard wait for the checks.
+    const checksId = Object.keys(parent.Resources).find((k) => k.includes('MailboxChecks'))!;
+    for (const [id, r] of Object.entries<any>(parent.Resources)) {
+      if (/^Custom::A4B(RoomProfile|SkillGroup)$/.test(r.Type) || (r.Type === 'AWS::CloudFormation::Stack' && id !== checksId)) expect(r.DependsOn).toContain(checksId);
+    }
+  });
+
+  test('2,000 rooms: every template under 500 resources and 1 MB; one provider function for all shards', () => {
+    const templates = synthesize(inventory(names(2000)));
+    let rooms = 0;
+    for (const [file, t] of Object.entries(templates)) {
+      expect(Object.keys(t.Resources).length).toBeLessThanOrEqual(500);
+      expect(Buffer.byteLength(JSON.stringify(t))).toBeLessThan(1024 * 1024);
+      rooms += roomsIn(t).length;
+      if (file.includes('Shard')) expect(Object.values<any>(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(0);
+    }
+    expect(rooms).toBe(2000);
+    expect(Object.values<any>(templates['Rooms.template.json'].Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(2);
+  });
+
+  test('sharding is stable: adding, removing and reordering rooms changes only the shards that hold them', () => {
+    const base = names(2000);
+    const before = synthesize(inventory(base));
+    const shardFiles = (t: Record<string, any>) => Object.fromEntries(Object.entries(t).filter(([f]) => f.includes('Shard')));
+    const changed = (a: Record<string, any>, b: Record<string, any>) => Object.keys({ ...shardFiles(a), ...shardFiles(b) })
+      .filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f]));
+    const shardFileOf = (name: string) => Object.keys(shardFiles(before)).find((f) => roomsIn(before[f]).includes(name));
+
+    const added = synthesize(inventory([...base, 'Room 99999']));
+    const newShard = `Shard${String(shardOf('Room 99999', 32)).padStart(2, '0')}`;
+    expect(changed(before, added)).toEqual(Object.keys(added).filter((f) => f.includes(newShard)));
+
+    const removed = synthesize(inventory(base.filter((n) => n !== 'Room 01234')));
+    expect(changed(before, removed)).toEqual([shardFileOf('Room 01234')]);
+
+    const reordered = synthesize(inventory([...base].reverse()));
+    expect(changed(before, reordered)).toEqual([]);
+    // The rooms' logical ids stay: CloudFormation would replace a room whose id changed.
+    const ids = (t: Record<string, any>) => Object.values(shardFiles(t)).flatMap((x) => Object.keys(x.Resources)).sort();
+    expect(ids(reordered)).toEqual(ids(before));
+  });
+
+  test('a bad inventory fails synth with every problem, as a4b-rooms validate words them', () => {
+    const file = path.join(tempDir(), 'rooms.yaml');
+    fs.writeFileSync(file, 'profiles:\n  - { name: Std, address: a, timezone: UTC }\nrooms:\n  - { name: A, profile: Std, mailbox: nope }\n  - { name: B, profile: Missing }\n');
+    const app = new App();
+    expect(() => new RoomInventory(new Stack(app, 'S'), 'Inventory', { file })).toThrow(
+      `2 problems in inventory ${file}:\n${file}:4:39: room 'A': mailbox 'nope' must be the email address of the room's resource mailbox, e.g. board-room@contoso.com\n${file}:5:25: room 'B': profile 'Missing' must name a profile of this inventory ('Std')`);
+  });
+
+  test('inventory tags reach every room, profile and skill group', () => {
+    const templates = synthesize({ ...inventory(names(3)), tags: { 'cost-center': '42' } });
+    for (const t of Object.values(templates)) {
+      for (const r of Object.values<any>(t.Resources).filter((x) => /^Custom::A4B(Room|RoomProfile|SkillGroup)$/.test(x.Type))) {
+        expect(r.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'cost-center', Value: '42' }]));
+      }
+    }
+  });
+
+  test('the example inventory synthesizes from the CDK app cdk.json runs', () => {
+    const app = new App();
+    const stack = new Stack(app, 'A4BRooms');
+    const inv = new RoomInventory(stack, 'Inventory', { file: path.join(__dirname, '..', 'examples', 'rooms.yaml') });
+    expect(inv.roomCount).toBe(12);
+    Template.fromStack(stack).resourceCountIs('Custom::A4BRoomProfile', 3);
+  });
+
+  test.each([[0], [101], [2.5]])('shards %p is refused', (shards) => {
+    expect(() => new RoomInventory(new Stack(new App(), 'S'), 'I', { inventory: inventory([]), shards })).toThrow(/shards .* must be a whole number from 1 to 100/);
+  });
+});
