@@ -1,4 +1,4 @@
-import { Annotations, Aspects, CfnOutput, CustomResource, Duration, IAspect, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, CfnOutput, CfnResource, CustomResource, Duration, IAspect, Lazy, NestedStack, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -251,8 +251,32 @@ export class Office365CalendarLink extends Construct {
 /** Every A4B resource under the link's stack waits for the link; the link says which Exchange setting Graph cannot check. */
 class LinkAspect implements IAspect {
   private noticed = false;
+  private readonly stackLevel = new Set<string>();
 
   constructor(private readonly link: Office365CalendarLink) {}
+
+  /**
+   * `target` (in `stack`) waits for `validation`. Across stacks the whole stack waits, once: a dependency per room
+   * across stacks costs CDK seconds at 10,000 rooms and says the same.
+   */
+  private waitFor(target: IConstruct, stack: Stack, validation: CustomResource | undefined): void {
+    if (!validation) return;
+    const other = Stack.of(validation);
+    if (other === stack) {
+      target.node.addDependency(validation);
+      return;
+    }
+    const key = `${stack.node.path}|${validation.node.path}`;
+    if (this.stackLevel.has(key)) return;
+    this.stackLevel.add(key);
+    if (stack.nestedStackParent && stack.nestedStackParent === other) {
+      (stack as NestedStack).nestedStackResource!.addDependency(validation.node.defaultChild as CfnResource);
+    } else if (stack.nestedStackParent && stack.nestedStackParent === other.nestedStackParent) {
+      stack.addDependency(other);
+    } else {
+      stack.node.addDependency(validation);
+    }
+  }
 
   visit(node: IConstruct): void {
     if (node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) {
@@ -260,8 +284,8 @@ class LinkAspect implements IAspect {
       if (rootStack(stack) !== rootStack(this.link)) return;
       const target = node.node.defaultChild ?? node;
       const own = this.link._validationOf(stack);
-      if (own) target.node.addDependency(own);
-      if (stack !== Stack.of(this.link)) target.node.addDependency(this.link._ownValidation);
+      this.waitFor(target, stack, own);
+      if (stack !== Stack.of(this.link)) this.waitFor(target, stack, this.link._ownValidation);
       if (!own && node instanceof Room && node.mailbox !== undefined) {
         Annotations.of(node).addError(`room ${node.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
       }

@@ -1,4 +1,4 @@
-import { NestedStack, Stack, Tags } from 'aws-cdk-lib';
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, Office365CalendarLink } from './calendar-link';
@@ -100,13 +100,13 @@ export class RoomInventory extends Construct {
         instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
         requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
         roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
-        tags: p.tags,
+        tags: { ...inv.tags, ...p.tags },
         adoptExisting: p.adoptExisting,
       }));
     }
     const groups = new Map<string, SkillGroup>();
     for (const g of byName(inv.skillGroups)) {
-      groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: g.tags, adoptExisting: g.adoptExisting }));
+      groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
     }
 
     // Every mailbox is checked before any A4B write: one nested stack of checks, one per shard and one after the
@@ -135,7 +135,8 @@ export class RoomInventory extends Construct {
           profile: profiles.get(r.profile)!,
           skillGroups: (r.skillGroups ?? []).map((g) => groups.get(g)!),
           deviceArns: r.devices,
-          tags: r.tags,
+          // Inventory tags are merged here rather than with Tags.of(): an aspect over 10,000 rooms costs seconds.
+          tags: { ...inv.tags, ...r.tags },
           adoptExisting: r.adoptExisting,
         });
       }
@@ -146,7 +147,6 @@ export class RoomInventory extends Construct {
         shard.addDependency(checks);
       }
     }
-    for (const [k, v] of Object.entries(inv.tags ?? {})) Tags.of(this).add(k, v);
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
   }

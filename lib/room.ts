@@ -98,12 +98,13 @@ export class Room extends Resource implements IRoom, ITaggable {
     return new Import(scope, id);
   }
 
-  public readonly roomArn: string;
   /** The room's name. */
   public readonly roomName: string;
   /** The room's resource mailbox, if any. */
   public readonly mailbox?: string;
   public readonly tags: TagManager;
+  private readonly resource: CustomResource;
+  private arn?: string;
 
   constructor(scope: Construct, id: string, props: RoomProps) {
     super(scope, id);
@@ -113,7 +114,7 @@ export class Room extends Resource implements IRoom, ITaggable {
     const what = `room ${showValue(props.roomName)}`;
     this.node.addValidation({ validate: () => validateRoom(what, props, this.tags) });
 
-    const resource = new CustomResource(this, 'Resource', {
+    this.resource = new CustomResource(this, 'Resource', {
       serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
       resourceType: ResourceTypes.ROOM,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
@@ -128,7 +129,16 @@ export class Room extends Resource implements IRoom, ITaggable {
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
       },
     });
-    this.roomArn = resource.getAttString(Attributes.ARN);
+  }
+
+  /**
+   * The ARN of the room.
+   *
+   * @attribute
+   */
+  public get roomArn(): string {
+    // Made on first use: an inventory of 10,000 rooms rarely reads them, and each token costs synth time.
+    return (this.arn ??= this.resource.getAttString(Attributes.ARN));
   }
 }
 

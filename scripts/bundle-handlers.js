@@ -18,7 +18,12 @@ function writeSchema() {
   const file = path.join(root, 'schema', 'rooms.schema.json');
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(INVENTORY_SCHEMA, null, 2) + '\n');
-  console.log('wrote schema/rooms.schema.json');
+  // The same schema as ajv standalone code, so a synth does not compile it each time.
+  const Ajv = require('ajv').default;
+  const standalone = require('ajv/dist/standalone').default;
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, code: { source: true } });
+  fs.writeFileSync(path.join(root, 'lib', 'inventory', 'schema-validator.js'), standalone(ajv, ajv.compile(INVENTORY_SCHEMA)));
+  console.log('wrote schema/rooms.schema.json and lib/inventory/schema-validator.js');
 }
 
 async function main() {

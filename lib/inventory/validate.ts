@@ -1,19 +1,33 @@
 // Checks an inventory: its structure against the shipped JSON Schema (ajv), then every inventory rule. Returns all
 // problems at once as `FILE:LINE:COL: <entity>: <field> <value> <what is allowed>`, in file order.
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { showValue } from '../constraints';
 import { Inventory } from './model';
 import { InventoryPath, InventoryProblem, ParsedInventory } from './parse';
 import { INVENTORY_RULES } from './rules';
 import { INVENTORY_SCHEMA } from './schema';
 
-let compiled: ReturnType<Ajv['compile']> | undefined;
+type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+let compiled: SchemaCheck | undefined;
+
+/**
+ * The schema check, compiled by the build (scripts/bundle-handlers.js writes schema-validator.js with ajv's
+ * standalone code, which saves compiling it on every synth), or compiled now when running from sources.
+ */
+function schemaCheck(): SchemaCheck {
+  try {
+    return require('./schema-validator');
+  } catch {
+    const Ajv = require('ajv').default;
+    return new Ajv({ allErrors: true, strict: false, verbose: true }).compile(INVENTORY_SCHEMA);
+  }
+}
 
 /** Problems ajv finds that the rules do not word better (lengths, ranges and patterns are the rules'). */
 const SCHEMA_KEYWORDS = new Set(['type', 'required', 'additionalProperties', 'enum']);
 
 export function schemaProblems(inventory: unknown): InventoryProblem[] {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(INVENTORY_SCHEMA);
+  compiled ??= schemaCheck();
   compiled(inventory);
   return (compiled.errors ?? []).filter((e) => SCHEMA_KEYWORDS.has(e.keyword)).map((e) => fromAjv(e, inventory as Inventory));
 }
