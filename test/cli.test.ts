@@ -95,6 +95,27 @@ describe('a4b-rooms CLI', () => {
     }
   });
 
+  test('validate: exit 0 on the example, exit 1 with every problem located on a bad inventory; deploy refuses it', () => {
+    const ok = cli(['validate', 'examples/rooms.yaml']);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('examples/rooms.yaml: valid');
+    const file = path.join(tempDir(), 'rooms.yaml');
+    fs.writeFileSync(file, 'profiles:\n  - { name: Std, address: a, timezone: UTC }\nrooms:\n  - { name: A, profile: Std, mailbox: nope }\n  - { name: a, profile: Std }\n');
+    const bad = cli(['validate', file]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      `${file}:4:39: room 'A': mailbox 'nope' must be the email address of the room's resource mailbox, e.g. board-room@contoso.com`,
+      `${file}:5:13: room 'a': name 'a' is also the name of room 'A' (rooms[0]): names are unique per A4B account, ignoring case`,
+      '',
+      `2 problems in ${file}`,
+    ]);
+    const state = tempDir();
+    const deploy = cli(['local', 'deploy', file, '--state', state]);
+    expect(deploy.status).toBe(1);
+    expect(deploy.stderr).toContain(`2 problems in ${file}; nothing was deployed`);
+    expect(fs.existsSync(path.join(state, 'a4b.json'))).toBe(false);
+  });
+
   test('bad arguments are refused with a message', () => {
     const res = cli(['local', 'deploy', '--concurrency', '0']);
     expect(res.status).not.toBe(0);
