@@ -61,6 +61,7 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
   'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
   'MailboxSettings.Read': '40f97065-3a51-4ebb-8a3c-4a5f9b0e5c66',
+  'User.ReadWrite.All': '741f803b-c850-494e-b5df-cde7c675a1ca',
 };
 const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
 
@@ -432,6 +433,15 @@ export class GraphEmulator {
           return { status: 204 };
         }
       }
+    }
+    if (method === 'DELETE' && (m = /^\/users\/([^/]+)$/.exec(p))) {
+      // An administrator removing a mailbox (its account) from the tenant.
+      need(['User.ReadWrite.All', 'Directory.ReadWrite.All'], true);
+      const o = this.object(m[1]);
+      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+      this.store.delete('objects', o.upn.toLowerCase());
+      this.store.delete('perms', o.upn.toLowerCase());
+      return { status: 204 };
     }
     if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(p))) {
       need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);

@@ -12,7 +12,7 @@ import { HttpsTransport } from './https-transport';
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
 
-const secrets = new SecretsManagerClient({});
+let defaultSecrets: SecretsManagerClient | undefined;
 const cache = new Map<string, Graph>();
 
 export interface Graph {
@@ -22,10 +22,10 @@ export interface Graph {
 }
 
 /** Reads the credentials secret and returns the Graph side for it; never puts the secret's content in a message. */
-export async function graphFor(secretArn: string, tenant: string, env: NodeJS.ProcessEnv = process.env): Promise<Graph> {
+export async function graphFor(secretArn: string, tenant: string, env: NodeJS.ProcessEnv = process.env, secrets?: SecretsManagerClient): Promise<Graph> {
   let secret;
   try {
-    secret = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    secret = await (secrets ?? (defaultSecrets ??= new SecretsManagerClient({}))).send(new GetSecretValueCommand({ SecretId: secretArn }));
   } catch (e) {
     const name = (e as Error).name;
     throw new ResourceError(`calendar link: cannot read the Graph credentials secret ${secretArn} (${name}: ${(e as Error).message}). `

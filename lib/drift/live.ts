@@ -1,0 +1,151 @@
+// Reads the live A4B account and the Office 365 side of its calendar link: A4B list pages of 50 and per-room reads
+// only where a list cannot answer (tags), Graph in batches of 20 with at most 4 requests in flight. A read that
+// fails is recorded as such (unknown), never as an absence.
+import {
+  AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
+} from '@aws-sdk/client-alexa-for-business';
+import { BatchItem, mapConcurrent, runBatches } from '../handlers/calendar-link/batch';
+import { Graph } from '../handlers/calendar-link/clients';
+import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
+
+export interface LiveReadOptions {
+  readonly a4b: AlexaForBusinessClient;
+  /** The Graph side, when the desired state has a calendar link. */
+  readonly graph?: () => Promise<Graph>;
+  /** Per-room A4B reads in flight at once. @default 8 */
+  readonly concurrency?: number;
+  /** Graph batch requests in flight at once. @default 4 */
+  readonly graphConcurrency?: number;
+  readonly maxRetryWaitSeconds?: number;
+}
+
+async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    out.push(...(page.items ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+export async function readLive(desired: DesiredState, options: LiveReadOptions): Promise<LiveState> {
+  const live: LiveState = { rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [] };
+  const a4b = options.a4b;
+  try {
+    const rooms = await pages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
+    const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
+    const devices = needDevices
+      ? await pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
+      : [];
+    const profiles = await pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
+    const groups = await pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+
+    await mapConcurrent(rooms, options.concurrency ?? 8, async (r) => {
+      const k = key(r.RoomName!);
+      try {
+        const tags = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+        live.rooms.set(k, {
+          name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, description: r.Description, profile: r.ProfileName, arn: r.RoomArn,
+          devices: needDevices ? devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!) : undefined,
+          tags: Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])),
+        } satisfies RoomState);
+      } catch (e) {
+        live.unknownRooms.set(k, `A4B ${(e as Error).name}: ${(e as Error).message}`);
+      }
+    });
+    await mapConcurrent(profiles, options.concurrency ?? 8, async (p) => {
+      try {
+        const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: p.ProfileArn }));
+        const mr = Profile?.MeetingRoomConfiguration;
+        const feature = (enabled: boolean | undefined, value: string | number | undefined) => (enabled === undefined && value === undefined ? undefined : enabled === false ? 'off' : value);
+        live.profiles.set(key(p.ProfileName!), {
+          name: p.ProfileName!, arn: p.ProfileArn,
+          fields: {
+            address: Profile?.Address, timezone: Profile?.Timezone, distanceUnit: Profile?.DistanceUnit, temperatureUnit: Profile?.TemperatureUnit,
+            wakeWord: Profile?.WakeWord, locale: Profile?.Locale, maxVolume: Profile?.MaxVolumeLimit,
+            'meetingRoom.instantBooking': feature(mr?.InstantBooking?.Enabled, mr?.InstantBooking?.DurationInMinutes),
+            'meetingRoom.requireCheckIn': feature(mr?.RequireCheckIn?.Enabled, mr?.RequireCheckIn?.ReleaseAfterMinutes),
+            'meetingRoom.endOfMeetingReminder': feature(mr?.EndOfMeetingReminder?.Enabled,
+              mr?.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
+          },
+        } satisfies ProfileState);
+      } catch (e) {
+        live.errors.push(`A4B: reading profile ${p.ProfileName} failed (${(e as Error).name}: ${(e as Error).message})`);
+      }
+    });
+    for (const g of groups) live.skillGroups.set(key(g.SkillGroupName!), { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn } satisfies SkillGroupState);
+  } catch (e) {
+    live.errors.push(`A4B: listing the account failed (${(e as Error).name}: ${(e as Error).message}); nothing can be said about A4B`);
+  }
+
+  if (desired.link && options.graph) await readGraph(desired, live, options);
+  return live;
+}
+
+async function readGraph(desired: DesiredState, live: LiveState, options: LiveReadOptions): Promise<void> {
+  const link = desired.link!;
+  let graph: Graph;
+  try {
+    graph = await options.graph!();
+    await graph.credential.getToken('https://graph.microsoft.com/.default');
+  } catch (e) {
+    live.errors.push(`Graph: no token (${(e as Error).message.split('\n')[0]}); nothing can be said about Office 365`);
+    return;
+  }
+  const withMailbox = [...desired.rooms.values()].filter((r) => r.mailbox);
+  const ids = new Map(withMailbox.map((r, i) => [String(i), r]));
+  const batch = (items: BatchItem[]) => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
+    concurrency: options.graphConcurrency ?? 4, maxWaitSeconds: options.maxRetryWaitSeconds,
+  });
+  const enc = (m: string) => encodeURIComponent(m);
+  try {
+    const places = await batch([...ids].map(([id, r]) => ({ id, method: 'GET', url: `/places/${enc(r.mailbox!)}` })));
+    const notRooms = [...ids].filter(([id]) => places.get(id)?.status === 404);
+    const users = notRooms.length ? await batch(notRooms.map(([id, r]) => ({ id, method: 'GET', url: `/users/${enc(r.mailbox!)}` }))) : new Map();
+    const rooms = [...ids].filter(([id]) => places.get(id)?.status === 200);
+    const perms = link.method === 'delegate' && rooms.length
+      ? await batch(rooms.map(([id, r]) => ({ id, method: 'GET', url: `/users/${enc(r.mailbox!)}/calendar/calendarPermissions` })))
+      : new Map();
+    for (const [id, r] of ids) {
+      const p = places.get(id);
+      const fail = (status: number | undefined, body: any) => live.unknownRooms.set(key(r.name), `Graph ${status ?? 'no answer'} ${body?.error?.code ?? ''} for ${r.mailbox}`.trim());
+      let state: MailboxState;
+      if (p?.status === 200) {
+        const perm = perms.get(id);
+        if (link.method === 'delegate' && perm?.status !== 200) {
+          fail(perm?.status, perm?.body);
+          continue;
+        }
+        const mine = (perm?.body?.value ?? []).find((x: any) => x.emailAddress?.address?.toLowerCase() === link.serviceAccount?.toLowerCase());
+        state = { exists: true, isRoom: true, serviceAccountRole: mine?.role };
+      } else if (p?.status === 404) {
+        const u = users.get(id);
+        if (u?.status !== 200 && u?.status !== 404) {
+          fail(u?.status, u?.body);
+          continue;
+        }
+        state = { exists: u.status === 200, isRoom: false };
+      } else {
+        fail(p?.status, p?.body);
+        continue;
+      }
+      live.mailboxes.set(r.mailbox!.toLowerCase(), state);
+    }
+    if (link.method === 'application') {
+      const graphSp = await graph.client.api("/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')").get();
+      const role = (graphSp.appRoles ?? []).find((x: any) => x.value === 'Calendars.ReadWrite');
+      let app: any;
+      try {
+        app = await graph.client.api(`/servicePrincipals(appId='${link.applicationId}')`).get();
+      } catch (e) {
+        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
+      }
+      const assignments = app ? await graph.client.api(`/servicePrincipals/${app.id}/appRoleAssignments`).get() : { value: [] };
+      (live as { consent?: boolean }).consent = (assignments.value ?? []).some((a: any) => a.resourceId === graphSp.id && a.appRoleId === role?.id);
+    }
+  } catch (e) {
+    live.errors.push(`Graph: reading failed (${(e as Error).message}); nothing can be said about Office 365`);
+  }
+}

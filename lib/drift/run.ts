@@ -1,0 +1,54 @@
+// `a4b-rooms drift`: the desired state from an inventory, the live state from A4B and Graph (real, or the local
+// emulators of a state directory), compared.
+import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HandlerEnv } from '../contract';
+import { A4bRetryStrategy } from '../handlers/a4b/client';
+import { graphFor } from '../handlers/calendar-link/clients';
+import { parseInventoryFile } from '../inventory/parse';
+import { validateInventory } from '../inventory/validate';
+import { compare, DriftReport } from './compare';
+import { desiredFromInventory } from './desired';
+import { readLive } from './live';
+
+export interface DriftOptions {
+  readonly inventoryFile: string;
+  /** Read the local emulators of this state directory instead of AWS and Microsoft 365. */
+  readonly localStateDir?: string;
+  readonly ignoreUnmanaged?: boolean;
+  /** A4B region. @default us-east-1 */
+  readonly region?: string;
+}
+
+export async function drift(options: DriftOptions): Promise<DriftReport> {
+  const parsed = parseInventoryFile(options.inventoryFile);
+  const problems = validateInventory(parsed);
+  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}:\n${problems.join('\n')}`);
+  const desired = desiredFromInventory(parsed.inventory);
+
+  if (options.localStateDir) {
+    const { openLocalWorld } = await import('../local/local-world');
+    const world = await openLocalWorld(options.localStateDir);
+    try {
+      const e = world.endpoints;
+      const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
+      const a4b = new AlexaForBusinessClient({ region: 'us-east-1', endpoint: e.a4b, credentials, retryStrategy: new A4bRetryStrategy(3) });
+      const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: e.secretsManager, credentials });
+      const env = { [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca };
+      const live = await readLive(desired, {
+        a4b, maxRetryWaitSeconds: 5,
+        graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
+      });
+      a4b.destroy();
+      return compare(desired, live, options);
+    } finally {
+      await world.close();
+    }
+  }
+
+  const a4b = new AlexaForBusinessClient({ region: options.region ?? process.env[HandlerEnv.A4B_REGION] ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5) });
+  const live = await readLive(desired, { a4b, graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, process.env)) });
+  a4b.destroy();
+  return compare(desired, live, options);
+}
+
