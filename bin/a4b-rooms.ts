@@ -51,6 +51,32 @@ program.command('drift')
     process.exitCode = exitCode(report);
   });
 
+program.command('import')
+  .description('write an inventory from a live A4B account (rooms, profiles, skill groups, devices, tags), each entry adopting its resource')
+  .option('--local', 'read the local emulators instead of AWS')
+  .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
+  .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
+  .option('-o, --output <file>', 'write the inventory here instead of to standard output')
+  .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
+    const { importInventory, inventoryYaml } = await import('../lib/drift/import');
+    const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
+    const { A4bRetryStrategy } = await import('../lib/handlers/a4b/client');
+    const { openLocalWorld } = await import('../lib/local/local-world');
+    const world = opts.local ? await openLocalWorld(path.resolve(opts.state)) : undefined;
+    try {
+      const a4b = new AlexaForBusinessClient({
+        region: opts.region ?? process.env.A4B_REGION ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5),
+        ...(world ? { endpoint: world.endpoints.a4b, credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' } } : {}),
+      });
+      const text = inventoryYaml(await importInventory(a4b));
+      a4b.destroy();
+      if (opts.output) fs.writeFileSync(opts.output, text);
+      else process.stdout.write(text);
+    } finally {
+      await world?.close();
+    }
+  });
+
 const local = program.command('local').description('the local emulators (A4B) and deploys to them');
 
 local.command('serve')

@@ -47,6 +47,9 @@ describe('a4b-rooms CLI', () => {
     const created = /created (\d+), updated 0, deleted 0, retained 0, unchanged 0, failed 0/.exec(first.stdout)?.[1];
     expect(Number(created)).toBeGreaterThan(12);
     expect(first.stdout).toMatch(/create\s+Custom::A4BRoom\s+Spree \(2\.01\)\s+arn:aws:a4b:us-east-1:123456789012:room\//);
+    const inSync = cli(['drift', 'examples/rooms.yaml', '--local', '--state', state, '--json']);
+    expect(inSync.status).toBe(0);
+    expect(JSON.parse(inSync.stdout)).toMatchObject({ version: 1, status: 'in-sync', findings: [] });
     const second = cli(['local', 'deploy', '--state', state]);
     expect(second.status).toBe(0);
     expect(second.stdout).toContain('created 0, updated 0, deleted 0, retained 0, unchanged ');

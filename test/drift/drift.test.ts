@@ -128,3 +128,31 @@ describe('drift', () => {
     }
   });
 });
+
+describe('import', () => {
+  test('round trip: import the live account, deploy that inventory adopting what exists, drift finds nothing', async () => {
+    const dir = tempDir('a4b-import-');
+    const w = await serveLocalWorld(dir);
+    try {
+      const first = await localDeploy({ app: APP, context: { inventory: INVENTORY }, stateDir: dir });
+      expect(first.ok).toBe(true);
+      const { importInventory, inventoryYaml } = await import('../../lib/drift/import');
+      const a4b = a4bClient(w.a4b!, 3);
+      const imported = await importInventory(a4b);
+      a4b.destroy();
+      expect(imported.rooms).toHaveLength(12);
+      expect(imported.rooms!.every((r) => r.adoptExisting)).toBe(true);
+      const file = path.join(dir, 'imported.yaml');
+      require('fs').writeFileSync(file, inventoryYaml(imported));
+      const roomsBefore = w.a4b!.rooms().map((r) => r.RoomArn).sort();
+      const adopted = await localDeploy({ app: APP, context: { inventory: file, stackName: 'Imported' }, stateDir: dir });
+      expect(adopted.stacks[0].error).toBeUndefined();
+      expect(w.a4b!.rooms().map((r) => r.RoomArn).sort()).toEqual(roomsBefore);
+      const report = await drift({ inventoryFile: file, localStateDir: dir });
+      expect(report.findings).toEqual([]);
+      expect(report.status).toBe('in-sync');
+    } finally {
+      await w.close();
+    }
+  });
+});

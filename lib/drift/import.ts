@@ -1,0 +1,79 @@
+// `a4b-rooms import`: an inventory written from a live A4B account, so an existing fleet comes under management.
+// Every entry adopts the resource of its name on its first deploy. A4B has no read for the skill groups of a room
+// and nothing of the Office 365 link, so those are left for the author to add.
+import {
+  AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
+} from '@aws-sdk/client-alexa-for-business';
+import { mapConcurrent } from '../handlers/calendar-link/batch';
+import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
+
+async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await fetch(token);
+    out.push(...(page.items ?? []));
+    token = page.NextToken;
+  } while (token);
+  return out;
+}
+
+export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
+  const tagsOf = async (arn: string) => {
+    const tags = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    const user = tags.filter((t) => !t.Key!.toLowerCase().startsWith('aws:'));
+    return user.length ? Object.fromEntries(user.map((t) => [t.Key!, t.Value ?? ''])) : undefined;
+  };
+  const summaries = await pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
+  const profiles: InventoryProfile[] = [];
+  await mapConcurrent(summaries, concurrency, async (s) => {
+    const p = (await a4b.send(new GetProfileCommand({ ProfileArn: s.ProfileArn }))).Profile!;
+    const mr = p.MeetingRoomConfiguration;
+    const meetingRoom = mr && clean({
+      endOfMeetingReminder: mr.EndOfMeetingReminder?.ReminderAtMinutes?.length
+        ? { enabled: mr.EndOfMeetingReminder.Enabled, minutes: mr.EndOfMeetingReminder.ReminderAtMinutes[0], type: mr.EndOfMeetingReminder.ReminderType! } : undefined,
+      instantBooking: mr.InstantBooking?.DurationInMinutes !== undefined ? { enabled: mr.InstantBooking.Enabled, durationMinutes: mr.InstantBooking.DurationInMinutes } : undefined,
+      requireCheckIn: mr.RequireCheckIn?.ReleaseAfterMinutes !== undefined ? { enabled: mr.RequireCheckIn.Enabled, releaseAfterMinutes: mr.RequireCheckIn.ReleaseAfterMinutes } : undefined,
+      roomUtilizationMetrics: mr.RoomUtilizationMetricsEnabled,
+    });
+    profiles.push(clean({
+      name: p.ProfileName!, address: p.Address!, timezone: p.Timezone!, distanceUnit: p.DistanceUnit, temperatureUnit: p.TemperatureUnit, wakeWord: p.WakeWord,
+      locale: p.Locale, maxVolume: p.MaxVolumeLimit, setupModeDisabled: p.SetupModeDisabled || undefined, pstnEnabled: p.PSTNEnabled || undefined,
+      dataRetentionOptIn: p.DataRetentionOptIn || undefined, meetingRoom: meetingRoom && Object.keys(meetingRoom).length ? meetingRoom : undefined,
+      tags: await tagsOf(p.ProfileArn!), adoptExisting: true,
+    }));
+  });
+  const groups = await pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+  const skillGroups: InventorySkillGroup[] = [];
+  await mapConcurrent(groups, concurrency, async (g) => {
+    skillGroups.push(clean({ name: g.SkillGroupName!, description: g.Description, tags: await tagsOf(g.SkillGroupArn!), adoptExisting: true }));
+  });
+  const devices = await pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
+  const liveRooms = await pages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
+  const rooms: InventoryRoom[] = [];
+  await mapConcurrent(liveRooms, concurrency, async (r) => {
+    const inRoom = devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!);
+    rooms.push(clean({
+      name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, profile: r.ProfileName!, description: r.Description,
+      devices: inRoom.length ? inRoom : undefined, tags: await tagsOf(r.RoomArn!), adoptExisting: true,
+    }));
+  });
+  const byName = <T extends { name: string }>(xs: T[]) => xs.sort((a, b) => a.name.localeCompare(b.name));
+  return { profiles: byName(profiles), skillGroups: byName(skillGroups), rooms: byName(rooms) };
+}
+
+/** The inventory as YAML, with the schema line editors read and what import could not know. */
+export function inventoryYaml(inventory: Inventory): string {
+  const { stringify } = require('yaml') as typeof import('yaml');
+  return [
+    '# yaml-language-server: $schema=node_modules/cdk-a4b-rooms/schema/rooms.schema.json',
+    `# Imported from A4B by a4b-rooms import on ${new Date().toISOString().slice(0, 10)}: ${inventory.rooms?.length ?? 0} rooms, ${inventory.profiles?.length ?? 0} profiles, ${inventory.skillGroups?.length ?? 0} skill groups.`,
+    '# Every entry adopts the A4B resource of its name on the first deploy. Not readable from A4B, so add them yourself:',
+    "# the rooms' skillGroups, and calendarLink (tenantId, method, serviceAccount or applicationId, credentialsSecret).",
+    stringify(inventory, { lineWidth: 0 }),
+  ].join('\n');
+}
+
+function clean<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
