@@ -60,7 +60,7 @@ program.command('import')
   .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
     const { importInventory, inventoryYaml } = await import('../lib/drift/import');
     const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
-    const { A4bRetryStrategy } = await import('../lib/handlers/a4b/client');
+    const { A4bRetryStrategy } = await import('../lib/handlers/a4b/retry');
     const { openLocalWorld } = await import('../lib/local/local-world');
     const world = opts.local ? await openLocalWorld(path.resolve(opts.state)) : undefined;
     try {

@@ -3,7 +3,7 @@
 // context, `cdk synth -c inventory=rooms.yaml`, by default the example inventory.
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { RoomInventory } from '../lib';
+import { DriftMonitor, RoomInventory } from '../lib';
 
 const app = new App();
 const file = path.resolve(app.node.tryGetContext('inventory') ?? path.join(__dirname, '..', 'examples', 'rooms.yaml'));
@@ -11,5 +11,9 @@ const stack = new Stack(app, app.node.tryGetContext('stackName') ?? 'A4BRooms', 
   description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(file)}`,
 });
 const shards = app.node.tryGetContext('shards');
-new RoomInventory(stack, 'Inventory', { file, shards: shards === undefined ? undefined : Number(shards) });
+const inventory = new RoomInventory(stack, 'Inventory', { file, shards: shards === undefined ? undefined : Number(shards) });
+// An hourly drift check with alarms, unless the context turns it off (-c driftMonitor=false).
+if (app.node.tryGetContext('driftMonitor') !== 'false' && app.node.tryGetContext('driftMonitor') !== false) {
+  new DriftMonitor(stack, 'DriftMonitor', { inventory });
+}
 app.synth();

@@ -144,6 +144,10 @@ export class Office365CalendarLink extends Construct {
 
   /** The validation function. */
   public readonly function: lambda.IFunction;
+  /** The secret with the Graph app's credentials. */
+  public readonly credentials: secretsmanager.ISecret;
+  /** The tenant. */
+  public readonly tenant: string;
   private readonly resource: CustomResource;
   private readonly linkProperties: Record<string, unknown>;
   private readonly validations = new Map<Stack, CustomResource>();
@@ -181,6 +185,8 @@ export class Office365CalendarLink extends Construct {
       logRetention: props.logRetention,
     });
     props.credentials.grantRead(fn);
+    this.credentials = props.credentials;
+    this.tenant = props.tenant;
     this.function = fn;
 
     this.linkProperties = {

@@ -104,3 +104,6 @@ export const Quotas = {
   SKILL_GROUPS: 1_000,
   DEVICES_PER_ROOM: 10,
 } as const;
+
+/** CloudWatch namespace of the drift monitor's metrics. */
+export const DRIFT_METRIC_NAMESPACE = 'cdk-a4b-rooms';

@@ -4,4 +4,5 @@ export * from './skill-group';
 export * from './provider';
 export * from './calendar-link';
 export * from './room-inventory';
-export { ResourceTypes } from './contract';
+export * from './drift-monitor';
+export { ResourceTypes, DRIFT_METRIC_NAMESPACE } from './contract';

@@ -50,6 +50,8 @@ export class RoomInventory extends Construct {
   public readonly roomCount: number;
   /** The shards that hold rooms. */
   public readonly shardCount: number;
+  /** The calendar link, when the inventory declares one. */
+  public readonly calendarLink?: Office365CalendarLink;
 
   constructor(scope: Construct, id: string, props: RoomInventoryProps) {
     super(scope, id);
@@ -147,6 +149,7 @@ export class RoomInventory extends Construct {
         shard.addDependency(checks);
       }
     }
+    this.calendarLink = link;
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
   }

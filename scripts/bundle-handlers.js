@@ -10,6 +10,7 @@ const root = path.join(__dirname, '..');
 const HANDLERS = {
   'a4b-provider': 'lib/handlers/a4b/index.ts',
   'calendar-link-provider': 'lib/handlers/calendar-link/index.ts',
+  'drift-monitor': 'lib/handlers/drift-monitor/index.ts',
 };
 
 /** The inventory's JSON Schema, written from the compiled module so it cannot drift from the code. */

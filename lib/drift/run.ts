@@ -3,7 +3,7 @@
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HandlerEnv } from '../contract';
-import { A4bRetryStrategy } from '../handlers/a4b/client';
+import { A4bRetryStrategy } from '../handlers/a4b/retry';
 import { graphFor } from '../handlers/calendar-link/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';

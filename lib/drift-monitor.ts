@@ -1,0 +1,147 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from './contract';
+import { RoomInventory } from './room-inventory';
+
+
+/**
+ * Properties for a DriftMonitor.
+ */
+export interface DriftMonitorProps {
+  /**
+   * The inventory whose rooms are watched.
+   */
+  readonly inventory: RoomInventory;
+
+  /**
+   * How often the check runs.
+   *
+   * @default events.Schedule.rate(Duration.hours(1))
+   */
+  readonly schedule?: events.Schedule;
+
+  /**
+   * Where the alarms notify.
+   *
+   * @default - the alarms notify nobody
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Leave out rooms that exist in A4B but are not declared.
+   *
+   * @default false
+   */
+  readonly ignoreUnmanaged?: boolean;
+
+  /**
+   * The region the A4B client signs requests for.
+   *
+   * @default 'us-east-1'
+   */
+  readonly a4bRegion?: string;
+
+  /**
+   * An A4B endpoint URL other than the public one.
+   *
+   * @default - the SDK's public endpoint for `a4bRegion`
+   */
+  readonly a4bEndpoint?: string;
+
+  /**
+   * How long the function's logs are kept (the findings of each run are logged there).
+   *
+   * @default logs.RetentionDays.THREE_MONTHS
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Runs the `a4b-rooms drift` check of an inventory on a schedule and publishes CloudWatch metrics (DriftedRooms,
+ * UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors), with alarms on drift and on failed reads. Its role may
+ * only read: A4B searches and reads, and the calendar link's credentials secret.
+ */
+export class DriftMonitor extends Construct {
+  /** The scheduled function. */
+  public readonly function: lambda.IFunction;
+  /** In alarm when a room drifted (declared and live differ, or its Office 365 side changed). */
+  public readonly driftAlarm: cloudwatch.Alarm;
+  /** In alarm when a run could not read A4B or Graph (then it cannot tell drift). */
+  public readonly readErrorAlarm: cloudwatch.Alarm;
+  private readonly inventoryName: string;
+
+  constructor(scope: Construct, id: string, props: DriftMonitorProps) {
+    super(scope, id);
+    this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
+    // The function's code is the prebundled handler beside the inventory it checks, as one asset.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
+    fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
+    fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(props.inventory.inventory));
+
+    const fn = new lambda.Function(this, 'Handler', {
+      code: lambda.Code.fromAsset(dir),
+      handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.minutes(15),
+      description: 'cdk-a4b-rooms: compares live A4B and Office 365 with the inventory and publishes drift metrics',
+      environment: {
+        [HandlerEnv.A4B_REGION]: props.a4bRegion ?? 'us-east-1',
+        ...(props.a4bEndpoint ? { [HandlerEnv.A4B_ENDPOINT]: props.a4bEndpoint } : {}),
+        ...(props.ignoreUnmanaged ? { IGNORE_UNMANAGED: 'true' } : {}),
+        INVENTORY_NAME: this.inventoryName,
+      },
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'A4BReadOnly',
+      actions: ['a4b:SearchRooms', 'a4b:SearchProfiles', 'a4b:SearchSkillGroups', 'a4b:SearchDevices'],
+      // Search actions take no resource ARN in IAM.
+      resources: ['*'],
+    }));
+    const arn = (type: string) => Stack.of(this).formatArn({ service: 'a4b', region: props.a4bRegion ?? 'us-east-1', resource: type, resourceName: '*' });
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'A4BReadTagsAndProfiles', actions: ['a4b:ListTags', 'a4b:GetProfile'], resources: ['room', 'profile', 'skill-group'].map(arn) }));
+    props.inventory.calendarLink?.credentials.grantRead(fn);
+    this.function = fn;
+
+    new events.Rule(this, 'Schedule', {
+      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+      description: 'cdk-a4b-rooms drift check',
+    });
+
+    this.driftAlarm = this.metric('DriftedRooms').createAlarm(this, 'DriftAlarm', {
+      alarmDescription: 'A4B rooms or their Office 365 side no longer match the inventory: see the drift monitor log, or run a4b-rooms drift',
+      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.readErrorAlarm = this.metric('ReadErrors').createAlarm(this, 'ReadErrorAlarm', {
+      alarmDescription: 'The drift monitor could not read A4B or Graph, so it cannot tell drift',
+      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      for (const alarm of [this.driftAlarm, this.readErrorAlarm]) alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+    }
+  }
+
+  /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings or ReadErrors (maximum per hour). */
+  public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { Inventory: this.inventoryName },
+      statistic: 'Maximum', period: Duration.hours(1), ...props,
+    });
+  }
+}

@@ -1,0 +1,17 @@
+import { StandardRetryStrategy } from '@smithy/util-retry';
+
+/**
+ * The SDK's standard retry, adjusted to A4B: LimitExceededException is an account quota, not a rate, so retrying
+ * it only wastes time (the SDK counts it as throttling); ConcurrentModificationException clears by itself, so it
+ * is retried like a 5xx (the SDK does not retry it).
+ */
+export class A4bRetryStrategy extends StandardRetryStrategy {
+  override async refreshRetryTokenForRetry(token: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[0],
+    errorInfo: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]) {
+    const name = (errorInfo.error as { name?: string } | undefined)?.name;
+    if (name === 'LimitExceededException') throw new Error('account quota: not retried');
+    if (name === 'ConcurrentModificationException') return super.refreshRetryTokenForRetry(token, { ...errorInfo, errorType: 'TRANSIENT' });
+    return super.refreshRetryTokenForRetry(token, errorInfo);
+  }
+}
+

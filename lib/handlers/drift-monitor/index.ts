@@ -1,0 +1,53 @@
+// Lambda entry of the drift monitor: on its schedule, the same drift check as `a4b-rooms drift` for the inventory
+// packaged beside it, published as CloudWatch metrics in the embedded metric format (one log line, no SDK call).
+import * as fs from 'fs';
+import * as path from 'path';
+import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from '../../contract';
+import { compare, DriftReport } from '../../drift/compare';
+import { desiredFromInventory } from '../../drift/desired';
+import { readLive } from '../../drift/live';
+import { A4bRetryStrategy } from '../a4b/retry';
+import { graphFor } from '../calendar-link/clients';
+
+
+const a4b = new AlexaForBusinessClient({
+  region: process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1',
+  retryStrategy: new A4bRetryStrategy(Number(process.env[HandlerEnv.A4B_MAX_ATTEMPTS] ?? 5)),
+});
+
+/** The metrics a report gives: rooms that drifted, rooms not declared, rooms that could not be read. */
+export function driftMetrics(report: DriftReport): Record<string, number> {
+  const rooms = (kinds: (k: string) => boolean) => new Set(report.findings.filter((f) => f.resource === 'room' && kinds(f.kind)).map((f) => f.name.toLowerCase())).size;
+  return {
+    DriftedRooms: rooms((k) => k !== 'unmanaged' && k !== 'unknown'),
+    UnmanagedRooms: rooms((k) => k === 'unmanaged'),
+    UnknownRooms: rooms((k) => k === 'unknown'),
+    DriftFindings: report.findings.filter((f) => f.kind !== 'unknown').length,
+    ReadErrors: report.errors.length,
+  };
+}
+
+export async function handler(): Promise<{ status: string; metrics: Record<string, number> }> {
+  const inventory = JSON.parse(fs.readFileSync(path.join(__dirname, 'inventory.json'), 'utf8'));
+  const desired = desiredFromInventory(inventory);
+  const live = await readLive(desired, {
+    a4b,
+    graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant)),
+    maxRetryWaitSeconds: Number(process.env[HandlerEnv.GRAPH_MAX_RETRY_WAIT] ?? 60),
+  });
+  const report = compare(desired, live, { ignoreUnmanaged: process.env.IGNORE_UNMANAGED === 'true' });
+  const metrics = driftMetrics(report);
+  const dimension = process.env.INVENTORY_NAME ?? 'inventory';
+  console.log(JSON.stringify({
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [{ Namespace: DRIFT_METRIC_NAMESPACE, Dimensions: [['Inventory']], Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: 'Count' })) }],
+    },
+    Inventory: dimension,
+    ...metrics,
+  }));
+  // The findings themselves, for whoever follows the alarm to the log; names and fields only, no credentials.
+  console.log(JSON.stringify({ status: report.status, findings: report.findings, errors: report.errors }));
+  return { status: report.status, metrics };
+}
