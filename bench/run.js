@@ -85,6 +85,50 @@ async function benchLocalDeploy(n) {
   console.log(`${String(n).padStart(6)} rooms  first deploy ${seconds.toFixed(1)} s (synth included), ${(a4b / n).toFixed(2)} A4B requests and ${(graph / n).toFixed(2)} Graph requests per room; unchanged re-deploy ${unchanged.toFixed(1)} s`);
 }
 
+/**
+ * Drift of n rooms against the emulators with `latency` ms added to every request: rooms seeded straight into
+ * the emulators (how they got there does not matter to drift), then `drift` timed. The floor is what the requests
+ * cost at the readers' concurrency if nothing else took time: A4B and Graph are read at once, so the larger side.
+ */
+async function benchDrift(n, latency) {
+  const { A4bEmulator } = require(path.join(root, 'lib', 'local', 'a4b-emulator.js'));
+  const { GraphEmulator } = require(path.join(root, 'lib', 'local', 'graph-emulator.js'));
+  const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
+  const { drift } = require(path.join(root, 'lib', 'drift', 'run.js'));
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-drift-'));
+  const inventory = writeInventory(n);
+  const inv = JSON.parse(fs.readFileSync(inventory, 'utf8'));
+  const sa = inv.calendarLink.serviceAccount;
+  const world = await serveLocalWorld(stateDir, {
+    tenant: {
+      tenantId: inv.calendarLink.tenantId,
+      apps: [{ clientId: 'bench-app', clientSecret: 'bench-secret', roles: ['Place.Read.All', 'User.Read.All', 'Calendars.Read'] }],
+      users: [{ upn: sa }],
+      rooms: inv.rooms.map((r) => ({ mailbox: r.mailbox, displayName: r.name })),
+      calendarPermissions: inv.rooms.map((r) => ({ mailbox: r.mailbox, user: sa, role: 'write' })),
+    },
+  });
+  world.a4b.putSecret(inv.calendarLink.credentialsSecret, JSON.stringify({ clientId: 'bench-app', clientSecret: 'bench-secret' }));
+  const tags = (t) => Object.entries(t ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const profiles = new Map(inv.profiles.map((p) => [p.name, world.a4b.call('CreateProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone,
+    DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA', MeetingRoomConfiguration: { InstantBooking: { Enabled: true, DurationInMinutes: 30 } } }).ProfileArn]));
+  for (const g of inv.skillGroups) world.a4b.call('CreateSkillGroup', { SkillGroupName: g.name, Description: g.description });
+  for (const r of inv.rooms) world.a4b.call('CreateRoom', { RoomName: r.name, ProviderCalendarId: r.mailbox, Description: r.description, ProfileArn: profiles.get(r.profile), Tags: tags(r.tags) });
+  world.a4b.requests.length = 0;
+  world.graph.requests.length = 0;
+  world.a4b.injectFault({ operation: '*', latencyMs: latency });
+  world.graph.latencyMs = latency;
+  const t0 = process.hrtime.bigint();
+  const report = await drift({ inventoryFile: inventory, localStateDir: stateDir });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const a4bRequests = world.a4b.requests.length;
+  const graphRequests = world.graph.requests.filter((r) => !r.batchItem).length;
+  await world.close();
+  if (report.status !== 'in-sync') throw new Error(`drift bench: expected in sync, got ${report.status}: ${JSON.stringify(report.findings.slice(0, 3))} ${report.errors}`);
+  const floor = Math.max(a4bRequests / 8, graphRequests / 4) * latency / 1000;
+  console.log(`${String(n).padStart(6)} rooms  ${seconds.toFixed(1)} s; ${a4bRequests} A4B requests (8 at a time), ${graphRequests} Graph requests (4 at a time); floor ${floor.toFixed(1)} s; ratio ${(seconds / floor).toFixed(2)} ${seconds / floor <= 1.5 ? '(within goal 1.5)' : '(OVER GOAL 1.5)'}`);
+}
+
 console.log(`cdk-a4b-rooms bench on ${os.cpus().length} cores, node ${process.version}\n`);
 console.log('handler bundle                  bytes     gzip    load ms (median, min-max of ' + REPS + ' cold loads)');
 for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.existsSync(path.join(root, 'assets', d, 'index.js')))) {
@@ -100,6 +144,9 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
   const synthReps = Number(process.env.BENCH_SYNTH_REPS ?? 3);
   console.log(`\nsynth of an inventory (bin/app.js) against plain aws-cdk-lib with the same custom resources and nesting (median of ${synthReps}, wall and peak RSS)`);
   for (const n of (process.env.BENCH_SYNTH_ROOMS ?? '1000,10000').split(',').map(Number)) benchSynth(n, synthReps);
+  const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
+  console.log(`\ndrift against the emulators with ${latency} ms added to every request`);
+  for (const n of (process.env.BENCH_DRIFT_ROOMS ?? '1000,10000').split(',').map(Number)) await benchDrift(n, latency);
   console.log('\nlocal deploy to the emulators (in-process), bundled handlers');
   for (const n of (process.env.BENCH_DEPLOY_ROOMS ?? '1000').split(',').map(Number)) await benchLocalDeploy(n);
 })().catch((e) => {

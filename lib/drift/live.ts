@@ -4,7 +4,7 @@
 import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { BatchItem, mapConcurrent, runBatches } from '../handlers/calendar-link/batch';
+import { BatchItem, runBatches } from '../handlers/calendar-link/batch';
 import { Graph } from '../handlers/calendar-link/clients';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
 
@@ -32,56 +32,100 @@ async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; NextTo
 
 export async function readLive(desired: DesiredState, options: LiveReadOptions): Promise<LiveState> {
   const live: LiveState = { rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [] };
-  const a4b = options.a4b;
-  try {
-    const rooms = await pages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
-    const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
-    const devices = needDevices
-      ? await pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
-      : [];
-    const profiles = await pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
-    const groups = await pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+  // A4B and Graph are independent: read both at once.
+  await Promise.all([
+    readA4b(desired, live, options),
+    desired.link && options.graph ? readGraph(desired, live, options) : Promise.resolve(),
+  ]);
+  return live;
+}
 
-    await mapConcurrent(rooms, options.concurrency ?? 8, async (r) => {
-      const k = key(r.RoomName!);
-      try {
-        const tags = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-        live.rooms.set(k, {
-          name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, description: r.Description, profile: r.ProfileName, arn: r.RoomArn,
-          devices: needDevices ? devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!) : undefined,
-          tags: Object.fromEntries(tags.map((t) => [t.Key!, t.Value ?? ''])),
-        } satisfies RoomState);
-      } catch (e) {
-        live.unknownRooms.set(k, `A4B ${(e as Error).name}: ${(e as Error).message}`);
+/** Runs at most `limit` tasks at once; the rest wait their turn. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: Array<() => void> = [];
+  const next = () => {
+    running--;
+    queue.shift()?.();
+  };
+  return (task) => new Promise((resolve, reject) => {
+    const start = () => {
+      running++;
+      task().then(resolve, reject).finally(next);
+    };
+    if (running < limit) start();
+    else queue.push(start);
+  });
+}
+
+async function readA4b(desired: DesiredState, live: LiveState, options: LiveReadOptions): Promise<void> {
+  const a4b = options.a4b;
+  const limit = limiter(options.concurrency ?? 8);
+  try {
+    const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
+    const devicesRead = needDevices
+      ? pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
+      : Promise.resolve([]);
+    const groupsRead = pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+    const profilesRead = pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })))
+      .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live)))));
+    // Each room's tags are read as soon as its page arrives, while the next page is fetched.
+    const roomReads: Array<Promise<void>> = [];
+    const rooms: Array<{ RoomName?: string; RoomArn?: string; ProviderCalendarId?: string; Description?: string; ProfileName?: string }> = [];
+    const tags = new Map<string, Record<string, string>>();
+    let token: string | undefined;
+    do {
+      const page = await a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken: token }));
+      for (const r of page.Rooms ?? []) {
+        rooms.push(r);
+        roomReads.push(limit(async () => {
+          try {
+            const list = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+            tags.set(r.RoomArn!, Object.fromEntries(list.map((t) => [t.Key!, t.Value ?? ''])));
+          } catch (e) {
+            live.unknownRooms.set(key(r.RoomName!), `A4B ${(e as Error).name}: ${(e as Error).message}`);
+          }
+        }));
       }
-    });
-    await mapConcurrent(profiles, options.concurrency ?? 8, async (p) => {
-      try {
-        const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: p.ProfileArn }));
-        const mr = Profile?.MeetingRoomConfiguration;
-        const feature = (enabled: boolean | undefined, value: string | number | undefined) => (enabled === undefined && value === undefined ? undefined : enabled === false ? 'off' : value);
-        live.profiles.set(key(p.ProfileName!), {
-          name: p.ProfileName!, arn: p.ProfileArn,
-          fields: {
-            address: Profile?.Address, timezone: Profile?.Timezone, distanceUnit: Profile?.DistanceUnit, temperatureUnit: Profile?.TemperatureUnit,
-            wakeWord: Profile?.WakeWord, locale: Profile?.Locale, maxVolume: Profile?.MaxVolumeLimit,
-            'meetingRoom.instantBooking': feature(mr?.InstantBooking?.Enabled, mr?.InstantBooking?.DurationInMinutes),
-            'meetingRoom.requireCheckIn': feature(mr?.RequireCheckIn?.Enabled, mr?.RequireCheckIn?.ReleaseAfterMinutes),
-            'meetingRoom.endOfMeetingReminder': feature(mr?.EndOfMeetingReminder?.Enabled,
-              mr?.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
-          },
-        } satisfies ProfileState);
-      } catch (e) {
-        live.errors.push(`A4B: reading profile ${p.ProfileName} failed (${(e as Error).name}: ${(e as Error).message})`);
-      }
-    });
-    for (const g of groups) live.skillGroups.set(key(g.SkillGroupName!), { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn } satisfies SkillGroupState);
+      token = page.NextToken;
+    } while (token);
+    await Promise.all(roomReads);
+    const devices = await devicesRead;
+    for (const r of rooms) {
+      const roomTags = tags.get(r.RoomArn!);
+      if (!roomTags) continue;
+      live.rooms.set(key(r.RoomName!), {
+        name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, description: r.Description, profile: r.ProfileName, arn: r.RoomArn,
+        devices: needDevices ? devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!) : undefined,
+        tags: roomTags,
+      } satisfies RoomState);
+    }
+    await profilesRead;
+    for (const g of await groupsRead) live.skillGroups.set(key(g.SkillGroupName!), { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn } satisfies SkillGroupState);
   } catch (e) {
     live.errors.push(`A4B: listing the account failed (${(e as Error).name}: ${(e as Error).message}); nothing can be said about A4B`);
   }
+}
 
-  if (desired.link && options.graph) await readGraph(desired, live, options);
-  return live;
+async function readProfile(a4b: AlexaForBusinessClient, arn: string, name: string, live: LiveState): Promise<void> {
+  try {
+    const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: arn }));
+    const mr = Profile?.MeetingRoomConfiguration;
+    const feature = (enabled: boolean | undefined, value: string | number | undefined) => (enabled === undefined && value === undefined ? undefined : enabled === false ? 'off' : value);
+    live.profiles.set(key(name), {
+      name, arn,
+      fields: {
+        address: Profile?.Address, timezone: Profile?.Timezone, distanceUnit: Profile?.DistanceUnit, temperatureUnit: Profile?.TemperatureUnit,
+        wakeWord: Profile?.WakeWord, locale: Profile?.Locale, maxVolume: Profile?.MaxVolumeLimit,
+        'meetingRoom.instantBooking': feature(mr?.InstantBooking?.Enabled, mr?.InstantBooking?.DurationInMinutes),
+        'meetingRoom.requireCheckIn': feature(mr?.RequireCheckIn?.Enabled, mr?.RequireCheckIn?.ReleaseAfterMinutes),
+        'meetingRoom.endOfMeetingReminder': feature(mr?.EndOfMeetingReminder?.Enabled,
+          mr?.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
+      },
+    } satisfies ProfileState);
+  } catch (e) {
+    live.errors.push(`A4B: reading profile ${name} failed (${(e as Error).name}: ${(e as Error).message})`);
+  }
 }
 
 async function readGraph(desired: DesiredState, live: LiveState, options: LiveReadOptions): Promise<void> {

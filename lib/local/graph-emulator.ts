@@ -152,6 +152,9 @@ export class GraphEmulator {
     }
   }
 
+  /** Added delay before every top-level answer (a $batch counts once), for benchmarks. */
+  latencyMs = 0;
+
   injectFault(fault: GraphFaultSpec): void {
     this.faults.push({ ...fault, remaining: fault.count ?? Infinity });
   }
@@ -215,8 +218,12 @@ export class GraphEmulator {
         out = errorResponse(e);
       }
       const text = out.body === undefined ? '' : JSON.stringify(out.body);
-      res.writeHead(out.status, { 'content-type': 'application/json', 'request-id': randomUUID(), ...out.headers });
-      res.end(text);
+      const answer = () => {
+        res.writeHead(out.status, { 'content-type': 'application/json', 'request-id': randomUUID(), ...out.headers });
+        res.end(text);
+      };
+      if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+      else answer();
     });
   }
 
