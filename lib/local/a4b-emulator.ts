@@ -93,6 +93,10 @@ export class A4bEmulator {
     let org = this.store.get<string>('meta', 'org');
     if (!org) this.store.put('meta', 'org', (org = randomBytes(16).toString('hex')));
     this.org = org;
+    // Names are unique per account ignoring case; an index keeps that check constant-time at 10,000 rooms.
+    this.store.addIndex('rooms', 'name', (r: RoomState) => nameKey(r.RoomName));
+    this.store.addIndex('profiles', 'name', (p: ProfileState) => nameKey(p.ProfileName));
+    this.store.addIndex('skillGroups', 'name', (g: SkillGroupState) => nameKey(g.SkillGroupName));
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.keepAliveTimeout = 5_000;
   }
@@ -293,7 +297,10 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 type Operation = (this: A4bEmulator, input: Record<string, any>) => Record<string, any>;
 
 const notFound = (what: string, arn: string) => new WireError('NotFoundException', `The ${what} with ARN ${arn} is not found`);
-const sameName = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+const nameKey = (name: string) => name.toLowerCase();
+/** Whether another resource of the collection has this name, ignoring case. */
+const nameTaken = (emu: A4bEmulator, collection: string, name: string, except?: string) =>
+  emu.db.find(collection, 'name', nameKey(name)).some((arn) => arn !== except);
 
 function replay(emu: A4bEmulator, operation: string, input: Record<string, any>): string | undefined {
   if (!input.ClientRequestToken) return undefined;
@@ -409,7 +416,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateRoom(input) {
     const replayed = replay(this, 'CreateRoom', input);
     if (replayed) return { RoomArn: replayed };
-    if (this.db.values<RoomState>('rooms').some((r) => sameName(r.RoomName, input.RoomName))) {
+    if (nameTaken(this, 'rooms', input.RoomName)) {
       throw new WireError('AlreadyExistsException', `A room with the name ${input.RoomName} already exists`);
     }
     requireProfile(this, input.ProfileArn);
@@ -428,7 +435,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   UpdateRoom(input) {
     const room = requireRoom(this, input.RoomArn);
-    if (input.RoomName !== undefined && this.db.values<RoomState>('rooms').some((r) => r.RoomArn !== room.RoomArn && sameName(r.RoomName, input.RoomName))) {
+    if (input.RoomName !== undefined && nameTaken(this, 'rooms', input.RoomName, room.RoomArn)) {
       throw new WireError('NameInUseException', `The name ${input.RoomName} is already in use by another room`);
     }
     if (input.ProfileArn !== undefined) requireProfile(this, input.ProfileArn);
@@ -453,7 +460,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateProfile(input) {
     const replayed = replay(this, 'CreateProfile', input);
     if (replayed) return { ProfileArn: replayed };
-    if (this.db.values<ProfileState>('profiles').some((p) => sameName(p.ProfileName, input.ProfileName))) {
+    if (nameTaken(this, 'profiles', input.ProfileName)) {
       throw new WireError('AlreadyExistsException', `A profile with the name ${input.ProfileName} already exists`);
     }
     checkMeetingRoom(input.MeetingRoomConfiguration);
@@ -472,7 +479,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   UpdateProfile(input) {
     const profile = requireProfile(this, input.ProfileArn);
-    if (input.ProfileName !== undefined && this.db.values<ProfileState>('profiles').some((p) => p.ProfileArn !== profile.ProfileArn && sameName(p.ProfileName, input.ProfileName))) {
+    if (input.ProfileName !== undefined && nameTaken(this, 'profiles', input.ProfileName, profile.ProfileArn)) {
       throw new WireError('NameInUseException', `The name ${input.ProfileName} is already in use by another profile`);
     }
     checkMeetingRoom(input.MeetingRoomConfiguration);
@@ -505,7 +512,7 @@ const OPERATIONS: Record<string, Operation> = {
   CreateSkillGroup(input) {
     const replayed = replay(this, 'CreateSkillGroup', input);
     if (replayed) return { SkillGroupArn: replayed };
-    if (this.db.values<SkillGroupState>('skillGroups').some((g) => sameName(g.SkillGroupName, input.SkillGroupName))) {
+    if (nameTaken(this, 'skillGroups', input.SkillGroupName)) {
       throw new WireError('AlreadyExistsException', `A skill group with the name ${input.SkillGroupName} already exists`);
     }
     if (this.db.count('skillGroups') >= this.limits.SKILL_GROUPS) {
@@ -522,7 +529,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   UpdateSkillGroup(input) {
     const group = requireSkillGroup(this, input.SkillGroupArn);
-    if (input.SkillGroupName !== undefined && this.db.values<SkillGroupState>('skillGroups').some((g) => g.SkillGroupArn !== group.SkillGroupArn && sameName(g.SkillGroupName, input.SkillGroupName))) {
+    if (input.SkillGroupName !== undefined && nameTaken(this, 'skillGroups', input.SkillGroupName, group.SkillGroupArn)) {
       throw new WireError('NameInUseException', `The name ${input.SkillGroupName} is already in use by another skill group`);
     }
     this.db.put('skillGroups', group.SkillGroupArn, {

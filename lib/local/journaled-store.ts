@@ -11,6 +11,7 @@ interface JournalEntry {
 
 export class JournaledStore {
   private readonly collections = new Map<string, Map<string, unknown>>();
+  private readonly indexes = new Map<string, Array<{ name: string; key: (v: any) => string | undefined; map: Map<string, Set<string>> }>>();
   private readonly snapshotFile?: string;
   private readonly journalFile?: string;
   private journalFd?: number;
@@ -38,6 +39,23 @@ export class JournaledStore {
       }
     }
     this.compact();
+  }
+
+  /** Keeps `collection`'s entries findable by `key(value)`; `find(collection, name, k)` reads it. */
+  addIndex(collection: string, name: string, key: (value: any) => string | undefined): void {
+    const map = new Map<string, Set<string>>();
+    for (const [k, v] of this.collections.get(collection) ?? []) {
+      const ik = key(v);
+      if (ik !== undefined) map.set(ik, (map.get(ik) ?? new Set()).add(k));
+    }
+    this.indexes.set(collection, [...(this.indexes.get(collection) ?? []), { name, key, map }]);
+  }
+
+  /** Keys of the entries whose indexed value is `value`. */
+  find(collection: string, index: string, value: string): string[] {
+    const idx = this.indexes.get(collection)?.find((i) => i.name === index);
+    if (!idx) throw new Error(`no index ${index} on ${collection}`);
+    return [...(idx.map.get(value) ?? [])];
   }
 
   get<T>(collection: string, key: string): T | undefined {
@@ -86,6 +104,12 @@ export class JournaledStore {
   private apply(entry: JournalEntry): void {
     let c = this.collections.get(entry.c);
     if (!c) this.collections.set(entry.c, (c = new Map()));
+    for (const idx of this.indexes.get(entry.c) ?? []) {
+      const old = c.has(entry.k) ? idx.key(c.get(entry.k)) : undefined;
+      if (old !== undefined) idx.map.get(old)?.delete(entry.k);
+      const now = entry.v === undefined ? undefined : idx.key(entry.v);
+      if (now !== undefined) idx.map.set(now, (idx.map.get(now) ?? new Set()).add(entry.k));
+    }
     if (entry.v === undefined) c.delete(entry.k);
     else c.set(entry.k, entry.v);
   }
