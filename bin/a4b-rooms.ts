@@ -34,19 +34,20 @@ program.command('validate')
 
 program.command('drift')
   .description('compare live A4B and Office 365 with an inventory; exit 0 in sync, 2 drift, 1 error (as terraform -detailed-exitcode)')
-  .argument('<file>', 'inventory file (YAML or JSON)')
+  .argument('[file]', 'inventory file (YAML or JSON); or give --app')
+  .option('--app <dir>', 'the desired state from a synthesized cloud assembly (cdk.out) instead of an inventory')
   .option('--local', 'read the local emulators instead of AWS and Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('--ignore-unmanaged', 'leave out rooms, profiles and skill groups that exist in A4B but are not declared')
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
-  .action(async (file: string, opts: { local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean }) => {
+  .action(async (file: string | undefined, opts: { app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean }) => {
     const { drift } = await import('../lib/drift/run');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
     if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
-    const report = await drift({ inventoryFile: file, localStateDir: opts.local ? path.resolve(opts.state) : undefined, ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region });
+    const report = await drift({ inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: opts.local ? path.resolve(opts.state) : undefined, ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region });
     console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
     process.exitCode = exitCode(report);
   });

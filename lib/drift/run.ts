@@ -8,11 +8,14 @@ import { graphFor } from '../handlers/calendar-link/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 import { compare, DriftReport } from './compare';
-import { desiredFromInventory } from './desired';
+import { desiredFromAssembly, desiredFromInventory } from './desired';
 import { readLive } from './live';
 
 export interface DriftOptions {
-  readonly inventoryFile: string;
+  /** The desired state: an inventory file... */
+  readonly inventoryFile?: string;
+  /** ...or a synthesized cloud assembly directory (cdk.out). */
+  readonly assemblyDir?: string;
   /** Read the local emulators of this state directory instead of AWS and Microsoft 365. */
   readonly localStateDir?: string;
   readonly ignoreUnmanaged?: boolean;
@@ -20,11 +23,16 @@ export interface DriftOptions {
   readonly region?: string;
 }
 
-export async function drift(options: DriftOptions): Promise<DriftReport> {
-  const parsed = parseInventoryFile(options.inventoryFile);
+function desiredFromFile(file: string | undefined) {
+  if (!file) throw new Error('drift needs an inventory file or a cloud assembly (--app cdk.out)');
+  const parsed = parseInventoryFile(file);
   const problems = validateInventory(parsed);
-  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}:\n${problems.join('\n')}`);
-  const desired = desiredFromInventory(parsed.inventory);
+  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}:\n${problems.join('\n')}`);
+  return desiredFromInventory(parsed.inventory);
+}
+
+export async function drift(options: DriftOptions): Promise<DriftReport> {
+  const desired = options.assemblyDir ? desiredFromAssembly(options.assemblyDir) : desiredFromFile(options.inventoryFile);
 
   if (options.localStateDir) {
     const { openLocalWorld } = await import('../local/local-world');

@@ -156,3 +156,20 @@ describe('import', () => {
     }
   });
 });
+
+describe('drift from a cloud assembly', () => {
+  test('the synthesized templates give the same desired state as the inventory they came from', async () => {
+    const { desiredFromAssembly, desiredFromInventory } = await import('../../lib/drift/desired');
+    const { parseInventoryFile } = await import('../../lib/inventory/parse');
+    const { synthesize } = await import('../../lib/local/cloud-assembly');
+    const outdir = tempDir('a4b-drift-asm-');
+    synthesize(APP, outdir, { inventory: INVENTORY, driftMonitor: 'false' });
+    const fromAssembly = desiredFromAssembly(outdir);
+    const fromInventory = desiredFromInventory(parseInventoryFile(INVENTORY).inventory);
+    expect([...fromAssembly.rooms.values()].sort((a, b) => a.name.localeCompare(b.name)))
+      .toEqual([...fromInventory.rooms.values()].map((r) => ({ ...r, devices: r.devices ?? undefined })).sort((a, b) => a.name.localeCompare(b.name)));
+    expect(fromAssembly.profiles).toEqual(fromInventory.profiles);
+    expect(fromAssembly.skillGroups).toEqual(fromInventory.skillGroups);
+    expect(fromAssembly.link).toEqual(fromInventory.link);
+  });
+});
