@@ -103,3 +103,13 @@ export function showValue(value: unknown, max = 60): string {
   const shown = s.length > max ? `${s.slice(0, max)}…` : s;
   return typeof value === 'string' ? `'${shown}'` : shown;
 }
+
+/** Whether a time zone is an IANA name the platform knows (aliases such as US/Eastern included). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { CustomResource, IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Lazy, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { EnumValues, IntegerRules, showValue, StringRules } from './constraints';
+import { EnumValues, IntegerRules, isTimeZone, showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, RoomProfileProps as P } from './contract';
 import { RoomsProvider } from './provider';
 import { checkTags, PropsProblems } from './validation';
@@ -301,13 +301,4 @@ function validateRoomProfile(what: string, props: RoomProfileProps, tags: TagMan
   if (!Token.isUnresolved(props.timezone)) p.check('timezone', props.timezone, isTimeZone(props.timezone), 'must be an IANA time zone such as Europe/Berlin or America/New_York');
   checkTags(p, tags.tagValues(), { key: StringRules.TagKey, value: StringRules.TagValue });
   return p.problems;
-}
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }

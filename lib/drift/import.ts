@@ -4,27 +4,18 @@
 import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
+import { allPages } from '../handlers/a4b/pages';
 import { mapConcurrent } from '../handlers/calendar-link/batch';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
 
-async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
 
 export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
   const tagsOf = async (arn: string) => {
-    const tags = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
     const user = tags.filter((t) => !t.Key!.toLowerCase().startsWith('aws:'));
     return user.length ? Object.fromEntries(user.map((t) => [t.Key!, t.Value ?? ''])) : undefined;
   };
-  const summaries = await pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
+  const summaries = await allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
   const profiles: InventoryProfile[] = [];
   await mapConcurrent(summaries, concurrency, async (s) => {
     const p = (await a4b.send(new GetProfileCommand({ ProfileArn: s.ProfileArn }))).Profile!;
@@ -43,13 +34,13 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
       tags: await tagsOf(p.ProfileArn!), adoptExisting: true,
     }));
   });
-  const groups = await pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+  const groups = await allPages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
   const skillGroups: InventorySkillGroup[] = [];
   await mapConcurrent(groups, concurrency, async (g) => {
     skillGroups.push(clean({ name: g.SkillGroupName!, description: g.Description, tags: await tagsOf(g.SkillGroupArn!), adoptExisting: true }));
   });
-  const devices = await pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
-  const liveRooms = await pages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
+  const devices = await allPages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
+  const liveRooms = await allPages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
   const rooms: InventoryRoom[] = [];
   await mapConcurrent(liveRooms, concurrency, async (r) => {
     const inRoom = devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!);

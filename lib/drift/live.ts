@@ -4,6 +4,7 @@
 import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
+import { allPages } from '../handlers/a4b/pages';
 import { BatchItem, runBatches } from '../handlers/calendar-link/batch';
 import { Graph } from '../handlers/calendar-link/clients';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
@@ -19,16 +20,6 @@ export interface LiveReadOptions {
   readonly maxRetryWaitSeconds?: number;
 }
 
-async function pages<T>(fetch: (token?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
 
 export async function readLive(desired: DesiredState, options: LiveReadOptions): Promise<LiveState> {
   const live: LiveState = { rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [] };
@@ -64,10 +55,10 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
   try {
     const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
     const devicesRead = needDevices
-      ? pages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
+      ? allPages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
       : Promise.resolve([]);
-    const groupsRead = pages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
-    const profilesRead = pages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })))
+    const groupsRead = allPages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+    const profilesRead = allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })))
       .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live)))));
     // Each room's tags are read as soon as its page arrives, while the next page is fetched.
     const roomReads: Array<Promise<void>> = [];
@@ -80,7 +71,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
         rooms.push(r);
         roomReads.push(limit(async () => {
           try {
-            const list = await pages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+            const list = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
             tags.set(r.RoomArn!, Object.fromEntries(list.map((t) => [t.Key!, t.Value ?? ''])));
           } catch (e) {
             live.unknownRooms.set(key(r.RoomName!), `A4B ${(e as Error).name}: ${(e as Error).message}`);

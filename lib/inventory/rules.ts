@@ -1,7 +1,7 @@
 // One small rule per check of an inventory, each returning its problems with the path of the bad value
 // (the shape of cdk-nag's rules). Pure: the same rules serve `a4b-rooms validate` and synth.
 import {
-  ARN_PATTERN, IntegerRules, integerProblem, MAILBOX_PATTERN, showValue, StringRule, stringProblem, StringRules,
+  ARN_PATTERN, IntegerRules, integerProblem, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem, StringRules,
 } from '../constraints';
 import { Quotas } from '../contract';
 import { Inventory } from './model';
@@ -146,13 +146,4 @@ export const calendarLink: InventoryRule = (inv) => {
 
 /** Every rule, in the order their problems are reported. */
 export const INVENTORY_RULES: InventoryRule[] = [calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueMailboxes, references];
-
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 

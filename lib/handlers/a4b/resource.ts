@@ -3,7 +3,10 @@
 import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
+import { allPages } from './pages';
 import { Tag } from './properties';
+
+export { allPages };
 import { describeResource, failedCreateId, isA4bArn, requestToken, Steps } from './steps';
 
 export interface ResourceKind<S> {
@@ -101,17 +104,6 @@ function nameProp(props: Record<string, unknown>): string {
   return ['RoomName', 'ProfileName', 'SkillGroupName'].find((p) => p in props) ?? 'Name';
 }
 
-/** Every page of a paginated A4B read. */
-export async function allPages<T>(fetch: (nextToken?: string) => Promise<{ items?: T[]; NextToken?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...(page.items ?? []));
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
 
 /** A resource's tags as A4B has them now. */
 export async function liveTags(arn: string): Promise<Tag[]> {
