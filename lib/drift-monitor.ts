@@ -87,7 +87,7 @@ export class DriftMonitor extends Construct {
     // The function's code is the prebundled handler beside the inventory it checks, as one asset.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
     fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
-    fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(props.inventory.inventory));
+    fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(props.inventory._inventory));
 
     const fn = new lambda.Function(this, 'Handler', {
       code: lambda.Code.fromAsset(dir),

@@ -44,8 +44,8 @@ export interface RoomInventoryProps {
  * reported as FILE:LINE:COL, exactly as `a4b-rooms validate` reports it.
  */
 export class RoomInventory extends Construct {
-  /** The checked inventory. */
-  public readonly inventory: Inventory;
+  /** @internal The checked inventory (not part of the jsii API: its shape is the file format's). */
+  public readonly _inventory: Inventory;
   /** The number of rooms. */
   public readonly roomCount: number;
   /** The shards that hold rooms. */
@@ -66,7 +66,7 @@ export class RoomInventory extends Construct {
       throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in inventory ${parsed.file}:\n${problems.join('\n')}`);
     }
     const inv = parsed.inventory;
-    this.inventory = inv;
+    this._inventory = inv;
     const stack = Stack.of(this);
 
     const link = inv.calendarLink && new Office365CalendarLink(this, 'CalendarLink', {
