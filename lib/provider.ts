@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundledFunction } from './bundled-function';
+import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
 import { HandlerEnv } from './contract';
 
 /**
@@ -112,6 +112,7 @@ export class RoomsProvider extends Construct {
       actions: SCOPED_ACTIONS.map((a) => `a4b:${a}`),
       resources: ['room', 'profile', 'skill-group', 'device'].map(arn),
     }));
+    acceptNagFindings(fn, [A4B_WILDCARDS]);
     this.function = fn;
     this.serviceToken = fn.functionArn;
   }
