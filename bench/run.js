@@ -92,8 +92,6 @@ async function benchLocalDeploy(n) {
  * cost at the readers' concurrency if nothing else took time: A4B and Graph are read at once, so the larger side.
  */
 async function benchDrift(n, latency) {
-  const { A4bEmulator } = require(path.join(root, 'lib', 'local', 'a4b-emulator.js'));
-  const { GraphEmulator } = require(path.join(root, 'lib', 'local', 'graph-emulator.js'));
   const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
   const { drift } = require(path.join(root, 'lib', 'drift', 'run.js'));
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-drift-'));

@@ -47,7 +47,10 @@ program.command('drift')
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
     if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
-    const report = await drift({ inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: opts.local ? path.resolve(opts.state) : undefined, ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region });
+    const report = await drift({
+      inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: opts.local ? path.resolve(opts.state) : undefined,
+      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region,
+    });
     console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
     process.exitCode = exitCode(report);
   });

@@ -14,7 +14,10 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
   const l = inv.calendarLink;
   return {
     rooms, profiles, skillGroups,
-    link: l && { tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES, credentialsSecret: l.credentialsSecret },
+    link: l && {
+      tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId,
+      acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES, credentialsSecret: l.credentialsSecret,
+    },
   };
 }
 

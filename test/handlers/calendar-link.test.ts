@@ -257,7 +257,7 @@ describe('batching', () => {
     const writes = writesIn(w.a4b).length;
     const result = await w.deploy(appTemplate(['Spree', 'Havel', 'Ghost']));
     expect(result.ok).toBe(false);
-    expect(result.error).toContain("1 of 1 room failed validation");
+    expect(result.error).toContain('1 of 1 room failed validation');
     expect(result.error).toContain("room 'Ghost'");
     const checked = w.graph.requests.slice(seen).filter((r) => r.batchItem).map((r) => r.path);
     expect(checked).toEqual(['/places/ghost%40contoso.onmicrosoft.com', '/users/ghost%40contoso.onmicrosoft.com']);
