@@ -72,3 +72,10 @@ export const A4B_WILDCARDS: NagSuppression = {
     + 'are created by A4B at deploy time with ARNs that cannot be known in advance, so the other actions are scoped to the A4B resource types',
   appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:a4b:[^:]*:<AWS::AccountId>:(room|profile|skill-group|device)\\/\\*$/g' }],
 };
+
+/** @internal Why a grant on a secret referenced by name ends in a wildcard. */
+export const SECRET_BY_NAME: NagSuppression = {
+  id: 'AwsSolutions-IAM5',
+  reason: 'A secret referenced by name is matched with the six characters Secrets Manager appends to its name (-??????), as Secret.fromSecretNameV2 grants it',
+  appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:secretsmanager:.*-\\?\\?\\?\\?\\?\\?$/g' }],
+};

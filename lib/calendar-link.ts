@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { acceptNagFindings, bundledFunction } from './bundled-function';
+import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
 import { rootStack } from './provider';
@@ -185,11 +185,7 @@ export class Office365CalendarLink extends Construct {
       logRetention: props.logRetention,
     });
     props.credentials.grantRead(fn);
-    acceptNagFindings(fn, [{
-      id: 'AwsSolutions-IAM5',
-      reason: 'A secret referenced by name is matched with the six characters Secrets Manager appends to its name (-??????), as Secret.fromSecretNameV2 grants it',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:secretsmanager:.*-\\?\\?\\?\\?\\?\\?$/g' }],
-    }]);
+    acceptNagFindings(fn, [SECRET_BY_NAME]);
     this.credentials = props.credentials;
     this.tenant = props.tenant;
     this.function = fn;

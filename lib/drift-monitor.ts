@@ -11,7 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { A4B_WILDCARDS, acceptNagFindings } from './bundled-function';
+import { A4B_WILDCARDS, acceptNagFindings, SECRET_BY_NAME } from './bundled-function';
 import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from './contract';
 import { RoomInventory } from './room-inventory';
 
@@ -115,11 +115,7 @@ export class DriftMonitor extends Construct {
     const arn = (type: string) => Stack.of(this).formatArn({ service: 'a4b', region: props.a4bRegion ?? 'us-east-1', resource: type, resourceName: '*' });
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'A4BReadTagsAndProfiles', actions: ['a4b:ListTags', 'a4b:GetProfile'], resources: ['room', 'profile', 'skill-group'].map(arn) }));
     props.inventory.calendarLink?.credentials.grantRead(fn);
-    acceptNagFindings(fn, [A4B_WILDCARDS, {
-      id: 'AwsSolutions-IAM5',
-      reason: 'A secret referenced by name is matched with the six characters Secrets Manager appends to its name (-??????), as Secret.fromSecretNameV2 grants it',
-      appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:secretsmanager:.*-\\?\\?\\?\\?\\?\\?$/g' }],
-    }]);
+    acceptNagFindings(fn, [A4B_WILDCARDS, SECRET_BY_NAME]);
     this.function = fn;
 
     new events.Rule(this, 'Schedule', {
