@@ -5,8 +5,9 @@ import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { allPages } from '../handlers/a4b/pages';
-import { BatchItem, runBatches } from '../handlers/calendar-link/batch';
+import { BatchItem, BatchResult, runBatches } from '../handlers/calendar-link/batch';
 import { Graph } from '../handlers/calendar-link/clients';
+import { readMailboxes } from '../handlers/calendar-link/mailboxes';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
 
 export interface LiveReadOptions {
@@ -130,44 +131,34 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
     return;
   }
   const withMailbox = [...desired.rooms.values()].filter((r) => r.mailbox);
-  const ids = new Map(withMailbox.map((r, i) => [String(i), r]));
   const batch = (items: BatchItem[]) => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
     concurrency: options.graphConcurrency ?? 4, maxWaitSeconds: options.maxRetryWaitSeconds,
   });
-  const enc = (m: string) => encodeURIComponent(m);
   try {
-    const places = await batch([...ids].map(([id, r]) => ({ id, method: 'GET', url: `/places/${enc(r.mailbox!)}` })));
-    const notRooms = [...ids].filter(([id]) => places.get(id)?.status === 404);
-    const users = notRooms.length ? await batch(notRooms.map(([id, r]) => ({ id, method: 'GET', url: `/users/${enc(r.mailbox!)}` }))) : new Map();
-    const rooms = [...ids].filter(([id]) => places.get(id)?.status === 200);
-    const perms = link.method === 'delegate' && rooms.length
-      ? await batch(rooms.map(([id, r]) => ({ id, method: 'GET', url: `/users/${enc(r.mailbox!)}/calendar/calendarPermissions` })))
-      : new Map();
-    for (const [id, r] of ids) {
-      const p = places.get(id);
-      const fail = (status: number | undefined, body: any) => live.unknownRooms.set(key(r.name), `Graph ${status ?? 'no answer'} ${body?.error?.code ?? ''} for ${r.mailbox}`.trim());
+    const reads = await readMailboxes(withMailbox.map((r) => r.mailbox!), batch, link.method === 'delegate');
+    withMailbox.forEach((r, i) => {
+      const { place, user, permissions } = reads[i];
+      const unknown = (res: BatchResult | undefined) => live.unknownRooms.set(key(r.name), `Graph ${res?.status ?? 'no answer'} ${res?.body?.error?.code ?? ''} for ${r.mailbox}`.trim());
       let state: MailboxState;
-      if (p?.status === 200) {
-        const perm = perms.get(id);
-        if (link.method === 'delegate' && perm?.status !== 200) {
-          fail(perm?.status, perm?.body);
-          continue;
+      if (place?.status === 200) {
+        if (link.method === 'delegate' && permissions?.status !== 200) {
+          unknown(permissions);
+          return;
         }
-        const mine = (perm?.body?.value ?? []).find((x: any) => x.emailAddress?.address?.toLowerCase() === link.serviceAccount?.toLowerCase());
+        const mine = (permissions?.body?.value ?? []).find((x: any) => x.emailAddress?.address?.toLowerCase() === link.serviceAccount?.toLowerCase());
         state = { exists: true, isRoom: true, serviceAccountRole: mine?.role };
-      } else if (p?.status === 404) {
-        const u = users.get(id);
-        if (u?.status !== 200 && u?.status !== 404) {
-          fail(u?.status, u?.body);
-          continue;
+      } else if (place?.status === 404) {
+        if (user?.status !== 200 && user?.status !== 404) {
+          unknown(user);
+          return;
         }
-        state = { exists: u.status === 200, isRoom: false };
+        state = { exists: user.status === 200, isRoom: false };
       } else {
-        fail(p?.status, p?.body);
-        continue;
+        unknown(place);
+        return;
       }
       live.mailboxes.set(r.mailbox!.toLowerCase(), state);
-    }
+    });
     if (link.method === 'application') {
       const graphSp = await graph.client.api("/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')").get();
       const role = (graphSp.appRoles ?? []).find((x: any) => x.value === 'Calendars.ReadWrite');

@@ -8,6 +8,7 @@ import {
   CalendarPermission, decidePermission, editorCommand, formatReport, LinkedRoom, LinkSpec, missingPermissions, requiredPermissions, RoomProblem, tokenRoles,
 } from './checks';
 import { Graph, GRAPH_SCOPE } from './clients';
+import { readMailboxes } from './mailboxes';
 
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
@@ -58,54 +59,48 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
     await checkConsent(spec, graph, header, call);
   }
 
-  // 3. Every room mailbox, one batch item per mailbox and check.
+  // 3. Every room mailbox: a room? (if not: does it exist?) may the service account write its calendar?
   const problems: RoomProblem[] = [];
-  const ids = new Map(rooms.map((r, i) => [String(i), r]));
-  const items = (url: (r: LinkedRoom) => string, only: LinkedRoom[]): BatchItem[] =>
-    [...ids].filter(([, r]) => only.includes(r)).map(([id, r]) => ({ id, method: 'GET', url: url(r) }));
-  const enc = (r: LinkedRoom) => encodeURIComponent(r.mailbox);
-
-  const places = await batch(items((r) => `/places/${enc(r)}`, rooms));
-  const notRooms = rooms.filter((_, i) => places.get(String(i))?.status !== 200);
-  for (const [id, res] of places) if (res.status !== 200 && res.status !== 404) problems.push(itemProblem(ids.get(id)!, res));
-  const users = notRooms.length ? await batch(items((r) => `/users/${enc(r)}`, notRooms.filter((r) => places.get(idOf(ids, r))?.status === 404))) : new Map<string, BatchResult>();
-  for (const [id, res] of users) {
-    const room = ids.get(id)!;
-    if (res.status === 200) problems.push({ room, problem: 'this is a user mailbox, not a room mailbox (or a room hidden from the address list)', fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${room.mailbox} -Type Room` });
-    else if (res.status === 404) problems.push({ room, problem: `there is no mailbox with this address in tenant ${spec.tenant}`, fix: 'create the room mailbox (New-Mailbox -Room), or correct the address' });
-    else problems.push(itemProblem(room, res));
-  }
-
   const grants: BatchItem[] = [];
   const grantDescriptions = new Map<string, string>();
-  if (spec.method === 'delegate') {
-    const sa = spec.serviceAccount!;
-    const asRooms = rooms.filter((r) => !notRooms.includes(r));
-    const perms = await batch(items((r) => `/users/${enc(r)}/calendar/calendarPermissions`, asRooms));
-    for (const [id, res] of perms) {
-      const room = ids.get(id)!;
-      if (res.status !== 200) {
-        problems.push(itemProblem(room, res));
-        continue;
-      }
-      const decision = decidePermission((res.body?.value ?? []) as CalendarPermission[], sa, spec.acceptedRoles);
-      const editor = editorCommand(room.mailbox, sa);
-      if (decision.kind === 'ok') continue;
-      if (decision.kind === 'unaccepted') {
-        problems.push({ room, problem: `the service account has role '${decision.role}' on the calendar, which is not an accepted role (${spec.acceptedRoles.join(', ')})`, fix: `Set-MailboxFolderPermission ${room.mailbox}:\\Calendar -User ${sa} -AccessRights Editor, or add '${decision.role}' to acceptedRoles` });
-      } else if (!spec.grantMissingPermissions) {
-        const has = decision.kind === 'below' ? `only '${decision.role}'` : 'no permission';
-        const command = decision.kind === 'below' ? editor.replace('Add-MailboxFolderPermission', 'Set-MailboxFolderPermission') : editor;
-        problems.push({ room, problem: `the service account ${sa} has ${has} on the room's calendar, and A4B needs Editor`, fix: `${command} (or set grantMissingPermissions)` });
-      } else if (decision.kind === 'below') {
-        grants.push({ id, method: 'PATCH', url: `/users/${enc(room)}/calendar/calendarPermissions/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } });
-        grantDescriptions.set(id, `raised ${sa} from ${decision.role} to write on ${room.mailbox}`);
-      } else {
-        grants.push({ id, method: 'POST', url: `/users/${enc(room)}/calendar/calendarPermissions`, body: { emailAddress: { address: sa }, role: 'write' } });
-        grantDescriptions.set(id, `granted ${sa} write on ${room.mailbox}`);
-      }
+  const reads = await readMailboxes(rooms.map((r) => r.mailbox), batch, spec.method === 'delegate');
+  rooms.forEach((room, i) => {
+    const { place, user, permissions } = reads[i];
+    if (place?.status === 404) {
+      if (user?.status === 200) problems.push({ room, problem: 'this is a user mailbox, not a room mailbox (or a room hidden from the address list)', fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${room.mailbox} -Type Room` });
+      else if (user?.status === 404) problems.push({ room, problem: `there is no mailbox with this address in tenant ${spec.tenant}`, fix: 'create the room mailbox (New-Mailbox -Room), or correct the address' });
+      else problems.push(itemProblem(room, user));
+      return;
     }
-  }
+    if (place?.status !== 200) {
+      problems.push(itemProblem(room, place));
+      return;
+    }
+    if (spec.method !== 'delegate') return;
+    if (permissions?.status !== 200) {
+      problems.push(itemProblem(room, permissions));
+      return;
+    }
+    const sa = spec.serviceAccount!;
+    const id = String(i);
+    const enc = encodeURIComponent(room.mailbox);
+    const decision = decidePermission((permissions.body?.value ?? []) as CalendarPermission[], sa, spec.acceptedRoles);
+    const editor = editorCommand(room.mailbox, sa);
+    if (decision.kind === 'ok') return;
+    if (decision.kind === 'unaccepted') {
+      problems.push({ room, problem: `the service account has role '${decision.role}' on the calendar, which is not an accepted role (${spec.acceptedRoles.join(', ')})`, fix: `Set-MailboxFolderPermission ${room.mailbox}:\\Calendar -User ${sa} -AccessRights Editor, or add '${decision.role}' to acceptedRoles` });
+    } else if (!spec.grantMissingPermissions) {
+      const has = decision.kind === 'below' ? `only '${decision.role}'` : 'no permission';
+      const command = decision.kind === 'below' ? editor.replace('Add-MailboxFolderPermission', 'Set-MailboxFolderPermission') : editor;
+      problems.push({ room, problem: `the service account ${sa} has ${has} on the room's calendar, and A4B needs Editor`, fix: `${command} (or set grantMissingPermissions)` });
+    } else if (decision.kind === 'below') {
+      grants.push({ id, method: 'PATCH', url: `/users/${enc}/calendar/calendarPermissions/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } });
+      grantDescriptions.set(id, `raised ${sa} from ${decision.role} to write on ${room.mailbox}`);
+    } else {
+      grants.push({ id, method: 'POST', url: `/users/${enc}/calendar/calendarPermissions`, body: { emailAddress: { address: sa }, role: 'write' } });
+      grantDescriptions.set(id, `granted ${sa} write on ${room.mailbox}`);
+    }
+  });
 
   if (problems.length) {
     problems.sort((a, b) => rooms.indexOf(a.room) - rooms.indexOf(b.room));
@@ -119,7 +114,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
     const failed: RoomProblem[] = [];
     for (const [id, res] of results) {
       if (res.status === 200 || res.status === 201) granted.push(grantDescriptions.get(id)!);
-      else failed.push({ ...itemProblem(ids.get(id)!, res), fix: editorCommand(ids.get(id)!.mailbox, spec.serviceAccount!) });
+      else failed.push({ ...itemProblem(rooms[Number(id)], res), fix: editorCommand(rooms[Number(id)].mailbox, spec.serviceAccount!) });
     }
     if (failed.length) {
       throw new ResourceError(formatReport(`${header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed));
@@ -128,11 +123,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
   return { checked: rooms.length, granted };
 }
 
-function idOf(ids: Map<string, LinkedRoom>, room: LinkedRoom): string {
-  return [...ids].find(([, r]) => r === room)![0];
-}
-
-function itemProblem(room: LinkedRoom, res: BatchResult): RoomProblem {
+function itemProblem(room: LinkedRoom, res: BatchResult | undefined = { id: '', status: 0 }): RoomProblem {
   const code = res.body?.error?.code ?? String(res.status);
   const message = res.body?.error?.message ?? '';
   if (res.status === 403) {
