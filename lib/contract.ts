@@ -7,6 +7,7 @@ export const ResourceTypes = {
   ROOM_PROFILE: 'Custom::A4BRoomProfile',
   SKILL_GROUP: 'Custom::A4BSkillGroup',
   CALENDAR_LINK: 'Custom::A4BCalendarLink',
+  ROOM_DELETION_GUARD: 'Custom::A4BRoomDeletionGuard',
 } as const;
 
 /** Property names of `Custom::A4BRoom`. */
@@ -46,6 +47,19 @@ export const SkillGroupProps = {
   TAGS: 'Tags',
   ADOPT_EXISTING: 'AdoptExisting',
 } as const;
+
+/** Property names of `Custom::A4BRoomDeletionGuard`. */
+export const RoomDeletionGuardProps = {
+  /** Where the rooms are declared (the inventory's construct path), for messages. */
+  INVENTORY: 'Inventory',
+  /** Every room resource of the inventory, each as ROOM_KEY_CHARS characters (a hash of its shard and construct id), concatenated. */
+  ROOMS: 'Rooms',
+  /** How many rooms one deploy may delete. */
+  MAX_DELETIONS: 'MaxRoomDeletions',
+} as const;
+
+/** Characters per room in `RoomDeletionGuardProps.ROOMS`: 48 bits of a hash, base64url. */
+export const ROOM_KEY_CHARS = 8;
 
 /** Property names of `Custom::A4BCalendarLink`. */
 export const CalendarLinkProps = {

@@ -7,6 +7,7 @@ import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inven
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
 import { Room } from './room';
+import { RoomDeletionGuard } from './room-deletion-guard';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
 import { SkillGroup } from './skill-group';
 
@@ -35,7 +36,22 @@ export interface RoomInventoryProps {
    * @default 32 (room for the A4B quota of 10,000 rooms)
    */
   readonly shards?: number;
+
+  /**
+   * How many rooms one deploy may delete. A deploy that would delete more fails before it deletes any, naming how
+   * many, and CloudFormation rolls it back. The context value `allowRoomDeletions` (`cdk deploy -c
+   * allowRoomDeletions=40`) takes its place for one deploy. Rooms count as deleted when they leave the inventory,
+   * and when a change of `shards` or of a room's key (its `id`, or its name) moves them to a new resource.
+   *
+   * @default 5
+   */
+  readonly maxRoomDeletions?: number;
 }
+
+/** Rooms one deploy may delete unless the inventory or the context allows more. */
+const DEFAULT_MAX_ROOM_DELETIONS = 5;
+/** The context key that allows more deletions for one deploy. */
+const ALLOW_ROOM_DELETIONS_CONTEXT = 'allowRoomDeletions';
 
 /**
  * Everything an inventory declares: the Office 365 calendar link, room profiles and skill groups in this stack,
@@ -68,6 +84,7 @@ export class RoomInventory extends Construct {
     const inv = parsed.inventory;
     this._inventory = inv;
     const stack = Stack.of(this);
+    const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
 
     const link = inv.calendarLink && new Office365CalendarLink(this, 'CalendarLink', {
       tenant: inv.calendarLink.tenantId,
@@ -121,16 +138,25 @@ export class RoomInventory extends Construct {
     let previousCheck: IConstruct | undefined;
     const byShard = new Map<number, typeof inv.rooms>();
     for (const r of byName(inv.rooms)) {
-      const n = shardOf(r.name, shards);
+      const n = shardOf(roomKey(r), shards);
       byShard.set(n, [...(byShard.get(n) ?? []), r]);
     }
+    const guard = new RoomDeletionGuard(this, 'RoomDeletionGuard', {
+      inventory: `inventory ${this.node.path}`,
+      rooms: [...byShard].flatMap(([n, rooms]) => rooms!.map((r) => `${shardId(n)}/${constructIdFor('Room', roomKey(r))}`)),
+      maxRoomDeletions,
+    });
+    // Every write waits for the guard, so a refused deploy fails before it changes anything.
+    if (checks) checks.node.addDependency(guard);
+    for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(guard);
     for (const [n, rooms] of [...byShard].sort(([a], [b]) => a - b)) {
       if (rooms!.length > MAX_ROOMS_PER_SHARD) {
         throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms!.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
       }
       const shard = new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${stack.stackName}, shard ${n} of ${shards}` });
+      shard.node.addDependency(guard);
       for (const r of rooms!) {
-        new Room(shard, constructIdFor('Room', r.name), {
+        new Room(shard, constructIdFor('Room', roomKey(r)), {
           roomName: r.name,
           mailbox: r.mailbox,
           description: r.description,
@@ -153,6 +179,19 @@ export class RoomInventory extends Construct {
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
   }
+
+  private maxRoomDeletions(fromProps: number | undefined): number {
+    const fromContext = this.node.tryGetContext(ALLOW_ROOM_DELETIONS_CONTEXT);
+    const [value, source] = fromContext !== undefined ? [Number(fromContext), `context ${ALLOW_ROOM_DELETIONS_CONTEXT}=${fromContext}`]
+      : [fromProps ?? DEFAULT_MAX_ROOM_DELETIONS, `maxRoomDeletions ${fromProps}`];
+    if (!Number.isInteger(value) || value < 0) throw new Error(`RoomInventory ${this.node.path}: ${source} must be a whole number of rooms, 0 or more`);
+    return value;
+  }
+}
+
+/** What identifies a room across deploys: its `id` when it has one (so its name may change), else its name. */
+function roomKey(room: { id?: string; name: string }): string {
+  return room.id ?? room.name;
 }
 
 /** The calendar link's credentials: a secret named in the inventory by name, or by its complete ARN (as the console shows it). */

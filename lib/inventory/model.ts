@@ -41,6 +41,8 @@ export interface InventorySkillGroup {
 }
 
 export interface InventoryRoom {
+  /** A stable key for the room: its name may change while the room (its ARN, its devices) stays. Default: the name. */
+  readonly id?: string;
   readonly name: string;
   readonly mailbox?: string;
   readonly profile: string;

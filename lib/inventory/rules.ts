@@ -9,6 +9,8 @@ import { InventoryPath, InventoryProblem } from './parse';
 
 export type InventoryRule = (inventory: Inventory) => InventoryProblem[];
 
+/** A room's stable key: any printable text a room name could hold. */
+const ROOM_ID = StringRules.RoomName;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
@@ -42,6 +44,7 @@ export const roomFields: InventoryRule = (inv) => (inv.rooms ?? []).flatMap((r, 
   const p = ['rooms', i];
   const who = room(inv, i);
   return [
+    ...text([...p, 'id'], who, 'id', r.id, ROOM_ID),
     ...text([...p, 'name'], who, 'name', r.name, StringRules.RoomName),
     ...text([...p, 'description'], who, 'description', r.description, StringRules.RoomDescription),
     ...text([...p, 'mailbox'], who, 'mailbox', r.mailbox, StringRules.ProviderCalendarId),
@@ -88,6 +91,23 @@ export const uniqueNames: InventoryRule = (inv) => [
   ...duplicates(inv.profiles, 'profiles', (r) => r.name, (i) => profile(inv, i), 'name', 'is also the name of', 'names are unique per A4B account, ignoring case'),
   ...duplicates(inv.skillGroups, 'skillGroups', (r) => r.name, (i) => group(inv, i), 'name', 'is also the name of', 'names are unique per A4B account, ignoring case'),
 ];
+
+/**
+ * A room's key (its id, else its name) names its resource in the stack: two rooms with one key would be one
+ * resource. Rooms without ids are already told apart by their unique names.
+ */
+export const uniqueRoomKeys: InventoryRule = (inv) => {
+  const first = new Map<string, number>();
+  return (inv.rooms ?? []).flatMap((r, i) => {
+    const key = r.id ?? r.name;
+    if (typeof key !== 'string') return [];
+    const j = first.get(key.toLowerCase());
+    if (j === undefined) first.set(key.toLowerCase(), i);
+    if (j === undefined || (r.id === undefined && inv.rooms![j].id === undefined)) return [];
+    const field = r.id === undefined ? 'name' : 'id';
+    return problem(['rooms', i, field], room(inv, i), field, key, `is also the key (id, or name without an id) of ${room(inv, j)} (rooms[${j}]): each room needs its own id`);
+  });
+};
 
 /** One resource mailbox is one room's calendar: a second room on it would book the same calendar. */
 export const uniqueMailboxes: InventoryRule = (inv) =>
@@ -145,5 +165,5 @@ export const calendarLink: InventoryRule = (inv) => {
 };
 
 /** Every rule, in the order their problems are reported. */
-export const INVENTORY_RULES: InventoryRule[] = [calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueMailboxes, references];
+export const INVENTORY_RULES: InventoryRule[] = [calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references];
 

@@ -44,6 +44,7 @@ export const INVENTORY_SCHEMA = {
     rooms: {
       type: 'array',
       items: obj({
+        id: { ...str, description: 'A stable key for the room (default: its name): keep it when renaming the room, so the room and its devices stay' },
         name: str,
         mailbox: { ...str, description: "The room's resource mailbox (A4B ProviderCalendarId)" },
         profile: { ...str, description: 'Name of a profile of this inventory' },

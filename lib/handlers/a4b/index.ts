@@ -2,6 +2,7 @@
 // singleton), answers CloudFormation on the ResponseURL itself, and never logs the pre-signed URL.
 import { ResourceTypes } from '../../contract';
 import { CfnEvent, CfnResult, cfnHandler, ResourceError } from '../cfn';
+import { onGuardEvent } from './deletion-guard';
 import { handleResource } from './resource';
 import { roomKind } from './room';
 import { roomProfileKind } from './room-profile';
@@ -14,6 +15,7 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
     case ResourceTypes.ROOM: return handleResource(roomKind, event);
     case ResourceTypes.ROOM_PROFILE: return handleResource(roomProfileKind, event);
     case ResourceTypes.SKILL_GROUP: return handleResource(skillGroupKind, event);
+    case ResourceTypes.ROOM_DELETION_GUARD: return onGuardEvent(event);
     default:
       if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? failedCreateId(event) };
       throw new ResourceError(`${event.LogicalResourceId}: resource type ${event.ResourceType} is not served by this provider`);

@@ -1,0 +1,78 @@
+// The deletion guard and rooms with ids, through `local deploy` of inventories (synth, the deploy engine, the
+// bundled handler, the A4B emulator): what a team sees when a file loses its rooms.
+import * as fs from 'fs';
+import * as path from 'path';
+import { localDeploy } from '../../lib/local/local-deploy';
+import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
+import { tempDir, writesIn } from '../helpers';
+
+const APP = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
+const EXAMPLE = fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'rooms.yaml'), 'utf8');
+/** The example's room lines, one room a line. */
+const ROOM_LINES = EXAMPLE.split('\n').filter((l) => /^ {2}- \{ name: /.test(l));
+
+describe('local deploy with the deletion guard', () => {
+  let stateDir: string;
+  let world: LocalWorld;
+  let file: string;
+
+  const deploy = (text: string, context: Record<string, string> = {}) => {
+    fs.writeFileSync(file, text);
+    return localDeploy({ app: APP, context: { inventory: file, driftMonitor: 'false', ...context }, stateDir });
+  };
+  const without = (n: number) => ROOM_LINES.slice(0, n).reduce((t, line) => t.replace(`${line}\n`, ''), EXAMPLE);
+  const roomArns = () => world.a4b!.rooms().map((r) => `${r.RoomName} ${r.RoomArn}`).sort();
+
+  beforeEach(async () => {
+    stateDir = tempDir('a4b-state-');
+    file = path.join(tempDir(), 'rooms.yaml');
+    world = await serveLocalWorld(stateDir);
+    expect((await deploy(EXAMPLE)).ok).toBe(true);
+  });
+  afterEach(() => world.close());
+
+  test('deleting 6 rooms is refused before any write; -c allowRoomDeletions=6 deletes them; up to 5 need nothing', async () => {
+    expect(ROOM_LINES).toHaveLength(12);
+    const before = roomArns();
+    const writes = writesIn(world.a4b!).length;
+    const refused = await deploy(without(6));
+    expect(refused.ok).toBe(false);
+    expect(refused.stacks[0].error).toContain('this deploy would delete 6 of 12 rooms, more than the 5 one deploy may delete; nothing was deleted');
+    expect(refused.stacks[0].error).toContain('-c allowRoomDeletions=6');
+    expect(roomArns()).toEqual(before);
+    expect(writesIn(world.a4b!).length).toBe(writes);
+
+    const allowed = await deploy(without(6), { allowRoomDeletions: '6' });
+    expect(allowed.ok).toBe(true);
+    expect(world.a4b!.rooms()).toHaveLength(6);
+    // The allowance was for that deploy: the next one, without it, changes nothing and passes.
+    expect((await deploy(without(6))).ok).toBe(true);
+    expect((await deploy(without(11))).ok).toBe(true);
+    expect(world.a4b!.rooms()).toHaveLength(1);
+  });
+
+  test('rooms: [] is refused like any other mass deletion', async () => {
+    const empty = EXAMPLE.slice(0, EXAMPLE.indexOf('rooms:')) + 'rooms: []\n';
+    const refused = await deploy(empty);
+    expect(refused.stacks[0].error).toContain('would delete 12 of 12 rooms');
+    expect(world.a4b!.rooms()).toHaveLength(12);
+    expect((await deploy(empty, { allowRoomDeletions: '12' })).ok).toBe(true);
+    expect(world.a4b!.rooms()).toHaveLength(0);
+  });
+
+  test('a room given an id keeps its ARN when its name changes; cdk-style update, no replacement', async () => {
+    const line = ROOM_LINES.find((l) => l.includes('Spree (2.01)'))!;
+    const arn = world.a4b!.rooms().find((r) => r.RoomName === 'Spree (2.01)')!.RoomArn;
+    // First give the room an id equal to its name: its key, and so its resource, is unchanged.
+    const withId = EXAMPLE.replace(line, line.replace('{ name: Spree (2.01)', '{ id: Spree (2.01), name: Spree (2.01)'));
+    const same = await deploy(withId);
+    expect(same.ok).toBe(true);
+    expect(same.stacks.flatMap((s) => s.outcomes).filter((o) => o.action !== 'unchanged' && o.type === 'Custom::A4BRoom')).toEqual([]);
+    const renamed = await deploy(withId.replace('name: Spree (2.01)', 'name: Spree (Board room)'));
+    expect(renamed.ok).toBe(true);
+    const roomOutcomes = renamed.stacks.flatMap((s) => s.outcomes).filter((o) => o.type === 'Custom::A4BRoom' && o.action !== 'unchanged');
+    expect(roomOutcomes.map((o) => `${o.action} ${o.name}`)).toEqual(['update Spree (Board room)']);
+    expect(world.a4b!.rooms().find((r) => r.RoomArn === arn)!.RoomName).toBe('Spree (Board room)');
+    expect(world.a4b!.rooms()).toHaveLength(12);
+  });
+});
