@@ -111,6 +111,18 @@ export const HandlerEnv = {
   GRAPH_MAX_RETRY_WAIT: 'GRAPH_MAX_RETRY_WAIT_SECONDS',
 } as const;
 
+/**
+ * Marks a room that a case-only rename took over (A4B names are unique ignoring case, so the renamed room's new
+ * resource cannot create its own) until the old resource's cleanup Delete confirms it; its value is the old name, base64url (tag values take no parentheses).
+ */
+export const RENAMED_FROM_TAG = 'cdk-a4b-rooms:renamed-from';
+
+/** Tags that belong to AWS (`aws:`) or to this library: never declared, never drift, never imported. */
+export function isSystemTag(key: string): boolean {
+  const k = key.toLowerCase();
+  return k.startsWith('aws:') || k.startsWith('cdk-a4b-rooms:');
+}
+
 /** A4B account quotas (A4B administration guide, quotas). */
 export const Quotas = {
   ROOMS: 10_000,

@@ -2,6 +2,7 @@
 // value and what is allowed. Unresolved tokens are skipped: their values are only known at deploy.
 import { Token } from 'aws-cdk-lib';
 import { enumProblem, IntegerRule, integerProblem, showValue, StringRule, stringProblem } from './constraints';
+import { isSystemTag } from './contract';
 
 export class PropsProblems {
   readonly problems: string[] = [];
@@ -40,6 +41,6 @@ export function checkTags(problems: PropsProblems, tags: Record<string, string>,
   for (const [key, value] of Object.entries(tags)) {
     problems.string(`tag key`, key, rules.key);
     problems.string(`tag '${key}' value`, value, rules.value);
-    problems.check('tag key', key, Token.isUnresolved(key) || !key.toLowerCase().startsWith('aws:'), 'must not start with aws: (system tags are reserved)');
+    problems.check('tag key', key, Token.isUnresolved(key) || !isSystemTag(key), 'must not start with aws: or cdk-a4b-rooms: (system tags are reserved)');
   }
 }

@@ -1,5 +1,6 @@
 // Declared against live, pure. What must not show as drift does not: email case, absent against empty, system tags,
 // and anything whose read failed (that is "unknown", and the exit code says error).
+import { isSystemTag } from '../contract';
 import { DesiredState, key, LiveState } from './model';
 
 export type FindingKind = 'missing' | 'changed' | 'unmanaged' | 'mailbox-missing' | 'not-a-room' | 'permission-lost' | 'consent-missing' | 'unknown';
@@ -36,7 +37,7 @@ const same = (a: unknown, b: unknown, caseless = false) => {
 const show = (v: unknown) => norm(v) ?? '(none)';
 
 function userTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.toLowerCase().startsWith('aws:')).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !isSystemTag(k)).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function compare(desired: DesiredState, live: LiveState, options: CompareOptions = {}): DriftReport {

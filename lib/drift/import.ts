@@ -4,6 +4,7 @@
 import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
+import { isSystemTag } from '../contract';
 import { allPages } from '../handlers/a4b/pages';
 import { mapConcurrent } from '../handlers/calendar-link/batch';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
@@ -12,7 +13,7 @@ import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from 
 export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
   const tagsOf = async (arn: string) => {
     const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-    const user = tags.filter((t) => !t.Key!.toLowerCase().startsWith('aws:'));
+    const user = tags.filter((t) => !isSystemTag(t.Key!));
     return user.length ? Object.fromEntries(user.map((t) => [t.Key!, t.Value ?? ''])) : undefined;
   };
   const summaries = await allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));

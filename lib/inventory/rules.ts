@@ -3,7 +3,7 @@
 import {
   ARN_PATTERN, IntegerRules, integerProblem, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem, StringRules,
 } from '../constraints';
-import { Quotas } from '../contract';
+import { isSystemTag, Quotas } from '../contract';
 import { Inventory } from './model';
 import { InventoryPath, InventoryProblem } from './parse';
 
@@ -34,7 +34,7 @@ function tagProblems(path: InventoryPath, entity: string, tags: Record<string, s
   const atKey = (ps: InventoryProblem[]) => ps.map((p) => ({ ...p, at: 'key' as const }));
   return Object.entries(tags ?? {}).flatMap(([k, v]) => [
     ...atKey(text([...path, k], entity, 'tag key', k, StringRules.TagKey)),
-    ...atKey(problem([...path, k], entity, 'tag key', k, k.toLowerCase().startsWith('aws:') ? 'must not start with aws: (system tags are reserved)' : undefined)),
+    ...atKey(problem([...path, k], entity, 'tag key', k, isSystemTag(k) ? 'must not start with aws: or cdk-a4b-rooms: (system tags are reserved)' : undefined)),
     ...text([...path, k], entity, `tag '${k}' value`, v, StringRules.TagValue),
   ]);
 }

@@ -2,6 +2,8 @@
 // bundled handler, the A4B emulator): what a team sees when a file loses its rooms.
 import * as fs from 'fs';
 import * as path from 'path';
+import { RENAMED_FROM_TAG } from '../../lib/contract';
+import { drift } from '../../lib/drift/run';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir, writesIn } from '../helpers';
@@ -69,10 +71,35 @@ describe('local deploy with the deletion guard', () => {
     expect(same.ok).toBe(true);
     expect(same.stacks.flatMap((s) => s.outcomes).filter((o) => o.action !== 'unchanged' && o.type === 'Custom::A4BRoom')).toEqual([]);
     const renamed = await deploy(withId.replace('name: Spree (2.01)', 'name: Spree (Board room)'));
+    expect(renamed.stacks.map((s) => s.error)).toEqual([undefined]);
     expect(renamed.ok).toBe(true);
     const roomOutcomes = renamed.stacks.flatMap((s) => s.outcomes).filter((o) => o.type === 'Custom::A4BRoom' && o.action !== 'unchanged');
     expect(roomOutcomes.map((o) => `${o.action} ${o.name}`)).toEqual(['update Spree (Board room)']);
     expect(world.a4b!.rooms().find((r) => r.RoomArn === arn)!.RoomName).toBe('Spree (Board room)');
     expect(world.a4b!.rooms()).toHaveLength(12);
+  });
+
+  test('a case-only rename keeps the room: same ARN, new name, no mark left, drift in sync', async () => {
+    const arn = world.a4b!.rooms().find((r) => r.RoomName === 'Spree (2.01)')!.RoomArn;
+    const renamed = await deploy(EXAMPLE.replace('name: Spree (2.01)', 'name: SPREE (2.01)'));
+    expect(renamed.stacks.map((s) => s.error)).toEqual([undefined]);
+    expect(renamed.ok).toBe(true);
+    expect(world.a4b!.rooms().filter((r) => r.RoomName.toLowerCase() === 'spree (2.01)').map((r) => `${r.RoomName} ${r.RoomArn}`)).toEqual([`SPREE (2.01) ${arn}`]);
+    expect(world.a4b!.rooms()).toHaveLength(12);
+    expect(world.a4b!.call('ListTags', { Arn: arn }).Tags.map((t: { Key: string }) => t.Key)).not.toContain(RENAMED_FROM_TAG);
+    const report = await drift({ inventoryFile: file, localStateDir: stateDir });
+    expect(report.findings).toEqual([]);
+  });
+
+  test('a case-only rename in a deploy that fails elsewhere is rolled back: the room keeps its ARN and its old name', async () => {
+    const before = roomArns();
+    world.a4b!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'Oder (4.01)' }, status: 400, errorType: 'ValidationException', message: 'injected' });
+    const failed = await deploy(`${EXAMPLE.replace('name: Spree (2.01)', 'name: SPREE (2.01)')}  - { name: Oder (4.01), profile: Berlin meeting rooms }\n`);
+    expect(failed.ok).toBe(false);
+    expect(roomArns()).toEqual(before);
+    for (const r of world.a4b!.rooms()) expect(world.a4b!.call('ListTags', { Arn: r.RoomArn }).Tags.map((t: { Key: string }) => t.Key)).not.toContain(RENAMED_FROM_TAG);
+    world.a4b!.clearFaults();
+    expect((await deploy(EXAMPLE)).ok).toBe(true);
+    expect((await drift({ inventoryFile: file, localStateDir: stateDir })).findings).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
 // A4B calls. Physical id = the A4B ARN.
 import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
+import { isSystemTag } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { allPages } from './pages';
@@ -30,6 +31,13 @@ export interface ResourceKind<S> {
   /** Brings `arn` from `before` to `after`; `adopting` leaves what A4B cannot clear instead of failing. */
   update(arn: string, before: S, after: S, steps: Steps, adopting: boolean): Promise<void>;
   delete(arn: string): Promise<void>;
+  /**
+   * After a Create met a name in use: the ARN of the resource it may take over instead (a case-only rename within
+   * the stack), already renamed and marked; undefined when the name belongs to something else.
+   */
+  takeOver?(spec: S, steps: Steps): Promise<string | undefined>;
+  /** Before a Delete: false when the resource must stay (another resource of the stack holds it now). */
+  release?(arn: string, props: Record<string, unknown>): Promise<boolean>;
 }
 
 export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent): Promise<CfnResult> {
@@ -40,6 +48,7 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
     const arn = event.PhysicalResourceId;
     if (!isA4bArn(arn, kind.arnKind)) return { PhysicalResourceId: arn ?? failedCreateId(event) };
     try {
+      if (kind.release && !(await kind.release(arn, event.ResourceProperties ?? {}))) return { PhysicalResourceId: arn };
       await kind.delete(arn);
     } catch (e) {
       if ((e as { name?: string }).name !== 'NotFoundException') throw new Steps(resource, arn).failure(e, 'Delete');
@@ -67,6 +76,19 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
         arn = await kind.create(spec, requestToken(event), steps);
       } catch (e) {
         const err = e as { name?: string; cause?: unknown };
+        if (err.name === 'AlreadyExistsException' && kind.takeOver) {
+          const taken = await kind.takeOver(spec, steps);
+          if (taken) {
+            // From here a failure names the room, so that the rollback's Delete reaches it and gives it its old name back.
+            const took = new Steps(resource, taken);
+            took.applied.push(...steps.applied);
+            const live = await kind.readLive(taken, spec).catch((x) => {
+              throw took.failure(x, 'GetRoom');
+            });
+            await kind.update(taken, live, spec, took, true);
+            return result(taken);
+          }
+        }
         const existing = err.name === 'AlreadyExistsException' ? await kind.find(kind.name(spec)).catch(() => undefined) : undefined;
         throw steps.failure(e, kind.operations.create, existing);
       }
@@ -105,8 +127,8 @@ function nameProp(props: Record<string, unknown>): string {
 }
 
 
-/** A resource's tags as A4B has them now. */
-export async function liveTags(arn: string): Promise<Tag[]> {
+/** A resource's tags as A4B has them now: those a stack declares, unless `all` (system tags too). */
+export async function liveTags(arn: string, all = false): Promise<Tag[]> {
   const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-  return tags.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' }));
+  return tags.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' })).filter((t) => all || !isSystemTag(t.Key));
 }

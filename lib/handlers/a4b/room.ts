@@ -1,8 +1,9 @@
 import {
   AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateRoomCommand, DeleteRoomCommand, DisassociateDeviceFromRoomCommand,
-  DisassociateSkillGroupFromRoomCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand, UpdateRoomCommand,
+  DisassociateSkillGroupFromRoomCommand, GetProfileCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand, TagResourceCommand,
+  UntagResourceCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { RoomProps } from '../../contract';
+import { RENAMED_FROM_TAG, RoomProps } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { changedFields, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
@@ -126,6 +127,48 @@ export const roomKind: ResourceKind<RoomSpec> = {
 
   async delete(arn) {
     await a4b.send(new DeleteRoomCommand({ RoomArn: arn }));
+  },
+
+  // A case-only rename (Bravo -> BRAVO) gives the room a new construct id, so CloudFormation creates a new resource
+  // before it deletes the old one; A4B names are unique ignoring case, so the Create meets the old room. That room is
+  // taken over when it is plainly the same room: same name but for case, same profile, same mailbox. It is marked
+  // until the old resource's cleanup Delete confirms the rename; a rollback's Delete gives it its old name back.
+  async takeOver(spec, steps) {
+    const { Profile } = await steps.run('GetProfile', 'read the room profile', () => a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn })));
+    // SearchRooms filters match names exactly; the room's profile narrows the list to read.
+    const rooms = await steps.run('SearchRooms', 'looked for the room under another case', () => allPages((NextToken) =>
+      a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [Profile!.ProfileName!] }], MaxResults: 50, NextToken }))
+        .then((o) => ({ items: o.Rooms, NextToken: o.NextToken }))));
+    const same = rooms.find((r) => r.RoomName !== spec.RoomName && r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()
+      && (r.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase());
+    if (!same) return undefined;
+    const arn = same.RoomArn!;
+    await steps.run('TagResource', `marked room ${arn} as renamed from '${same.RoomName}'`,
+      () => a4b.send(new TagResourceCommand({ Arn: arn, Tags: [{ Key: RENAMED_FROM_TAG, Value: Buffer.from(same.RoomName!).toString('base64url') }] })));
+    await steps.run('UpdateRoom', `renamed room '${same.RoomName}' to '${spec.RoomName}'`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: spec.RoomName })));
+    return arn;
+  },
+
+  async release(arn, props) {
+    const declared = typeof props[RoomProps.NAME] === 'string' ? props[RoomProps.NAME] as string : undefined;
+    const mark = (await liveTags(arn, true)).find((t) => t.Key === RENAMED_FROM_TAG)?.Value;
+    if (mark === undefined || declared === undefined) return true;
+    const from = Buffer.from(mark, 'base64url').toString('utf8');
+    const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
+    const unmark = () => a4b.send(new UntagResourceCommand({ Arn: arn, TagKeys: [RENAMED_FROM_TAG] }));
+    if (Room!.RoomName !== declared) {
+      // The old resource's cleanup after a case-only rename: the new resource holds the room now.
+      await unmark();
+      return false;
+    }
+    if (from !== declared) {
+      // The rollback of a case-only rename deletes the new resource: the room gets its old name back and stays.
+      await a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: from }));
+      await unmark();
+      return false;
+    }
+    await unmark();
+    return true;
   },
 };
 
