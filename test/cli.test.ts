@@ -91,7 +91,9 @@ describe('a4b-rooms CLI', () => {
       expect(deploy.err).toContain('failed: ');
       expect(deploy.err).toContain('unknown tenant contoso.onmicrosoft.com');
       expect(deploy.err).toContain('rollback: ');
-      expect(deploy.out).toContain('created 0, updated 0, deleted 0, retained 0, unchanged 0, failed 1');
+      // The deletion guard goes first (nothing to compare on a first deploy); the link fails, and the rollback removes the guard again.
+      expect(deploy.out).toContain('created 1, updated 0, deleted 0, retained 0, unchanged 0, failed 1');
+      expect(deploy.err).toMatch(/rollback: InventoryRoomDeletionGuard\w+: deleted room-deletion-guard-/);
       expect(deploy.out).toContain(`endpoint during this run: ${second.endpoints.a4b}`);
     } finally {
       await stop(second.child);

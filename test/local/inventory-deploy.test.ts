@@ -48,7 +48,7 @@ describe('local deploy of an inventory', () => {
     const result = await deploy(changed);
     expect(result.ok).toBe(true);
     // Havel was alone in its shard: the shard and its mailbox check go with it; Spree's check re-checks its new mailbox.
-    expect(actions(result)).toEqual(['delete CalendarLink', 'delete Room Havel (2.02)', 'update CalendarLink', 'update Room Spree (2.01)']);
+    expect(actions(result)).toEqual(['delete CalendarLink', 'delete Room Havel (2.02)', 'replace RoomDeletionGuard', 'update CalendarLink', 'update Room Spree (2.01)']);
     expect(world.a4b!.rooms().find((r) => r.RoomName === 'Spree (2.01)')).toMatchObject({ RoomArn: arn, ProviderCalendarId: 'havel@contoso.onmicrosoft.com' });
     expect(world.a4b!.rooms()).toHaveLength(11);
   });
