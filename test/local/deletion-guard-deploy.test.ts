@@ -1,5 +1,6 @@
 // The deletion guard and rooms with ids, through `local deploy` of inventories (synth, the deploy engine, the
 // bundled handler, the A4B emulator): what a team sees when a file loses its rooms.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RENAMED_FROM_TAG } from '../../lib/contract';
@@ -101,5 +102,26 @@ describe('local deploy with the deletion guard', () => {
     world.a4b!.clearFaults();
     expect((await deploy(EXAMPLE)).ok).toBe(true);
     expect((await drift({ inventoryFile: file, localStateDir: stateDir })).findings).toEqual([]);
+  });
+
+});
+
+describe('a4b-rooms local deploy FILE -c allowRoomDeletions=N', () => {
+  const CLI = path.join(__dirname, '..', '..', 'bin', 'a4b-rooms.js');
+  const run = (args: string[]) => spawnSync('node', [CLI, 'local', 'deploy', ...args], { encoding: 'utf8' });
+
+  test('the CLI refuses the deletion with exit 1 and the fix, then applies it with the context', () => {
+    const state = tempDir('a4b-state-');
+    const file = path.join(tempDir(), 'rooms.yaml');
+    fs.writeFileSync(file, EXAMPLE);
+    expect(run([file, '--state', state, '-c', 'driftMonitor=false']).status).toBe(0);
+    fs.writeFileSync(file, EXAMPLE.slice(0, EXAMPLE.indexOf('rooms:')) + 'rooms: []\n');
+    const refused = run([file, '--state', state, '-c', 'driftMonitor=false']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('would delete 12 of 12 rooms');
+    expect(refused.stderr).toContain('-c allowRoomDeletions=12');
+    const allowed = run([file, '--state', state, '-c', 'driftMonitor=false', '-c', 'allowRoomDeletions=12']);
+    expect(allowed.status).toBe(0);
+    expect(allowed.stdout.match(/^ +delete +Custom::A4BRoom /gm)).toHaveLength(12);
   });
 });
