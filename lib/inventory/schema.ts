@@ -54,5 +54,5 @@ export const INVENTORY_SCHEMA = {
       }, ['name', 'profile']),
     },
     tags,
-  }),
+  }, ['rooms']),
 };
