@@ -30,7 +30,8 @@ export interface ParsedInventory {
 /**
  * The largest inventory file read. Parsing costs memory: the YAML document takes 25 to 60 times the file's size
  * (measured: 520 MB for a 19 MB file, 2.4-3 GB for a 50 MB one). A 10,000-room inventory (the A4B quota) as a platform
- * team writes it is about 2 MB, so 16 MB leaves 8 times that while keeping the parse under about 1 GB.
+ * team writes it is about 2 MB, so 16 MB leaves 8 times that while keeping the parse under about 1 GB. A cap on bytes
+ * does not bound files of tiny nodes (4 MB of one-character list items took the YAML library 2 GB); none is legitimate.
  */
 export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
 
