@@ -46,9 +46,10 @@ program.command('drift')
     const { drift } = await import('../lib/drift/run');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
+    const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
     if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
     const report = await drift({
-      inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: opts.local ? path.resolve(opts.state) : undefined,
+      inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: stateDir,
       ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region,
     });
     console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
@@ -66,7 +67,8 @@ program.command('import')
     const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
     const { A4bRetryStrategy } = await import('../lib/handlers/a4b/retry');
     const { openLocalWorld } = await import('../lib/local/local-world');
-    const world = opts.local ? await openLocalWorld(path.resolve(opts.state)) : undefined;
+    if (opts.output) writableOutput(opts.output);
+    const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
       const a4b = new AlexaForBusinessClient({
         region: opts.region ?? process.env.A4B_REGION ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5),
@@ -74,7 +76,7 @@ program.command('import')
       });
       const text = inventoryYaml(await importInventory(a4b));
       a4b.destroy();
-      if (opts.output) fs.writeFileSync(opts.output, text);
+      if (opts.output) writeAtomically(opts.output, text);
       else process.stdout.write(text);
     } finally {
       await world?.close();
@@ -91,7 +93,7 @@ local.command('serve')
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet')
   .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string }) => {
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
-    const world = await serveLocalWorld(path.resolve(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant });
+    const world = await serveLocalWorld(newStateDir(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant });
     console.log(JSON.stringify(world.endpoints, null, 2));
     console.error(`emulators running for ${path.resolve(opts.state)}; Ctrl-C stops them`);
     const stop = async () => {
@@ -124,7 +126,7 @@ local.command('deploy')
       if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
     };
     const result = await localDeploy({
-      app, assemblyDir: opts.assembly, stateDir: path.resolve(opts.state), context,
+      app, assemblyDir: opts.assembly, stateDir: newStateDir(opts.state), context,
       concurrency: opts.concurrency, onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
     if (tty) process.stderr.write('\n');
@@ -144,6 +146,58 @@ local.command('deploy')
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;
   });
+
+/** What an emulator writes into a state directory the first time it runs there (see JournaledStore, local serve). */
+const LOCAL_STATE_FILES = ['a4b.json', 'a4b.journal.jsonl', 'endpoints.json'];
+
+/**
+ * A state directory for `local deploy` and `local serve`, created when missing: refused when it, or the nearest part
+ * of its path that exists, is not a directory (mkdir would fail with a bare EEXIST or ENOTDIR).
+ */
+function newStateDir(dir: string): string {
+  const abs = path.resolve(dir);
+  let existing = abs;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new Error(`--state ${dir}: ${existing === abs ? 'it' : existing} is a file, not a directory; give a directory for the emulators' state (it is created when missing)`);
+  }
+  return abs;
+}
+
+/**
+ * A state directory that `drift --local` and `import --local` read: one an emulator has run in. Any other would start
+ * an empty emulator, so drift would call every room missing and import would write an empty inventory.
+ */
+function existingStateDir(dir: string): string {
+  const abs = path.resolve(dir);
+  const stat = fs.statSync(abs, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) throw new Error(`--state ${dir} is a file, not a directory; give the state directory that local deploy or local serve wrote`);
+  if (!stat || !LOCAL_STATE_FILES.some((f) => fs.existsSync(path.join(abs, f)))) {
+    throw new Error(`no local state in ${dir}${stat ? '' : ' (no such directory)'}; give the --state directory of a local deploy or local serve (default ${DEFAULT_STATE})`);
+  }
+  return abs;
+}
+
+/** Refuses, before any work, an output path that cannot be written: its directory missing or not one, or a directory itself. */
+function writableOutput(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  const dirStat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!dirStat) throw new Error(`cannot write ${file}: its directory ${dir} does not exist`);
+  if (!dirStat.isDirectory()) throw new Error(`cannot write ${file}: ${dir} is a file, not a directory`);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name, e.g. ${path.join(file, 'rooms.yaml')}`);
+}
+
+/** Writes through a temporary file in the same directory and a rename, so a failure never leaves half a file. */
+function writeAtomically(file: string, text: string): void {
+  const temp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temp, text);
+    fs.renameSync(temp, file);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`);
+  }
+}
 
 function appFromCdkJson(): string {
   const file = path.resolve('cdk.json');

@@ -19,26 +19,67 @@ export interface InventoryProblem {
 
 export interface ParsedInventory {
   readonly file: string;
+  /** What the file holds; null when it holds no document (empty, or only comments). */
   readonly inventory: Inventory;
   /** `FILE:LINE:COL` of a path, falling back to its nearest ancestor that exists in the file. */
   locate(path: InventoryPath, at?: 'key'): string;
-  /** Problems found while parsing (YAML syntax). */
+  /** Problems that make the file unreadable (encoding, YAML syntax, duplicate keys, nesting, an empty file), each `FILE:LINE:COL: ...`. */
   readonly syntaxProblems: string[];
 }
 
+/**
+ * The largest inventory file read. Parsing costs memory: the YAML document takes 25 to 60 times the file's size
+ * (measured: 520 MB for a 19 MB file, 2.4-3 GB for a 50 MB one). A 10,000-room inventory (the A4B quota) as a platform
+ * team writes it is about 2 MB, so 16 MB leaves 8 times that while keeping the parse under about 1 GB. A cap on bytes
+ * does not bound files of tiny nodes (4 MB of one-character list items took the YAML library 2 GB); none is legitimate.
+ */
+export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How deeply lists and mappings may nest. An inventory needs 5 levels (profiles[].meetingRoom.instantBooking.durationMinutes);
+ * the YAML library overflows the stack at about 900 and every later step (schema check, rules) recurses too.
+ */
+export const MAX_NESTING = 64;
+
+/** The fix for an inventory without rooms, which would otherwise deploy as "delete every room". */
+export const NO_ROOMS_FIX = 'write `rooms: []` to declare no rooms';
+
 export function parseInventoryText(text: string, file: string): ParsedInventory {
+  return parseDataText(text, file, `the file holds no inventory (it is empty or only comments): ${NO_ROOMS_FIX}`);
+}
+
+/**
+ * A YAML or JSON text with positions, refused (as `syntaxProblems`) when it has a syntax error, a duplicate key,
+ * nests too deeply or holds nothing (`empty`: what to say then). Shared by inventories and tenant files.
+ */
+export function parseDataText(text: string, file: string, empty: string): ParsedInventory {
   // JSON is read by JSON.parse, ten times faster than a YAML parser on a 10,000-room file; the YAML document that
   // knows positions is built only when a problem needs one.
   if (/^\s*\{/.test(text)) {
+    let inventory: Inventory | undefined;
     try {
-      const inventory = JSON.parse(text) as Inventory;
-      let located: ParsedInventory | undefined;
-      return { file, inventory, syntaxProblems: [], locate: (path, where) => (located ??= parseYaml(text, file)).locate(path, where) };
+      inventory = JSON.parse(text) as Inventory;
     } catch {
       // not valid JSON: the YAML parser says where
     }
+    if (inventory !== undefined) {
+      let located: ParsedInventory | undefined;
+      const yamlDoc = () => (located ??= parseYaml(text, file, empty));
+      const locate = (path: InventoryPath, where?: 'key') => yamlDoc().locate(path, where);
+      const { depth, keys } = shape(inventory);
+      if (depth > MAX_NESTING) return { file, inventory: {}, syntaxProblems: [`${lineCol(text, file, deepOffset(text))}: ${tooDeep()}`], locate: () => `${file}:1:1` };
+      // JSON.parse keeps the last of two equal keys without a word (a second `rooms` would replace the first and a
+      // deploy would delete the rooms it lost). Every key is a string followed by a colon, so fewer keys in the
+      // parsed value than `"` + `:` pairs in the text means a duplicate (or a string holding `\":`, which the YAML
+      // parser, run only then, tells apart).
+      if (keys < countKeyColons(text)) {
+        const problems = yamlDoc().syntaxProblems;
+        if (problems.length) return { file, inventory: {}, syntaxProblems: problems, locate };
+      }
+      return { file, inventory, syntaxProblems: [], locate };
+    }
   }
-  return parseYaml(text, file);
+  return parseYaml(text, file, empty);
 }
 
 /** The YAML library, loaded when a file needs it (a JSON inventory without problems never does). */
@@ -46,7 +87,7 @@ function yaml(): typeof import('yaml') {
   return require('yaml');
 }
 
-function parseYaml(text: string, file: string): ParsedInventory {
+function parseYaml(text: string, file: string, empty: string): ParsedInventory {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -54,24 +95,190 @@ function parseYaml(text: string, file: string): ParsedInventory {
     const { line, col } = lineCounter.linePos(offset);
     return `${file}:${line}:${col}`;
   };
-  const syntaxProblems = doc.errors.map((e) => `${at(e.pos[0])}: ${e.message.split('\n')[0]}`);
-  const inventory = (syntaxProblems.length ? {} : doc.toJS({ maxAliasCount: 100 }) ?? {}) as Inventory;
-  return {
-    file,
-    inventory,
-    syntaxProblems,
-    locate: (path, where) => at(offsetOf(doc, path, where)),
-  };
+  const locate = (path: InventoryPath, where?: 'key') => at(offsetOf(doc, path, where));
+  const failed = (syntaxProblems: string[]) => ({ file, inventory: {}, syntaxProblems, locate });
+  if (doc.errors.length) {
+    // A stack overflow surfaces once per collection it unwinds through: the first says it.
+    const errors = doc.errors.filter((e, i) => !/Maximum call stack/.test(e.message) || doc.errors.findIndex((x) => /Maximum call stack/.test(x.message)) === i);
+    return failed(errors.map((e) => `${at(e.pos[0])}: ${yamlMessage(e, text)}`));
+  }
+  if (doc.contents === null) return failed([`${at(0)}: ${empty}`]);
+  const deep = deepNode(doc);
+  if (deep !== undefined) return failed([`${at(deep)}: ${tooDeep()}`]);
+  let inventory: Inventory;
+  try {
+    inventory = doc.toJS({ maxAliasCount: 100 }) as Inventory;
+  } catch (e) {
+    // The YAML library throws for an alias bomb (anchors whose aliases expand exponentially) and little else.
+    const alias = firstAlias(doc);
+    const why = /alias/i.test((e as Error).message)
+      ? 'its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead'
+      : `cannot be read as YAML (${(e as Error).message.split('\n')[0]})`;
+    return failed([`${at(alias ?? 0)}: ${why}`]);
+  }
+  return { file, inventory, syntaxProblems: [], locate };
 }
 
-export function parseInventoryFile(file: string): ParsedInventory {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: cannot read the inventory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+/** The YAML library's message, worded for this file (its first line otherwise). */
+function yamlMessage(e: { code: string; pos: [number, number]; message: string }, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:\n#]+?))\s*:/.exec(text.slice(e.pos[0], e.pos[0] + 300));
+    const name = key ? key[1] ?? key[2] ?? key[3] : undefined;
+    return `duplicate key${name === undefined ? '' : ` '${name}'`}: a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one`;
   }
-  return parseInventoryText(text, file);
+  if (/Maximum call stack/.test(e.message)) return tooDeep();
+  return e.message.split('\n')[0];
+}
+
+function tooDeep(): string {
+  return `lists and mappings nest more than ${MAX_NESTING} levels deep (an inventory needs 5): is this the right file?`;
+}
+
+/** Nesting depth and the number of mapping keys of a parsed JSON value, without recursion (the value may be deep). */
+function shape(value: unknown): { depth: number; keys: number } {
+  let depth = 0;
+  let keys = 0;
+  // Two flat stacks and for...in: a 10,000-room inventory takes under a millisecond (tuples and Object.values, 5).
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length && depth <= MAX_NESTING) {
+    const v = values.pop() as any;
+    const d = depths.pop()!;
+    if (d > depth) depth = d;
+    const push = (c: unknown) => {
+      if (c !== null && typeof c === 'object') {
+        values.push(c);
+        depths.push(d + 1);
+      }
+    };
+    if (Array.isArray(v)) {
+      for (const c of v) push(c);
+    } else {
+      for (const k in v) {
+        keys++;
+        push(v[k]);
+      }
+    }
+  }
+  return { depth, keys };
+}
+
+/** Occurrences of `"` then `:` (JSON whitespace between allowed): at least one per key of a JSON text. */
+function countKeyColons(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+    let j = i - 1;
+    while (text[j] === ' ' || text[j] === '\n' || text[j] === '\r' || text[j] === '\t') j--;
+    if (text[j] === '"') n++;
+  }
+  return n;
+}
+
+/** Where a JSON text first nests deeper than MAX_NESTING: brackets counted outside strings. */
+function deepOffset(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === ']' || c === '}') {
+      depth--;
+    }
+  }
+  return 0;
+}
+
+/** The offset of the first YAML node nested deeper than MAX_NESTING, found without recursion. */
+function deepNode(doc: Document): number | undefined {
+  const { isCollection, isPair } = yaml();
+  const stack: Array<[unknown, number]> = [[doc.contents, 1]];
+  while (stack.length) {
+    const [node, d] = stack.pop()!;
+    if (isPair(node)) {
+      stack.push([node.value, d], [node.key, d]);
+    } else if (isCollection(node)) {
+      if (d > MAX_NESTING) return (node as any).range?.[0] ?? 0;
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], d + 1]);
+    }
+  }
+  return undefined;
+}
+
+function firstAlias(doc: Document): number | undefined {
+  const { visit } = yaml();
+  let offset: number | undefined;
+  visit(doc, { Alias: (_, node) => { offset = node.range?.[0]; return visit.BREAK; } });
+  return offset;
+}
+
+/** `FILE:LINE:COL` of an offset in a text (columns in UTF-16 code units, as the YAML library counts them). */
+function lineCol(text: string, file: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `${file}:${line}:${offset - start + 1}`;
+}
+
+/**
+ * Reads an inventory file. Bytes that are not UTF-8 are refused where they are (decoding them would put U+FFFD into
+ * a room's name, which a deploy would then write to A4B); a UTF-8 byte order mark is skipped.
+ */
+export function parseInventoryFile(file: string): ParsedInventory {
+  const read = readTextFile(file, 'inventory', MAX_INVENTORY_BYTES);
+  if (typeof read !== 'string') return { file, inventory: {}, syntaxProblems: [read.problem], locate: () => `${file}:1:1` };
+  return parseInventoryText(read, file);
+}
+
+/**
+ * A file's text, or the problem with it at FILE:LINE:COL (bytes that are not UTF-8). Throws, naming the file, when it
+ * cannot be read or is over `maxBytes`.
+ */
+export function readTextFile(file: string, what: string, maxBytes: number): string | { problem: string } {
+  let bytes: Buffer;
+  try {
+    const size = fs.statSync(file).size;
+    if (size > maxBytes) {
+      throw new Error(`${file}: ${mb(size)} is over the ${mb(maxBytes)} limit for ${what} files: parsing takes 25 to 60 times the file's size in memory, `
+        + 'and a 10,000-room inventory (the A4B quota) is about 2 MB; is this the right file?');
+    }
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    if (!(e as NodeJS.ErrnoException).code) throw e;
+    throw new Error(`${file}: cannot read the ${what} (${(e as NodeJS.ErrnoException).code}${(e as NodeJS.ErrnoException).code === 'EISDIR' ? ': it is a directory' : ''})`);
+  }
+  try {
+    // fatal: throw on the first byte that is not UTF-8; the default ignoreBOM: false drops a leading byte order mark.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const { offset, text } = firstBadUtf8(bytes);
+    return { problem: `${lineCol(text, file, text.length)}: byte 0x${bytes[offset].toString(16).padStart(2, '0')} is not UTF-8 (at byte ${offset}): save the file as UTF-8` };
+  }
+}
+
+/** The byte offset of the first byte that is not UTF-8 and the text before it, decoded. */
+function firstBadUtf8(bytes: Buffer): { offset: number; text: string } {
+  // Decoding replaces each bad sequence with U+FFFD; before the first one, every character's UTF-8 length is known,
+  // so walking the decoded text finds it (a U+FFFD written in the file as EF BF BD is a character like any other).
+  const decoded = bytes.toString('utf8');
+  let offset = 0;
+  let index = 0;
+  for (const ch of decoded) {
+    const cp = ch.codePointAt(0)!;
+    if (cp === 0xfffd && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+    offset += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    index += ch.length;
+  }
+  const text = decoded.slice(0, index);
+  return { offset, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
 function offsetOf(doc: Document, path: InventoryPath, where?: 'key'): number {

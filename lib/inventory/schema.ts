@@ -55,5 +55,5 @@ export const INVENTORY_SCHEMA = {
       }, ['name', 'profile']),
     },
     tags,
-  }),
+  }, ['rooms']),
 };

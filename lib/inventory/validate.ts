@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv';
 import { showValue } from '../constraints';
 import { Inventory } from './model';
-import { InventoryPath, InventoryProblem, ParsedInventory } from './parse';
+import { InventoryPath, InventoryProblem, NO_ROOMS_FIX, ParsedInventory } from './parse';
 import { INVENTORY_RULES } from './rules';
 import { INVENTORY_SCHEMA } from './schema';
 
@@ -40,6 +40,8 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
   switch (e.keyword) {
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
+      // Without `rooms` a deploy would delete every room the stack holds (an empty or truncated file, a typo).
+      if (missing === 'rooms' && path.length === 0) return { path, entity, field: missing, message: `rooms is required: ${NO_ROOMS_FIX} (an inventory without rooms would delete every room deployed before)` };
       return { path, entity, field: missing, message: `${missing} is required` };
     }
     case 'additionalProperties': {

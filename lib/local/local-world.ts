@@ -3,7 +3,7 @@
 // when there is one (its endpoints.json answers); otherwise they start inside this process.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseYaml } from 'yaml';
+import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/parse';
 import { A4bEmulator } from './a4b-emulator';
 import { GraphEmulator, TenantFile } from './graph-emulator';
 
@@ -40,12 +40,54 @@ export function endpointsFile(stateDir: string): string {
   return path.join(stateDir, 'endpoints.json');
 }
 
-/** A tenant file, YAML or JSON. */
+/** A tenant file, YAML or JSON; throws with every problem at FILE:LINE:COL (never a value: a tenant file holds secrets). */
 export function readTenantFile(file: string): TenantFile {
-  const text = fs.readFileSync(file, 'utf8');
-  const tenant = parseYaml(text) as TenantFile;
-  if (!tenant || typeof tenant.tenantId !== 'string') throw new Error(`${file}: a tenant file needs tenantId (and apps, users, rooms, calendarPermissions, consents)`);
-  return tenant;
+  const text = readTextFile(file, 'tenant', MAX_INVENTORY_BYTES);
+  const parsed = typeof text === 'string' ? parseDataText(text, file, 'the file holds no tenant (it is empty or only comments): a tenant file needs tenantId') : undefined;
+  const problems = !parsed ? [(text as { problem: string }).problem]
+    : parsed.syntaxProblems.length ? parsed.syntaxProblems
+      : tenantProblems(parsed.inventory).map((p) => `${parsed.locate(p.path)}: ${p.message}`);
+  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in tenant file ${file}:\n${problems.join('\n')}`);
+  return parsed!.inventory as unknown as TenantFile;
+}
+
+/** The entries of a tenant file's lists: their fields (`[]`: a list of strings) and which are required. */
+const TENANT_ENTRIES: Record<string, { fields: Record<string, 'string' | 'strings'>; required: string[] }> = {
+  apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings' }, required: ['clientId'] },
+  users: { fields: { upn: 'string', displayName: 'string' }, required: ['upn'] },
+  rooms: { fields: { mailbox: 'string', displayName: 'string' }, required: ['mailbox'] },
+  calendarPermissions: { fields: { mailbox: 'string', user: 'string', role: 'string' }, required: ['mailbox', 'user', 'role'] },
+  consents: { fields: { applicationId: 'string', displayName: 'string', roles: 'strings' }, required: ['applicationId'] },
+};
+
+export function tenantProblems(tenant: unknown): Array<{ path: Array<string | number>; message: string }> {
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const allowed = ['tenantId', 'domains', ...Object.keys(TENANT_ENTRIES)];
+  if (!isMap(tenant)) return [{ path: [], message: `a tenant file is a mapping with ${allowed.join(', ')}` }];
+  const problems: Array<{ path: Array<string | number>; message: string }> = [];
+  if (typeof tenant.tenantId !== 'string') problems.push({ path: tenant.tenantId === undefined ? [] : ['tenantId'], message: tenant.tenantId === undefined ? 'tenantId is required (the directory GUID or primary domain)' : 'tenantId must be a string' });
+  if (tenant.domains !== undefined && !isStrings(tenant.domains)) problems.push({ path: ['domains'], message: 'domains must be a list of strings' });
+  for (const k of Object.keys(tenant).filter((x) => !allowed.includes(x))) problems.push({ path: [k], message: `${k} is not a field of a tenant file (allowed: ${allowed.join(', ')})` });
+  for (const [list, { fields, required }] of Object.entries(TENANT_ENTRIES)) {
+    const entries = tenant[list];
+    if (entries === undefined) continue;
+    if (!Array.isArray(entries)) {
+      problems.push({ path: [list], message: `${list} must be a list` });
+      continue;
+    }
+    entries.forEach((e, i) => {
+      if (!isMap(e)) return problems.push({ path: [list, i], message: `${list}[${i}] must be a mapping with ${Object.keys(fields).join(', ')}` });
+      for (const r of required.filter((f) => e[f] === undefined)) problems.push({ path: [list, i], message: `${list}[${i}].${r} is required` });
+      for (const [f, v] of Object.entries(e)) {
+        const type = fields[f];
+        if (!type) problems.push({ path: [list, i, f], message: `${list}[${i}].${f} is not a field here (allowed: ${Object.keys(fields).join(', ')})` });
+        else if (type === 'string' ? typeof v !== 'string' : !isStrings(v)) problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${type === 'string' ? 'a string' : 'a list of strings'}` });
+      }
+      return undefined;
+    });
+  }
+  return problems;
 }
 
 async function startWorld(stateDir: string, options: LocalWorldOptions): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {

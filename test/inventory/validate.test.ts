@@ -61,20 +61,20 @@ describe('inventory validation', () => {
     ['a tenant that is neither GUID nor domain', 'calendarLink: { tenantId: contoso, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11, credentialsSecret: s }\n', "rooms.yaml:1:27: calendarLink: tenantId 'contoso' must be the directory id"],
     ['no credentials secret', 'calendarLink: { tenantId: contoso.com, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11 }\n', 'rooms.yaml:1:1: calendarLink: credentialsSecret is required'],
   ])('calendar link with %s', (_, text, expected) => {
-    const problems = validateInventory(parseInventoryText(text, 'rooms.yaml'));
+    const problems = validateInventory(parseInventoryText(`${text}rooms: []\n`, 'rooms.yaml'));
     expect(problems).toHaveLength(1);
     expect(problems[0].startsWith(expected)).toBe(true);
   });
 
   test('quotas: 101 profiles', () => {
     const profiles = Array.from({ length: 101 }, (_, i) => `  - { name: P${i}, address: a, timezone: UTC }\n`).join('');
-    const problems = validateInventory(parseInventoryText(`profiles:\n${profiles}`, 'rooms.yaml'));
+    const problems = validateInventory(parseInventoryText(`profiles:\n${profiles}rooms: []\n`, 'rooms.yaml'));
     expect(problems).toEqual(['rooms.yaml:1:1: inventory: profiles 101 must be at most 100 (the A4B quota of room profiles per account)']);
   });
 
   test('a YAML syntax error is reported where it is', () => {
     expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    profile: [Std\n', 'rooms.yaml'))[0]).toMatch(/^rooms\.yaml:\d+:\d+: /);
-    expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    name: B\n', 'rooms.yaml'))).toEqual(['rooms.yaml:3:5: Map keys must be unique']);
+    expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    name: B\n', 'rooms.yaml'))).toEqual(["rooms.yaml:3:5: duplicate key 'name': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one"]);
   });
 
   test('every problem of the file in one run, in file order', () => {

@@ -1,0 +1,115 @@
+// The a4b-rooms command line misused, run as a user runs it (compiled, in a child process): each mistake is one
+// line on stderr naming the path and what is wrong, exit 1, and nothing created, started or half-written.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { A4bEmulator } from '../lib/local/a4b-emulator';
+import { tempDir } from './helpers';
+
+const ROOT = path.join(__dirname, '..');
+const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
+
+function cli(args: string[]) {
+  return spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+}
+
+/** Exit 1 with exactly this one line on stderr and nothing on stdout. */
+function refused(args: string[], line: string) {
+  const res = cli(args);
+  expect({ status: res.status, stderr: res.stderr, stdout: res.stdout }).toEqual({ status: 1, stderr: `a4b-rooms: ${line}\n`, stdout: '' });
+}
+
+describe('a4b-rooms misuse', () => {
+  const NO_STATE = (dir: string, missing = false) => `no local state in ${dir}${missing ? ' (no such directory)' : ''}; give the --state directory of a local deploy or local serve (default .a4b-local)`;
+
+  test('drift --local and import --local on a directory without local state: no emulator started, nothing reported missing or written', () => {
+    const empty = tempDir();
+    const out = path.join(tempDir(), 'rooms.yaml');
+    refused(['drift', 'examples/rooms.yaml', '--local', '--state', empty], NO_STATE(empty));
+    refused(['import', '--local', '--state', empty, '-o', out], NO_STATE(empty));
+    expect(fs.readdirSync(empty)).toEqual([]);
+    expect(fs.existsSync(out)).toBe(false);
+    const missing = path.join(empty, 'typo');
+    refused(['drift', 'examples/rooms.yaml', '--local', '--state', missing, '--json'], NO_STATE(missing, true));
+    refused(['import', '--local', '--state', missing], NO_STATE(missing, true));
+    expect(fs.existsSync(missing)).toBe(false);
+  });
+
+  test('--state that is a file', () => {
+    const file = path.join(tempDir(), 'state');
+    fs.writeFileSync(file, 'not a directory');
+    refused(['drift', 'examples/rooms.yaml', '--local', '--state', file], `--state ${file} is a file, not a directory; give the state directory that local deploy or local serve wrote`);
+    refused(['import', '--local', '--state', file], `--state ${file} is a file, not a directory; give the state directory that local deploy or local serve wrote`);
+    refused(['local', 'serve', '--state', file], `--state ${file}: it is a file, not a directory; give a directory for the emulators' state (it is created when missing)`);
+    refused(['local', 'deploy', 'examples/rooms.yaml', '--state', file], `--state ${file}: it is a file, not a directory; give a directory for the emulators' state (it is created when missing)`);
+    refused(['local', 'deploy', 'examples/rooms.yaml', '--state', path.join(file, 'sub')], `--state ${path.join(file, 'sub')}: ${file} is a file, not a directory; give a directory for the emulators' state (it is created when missing)`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a directory');
+  });
+
+  describe('import -o', () => {
+    let state: string;
+    beforeAll(async () => {
+      // A state directory an emulator has run in, with one room: what a local deploy leaves.
+      state = tempDir();
+      const a4b = await A4bEmulator.start({ stateDir: state });
+      const { ProfileArn } = a4b.call('CreateProfile', { ProfileName: 'Std', Address: '1 Main St', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' });
+      a4b.call('CreateRoom', { RoomName: 'Spree', ProfileArn, ProviderCalendarId: 'spree@contoso.com' });
+      await a4b.stop();
+    });
+
+    test('an output that cannot be written is refused in one line, nothing created', () => {
+      const dir = tempDir();
+      refused(['import', '--local', '--state', state, '-o', path.join(dir, 'missing', 'rooms.yaml')], `cannot write ${path.join(dir, 'missing', 'rooms.yaml')}: its directory ${path.join(dir, 'missing')} does not exist`);
+      refused(['import', '--local', '--state', state, '-o', dir], `cannot write ${dir}: it is a directory; give a file name, e.g. ${path.join(dir, 'rooms.yaml')}`);
+      fs.writeFileSync(path.join(dir, 'file'), 'x');
+      refused(['import', '--local', '--state', state, '-o', path.join(dir, 'file', 'rooms.yaml')], `cannot write ${path.join(dir, 'file', 'rooms.yaml')}: ${path.join(dir, 'file')} is a file, not a directory`);
+      expect(fs.readdirSync(dir)).toEqual(['file']);
+    });
+
+    test('replaces the output whole, leaves no temporary file, and writes an inventory that validates', () => {
+      const dir = tempDir();
+      const out = path.join(dir, 'rooms.yaml');
+      fs.writeFileSync(out, 'the previous inventory\n'.repeat(1000));
+      const res = cli(['import', '--local', '--state', state, '-o', out]);
+      expect(res.stderr).toBe('');
+      expect(res.status).toBe(0);
+      expect(fs.readdirSync(dir)).toEqual(['rooms.yaml']);
+      const text = fs.readFileSync(out, 'utf8');
+      expect(text).not.toContain('the previous inventory');
+      expect(text).toContain('name: Spree');
+      expect(cli(['validate', out]).status).toBe(0);
+    });
+  });
+
+  test('validate and local deploy refuse an empty inventory and one with rooms twice; nothing is deployed', () => {
+    const dir = tempDir();
+    const empty = path.join(dir, 'rooms.yaml');
+    fs.writeFileSync(empty, '# all rooms moved to rooms-2027.yaml\n');
+    const twice = path.join(dir, 'rooms.json');
+    fs.writeFileSync(twice, '{\n  "profiles": [{ "name": "Std", "address": "a", "timezone": "UTC" }],\n  "rooms": [{ "name": "A", "profile": "Std" }],\n  "rooms": []\n}\n');
+    const v1 = cli(['validate', empty]);
+    expect([v1.status, v1.stderr]).toEqual([1, `${empty}:1:1: the file holds no inventory (it is empty or only comments): write \`rooms: []\` to declare no rooms\n\n1 problem in ${empty}\n`]);
+    const v2 = cli(['validate', twice]);
+    expect(v2.status).toBe(1);
+    expect(v2.stderr.split('\n')[0]).toBe(`${twice}:4:3: duplicate key 'rooms': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one`);
+    const state = path.join(dir, 'state');
+    for (const file of [empty, twice]) {
+      const res = cli(['local', 'deploy', file, '--state', state]);
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain(`a4b-rooms: 1 problem in ${file}; nothing was deployed:\n${file}:`);
+    }
+    expect(fs.existsSync(state)).toBe(false);
+  });
+
+  test('a malformed --tenant file names the file and the place, before anything starts', () => {
+    const dir = tempDir();
+    const tenant = path.join(dir, 'tenant.yaml');
+    fs.writeFileSync(tenant, 'tenantId: contoso.onmicrosoft.com\napps:\n  - { clientId: c1, clientSecret: s1, roles: Place.Read.All }\n');
+    const state = path.join(dir, 'state');
+    for (const args of [['local', 'serve', '--state', state, '--tenant', tenant], ['local', 'deploy', 'examples/rooms.yaml', '--state', state, '--tenant', tenant]]) {
+      const res = cli(args);
+      expect([res.status, res.stderr]).toEqual([1, `a4b-rooms: 1 problem in tenant file ${tenant}:\n${tenant}:3:46: apps[0].roles must be a list of strings\n`]);
+    }
+    expect(fs.existsSync(state)).toBe(false);
+  });
+});
