@@ -82,6 +82,9 @@ test('moved back and forth many times, in either order, each move ends in the ne
   }
 });
 
+// Both Updates in flight at once: the losing room reads its devices before it disassociates, so a gaining room's
+// AssociateDeviceWithRoom that lands first is seen. (One landing between that read and the disassociate, a window of
+// one A4B round trip, would still take the device out: A4B has no conditional disassociate.)
 test('sent at the same time, many times over, each move ends in the new room', async () => {
   let at: 'a' | 'b' = 'a';
   for (let i = 0; i < 20; i++) {
