@@ -96,7 +96,8 @@ export class DriftMonitor extends Construct {
   public readonly errorAlarm: cloudwatch.Alarm;
   /**
    * In alarm when no run has completed for two run periods: every run fails, or the function is no longer invoked
-   * (the `Runs` metric each completed run publishes is missing, and missing data counts as breaching).
+   * (the `Runs` metric each completed run publishes is missing, and missing data counts as breaching). Right after
+   * the monitor is first deployed there is no data yet, so it may be in alarm until the first run completes.
    */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
   private readonly inventoryName: string;
