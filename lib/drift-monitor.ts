@@ -40,6 +40,15 @@ export interface DriftMonitorProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
+   * How often a run is expected to complete. The heartbeat alarm fires when no run has completed for two of these,
+   * and the error alarm evaluates failed runs per period. At least one minute, a whole number of minutes, and at
+   * most 3.5 days (CloudWatch evaluates an alarm over at most 7 days).
+   *
+   * @default - the schedule's rate for a `rate(...)` schedule; one day for a cron schedule
+   */
+  readonly runPeriod?: Duration;
+
+  /**
    * Leave out rooms that exist in A4B but are not declared.
    *
    * @default false
@@ -80,6 +89,17 @@ export class DriftMonitor extends Construct {
   public readonly driftAlarm: cloudwatch.Alarm;
   /** In alarm when a run could not read A4B or Graph (then it cannot tell drift). */
   public readonly readErrorAlarm: cloudwatch.Alarm;
+  /**
+   * In alarm when a run of the function failed: an exception, a timeout or a configuration error (the function's
+   * `Errors` metric, summed per run period).
+   */
+  public readonly errorAlarm: cloudwatch.Alarm;
+  /**
+   * In alarm when no run has completed for two run periods: every run fails, or the function is no longer invoked
+   * (the `Runs` metric each completed run publishes is missing, and missing data counts as breaching). Right after
+   * the monitor is first deployed there is no data yet, so it may be in alarm until the first run completes.
+   */
+  public readonly heartbeatAlarm: cloudwatch.Alarm;
   private readonly inventoryName: string;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
@@ -118,8 +138,11 @@ export class DriftMonitor extends Construct {
     acceptNagFindings(fn, [A4B_WILDCARDS, SECRET_BY_NAME]);
     this.function = fn;
 
+    const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
+    const runPeriod = props.runPeriod ?? rateOf(schedule.expressionString) ?? Duration.days(1);
+    checkRunPeriod(runPeriod);
     new events.Rule(this, 'Schedule', {
-      schedule: props.schedule ?? events.Schedule.rate(Duration.hours(1)),
+      schedule,
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
       description: 'cdk-a4b-rooms drift check',
     });
@@ -134,16 +157,48 @@ export class DriftMonitor extends Construct {
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Lambda counts timeouts and runtime errors in Errors, not only exceptions the code throws ("Types of metrics for
+    // Lambda functions", AWS Lambda Developer Guide). Missing data is no run, which the heartbeat alarm covers.
+    this.errorAlarm = fn.metricErrors({ statistic: 'Sum', period: runPeriod }).createAlarm(this, 'ErrorAlarm', {
+      alarmDescription: 'A drift monitor run failed (an exception, a timeout or a configuration error), so drift goes unreported: see the drift monitor log',
+      threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // Two periods, so a run that ends a little later than the one before does not leave one period empty and alarm.
+    this.heartbeatAlarm = this.metric('Runs', { statistic: 'Sum', period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
+      alarmDescription: 'No drift monitor run has completed for two run periods (runs fail, or the schedule no longer invokes the function), so drift goes unreported',
+      threshold: 1, evaluationPeriods: 2, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
     if (props.alarmTopic) {
-      for (const alarm of [this.driftAlarm, this.readErrorAlarm]) alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
     }
   }
 
-  /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings or ReadErrors (maximum per hour). */
+  /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or Runs (1 per completed run); maximum per hour. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { Inventory: this.inventoryName },
       statistic: 'Maximum', period: Duration.hours(1), ...props,
     });
+  }
+}
+
+/** The period of a `rate(N unit)` schedule; undefined for cron and for tokens. */
+function rateOf(expression: string): Duration | undefined {
+  const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'minute' ? Duration.minutes(n) : m[2] === 'hour' ? Duration.hours(n) : Duration.days(n);
+}
+
+/**
+ * CloudWatch alarm periods are whole minutes here (10, 20 and 30 s are for high-resolution metrics), and period times
+ * evaluation periods may not exceed 7 days (PutMetricAlarm, Amazon CloudWatch API Reference); the heartbeat uses two.
+ */
+function checkRunPeriod(period: Duration): void {
+  const seconds = period.toSeconds();
+  if (seconds < 60 || seconds % 60 !== 0 || seconds * 2 > 7 * 24 * 3600) {
+    throw new Error(`DriftMonitor: runPeriod ${period.toHumanString()} must be a whole number of minutes from 1 minute to 3.5 days (the heartbeat alarm spans two periods, CloudWatch at most 7 days): give runPeriod, or a schedule that runs at least every 3.5 days`);
   }
 }

@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import { UpdateRoomCommand, SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { DriftMonitor, RoomInventory } from '../lib';
@@ -15,12 +16,12 @@ import { a4bClient, tempDir } from './helpers';
 
 const INVENTORY = path.join(__dirname, '..', 'examples', 'rooms.yaml');
 
-function synthMonitor(withTopic = false) {
+function synthMonitor(withTopic = false, more: { schedule?: events.Schedule; runPeriod?: Duration } = {}) {
   const outdir = tempDir('a4b-monitor-');
   const app = new App({ outdir });
   const stack = new Stack(app, 'Rooms');
   const inventory = new RoomInventory(stack, 'Inventory', { file: INVENTORY });
-  const monitor = new DriftMonitor(stack, 'Monitor', { inventory, alarmTopic: withTopic ? new sns.Topic(stack, 'Alarms') : undefined });
+  const monitor = new DriftMonitor(stack, 'Monitor', { inventory, alarmTopic: withTopic ? new sns.Topic(stack, 'Alarms') : undefined, ...more });
   const assembly = app.synth();
   return { stack, monitor, outdir, template: Template.fromStack(stack), assembly };
 }
@@ -42,6 +43,44 @@ describe('DriftMonitor', () => {
       MetricName: 'DriftedRooms', Namespace: 'cdk-a4b-rooms', Threshold: 1, AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ReadErrors' });
+  });
+
+  test('alarms on the monitor itself: a failed run (Lambda Errors, timeouts included) and no completed run for two periods, both notifying the topic', () => {
+    const { template, stack, monitor } = synthMonitor(true);
+    const fnId = stack.getLogicalId(monitor.function.node.defaultChild as any);
+    const toTopic = [{ Ref: stack.getLogicalId(stack.node.findChild('Alarms').node.defaultChild as any) }];
+    const alarmProps = (alarm: any) => template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild)].Properties;
+    expect(alarmProps(monitor.errorAlarm)).toMatchObject({
+      Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }], Statistic: 'Sum', Period: 3600,
+      EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching', AlarmActions: toTopic,
+    });
+    expect(alarmProps(monitor.heartbeatAlarm)).toMatchObject({
+      Namespace: 'cdk-a4b-rooms', MetricName: 'Runs', Dimensions: [{ Name: 'Inventory', Value: expect.any(String) }], Statistic: 'Sum', Period: 3600,
+      EvaluationPeriods: 2, Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching', AlarmActions: toTopic,
+    });
+    // The heartbeat is on the dimension the handler publishes under.
+    const fn = template.toJSON().Resources[fnId].Properties;
+    expect(alarmProps(monitor.heartbeatAlarm).Dimensions[0].Value).toBe(fn.Environment.Variables.INVENTORY_NAME);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  test.each([
+    ['rate(15 minutes)', { schedule: events.Schedule.rate(Duration.minutes(15)) }, 900],
+    ['rate(1 day)', { schedule: events.Schedule.rate(Duration.days(1)) }, 86400],
+    ['a cron schedule: one day', { schedule: events.Schedule.cron({ minute: '0', hour: '6' }) }, 86400],
+    ['runPeriod given', { schedule: events.Schedule.cron({ minute: '0', hour: '6', weekDay: 'MON-FRI' }), runPeriod: Duration.days(3) }, 259200],
+  ])('the run period follows the schedule (%s)', (_, more, period) => {
+    const { template, stack, monitor } = synthMonitor(false, more);
+    for (const alarm of [monitor.errorAlarm, monitor.heartbeatAlarm]) {
+      expect(template.toJSON().Resources[stack.getLogicalId(alarm.node.defaultChild as any)].Properties.Period).toBe(period);
+    }
+  });
+
+  test.each([
+    ['longer than 3.5 days', { schedule: events.Schedule.rate(Duration.days(7)) }],
+    ['not whole minutes', { runPeriod: Duration.seconds(90) }],
+  ])('a run period CloudWatch cannot alarm on is refused with the fix (%s)', (_, more) => {
+    expect(() => synthMonitor(false, more)).toThrow(/DriftMonitor: runPeriod .* must be a whole number of minutes from 1 minute to 3\.5 days .*give runPeriod/);
   });
 
   test('the bundled handler reports in sync, then a room edited in the console as drift, in CloudWatch embedded metrics', async () => {
@@ -67,7 +106,10 @@ describe('DriftMonitor', () => {
       const first = await run();
       expect(first.result.status).toBe('in-sync');
       expect(first.emf._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'cdk-a4b-rooms', Dimensions: [['Inventory']] });
-      expect(first.emf).toMatchObject({ DriftedRooms: 0, UnmanagedRooms: 0, UnknownRooms: 0, ReadErrors: 0 });
+      expect(first.emf).toMatchObject({ DriftedRooms: 0, UnmanagedRooms: 0, UnknownRooms: 0, ReadErrors: 0, Runs: 1 });
+      // The heartbeat is a declared metric of the EMF line, on the dimension the heartbeat alarm watches.
+      expect(first.emf._aws.CloudWatchMetrics[0].Metrics).toContainEqual({ Name: 'Runs', Unit: 'Count' });
+      expect(first.emf.Inventory).toBe(fnProps.Properties.Environment.Variables.INVENTORY_NAME);
 
       const a4b = a4bClient(world.a4b!);
       const spree = (await a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'RoomName', Values: ['Spree (2.01)'] }] }))).Rooms![0];
@@ -75,7 +117,17 @@ describe('DriftMonitor', () => {
       a4b.destroy();
       const second = await run();
       expect(second.result.status).toBe('drift');
-      expect(second.emf).toMatchObject({ DriftedRooms: 1, UnmanagedRooms: 0, DriftFindings: 1 });
+      expect(second.emf).toMatchObject({ DriftedRooms: 1, UnmanagedRooms: 0, DriftFindings: 1, Runs: 1 });
+
+      // A run that fails publishes no heartbeat: here the inventory packaged beside the handler is missing.
+      const broken = tempDir('a4b-monitor-broken-');
+      fs.copyFileSync(path.join(assetDir, 'index.js'), path.join(broken, 'index.js'));
+      const log = new PassThrough();
+      let text = '';
+      log.on('data', (d) => (text += d));
+      const failing = loadBundle(path.join(broken, 'index.js'), { env: { ...localProviderEnv(world.endpoints), ...fnProps.Properties.Environment.Variables }, log });
+      await expect(failing.handler()).rejects.toThrow(/inventory\.json/);
+      expect(text).not.toContain('"Runs"');
     } finally {
       await world.close();
     }

@@ -1,4 +1,4 @@
-import { setChange, tagChange } from '../../lib/handlers/a4b/plan';
+import { devicesToRelease, setChange, tagChange } from '../../lib/handlers/a4b/plan';
 import { PropertyReader } from '../../lib/handlers/a4b/properties';
 import { planRoomUpdate, RoomSpec } from '../../lib/handlers/a4b/room';
 import { planRoomProfileUpdate, RoomProfileSpec } from '../../lib/handlers/a4b/room-profile';
@@ -12,6 +12,17 @@ describe('setChange', () => {
     [['a'], [], [], ['a']],
   ])('%j -> %j adds %j and removes %j', (before, after, add, remove) => {
     expect(setChange(before, after)).toEqual({ add, remove });
+  });
+});
+
+describe('devicesToRelease', () => {
+  test.each([
+    [['d1'], ['d1', 'd2'], ['d1'], []],
+    [['d1'], ['d2'], [], ['d1']],
+    [['d1', 'd2'], [], [], ['d1', 'd2']],
+    [[], ['d1'], [], []],
+  ])('removing %j from a room holding %j disassociates %j and leaves %j', (remove, here, release, elsewhere) => {
+    expect(devicesToRelease(remove, new Set(here))).toEqual({ release, elsewhere });
   });
 });
 

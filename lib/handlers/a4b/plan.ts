@@ -40,3 +40,11 @@ export function changedFields<T extends object>(before: T, after: T, keys: Reado
 export function isEmptyChange(change: SetChange | TagChange): boolean {
   return 'add' in change ? change.add.length === 0 && change.remove.length === 0 : change.put.length === 0 && change.remove.length === 0;
 }
+
+/**
+ * Of the devices an update removes from a room, those still in it (to disassociate) and those already elsewhere or
+ * in no room (to leave alone: disassociating them would take them out of the room they are in now).
+ */
+export function devicesToRelease(remove: readonly string[], inRoomNow: ReadonlySet<string>): { release: string[]; elsewhere: string[] } {
+  return { release: remove.filter((d) => inRoomNow.has(d)), elsewhere: remove.filter((d) => !inRoomNow.has(d)) };
+}

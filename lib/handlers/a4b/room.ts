@@ -6,7 +6,7 @@ import {
 import { RENAMED_FROM_TAG, RoomProps } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
-import { changedFields, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
+import { changedFields, devicesToRelease, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
 import { allPages, liveTags, ResourceKind } from './resource';
 import { Steps } from './steps';
@@ -180,11 +180,28 @@ async function applyAssociations(arn: string, plan: RoomPlan, steps: Steps): Pro
   for (const sg of plan.skillGroups.add) {
     await steps.run('AssociateSkillGroupWithRoom', `added skill group ${sg}`, () => a4b.send(new AssociateSkillGroupWithRoomCommand({ RoomArn: arn, SkillGroupArn: sg })));
   }
-  for (const d of plan.devices.remove) {
-    await steps.run('DisassociateDeviceFromRoom', `removed device ${d}`, () => a4b.send(new DisassociateDeviceFromRoomCommand({ DeviceArn: d })));
+  if (plan.devices.remove.length) {
+    // DisassociateDeviceFromRoom names only the device, so it takes the device out of whatever room holds it now: a device
+    // moved to another room (by another room's update in the same deploy, running in parallel in another shard, or by
+    // hand) must be left there. AssociateDeviceWithRoom moves a device from its current room (A4B API reference; the
+    // emulator does the same), so the room that gains a device never needs the one that loses it to act first.
+    const here = await devicesInRoom(arn).catch((e) => { throw steps.failure(e, 'SearchDevices'); });
+    const { release, elsewhere } = devicesToRelease(plan.devices.remove, here);
+    if (elsewhere.length) console.log(JSON.stringify({ room: arn, devicesNoLongerHere: elsewhere, note: 'not in this room any more: left where they are' }));
+    for (const d of release) {
+      await steps.run('DisassociateDeviceFromRoom', `removed device ${d}`, () => a4b.send(new DisassociateDeviceFromRoomCommand({ DeviceArn: d })));
+    }
   }
   for (const d of plan.devices.add) {
     await steps.run('AssociateDeviceWithRoom', `added device ${d}`, () => a4b.send(new AssociateDeviceWithRoomCommand({ RoomArn: arn, DeviceArn: d })));
   }
   if (!isEmptyChange(plan.tags)) await steps.tags(arn, plan.tags);
+}
+
+/** The devices in the room now. SearchDevices filters by room name only, so the name is read first and the ARN checked. */
+async function devicesInRoom(arn: string): Promise<Set<string>> {
+  const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
+  const devices = await allPages((NextToken) => a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [Room!.RoomName!] }], MaxResults: 50, NextToken }))
+    .then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
+  return new Set(devices.filter((d) => d.RoomArn === undefined || d.RoomArn === arn).map((d) => d.DeviceArn!));
 }

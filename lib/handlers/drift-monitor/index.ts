@@ -37,7 +37,9 @@ export async function handler(): Promise<{ status: string; metrics: Record<strin
     maxRetryWaitSeconds: Number(process.env[HandlerEnv.GRAPH_MAX_RETRY_WAIT] ?? 60),
   });
   const report = compare(desired, live, { ignoreUnmanaged: process.env.IGNORE_UNMANAGED === 'true' });
-  const metrics = driftMetrics(report);
+  // Runs is the heartbeat: published only by a run that got this far, so its absence is what the monitor's
+  // heartbeat alarm sees when runs fail or stop being invoked (a failed run publishes nothing else either).
+  const metrics = { ...driftMetrics(report), Runs: 1 };
   const dimension = process.env.INVENTORY_NAME ?? 'inventory';
   console.log(JSON.stringify({
     _aws: {
