@@ -1,6 +1,7 @@
 // Graph JSON batching with what the SDK does not do: at most 20 items a request, a bounded number of requests in
 // flight, and a retry of the items that came back 429/503/504 (the envelope is 200, so the SDK's retry never sees
 // them), honouring their Retry-After.
+import { sleep as abortableSleep } from '../cfn';
 
 export interface BatchItem {
   readonly id: string;
@@ -34,7 +35,8 @@ export async function runBatches(items: BatchItem[], post: (body: { requests: un
   options: BatchOptions = {}): Promise<Map<string, BatchResult>> {
   const results = new Map<string, BatchResult>();
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  // Ends early at the request's deadline, whose abort then fails the next call.
+  const sleep = options.sleep ?? ((ms) => abortableSleep(ms));
   let pending = items;
   for (let attempt = 1; pending.length; attempt++) {
     const chunks: BatchItem[][] = [];
