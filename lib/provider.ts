@@ -97,12 +97,16 @@ export class RoomsProvider extends Construct {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
     }
 
+    const timeout = props.timeout ?? Duration.minutes(5);
+    // Lambda's limit; it also keeps the ServiceTimeout (timeout + margin) within CloudFormation's 3600 s.
+    if (!timeout.isUnresolved() && (timeout.toMilliseconds() < 1000 || timeout.toMilliseconds() > 900_000)) {
+      throw new Error(`RoomsProvider ${this.node.path}: timeout ${timeout.toHumanString()} must be from 1 second to 15 minutes (Lambda's limit)`);
+    }
     const a4bRegion = props.a4bRegion ?? 'us-east-1';
     const environment: Record<string, string> = { [HandlerEnv.A4B_REGION]: a4bRegion };
     if (props.a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = props.a4bEndpoint;
     if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
 
-    const timeout = props.timeout ?? Duration.minutes(5);
     const fn = bundledFunction(this, {
       asset: 'a4b-provider',
       memorySize: 256,
