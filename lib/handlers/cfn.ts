@@ -119,7 +119,7 @@ export function responseReserveMillis(remainingMillis: number): number {
 /** The stack-event reason for a request stopped at its deadline: what was running, what was applied, what happens next. */
 export function deadlineReason(event: CfnEvent, scope: RequestScope, timeoutMillis: number): string {
   const applied = scope.applied.flat();
-  const running = scope.inFlight.length ? `while ${[...new Set(scope.inFlight)].join(', ')} had not answered` : 'before it could finish';
+  const running = scope.inFlight.length ? `while still waiting on ${[...new Set(scope.inFlight)].join(', ')}` : 'before it could finish';
   return `${scope.resource ?? event.LogicalResourceId}: ${event.RequestType} stopped ${running}, to answer CloudFormation before the Lambda function's timeout `
     + `(${(timeoutMillis / 1000).toFixed(1)} s left when the request started; the service was slow or kept failing and was being retried). `
     + (applied.length ? `Already applied in this request: ${applied.join('; ')}. ` : 'Nothing was applied in this request. ')

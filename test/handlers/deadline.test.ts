@@ -47,7 +47,7 @@ test('a slow association after the create: FAILED before the deadline, naming th
   expect(res.Status).toBe('FAILED');
   const [room] = h.emulator.rooms();
   expect(res.PhysicalResourceId).toBe(room.RoomArn);
-  expect(res.Reason).toContain(`room 'Board Room' (${roomId}): Create stopped while AssociateSkillGroupWithRoom had not answered, to answer CloudFormation before the Lambda function's timeout`);
+  expect(res.Reason).toContain(`room 'Board Room' (${roomId}): Create stopped while still waiting on AssociateSkillGroupWithRoom, to answer CloudFormation before the Lambda function's timeout`);
   expect(res.Reason).toContain(`Already applied in this request: created room ${room.RoomArn}.`);
   expect(res.Reason).toContain("CloudFormation's rollback deletes what this request created");
   // The emulator has not answered the slow call yet: the answer came first.
@@ -67,8 +67,8 @@ test('a slow CreateRoom: FAILED with a pending id; the rollback Delete finds the
     ResourceProperties: h.properties(template, roomId) }, { timeoutSeconds: TIMEOUT_SECONDS });
   expect(res.Status).toBe('FAILED');
   expect(res.PhysicalResourceId).toBe(pendingCreateId({ StackId: h.stackId, LogicalResourceId: roomId, RequestId: requestId } as never));
-  expect(res.Reason).toContain('Create stopped while CreateRoom had not answered');
-  expect(res.Reason).toContain('Nothing was applied in this request.');
+  expect(res.Reason).toContain('Create stopped while still waiting on CreateRoom');
+  expect(res.Reason).toContain("Nothing was applied in this request. A4B may still complete the CreateRoom: CloudFormation's rollback Delete asks A4B for it by this request's token and deletes it");
   expect(h.emulator.rooms()).toHaveLength(0);
 
   const back = await h.delete(roomId, 'Custom::A4BRoom', res.PhysicalResourceId, h.properties(template, roomId));
@@ -98,7 +98,7 @@ test('a slow TagResource in an update: FAILED before the deadline naming what wa
   const res = await invoke({ RequestType: 'Update', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', PhysicalResourceId: arn, ResourceProperties: after, OldResourceProperties: before });
   expect(res.Status).toBe('FAILED');
   expect(res.PhysicalResourceId).toBe(arn);
-  expect(res.Reason).toContain(`room 'Board Room 2' (${roomId}): Update stopped while TagResource had not answered`);
+  expect(res.Reason).toContain(`room 'Board Room 2' (${roomId}): Update stopped while still waiting on TagResource`);
   expect(res.Reason).toContain('Already applied in this request: updated RoomName.');
   expect(res.Reason).toContain("CloudFormation's rollback Update restores the previous properties");
   expect(h.emulator.call('GetRoom', { RoomArn: arn }).Room.RoomName).toBe('Board Room 2');
@@ -141,7 +141,7 @@ describe('deadline arithmetic', () => {
     scope.inFlight.push('TagResource', 'TagResource');
     scope.retryHint = 'Deploy again.';
     expect(deadlineReason({ RequestType: 'Create', LogicalResourceId: 'A' } as never, scope, 2500)).toBe(
-      "room 'A' (A): Create stopped while TagResource had not answered, to answer CloudFormation before the Lambda function's timeout "
+      "room 'A' (A): Create stopped while still waiting on TagResource, to answer CloudFormation before the Lambda function's timeout "
       + '(2.5 s left when the request started; the service was slow or kept failing and was being retried). '
       + 'Already applied in this request: created room x; added skill group y. Deploy again.');
     expect(deadlineReason({ RequestType: 'Delete', LogicalResourceId: 'B' } as never, new RequestScope(), 1000))

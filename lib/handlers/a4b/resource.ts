@@ -60,20 +60,25 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
 
   switch (event.RequestType) {
     case 'Create': {
-      if (scope) scope.retryHint = `CloudFormation's rollback deletes what this request created; ${slow}.`;
+      if (scope) scope.retryHint = `Nothing was created; ${slow}.`;
       if (kind.adoptExisting(spec)) {
         const existing = await new Steps(resource, failedCreateId(event)).run(kind.operations.find, 'looked for an existing one', () => kind.find(kind.name(spec)));
         if (existing) {
           // On failure keep the ARN out of the physical id: CloudFormation's rollback must not delete a resource it never created.
           const steps = new Steps(resource, failedCreateId(event));
           steps.applied.push(`adopted existing ${kind.label} ${existing}`);
+          if (scope) scope.retryHint = `The adopted ${kind.label} keeps what was applied and stays out of the stack; ${slow}, which finishes the adoption.`;
           await kind.update(existing, await kind.readLive(existing, spec), spec, steps, true);
           return result(existing);
         }
       }
       const steps = new Steps(resource, failedCreateId(event));
       let arn: string;
-      if (scope) scope.physicalResourceId = pendingCreateId(event);
+      const created = `CloudFormation's rollback deletes what this request created; ${slow}.`;
+      if (scope) {
+        scope.physicalResourceId = pendingCreateId(event);
+        scope.retryHint = `A4B may still complete the ${kind.operations.create}: CloudFormation's rollback Delete asks A4B for it by this request's token and deletes it; ${slow}.`;
+      }
       try {
         arn = await kind.create(spec, requestToken(event), steps);
       } catch (e) {
@@ -82,7 +87,10 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
         throw steps.failure(e, kind.operations.create, existing);
       }
       steps.applied.push(`created ${kind.label} ${arn}`);
-      if (scope) scope.physicalResourceId = arn;
+      if (scope) {
+        scope.physicalResourceId = arn;
+        scope.retryHint = created;
+      }
       try {
         await kind.afterCreate(arn, spec, steps);
       } catch (e) {
