@@ -2,7 +2,7 @@
 // FAILED before its deadline, the deploy fails without waiting for the ServiceTimeout and rolls back, and once A4B has
 // applied the call the handler gave up on, nothing of the deploy is left in A4B.
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Room, RoomProfile, RoomsProvider, SkillGroup } from '../../lib';
+import { Room, RoomInventory, RoomProfile, RoomsProvider, SkillGroup } from '../../lib';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir } from '../helpers';
@@ -28,8 +28,9 @@ beforeEach(async () => {
 });
 afterEach(() => world.close());
 
-async function landed(operation: string, count: number): Promise<void> {
-  while (world.a4b!.requests.filter((r) => r.operation === operation).length < count) await new Promise((r) => setTimeout(r, 50));
+/** Waits until the emulator has answered room B's slow CreateRoom as well as the rollback's replay of it. */
+async function slowCreateLanded(): Promise<void> {
+  while (world.a4b!.requests.filter((r) => r.operation === 'CreateRoom' && r.input.RoomName === 'B').length < 2) await new Promise((r) => setTimeout(r, 50));
 }
 
 test('CreateRoom slower than the 3 s function timeout: the deploy fails with the handler\'s reason and rolls back to nothing', async () => {
@@ -44,7 +45,7 @@ test('CreateRoom slower than the 3 s function timeout: the deploy fails with the
   expect(result.stacks[0].rollback!.every((r) => /: deleted /.test(r))).toBe(true);
 
   // A4B applies the slow CreateRoom late (the rollback's replay of its token came first): still nothing is left.
-  await landed('CreateRoom', 3);
+  await slowCreateLanded();
   await new Promise((r) => setTimeout(r, 100));
   expect(world.a4b!.rooms()).toEqual([]);
   expect(world.a4b!.call('SearchProfiles', {}).Profiles).toEqual([]);
@@ -54,4 +55,22 @@ test('CreateRoom slower than the 3 s function timeout: the deploy fails with the
   const retry = await localDeploy({ assemblyDir: assembly(['A', 'B']), stateDir, concurrency: 1 });
   expect(retry.ok).toBe(true);
   expect(world.a4b!.rooms().map((r) => r.RoomName).sort()).toEqual(['A', 'B']);
+}, 30_000);
+
+test('rooms in an inventory\'s shards (nested stacks) get the same function timeout, and their rollback restores every shard', async () => {
+  const outdir = tempDir('a4b-asm-');
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Rooms');
+  new RoomsProvider(stack, 'Provider', { timeout: Duration.seconds(3) });
+  const rooms = ['A', 'B', 'C', 'D'].map((name) => ({ name, profile: 'Std' }));
+  new RoomInventory(stack, 'Inventory', { shards: 2, inventory: { profiles: [{ name: 'Std', address: '1 Main St', timezone: 'UTC' }], rooms } });
+  app.synth();
+  world.a4b!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'B' }, latencyMs: 5000, count: 1 });
+  const result = await localDeploy({ assemblyDir: outdir, stateDir });
+  expect(result.ok).toBe(false);
+  expect(result.stacks[0].error).toMatch(/^InventoryShard\d+\w+: Room\w+: room 'B' \(Room\w+\): Create stopped while still waiting on CreateRoom/);
+  await slowCreateLanded();
+  await new Promise((r) => setTimeout(r, 100));
+  expect(world.a4b!.rooms()).toEqual([]);
+  expect(world.a4b!.call('SearchProfiles', {}).Profiles).toEqual([]);
 }, 30_000);
