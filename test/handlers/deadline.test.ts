@@ -112,6 +112,19 @@ test('a slow TagResource in an update: FAILED before the deadline naming what wa
   expect(h.emulator.call('ListTags', { Arn: arn }).Tags).toEqual([{ Key: 'floor', Value: '5' }]);
 }, 20_000);
 
+test('A4B throttling that the SDK keeps retrying past the deadline: FAILED before it, the retries stopped', async () => {
+  h.emulator.injectFault({ operation: 'CreateRoom', status: 400, errorType: 'ThrottlingException', latencyMs: 700 });
+  const res = await invoke({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) });
+  expect(res.Status).toBe('FAILED');
+  expect(res.Reason).toContain('Create stopped while still waiting on CreateRoom');
+  const attemptsAtAnswer = h.emulator.requests.filter((r) => r.operation === 'CreateRoom').length;
+  // The harness allows 4 attempts; the deadline came first, and no attempt starts after it.
+  expect(attemptsAtAnswer).toBeLessThan(4);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(h.emulator.requests.filter((r) => r.operation === 'CreateRoom').length).toBeLessThanOrEqual(attemptsAtAnswer + 1);
+  expect(h.emulator.rooms()).toHaveLength(0);
+}, 20_000);
+
 test('with time enough, the same slow call succeeds: the deadline only cuts what would not finish', async () => {
   h.emulator.injectFault({ operation: 'AssociateSkillGroupWithRoom', latencyMs: 300, count: 1 });
   const res = await invoke({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) });
