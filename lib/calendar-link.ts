@@ -6,7 +6,7 @@ import { Construct, IConstruct } from 'constructs';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
-import { rootStack } from './provider';
+import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
 import { RoomProfile } from './room-profile';
 import { SkillGroup } from './skill-group';
@@ -124,6 +124,9 @@ export interface Office365CalendarLinkProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
+/** Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After. */
+const LINK_FUNCTION_TIMEOUT = Duration.minutes(10);
+
 const links = new WeakMap<Stack, Office365CalendarLink>();
 
 /**
@@ -175,8 +178,7 @@ export class Office365CalendarLink extends Construct {
     const fn = bundledFunction(this, {
       asset: 'calendar-link-provider',
       memorySize: 512,
-      // Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After.
-      timeout: Duration.minutes(10),
+      timeout: LINK_FUNCTION_TIMEOUT,
       description: 'cdk-a4b-rooms: validates the Office 365 side of the A4B calendar link before any A4B write',
       environment: {
         ...(props.authorityHost ? { [HandlerEnv.AUTHORITY_HOST]: props.authorityHost } : {}),
@@ -244,6 +246,7 @@ export class Office365CalendarLink extends Construct {
     const own = roomsStack === Stack.of(this) && !scope;
     resource = new CustomResource(scope ?? (own ? this : roomsStack), id ?? (own ? 'Resource' : 'CalendarLinkValidation'), {
       serviceToken: this.function.functionArn,
+      serviceTimeout: serviceTimeoutFor(LINK_FUNCTION_TIMEOUT),
       resourceType: ResourceTypes.CALENDAR_LINK,
       properties: {
         ...this.linkProperties,

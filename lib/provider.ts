@@ -53,6 +53,9 @@ const SCOPED_ACTIONS = ['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'Up
   'DeleteSkillGroup', 'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom',
   'TagResource', 'UntagResource', 'ListTags'];
 
+/** Lambda's asynchronous invocation (queueing, cold start) and the response PUT, on top of the function's timeout. */
+const SERVICE_TIMEOUT_MARGIN_SECONDS = 30;
+
 const providers = new WeakMap<Stack, RoomsProvider>();
 
 /**
@@ -75,6 +78,13 @@ export class RoomsProvider extends Construct {
   /** The provider function. */
   public readonly function: lambda.IFunction;
 
+  /**
+   * How long CloudFormation waits for an answer from this provider (each custom resource's ServiceTimeout): the
+   * function's timeout plus a margin. The handler answers before its timeout; this only bounds the wait when the
+   * function dies without answering, instead of CloudFormation's default of an hour.
+   */
+  public readonly serviceTimeout: Duration;
+
   constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
     super(scope, id);
     const stack = rootStack(this);
@@ -87,6 +97,11 @@ export class RoomsProvider extends Construct {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
     }
 
+    const timeout = props.timeout ?? Duration.minutes(5);
+    // Lambda's limit; it also keeps the ServiceTimeout (timeout + margin) within CloudFormation's 3600 s.
+    if (!timeout.isUnresolved() && (timeout.toMilliseconds() < 1000 || timeout.toMilliseconds() > 900_000)) {
+      throw new Error(`RoomsProvider ${this.node.path}: timeout ${timeout.toHumanString()} must be from 1 second to 15 minutes (Lambda's limit)`);
+    }
     const a4bRegion = props.a4bRegion ?? 'us-east-1';
     const environment: Record<string, string> = { [HandlerEnv.A4B_REGION]: a4bRegion };
     if (props.a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = props.a4bEndpoint;
@@ -95,7 +110,7 @@ export class RoomsProvider extends Construct {
     const fn = bundledFunction(this, {
       asset: 'a4b-provider',
       memorySize: 256,
-      timeout: props.timeout ?? Duration.minutes(5),
+      timeout,
       description: 'cdk-a4b-rooms: creates, updates and deletes Alexa for Business rooms, room profiles and skill groups',
       environment,
       logRetention: props.logRetention,
@@ -115,7 +130,17 @@ export class RoomsProvider extends Construct {
     acceptNagFindings(fn, [A4B_WILDCARDS]);
     this.function = fn;
     this.serviceToken = fn.functionArn;
+    this.serviceTimeout = serviceTimeoutFor(timeout);
   }
+}
+
+/**
+ * @internal CloudFormation's wait for a custom resource's answer: the function's timeout plus a margin for Lambda's
+ * asynchronous invocation (queueing, cold start) and the response PUT. CloudFormation's ServiceTimeout is 1 to 3600
+ * seconds, default 3600 (CfnCustomResourceProps.serviceTimeout in the aws-cdk-lib reference).
+ */
+export function serviceTimeoutFor(functionTimeout: Duration): Duration {
+  return functionTimeout.plus(Duration.seconds(SERVICE_TIMEOUT_MARGIN_SECONDS));
 }
 
 /** @internal The top-level stack of a scope: the one whose template CloudFormation deploys directly. */

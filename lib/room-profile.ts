@@ -261,6 +261,7 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
 
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
       resourceType: ResourceTypes.ROOM_PROFILE,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       properties: {

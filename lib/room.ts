@@ -116,6 +116,7 @@ export class Room extends Resource implements IRoom, ITaggable {
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
       resourceType: ResourceTypes.ROOM,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       properties: {

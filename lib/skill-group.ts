@@ -88,6 +88,7 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
     });
     const resource = new CustomResource(this, 'Resource', {
       serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
       resourceType: ResourceTypes.SKILL_GROUP,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
       properties: {

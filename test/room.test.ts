@@ -33,7 +33,7 @@ describe('Room', () => {
     const { stack, profile } = setup();
     new Room(stack, 'Plain', { roomName: 'Plain', profile });
     const props = Object.values(Template.fromStack(stack).findResources('Custom::A4BRoom'))[0].Properties;
-    expect(Object.keys(props).sort()).toEqual(['ProfileArn', 'RoomName', 'ServiceToken']);
+    expect(Object.keys(props).sort()).toEqual(['ProfileArn', 'RoomName', 'ServiceTimeout', 'ServiceToken']);
   });
 
   test('Tags.of(scope) reaches the room, and a removal policy becomes the DeletionPolicy', () => {

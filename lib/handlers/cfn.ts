@@ -1,5 +1,6 @@
 // The CloudFormation custom-resource protocol: the event Lambda receives, and the response it must PUT to the
 // pre-signed ResponseURL (https in AWS; http when the local deploy engine collects responses on loopback).
+import { AsyncLocalStorage } from 'async_hooks';
 import * as http from 'http';
 import * as https from 'https';
 
@@ -37,7 +38,95 @@ export function truncateReason(reason: string): string {
   return `${cut} … (truncated)`;
 }
 
-export async function sendResponse(event: CfnEvent, body: Record<string, unknown>): Promise<void> {
+/** The part of Lambda's context object the handlers use. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * What one request has done so far, reachable from any call it makes (AsyncLocalStorage: the local deploy engine
+ * runs several requests at once in one module instance, Lambda one per container). Aborted at the deadline.
+ */
+export class RequestScope {
+  private readonly controller = new AbortController();
+  /** How the answer names the resource. */
+  resource?: string;
+  /** The physical id to report if the deadline comes first (what a rollback Delete must reach). */
+  physicalResourceId?: string;
+  /** What a retry or CloudFormation's rollback does about a request stopped half-way. */
+  retryHint?: string;
+  /** Lists of what was applied, shared with the code that fills them. */
+  readonly applied: string[][] = [];
+  /** Calls started and not yet answered. */
+  readonly inFlight: string[] = [];
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.controller.abort(new DeadlineError());
+  }
+
+  /** Runs `call` as an in-flight operation named `operation`. */
+  async track<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    this.inFlight.push(operation);
+    try {
+      return await call();
+    } finally {
+      this.inFlight.splice(this.inFlight.indexOf(operation), 1);
+    }
+  }
+}
+
+/** Thrown into in-flight calls when the request's time is up. */
+export class DeadlineError extends Error {
+  constructor() {
+    super('the request was stopped before the Lambda function\'s timeout');
+    this.name = 'DeadlineError';
+  }
+}
+
+const scopes = new AsyncLocalStorage<RequestScope>();
+
+/** The scope of the request this code runs for, if it runs under `cfnHandler`. */
+export function currentRequest(): RequestScope | undefined {
+  return scopes.getStore();
+}
+
+/** A sleep that ends early when the current request is aborted. */
+export function sleep(ms: number, signal = currentRequest()?.signal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  });
+}
+
+/**
+ * Time kept back from the function's timeout for the answer: the response PUT to S3 and its retries. A fifth of
+ * the time, at most 5 s (a PUT of 4 KB takes well under a second; the rest covers two retries).
+ */
+export function responseReserveMillis(remainingMillis: number): number {
+  return Math.min(5000, Math.floor(remainingMillis / 5));
+}
+
+/** The stack-event reason for a request stopped at its deadline: what was running, what was applied, what happens next. */
+export function deadlineReason(event: CfnEvent, scope: RequestScope, timeoutMillis: number): string {
+  const applied = scope.applied.flat();
+  const running = scope.inFlight.length ? `while still waiting on ${[...new Set(scope.inFlight)].join(', ')}` : 'before it could finish';
+  return `${scope.resource ?? event.LogicalResourceId}: ${event.RequestType} stopped ${running}, to answer CloudFormation before the Lambda function's timeout `
+    + `(${(timeoutMillis / 1000).toFixed(1)} s left when the request started; the service was slow or kept failing and was being retried). `
+    + (applied.length ? `Already applied in this request: ${applied.join('; ')}. ` : 'Nothing was applied in this request. ')
+    + (scope.retryHint ?? 'Deploy again to retry.');
+}
+
+export async function sendResponse(event: CfnEvent, body: Record<string, unknown>, deadline?: number): Promise<void> {
   const text = JSON.stringify({
     StackId: event.StackId,
     RequestId: event.RequestId,
@@ -49,16 +138,19 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
   for (let attempt = 1; ; attempt++) {
     try {
       await new Promise<void>((resolve, reject) => {
-        const req = transport.request(url, { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (res) => {
+        // A PUT that hangs must not outlive the function: Lambda would end it without an answer.
+        const timeout = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
+        const req = transport.request(url, { method: 'PUT', timeout, headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (res) => {
           res.resume();
           res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`response PUT answered ${res.statusCode}`))));
         });
+        req.on('timeout', () => req.destroy(new Error('response PUT timed out')));
         req.on('error', reject);
         req.end(text);
       });
       return;
     } catch (e) {
-      if (attempt >= 3) throw e;
+      if (attempt >= 3 || (deadline !== undefined && Date.now() + 200 * attempt >= deadline)) throw e;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
@@ -66,22 +158,47 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
 
 /**
  * The Lambda entry for `onEvent`: runs it, logs the request without the pre-signed ResponseURL, and answers
- * CloudFormation with SUCCESS or FAILED (the reason cut to fit the 4 KB response).
+ * CloudFormation with SUCCESS or FAILED (the reason cut to fit the 4 KB response). With Lambda's context it also
+ * answers FAILED before the function's timeout, naming what was applied, and aborts the calls still running: a
+ * function that times out never answers, and CloudFormation then waits for the ServiceTimeout (an hour by default),
+ * and again for the rollback (AWS re:Post knowledge center, "best practices for Lambda-backed custom resources").
  */
 export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, failedId: (event: CfnEvent) => string) {
-  return async (event: CfnEvent): Promise<void> => {
+  return async (event: CfnEvent, context?: Partial<LambdaContext>): Promise<void> => {
     const { ResponseURL, ...logged } = event;
     console.log(JSON.stringify({ request: logged }));
+    const scope = new RequestScope();
+    const failed = (err: ResourceError) => ({
+      Status: 'FAILED', Reason: truncateReason(err.message), PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedId(event),
+    });
+    const work = scopes.run(scope, () => onEvent(event)).then(
+      (result): Record<string, unknown> => ({ Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} }),
+      (e) => {
+        const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);
+        console.log(JSON.stringify({ failed: err.message }));
+        return failed(err);
+      });
+    const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
     let body: Record<string, unknown>;
-    try {
-      const result = await onEvent(event);
-      body = { Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} };
-    } catch (e) {
-      const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);
-      console.log(JSON.stringify({ failed: err.message }));
-      body = { Status: 'FAILED', Reason: truncateReason(err.message), PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedId(event) };
+    let deadline: number | undefined;
+    if (remaining === undefined) {
+      body = await work;
+    } else {
+      deadline = Date.now() + remaining;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, remaining - responseReserveMillis(remaining)))));
+      const first = await Promise.race([work, late]);
+      clearTimeout(timer);
+      if (first) {
+        body = first;
+      } else {
+        scope.abort();
+        const reason = deadlineReason(event, scope, remaining);
+        console.log(JSON.stringify({ deadline: reason }));
+        body = failed(new ResourceError(reason, scope.physicalResourceId));
+      }
     }
     console.log(JSON.stringify({ response: body }));
-    await sendResponse(event, body);
+    await sendResponse(event, body, deadline);
   };
 }

@@ -77,6 +77,24 @@ export interface DeployEngineOptions {
   readonly concurrency?: number;
   /** Called after each resource operation (progress output). */
   readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
+  /**
+   * Each function's timeout in seconds, by the ARN a ServiceToken resolves to here (see `functionTimeouts`); a
+   * handler gets that much time, as in Lambda. @default no limit for functions not listed
+   */
+  readonly functionTimeouts?: Readonly<Record<string, number>>;
+}
+
+/** The timeouts of a template's Lambda functions (and its nested stacks'), keyed as the engine resolves ServiceTokens. */
+export function functionTimeouts(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    // Lambda's default timeout is 3 seconds (AWS::Lambda::Function Timeout).
+    if (r.Type === 'AWS::Lambda::Function') out[`arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}`] = Number((r.Properties as { Timeout?: unknown })?.Timeout ?? 3);
+    if (r.Type === NESTED_STACK && nestedTemplate) {
+      Object.assign(out, functionTimeouts(nestedTemplate(String(staticProperties(stackName, template, id).TemplateURL)), nestedTemplate, `${stackName}/${id}`));
+    }
+  }
+  return out;
 }
 
 export class DeployEngine {
@@ -265,6 +283,11 @@ export class DeployEngine {
   private call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
     const lambda = this.options.lambdas[event.ResourceType as string];
     if (!lambda) return Promise.resolve({ Status: 'FAILED', Reason: `no local provider for ${event.ResourceType}`, PhysicalResourceId: String(event.PhysicalResourceId ?? '') });
+    const props = event.ResourceProperties as { ServiceToken?: unknown; ServiceTimeout?: unknown };
+    const timeouts = {
+      timeoutSeconds: this.options.functionTimeouts?.[String(props.ServiceToken)],
+      serviceTimeoutSeconds: props.ServiceTimeout === undefined ? undefined : Number(props.ServiceTimeout),
+    };
     return lambda.invoke({
       ...event,
       StackId: stackId,
@@ -272,7 +295,7 @@ export class DeployEngine {
       ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`,
       ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.ResourceProperties as object) },
       ...(event.OldResourceProperties ? { OldResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.OldResourceProperties as object) } } : {}),
-    });
+    }, timeouts);
   }
 }
 

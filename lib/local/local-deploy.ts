@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
 import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
-import { DeployEngine, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
+import { DeployEngine, functionTimeouts, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
 import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
@@ -62,6 +62,7 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
         [ResourceTypes.CALENDAR_LINK]: link,
       },
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,
+      functionTimeouts: Object.assign({}, ...stacks.map((s) => functionTimeouts(s.template, s.nestedTemplate, s.stackName))),
     });
     const results: StackDeployResult[] = [];
     for (const stack of stacks) {

@@ -1,5 +1,6 @@
 // Runs a prebundled handler the way Lambda and CloudFormation do: a fresh module instance (a cold container),
 // a CloudFormation event, and the response collected from the PUT the handler sends to ResponseURL.
+import { randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import { createRequire } from 'module';
@@ -44,6 +45,14 @@ export function loadBundle(file: string, options: BundleOptions = {}): Record<st
   return module.exports;
 }
 
+/** A function's timeout and a custom resource's ServiceTimeout, as the template sets them. */
+export interface InvokeTimeouts {
+  /** The function's timeout (AWS::Lambda::Function Timeout). @default none: no Lambda context, no limit */
+  readonly timeoutSeconds?: number;
+  /** How long CloudFormation waits for the answer (the custom resource's ServiceTimeout). @default 3600 */
+  readonly serviceTimeoutSeconds?: number;
+}
+
 export class LocalLambda {
   /** Loads `bundle` and opens the loopback endpoint that receives CloudFormation responses. */
   static async start(bundle: string, options: BundleOptions = {}): Promise<LocalLambda> {
@@ -75,11 +84,44 @@ export class LocalLambda {
     });
   }
 
-  /** Sends one request to the handler and returns what it answered on the ResponseURL. */
-  async invoke(event: Record<string, unknown> & { RequestId: string }): Promise<CfnResponse> {
+  /**
+   * Sends one request to the handler and returns what it answered on the ResponseURL. With `timeoutSeconds` the
+   * handler gets a Lambda context whose getRemainingTimeInMillis() counts down from it; a handler still running at
+   * its timeout is treated as Lambda ends it: no answer, so, as CloudFormation does, this waits until the service
+   * timeout and fails with CloudFormation's reason.
+   */
+  async invoke(event: Record<string, unknown> & { RequestId: string }, timeouts: InvokeTimeouts = {}): Promise<CfnResponse> {
     const port = (this.server.address() as AddressInfo).port;
-    const response = new Promise<CfnResponse>((resolve) => this.pending.set(event.RequestId, resolve));
-    await this.exports.handler({ ...event, ResponseURL: `http://127.0.0.1:${port}/${encodeURIComponent(event.RequestId)}` }, {});
+    let answered: CfnResponse | undefined;
+    const response = new Promise<CfnResponse>((resolve) => this.pending.set(event.RequestId, (body) => resolve(answered = body)));
+    const start = Date.now();
+    const timeoutMs = timeouts.timeoutSeconds === undefined ? undefined : timeouts.timeoutSeconds * 1000;
+    const context = timeoutMs === undefined ? {} : {
+      awsRequestId: randomUUID(),
+      getRemainingTimeInMillis: () => Math.max(0, start + timeoutMs - Date.now()),
+    };
+    const run = Promise.resolve().then(() => this.exports.handler({ ...event, ResponseURL: `http://127.0.0.1:${port}/${encodeURIComponent(event.RequestId)}` }, context));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = timeoutMs === undefined ? undefined : new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    try {
+      if ((await Promise.race(timedOut ? [run, timedOut] : [run])) === 'timeout') {
+        run.catch(() => undefined);
+        if (answered) return answered;
+        // Lambda ended the function (here it can only be ignored: a late answer is dropped). CloudFormation waits for the
+        // ServiceTimeout (default 3600 s) from the request, then fails the resource with this reason, as stack events show it
+        // (e.g. aws/aws-cdk#18746, aws-samples/aws-security-reference-architecture-examples#162).
+        this.pending.delete(event.RequestId);
+        const serviceTimeoutMs = (timeouts.serviceTimeoutSeconds ?? 3600) * 1000;
+        await new Promise((r) => setTimeout(r, Math.max(0, start + serviceTimeoutMs - Date.now())));
+        return {
+          Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''),
+          Reason: `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${event.RequestId}]. `
+            + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
+        };
+      }
+    } finally {
+      clearTimeout(timer);
+    }
     if (this.pending.delete(event.RequestId)) {
       // CloudFormation would wait an hour for a handler that never answers; say it at once.
       return { Status: 'FAILED', Reason: 'the handler returned without sending a response to CloudFormation', PhysicalResourceId: '' };

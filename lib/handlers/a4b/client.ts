@@ -1,6 +1,7 @@
 // One A4B client per container. Endpoint from AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS (the SDK reads it itself).
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { HandlerEnv } from '../../contract';
+import { currentRequest } from '../cfn';
 import { A4bRetryStrategy } from './retry';
 
 export { A4bRetryStrategy };
@@ -11,3 +12,15 @@ export const a4b = new AlexaForBusinessClient({
   region: process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1',
   retryStrategy: new A4bRetryStrategy(maxAttempts),
 });
+
+// Every call of a request carries its abort signal (so the deadline ends it, retries included) and is tracked by
+// operation name (so a request stopped at its deadline can say which call had not answered).
+const send = a4b.send.bind(a4b);
+a4b.send = ((command: never, options?: Record<string, unknown>) => {
+  const signal = currentRequest()?.signal;
+  return send(command, signal ? { abortSignal: signal, ...options } : options);
+}) as typeof a4b.send;
+a4b.middlewareStack.add((next, context) => (args) => {
+  const scope = currentRequest();
+  return scope ? scope.track(String(context.commandName ?? 'A4B call').replace(/Command$/, ''), () => next(args)) : next(args);
+}, { step: 'initialize', name: 'a4bRequestScope' });

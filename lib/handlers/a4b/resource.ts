@@ -2,13 +2,13 @@
 // A4B calls. Physical id = the A4B ARN.
 import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../../contract';
-import { CfnEvent, CfnResult, ResourceError } from '../cfn';
+import { CfnEvent, CfnResult, currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { allPages } from './pages';
 import { Tag } from './properties';
 
 export { allPages };
-import { describeResource, failedCreateId, isA4bArn, requestToken, Steps } from './steps';
+import { describeResource, failedCreateId, isA4bArn, pendingCreateId, pendingCreateToken, requestToken, Steps } from './steps';
 
 export interface ResourceKind<S> {
   /** The ARN's resource type. */
@@ -43,7 +43,16 @@ export interface ResourceKind<S> {
 export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent): Promise<CfnResult> {
   const props = event.ResourceProperties ?? {};
   const resource = describeResource(kind.label, typeof props[nameProp(props)] === 'string' ? String(props[nameProp(props)]) : undefined, event);
+  const scope = currentRequest();
+  if (scope) scope.resource = resource;
+  const slow = 'deploy again once A4B answers in time, or give the RoomsProvider a longer timeout';
   if (event.RequestType === 'Delete') {
+    if (scope) scope.retryHint = `The ${kind.label} is not deleted yet: ${slow}.`;
+    const pending = pendingCreateToken(event.PhysicalResourceId);
+    if (pending) {
+      await undoPendingCreate(kind, props, resource, pending, event.PhysicalResourceId!);
+      return { PhysicalResourceId: event.PhysicalResourceId! };
+    }
     // Deletes act on the physical id alone: properties may be from an older version of this library, or missing.
     const arn = event.PhysicalResourceId;
     if (!isA4bArn(arn, kind.arnKind)) return { PhysicalResourceId: arn ?? failedCreateId(event) };
@@ -60,18 +69,25 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
 
   switch (event.RequestType) {
     case 'Create': {
+      if (scope) scope.retryHint = `Nothing was created; ${slow}.`;
       if (kind.adoptExisting(spec)) {
         const existing = await new Steps(resource, failedCreateId(event)).run(kind.operations.find, 'looked for an existing one', () => kind.find(kind.name(spec)));
         if (existing) {
           // On failure keep the ARN out of the physical id: CloudFormation's rollback must not delete a resource it never created.
           const steps = new Steps(resource, failedCreateId(event));
           steps.applied.push(`adopted existing ${kind.label} ${existing}`);
+          if (scope) scope.retryHint = `The adopted ${kind.label} keeps what was applied and stays out of the stack; ${slow}, which finishes the adoption.`;
           await kind.update(existing, await kind.readLive(existing, spec), spec, steps, true);
           return result(existing);
         }
       }
       const steps = new Steps(resource, failedCreateId(event));
       let arn: string;
+      const created = `CloudFormation's rollback deletes what this request created; ${slow}.`;
+      if (scope) {
+        scope.physicalResourceId = pendingCreateId(event);
+        scope.retryHint = `A4B may still complete the ${kind.operations.create}: CloudFormation's rollback Delete asks A4B for it by this request's token and deletes it; ${slow}.`;
+      }
       try {
         arn = await kind.create(spec, requestToken(event), steps);
       } catch (e) {
@@ -93,6 +109,10 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
         throw steps.failure(e, kind.operations.create, existing);
       }
       steps.applied.push(`created ${kind.label} ${arn}`);
+      if (scope) {
+        scope.physicalResourceId = arn;
+        scope.retryHint = created;
+      }
       try {
         await kind.afterCreate(arn, spec, steps);
       } catch (e) {
@@ -105,6 +125,7 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
       if (!isA4bArn(arn, kind.arnKind)) {
         throw new ResourceError(`${resource}: physical id ${arn} is not an A4B ${kind.label} ARN, so there is nothing to update: remove the resource from the stack and add it again`, arn);
       }
+      if (scope) scope.retryHint = `CloudFormation's rollback Update restores the previous properties (each step is idempotent); ${slow}.`;
       const before = kind.read(event.OldResourceProperties ?? {}, `${resource} (previous properties)`);
       await kind.update(arn, before, spec, new Steps(resource, arn), false);
       return result(arn);
@@ -121,6 +142,29 @@ async function undoCreate<S>(kind: ResourceKind<S>, arn: string): Promise<string
     return `Deleting the new ${kind.label} ${arn} again failed too; CloudFormation's rollback deletes it.`;
   }
 }
+
+/**
+ * The rollback Delete of a Create stopped while its create call had not answered: A4B may have made the resource after
+ * all. Replaying the call with the same ClientRequestToken returns what the first one made (or makes it now), and
+ * that is deleted, so nothing is left either way.
+ */
+async function undoPendingCreate<S>(kind: ResourceKind<S>, props: Record<string, unknown>, resource: string, token: string, physicalId: string): Promise<void> {
+  let arn: string;
+  try {
+    arn = await kind.create(kind.read(props, resource), token, new Steps(resource, physicalId));
+  } catch (e) {
+    // Refused: the name is another resource's or a reference is gone, so the first call cannot have made anything.
+    if (REFUSED.has((e as { name?: string }).name ?? '')) return;
+    throw new Steps(resource, physicalId).failure(e, `${kind.operations.create} (replayed with the stopped create's token, to delete what it made)`);
+  }
+  try {
+    await kind.delete(arn);
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NotFoundException') throw new Steps(resource, physicalId).failure(e, 'Delete');
+  }
+}
+
+const REFUSED = new Set(['AlreadyExistsException', 'NameInUseException', 'NotFoundException', 'ValidationException', 'LimitExceededException']);
 
 function nameProp(props: Record<string, unknown>): string {
   return ['RoomName', 'ProfileName', 'SkillGroupName'].find((p) => p in props) ?? 'Name';

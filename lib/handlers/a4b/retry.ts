@@ -1,4 +1,5 @@
 import { StandardRetryStrategy } from '@smithy/util-retry';
+import { currentRequest } from '../cfn';
 
 /**
  * The SDK's standard retry, adjusted to A4B: LimitExceededException is an account quota, not a rate, so retrying
@@ -9,6 +10,7 @@ export class A4bRetryStrategy extends StandardRetryStrategy {
   override async refreshRetryTokenForRetry(token: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[0],
     errorInfo: Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1]) {
     const name = (errorInfo.error as { name?: string } | undefined)?.name;
+    if (currentRequest()?.signal.aborted) throw new Error('the request reached its deadline: not retried');
     if (name === 'LimitExceededException') throw new Error('account quota: not retried');
     if (name === 'ConcurrentModificationException') return super.refreshRetryTokenForRetry(token, { ...errorInfo, errorType: 'TRANSIENT' });
     return super.refreshRetryTokenForRetry(token, errorInfo);

@@ -4,7 +4,7 @@ import {
   UntagResourceCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { RENAMED_FROM_TAG, RoomProps } from '../../contract';
-import { ResourceError } from '../cfn';
+import { currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { changedFields, devicesToRelease, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
@@ -139,13 +139,23 @@ export const roomKind: ResourceKind<RoomSpec> = {
     const rooms = await steps.run('SearchRooms', 'looked for the room under another case', () => allPages((NextToken) =>
       a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [Profile!.ProfileName!] }], MaxResults: 50, NextToken }))
         .then((o) => ({ items: o.Rooms, NextToken: o.NextToken }))));
-    const same = rooms.find((r) => r.RoomName !== spec.RoomName && r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()
+    const same = rooms.find((r) => r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()
       && (r.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase());
     if (!same) return undefined;
     const arn = same.RoomArn!;
-    await steps.run('TagResource', `marked room ${arn} as renamed from '${same.RoomName}'`,
-      () => a4b.send(new TagResourceCommand({ Arn: arn, Tags: [{ Key: RENAMED_FROM_TAG, Value: Buffer.from(same.RoomName!).toString('base64url') }] })));
-    await steps.run('UpdateRoom', `renamed room '${same.RoomName}' to '${spec.RoomName}'`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: spec.RoomName })));
+    const mark = (await liveTags(arn, true)).find((t) => t.Key === RENAMED_FROM_TAG)?.Value;
+    // The same name exactly is someone else's room, unless an interrupted takeover already renamed it.
+    if (same.RoomName === spec.RoomName && mark === undefined) return undefined;
+    if (mark === undefined) {
+      await steps.run('TagResource', `marked room ${arn} as renamed from '${same.RoomName}'`,
+        () => a4b.send(new TagResourceCommand({ Arn: arn, Tags: [{ Key: RENAMED_FROM_TAG, Value: Buffer.from(same.RoomName!).toString('base64url') }] })));
+    }
+    // Marked, the room is this request's: a failure from here names it, so the rollback's Delete gives it its old name back.
+    const scope = currentRequest();
+    if (scope) scope.physicalResourceId = arn;
+    if (same.RoomName !== spec.RoomName) {
+      await steps.run('UpdateRoom', `renamed room '${same.RoomName}' to '${spec.RoomName}'`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: spec.RoomName })));
+    }
     return arn;
   },
 

@@ -2,7 +2,7 @@
 // was already applied.
 import { createHash } from 'crypto';
 import { TagResourceCommand, UntagResourceCommand } from '@aws-sdk/client-alexa-for-business';
-import { CfnEvent, ResourceError } from '../cfn';
+import { CfnEvent, currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { describeError } from './errors';
 import { TagChange } from './plan';
@@ -10,7 +10,9 @@ import { TagChange } from './plan';
 export class Steps {
   readonly applied: string[] = [];
 
-  constructor(private readonly resource: string, private readonly physicalResourceId?: string) {}
+  constructor(private readonly resource: string, private readonly physicalResourceId?: string) {
+    currentRequest()?.applied.push(this.applied);
+  }
 
   /** Runs one call; `done` is recorded when it succeeds, an explained ResourceError is thrown when it fails. */
   async run<T>(operation: string, done: string, call: () => Promise<T>, existing?: string): Promise<T> {
@@ -49,6 +51,22 @@ export function requestToken(event: CfnEvent): string {
 /** Physical ids that are A4B ARNs; anything else is a placeholder left by a failed Create, with nothing behind it. */
 export function isA4bArn(id: string | undefined, kind: 'room' | 'profile' | 'skill-group'): id is string {
   return !!id && new RegExp(`^arn:[a-z-]+:a4b:[a-z0-9-]*:\\d*:${kind}/`).test(id);
+}
+
+/**
+ * A physical id for a Create stopped at its deadline while its create call had not answered: A4B may still make the
+ * resource. It carries the request's token, so the rollback Delete can ask A4B (a replay of the same token returns
+ * what the first call made) and delete it.
+ */
+export function pendingCreateId(event: CfnEvent): string {
+  return `${PENDING_CREATE}${requestToken(event)}`;
+}
+
+const PENDING_CREATE = 'pending-create-';
+
+/** The token of a pendingCreateId. */
+export function pendingCreateToken(id: string | undefined): string | undefined {
+  return id?.startsWith(PENDING_CREATE) ? id.slice(PENDING_CREATE.length) : undefined;
 }
 
 /** A physical id for a Create that failed before anything existed: Delete treats it as nothing to do. */

@@ -1,6 +1,7 @@
 // Graph JSON batching with what the SDK does not do: at most 20 items a request, a bounded number of requests in
 // flight, and a retry of the items that came back 429/503/504 (the envelope is 200, so the SDK's retry never sees
 // them), honouring their Retry-After.
+import { currentRequest, sleep as abortableSleep } from '../cfn';
 
 export interface BatchItem {
   readonly id: string;
@@ -34,8 +35,10 @@ export async function runBatches(items: BatchItem[], post: (body: { requests: un
   options: BatchOptions = {}): Promise<Map<string, BatchResult>> {
   const results = new Map<string, BatchResult>();
   const maxAttempts = options.maxAttempts ?? 5;
-  const sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  // Ends early at the request's deadline, whose abort then fails the next call.
+  const sleep = options.sleep ?? ((ms) => abortableSleep(ms));
   let pending = items;
+  const statusOf = new Map<string, number>();
   for (let attempt = 1; pending.length; attempt++) {
     const chunks: BatchItem[][] = [];
     for (let i = 0; i < pending.length; i += MAX_BATCH_ITEMS) chunks.push(pending.slice(i, i + MAX_BATCH_ITEMS));
@@ -48,6 +51,7 @@ export async function runBatches(items: BatchItem[], post: (body: { requests: un
         if (!item) continue;
         if (RETRYABLE.has(r.status) && attempt < maxAttempts) {
           retry.push(item);
+          statusOf.set(item.id, r.status);
           const h = r.headers ?? {};
           const after = Number(h['Retry-After'] ?? h['retry-after']);
           waitSeconds = Math.max(waitSeconds, Number.isFinite(after) ? after : 2 ** attempt);
@@ -56,7 +60,12 @@ export async function runBatches(items: BatchItem[], post: (body: { requests: un
         }
       }
     });
-    if (retry.length) await sleep(Math.min(waitSeconds, options.maxWaitSeconds ?? 60) * 1000);
+    if (retry.length) {
+      const seconds = Math.min(waitSeconds, options.maxWaitSeconds ?? 60);
+      const wait = () => sleep(seconds * 1000);
+      const scope = currentRequest();
+      await (scope ? scope.track(`Graph's Retry-After (${seconds} s, ${retry.length} item${retry.length === 1 ? '' : 's'} answered ${[...new Set(retry.map((i) => statusOf.get(i.id)))].join('/')})`, wait) : wait());
+    }
     pending = retry;
   }
   return results;

@@ -4,6 +4,7 @@
 import * as https from 'https';
 import * as http from 'http';
 import * as tls from 'tls';
+import { currentRequest } from '../cfn';
 
 interface Context {
   request: string | { url: string };
@@ -26,8 +27,11 @@ export class HttpsTransport {
     if (body) headers['content-length'] = String(body.length);
     const u = new URL(url);
     const transport = u.protocol === 'http:' ? http : https;
-    context.response = await new Promise<Response>((resolve, reject) => {
-      const req = transport.request(u, { method: options.method ?? 'GET', headers, agent: u.protocol === 'https:' ? this.agent : undefined }, (res) => {
+    const scope = currentRequest();
+    const operation = `Graph ${options.method ?? 'GET'} ${u.pathname.replace(/^\/v1\.0/, '')}`;
+    const call = () => new Promise<Response>((resolve, reject) => {
+      // The request's deadline ends the call; the handler has answered CloudFormation by then.
+      const req = transport.request(u, { method: options.method ?? 'GET', headers, agent: u.protocol === 'https:' ? this.agent : undefined, signal: scope?.signal }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -41,6 +45,7 @@ export class HttpsTransport {
       req.on('error', reject);
       req.end(body);
     });
+    context.response = scope ? await scope.track(operation, call) : await call();
   }
 
   /** The Graph client calls this on every middleware; this one is last. */

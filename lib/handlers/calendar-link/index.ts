@@ -3,7 +3,7 @@
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES } from '../../contract';
 import { PropertyReader } from '../a4b/properties';
-import { CfnEvent, CfnResult, cfnHandler, ResourceError } from '../cfn';
+import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
 import { LinkSpec, roomsToValidate } from './checks';
 import { graphFor } from './clients';
 import { validateLink } from './validate';
@@ -34,6 +34,12 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
   const spec = readLink(event.ResourceProperties);
   const before = event.RequestType === 'Update' && event.OldResourceProperties ? readLink(event.OldResourceProperties) : undefined;
   const rooms = roomsToValidate(before, spec);
+  const scope = currentRequest();
+  if (scope) {
+    scope.resource = `calendar link (tenant ${spec.tenant}, ${rooms.length} room mailbox${rooms.length === 1 ? '' : 'es'} to check)`;
+    scope.retryHint = `No A4B change was made${spec.grantMissingPermissions ? '; calendar permissions granted so far stay (grants only add)' : ''}. `
+      + 'Deploy again once Graph answers in time; the check starts over.';
+  }
   const graph = await graphFor(spec.credentialsSecretArn, spec.tenant);
   const result = await validateLink(spec, rooms, graph);
   console.log(JSON.stringify({ validated: result.checked, of: spec.rooms.length, granted: result.granted }));

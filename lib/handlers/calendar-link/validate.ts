@@ -1,7 +1,7 @@
 // Validates the Office 365 side of the calendar link before any A4B write: the Graph app's permissions, the
 // service account or the A4B app's consent, and every linked room mailbox (exists, is a room, the service account
 // can write its calendar), batched; then grants what is missing when asked. Fails with one message for all rooms.
-import { ResourceError } from '../cfn';
+import { currentRequest, ResourceError } from '../cfn';
 import { HandlerEnv } from '../../contract';
 import { BatchItem, BatchResult, runBatches } from './batch';
 import {
@@ -24,7 +24,9 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
   // 1. The app-only token: its permissions decide what can be checked at all.
   let token: string;
   try {
-    token = (await graph.credential.getToken(GRAPH_SCOPE))!.token;
+    const scope = currentRequest();
+    const get = () => graph.credential.getToken(GRAPH_SCOPE, { abortSignal: scope?.signal });
+    token = (await (scope ? scope.track('Entra ID token request', get) : get()))!.token;
   } catch (e) {
     throw new ResourceError(`${header}: ${explainCredentialError(e, spec, graph.clientId)}`);
   }
