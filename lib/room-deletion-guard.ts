@@ -22,8 +22,10 @@ export class RoomDeletionGuard extends Construct {
 
   constructor(scope: Construct, id: string, props: RoomDeletionGuardProps) {
     super(scope, id);
+    const provider = RoomsProvider.getOrCreate(this);
     this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
+      serviceToken: provider.serviceToken,
+      serviceTimeout: provider.serviceTimeout,
       resourceType: ResourceTypes.ROOM_DELETION_GUARD,
       properties: {
         [G.INVENTORY]: props.inventory,
