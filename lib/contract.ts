@@ -8,6 +8,7 @@ export const ResourceTypes = {
   SKILL_GROUP: 'Custom::A4BSkillGroup',
   CALENDAR_LINK: 'Custom::A4BCalendarLink',
   ROOM_DELETION_GUARD: 'Custom::A4BRoomDeletionGuard',
+  DEVICE_RELEASE: 'Custom::A4BDeviceRelease',
 } as const;
 
 /** Property names of `Custom::A4BRoom`. */
@@ -20,6 +21,14 @@ export const RoomProps = {
   DEVICE_ARNS: 'DeviceArns',
   TAGS: 'Tags',
   ADOPT_EXISTING: 'AdoptExisting',
+  /** `deferred`: the room's updates never take devices out; a `Custom::A4BDeviceRelease` after every room does. */
+  DEVICE_RELEASE: 'DeviceRelease',
+} as const;
+
+/** Property names of `Custom::A4BDeviceRelease`. */
+export const DeviceReleaseProps = {
+  /** `[{ Name, Devices }]`: the rooms whose devices it releases, each with the devices it declares now. */
+  ROOMS: 'Rooms',
 } as const;
 
 /** Property names of `Custom::A4BRoomProfile`; the A4B member names, so they pass through unchanged. */

@@ -8,6 +8,7 @@ import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf }
 import { validateInventory } from './inventory/validate';
 import { Room } from './room';
 import { RoomDeletionGuard } from './room-deletion-guard';
+import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
 import { SkillGroup } from './skill-group';
 
@@ -149,14 +150,16 @@ export class RoomInventory extends Construct {
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
     if (checks) checks.node.addDependency(guard);
     for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(guard);
+    const shardStacks: NestedStack[] = [];
     for (const [n, rooms] of [...byShard].sort(([a], [b]) => a - b)) {
       if (rooms!.length > MAX_ROOMS_PER_SHARD) {
         throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms!.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
       }
       const shard = new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${stack.stackName}, shard ${n} of ${shards}` });
       shard.node.addDependency(guard);
+      shardStacks.push(shard);
       for (const r of rooms!) {
-        new Room(shard, constructIdFor('Room', roomKey(r)), {
+        const room = new Room(shard, constructIdFor('Room', roomKey(r)), {
           roomName: r.name,
           mailbox: r.mailbox,
           description: r.description,
@@ -167,6 +170,7 @@ export class RoomInventory extends Construct {
           tags: { ...inv.tags, ...r.tags },
           adoptExisting: r.adoptExisting,
         });
+        if (r.devices) room._deferDeviceRelease();
       }
       if (link && checks) {
         const check = link.validateRoomsIn(shard, checks, shardId(n));
@@ -174,6 +178,15 @@ export class RoomInventory extends Construct {
         previousCheck = check;
         shard.addDependency(checks);
       }
+    }
+    // Devices leave a room only after every shard has updated its rooms: a device moved to a room of another shard is
+    // in its new room by then, and stays there. One release per shard that manages devices, in a nested stack of its own.
+    for (const [n, rooms] of byShard) {
+      const managed = rooms!.filter((r) => r.devices).map((r) => ({ name: r.name, devices: r.devices! }));
+      if (!managed.length) continue;
+      const release = new NestedStack(this, `DeviceRelease${shardId(n).slice('Shard'.length)}`, { description: `cdk-a4b-rooms: device release of ${stack.stackName}, shard ${n}` });
+      new DeviceRelease(release, 'DeviceRelease', { rooms: managed });
+      for (const s of shardStacks) release.node.addDependency(s);
     }
     this.calendarLink = link;
     this.roomCount = (inv.rooms ?? []).length;

@@ -105,6 +105,7 @@ export class Room extends Resource implements IRoom, ITaggable {
   public readonly tags: TagManager;
   private readonly resource: CustomResource;
   private arn?: string;
+  private deviceReleaseDeferred = false;
 
   constructor(scope: Construct, id: string, props: RoomProps) {
     super(scope, id);
@@ -128,8 +129,17 @@ export class Room extends Resource implements IRoom, ITaggable {
         [P.DEVICE_ARNS]: props.deviceArns,
         [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
+        [P.DEVICE_RELEASE]: Lazy.string({ produce: () => (this.deviceReleaseDeferred ? 'deferred' : undefined) }),
       },
     });
+  }
+
+  /**
+   * @internal Leaves taking devices out of this room to a `Custom::A4BDeviceRelease` that runs after every room of
+   * the deploy (RoomInventory), so a device moved to a room in another nested stack is never taken out of its new room.
+   */
+  public _deferDeviceRelease(): void {
+    this.deviceReleaseDeferred = true;
   }
 
   /**

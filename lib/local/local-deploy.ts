@@ -58,7 +58,7 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
     lambdas.push(a4b, link);
     const engine = new DeployEngine({
       lambdas: {
-        [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b,
+        [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
         [ResourceTypes.CALENDAR_LINK]: link,
       },
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,

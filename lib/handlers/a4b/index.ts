@@ -3,6 +3,7 @@
 import { ResourceTypes } from '../../contract';
 import { CfnEvent, CfnResult, cfnHandler, ResourceError } from '../cfn';
 import { onGuardEvent } from './deletion-guard';
+import { onDeviceReleaseEvent } from './device-release';
 import { handleResource } from './resource';
 import { roomKind } from './room';
 import { roomProfileKind } from './room-profile';
@@ -16,6 +17,7 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
     case ResourceTypes.ROOM_PROFILE: return handleResource(roomProfileKind, event);
     case ResourceTypes.SKILL_GROUP: return handleResource(skillGroupKind, event);
     case ResourceTypes.ROOM_DELETION_GUARD: return onGuardEvent(event);
+    case ResourceTypes.DEVICE_RELEASE: return onDeviceReleaseEvent(event);
     default:
       if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? failedCreateId(event) };
       throw new ResourceError(`${event.LogicalResourceId}: resource type ${event.ResourceType} is not served by this provider`);

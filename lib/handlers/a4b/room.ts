@@ -21,6 +21,8 @@ export interface RoomSpec {
   readonly deviceArns?: string[];
   readonly tags: Tag[];
   readonly adoptExisting: boolean;
+  /** Devices removed from the room are released by a later step of the deploy, not by this room's update. */
+  readonly deviceReleaseDeferred?: boolean;
 }
 
 export function readRoom(props: Record<string, unknown>, resource: string): RoomSpec {
@@ -34,6 +36,7 @@ export function readRoom(props: Record<string, unknown>, resource: string): Room
     deviceArns: p.stringList(RoomProps.DEVICE_ARNS),
     tags: p.tags(RoomProps.TAGS),
     adoptExisting: p.boolean(RoomProps.ADOPT_EXISTING) ?? false,
+    deviceReleaseDeferred: p.string(RoomProps.DEVICE_RELEASE) === 'deferred',
   };
 }
 
@@ -122,7 +125,8 @@ export const roomKind: ResourceKind<RoomSpec> = {
     if (Object.keys(plan.fields).length) {
       await steps.run('UpdateRoom', `updated ${Object.keys(plan.fields).join(', ')}`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, ...plan.fields })));
     }
-    await applyAssociations(arn, plan, steps);
+    // Deferred: the inventory's device release takes devices out after every room has taken its own (adoption still cleans up here).
+    await applyAssociations(arn, after.deviceReleaseDeferred && !adopting ? { ...plan, devices: { add: plan.devices.add, remove: [] } } : plan, steps);
   },
 
   async delete(arn) {

@@ -1,0 +1,27 @@
+import { CustomResource } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { DeviceReleaseProps as D, ResourceTypes } from './contract';
+import { RoomsProvider } from './provider';
+
+/** @internal */
+export interface DeviceReleaseProps {
+  /** The rooms whose devices it releases (their updates then leave that to it), each with its declared devices. */
+  readonly rooms: Array<{ readonly name: string; readonly devices: string[] }>;
+}
+
+/**
+ * @internal A custom resource that runs after every room of an inventory and takes out of these rooms the devices
+ * they no longer declare, unless the device is in another room by then (moved in the same deploy).
+ */
+export class DeviceRelease extends Construct {
+  constructor(scope: Construct, id: string, props: DeviceReleaseProps) {
+    super(scope, id);
+    const provider = RoomsProvider.getOrCreate(this);
+    new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      serviceTimeout: provider.serviceTimeout,
+      resourceType: ResourceTypes.DEVICE_RELEASE,
+      properties: { [D.ROOMS]: props.rooms.map((r) => ({ Name: r.name, Devices: r.devices })) },
+    });
+  }
+}
