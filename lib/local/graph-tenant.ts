@@ -1,0 +1,226 @@
+// The tenant model of the Graph emulator: what a tenant file may say, and the small pure rules that turn it into the
+// objects Graph answers with (addresses, purposes, allowed roles, group nesting). Where Microsoft documents the
+// behaviour, the source is cited; where it does not, the guess is named in GRAPH_GUESSES and nowhere else.
+
+/** A user (an Entra ID account, usually with an Exchange mailbox). */
+export interface TenantUser {
+  /** Sign-in name (userPrincipalName). */
+  readonly upn: string;
+  readonly displayName?: string;
+  /** Primary SMTP address. @default the upn when the user has a mailbox, none otherwise */
+  readonly mail?: string;
+  /** Other addresses, `smtp:alias@domain` (a bare address is taken as `smtp:`); `SMTP:` marks the primary one. */
+  readonly proxyAddresses?: string[];
+  /** Has an Exchange Online mailbox. @default true */
+  readonly mailbox?: boolean;
+  /** @default true */
+  readonly accountEnabled?: boolean;
+  /** The mailbox's `userPurpose`: user, shared, equipment, linked, others. @default user */
+  readonly purpose?: string;
+}
+
+/** A room mailbox. */
+export interface TenantRoom {
+  /** Primary SMTP address. */
+  readonly mailbox: string;
+  /** @default the mailbox */
+  readonly upn?: string;
+  readonly displayName?: string;
+  readonly proxyAddresses?: string[];
+  /** Listed by /places (false: created less than ~48 h ago, or hidden from the address list). @default true */
+  readonly inPlaces?: boolean;
+  /** A room's account is disabled when Exchange creates it (New-Mailbox -Room). @default false */
+  readonly accountEnabled?: boolean;
+}
+
+export interface TenantRoomList {
+  readonly mailbox: string;
+  readonly displayName?: string;
+  /** Its rooms, by any of their addresses. */
+  readonly rooms?: string[];
+}
+
+/** A mail-enabled security group. */
+export interface TenantGroup {
+  readonly mail: string;
+  readonly displayName?: string;
+  /** Users (by upn or any SMTP address) and groups (by mail); groups may nest. */
+  readonly members?: string[];
+}
+
+export interface TenantPermission {
+  /** The calendar's mailbox, by any of its addresses. */
+  readonly mailbox: string;
+  /** The sharee: a user (any address), a group (its mail), or an address outside the tenant. */
+  readonly user: string;
+  readonly role: string;
+  /** @default what Graph lists for a user (or group) sharee, see allowedRolesFor */
+  readonly allowedRoles?: string[];
+}
+
+export interface TenantApp {
+  readonly clientId: string;
+  readonly clientSecret?: string;
+  readonly certificatePem?: string;
+  readonly displayName?: string;
+  /** Graph application permissions granted tenant-wide: in the token's `roles`. */
+  readonly roles?: string[];
+  /** RBAC for Applications in Exchange Online: a role allowed on these mailboxes only, never in the token. */
+  readonly scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+}
+
+export interface TenantConsent {
+  readonly applicationId: string;
+  readonly displayName?: string;
+  readonly roles?: string[];
+  /** Which resource's app roles: `graph` (Microsoft Graph) or `exchange` (Office 365 Exchange Online). @default graph */
+  readonly resource?: string;
+}
+
+/** The tenant file: what `--tenant FILE` loads (YAML or JSON). */
+export interface TenantFile {
+  /** Tenant id (GUID) or primary domain. */
+  readonly tenantId: string;
+  /** Other names the tenant answers to (e.g. `contoso.onmicrosoft.com`). */
+  readonly domains?: string[];
+  /** App registrations and the Graph application permissions granted to them. */
+  readonly apps?: TenantApp[];
+  readonly users?: TenantUser[];
+  /** Room mailboxes. */
+  readonly rooms?: TenantRoom[];
+  readonly roomLists?: TenantRoomList[];
+  readonly groups?: TenantGroup[];
+  readonly calendarPermissions?: TenantPermission[];
+  /** Service principals (enterprise apps) holding app roles, e.g. A4B's after an admin consent. */
+  readonly consents?: TenantConsent[];
+  /** Access tokens that are not JWTs (Microsoft: access tokens are opaque to clients). @default false */
+  readonly opaqueTokens?: boolean;
+}
+
+/** Office 365 Exchange Online's application id (the resource of EWS and Exchange app roles). */
+export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+
+export const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
+
+// mailboxSettings.userPurpose: "user, linked, shared, room, equipment, others, unknownFutureValue" (Graph v1.0,
+// resources/mailboxsettings.md). `room` is what a room entry is; users may take the others.
+export const USER_PURPOSES = ['user', 'linked', 'shared', 'equipment', 'others'];
+
+/**
+ * What Graph does not document, guessed in one place. Each says what was looked for and not found.
+ */
+export const GRAPH_GUESSES = {
+  // calendarpermission-update.md documents that only `role` can be updated and that each permission lists its
+  // allowedRoles, but not the answer to a role outside them. Guess: 400 ErrorInvalidRequest, like the other refusals
+  // of a calendarPermission body.
+  roleNotAllowed: (role: string, allowed: string[]) => ({
+    status: 400, code: 'ErrorInvalidRequest', message: `The role '${role}' is not allowed for this sharee; allowed roles: ${allowed.join(', ')}.`,
+  }),
+  // Application access policies (RBAC for Applications' predecessor) answer 403 ErrorAccessDenied "Access to OData is
+  // disabled." (concepts/auth-limit-mailbox-access.md, "Handling API errors"). RBAC for Applications
+  // (learn.microsoft.com/exchange/permissions-exo/application-rbac) documents no error body: guess the same code with
+  // Graph's generic access-denied message.
+  outOfScope: { status: 403, code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' },
+  // Exchange-backed routes (/users/{x}/calendar..., /users/{x}/mailboxSettings) are documented with {id |
+  // userPrincipalName}; Exchange itself resolves a mailbox by any of its SMTP addresses. Guess: they do too.
+  exchangeRoutesResolveSmtp: true,
+  // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
+  placesResolveProxyAddresses: false,
+  // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
+  groupAllowedRoles: ['none', 'freeBusyRead', 'limitedRead', 'read', 'write'],
+};
+
+/** The roles a sharee may be given, as Graph lists them in `allowedRoles`. */
+export function allowedRolesFor(sharee: 'user' | 'group' | 'organization' | 'external'): string[] {
+  switch (sharee) {
+    // "My Organization" (isRemovable false) is offered the reading roles only, as the emulator always answered.
+    case 'organization': return ['none', 'freeBusyRead', 'limitedRead', 'read'];
+    case 'group': return GRAPH_GUESSES.groupAllowedRoles;
+    // An address outside the tenant: not documented; kept as a user's list, as the emulator always answered.
+    // A user inside the organization: every role but `custom`, which Graph reports but cannot set
+    // (calendarpermission.md, calendarRoleType).
+    default: return CALENDAR_ROLES.filter((r) => r !== 'custom');
+  }
+}
+
+/**
+ * A recipient's addresses as Graph shows them: `mail` is the primary SMTP address, and `proxyAddresses` holds it as
+ * `SMTP:` followed by the `smtp:` aliases (user resource: proxyAddresses, "the uppercase SMTP is the primary").
+ */
+export function recipientAddresses(where: string, primary: string | undefined, proxies: string[] | undefined): { mail?: string; proxyAddresses: string[] } {
+  const aliases: string[] = [];
+  let marked: string | undefined;
+  for (const p of proxies ?? []) {
+    const m = /^(smtp):(.+)$/i.exec(p);
+    if (!m && p.includes(':')) throw new Error(`tenant file: ${where}: proxy address '${p}' is not an SMTP address; write it as smtp:alias@domain`);
+    const address = m ? m[2] : p;
+    if (m && m[1] === 'SMTP') {
+      if (marked) throw new Error(`tenant file: ${where}: two primary addresses (SMTP:${marked}, SMTP:${address}); mark one SMTP: and the others smtp:`);
+      marked = address;
+    } else {
+      aliases.push(address);
+    }
+  }
+  if (marked && primary && marked.toLowerCase() !== primary.toLowerCase()) {
+    throw new Error(`tenant file: ${where}: the primary proxy address SMTP:${marked} is not its mail ${primary}; make them the same or drop the SMTP: entry`);
+  }
+  const mail = primary ?? marked;
+  const rest = aliases.filter((a) => a.toLowerCase() !== mail?.toLowerCase());
+  return { mail, proxyAddresses: [...(mail ? [`SMTP:${mail}`] : []), ...rest.map((a) => `smtp:${a}`)] };
+}
+
+/** Every address a recipient answers to, lowercased: its UPN (when given), mail and smtp proxy addresses. */
+export function addressesOf(o: { upn?: string; mail?: string | null; proxyAddresses?: string[] }): string[] {
+  const all = [o.upn, o.mail ?? undefined, ...(o.proxyAddresses ?? []).map((p) => p.replace(/^smtp:/i, ''))];
+  return [...new Set(all.filter((a): a is string => !!a).map((a) => a.toLowerCase()))];
+}
+
+/** One term of a `$filter` on /users: `mail eq`, `userPrincipalName eq`, or `proxyAddresses/any(x:x eq 'smtp:...')`. */
+export interface UserFilterTerm {
+  readonly property: 'mail' | 'userPrincipalName' | 'proxyAddresses';
+  readonly value: string;
+}
+
+/**
+ * The `$filter` subset clients use to find a user by address (user resource: mail and userPrincipalName support
+ * `eq`; proxyAddresses supports `any(x:x eq ...)`), terms joined by `or`. Anything else is refused as Graph refuses an
+ * unsupported filter (400 Request_UnsupportedQuery), so a client cannot rely on what the emulator does not model.
+ */
+export function parseUserFilter(filter: string): UserFilterTerm[] {
+  return filter.split(/\s+or\s+/i).map((term) => {
+    const t = term.trim().replace(/^\((.*)\)$/, '$1').trim();
+    let m = /^(mail|userPrincipalName)\s+eq\s+'((?:[^']|'')*)'$/i.exec(t);
+    if (m) return { property: m[1].toLowerCase() === 'mail' ? 'mail' : 'userPrincipalName', value: m[2].replace(/''/g, "'") } as UserFilterTerm;
+    m = /^proxyAddresses\/any\((\w+):\s*\1\s+eq\s+'((?:[^']|'')*)'\)$/i.exec(t);
+    if (m) return { property: 'proxyAddresses', value: m[2].replace(/''/g, "'") } as UserFilterTerm;
+    throw new Error(`Unsupported or invalid query filter clause specified for property '${t.split(/[\s/]/)[0]}' of resource 'User'.`);
+  });
+}
+
+export function matchesUserFilter(o: { upn: string; mail?: string | null; proxyAddresses?: string[] }, terms: UserFilterTerm[]): boolean {
+  return terms.some((t) => {
+    const v = t.value.toLowerCase();
+    if (t.property === 'mail') return (o.mail ?? '').toLowerCase() === v;
+    if (t.property === 'userPrincipalName') return o.upn.toLowerCase() === v;
+    return (o.proxyAddresses ?? []).some((p) => p.toLowerCase() === v);
+  });
+}
+
+/**
+ * The groups a member belongs to directly or through nested groups (transitiveMemberOf: "also returns all groups the
+ * user is a nested member of", api/user-list-transitivememberof.md). `memberOf(address)` gives the groups listing an
+ * address; a cycle is walked once.
+ */
+export function transitiveGroups<G extends { mail: string }>(addresses: string[], memberOf: (address: string) => G[]): G[] {
+  const seen = new Map<string, G>();
+  const queue = [...addresses];
+  while (queue.length) {
+    for (const g of memberOf(queue.shift()!)) {
+      const key = g.mail.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.set(key, g);
+      queue.push(key);
+    }
+  }
+  return [...seen.values()];
+}
