@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantFile, transitiveGroups, USER_PURPOSES } from './graph-tenant';
+import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { JournaledStore } from './journaled-store';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
@@ -134,9 +134,8 @@ export class GraphEmulator {
   /** Loads a tenant file into the state (only into a state without a tenant: afterwards the state wins). */
   seed(tenant: TenantFile): void {
     if (this.hasTenant) throw new Error(`the state already holds tenant ${this.tenantId}; start from an empty state directory to load another`);
-    this.store.put('meta', 'tenantId', tenant.tenantId);
-    this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
-    if (tenant.opaqueTokens) this.store.put('meta', 'opaqueTokens', true);
+    const problems = tenantProblems(tenant);
+    if (problems.length) throw new Error(`tenant file: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n- ${problems.join('\n- ')}`}`);
     this.store.put('sps', GRAPH_APP_ID, { id: randomUUID(), appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', roles: [] } satisfies ServicePrincipal);
     this.store.put('sps', EXCHANGE_APP_ID, { id: randomUUID(), appId: EXCHANGE_APP_ID, displayName: 'Office 365 Exchange Online', roles: [] } satisfies ServicePrincipal);
     for (const app of tenant.apps ?? []) {
@@ -144,81 +143,36 @@ export class GraphEmulator {
       this.store.put('sps', app.clientId, { id: randomUUID(), appId: app.clientId, displayName: app.displayName ?? app.clientId, roles: app.roles ?? [] } satisfies ServicePrincipal);
     }
     for (const c of tenant.consents ?? []) {
-      const resource = c.resource ?? 'graph';
-      if (resource !== 'graph' && resource !== 'exchange') throw new Error(`tenant file: consents (${c.applicationId}): resource '${resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
       const known = this.store.get<ServicePrincipal>('sps', c.applicationId);
       const sp: ServicePrincipal = known ?? { id: randomUUID(), appId: c.applicationId, displayName: c.displayName ?? c.applicationId, roles: [] };
-      // One service principal per app; a second consent entry (the other resource) adds to it.
-      this.store.put('sps', c.applicationId, resource === 'graph'
+      // One service principal per app: a consent adds its roles on Graph or on Exchange Online to it.
+      this.store.put('sps', c.applicationId, (c.resource ?? 'graph') === 'graph'
         ? { ...sp, roles: [...(known ? sp.roles : []), ...(c.roles ?? [])] }
         : { ...sp, roles: known ? sp.roles : [], exchangeRoles: [...(sp.exchangeRoles ?? []), ...(c.roles ?? [])] });
     }
-    const taken = new Map<string, string>();
-    const claim = (where: string, addresses: string[]) => {
-      for (const a of addresses) {
-        const other = taken.get(a);
-        if (other) throw new Error(`tenant file: ${where}: address ${a} is already ${other}'s; every address belongs to one recipient`);
-        taken.set(a, where);
-      }
-    };
-    (tenant.users ?? []).forEach((u, i) => {
-      const where = `users[${i}] (${u.upn})`;
-      if (typeof u.upn !== 'string' || !u.upn.includes('@')) throw new Error(`tenant file: users[${i}]: upn must be a sign-in name like name@domain`);
-      if (u.purpose !== undefined && !USER_PURPOSES.includes(u.purpose)) throw new Error(`tenant file: ${where}: purpose '${u.purpose}' must be one of ${USER_PURPOSES.join(', ')} (rooms go under rooms:)`);
+    for (const u of tenant.users ?? []) {
       const mailbox = u.mailbox ?? true;
       // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
-      const { mail, proxyAddresses } = recipientAddresses(where, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
-      const o: DirectoryObject = { id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user' };
-      claim(where, addressesOf(o));
-      this.putObject(o);
-    });
-    (tenant.rooms ?? []).forEach((r, i) => {
-      const where = `rooms[${i}] (${r.mailbox})`;
-      if (typeof r.mailbox !== 'string' || !r.mailbox.includes('@')) throw new Error(`tenant file: rooms[${i}]: mailbox must be the room's SMTP address`);
-      const { mail, proxyAddresses } = recipientAddresses(where, r.mailbox, r.proxyAddresses);
+      const { mail, proxyAddresses } = recipientAddresses(u.upn, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
+      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user' });
+    }
+    for (const r of tenant.rooms ?? []) {
+      const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
       // New-Mailbox -Room creates the room's account disabled (Exchange Online docs, "Create and manage room mailboxes").
-      const o: DirectoryObject = { id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? false, inPlaces: r.inPlaces ?? true, purpose: 'room' };
-      claim(where, addressesOf(o));
-      this.putObject(o);
-    });
-    (tenant.groups ?? []).forEach((g, i) => {
-      const where = `groups[${i}] (${g.mail})`;
-      if (typeof g.mail !== 'string' || !g.mail.includes('@')) throw new Error(`tenant file: groups[${i}]: mail must be the group's SMTP address (a mail-enabled security group)`);
-      claim(where, [g.mail.toLowerCase()]);
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? false, inPlaces: r.inPlaces ?? true, purpose: 'room' });
+    }
+    for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
-    });
-    (tenant.groups ?? []).forEach((g, i) => {
-      for (const m of g.members ?? []) {
-        if (!this.object(m, 'any') && !this.group(m)) throw new Error(`tenant file: groups[${i}] (${g.mail}): member ${m} is not a user, room or group of the tenant; add it, or remove it from members`);
-      }
-    });
-    (tenant.roomLists ?? []).forEach((l, i) => {
-      const where = `roomLists[${i}] (${l.mailbox})`;
-      if (typeof l.mailbox !== 'string' || !l.mailbox.includes('@')) throw new Error(`tenant file: roomLists[${i}]: mailbox must be the room list's SMTP address`);
-      claim(where, [l.mailbox.toLowerCase()]);
-      const rooms = (l.rooms ?? []).map((r) => {
-        const room = this.object(r, 'any');
-        if (!room?.room) throw new Error(`tenant file: ${where}: ${r} is not a room of the tenant; add it under rooms:, or remove it from the list`);
-        return room.upn.toLowerCase();
-      });
+    }
+    for (const l of tenant.roomLists ?? []) {
+      const rooms = (l.rooms ?? []).map((r) => this.object(r, 'any')!.upn.toLowerCase());
       this.store.put('roomLists', l.mailbox.toLowerCase(), { id: randomUUID(), mail: l.mailbox, displayName: l.displayName ?? l.mailbox, rooms } satisfies RoomList);
-    });
-    for (const app of tenant.apps ?? []) {
-      for (const scoped of app.scopedRoles ?? []) {
-        for (const m of scoped.mailboxes ?? []) {
-          if (!this.object(m, 'any')) throw new Error(`tenant file: apps (${app.clientId}): scopedRoles ${scoped.role}: mailbox ${m} is not a user or room of the tenant`);
-        }
-      }
     }
-    for (const p of tenant.calendarPermissions ?? []) {
-      const where = `calendarPermissions (${p.mailbox}, ${p.user})`;
-      if (!CALENDAR_ROLES.includes(p.role)) throw new Error(`tenant file: ${where}: role ${p.role} must be one of ${CALENDAR_ROLES.join(', ')}`);
-      const bad = (p.allowedRoles ?? []).filter((r) => !CALENDAR_ROLES.includes(r));
-      if (bad.length) throw new Error(`tenant file: ${where}: allowedRoles ${bad.join(', ')} must be among ${CALENDAR_ROLES.join(', ')}`);
-      const owner = this.object(p.mailbox, 'any');
-      if (!owner) throw new Error(`tenant file: ${where}: mailbox ${p.mailbox} is not a user or room of the tenant`);
-      this.addPermission(owner.upn, p.user, p.role, p.allowedRoles);
-    }
+    for (const p of tenant.calendarPermissions ?? []) this.addPermission(this.object(p.mailbox, 'any')!.upn, p.user, p.role, p.allowedRoles);
+    if (tenant.opaqueTokens) this.store.put('meta', 'opaqueTokens', true);
+    this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
+    // Last: a state holds a tenant once all of it is written.
+    this.store.put('meta', 'tenantId', tenant.tenantId);
   }
 
   /** Added delay before every top-level answer (a $batch counts once), for benchmarks. */

@@ -224,3 +224,86 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
   }
   return [...seen.values()];
 }
+
+/**
+ * Every problem of a tenant file, each naming the entry, the field and the fix; empty when it loads. Run before
+ * anything is written, so a bad file leaves the state as it was.
+ */
+export function tenantProblems(t: TenantFile): string[] {
+  const problems: string[] = [];
+  const check = (ok: unknown, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+  const isAddress = (a: unknown) => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a);
+  check(typeof t?.tenantId === 'string' && t.tenantId.length > 0, 'tenantId: required, the directory GUID or primary domain');
+  const owners = new Map<string, string>();
+  const kinds = new Map<string, 'user' | 'room' | 'group'>();
+  const claim = (where: string, kind: 'user' | 'room' | 'group', addresses: string[]) => {
+    for (const a of addresses) {
+      const other = owners.get(a);
+      if (other) problems.push(`${where}: address ${a} is already ${other}'s; give each recipient its own addresses`);
+      else {
+        owners.set(a, where);
+        kinds.set(a, kind);
+      }
+    }
+  };
+  const addresses = (where: string, primary: string | undefined, proxies: string[] | undefined): string[] => {
+    try {
+      const r = recipientAddresses(where, primary, proxies);
+      return addressesOf(r);
+    } catch (e) {
+      problems.push((e as Error).message.replace(/^tenant file: /, ''));
+      return [];
+    }
+  };
+  (t?.users ?? []).forEach((u, i) => {
+    const where = `users[${i}] (${u?.upn})`;
+    if (!isAddress(u?.upn)) return problems.push(`users[${i}].upn: must be a sign-in name like name@domain`);
+    check(u.mail === undefined || isAddress(u.mail), `${where}.mail: ${u.mail} is not an SMTP address`);
+    check(u.purpose === undefined || USER_PURPOSES.includes(u.purpose), `${where}.purpose: '${u.purpose}' must be one of ${USER_PURPOSES.join(', ')} (rooms go under rooms:)`);
+    claim(where, 'user', [...new Set([u.upn.toLowerCase(), ...addresses(where, u.mail ?? ((u.mailbox ?? true) ? u.upn : undefined), u.proxyAddresses)])]);
+    return undefined;
+  });
+  (t?.rooms ?? []).forEach((r, i) => {
+    const where = `rooms[${i}] (${r?.mailbox})`;
+    if (!isAddress(r?.mailbox)) return problems.push(`rooms[${i}].mailbox: must be the room's SMTP address`);
+    check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
+    claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
+    return undefined;
+  });
+  (t?.groups ?? []).forEach((g, i) => {
+    if (!isAddress(g?.mail)) return problems.push(`groups[${i}].mail: must be the group's SMTP address (a mail-enabled security group)`);
+    claim(`groups[${i}] (${g.mail})`, 'group', [g.mail.toLowerCase()]);
+    return undefined;
+  });
+  (t?.roomLists ?? []).forEach((l, i) => {
+    if (!isAddress(l?.mailbox)) return problems.push(`roomLists[${i}].mailbox: must be the room list's SMTP address`);
+    const where = `roomLists[${i}] (${l.mailbox})`;
+    if (owners.has(l.mailbox.toLowerCase())) problems.push(`${where}: address ${l.mailbox} is already ${owners.get(l.mailbox.toLowerCase())}'s; give each recipient its own addresses`);
+    for (const r of l.rooms ?? []) check(kinds.get(String(r).toLowerCase()) === 'room', `${where}.rooms: ${r} is not a room of the tenant; add it under rooms:, or remove it from the list`);
+    return undefined;
+  });
+  (t?.groups ?? []).forEach((g, i) => {
+    for (const m of g?.members ?? []) check(kinds.has(String(m).toLowerCase()), `groups[${i}] (${g.mail}).members: ${m} is not a user, room or group of the tenant; add it, or remove it from members`);
+  });
+  const mailbox = (a: unknown) => kinds.get(String(a).toLowerCase()) === 'user' || kinds.get(String(a).toLowerCase()) === 'room';
+  (t?.apps ?? []).forEach((app, i) => {
+    for (const s of app?.scopedRoles ?? []) {
+      check(typeof s?.role === 'string', `apps[${i}] (${app.clientId}).scopedRoles: each entry needs a role (e.g. Calendars.ReadWrite)`);
+      check(Array.isArray(s?.mailboxes), `apps[${i}] (${app.clientId}).scopedRoles ${s?.role}: mailboxes must be a list of the mailboxes the role is scoped to`);
+      for (const m of Array.isArray(s?.mailboxes) ? s.mailboxes : []) check(mailbox(m), `apps[${i}] (${app.clientId}).scopedRoles ${s.role}: ${m} is not a user or room mailbox of the tenant`);
+    }
+  });
+  (t?.consents ?? []).forEach((c, i) => {
+    check(c?.resource === undefined || c.resource === 'graph' || c.resource === 'exchange', `consents[${i}] (${c?.applicationId}).resource: '${c?.resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+  });
+  (t?.calendarPermissions ?? []).forEach((p, i) => {
+    const where = `calendarPermissions[${i}] (${p?.mailbox}, ${p?.user})`;
+    check(CALENDAR_ROLES.includes(p?.role), `${where}.role: '${p?.role}' must be one of ${CALENDAR_ROLES.join(', ')}`);
+    const bad = (p?.allowedRoles ?? []).filter((r) => !CALENDAR_ROLES.includes(r));
+    check(!bad.length, `${where}.allowedRoles: ${bad.join(', ')} must be among ${CALENDAR_ROLES.join(', ')}`);
+    check(mailbox(p?.mailbox), `${where}.mailbox: ${p?.mailbox} is not a user or room mailbox of the tenant`);
+  });
+  return problems;
+}
