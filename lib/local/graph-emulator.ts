@@ -1,14 +1,16 @@
 // A local Entra ID (token endpoint) and Microsoft Graph v1.0, over HTTPS with a certificate made at first start:
 // what @azure/identity and @microsoft/microsoft-graph-client need to validate an Office 365 calendar link
-// (users, room places, calendar permissions, service principals and their app-role assignments, $batch).
-// Tokens are JWT-shaped and carry the app's Graph application permissions (`roles`), and every Graph route
-// checks them as Graph does. The tenant comes from a tenant file and persists in the state directory.
+// (users, mailbox settings, places and room lists, groups, calendar permissions, service principals and their
+// app-role assignments, $batch). Tokens are JWT-shaped, or opaque when the tenant says so, and carry the app's Graph
+// application permissions (`roles`); every Graph route checks them as Graph does, and Exchange-backed routes also
+// honour RBAC for Applications scopes, which no token shows. The tenant comes from a tenant file (graph-tenant.ts)
+// and persists in the state directory.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, verify, constants as cryptoConstants } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
+import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { JournaledStore } from './journaled-store';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
@@ -142,14 +144,7 @@ export class GraphEmulator {
       this.store.put('apps', app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId, scopedRoles: app.scopedRoles } satisfies AppState);
       this.store.put('sps', app.clientId, { id: randomUUID(), appId: app.clientId, displayName: app.displayName ?? app.clientId, roles: app.roles ?? [] } satisfies ServicePrincipal);
     }
-    for (const c of tenant.consents ?? []) {
-      const known = this.store.get<ServicePrincipal>('sps', c.applicationId);
-      const sp: ServicePrincipal = known ?? { id: randomUUID(), appId: c.applicationId, displayName: c.displayName ?? c.applicationId, roles: [] };
-      // One service principal per app: a consent adds its roles on Graph or on Exchange Online to it.
-      this.store.put('sps', c.applicationId, (c.resource ?? 'graph') === 'graph'
-        ? { ...sp, roles: [...(known ? sp.roles : []), ...(c.roles ?? [])] }
-        : { ...sp, roles: known ? sp.roles : [], exchangeRoles: [...(sp.exchangeRoles ?? []), ...(c.roles ?? [])] });
-    }
+    for (const c of tenant.consents ?? []) this.grantConsent(c);
     for (const u of tenant.users ?? []) {
       const mailbox = u.mailbox ?? true;
       // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
@@ -173,6 +168,36 @@ export class GraphEmulator {
     this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
     // Last: a state holds a tenant once all of it is written.
     this.store.put('meta', 'tenantId', tenant.tenantId);
+  }
+
+  /**
+   * An admin consent given after the tenant was loaded: the app's service principal holds these roles on Microsoft
+   * Graph (in tokens issued from now on; a token already issued keeps its roles until it expires) or on Office 365
+   * Exchange Online.
+   */
+  grantConsent(consent: TenantConsent): void {
+    const resource = consent.resource ?? 'graph';
+    if (resource !== 'graph' && resource !== 'exchange') throw new GraphError(400, 'BadRequest', `consent resource '${resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    const sp = this.store.get<ServicePrincipal>('sps', consent.applicationId)
+      ?? { id: randomUUID(), appId: consent.applicationId, displayName: consent.displayName ?? consent.applicationId, roles: [] };
+    const add = (held: string[] | undefined) => [...new Set([...(held ?? []), ...(consent.roles ?? [])])];
+    this.store.put('sps', consent.applicationId, resource === 'graph' ? { ...sp, roles: add(sp.roles) } : { ...sp, exchangeRoles: add(sp.exchangeRoles) });
+  }
+
+  /** An RBAC for Applications assignment added to an app: the next request sees it, whatever its token. */
+  grantScopedRole(clientId: string, scoped: { role: string; mailboxes: string[] }): void {
+    const app = this.store.get<AppState>('apps', clientId);
+    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    const unknown = (scoped.mailboxes ?? []).filter((m) => !this.object(m, 'any'));
+    if (!scoped.role || unknown.length) throw new GraphError(400, 'BadRequest', `a scoped role needs a role and the tenant's mailboxes${unknown.length ? `; not mailboxes of the tenant: ${unknown.join(', ')}` : ''}`);
+    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes }] });
+  }
+
+  /** A room reaching places (the ~48 h replication done) or leaving it (hidden from the address list). */
+  setInPlaces(mailbox: string, inPlaces: boolean): void {
+    const room = this.object(mailbox, 'any');
+    if (!room?.room) throw new GraphError(400, 'BadRequest', `${mailbox} is not a room of the tenant`);
+    this.putObject({ ...this.store.get<DirectoryObject>('objects', room.upn.toLowerCase())!, inPlaces });
   }
 
   /** Added delay before every top-level answer (a $batch counts once), for benchmarks. */
@@ -694,6 +719,17 @@ export class GraphEmulator {
         return { status: 200, body: { seeded, tenantId: this.tenantId, app: app && { clientId: app.clientId, clientSecret: app.clientSecret } } };
       }
       case 'DELETE /_emulator/faults': this.clearFaults(); return { status: 200, body: {} };
+      case 'POST /_emulator/consents': this.grantConsent(JSON.parse(body)); return { status: 200, body: {} };
+      case 'POST /_emulator/scoped-roles': {
+        const { clientId, role, mailboxes } = JSON.parse(body);
+        this.grantScopedRole(clientId, { role, mailboxes });
+        return { status: 200, body: {} };
+      }
+      case 'POST /_emulator/places': {
+        const { mailbox, inPlaces } = JSON.parse(body);
+        this.setInPlaces(mailbox, inPlaces !== false);
+        return { status: 200, body: {} };
+      }
       default: return { status: 404, body: { message: `no emulator route ${method} ${p}` } };
     }
   }

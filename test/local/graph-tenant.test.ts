@@ -277,6 +277,42 @@ describe('opaque tokens', () => {
   });
 });
 
+describe('the tenant changing under a running client', () => {
+  test('a consent given later is in new tokens only; a scoped role added later applies to the token already held; a room reaches places', async () => {
+    const g = await GraphEmulator.start({ tenant: TENANT });
+    try {
+      const admin = (route: string, body: unknown) => new Promise<number>((resolve, reject) => {
+        const req = https.request(`${g.url}/_emulator/${route}`, { method: 'POST', ca: g.caPem, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+      // A credential caches its token: a new credential is a fresh token.
+      const token = async () => (await credential(g, 'minimal').getToken('https://graph.microsoft.com/.default'))!.token;
+      const old = await token();
+      expect(await admin('consents', { applicationId: 'minimal', roles: ['Place.Read.All'] })).toBe(200);
+      expect((await request(g, 'GET', '/v1.0/places/microsoft.graph.room', old)).status).toBe(403);
+      const fresh = await token();
+      expect((await request(g, 'GET', '/v1.0/places/microsoft.graph.room', fresh)).status).toBe(200);
+
+      expect((await request(g, 'GET', '/v1.0/users/mondego%40fabrikam.com/calendar/calendarPermissions', old)).status).toBe(403);
+      expect(await admin('scoped-roles', { clientId: 'minimal', role: 'Calendars.Read', mailboxes: ['mondego@fabrikam.com'] })).toBe(200);
+      expect((await request(g, 'GET', '/v1.0/users/mondego%40fabrikam.com/calendar/calendarPermissions', old)).status).toBe(200);
+      expect((await request(g, 'GET', '/v1.0/users/tejo%40fabrikam.com/calendar/calendarPermissions', old)).status).toBe(403);
+      expect(await admin('scoped-roles', { clientId: 'minimal', role: 'Calendars.Read', mailboxes: ['ghost@fabrikam.com'] })).toBe(400);
+
+      expect((await request(g, 'GET', '/v1.0/places/douro%40fabrikam.com', fresh)).status).toBe(404);
+      expect(await admin('places', { mailbox: 'douro.room@fabrikam.onmicrosoft.com' })).toBe(200);
+      expect((await request(g, 'GET', '/v1.0/places/douro%40fabrikam.com', fresh)).body.displayName).toBe('Douro');
+      expect(await admin('places', { mailbox: SVC_MAIL })).toBe(400);
+    } finally {
+      await g.stop();
+    }
+  });
+});
+
 describe('persistence and the tenant file', () => {
   test('groups, room lists, places omission and scopes survive a restart from the state directory', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'graph-tenant-'));
