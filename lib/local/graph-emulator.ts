@@ -541,9 +541,8 @@ export class GraphEmulator {
     const listedRooms = () => this.store.values<DirectoryObject>('objects').map(withDefaults).filter((o) => o.room && o.inPlaces);
     const place = (key: string) => {
       const k = safeDecode(key).toLowerCase();
-      const room = listedRooms().find((r) => r.id.toLowerCase() === k || r.mail?.toLowerCase() === k
-        || (GRAPH_GUESSES.placesResolveProxyAddresses && addressesOf(r).includes(k)));
-      if (room) return placeOf(room);
+      const room = this.object(k, 'any');
+      if (room?.room && room.inPlaces && (room.id === k || room.mail?.toLowerCase() === k || (GRAPH_GUESSES.placesResolveProxyAddresses && room.upn.toLowerCase() !== k))) return placeOf(room);
       const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
       return list && roomListOf(list);
     };
@@ -659,7 +658,10 @@ export class GraphEmulator {
         } catch (e) {
           throw new GraphError(400, 'Request_UnsupportedQuery', (e as Error).message);
         }
-        const all = this.store.values<DirectoryObject>('objects').map(withDefaults).filter((o) => !terms || matchesUserFilter(o, terms));
+        // Candidates from the address index (one lookup per term, not a scan per request), then the filter itself.
+        const candidates = terms ? terms.map((t) => this.object(t.value.replace(/^smtp:/i, ''), 'any')).filter((o): o is DirectoryObject => !!o)
+          : this.store.values<DirectoryObject>('objects').map(withDefaults);
+        const all = [...new Map(candidates.filter((o) => !terms || matchesUserFilter(o, terms)).map((o) => [o.id, o])).values()];
         return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', ...page(all.map((o) => select(userOf(o, !!u.searchParams.get('$select')))), '/users') } };
       }
       // By id or userPrincipalName only: "UPN != email address" (maintainer, microsoft-graph-docs #3979).
