@@ -225,6 +225,18 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
   return [...seen.values()];
 }
 
+/** The keys of a tenant file, and of each entry of its lists. */
+const TENANT_KEYS: Record<string, string[]> = {
+  tenantId: [], domains: [], opaqueTokens: [],
+  apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
+  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled'],
+  roomLists: ['mailbox', 'displayName', 'rooms'],
+  groups: ['mail', 'displayName', 'members'],
+  calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
+  consents: ['applicationId', 'displayName', 'roles', 'resource'],
+};
+
 /**
  * Every problem of a tenant file, each naming the entry, the field and the fix; empty when it loads. Run before
  * anything is written, so a bad file leaves the state as it was.
@@ -236,6 +248,27 @@ export function tenantProblems(t: TenantFile): string[] {
   };
   const isAddress = (a: unknown) => typeof a === 'string' && /^[^@\s]+@[^@\s]+$/.test(a);
   check(typeof t?.tenantId === 'string' && t.tenantId.length > 0, 'tenantId: required, the directory GUID or primary domain');
+  // A misspelt key would silently take its default (inPlace: false keeps a room in places): name it instead.
+  const keys = (where: string, o: unknown, known: string[]) => {
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) return problems.push(`${where}: must be a mapping`);
+    for (const k of Object.keys(o)) check(known.includes(k), `${where}.${k}: unknown key; the keys are ${known.join(', ')}`);
+    return undefined;
+  };
+  const lists = (where: string, o: any, names: string[]) => {
+    for (const n of names) check(o?.[n] === undefined || Array.isArray(o[n]), `${where}.${n}: must be a list`);
+  };
+  keys('tenant file', t, Object.keys(TENANT_KEYS));
+  lists('tenant file', t, ['domains', 'apps', 'users', 'rooms', 'roomLists', 'groups', 'calendarPermissions', 'consents']);
+  for (const [name, known] of Object.entries(TENANT_KEYS)) {
+    const entries = (t as any)?.[name];
+    if (!known.length || !Array.isArray(entries)) continue;
+    entries.forEach((e: any, i: number) => {
+      const where = `${name}[${i}]`;
+      keys(where, e, known);
+      lists(where, e, ['proxyAddresses', 'rooms', 'members', 'roles', 'scopedRoles', 'allowedRoles', 'mailboxes']);
+    });
+  }
+  if (problems.length) return problems;
   const owners = new Map<string, string>();
   const kinds = new Map<string, 'user' | 'room' | 'group'>();
   const claim = (where: string, kind: 'user' | 'room' | 'group', addresses: string[]) => {

@@ -371,6 +371,16 @@ describe('persistence and the tenant file', () => {
 
 describe('tenant model rules', () => {
   test.each([
+    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled'],
+    ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
+    ['a list given as one value', { tenantId: 't', users: [{ upn: 'a@x.com', proxyAddresses: 'smtp:b@x.com' }] }, 'users[0].proxyAddresses: must be a list'],
+    ['a top-level list given as a mapping', { tenantId: 't', groups: { mail: 'g@x.com' } }, 'tenant file.groups: must be a list'],
+    ['an entry that is not a mapping', { tenantId: 't', rooms: ['a@x.com'] }, 'rooms[0]: must be a mapping'],
+  ])('tenantProblems: %s', (_name, file, problem) => {
+    expect(tenantProblems(file as any)).toEqual([problem]);
+  });
+
+  test.each([
     ['mail only', 'a@x.com', undefined, { mail: 'a@x.com', proxyAddresses: ['SMTP:a@x.com'] }],
     ['aliases, bare or smtp:', 'a@x.com', ['smtp:b@x.com', 'c@x.com'], { mail: 'a@x.com', proxyAddresses: ['SMTP:a@x.com', 'smtp:b@x.com', 'smtp:c@x.com'] }],
     ['primary from SMTP:', undefined, ['smtp:b@x.com', 'SMTP:a@x.com'], { mail: 'a@x.com', proxyAddresses: ['SMTP:a@x.com', 'smtp:b@x.com'] }],
