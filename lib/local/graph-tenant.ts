@@ -144,8 +144,9 @@ export function allowedRolesFor(sharee: 'user' | 'group' | 'organization' | 'ext
 }
 
 /**
- * A recipient's addresses as Graph shows them: `mail` is the primary SMTP address, and `proxyAddresses` holds it as
- * `SMTP:` followed by the `smtp:` aliases (user resource: proxyAddresses, "the uppercase SMTP is the primary").
+ * A recipient's addresses as Graph shows them: `mail` is "the SMTP address for the user" and changing it puts it into
+ * proxyAddresses "as an SMTP address"; proxyAddresses reads `["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"]`
+ * (resources/user.md), the uppercase prefix marking the primary address as Exchange does.
  */
 export function recipientAddresses(where: string, primary: string | undefined, proxies: string[] | undefined): { mail?: string; proxyAddresses: string[] } {
   const aliases: string[] = [];
@@ -182,9 +183,10 @@ export interface UserFilterTerm {
 }
 
 /**
- * The `$filter` subset clients use to find a user by address (user resource: mail and userPrincipalName support
- * `eq`; proxyAddresses supports `any(x:x eq ...)`), terms joined by `or`. Anything else is refused as Graph refuses an
- * unsupported filter (400 Request_UnsupportedQuery), so a client cannot rely on what the emulator does not model.
+ * The `$filter` subset clients use to find a user by address (resources/user.md: mail and userPrincipalName support
+ * `eq`, and so do proxyAddresses' members, written `proxyAddresses/any(x:x eq ...)` as for any collection), terms
+ * joined by `or`. Anything else is refused the way Graph refuses a filter it does not support (400
+ * Request_UnsupportedQuery), even filters Graph would take: a client cannot rely on what the emulator does not model.
  */
 export function parseUserFilter(filter: string): UserFilterTerm[] {
   return filter.split(/\s+or\s+/i).map((term) => {
