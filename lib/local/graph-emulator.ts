@@ -153,8 +153,10 @@ export class GraphEmulator {
     }
     for (const r of tenant.rooms ?? []) {
       const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
-      // New-Mailbox -Room creates the room's account disabled (Exchange Online docs, "Create and manage room mailboxes").
-      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? false, inPlaces: r.inPlaces ?? true, purpose: 'room' });
+      // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
+      // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
+      // client must not decide anything about a room from accountEnabled; the tenant file may set either.
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room' });
     }
     for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);

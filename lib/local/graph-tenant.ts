@@ -29,7 +29,7 @@ export interface TenantRoom {
   readonly proxyAddresses?: string[];
   /** Listed by /places (false: created less than ~48 h ago, or hidden from the address list). @default true */
   readonly inPlaces?: boolean;
-  /** A room's account is disabled when Exchange creates it (New-Mailbox -Room). @default false */
+  /** Its Entra account is enabled (Exchange Online documents room accounts as active; newer tenants may differ). @default true */
   readonly accountEnabled?: boolean;
 }
 

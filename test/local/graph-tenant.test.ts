@@ -34,7 +34,7 @@ const TENANT: TenantFile = {
   rooms: [
     { mailbox: 'tejo@fabrikam.com', displayName: 'Tejo' },
     { mailbox: 'douro@fabrikam.com', upn: 'douro.room@fabrikam.onmicrosoft.com', displayName: 'Douro', inPlaces: false },
-    { mailbox: 'mondego@fabrikam.com', displayName: 'Mondego' },
+    { mailbox: 'mondego@fabrikam.com', displayName: 'Mondego', accountEnabled: false },
   ],
   roomLists: [{ mailbox: 'lisbon-rooms@fabrikam.com', displayName: 'Lisbon rooms', rooms: ['tejo@fabrikam.com', 'douro.room@fabrikam.onmicrosoft.com'] }],
   groups: [
@@ -104,9 +104,10 @@ describe('addresses: UPN, mail and proxy addresses are different things', () => 
     const admin = await as('admin');
     expect((await admin.get(`/users/${e(SVC_UPN)}?$select=mail,accountEnabled,proxyAddresses`)).body).toEqual({ mail: SVC_MAIL, accountEnabled: true, proxyAddresses: [`SMTP:${SVC_MAIL}`, 'smtp:alexa@fabrikam.com'] });
     expect((await admin.get('/users/old%40fabrikam.com?$select=accountEnabled')).body).toEqual({ accountEnabled: false });
-    // A room's account is disabled, and its UPN may differ from its mailbox.
+    // A room's UPN may differ from its mailbox; its account is as the tenant file says.
     expect((await admin.get('/users/douro.room%40fabrikam.onmicrosoft.com?$select=userPrincipalName,mail,accountEnabled')).body)
-      .toEqual({ userPrincipalName: 'douro.room@fabrikam.onmicrosoft.com', mail: 'douro@fabrikam.com', accountEnabled: false });
+      .toEqual({ userPrincipalName: 'douro.room@fabrikam.onmicrosoft.com', mail: 'douro@fabrikam.com', accountEnabled: true });
+    expect((await admin.get('/users/mondego%40fabrikam.com?$select=accountEnabled')).body).toEqual({ accountEnabled: false });
     expect((await admin.get('/users/contractor%40fabrikam.onmicrosoft.com')).body.mail).toBeNull();
   });
 
