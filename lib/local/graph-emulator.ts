@@ -50,7 +50,7 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
   'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
-  'MailboxSettings.Read': '40f97065-3a51-4ebb-8a3c-4a5f9b0e5c66',
+  'MailboxSettings.Read': '40f97065-369a-49f4-947c-6a255697ae91',
   'User.ReadWrite.All': '741f803b-c850-494e-b5df-cde7c675a1ca',
   'MailboxSettings.ReadWrite': '6931bccd-447a-43d1-b442-00a195474933',
   'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
