@@ -419,8 +419,9 @@ export class GraphEmulator {
 
   /**
    * An opaque access token: the claims encrypted (AES-256-GCM under the state's key), no dots, nothing a client can
-   * read. Microsoft: "access tokens are opaque to clients... clients shouldn't try to decode them" (Microsoft identity
-   * platform, "Access tokens"); tokens for Microsoft services, and all tokens for personal accounts, are not JWTs.
+   * read. Microsoft: "Tokens for Microsoft services can use a special format that will not validate as a JWT" (identity
+   * platform docs, "Don't validate access tokens for Microsoft Graph"), and since October 2024 access tokens of more
+   * Microsoft APIs are encrypted ("access tokens ... should be treated as opaque strings", Microsoft identity blog).
    */
   private seal(payload: object): string {
     const iv = randomBytes(12);
