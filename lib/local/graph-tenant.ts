@@ -110,9 +110,9 @@ export const USER_PURPOSES = ['user', 'linked', 'shared', 'equipment', 'others']
  * What Graph does not document, guessed in one place. Each says what was looked for and not found.
  */
 export const GRAPH_GUESSES = {
-  // calendarpermission-update.md documents that only `role` can be updated and that each permission lists its
-  // allowedRoles, but not the answer to a role outside them. Guess: 400 ErrorInvalidRequest, like the other refusals
-  // of a calendarPermission body.
+  // A role may change "as long as the new permissions are supported by those allowedRoles set up initially"
+  // (concepts/outlook-share-or-delegate-calendar.md); the answer to one that is not is not documented. Guess: 400
+  // ErrorInvalidRequest, like the other refusals of a calendarPermission body.
   roleNotAllowed: (role: string, allowed: string[]) => ({
     status: 400, code: 'ErrorInvalidRequest', message: `The role '${role}' is not allowed for this sharee; allowed roles: ${allowed.join(', ')}.`,
   }),
@@ -127,19 +127,21 @@ export const GRAPH_GUESSES = {
   // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
   placesResolveProxyAddresses: false,
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
-  groupAllowedRoles: ['none', 'freeBusyRead', 'limitedRead', 'read', 'write'],
+  groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };
 
-/** The roles a sharee may be given, as Graph lists them in `allowedRoles`. */
+/**
+ * The roles a sharee may be given, as Graph lists them in `allowedRoles`. From the example in "Share or delegate a
+ * calendar in Outlook" (microsoft-graph-docs, concepts/outlook-share-or-delegate-calendar.md): a user inside the
+ * organization may be a delegate ([freeBusyRead ... delegateWithPrivateEventAccess]), "My Organization" takes
+ * [none, freeBusyRead, limitedRead, read, write]. `custom` (Exchange rights Graph has no name for) is never offered.
+ */
 export function allowedRolesFor(sharee: 'user' | 'group' | 'organization' | 'external'): string[] {
   switch (sharee) {
-    // "My Organization" (isRemovable false) is offered the reading roles only, as the emulator always answered.
-    case 'organization': return ['none', 'freeBusyRead', 'limitedRead', 'read'];
+    case 'organization': return ['none', 'freeBusyRead', 'limitedRead', 'read', 'write'];
     case 'group': return GRAPH_GUESSES.groupAllowedRoles;
-    // An address outside the tenant: not documented; kept as a user's list, as the emulator always answered.
-    // A user inside the organization: every role but `custom`, which Graph reports but cannot set
-    // (calendarpermission.md, calendarRoleType).
-    default: return CALENDAR_ROLES.filter((r) => r !== 'custom');
+    // An address outside the tenant: not documented; a user's list.
+    default: return ['freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'];
   }
 }
 

@@ -181,9 +181,18 @@ describe('calendarPermissions', () => {
     expect(await admin.send('PATCH', url, { role: 'write' })).toMatchObject({ status: 400, body: { error: { code: 'ErrorInvalidRequest' } } });
     expect(graph.permissions('douro@fabrikam.com').find((p) => p.id === perm.id)!.role).toBe('read');
     expect(await admin.send('PATCH', url, { role: 'limitedRead' })).toMatchObject({ status: 200, body: { role: 'limitedRead' } });
-    // My Organization takes the reading roles only.
+    // My Organization is offered none to write, never delegation (Graph's own example).
     const org = (await admin.get('/users/douro%40fabrikam.com/calendar/calendarPermissions')).body.value.find((p: any) => !p.isRemovable);
-    expect((await admin.send('PATCH', `/users/douro%40fabrikam.com/calendar/calendarPermissions/${e(org.id)}`, { role: 'write' })).status).toBe(400);
+    expect(org.allowedRoles).toEqual(['none', 'freeBusyRead', 'limitedRead', 'read', 'write']);
+    expect((await admin.send('PATCH', `/users/douro%40fabrikam.com/calendar/calendarPermissions/${e(org.id)}`, { role: 'delegateWithPrivateEventAccess' })).status).toBe(400);
+  });
+
+  test('a sharee added without allowedRoles gets what Graph lists for a user; custom is never offered', async () => {
+    const admin = await as('admin');
+    const added = await admin.send('POST', '/users/mondego%40fabrikam.com/calendar/calendarPermissions', { emailAddress: { address: 'reception@fabrikam.com' }, role: 'read' });
+    expect(added).toMatchObject({ status: 201, body: { allowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'] } });
+    expect((await admin.send('PATCH', `/users/mondego%40fabrikam.com/calendar/calendarPermissions/${e(added.body.id)}`, { role: 'custom' })).status).toBe(400);
+    expect((await admin.send('PATCH', `/users/mondego%40fabrikam.com/calendar/calendarPermissions/${e(added.body.id)}`, { role: 'delegateWithoutPrivateEventAccess' })).status).toBe(200);
   });
 
   test('a POST naming the sharee by another of its addresses is the same sharee: 409', async () => {
