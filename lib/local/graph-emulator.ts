@@ -54,6 +54,7 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'User.ReadWrite.All': '741f803b-c850-494e-b5df-cde7c675a1ca',
   'MailboxSettings.ReadWrite': '6931bccd-447a-43d1-b442-00a195474933',
   'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+  'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
 };
 
 interface AppState { clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }> }
@@ -634,12 +635,20 @@ export class GraphEmulator {
       }
     }
     if (method === 'GET' && (m = /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i.exec(p))) {
-      // Application Directory.Read.All or Directory.ReadWrite.All (api/user-list-transitivememberof.md); the page
-      // now also lists GroupMember.Read.All.
-      need(['GroupMember.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], true);
+      // Application: User.Read.All, or Directory.Read.All, Directory.ReadWrite.All, Group.Read.All, GroupMember.Read.All
+      // (learn.microsoft.com user-list-transitivememberof, "Permissions for another user's memberships"). Without one
+      // that reads groups, "members of that type are returned but with limited information ... only the @odata.type
+      // property for the object type and the id is returned, while other properties are indicated as null"
+      // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
+      need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
+      const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
       const o = this.object(m[1]);
       if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
-      const groups = this.groupsOf(o).map((g) => select({ '@odata.type': '#microsoft.graph.group', id: g.id, displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }));
+      const groups = this.groupsOf(o).map((g) => select({
+        '@odata.type': '#microsoft.graph.group', id: g.id,
+        ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
+          : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
+      }));
       return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
     }
     if (method === 'DELETE' && (m = /^\/users\/([^/]+)$/.exec(p))) {
