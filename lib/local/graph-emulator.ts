@@ -1,30 +1,20 @@
 // A local Entra ID (token endpoint) and Microsoft Graph v1.0, over HTTPS with a certificate made at first start:
 // what @azure/identity and @microsoft/microsoft-graph-client need to validate an Office 365 calendar link
-// (users, room places, calendar permissions, service principals and their app-role assignments, $batch).
-// Tokens are JWT-shaped and carry the app's Graph application permissions (`roles`), and every Graph route
-// checks them as Graph does. The tenant comes from a tenant file and persists in the state directory.
-import { createHmac, randomBytes, randomUUID, verify, constants as cryptoConstants } from 'crypto';
+// (users, mailbox settings, places and room lists, groups, calendar permissions, service principals and their
+// app-role assignments, $batch). Tokens are JWT-shaped, or opaque when the tenant says so, and carry the app's Graph
+// application permissions (`roles`); every Graph route checks them as Graph does, and Exchange-backed routes also
+// honour RBAC for Applications scopes, which no token shows. The tenant comes from a tenant file (graph-tenant.ts)
+// and persists in the state directory.
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomUUID, verify, constants as cryptoConstants } from 'crypto';
 import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { JournaledStore } from './journaled-store';
 
-/** The tenant file: what `--tenant FILE` loads (YAML or JSON). */
-export interface TenantFile {
-  /** Tenant id (GUID) or primary domain. */
-  readonly tenantId: string;
-  /** Other names the tenant answers to (e.g. `contoso.onmicrosoft.com`). */
-  readonly domains?: string[];
-  /** App registrations and the Graph application permissions granted to them. */
-  readonly apps?: Array<{ clientId: string; clientSecret?: string; certificatePem?: string; displayName?: string; roles?: string[] }>;
-  readonly users?: Array<{ upn: string; displayName?: string }>;
-  /** Room mailboxes. */
-  readonly rooms?: Array<{ mailbox: string; displayName?: string }>;
-  readonly calendarPermissions?: Array<{ mailbox: string; user: string; role: string }>;
-  /** Service principals (enterprise apps) holding Graph app roles, e.g. A4B's after an admin consent. */
-  readonly consents?: Array<{ applicationId: string; displayName?: string; roles?: string[] }>;
-}
+export { EXCHANGE_APP_ID } from './graph-tenant';
+export type { TenantFile } from './graph-tenant';
 
 export interface GraphFaultSpec {
   /** Matched against `METHOD /path` (Graph paths without /v1.0; `POST /token`, `GET /openid-configuration`). */
@@ -60,15 +50,29 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'User.Read.All': 'df021288-bdef-4463-88db-98f22de89214',
   'Application.Read.All': '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
   'Directory.Read.All': '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
-  'MailboxSettings.Read': '40f97065-3a51-4ebb-8a3c-4a5f9b0e5c66',
+  'MailboxSettings.Read': '40f97065-369a-49f4-947c-6a255697ae91',
   'User.ReadWrite.All': '741f803b-c850-494e-b5df-cde7c675a1ca',
+  'MailboxSettings.ReadWrite': '6931bccd-447a-43d1-b442-00a195474933',
+  'GroupMember.Read.All': '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+  'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
 };
-const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
 
-interface AppState { clientId: string; clientSecret?: string; certificatePem?: string; displayName: string }
-interface DirectoryObject { id: string; upn: string; displayName: string; room: boolean }
-interface Permission { id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean }
-interface ServicePrincipal { id: string; appId: string; displayName: string; roles: string[] }
+interface AppState { clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }> }
+/**
+ * A user or room. Fields added after the first release are optional so that older states read as they did:
+ * mail = upn, a mailbox, enabled, listed in places.
+ */
+interface DirectoryObject {
+  id: string; upn: string; displayName: string; room: boolean;
+  mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
+}
+interface Group { id: string; mail: string; displayName: string; members: string[] }
+interface RoomList { id: string; mail: string; displayName: string; rooms: string[] }
+interface Permission { id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean; allowedRoles?: string[] }
+/** `roles`: Microsoft Graph app roles; `exchangeRoles`: Office 365 Exchange Online app roles. */
+interface ServicePrincipal { id: string; appId: string; displayName: string; roles: string[]; exchangeRoles?: string[] }
+/** Who calls Graph: the token's roles (tenant-wide grants) and its app (whose RBAC scopes are looked up per request). */
+interface Caller { roles: string[]; appId?: string }
 
 class GraphError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly retryAfterSeconds?: number) {
@@ -133,23 +137,70 @@ export class GraphEmulator {
   /** Loads a tenant file into the state (only into a state without a tenant: afterwards the state wins). */
   seed(tenant: TenantFile): void {
     if (this.hasTenant) throw new Error(`the state already holds tenant ${this.tenantId}; start from an empty state directory to load another`);
-    this.store.put('meta', 'tenantId', tenant.tenantId);
-    this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
+    const problems = tenantProblems(tenant);
+    if (problems.length) throw new Error(`tenant file: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n- ${problems.join('\n- ')}`}`);
     this.store.put('sps', GRAPH_APP_ID, { id: randomUUID(), appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', roles: [] } satisfies ServicePrincipal);
+    this.store.put('sps', EXCHANGE_APP_ID, { id: randomUUID(), appId: EXCHANGE_APP_ID, displayName: 'Office 365 Exchange Online', roles: [] } satisfies ServicePrincipal);
     for (const app of tenant.apps ?? []) {
-      this.store.put('apps', app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId } satisfies AppState);
+      this.store.put('apps', app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId, scopedRoles: app.scopedRoles } satisfies AppState);
       this.store.put('sps', app.clientId, { id: randomUUID(), appId: app.clientId, displayName: app.displayName ?? app.clientId, roles: app.roles ?? [] } satisfies ServicePrincipal);
     }
-    for (const c of tenant.consents ?? []) {
-      this.store.put('sps', c.applicationId, { id: randomUUID(), appId: c.applicationId, displayName: c.displayName ?? c.applicationId, roles: c.roles ?? [] } satisfies ServicePrincipal);
+    for (const c of tenant.consents ?? []) this.grantConsent(c);
+    for (const u of tenant.users ?? []) {
+      const mailbox = u.mailbox ?? true;
+      // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
+      const { mail, proxyAddresses } = recipientAddresses(u.upn, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
+      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user' });
     }
-    for (const u of tenant.users ?? []) this.addObject(u.upn, u.displayName ?? u.upn, false);
-    for (const r of tenant.rooms ?? []) this.addObject(r.mailbox, r.displayName ?? r.mailbox, true);
-    for (const p of tenant.calendarPermissions ?? []) {
-      if (!CALENDAR_ROLES.includes(p.role)) throw new Error(`tenant file: calendarPermissions role ${p.role} must be one of ${CALENDAR_ROLES.join(', ')}`);
-      if (!this.object(p.mailbox)) throw new Error(`tenant file: calendarPermissions mailbox ${p.mailbox} is not a user or room of the tenant`);
-      this.addPermission(p.mailbox, p.user, p.role);
+    for (const r of tenant.rooms ?? []) {
+      const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
+      // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
+      // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
+      // client must not decide anything about a room from accountEnabled; the tenant file may set either.
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room' });
     }
+    for (const g of tenant.groups ?? []) {
+      this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
+    }
+    for (const l of tenant.roomLists ?? []) {
+      const rooms = (l.rooms ?? []).map((r) => this.object(r, 'any')!.upn.toLowerCase());
+      this.store.put('roomLists', l.mailbox.toLowerCase(), { id: randomUUID(), mail: l.mailbox, displayName: l.displayName ?? l.mailbox, rooms } satisfies RoomList);
+    }
+    for (const p of tenant.calendarPermissions ?? []) this.addPermission(this.object(p.mailbox, 'any')!.upn, p.user, p.role, p.allowedRoles);
+    if (tenant.opaqueTokens) this.store.put('meta', 'opaqueTokens', true);
+    this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
+    // Last: a state holds a tenant once all of it is written.
+    this.store.put('meta', 'tenantId', tenant.tenantId);
+  }
+
+  /**
+   * An admin consent given after the tenant was loaded: the app's service principal holds these roles on Microsoft
+   * Graph (in tokens issued from now on; a token already issued keeps its roles until it expires) or on Office 365
+   * Exchange Online.
+   */
+  grantConsent(consent: TenantConsent): void {
+    const resource = consent.resource ?? 'graph';
+    if (resource !== 'graph' && resource !== 'exchange') throw new GraphError(400, 'BadRequest', `consent resource '${resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    const sp = this.store.get<ServicePrincipal>('sps', consent.applicationId)
+      ?? { id: randomUUID(), appId: consent.applicationId, displayName: consent.displayName ?? consent.applicationId, roles: [] };
+    const add = (held: string[] | undefined) => [...new Set([...(held ?? []), ...(consent.roles ?? [])])];
+    this.store.put('sps', consent.applicationId, resource === 'graph' ? { ...sp, roles: add(sp.roles) } : { ...sp, exchangeRoles: add(sp.exchangeRoles) });
+  }
+
+  /** An RBAC for Applications assignment added to an app: the next request sees it, whatever its token. */
+  grantScopedRole(clientId: string, scoped: { role: string; mailboxes: string[] }): void {
+    const app = this.store.get<AppState>('apps', clientId);
+    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    const unknown = (scoped.mailboxes ?? []).filter((m) => !this.object(m, 'any'));
+    if (!scoped.role || unknown.length) throw new GraphError(400, 'BadRequest', `a scoped role needs a role and the tenant's mailboxes${unknown.length ? `; not mailboxes of the tenant: ${unknown.join(', ')}` : ''}`);
+    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes }] });
+  }
+
+  /** A room reaching places (the ~48 h replication done) or leaving it (hidden from the address list). */
+  setInPlaces(mailbox: string, inPlaces: boolean): void {
+    const room = this.object(mailbox, 'any');
+    if (!room?.room) throw new GraphError(400, 'BadRequest', `${mailbox} is not a room of the tenant`);
+    this.putObject({ ...this.store.get<DirectoryObject>('objects', room.upn.toLowerCase())!, inPlaces });
   }
 
   /** Added delay before every top-level answer (a $batch counts once), for benchmarks. */
@@ -165,7 +216,8 @@ export class GraphEmulator {
 
   /** The calendar permissions of a mailbox, for assertions. */
   permissions(mailbox: string): Permission[] {
-    return this.store.get<Permission[]>('perms', mailbox.toLowerCase()) ?? [];
+    const key = this.object(mailbox, 'any')?.upn.toLowerCase() ?? mailbox.toLowerCase();
+    return this.store.get<Permission[]>('perms', key) ?? [];
   }
 
   async stop(): Promise<void> {
@@ -178,27 +230,69 @@ export class GraphEmulator {
 
   // ---- state ----
 
-  private addObject(upn: string, displayName: string, room: boolean): void {
-    this.store.put('objects', upn.toLowerCase(), { id: randomUUID(), upn, displayName, room } satisfies DirectoryObject);
-    if (!this.store.get('perms', upn.toLowerCase())) {
-      this.store.put('perms', upn.toLowerCase(), [{ id: 'RGVmYXVsdA==', role: 'freeBusyRead', name: 'My Organization', isRemovable: false, isInsideOrganization: true } satisfies Permission]);
+  /** Lowercased address or id → object key; rebuilt after a change to the objects. */
+  private addressIndex?: Map<string, string>;
+
+  private putObject(o: DirectoryObject): void {
+    const key = o.upn.toLowerCase();
+    this.store.put('objects', key, o);
+    this.addressIndex = undefined;
+    if (!this.store.get('perms', key)) {
+      this.store.put('perms', key, [{ id: 'RGVmYXVsdA==', role: 'freeBusyRead', name: 'My Organization', isRemovable: false, isInsideOrganization: true } satisfies Permission]);
     }
   }
 
-  private object(idOrUpn: string): DirectoryObject | undefined {
-    const key = decodeURIComponent(idOrUpn).toLowerCase();
-    return this.store.get<DirectoryObject>('objects', key) ?? this.store.values<DirectoryObject>('objects').find((o) => o.id === key);
+  private deleteObject(o: DirectoryObject): void {
+    this.store.delete('objects', o.upn.toLowerCase());
+    this.store.delete('perms', o.upn.toLowerCase());
+    this.addressIndex = undefined;
   }
 
-  private addPermission(mailbox: string, user: string, role: string): Permission {
-    const key = mailbox.toLowerCase();
+  /**
+   * A user or room by id or userPrincipalName (`directory`: what /users/{id | userPrincipalName} documents; a maintainer
+   * in microsoft-graph-docs #3979: "UPN != email address"), or also by any SMTP address (`any`: Exchange-backed routes,
+   * see GRAPH_GUESSES.exchangeRoutesResolveSmtp; and the tenant file, which names recipients by any address).
+   */
+  private object(idOrAddress: string, by: 'directory' | 'any' = 'directory'): DirectoryObject | undefined {
+    const key = safeDecode(idOrAddress).toLowerCase();
+    if (!this.addressIndex) {
+      this.addressIndex = new Map();
+      for (const o of this.store.values<DirectoryObject>('objects')) {
+        for (const a of addressesOf(withDefaults(o))) if (a !== o.upn.toLowerCase()) this.addressIndex.set(`smtp:${a}`, o.upn.toLowerCase());
+        this.addressIndex.set(`id:${o.id.toLowerCase()}`, o.upn.toLowerCase());
+      }
+    }
+    const found = this.store.get<DirectoryObject>('objects', key)
+      ?? (this.addressIndex.has(`id:${key}`) ? this.store.get<DirectoryObject>('objects', this.addressIndex.get(`id:${key}`)!) : undefined)
+      ?? (by === 'any' && this.addressIndex.has(`smtp:${key}`) ? this.store.get<DirectoryObject>('objects', this.addressIndex.get(`smtp:${key}`)!) : undefined);
+    return found && withDefaults(found);
+  }
+
+  private group(address: string): Group | undefined {
+    const key = safeDecode(address).toLowerCase();
+    return this.store.get<Group>('groups', key) ?? this.store.values<Group>('groups').find((g) => g.id === key);
+  }
+
+  /** The groups `o` belongs to, directly or through nested groups, members being named by any of their addresses. */
+  private groupsOf(o: DirectoryObject): Group[] {
+    const groups = this.store.values<Group>('groups');
+    return transitiveGroups(addressesOf(o), (address) => groups.filter((g) => g.members.includes(address)));
+  }
+
+  private addPermission(mailboxKey: string, sharee: string, role: string, allowedRoles?: string[]): Permission {
+    const key = mailboxKey.toLowerCase();
     const list = this.store.get<Permission[]>('perms', key) ?? [];
-    const member = this.object(user);
+    const member = this.object(sharee, 'any');
+    const group = member ? undefined : this.group(sharee);
     const perm: Permission = {
       // Graph's permission ids are base64 and may hold '/' and '+'; these always do, so a client that forgets to
       // encode them fails every time, not one run in four.
-      id: Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(9)]).toString('base64'), role, address: member?.upn ?? user, name: member?.displayName ?? user,
-      isRemovable: true, isInsideOrganization: !!member,
+      id: Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(9)]).toString('base64'), role,
+      // emailAddress.address is the sharee's SMTP address, not its UPN (calendarpermission.md; #3979 for UPN != mail);
+      // a group's permission shows under the group's address.
+      address: member?.mail ?? group?.mail ?? member?.upn ?? sharee, name: member?.displayName ?? group?.displayName ?? sharee,
+      isRemovable: true, isInsideOrganization: !!(member ?? group),
+      allowedRoles: allowedRoles ?? allowedRolesFor(member ? 'user' : group ? 'group' : 'external'),
     };
     this.store.put('perms', key, [...list, perm]);
     return perm;
@@ -238,8 +332,8 @@ export class GraphEmulator {
     if (!p.startsWith('/v1.0/')) return { status: 404, body: { error: { code: 'BadRequest', message: `Invalid version: ${p.split('/')[1]}` } } };
     const graphPath = p.slice('/v1.0'.length) + u.search;
     if (method === 'POST' && u.pathname === '/v1.0/$batch') {
-      const roles = this.authorize(headers.authorization);
-      return this.recorded(method, '/$batch', false, () => this.batch(roles, body), this.countItems(body));
+      const caller = this.authorize(headers.authorization);
+      return this.recorded(method, '/$batch', false, () => this.batch(caller, body), this.countItems(body));
     }
     return this.recorded(method, graphPath, false, () => this.graph(method, graphPath, this.authorize(headers.authorization), body, headers['content-type']));
   }
@@ -320,7 +414,36 @@ export class GraphEmulator {
     const sp = this.store.get<ServicePrincipal>('sps', clientId);
     const now = Math.floor(Date.now() / 1000);
     const payload = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${this.tenantId}/`, tid: this.tenantId, appid: clientId, roles: sp?.roles ?? [], iat: now, nbf: now, exp: now + 3599 };
-    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: this.sign(payload) } };
+    const opaque = this.store.get<boolean>('meta', 'opaqueTokens') === true;
+    return { status: 200, body: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: opaque ? this.seal(payload) : this.sign(payload) } };
+  }
+
+  /**
+   * An opaque access token: the claims encrypted (AES-256-GCM under the state's key), no dots, nothing a client can
+   * read. Microsoft: "Tokens for Microsoft services can use a special format that will not validate as a JWT" (identity
+   * platform docs, "Don't validate access tokens for Microsoft Graph"), and since October 2024 access tokens of more
+   * Microsoft APIs are encrypted ("access tokens ... should be treated as opaque strings", Microsoft identity blog).
+   */
+  private seal(payload: object): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.sealKey(), iv);
+    const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
+    return `EwB${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+  }
+
+  private unseal(token: string): any {
+    try {
+      const raw = Buffer.from(token.slice(3), 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.sealKey(), raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sealKey(): Buffer {
+    return createHash('sha256').update(`opaque:${this.signingKey}`).digest();
   }
 
   private sign(payload: object): string {
@@ -329,20 +452,25 @@ export class GraphEmulator {
     return `${unsigned}.${createHmac('sha256', this.signingKey).update(unsigned).digest('base64url')}`;
   }
 
-  /** The roles of a valid bearer token; 401 as Graph answers otherwise. */
-  private authorize(header: string | undefined): string[] {
+  /** The caller of a valid bearer token (JWT or opaque); 401 as Graph answers otherwise. */
+  private authorize(header: string | undefined): Caller {
     const token = /^Bearer (.+)$/.exec(header ?? '')?.[1];
     if (!token) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    const [h, p, s] = token.split('.');
-    if (!s || createHmac('sha256', this.signingKey).update(`${h}.${p}`).digest('base64url') !== s) {
-      throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    const invalid = () => new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    let payload: any;
+    if (!token.includes('.')) {
+      payload = this.unseal(token);
+      if (!payload) throw invalid();
+    } else {
+      const [h, p, s] = token.split('.');
+      if (!s || createHmac('sha256', this.signingKey).update(`${h}.${p}`).digest('base64url') !== s) throw invalid();
+      payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
     }
-    const payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
     if (payload.exp * 1000 < Date.now()) throw new GraphError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-    return payload.roles ?? [];
+    return { roles: payload.roles ?? [], appId: payload.appid };
   }
 
-  private batch(roles: string[], body: string): GraphResponse {
+  private batch(caller: Caller, body: string): GraphResponse {
     let requests: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }>;
     try {
       requests = JSON.parse(body).requests;
@@ -359,7 +487,7 @@ export class GraphEmulator {
         if (item.url.startsWith('/v1.0/')) throw new GraphError(400, 'BadRequest', "Resource not found for the segment 'v1.0'.");
         const contentType = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
         if (item.body !== undefined && !contentType) throw new GraphError(400, 'BadRequest', 'Write request id : ' + item.id + ' does not contain Content-Type header or body.');
-        return this.graph(item.method, item.url, roles, item.body === undefined ? '' : JSON.stringify(item.body), contentType);
+        return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType);
       });
       return { id: item.id, status: out.status, headers: { 'Content-Type': 'application/json', ...out.headers }, body: out.body };
     });
@@ -367,16 +495,32 @@ export class GraphEmulator {
     return { status: 200, body: { responses: responses.reverse() } };
   }
 
-  private graph(method: string, url: string, roles: string[], body: string, contentType?: string): GraphResponse {
+  private graph(method: string, url: string, caller: Caller, body: string, contentType?: string): GraphResponse {
     const u = new URL(url, 'https://graph.invalid');
     // Match on the encoded path and decode each segment: ids (base64) may hold '/'.
     const p = u.pathname.replace(/%28/gi, '(').replace(/%29/gi, ')').replace(/%27/g, "'");
+    const roles = caller.roles;
     const need = (anyOf: string[], directory: boolean) => {
       if (!anyOf.some((r) => roles.includes(r))) {
         throw directory
           ? new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.')
           : new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
       }
+    };
+    // An Exchange-backed route: a tenant-wide grant (in the token) or an RBAC for Applications assignment whose scope
+    // holds this mailbox (read per request, never from the token; the two are additive: application-rbac docs).
+    // Without either, 403 before the mailbox is even looked up, as before; with a scope elsewhere, the mailbox decides.
+    const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role));
+    const mailboxRoute = (anyOf: string[], key: string): DirectoryObject => {
+      const tenantWide = anyOf.some((r) => roles.includes(r));
+      const scopes = tenantWide ? [] : scoped(anyOf);
+      if (!tenantWide && !scopes.length) need(anyOf, false);
+      const owner = this.object(key, GRAPH_GUESSES.exchangeRoutesResolveSmtp ? 'any' : 'directory');
+      if (!owner) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${safeDecode(key)}' is invalid.`);
+      if (!tenantWide && !scopes.some((s) => s.mailboxes.some((m) => this.object(m, 'any')?.id === owner.id))) {
+        throw new GraphError(GRAPH_GUESSES.outOfScope.status, GRAPH_GUESSES.outOfScope.code, GRAPH_GUESSES.outOfScope.message);
+      }
+      return owner;
     };
     const json = () => {
       if (method !== 'GET' && method !== 'DELETE' && !/json/i.test(contentType ?? '')) throw new GraphError(415, 'UnsupportedMediaType', 'Content type must be application/json.');
@@ -386,28 +530,64 @@ export class GraphEmulator {
         throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.');
       }
     };
+    const page = <T>(all: T[], base: string) => {
+      const top = Number(u.searchParams.get('$top') ?? 100);
+      const skip = Number(u.searchParams.get('$skip') ?? 0);
+      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}` : undefined;
+      return { value: all.slice(skip, skip + top), ...(next ? { '@odata.nextLink': next } : {}) };
+    };
+    const select = (o: Record<string, unknown>) => {
+      const fields = u.searchParams.get('$select')?.split(',').map((f) => f.trim()).filter(Boolean);
+      return fields ? Object.fromEntries(fields.filter((f) => f in o).map((f) => [f, o[f]])) : o;
+    };
+    // Places lists rooms that reached it: a new room takes up to ~48 h (microsoft-graph-docs #7192, #15460, #20558), a
+    // room hidden from the address list never does; both are inPlaces: false.
+    const listedRooms = () => this.store.values<DirectoryObject>('objects').map(withDefaults).filter((o) => o.room && o.inPlaces);
+    const place = (key: string) => {
+      const k = safeDecode(key).toLowerCase();
+      const room = this.object(k, 'any');
+      if (room?.room && room.inPlaces && (room.id === k || room.mail?.toLowerCase() === k || (GRAPH_GUESSES.placesResolveProxyAddresses && room.upn.toLowerCase() !== k))) return placeOf(room);
+      const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
+      return list && roomListOf(list);
+    };
     let m: RegExpExecArray | null;
     if (method === 'GET' && p === '/places/microsoft.graph.room') {
       need(['Place.Read.All'], false);
-      const rooms = this.store.values<DirectoryObject>('objects').filter((o) => o.room);
-      const top = Number(u.searchParams.get('$top') ?? 100);
-      const skip = Number(u.searchParams.get('$skip') ?? 0);
-      const page = rooms.slice(skip, skip + top).map((r) => placeOf(r));
-      const next = skip + top < rooms.length ? `${this.url}/v1.0/places/microsoft.graph.room?$top=${top}&$skip=${skip + top}` : undefined;
-      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.room', value: page, ...(next ? { '@odata.nextLink': next } : {}) } };
+      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.room', ...page(listedRooms().map(placeOf), '/places/microsoft.graph.room') } };
+    }
+    // Room lists: GET /places/microsoft.graph.roomlist, and a list's rooms by the list's emailAddress, "not by its id"
+    // (api/place-list.md).
+    if (method === 'GET' && p.toLowerCase() === '/places/microsoft.graph.roomlist') {
+      need(['Place.Read.All'], false);
+      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.roomList', ...page(this.store.values<RoomList>('roomLists').map(roomListOf), '/places/microsoft.graph.roomlist') } };
+    }
+    if (method === 'GET' && (m = /^\/places\/([^/]+)\/microsoft\.graph\.roomlist\/rooms$/i.exec(p))) {
+      need(['Place.Read.All'], false);
+      const list = this.store.get<RoomList>('roomLists', safeDecode(m[1]).toLowerCase());
+      if (!list) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      const listed = new Set(listedRooms().map((r) => r.upn.toLowerCase()));
+      const rooms = list.rooms.filter((k) => listed.has(k)).map((k) => placeOf(withDefaults(this.store.get<DirectoryObject>('objects', k)!)));
+      return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#places('${list.mail}')/microsoft.graph.roomList/rooms`, ...page(rooms, `/places/${encodeURIComponent(list.mail)}/microsoft.graph.roomlist/rooms`) } };
     }
     if (method === 'GET' && (m = /^\/places\/([^/]+)$/.exec(p))) {
       need(['Place.Read.All'], false);
-      const o = this.object(m[1]);
-      if (!o?.room) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-      return { status: 200, body: placeOf(o) };
+      const found = place(m[1]);
+      if (!found) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/$entity', ...select(found) } };
+    }
+    if (method === 'GET' && (m = /^\/users\/([^/]+)\/mailboxSettings$/i.exec(p))) {
+      // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
+      const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
+      // A user without an Exchange Online mailbox: 404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
+      if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+      const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
+      return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
     }
     if ((m = /^\/users\/([^/]+)\/calendar\/calendarPermissions(?:\/([^/]+))?$/.exec(p))) {
-      need(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], false);
-      const owner = this.object(m[1]);
-      if (!owner) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${m[1]}' is invalid.`);
+      const owner = mailboxRoute(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], m[1]);
       const key = owner.upn.toLowerCase();
-      const list = this.permissions(key);
+      const list = this.store.get<Permission[]>('perms', key) ?? [];
+      if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
       if (!m[2]) {
         if (method === 'GET') return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.upn}')/calendar/calendarPermissions`, value: list.map(permissionOf) } };
         if (method === 'POST') {
@@ -415,8 +595,16 @@ export class GraphEmulator {
           const address = req.emailAddress?.address;
           if (!address) throw new GraphError(400, 'ErrorInvalidRequest', 'emailAddress.address is required.');
           if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
-          if (list.some((x) => x.address?.toLowerCase() === String(address).toLowerCase())) {
+          // One permission per sharee, whichever of its addresses the request names.
+          const sharee = this.object(String(address), 'any');
+          const addresses = sharee ? addressesOf(sharee) : [String(address).toLowerCase()];
+          if (list.some((x) => x.address && addresses.includes(x.address.toLowerCase()))) {
             throw new GraphError(409, 'ErrorItemAlreadyExists', `A permission for ${address} already exists on this calendar.`);
+          }
+          const allowed = allowedRolesFor(sharee ? 'user' : this.group(String(address)) ? 'group' : 'external');
+          if (!allowed.includes(req.role)) {
+            const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
+            throw new GraphError(e.status, e.code, e.message);
           }
           return { status: 201, body: permissionOf(this.addPermission(key, address, req.role)) };
         }
@@ -430,6 +618,11 @@ export class GraphEmulator {
           const extra = Object.keys(req).filter((k) => k !== 'role');
           if (extra.length) throw new GraphError(400, 'ErrorInvalidRequest', `Only role can be updated; ${extra.join(', ')} cannot.`);
           if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
+          const allowed = allowedRolesOf(perm);
+          if (!allowed.includes(req.role)) {
+            const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
+            throw new GraphError(e.status, e.code, e.message);
+          }
           const updated = { ...perm, role: req.role };
           this.store.put('perms', key, list.map((x) => (x.id === perm.id ? updated : x)));
           return { status: 200, body: permissionOf(updated) };
@@ -441,26 +634,60 @@ export class GraphEmulator {
         }
       }
     }
+    if (method === 'GET' && (m = /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i.exec(p))) {
+      // Application: User.Read.All, or Directory.Read.All, Directory.ReadWrite.All, Group.Read.All, GroupMember.Read.All
+      // (learn.microsoft.com user-list-transitivememberof, "Permissions for another user's memberships"). Without one
+      // that reads groups, "members of that type are returned but with limited information ... only the @odata.type
+      // property for the object type and the id is returned, while other properties are indicated as null"
+      // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
+      need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
+      const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
+      const o = this.object(m[1]);
+      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
+      const groups = this.groupsOf(o).map((g) => select({
+        '@odata.type': '#microsoft.graph.group', id: g.id,
+        ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
+          : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
+      }));
+      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
+    }
     if (method === 'DELETE' && (m = /^\/users\/([^/]+)$/.exec(p))) {
       // An administrator removing a mailbox (its account) from the tenant.
       need(['User.ReadWrite.All', 'Directory.ReadWrite.All'], true);
       const o = this.object(m[1]);
       if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      this.store.delete('objects', o.upn.toLowerCase());
-      this.store.delete('perms', o.upn.toLowerCase());
+      this.deleteObject(o);
       return { status: 204 };
     }
-    if (method === 'GET' && (m = /^\/users\/([^/]+)$/.exec(p))) {
+    if (method === 'GET' && (p === '/users' || (m = /^\/users\/([^/]+)$/.exec(p)))) {
       need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);
-      const o = this.object(m[1]);
-      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      return { status: 200, body: { id: o.id, userPrincipalName: o.upn, mail: o.upn, displayName: o.displayName } };
+      if (p === '/users') {
+        // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
+        const filter = u.searchParams.get('$filter');
+        let terms;
+        try {
+          terms = filter ? parseUserFilter(filter) : undefined;
+        } catch (e) {
+          throw new GraphError(400, 'Request_UnsupportedQuery', (e as Error).message);
+        }
+        // Candidates from the address index (one lookup per term, not a scan per request), then the filter itself.
+        const candidates = terms ? terms.map((t) => this.object(t.value.replace(/^smtp:/i, ''), 'any')).filter((o): o is DirectoryObject => !!o)
+          : this.store.values<DirectoryObject>('objects').map(withDefaults);
+        const all = [...new Map(candidates.filter((o) => !terms || matchesUserFilter(o, terms)).map((o) => [o.id, o])).values()];
+        return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', ...page(all.map((o) => select(userOf(o, !!u.searchParams.get('$select')))), '/users') } };
+      }
+      // By id or userPrincipalName only: "UPN != email address" (maintainer, microsoft-graph-docs #3979).
+      const o = this.object(m![1]);
+      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m![1])}' does not exist or one of its queried reference-property objects are not present.`);
+      return { status: 200, body: select(userOf(o, !!u.searchParams.get('$select'))) };
     }
     if (method === 'GET' && (m = /^\/servicePrincipals\(appId='([^']+)'\)$/.exec(p))) {
       need(['Application.Read.All', 'Directory.Read.All'], true);
       const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
       if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
-      const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true })) : [];
+      const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true }))
+        : sp.appId === EXCHANGE_APP_ID ? this.exchangeRoleValues().map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
+          : [];
       return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
     }
     if (method === 'GET' && (m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/.exec(p))) {
@@ -468,12 +695,28 @@ export class GraphEmulator {
       const sp = this.store.values<ServicePrincipal>('sps').find((s) => s.id === m![1]);
       if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
       const graph = this.store.get<ServicePrincipal>('sps', GRAPH_APP_ID)!;
+      const exchange = this.store.get<ServicePrincipal>('sps', EXCHANGE_APP_ID);
+      const assignment = (r: string, appRoleId: string, resource: ServicePrincipal) => ({
+        id: Buffer.from(`${sp.id}:${resource.appId}:${r}`).toString('base64url'), appRoleId, principalId: sp.id, principalType: 'ServicePrincipal', principalDisplayName: sp.displayName,
+        resourceId: resource.id, resourceDisplayName: resource.displayName,
+      });
       return {
         status: 200,
-        body: { value: sp.roles.filter((r) => GRAPH_APP_ROLES[r]).map((r) => ({ id: Buffer.from(`${sp.id}:${r}`).toString('base64url'), appRoleId: GRAPH_APP_ROLES[r], principalId: sp.id, principalType: 'ServicePrincipal', principalDisplayName: sp.displayName, resourceId: graph.id, resourceDisplayName: 'Microsoft Graph' })) },
+        body: {
+          value: [
+            ...sp.roles.filter((r) => GRAPH_APP_ROLES[r]).map((r) => assignment(r, GRAPH_APP_ROLES[r], graph)),
+            ...(exchange ? (sp.exchangeRoles ?? []).map((r) => assignment(r, exchangeRoleId(r), exchange)) : []),
+          ],
+        },
       };
     }
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${p.split('/')[1] ?? ''}'.`);
+  }
+
+  /** The app roles Office 365 Exchange Online offers: the calendar ones, and any a consent names. */
+  private exchangeRoleValues(): string[] {
+    const consented = this.store.values<ServicePrincipal>('sps').flatMap((s) => s.exchangeRoles ?? []);
+    return [...new Set(['Calendars.ReadWrite', 'Calendars.Read', 'full_access_as_app', ...consented])];
   }
 
   private admin(method: string, p: string, body: string): GraphResponse {
@@ -490,19 +733,73 @@ export class GraphEmulator {
         return { status: 200, body: { seeded, tenantId: this.tenantId, app: app && { clientId: app.clientId, clientSecret: app.clientSecret } } };
       }
       case 'DELETE /_emulator/faults': this.clearFaults(); return { status: 200, body: {} };
+      case 'POST /_emulator/consents': this.grantConsent(JSON.parse(body)); return { status: 200, body: {} };
+      case 'POST /_emulator/scoped-roles': {
+        const { clientId, role, mailboxes } = JSON.parse(body);
+        this.grantScopedRole(clientId, { role, mailboxes });
+        return { status: 200, body: {} };
+      }
+      case 'POST /_emulator/places': {
+        const { mailbox, inPlaces } = JSON.parse(body);
+        this.setInPlaces(mailbox, inPlaces !== false);
+        return { status: 200, body: {} };
+      }
       default: return { status: 404, body: { message: `no emulator route ${method} ${p}` } };
     }
   }
 }
 
+/** An object as stored by any version of the emulator, with today's fields filled (older states: mail = upn, ...). */
+function withDefaults(o: DirectoryObject): DirectoryObject {
+  const mail = o.mail === undefined ? o.upn : o.mail;
+  return {
+    ...o, mail, proxyAddresses: o.proxyAddresses ?? (mail ? [`SMTP:${mail}`] : []), mailbox: o.mailbox ?? true,
+    accountEnabled: o.accountEnabled ?? true, inPlaces: o.inPlaces ?? o.room, purpose: o.purpose ?? (o.room ? 'room' : 'user'),
+  };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * A user as GET /users answers: the default properties, and accountEnabled and proxyAddresses only on $select
+ * (user resource: "Returned only on $select").
+ */
+function userOf(o: DirectoryObject, selected: boolean) {
+  return {
+    id: o.id, userPrincipalName: o.upn, mail: o.mail ?? null, displayName: o.displayName,
+    ...(selected ? { accountEnabled: o.accountEnabled, proxyAddresses: o.proxyAddresses } : {}),
+  };
+}
+
 function placeOf(o: DirectoryObject) {
-  return { '@odata.type': '#microsoft.graph.room', id: o.id, emailAddress: o.upn, displayName: o.displayName, bookingType: 'standard' };
+  return { '@odata.type': '#microsoft.graph.room', id: o.id, emailAddress: o.mail ?? o.upn, displayName: o.displayName, bookingType: 'standard' };
+}
+
+/** A room list in places: "@odata.type": "#microsoft.graph.roomList" (api/place-get.md, example 2). */
+function roomListOf(l: RoomList) {
+  return { '@odata.type': '#microsoft.graph.roomList', id: l.id, emailAddress: l.mail, displayName: l.displayName };
+}
+
+/** Exchange Online's app role ids are not the emulator's to know: stable made-up ids, so clients must match by value. */
+function exchangeRoleId(value: string): string {
+  const h = createHash('sha256').update(`exchange-app-role:${value}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function allowedRolesOf(p: Permission): string[] {
+  return p.allowedRoles ?? allowedRolesFor(p.isRemovable ? 'user' : 'organization');
 }
 
 function permissionOf(p: Permission) {
   return {
     id: p.id, role: p.role, isRemovable: p.isRemovable, isInsideOrganization: p.isInsideOrganization,
-    allowedRoles: p.isRemovable ? CALENDAR_ROLES.filter((r) => r !== 'custom') : ['none', 'freeBusyRead', 'limitedRead', 'read'],
+    allowedRoles: allowedRolesOf(p),
     emailAddress: { name: p.name, ...(p.address ? { address: p.address } : {}) },
   };
 }
