@@ -216,7 +216,7 @@ export class DeployEngine {
   /** Journals the request, sends it, journals the answer. */
   private async send(journal: OpsJournal, stackId: string, event: Record<string, unknown>, change?: StateChange): Promise<CfnResponse> {
     const full = { ...event, StackId: stackId, RequestId: randomUUID() };
-    journal.append({ t: 'call', event: full, change });
+    await journal.appendDurable({ t: 'call', event: full, change });
     const res = await this.call(full, stackId);
     journal.append({ t: 'done', requestId: full.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data });
     return res;
@@ -406,7 +406,7 @@ export class DeployEngine {
   }
 }
 
-/** An operations journal open for appending; every record is on disk (fdatasync) before the call returns. */
+/** An operations journal open for appending; a written record survives a kill of this process (write(2) returned). */
 class OpsJournal {
   private fd?: number;
 
@@ -420,7 +420,17 @@ class OpsJournal {
   append(record: JournalRecord): void {
     if (this.fd === undefined) throw new Error(`${this.file} is closed`);
     fs.writeSync(this.fd, JSON.stringify(record) + '\n');
-    fs.fdatasyncSync(this.fd);
+  }
+
+  /**
+   * Appends a request and waits until it is on disk (fdatasync), so that not even a power cut can lose a request
+   * that was sent (a re-run would send a new RequestId: a duplicate). The sync runs off the event loop, so requests
+   * in flight overlap their syncs. Answers are only appended: one lost to a power cut makes the next run re-send
+   * its request with the same RequestId, which finds the same result.
+   */
+  async appendDurable(record: JournalRecord): Promise<void> {
+    this.append(record);
+    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd!, (e) => (e ? reject(e) : resolve())));
   }
 
   close(): void {
