@@ -106,7 +106,7 @@ export class StateLock {
 }
 
 function busyMessage(stateDir: string, name: LockName, holder: LockHolder, waitMs: number): string {
-  const waited = waitMs ? `after waiting ${Math.round(waitMs / 1000)} s ` : '';
+  const waited = waitMs ? `after waiting ${Number((waitMs / 1000).toFixed(1))} s ` : '';
   return `${stateDir} is in use ${waited}by ${holder.command} (PID ${holder.pid} on ${holder.host}, since ${holder.since}), which holds ${GUARDS[name]}. `
     + `Wait for it to finish (A4B_ROOMS_LOCK_WAIT sets how many seconds to wait), or use another --state directory; if that process no longer runs, delete ${lockFile(stateDir, name)}`;
 }

@@ -220,3 +220,44 @@ describe('two processes on one state directory', () => {
     await expectComplete(stateDir);
   });
 });
+
+describe('damaged or private state files', () => {
+  test('a garbage line in the middle of the A4B journal: deploy and serve refuse naming file and line, and leave the state as it was', async () => {
+    const stateDir = tempDir('a4b-damage-');
+    expect((await deploy(stateDir)).code).toBe(0);
+    const journal = path.join(stateDir, 'a4b.journal.jsonl');
+    // As a killed process leaves it: writes journaled after the last compaction, then damage in the middle.
+    const arn = 'arn:aws:a4b:us-east-1:123456789012:device/x/DEV1';
+    const entry = JSON.stringify({ c: 'devices', k: arn, v: { DeviceArn: arn, DeviceName: 'Echo Show', DeviceSerialNumber: 'DEV1', DeviceType: 'A3VRME03NAXFUB' } });
+    fs.writeFileSync(journal, `${entry}\nthis is not json\n${entry}\n`);
+    const before = Object.fromEntries(['a4b.json', 'a4b.journal.jsonl'].map((f) => [f, fs.readFileSync(path.join(stateDir, f), 'utf8')]));
+    const again = await deploy(stateDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${journal}:2: unreadable journal line`);
+    const served = await run(['local', 'serve', '--state', stateDir], { env: { A4B_ROOMS_LOCK_WAIT: '0' } });
+    expect(served.code).toBe(1);
+    expect(served.stderr).toContain(`${journal}:2: unreadable journal line`);
+    for (const [f, text] of Object.entries(before)) expect(fs.readFileSync(path.join(stateDir, f), 'utf8')).toBe(text);
+    expect(fs.readdirSync(stateDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  });
+
+  test('a truncated snapshot is refused with its file name', async () => {
+    const stateDir = tempDir('a4b-damage-');
+    expect((await deploy(stateDir)).code).toBe(0);
+    const graph = path.join(stateDir, 'graph.json');
+    fs.writeFileSync(graph, fs.readFileSync(graph, 'utf8').slice(0, 100));
+    const again = await deploy(stateDir);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`${graph} is not a readable snapshot`);
+  });
+
+  test('the files that hold secrets (Secrets Manager store, tenant with app credentials, TLS key) are 0600', async () => {
+    const stateDir = tempDir('a4b-modes-');
+    expect((await deploy(stateDir)).code).toBe(0);
+    const secretHolders = ['a4b.json', 'a4b.journal.jsonl', 'graph.json', 'graph.journal.jsonl', 'graph-tls.key.pem'];
+    expect(secretHolders.map((f) => [f, (fs.statSync(path.join(stateDir, f)).mode & 0o777).toString(8)])).toEqual(secretHolders.map((f) => [f, '600']));
+    // They do hold them: the client secret the deploy put into the credentials secret is in both stores.
+    const secret = JSON.parse(JSON.parse(fs.readFileSync(path.join(stateDir, 'a4b.json'), 'utf8')).secrets['a4b-rooms/graph-validator'].secretString).clientSecret;
+    expect(fs.readFileSync(path.join(stateDir, 'graph.json'), 'utf8')).toContain(secret);
+  });
+});
