@@ -102,15 +102,18 @@ async function admin(url: string, method: string, body?: unknown): Promise<any> 
 describe('local deploy killed with SIGKILL, then run again', () => {
   test('killed before any A4B write, after the first writes, and deep in the shards (three kills in a row): the fourth run finishes', async () => {
     const stateDir = tempDir('a4b-crash-');
+    // A full deploy sends 29 requests: the calendar link's check, 10 shard checks one after another, 3 profiles and
+    // 3 skill groups, then 12 rooms at once. Counted per run, and the killed runs' unanswered requests are re-sent.
     const kills = [
       1, // the calendar link's check has begun: nothing written to A4B yet
-      6, // profiles and skill groups under way
-      20, // rooms being created in their shards
+      6, // shard checks under way (the first run's check re-sent)
+      14, // profiles and skill groups done, rooms being created in their shards (nested stacks)
     ];
     for (const n of kills) {
       const killed = await deploy(stateDir, { killWhen: afterRequests(stateDir, (r) => r.length >= n) });
       expect(killed.signal).toBe('SIGKILL');
     }
+    expect(await a4bState(stateDir)).toMatchObject({ profiles: 3, skillGroups: 3 }); // the last kill came after A4B writes
     const final = await deploy(stateDir);
     expect(final.stderr).toBe('');
     expect(final.code).toBe(0);
@@ -125,7 +128,7 @@ describe('local deploy killed with SIGKILL, then run again', () => {
       await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'AssociateSkillGroupWithRoom', latencyMs: 60_000, count: 1 });
       const requests = async () => (await admin(`${world.a4b}/_emulator/requests`, 'GET')).requests as Array<{ operation: string; status: number; input: { RoomName?: string } }>;
       let created: string | undefined;
-      const watcher = setInterval(() => void requests().then((r) => (created = r.find((x) => x.operation === 'CreateRoom' && x.status === 200)?.input.RoomName)), 20);
+      const watcher = setInterval(() => void requests().then((r) => (created = r.find((x) => x.operation === 'CreateRoom' && x.status === 200)?.input.RoomName), () => undefined), 20);
       const killed = await deploy(stateDir, { killWhen: () => created !== undefined });
       clearInterval(watcher);
       expect(killed.signal).toBe('SIGKILL');
