@@ -5,16 +5,17 @@
 //
 // Crash consistency. CloudFormation keeps its own state and survives anything; this engine runs in a process that
 // can be killed at any moment, so it keeps per stack, next to the snapshot of the last finished deploy
-// (STATE/stacks/<stack>.json), an operations journal (<stack>.ops.jsonl, each line fsync'd): before a handler is
-// invoked, the complete request (its RequestId included) and what the resource becomes if it succeeds; after, the
-// answer. The next run of the stack first folds the journal into the snapshot and re-sends every request that has
-// no answer, unchanged, with the same RequestId, as CloudFormation re-delivers a request. The A4B handler derives
-// its ClientRequestToken from StackId, LogicalResourceId and RequestId, so a Create that reached A4B before the
-// kill is answered with the resource it made (A4B's token replay) instead of a duplicate or AlreadyExists; a
-// Create that never reached A4B is made now; Update and Delete are idempotent. Only then is the new template
-// applied, against the state as it really is. Re-sending the exact request, rather than adopting by name, never
-// takes over a same-named resource the stack did not make. A stack killed during a rollback continues from what
-// the rollback had undone (the journal records every step), not from the state before the failed deploy.
+// (STATE/stacks/<stack>.json), an operations journal (<stack>.ops.jsonl): before a handler is invoked, the
+// complete request (its RequestId included) and what the resource becomes if it succeeds, fsync'd; after, the
+// answer. A finished deploy writes its snapshot (aside, fsync'd, renamed) and then removes the journal. The next
+// run of the stack first folds the journal into the snapshot and re-sends every request that has no answer,
+// unchanged, with the same RequestId, as CloudFormation re-delivers a request. The A4B handler derives its
+// ClientRequestToken from StackId, LogicalResourceId and RequestId, so a Create that reached A4B before the kill
+// is answered with the resource it made (A4B's token replay) instead of a duplicate or AlreadyExists; a Create
+// that never reached A4B is made now; Update and Delete are idempotent. Only then is the new template applied,
+// against the state as it really is. Re-sending the exact request, rather than adopting by name, never takes over
+// a same-named resource the stack did not make. A stack killed during a rollback continues from what the rollback
+// had undone (the journal records every step), not from the state before the failed deploy.
 import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -192,22 +193,25 @@ export class DeployEngine {
     const resources = { ...state.resources };
     const answers = new Map(journal.records.flatMap((r) => (r.t === 'done' ? [[r.requestId, r] as const] : [])));
     const resend = new OpsJournal(this.journalFile(stackName));
-    for (const record of journal.records) {
-      if (record.t !== 'call') continue;
-      let answer = answers.get(record.event.RequestId);
-      if (!answer) {
-        const res = await this.call(record.event, String(record.event.StackId));
-        answer = { t: 'done', requestId: record.event.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data };
-        resend.append(answer);
-        if (res.Status !== 'SUCCESS' && record.event.RequestType === 'Create' && res.PhysicalResourceId) {
-          // What CloudFormation's rollback does with a failed Create: Delete its physical id (a placeholder is nothing to delete).
-          await this.send(resend, journal.begin.stackId, { RequestType: 'Delete', LogicalResourceId: record.event.LogicalResourceId, ResourceType: record.event.ResourceType,
-            PhysicalResourceId: res.PhysicalResourceId, ResourceProperties: record.event.ResourceProperties });
+    try {
+      for (const record of journal.records) {
+        if (record.t !== 'call') continue;
+        let answer = answers.get(record.event.RequestId);
+        if (!answer) {
+          const res = await this.call(record.event, String(record.event.StackId));
+          answer = { t: 'done', requestId: record.event.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data };
+          resend.append(answer);
+          if (res.Status !== 'SUCCESS' && record.event.RequestType === 'Create' && res.PhysicalResourceId) {
+            // What CloudFormation's rollback does with a failed Create: Delete its physical id (a placeholder is nothing to delete).
+            await this.send(resend, journal.begin.stackId, { RequestType: 'Delete', LogicalResourceId: record.event.LogicalResourceId, ResourceType: record.event.ResourceType,
+              PhysicalResourceId: res.PhysicalResourceId, ResourceProperties: record.event.ResourceProperties });
+          }
         }
+        applyChange(resources, record.change, answer);
       }
-      applyChange(resources, record.change, answer);
+    } finally {
+      resend.close();
     }
-    resend.close();
     const recovered = { ...state, stackId: journal.begin.stackId, resources };
     this.writeState(stackName, recovered);
     return recovered;
