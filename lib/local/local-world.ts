@@ -79,7 +79,8 @@ async function startWorld(stateDir: string, options: LocalWorldOptions, lock: St
 /** Starts the emulators for `stateDir` and publishes their endpoints there, for `local serve`. */
 export async function serveLocalWorld(stateDir: string, options: LocalWorldOptions = {}): Promise<LocalWorld> {
   if (await runningWorld(stateDir)) throw new Error(`a local serve already runs for ${stateDir} (see ${endpointsFile(stateDir)})`);
-  const lock = await StateLock.acquire(stateDir, 'emulators');
+  const lock = await StateLock.acquire(stateDir, 'emulators', { meanwhile: () => runningWorld(stateDir) });
+  if (!(lock instanceof StateLock)) throw new Error(`a local serve already runs for ${stateDir} (see ${endpointsFile(stateDir)})`);
   const world = await startWorld(stateDir, options, lock);
   // Written aside and renamed: a deploy reading it never sees half of it.
   const tmp = `${endpointsFile(stateDir)}.${process.pid}.tmp`;
