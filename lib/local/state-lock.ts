@@ -50,15 +50,22 @@ export class StateLock {
    * Takes the lock, waiting while another live process holds it. `meanwhile` runs before each wait: when it
    * returns something, the wait ends without the lock and that is returned instead (a serve that came up).
    */
-  static async acquire<T = never>(stateDir: string, name: LockName, options: { waitMs?: number; meanwhile?: () => Promise<T | undefined> } = {}): Promise<StateLock | T> {
+  static async acquire<T = never>(stateDir: string, name: LockName,
+    options: { waitMs?: number; meanwhile?: () => Promise<T | undefined>; onWait?: (message: string) => void } = {}): Promise<StateLock | T> {
     const waitMs = options.waitMs ?? lockWaitMs();
     const deadline = Date.now() + waitMs;
+    let told = false;
     for (;;) {
       const got = StateLock.tryAcquire(stateDir, name);
       if (got instanceof StateLock) return got;
       const other = await options.meanwhile?.();
       if (other !== undefined) return other;
       if (Date.now() >= deadline) throw new Error(busyMessage(stateDir, name, got, waitMs));
+      if (!told) {
+        // A silent wait of up to a minute looks like a hang: say whom this process waits for.
+        (options.onWait ?? ((m: string) => process.stderr.write(`${m}\n`)))(`waiting up to ${Number((waitMs / 1000).toFixed(1))} s for ${got.command} (PID ${got.pid}) to release ${lockFile(stateDir, name)}`);
+        told = true;
+      }
       await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
     }
   }

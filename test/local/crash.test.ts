@@ -203,8 +203,11 @@ describe('two processes on one state directory', () => {
     const stateDir = tempDir('a4b-lock-');
     const world = await serve(stateDir);
     try {
-      const [a, b] = await Promise.all([deploy(stateDir), new Promise((r) => setTimeout(r, 300)).then(() => deploy(stateDir))]);
+      const first = deploy(stateDir);
+      for (let i = 0; i < 500 && !fs.existsSync(path.join(stateDir, 'deploy.lock')); i++) await new Promise((r) => setTimeout(r, 10));
+      const [a, b] = await Promise.all([first, deploy(stateDir)]);
       expect([a.code, b.code]).toEqual([0, 0]);
+      expect(b.stderr).toContain(`waiting up to 60 s for a4b-rooms local deploy ${EXAMPLE} --state ${stateDir} (PID ${a.pid}) to release ${path.join(stateDir, 'deploy.lock')}`);
       expect(b.stdout).toContain('created 0, updated 0, deleted 0');
       expect(a.stdout).toContain(`endpoint during this run: ${world.a4b}`);
     } finally {

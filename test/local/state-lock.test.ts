@@ -50,14 +50,16 @@ describe('state lock', () => {
     const dir = tempDir('a4b-lock-');
     holderFile(dir, { pid: process.pid });
     const t0 = Date.now();
-    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 300 })).rejects.toThrow(
+    const told: string[] = [];
+    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 300, onWait: (m) => told.push(m) })).rejects.toThrow(
       `${dir} is in use after waiting 0.3 s by a4b-rooms local deploy x.yaml (PID ${process.pid} on ${os.hostname()}, since 2026-01-01T00:00:00.000Z)`);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+    expect(told).toEqual([`waiting up to 0.3 s for a4b-rooms local deploy x.yaml (PID ${process.pid}) to release ${lockFile(dir, 'deploy')}`]);
     await expect(StateLock.acquire(dir, 'deploy', { waitMs: 0 })).rejects.toThrow(`if that process no longer runs, delete ${lockFile(dir, 'deploy')}`);
     let polls = 0;
-    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 10_000, meanwhile: async () => (++polls === 3 ? 'a serve came up' : undefined) })).resolves.toBe('a serve came up');
+    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 10_000, meanwhile: async () => (++polls === 3 ? 'a serve came up' : undefined), onWait: () => undefined })).resolves.toBe('a serve came up');
     setTimeout(() => fs.rmSync(lockFile(dir, 'deploy')), 200);
-    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 10_000 })).resolves.toBeInstanceOf(StateLock);
+    await expect(StateLock.acquire(dir, 'deploy', { waitMs: 10_000, onWait: () => undefined })).resolves.toBeInstanceOf(StateLock);
   });
 
   test('A4B_ROOMS_LOCK_WAIT sets the wait in seconds', () => {
