@@ -19,7 +19,7 @@
 import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { fsyncDir } from './journaled-store';
+import { fsyncDir, jsonProblem } from './journaled-store';
 import { CfnResponse, LocalLambda } from './local-lambda';
 import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
 
@@ -129,7 +129,7 @@ export class DeployEngine {
         return JSON.parse(text);
       } catch (e) {
         // Written aside and renamed, so only outside damage can cut it short.
-        throw new Error(`${file} is not a readable stack state (${(e as Error).message}): restore it from a backup; deleting it makes the next deploy create every resource of ${stackName} again`);
+        throw new Error(`${file} is not a readable stack state (${jsonProblem(e)}): restore it from a backup; deleting it makes the next deploy create every resource of ${stackName} again`);
       }
     }
     // A stack's id is part of every request token, so a stack that never finished a deploy keeps the id its journal began with.
@@ -171,7 +171,7 @@ export class DeployEngine {
         records.push(JSON.parse(lines[i]));
       } catch (e) {
         if (i === lines.length - 1) break; // a line cut off by the kill: its request was never sent
-        throw new Error(`${file}:${i + 1}: unreadable operations journal line (${(e as Error).message}): repair or remove that line; deleting the file loses what the interrupted deploy did`);
+        throw new Error(`${file}:${i + 1}: unreadable operations journal line (${jsonProblem(e)}): repair or remove that line; deleting the file loses what the interrupted deploy did`);
       }
     }
     const begin = records[0];

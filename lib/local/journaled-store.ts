@@ -39,7 +39,7 @@ export class JournaledStore {
         snapshot = JSON.parse(text);
         if (!snapshot || typeof snapshot !== 'object' || Array.isArray(snapshot)) throw new Error('not an object of collections');
       } catch (e) {
-        throw new Error(`${this.snapshotFile} is not a readable snapshot (${(e as Error).message}; ${text.length} bytes): the emulator state is damaged and was left as it is. `
+        throw new Error(`${this.snapshotFile} is not a readable snapshot (${jsonProblem(e)}; ${text.length} bytes): the emulator state is damaged and was left as it is. `
           + `Restore the file from a backup, or move ${name}.json and ${name}.journal.jsonl away to start from an empty state`);
       }
       for (const [c, entries] of Object.entries(snapshot)) this.collections.set(c, new Map(Object.entries(entries)));
@@ -147,7 +147,7 @@ export class JournaledStore {
         // Only the text after the last newline can be a cut-off append; everything else was written whole.
         if (i === lines.length - 1) return;
         const after = lines.slice(i + 1).filter((l) => l.trim()).length;
-        throw new Error(`${this.journalFile}:${i + 1}: unreadable journal line (${(e as Error).message}); ${after} line${after === 1 ? '' : 's'} after it. `
+        throw new Error(`${this.journalFile}:${i + 1}: unreadable journal line (${jsonProblem(e)}); ${after} line${after === 1 ? '' : 's'} after it. `
           + 'The emulator state was left as it is, nothing was dropped: repair or remove that line, then start again');
       }
       for (const entry of entries) this.apply(entry);
@@ -172,6 +172,16 @@ export class JournaledStore {
     if (entry.v === undefined) c.delete(entry.k);
     else c.set(entry.k, entry.v);
   }
+}
+
+/**
+ * What is wrong with a file's JSON, without quoting it: node's JSON.parse messages quote the text around the error,
+ * and these files hold secrets.
+ */
+export function jsonProblem(e: unknown): string {
+  if (!(e instanceof SyntaxError)) return (e as Error).message;
+  const at = /position (\d+)/.exec(e.message)?.[1];
+  return /end of JSON input/.test(e.message) ? 'cut short: the JSON ends early' : `not valid JSON${at ? ` at character ${at}` : ''}`;
 }
 
 function isEntry(e: unknown): e is JournalEntry {
