@@ -126,7 +126,8 @@ export class A4bEmulator {
     const op = OPERATIONS[operation];
     if (!op) throw new WireError('UnknownOperationException', `Unknown operation ${operation}`);
     validateInput(InputShapes[operation], input);
-    return op.call(this, input);
+    // All writes of one operation in one journal line: a created room and its idempotency token survive a kill together.
+    return this.store.batch(() => op.call(this, input));
   }
 
   /** Stores a Secrets Manager secret; returns its ARN. */

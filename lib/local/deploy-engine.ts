@@ -2,9 +2,24 @@
 // order (independent resources in parallel), properties resolved and stringified, Create / Update / Delete
 // against the last applied state, replacement when a handler returns a new physical id, and rollback of the
 // whole stack when one resource fails. Other resource types (the provider's Lambda, role, logs) exist only in AWS.
+//
+// Crash consistency. CloudFormation keeps its own state and survives anything; this engine runs in a process that
+// can be killed at any moment, so it keeps per stack, next to the snapshot of the last finished deploy
+// (STATE/stacks/<stack>.json), an operations journal (<stack>.ops.jsonl): before a handler is invoked, the
+// complete request (its RequestId included) and what the resource becomes if it succeeds, fsync'd; after, the
+// answer. A finished deploy writes its snapshot (aside, fsync'd, renamed) and then removes the journal. The next
+// run of the stack first folds the journal into the snapshot and re-sends every request that has no answer,
+// unchanged, with the same RequestId, as CloudFormation re-delivers a request. The A4B handler derives its
+// ClientRequestToken from StackId, LogicalResourceId and RequestId, so a Create that reached A4B before the kill
+// is answered with the resource it made (A4B's token replay) instead of a duplicate or AlreadyExists; a Create
+// that never reached A4B is made now; Update and Delete are idempotent. Only then is the new template applied,
+// against the state as it really is. Re-sending the exact request, rather than adopting by name, never takes over
+// a same-named resource the stack did not make. A stack killed during a rollback continues from what the rollback
+// had undone (the journal records every step), not from the state before the failed deploy.
 import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fsyncDir, jsonProblem } from './journaled-store';
 import { CfnResponse, LocalLambda } from './local-lambda';
 import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
 
@@ -42,7 +57,21 @@ export interface StackState {
   /** For a nested stack: the template and parameters last applied, to restore it on a rollback of its parent. */
   readonly template?: Template;
   readonly parameters?: Record<string, unknown>;
+  /** Commits so far; an operations journal belongs to the snapshot whose serial its first line names. */
+  readonly serial?: number;
 }
+
+/** What resource `id` of the stack becomes when a request succeeds (null: gone); `fromResponse` takes the physical id and data from the answer. */
+interface StateChange {
+  readonly id: string;
+  readonly resource: AppliedResource | null;
+  readonly fromResponse?: boolean;
+}
+
+type JournalRecord =
+  | { readonly t: 'begin'; readonly serial: number; readonly stackId: string }
+  | { readonly t: 'call'; readonly event: Record<string, unknown> & { RequestId: string }; readonly change?: StateChange }
+  | { readonly t: 'done'; readonly requestId: string; readonly status: string; readonly physicalId: string; readonly data?: Record<string, string> };
 
 const NESTED_STACK = 'AWS::CloudFormation::Stack';
 const EMPTY_TEMPLATE: Template = { Resources: {} };
@@ -104,17 +133,115 @@ export class DeployEngine {
     return path.join(this.options.stateDir, 'stacks', `${stackName}.json`);
   }
 
-  readState(stackName: string): StackState {
-    const file = this.stateFile(stackName);
-    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-    return { stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/${randomUUID()}`, resources: {} };
+  /** The stack's operations journal (see the top of this file). */
+  journalFile(stackName: string): string {
+    return path.join(this.options.stateDir, 'stacks', `${stackName}.ops.jsonl`);
   }
 
+  /** The state of the last finished deploy (without what an unfinished run's journal holds). */
+  readState(stackName: string): StackState {
+    const file = this.stateFile(stackName);
+    if (fs.existsSync(file)) {
+      const text = fs.readFileSync(file, 'utf8');
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        // Written aside and renamed, so only outside damage can cut it short.
+        throw new Error(`${file} is not a readable stack state (${jsonProblem(e)}): restore it from a backup; deleting it makes the next deploy create every resource of ${stackName} again`);
+      }
+    }
+    // A stack's id is part of every request token, so a stack that never finished a deploy keeps the id its journal began with.
+    const begun = this.readJournal(stackName)?.begin;
+    return { stackId: begun?.stackId ?? `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${stackName}/${randomUUID()}`, resources: {} };
+  }
+
+  /** Writes the stack's state (aside, fsync'd, renamed) and then drops its journal, whose operations it now holds. */
   private writeState(stackName: string, state: StackState): void {
     const file = this.stateFile(stackName);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 1));
+    const fd = fs.openSync(`${file}.tmp`, 'w');
+    try {
+      fs.writeSync(fd, JSON.stringify({ ...state, serial: (this.readSerial(stackName)) + 1 }, null, 1));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(`${file}.tmp`, file);
+    fsyncDir(path.dirname(file));
+    // A crash here leaves a journal that names the previous serial: the next run sees it is already folded in.
+    fs.rmSync(this.journalFile(stackName), { force: true });
+  }
+
+  private readSerial(stackName: string): number {
+    const file = this.stateFile(stackName);
+    return fs.existsSync(file) ? (this.readState(stackName).serial ?? 0) : 0;
+  }
+
+  /** The journal of an unfinished run of the stack, when there is one that belongs to the current snapshot. */
+  private readJournal(stackName: string): { begin: JournalRecord & { t: 'begin' }; records: JournalRecord[] } | undefined {
+    const file = this.journalFile(stackName);
+    if (!fs.existsSync(file)) return undefined;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const records: JournalRecord[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      if (!lines[i].trim()) continue;
+      try {
+        records.push(JSON.parse(lines[i]));
+      } catch (e) {
+        if (i === lines.length - 1) break; // a line cut off by the kill: its request was never sent
+        throw new Error(`${file}:${i + 1}: unreadable operations journal line (${jsonProblem(e)}): repair or remove that line; deleting the file loses what the interrupted deploy did`);
+      }
+    }
+    const begin = records[0];
+    if (begin?.t !== 'begin' || begin.serial !== this.readSerial(stackName)) return undefined; // already folded into the snapshot
+    return { begin, records: records.slice(1) };
+  }
+
+  /**
+   * The stack's state as it really is: the snapshot with the journal's answered requests applied, after re-sending
+   * (same RequestId) each request the interrupted run sent without recording the answer; committed, so the journal is gone.
+   */
+  private async recover(stackName: string): Promise<StackState> {
+    const journal = this.readJournal(stackName);
+    const state = this.readState(stackName);
+    if (!journal) {
+      fs.rmSync(this.journalFile(stackName), { force: true });
+      return state;
+    }
+    const resources = { ...state.resources };
+    const answers = new Map(journal.records.flatMap((r) => (r.t === 'done' ? [[r.requestId, r] as const] : [])));
+    const resend = new OpsJournal(this.journalFile(stackName));
+    try {
+      for (const record of journal.records) {
+        if (record.t !== 'call') continue;
+        let answer = answers.get(record.event.RequestId);
+        if (!answer) {
+          const res = await this.call(record.event, String(record.event.StackId));
+          answer = { t: 'done', requestId: record.event.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data };
+          resend.append(answer);
+          if (res.Status !== 'SUCCESS' && record.event.RequestType === 'Create' && res.PhysicalResourceId) {
+            // What CloudFormation's rollback does with a failed Create: Delete its physical id (a placeholder is nothing to delete).
+            await this.send(resend, journal.begin.stackId, { RequestType: 'Delete', LogicalResourceId: record.event.LogicalResourceId, ResourceType: record.event.ResourceType,
+              PhysicalResourceId: res.PhysicalResourceId, ResourceProperties: record.event.ResourceProperties });
+          }
+        }
+        applyChange(resources, record.change, answer);
+      }
+    } finally {
+      resend.close();
+    }
+    const recovered = { ...state, stackId: journal.begin.stackId, resources };
+    this.writeState(stackName, recovered);
+    return recovered;
+  }
+
+  /** Journals the request, sends it, journals the answer. */
+  private async send(journal: OpsJournal, stackId: string, event: Record<string, unknown>, change?: StateChange): Promise<CfnResponse> {
+    const full = { ...event, StackId: stackId, RequestId: randomUUID() };
+    await journal.appendDurable({ t: 'call', event: full, change });
+    const res = await this.call(full, stackId);
+    journal.append({ t: 'done', requestId: full.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data });
+    return res;
   }
 
   /**
@@ -123,7 +250,12 @@ export class DeployEngine {
    */
   async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>,
     nestedTemplate?: (templateUrl: string) => Template): Promise<StackDeployResult> {
-    const previous = this.readState(stackName);
+    const previous = await this.recover(stackName);
+    const journal = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
+    const send = (event: Record<string, unknown>, change?: StateChange) => this.send(journal, previous.stackId, event, change);
+    const rollbackDelete = (id: string, type: string, properties: Record<string, unknown>, physicalId: string, change: StateChange) =>
+      send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, change)
+        .then((res) => (res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`));
     const declared = Object.fromEntries(Object.entries(template.Resources ?? {})
       .filter(([, r]) => this.options.lambdas[r.Type] || (r.Type === NESTED_STACK && nestedTemplate)));
     const known = new Set(Object.keys(declared));
@@ -159,27 +291,28 @@ export class DeployEngine {
         return;
       }
       if (!before || before.type !== r.Type) {
-        const res = await this.call({ RequestType: 'Create', LogicalResourceId: id, ResourceType: r.Type, ResourceProperties: properties }, previous.stackId);
+        const gone = { id, resource: before ?? null };
+        const res = await send({ RequestType: 'Create', LogicalResourceId: id, ResourceType: r.Type, ResourceProperties: properties }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
         if (res.Status !== 'SUCCESS') {
           // CloudFormation sends the rollback Delete to whatever physical id the failed Create reported.
-          undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+          undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, gone));
           throw new StackFailure(id, res.Reason ?? 'failed');
         }
         current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
-        undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+        undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, gone));
         report({ stack: stackName, logicalId: id, type: r.Type, action: 'create', name, physicalId: res.PhysicalResourceId });
         return;
       }
-      const res = await this.call({
+      const res = await send({
         RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: before.physicalId,
         ResourceProperties: properties, OldResourceProperties: before.properties,
-      }, previous.stackId);
+      }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
       // A failed update is rolled back with the old and new properties swapped, the failed resource included.
       const rollbackUpdate = (physicalId: string) => async () => {
-        const back = await this.call({
+        const back = await send({
           RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: physicalId,
           ResourceProperties: before.properties, OldResourceProperties: properties,
-        }, previous.stackId);
+        }, { id, resource: before });
         return back.Status === 'SUCCESS' ? `${id}: restored` : `${id}: rollback update failed: ${back.Reason}`;
       };
       if (res.Status !== 'SUCCESS') {
@@ -190,7 +323,7 @@ export class DeployEngine {
       current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
       if (isReplacement) {
         replaced.push(before);
-        undo.push(() => this.rollbackDelete(previous.stackId, id, r.Type, properties, res.PhysicalResourceId));
+        undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, { id, resource: before }));
       } else {
         undo.push(rollbackUpdate(before.physicalId));
       }
@@ -231,6 +364,10 @@ export class DeployEngine {
       const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
       const rollback: string[] = [];
       for (const step of undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
+      journal.close();
+      // The journal holds what the deploy and its rollback did (a resource whose rollback failed stays in the state); fold it in.
+      // When that fails too (a handler that throws), the journal stays for the next run to finish.
+      await this.recover(stackName).catch(() => undefined);
       return { stack: stackName, ok: false, outcomes, error: `${failure.logicalId}: ${failure.reason}`, rollback };
     }
 
@@ -255,10 +392,11 @@ export class DeployEngine {
           continue;
         }
         fs.rmSync(this.stateFile(nestedName), { force: true });
+        fs.rmSync(this.journalFile(nestedName), { force: true });
         report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
         continue;
       }
-      const res = await this.call({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, previous.stackId);
+      const res = await send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, { id, resource: null });
       if (res.Status !== 'SUCCESS') {
         // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
         cleanupErrors.push(`${id}: ${res.Reason}`);
@@ -268,16 +406,12 @@ export class DeployEngine {
       report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
     }
     for (const old of replaced) {
-      await this.call({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties }, previous.stackId);
+      await send({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
     }
+    journal.close();
     this.writeState(stackName, { stackId: previous.stackId, resources: current, ...(parameters !== undefined || stackName.includes('/') ? { template, parameters } : {}) });
     if (cleanupErrors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleanupErrors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
-  }
-
-  private async rollbackDelete(stackId: string, id: string, type: string, properties: Record<string, unknown>, physicalId: string): Promise<string> {
-    const res = await this.call({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, stackId);
-    return res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`;
   }
 
   private call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
@@ -291,12 +425,51 @@ export class DeployEngine {
     return lambda.invoke({
       ...event,
       StackId: stackId,
-      RequestId: randomUUID(),
+      RequestId: (event.RequestId as string | undefined) ?? randomUUID(),
       ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`,
       ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.ResourceProperties as object) },
       ...(event.OldResourceProperties ? { OldResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.OldResourceProperties as object) } } : {}),
     }, timeouts);
   }
+}
+
+/** An operations journal open for appending; a written record survives a kill of this process (write(2) returned). */
+class OpsJournal {
+  private fd?: number;
+
+  constructor(private readonly file: string, begin?: JournalRecord) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, begin ? 'w' : 'a');
+    if (begin) this.append(begin);
+    if (begin) fsyncDir(path.dirname(file));
+  }
+
+  append(record: JournalRecord): void {
+    if (this.fd === undefined) throw new Error(`${this.file} is closed`);
+    fs.writeSync(this.fd, JSON.stringify(record) + '\n');
+  }
+
+  /**
+   * Appends a request and waits until it is on disk (fdatasync), so that not even a power cut can lose a request
+   * that was sent (a re-run would send a new RequestId: a duplicate). The sync runs off the event loop, so requests
+   * in flight overlap their syncs. Answers are only appended: one lost to a power cut makes the next run re-send
+   * its request with the same RequestId, which finds the same result.
+   */
+  async appendDurable(record: JournalRecord): Promise<void> {
+    this.append(record);
+    await new Promise<void>((resolve, reject) => fs.fdatasync(this.fd!, (e) => (e ? reject(e) : resolve())));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function applyChange(resources: Record<string, AppliedResource>, change: StateChange | undefined, answer: { status: string; physicalId: string; data?: Record<string, string> }): void {
+  if (!change || answer.status !== 'SUCCESS') return;
+  if (change.resource === null) delete resources[change.id];
+  else resources[change.id] = change.fromResponse ? { ...change.resource, physicalId: answer.physicalId, data: answer.data ?? {} } : change.resource;
 }
 
 class StackFailure extends Error {

@@ -136,6 +136,11 @@ export class GraphEmulator {
 
   /** Loads a tenant file into the state (only into a state without a tenant: afterwards the state wins). */
   seed(tenant: TenantFile): void {
+    // One journal line for the whole tenant: a process killed while seeding leaves no half tenant behind.
+    this.store.batch(() => this.seedTenant(tenant));
+  }
+
+  private seedTenant(tenant: TenantFile): void {
     if (this.hasTenant) throw new Error(`the state already holds tenant ${this.tenantId}; start from an empty state directory to load another`);
     const problems = tenantProblems(tenant);
     if (problems.length) throw new Error(`tenant file: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n- ${problems.join('\n- ')}`}`);
@@ -851,9 +856,17 @@ async function certificate(stateDir?: string): Promise<{ cert: string; key: stri
     ],
   });
   if (certFile && keyFile) {
+    // Made only by the process that holds the state directory's emulator lock, and each file appears whole
+    // (written aside, then renamed), key first: a reader never sees a half certificate or a cert without its key.
     fs.mkdirSync(stateDir!, { recursive: true });
-    fs.writeFileSync(keyFile, pems.private, { mode: 0o600 });
-    fs.writeFileSync(certFile, pems.cert);
+    writeWhole(keyFile, pems.private, 0o600);
+    writeWhole(certFile, pems.cert, 0o644);
   }
   return { cert: pems.cert, key: pems.private, caFile: certFile };
+}
+
+function writeWhole(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text, { mode });
+  fs.renameSync(tmp, file);
 }

@@ -1,5 +1,11 @@
 // Keyed collections kept in memory and persisted as a snapshot plus an append-only journal, so each write
 // costs one small append (10,000 rooms would make full rewrites quadratic) and a restart sees every write.
+//
+// Nothing is dropped silently: a journal line that cannot be read stops the load with the file and line named,
+// and the files are left as they were (a journal is compacted only after it was read whole). The one exception
+// is a torn LAST line without its newline: the write of a process killed mid-append, whose request was never
+// answered, so leaving it out is the same as the request never arriving. The files are 0600: the A4B store
+// holds Secrets Manager secrets, the Graph store the tenant's app credentials.
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -9,12 +15,16 @@ interface JournalEntry {
   readonly v?: unknown;
 }
 
+/** Owner read and write only, like the TLS key: these files hold secrets. */
+export const PRIVATE_FILE_MODE = 0o600;
+
 export class JournaledStore {
   private readonly collections = new Map<string, Map<string, unknown>>();
   private readonly indexes = new Map<string, Array<{ name: string; key: (v: any) => string | undefined; map: Map<string, Set<string>> }>>();
   private readonly snapshotFile?: string;
   private readonly journalFile?: string;
   private journalFd?: number;
+  private pending?: JournalEntry[];
 
   /** @param dir where to persist; in memory only when absent */
   constructor(dir: string | undefined, name: string) {
@@ -23,21 +33,19 @@ export class JournaledStore {
     this.snapshotFile = path.join(dir, `${name}.json`);
     this.journalFile = path.join(dir, `${name}.journal.jsonl`);
     if (fs.existsSync(this.snapshotFile)) {
-      const snapshot = JSON.parse(fs.readFileSync(this.snapshotFile, 'utf8')) as Record<string, Record<string, unknown>>;
+      const text = fs.readFileSync(this.snapshotFile, 'utf8');
+      let snapshot: Record<string, Record<string, unknown>>;
+      try {
+        snapshot = JSON.parse(text);
+        if (!snapshot || typeof snapshot !== 'object' || Array.isArray(snapshot)) throw new Error('not an object of collections');
+      } catch (e) {
+        throw new Error(`${this.snapshotFile} is not a readable snapshot (${jsonProblem(e)}; ${text.length} bytes): the emulator state is damaged and was left as it is. `
+          + `Restore the file from a backup, or move ${name}.json and ${name}.journal.jsonl away to start from an empty state`);
+      }
       for (const [c, entries] of Object.entries(snapshot)) this.collections.set(c, new Map(Object.entries(entries)));
     }
-    if (fs.existsSync(this.journalFile)) {
-      for (const line of fs.readFileSync(this.journalFile, 'utf8').split('\n')) {
-        if (!line.trim()) continue;
-        let entry: JournalEntry;
-        try {
-          entry = JSON.parse(line);
-        } catch {
-          break; // a torn last line from a killed process: everything before it is intact
-        }
-        this.apply(entry);
-      }
-    }
+    if (fs.existsSync(this.journalFile)) this.replay(fs.readFileSync(this.journalFile, 'utf8'));
+    for (const f of [this.snapshotFile, this.journalFile]) if (fs.existsSync(f)) fs.chmodSync(f, PRIVATE_FILE_MODE);
     this.compact();
   }
 
@@ -78,16 +86,45 @@ export class JournaledStore {
     this.write({ c: collection, k: key });
   }
 
-  /** Writes the snapshot and empties the journal. */
+  /**
+   * Runs `fn` and journals all its writes as one line, so a process killed in between keeps all or none of them
+   * (a room without the idempotency token that would find it again is a duplicate on the retry).
+   */
+  batch<T>(fn: () => T): T {
+    if (this.pending) return fn();
+    this.pending = [];
+    try {
+      return fn();
+    } finally {
+      const entries = this.pending;
+      this.pending = undefined;
+      if (entries.length && this.journalFd !== undefined) fs.writeSync(this.journalFd, JSON.stringify(entries.length === 1 ? entries[0] : entries) + '\n');
+    }
+  }
+
+  /**
+   * Writes the snapshot and empties the journal, crash-safe: the snapshot goes to a temporary file, is fsync'd and
+   * renamed over the old one (and the directory fsync'd) before the journal is truncated. A crash between the
+   * rename and the truncation leaves a journal whose entries the new snapshot already holds; replaying them again
+   * is harmless, as each entry is a put or delete of one key and the journal is replayed in order, so every key
+   * ends at its last journaled value, which is the snapshot's.
+   */
   compact(): void {
     if (!this.snapshotFile || !this.journalFile) return;
     const snapshot: Record<string, Record<string, unknown>> = {};
     for (const [c, entries] of this.collections) snapshot[c] = Object.fromEntries(entries);
     const tmp = `${this.snapshotFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(snapshot));
+    const fd = fs.openSync(tmp, 'w', PRIVATE_FILE_MODE);
+    try {
+      fs.writeSync(fd, JSON.stringify(snapshot));
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, this.snapshotFile);
+    fsyncDir(path.dirname(this.snapshotFile));
     if (this.journalFd !== undefined) fs.closeSync(this.journalFd);
-    this.journalFd = fs.openSync(this.journalFile, 'w');
+    this.journalFd = fs.openSync(this.journalFile, 'w', PRIVATE_FILE_MODE);
   }
 
   close(): void {
@@ -96,9 +133,31 @@ export class JournaledStore {
     this.journalFd = undefined;
   }
 
+  private replay(text: string): void {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (!line.trim()) continue;
+      let entries: JournalEntry[];
+      try {
+        const parsed = JSON.parse(line);
+        entries = Array.isArray(parsed) ? parsed : [parsed];
+        if (!entries.every(isEntry)) throw new Error('not a journal entry ({"c": collection, "k": key, "v"?: value})');
+      } catch (e) {
+        // Only the text after the last newline can be a cut-off append; everything else was written whole.
+        if (i === lines.length - 1) return;
+        const after = lines.slice(i + 1).filter((l) => l.trim()).length;
+        throw new Error(`${this.journalFile}:${i + 1}: unreadable journal line (${jsonProblem(e)}); ${after} line${after === 1 ? '' : 's'} after it. `
+          + 'The emulator state was left as it is, nothing was dropped: repair or remove that line, then start again');
+      }
+      for (const entry of entries) this.apply(entry);
+    }
+  }
+
   private write(entry: JournalEntry): void {
     this.apply(entry);
-    if (this.journalFd !== undefined) fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
+    if (this.pending) this.pending.push(entry);
+    else if (this.journalFd !== undefined) fs.writeSync(this.journalFd, JSON.stringify(entry) + '\n');
   }
 
   private apply(entry: JournalEntry): void {
@@ -112,5 +171,32 @@ export class JournaledStore {
     }
     if (entry.v === undefined) c.delete(entry.k);
     else c.set(entry.k, entry.v);
+  }
+}
+
+/**
+ * What is wrong with a file's JSON, without quoting it: node's JSON.parse messages quote the text around the error,
+ * and these files hold secrets.
+ */
+export function jsonProblem(e: unknown): string {
+  if (!(e instanceof SyntaxError)) return (e as Error).message;
+  const at = /position (\d+)/.exec(e.message)?.[1];
+  return /end of JSON input/.test(e.message) ? 'cut short: the JSON ends early' : `not valid JSON${at ? ` at character ${at}` : ''}`;
+}
+
+function isEntry(e: unknown): e is JournalEntry {
+  return !!e && typeof e === 'object' && typeof (e as JournalEntry).c === 'string' && typeof (e as JournalEntry).k === 'string';
+}
+
+/** Makes a rename durable (POSIX: the new directory entry is on disk once the directory is fsync'd). */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

@@ -10,6 +10,7 @@ import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
 import { Endpoints, openLocalWorld, postJson } from './local-world';
+import { StateLock } from './state-lock';
 
 export interface LocalDeployOptions {
   /** Command that runs the CDK app (as cdk.json's `app`); or give `assemblyDir`. */
@@ -39,6 +40,16 @@ export interface LocalDeployResult {
 
 export async function localDeploy(options: LocalDeployOptions): Promise<LocalDeployResult> {
   fs.mkdirSync(options.stateDir, { recursive: true });
+  // One deploy at a time per state directory (stacks/ and cdk.out are its own); a running serve may be shared.
+  const lock = await StateLock.acquire(options.stateDir, 'deploy');
+  try {
+    return await deployLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployResult> {
   let assemblyDir = options.assemblyDir;
   if (!assemblyDir) {
     if (!options.app) throw new Error('local deploy needs an app command or a cloud assembly directory');

@@ -1,11 +1,13 @@
 // The local stand-ins for the cloud, found or started for one state directory: A4B and Secrets Manager on one
 // AWS JSON endpoint, Entra ID and Graph on one HTTPS endpoint. A running `local serve` for that directory is used
-// when there is one (its endpoints.json answers); otherwise they start inside this process.
+// when there is one (its endpoints.json answers); otherwise they start inside this process, which then holds the
+// directory's emulator lock (state-lock.ts) until it closes them.
 import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/parse';
 import { A4bEmulator } from './a4b-emulator';
 import { GraphEmulator, TenantFile } from './graph-emulator';
+import { StateLock } from './state-lock';
 
 /** What endpoints.json holds. */
 export interface Endpoints {
@@ -90,19 +92,42 @@ export function tenantProblems(tenant: unknown): Array<{ path: Array<string | nu
   return problems;
 }
 
-async function startWorld(stateDir: string, options: LocalWorldOptions): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {
-  fs.mkdirSync(stateDir, { recursive: true });
-  const graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });
-  const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort });
-  const endpoints: Endpoints = { a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! };
-  return { endpoints, a4b, graph, close: async () => { await a4b.stop(); await graph.stop(); } };
+async function startWorld(stateDir: string, options: LocalWorldOptions, lock: StateLock): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {
+  let graph: GraphEmulator | undefined;
+  try {
+    graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });
+    const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort });
+    const endpoints: Endpoints = { a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! };
+    const started = graph;
+    return {
+      endpoints, a4b, graph,
+      close: async () => {
+        try {
+          await a4b.stop();
+          await started.stop();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    // A damaged state file, say: the emulators did not start, and leave the files as they are for the next try.
+    await graph?.stop().catch(() => undefined);
+    lock.release();
+    throw e;
+  }
 }
 
 /** Starts the emulators for `stateDir` and publishes their endpoints there, for `local serve`. */
 export async function serveLocalWorld(stateDir: string, options: LocalWorldOptions = {}): Promise<LocalWorld> {
   if (await runningWorld(stateDir)) throw new Error(`a local serve already runs for ${stateDir} (see ${endpointsFile(stateDir)})`);
-  const world = await startWorld(stateDir, options);
-  fs.writeFileSync(endpointsFile(stateDir), JSON.stringify(world.endpoints, null, 2) + '\n');
+  const lock = await StateLock.acquire(stateDir, 'emulators', { meanwhile: () => runningWorld(stateDir) });
+  if (!(lock instanceof StateLock)) throw new Error(`a local serve already runs for ${stateDir} (see ${endpointsFile(stateDir)})`);
+  const world = await startWorld(stateDir, options, lock);
+  // Written aside and renamed: a deploy reading it never sees half of it.
+  const tmp = `${endpointsFile(stateDir)}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(world.endpoints, null, 2) + '\n');
+  fs.renameSync(tmp, endpointsFile(stateDir));
   return {
     ...world,
     close: async () => {
@@ -115,11 +140,10 @@ export async function serveLocalWorld(stateDir: string, options: LocalWorldOptio
 /** The world for `stateDir`: the one `local serve` runs, or a new in-process one. */
 export async function openLocalWorld(stateDir: string, options: LocalWorldOptions = {}): Promise<LocalWorld> {
   const running = await runningWorld(stateDir);
-  if (running) {
-    if (options.tenant) await postJson(`${running.graph}/_emulator/tenant`, options.tenant, fs.readFileSync(running.ca, 'utf8'));
-    return { endpoints: running, close: async () => {} };
-  }
-  return startWorld(stateDir, options);
+  const lockOrServe = running ?? await StateLock.acquire(stateDir, 'emulators', { meanwhile: () => runningWorld(stateDir) });
+  if (lockOrServe instanceof StateLock) return startWorld(stateDir, options, lockOrServe);
+  if (options.tenant) await postJson(`${lockOrServe.graph}/_emulator/tenant`, options.tenant, fs.readFileSync(lockOrServe.ca, 'utf8'));
+  return { endpoints: lockOrServe, close: async () => {} };
 }
 
 async function runningWorld(stateDir: string): Promise<Endpoints | undefined> {
