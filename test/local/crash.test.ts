@@ -37,7 +37,7 @@ function run(args: string[], options: { killWhen?: () => boolean; env?: Record<s
   }));
 }
 
-const deploy = (stateDir: string, options: Parameters<typeof run>[1] = {}, file = EXAMPLE) => run(['local', 'deploy', file, '--state', stateDir], options);
+const deploy = (stateDir: string, options: Parameters<typeof run>[1] = {}, file = EXAMPLE, extra: string[] = []) => run(['local', 'deploy', file, '--state', stateDir, ...extra], options);
 
 const journalFiles = (stateDir: string) => fs.existsSync(path.join(stateDir, 'stacks'))
   ? (fs.readdirSync(path.join(stateDir, 'stacks'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ops.jsonl')) : [];
@@ -170,10 +170,12 @@ describe('local deploy killed with SIGKILL, then run again', () => {
     doc.rooms = doc.rooms.slice(0, 6);
     const smaller = path.join(tempDir('a4b-inv-'), 'rooms.yaml');
     fs.writeFileSync(smaller, stringifyYaml(doc));
-    const killed = await deploy(stateDir, { killWhen: afterRequests(stateDir, (r) => r.filter((x) => x.RequestType === 'Delete').length >= 2) }, smaller);
+    // Six rooms go: more than the deletion guard allows without saying so.
+    const allow = ['-c', 'allowRoomDeletions=6'];
+    const killed = await deploy(stateDir, { killWhen: afterRequests(stateDir, (r) => r.filter((x) => x.RequestType === 'Delete').length >= 2) }, smaller, allow);
     expect(killed.signal).toBe('SIGKILL');
     expect((await a4bState(stateDir)).rooms.length).toBeGreaterThan(6); // some deletes still to do
-    const again = await deploy(stateDir, {}, smaller);
+    const again = await deploy(stateDir, {}, smaller, allow);
     expect(again.code).toBe(0);
     await expectComplete(stateDir, smaller);
   });
