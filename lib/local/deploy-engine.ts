@@ -95,6 +95,13 @@ export interface StackDeployResult {
   readonly error?: string;
   /** What the rollback did, when there was one. */
   readonly rollback?: string[];
+  /** A nested stack deployed with `deferCleanup`: its cleanup phase, which the root runs once every stack of the tree is updated. */
+  readonly cleanup?: () => Promise<CleanupResult>;
+}
+
+export interface CleanupResult {
+  readonly outcomes: ResourceOutcome[];
+  readonly errors: string[];
 }
 
 export interface DeployEngineOptions {
@@ -249,7 +256,7 @@ export class DeployEngine {
    * `nestedTemplate`) are deployed as resources of their parent, each with its own state, and rolled back with it.
    */
   async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>,
-    nestedTemplate?: (templateUrl: string) => Template): Promise<StackDeployResult> {
+    nestedTemplate?: (templateUrl: string) => Template, options: { readonly deferCleanup?: boolean } = {}): Promise<StackDeployResult> {
     const previous = await this.recover(stackName);
     const journal = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
     const send = (event: Record<string, unknown>, change?: StateChange) => this.send(journal, previous.stackId, event, change);
@@ -272,6 +279,7 @@ export class DeployEngine {
     const outcomes: ResourceOutcome[] = [];
     const undo: Array<() => Promise<string>> = [];
     const replaced: AppliedResource[] = [];
+    const nestedCleanups: Array<() => Promise<CleanupResult>> = [];
     const total = known.size + Object.keys(previous.resources).filter((id) => !known.has(id)).length;
     const report = (o: ResourceOutcome) => {
       outcomes.push(o);
@@ -345,8 +353,9 @@ export class DeployEngine {
         return;
       }
       const prior = this.readState(nestedName);
-      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate);
+      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true });
       outcomes.push(...result.outcomes);
+      if (result.cleanup) nestedCleanups.push(result.cleanup);
       // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
       const restore = async () => {
         const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate);
@@ -371,46 +380,82 @@ export class DeployEngine {
       return { stack: stackName, ok: false, outcomes, error: `${failure.logicalId}: ${failure.reason}`, rollback };
     }
 
-    // Cleanup phase, as CloudFormation's: resources gone from the template and replaced ones, dependents first.
+    // Cleanup phase, as CloudFormation's: resources gone from the template and replaced ones, dependents first. A nested
+    // stack's cleanup waits for the root's: CloudFormation deletes nothing of a stack tree until every stack of it is
+    // updated (it pauses a nested stack's cleanup while a sibling still updates or rolls back: AWS re:Post knowledge
+    // center, "cloudformation-stack-cleanup-stuck"), so a failure in a later shard never finds rooms already deleted.
     const removed = Object.entries(previous.resources).filter(([id]) => !known.has(id));
-    const removedDeps = new Map(removed.map(([id, r]) => [id, r.dependsOn.filter((d) => removed.some(([x]) => x === d))]));
-    const deleteOrder = topologicalOrder(removedDeps).reverse();
-    const cleanupErrors: string[] = [];
-    for (const id of deleteOrder) {
-      const r = previous.resources[id];
-      if (r.retain) {
-        report({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
-        continue;
+    const cleanup = async (cleanupSend: typeof send): Promise<CleanupResult> => {
+      const done: ResourceOutcome[] = [];
+      const errors: string[] = [];
+      const note = (o: ResourceOutcome) => {
+        done.push(o);
+        this.options.onProgress?.(o, outcomes.length + done.length, total);
+      };
+      for (const nestedCleanup of nestedCleanups) {
+        const r = await nestedCleanup();
+        done.push(...r.outcomes);
+        errors.push(...r.errors);
       }
-      if (r.type === NESTED_STACK) {
-        const nestedName = `${stackName}/${id}`;
-        const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate);
-        outcomes.push(...emptied.outcomes);
-        if (!emptied.ok) {
-          cleanupErrors.push(`${id}: ${emptied.error}`);
+      const removedDeps = new Map(removed.map(([id, r]) => [id, r.dependsOn.filter((d) => removed.some(([x]) => x === d))]));
+      for (const id of topologicalOrder(removedDeps).reverse()) {
+        const r = previous.resources[id];
+        if (r.retain) {
+          note({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
+          continue;
+        }
+        if (r.type === NESTED_STACK) {
+          const nestedName = `${stackName}/${id}`;
+          const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate);
+          done.push(...emptied.outcomes);
+          if (!emptied.ok) {
+            errors.push(`${id}: ${emptied.error}`);
+            current[id] = r;
+            continue;
+          }
+          fs.rmSync(this.stateFile(nestedName), { force: true });
+          fs.rmSync(this.journalFile(nestedName), { force: true });
+          note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
+          continue;
+        }
+        const res = await cleanupSend({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, { id, resource: null });
+        if (res.Status !== 'SUCCESS') {
+          // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
+          errors.push(`${id}: ${res.Reason}`);
           current[id] = r;
           continue;
         }
-        fs.rmSync(this.stateFile(nestedName), { force: true });
-        fs.rmSync(this.journalFile(nestedName), { force: true });
-        report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
-        continue;
+        note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
       }
-      const res = await send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, { id, resource: null });
-      if (res.Status !== 'SUCCESS') {
-        // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
-        cleanupErrors.push(`${id}: ${res.Reason}`);
-        current[id] = r;
-        continue;
+      for (const old of replaced) {
+        await cleanupSend({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
       }
-      report({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
+      return { outcomes: done, errors };
+    };
+    const finalState = () => ({ stackId: previous.stackId, resources: current, ...(parameters !== undefined || stackName.includes('/') ? { template, parameters } : {}) });
+
+    if (options.deferCleanup) {
+      // Updated, not yet cleaned up: the removed resources still exist, and the state says so until the root's cleanup.
+      journal.close();
+      this.writeState(stackName, { ...finalState(), resources: { ...current, ...Object.fromEntries(removed) } });
+      return {
+        stack: stackName, ok: true, outcomes,
+        cleanup: async () => {
+          const later = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
+          try {
+            return await cleanup((event, change) => this.send(later, previous.stackId, event, change));
+          } finally {
+            later.close();
+            this.writeState(stackName, finalState());
+          }
+        },
+      };
     }
-    for (const old of replaced) {
-      await send({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
-    }
+    const cleaned = await cleanup(send);
+    outcomes.push(...cleaned.outcomes);
     journal.close();
-    this.writeState(stackName, { stackId: previous.stackId, resources: current, ...(parameters !== undefined || stackName.includes('/') ? { template, parameters } : {}) });
-    if (cleanupErrors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleanupErrors.join('; ')}` };
+    this.writeState(stackName, finalState());
+    if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }
 

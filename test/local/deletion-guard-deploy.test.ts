@@ -80,6 +80,24 @@ describe('local deploy with the deletion guard', () => {
     expect(world.a4b!.rooms()).toHaveLength(12);
   });
 
+  test('rooms removed from shards that keep others are not deleted when another shard fails: the rollback keeps them', async () => {
+    const before = roomArns();
+    // Library and Amper share their shards with Würm and Boardroom, so only their shards' cleanup would delete them.
+    const drop = (text: string) => ROOM_LINES.filter((l) => /name: (Library|Amper) /.test(l)).reduce((t, l) => t.replace(`${l}\n`, ''), text);
+    // The new room fails, slowly: the other shards finish their updates first.
+    world.a4b!.injectFault({ operation: 'CreateRoom', match: { RoomName: 'Oder (4.01)' }, status: 400, errorType: 'ValidationException', message: 'injected', latencyMs: 1500 });
+    const failed = await deploy(`${drop(EXAMPLE)}  - { name: Oder (4.01), profile: Berlin meeting rooms }\n`);
+    expect(failed.ok).toBe(false);
+    expect(failed.stacks[0].error).toContain("room 'Oder (4.01)'");
+    expect(world.a4b!.requests.filter((r) => r.operation === 'DeleteRoom' && r.status === 200)).toHaveLength(0);
+    expect(roomArns()).toEqual(before);
+    world.a4b!.clearFaults();
+    expect((await deploy(drop(EXAMPLE))).ok).toBe(true);
+    expect(world.a4b!.rooms().map((r) => r.RoomName)).not.toContain('Library (5.02)');
+    expect(world.a4b!.rooms()).toHaveLength(10);
+    expect((await drift({ inventoryFile: file, localStateDir: stateDir })).findings).toEqual([]);
+  });
+
   test('a case-only rename keeps the room: same ARN, new name, no mark left, drift in sync', async () => {
     const arn = world.a4b!.rooms().find((r) => r.RoomName === 'Spree (2.01)')!.RoomArn;
     const renamed = await deploy(EXAMPLE.replace('name: Spree (2.01)', 'name: SPREE (2.01)'));
