@@ -184,21 +184,28 @@ describe('local deploy killed with SIGKILL, then run again', () => {
 describe('two processes on one state directory', () => {
   test('a second deploy refuses (no wait) naming the first one\'s PID, a drift --local does too, and the first deploy finishes unharmed', async () => {
     const stateDir = tempDir('a4b-lock-');
+    // The example with 300 more rooms: a first deploy long enough that the other two run while it holds its locks.
+    const doc = parseYaml(fs.readFileSync(EXAMPLE, 'utf8'));
+    doc.rooms.push(...Array.from({ length: 300 }, (_, i) => ({ name: `Extra ${i}`, profile: doc.profiles[0].name })));
+    const big = path.join(tempDir('a4b-inv-'), 'rooms.yaml');
+    fs.writeFileSync(big, stringifyYaml(doc));
     let first: ChildProcess | undefined;
-    const firstRun = deploy(stateDir, { started: (c) => (first = c) });
+    const firstRun = deploy(stateDir, { started: (c) => (first = c) }, big);
     for (let i = 0; i < 500 && !fs.existsSync(path.join(stateDir, 'emulators.lock')); i++) await new Promise((r) => setTimeout(r, 10));
-    const second = await deploy(stateDir, { env: { A4B_ROOMS_LOCK_WAIT: '0' } });
-    const drift = await run(['drift', EXAMPLE, '--local', '--state', stateDir], { env: { A4B_ROOMS_LOCK_WAIT: '0' } });
+    const [second, drift] = await Promise.all([
+      deploy(stateDir, { env: { A4B_ROOMS_LOCK_WAIT: '0' } }),
+      run(['drift', EXAMPLE, '--local', '--state', stateDir], { env: { A4B_ROOMS_LOCK_WAIT: '0' } }),
+    ]);
     const done = await firstRun;
     expect(done.code).toBe(0);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain(`is in use by a4b-rooms local deploy ${EXAMPLE} --state ${stateDir} (PID ${first!.pid} on `);
+    expect(second.stderr).toContain(`is in use by a4b-rooms local deploy ${big} --state ${stateDir} (PID ${first!.pid} on `);
     expect(second.stderr).toContain(path.join(stateDir, 'deploy.lock'));
     expect(drift.code).toBe(1);
     expect(drift.stderr).toContain(`(PID ${first!.pid} on `);
     expect(drift.stderr).toContain('emulators');
     expect(fs.readdirSync(stateDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
-    await expectComplete(stateDir);
+    await expectComplete(stateDir, big);
   });
 
   test('a second deploy waits for the first and then finds nothing to do; a deploy beside a running serve uses it', async () => {
