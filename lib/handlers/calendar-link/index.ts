@@ -1,7 +1,7 @@
 // Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
 // calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES } from '../../contract';
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../../contract';
 import { PropertyReader } from '../a4b/properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
 import { LinkSpec, roomsToValidate } from './checks';
@@ -24,6 +24,7 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
     credentialsSecretArn: p.requiredString(P.CREDENTIALS_SECRET_ARN),
     grantMissingPermissions: p.boolean(P.GRANT_MISSING_PERMISSIONS) ?? false,
     acceptedRoles: p.stringList(P.ACCEPTED_ROLES) ?? DEFAULT_ACCEPTED_ROLES,
+    ...(method === 'application' ? { consentResources: p.stringList(P.CONSENT_RESOURCES) ?? DEFAULT_CONSENT_RESOURCES } : {}),
     rooms: rooms.map((r: any) => ({ name: String(r?.Name ?? ''), mailbox: String(r?.Mailbox ?? '') })),
   };
 }
