@@ -33,7 +33,8 @@ export async function graphFor(secretArn: string, tenant: string, env: NodeJS.Pr
     throw new ResourceError(`calendar link: cannot read the Graph credentials secret ${secretArn} (${name}: ${(e as Error).message}). `
       + (name === 'ResourceNotFoundException' ? 'Create the secret, or fix its name or ARN.' : 'Check that the provider role may read it (and decrypt it with its KMS key).'));
   }
-  const key = `${secretArn}|${secret.VersionId}|${tenant}`;
+  // The endpoints are part of the key: a client made for one authority and Graph must not answer for another.
+  const key = `${secretArn}|${secret.VersionId}|${tenant}|${env[HandlerEnv.AUTHORITY_HOST] ?? ''}|${env[HandlerEnv.GRAPH_BASE_URL] ?? ''}|${env[HandlerEnv.EXTRA_CA_FILE] ?? ''}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const creds = parseSecret(secretArn, secret.SecretString);
