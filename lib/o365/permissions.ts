@@ -66,7 +66,8 @@ export function editorCommand(mailbox: string, serviceAccount: string, verb: 'Ad
  * The problem and fix of a decision that is not ok (and not granted). Never suggests a command that would lower a
  * permission: a role above write or custom gets "add it to acceptedRoles" only.
  */
-export function permissionProblem(d: PermissionDecision, mailbox: string, serviceAccount: string, accepted: readonly string[], grantMissing: boolean, groupsUnread = false): { problem: string; fix: string } | undefined {
+export function permissionProblem(d: PermissionDecision, mailbox: string, serviceAccount: string, accepted: readonly string[], grantMissing: boolean,
+  groupsUnread = false): { problem: string; fix: string } | undefined {
   const groupsNote = groupsUnread ? ' (permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)' : '';
   switch (d.kind) {
     case 'ok': return undefined;

@@ -286,7 +286,8 @@ describe('as real tenants behave', () => {
     calendarPermissions: perms.map(([room, user, role]) => ({ mailbox: mailbox(room), user, role })),
     ...extra,
   });
-  const svcTemplate = (rooms: string[], serviceAccount: string, link: Partial<Office365CalendarLinkProps> = {}) => appTemplate(rooms, { method: CalendarLinkMethod.delegate({ serviceAccount }), ...link });
+  const svcTemplate = (rooms: string[], serviceAccount: string, link: Partial<Office365CalendarLinkProps> = {}) =>
+    appTemplate(rooms, { method: CalendarLinkMethod.delegate({ serviceAccount }), ...link });
 
   test('1. a room not yet in places (or hidden from the address list) is a room: its mailboxSettings say so', async () => {
     w = await LinkWorld.start(tenantWith(['Spree', 'Havel'], undefined, { rooms: [{ mailbox: mailbox('Spree') }, { mailbox: mailbox('Havel'), inPlaces: false }] }));

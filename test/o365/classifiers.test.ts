@@ -97,7 +97,7 @@ describe('consent reader', () => {
     ['Exchange Online Calendars.ReadWrite', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
     ['Exchange Online, when only Graph is accepted', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph], 'missing'],
     ['Graph Calendars.Read only', [{ resourceId: 'g', appRoleId: 'g-r' }], [graph, exchange], 'missing'],
-    ["the right role id on another resource does not count", [{ resourceId: 'e', appRoleId: 'g-rw' }], [graph, exchange], 'missing'],
+    ['the right role id on another resource does not count', [{ resourceId: 'e', appRoleId: 'g-rw' }], [graph, exchange], 'missing'],
   ])('%s', (_, assignments, resources, kind) => {
     expect(decideConsent(assignments, resources).kind).toBe(kind);
   });
