@@ -32,6 +32,8 @@ export interface CheckReport {
   /** Problems of the link itself (service account, consent, the Graph app's permissions). */
   readonly linkProblems: string[];
   readonly rooms: CheckedRoom[];
+  /** What could not be checked without being a problem. */
+  readonly notes: string[];
   /** What a deploy with grantMissingPermissions would grant. */
   readonly grants: string[];
   readonly errors: string[];
@@ -57,9 +59,9 @@ export async function checkInventory(options: CheckOptions): Promise<CheckReport
       const f = await checkLink(spec, rooms, graph, env);
       const out = f.problems.map((p) => ({ name: p.room.name, mailbox: p.room.mailbox, kind: p.kind ?? 'unknown', problem: p.problem, fix: p.fix }));
       const status = out.some((r) => r.kind === 'unknown') ? 'error' : f.linkProblems.length || out.length ? 'problems' : 'clean';
-      return { version: 1, status, link, checked: f.checked, linkProblems: f.linkProblems, rooms: out, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
+      return { version: 1, status, link, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
     } catch (e) {
-      return { version: 1, status: 'error', link, checked: 0, linkProblems: [], rooms: [], grants: [], errors: [(e as Error).message] };
+      return { version: 1, status: 'error', link, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [(e as Error).message] };
     }
   };
   if (!options.localStateDir) return run(process.env);
@@ -87,6 +89,7 @@ export function checkText(report: CheckReport): string {
   for (const p of report.linkProblems) lines.push(`✗ ${report.link}: ${p}`);
   for (const r of report.rooms) lines.push(`✗ room '${r.name}' (${r.mailbox}) [${r.kind}]: ${r.problem}\n    fix: ${r.fix}`);
   for (const g of report.grants) lines.push(`+ ${g} (grantMissingPermissions)`);
+  for (const n of report.notes) lines.push(`i ${n}`);
   const bad = report.rooms.length;
   lines.push(report.status === 'clean'
     ? `${report.link}: ${report.checked} room mailbox${report.checked === 1 ? '' : 'es'} checked, no problem`

@@ -363,6 +363,17 @@ describe('as real tenants behave', () => {
     expect(w.rooms()).toEqual(['Havel', 'Spree']);
   });
 
+  test('4. every Exchange read scoped to the room mailboxes only (the service account outside the scope): passes, the account\'s mailbox unchecked', async () => {
+    const rooms = [mailbox('Spree'), mailbox('Havel')];
+    w = await LinkWorld.start(tenantWith(['Spree', 'Havel'], undefined, {
+      apps: [{ ...APP, roles: ['User.Read.All', 'GroupMember.Read.All'], scopedRoles: [{ role: 'MailboxSettings.Read', mailboxes: rooms }, { role: 'Calendars.Read', mailboxes: rooms }] }],
+    }));
+    const result = await w.deploy(appTemplate(['Spree', 'Havel']));
+    expect(result.error).toBeUndefined();
+    expect(w.rooms()).toEqual(['Havel', 'Spree']);
+    expect(w.graph.requests.filter((r) => r.status === 403).map((r) => r.path)).toEqual([expect.stringMatching(/^\/users\/[^/]+\/mailboxSettings$/)]);
+  });
+
   test('5. grantMissingPermissions raises only where allowedRoles include write, and says so where they do not', async () => {
     const tenant = tenantWith(['Spree', 'Havel'], [], {
       calendarPermissions: [

@@ -33,6 +33,8 @@ export interface LinkFindings {
   /** Every bad room, in the order of the rooms checked. */
   readonly problems: RoomProblem[];
   readonly grants: PlannedGrant[];
+  /** What could not be checked without being a problem (e.g. the service account's mailbox outside an RBAC scope). */
+  readonly notes: string[];
   readonly checked: number;
   /** Graph answered 403 somewhere (a fresh token may see a consent granted since). */
   readonly denied: boolean;
@@ -52,6 +54,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
     findings = await checkLink(spec, rooms, fresh, env);
     graph = fresh;
   }
+  for (const note of findings.notes) console.log(JSON.stringify({ note }));
   if (findings.linkProblems.length) {
     const also = findings.problems.length ? `${formatReport(` Also ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed:`, findings.problems, 2000)}\n` : ' ';
     throw new ResourceError(`${findings.header}: ${findings.linkProblems.join(' ')}${also}Nothing was changed.`);
@@ -101,6 +104,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
   const linkProblems: string[] = [];
   const problems: RoomProblem[] = [];
   const grants: PlannedGrant[] = [];
+  const notes: string[] = [];
   /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
   const answered = new Set<keyof typeof READ_PERMISSIONS>();
   /** Link-level reads answered 403. */
@@ -131,8 +135,11 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
       if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
       if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
         linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
-      } else if (a.settings?.status === 403) denyLink('settings');
-      else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
+      } else if (a.settings?.status === 403) {
+        // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
+        // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
+        notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
+      } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
       account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
       if (a.groupsAnswer?.status === 403) denyLink('groups');
     }
@@ -198,7 +205,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
     // A 403 for a permission the (readable) token lacks: one message for the app, not one per room. Otherwise (an
     // opaque token, or a tenant-wide role that Exchange still refuses) each 403 is said where it happened.
     const lacks = (read: keyof typeof READ_PERMISSIONS) => roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
-    const lacking = [...denied].filter(lacks);
+    const lacking = (Object.keys(READ_PERMISSIONS) as Array<keyof typeof READ_PERMISSIONS>).filter((d) => denied.has(d) && lacks(d));
     if (lacking.length) {
       linkProblems.unshift(`the Graph app ${graph.clientId} lacks application permissions: `
         + lacking.map((d) => `${READ_PERMISSIONS[d].anyOf.join(' or ')} (${READ_PERMISSIONS[d].why})`).join('; ')
@@ -212,7 +219,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
       const read = deniedRooms.get(problems[i]);
       if (read && lacks(read)) problems.splice(i, 1);
     }
-    return { header, linkProblems, problems, grants, checked: rooms.length, denied: denied.size > 0 };
+    return { header, linkProblems, problems, grants, notes, checked: rooms.length, denied: denied.size > 0 };
   }
 }
 
