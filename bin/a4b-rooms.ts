@@ -61,7 +61,7 @@ program.command('check')
   .argument('[file]', 'inventory file (YAML or JSON)', 'rooms.yaml')
   .option('--local', 'read the local emulators instead of Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
-  .option('--json', 'JSON output (version 1: status, link, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], grants, errors)')
+  .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
   .action(async (file: string, opts: { local?: boolean; state: string; json?: boolean }) => {
     const { checkInventory, checkExitCode, checkText } = await import('../lib/drift/check');
     const report = await checkInventory({ inventoryFile: file, localStateDir: opts.local ? existingStateDir(opts.state) : undefined });

@@ -92,6 +92,7 @@ describe('a4b-rooms check', () => {
     expect(report).toMatchObject({ version: 1, status: 'problems', checked: 5, linkProblems: [], errors: [] });
     expect(report.rooms.map((x: any) => `${x.name} ${x.kind}`)).toEqual(['Spree not-a-room', 'Jane not-a-room', 'Ghost mailbox-missing', 'Tegel permission']);
     expect(report.rooms.every((x: any) => x.fix.length > 0)).toBe(true);
+    expect(report.permissions).toContain('MailboxSettings.Read or MailboxSettings.ReadWrite: to check that each mailbox is a room (mailboxSettings.userPurpose) and that the service account has a mailbox');
   });
 
   test('a check that cannot run (no such credentials secret) is exit 1 with the reason, never "clean"', () => {

@@ -2,7 +2,7 @@
 // from a pipeline step or a laptop before `cdk deploy`: every problem of every room with its fix. Writes nothing.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv } from '../contract';
-import { LinkSpec } from '../handlers/calendar-link/checks';
+import { LinkSpec, requiredPermissions } from '../handlers/calendar-link/checks';
 import { graphFor } from '../handlers/calendar-link/clients';
 import { checkLink } from '../handlers/calendar-link/validate';
 import { parseInventoryFile } from '../inventory/parse';
@@ -28,6 +28,8 @@ export interface CheckReport {
   /** `clean` (exit 0), `problems` (exit 1) or `error` (exit 1: the check could not run, or a read failed). */
   readonly status: 'clean' | 'problems' | 'error';
   readonly link: string;
+  /** The Graph application permissions the check reads with (each entry: any one of them), tenant-wide or RBAC-scoped. */
+  readonly permissions: string[];
   readonly checked: number;
   /** Problems of the link itself (service account, consent, the Graph app's permissions). */
   readonly linkProblems: string[];
@@ -53,15 +55,16 @@ export async function checkInventory(options: CheckOptions): Promise<CheckReport
     consentResources: l.method === 'application' ? l.consentResources ?? DEFAULT_CONSENT_RESOURCES : undefined, rooms,
   };
   const link = `calendar link (tenant ${spec.tenant}, ${spec.method === 'delegate' ? `delegate ${spec.serviceAccount}` : `application ${spec.applicationId}`})`;
+  const permissions = requiredPermissions(spec).map((p) => `${p.anyOf.join(' or ')}: ${p.why}`);
   const run = async (env: NodeJS.ProcessEnv, secrets?: SecretsManagerClient): Promise<CheckReport> => {
     try {
       const graph = await graphFor(spec.credentialsSecretArn, spec.tenant, env, secrets);
       const f = await checkLink(spec, rooms, graph, env);
       const out = f.problems.map((p) => ({ name: p.room.name, mailbox: p.room.mailbox, kind: p.kind ?? 'unknown', problem: p.problem, fix: p.fix }));
       const status = out.some((r) => r.kind === 'unknown') ? 'error' : f.linkProblems.length || out.length ? 'problems' : 'clean';
-      return { version: 1, status, link, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
+      return { version: 1, status, link, permissions, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
     } catch (e) {
-      return { version: 1, status: 'error', link, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [(e as Error).message] };
+      return { version: 1, status: 'error', link, permissions, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [(e as Error).message] };
     }
   };
   if (!options.localStateDir) return run(process.env);
