@@ -9,7 +9,11 @@
 //   delegateWithPrivateEventAccess (calendarRoleType, same page); `custom` is Exchange rights Graph has no name for
 //   (Owner, PublishingEditor, ...), so it is never compared and never PATCHed.
 // - A calendar shared with a mail-enabled security group shows under the group's address; Exchange grants the group's
-//   rights to its members, nested ones included (transitiveMemberOf, api/user-list-transitivememberof.md).
+//   rights to its members, nested ones included (transitiveMemberOf, api/user-list-transitivememberof.md). Graph's own
+//   calendar.canEdit misses rights given through a security group (microsoft-graph-docs #3840), so the group grant is
+//   read from calendarPermissions and matched against the account's groups here.
+// - Whether Exchange's Editor (the right A4B's guide asks for) always shows as `write` is not documented; a tenant where
+//   it shows as `custom` is served by acceptedRoles.
 
 export interface CalendarPermission {
   readonly id: string;
