@@ -56,6 +56,19 @@ program.command('drift')
     process.exitCode = exitCode(report);
   });
 
+program.command('check')
+  .description('run the Office 365 checks of a deploy (mailboxes, permissions, consent) without deploying: every problem of every room with its fix; exit 0 clean, 1 problems or read errors')
+  .argument('[file]', 'inventory file (YAML or JSON)', 'rooms.yaml')
+  .option('--local', 'read the local emulators instead of Microsoft 365')
+  .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
+  .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
+  .action(async (file: string, opts: { local?: boolean; state: string; json?: boolean }) => {
+    const { checkInventory, checkExitCode, checkText } = await import('../lib/drift/check');
+    const report = await checkInventory({ inventoryFile: file, localStateDir: opts.local ? existingStateDir(opts.state) : undefined });
+    console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
+    process.exitCode = checkExitCode(report);
+  });
+
 program.command('import')
   .description('write an inventory from a live A4B account (rooms, profiles, skill groups, devices, tags), each entry adopting its resource')
   .option('--local', 'read the local emulators instead of AWS')

@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, HandlerEnv, ResourceTypes } from './contract';
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, ResourceTypes } from './contract';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
 import { RoomProfile } from './room-profile';
@@ -65,6 +65,21 @@ export class CalendarRole {
 }
 
 /**
+ * A resource on which the A4B app may hold its Calendars.ReadWrite consent (application method). Which one A4B's app
+ * uses is not documented (A4B's limited-access guide uses EWS, whose resource is Office 365 Exchange Online).
+ */
+export class ConsentResource {
+  /** Microsoft Graph (00000003-0000-0000-c000-000000000000). */
+  public static readonly MICROSOFT_GRAPH = new ConsentResource('graph');
+  /** Office 365 Exchange Online (00000002-0000-0ff1-ce00-000000000000). */
+  public static readonly EXCHANGE_ONLINE = new ConsentResource('exchange');
+  private constructor(
+    /** `graph` or `exchange`. */
+    public readonly value: string,
+  ) {}
+}
+
+/**
  * Properties for an Office365CalendarLink.
  */
 export interface Office365CalendarLinkProps {
@@ -81,9 +96,9 @@ export interface Office365CalendarLinkProps {
   /**
    * The secret holding the Entra ID app registration that validates the link, as JSON:
    * `{"clientId": "...", "clientSecret": "..."}` or `{"clientId": "...", "certificatePem": "<key and certificate>"}`.
-   * The app needs the Graph application permissions Place.Read.All and User.Read.All, plus Calendars.Read
-   * (Calendars.ReadWrite with `grantMissingPermissions`) for the delegate method, or Application.Read.All for the
-   * application method. Only the provider function reads it, at deploy time.
+   * The app needs the Graph application permissions User.Read.All, MailboxSettings.Read and Place.Read.All, plus
+   * Calendars.Read (Calendars.ReadWrite with `grantMissingPermissions`) and GroupMember.Read.All for the delegate
+   * method, or Application.Read.All for the application method. Only the provider function reads it, at deploy time.
    */
   readonly credentials: secretsmanager.ISecret;
 
@@ -101,6 +116,14 @@ export interface Office365CalendarLinkProps {
    * @default - write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess
    */
   readonly acceptedRoles?: CalendarRole[];
+
+  /**
+   * Application method: the resources on which the A4B app's Calendars.ReadWrite application permission counts as
+   * the consent A4B needs.
+   *
+   * @default - Microsoft Graph and Office 365 Exchange Online
+   */
+  readonly consentResources?: ConsentResource[];
 
   /**
    * Entra ID authority host.
@@ -170,6 +193,12 @@ export class Office365CalendarLink extends Construct {
     if (props.method.applicationId !== undefined) {
       p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID.test(props.method.applicationId), 'must be an application (client) id, a GUID');
     }
+    if (props.consentResources !== undefined && props.method.kind !== CalendarLinkMethods.APPLICATION) {
+      p.check('consentResources', props.consentResources.map((r) => r.value).join(', '), false, 'applies to the application method only (the delegate method needs no consent)');
+    }
+    if (props.consentResources !== undefined && !props.consentResources.length) {
+      p.check('consentResources', '[]', false, 'must name at least one resource: ConsentResource.MICROSOFT_GRAPH or ConsentResource.EXCHANGE_ONLINE (omit it for both)');
+    }
     if (props.grantMissingPermissions && props.method.kind !== CalendarLinkMethods.DELEGATE) {
       p.check('grantMissingPermissions', true, false, 'applies to the delegate method only (application permissions are consented in the A4B console)');
     }
@@ -200,6 +229,7 @@ export class Office365CalendarLink extends Construct {
       [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
       [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
       [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
+      [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES : undefined,
     };
     // The secret's ARN, never its value, goes into the template.
     this.resource = this.validation(stack);

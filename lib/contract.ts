@@ -79,6 +79,8 @@ export const CalendarLinkProps = {
   CREDENTIALS_SECRET_ARN: 'CredentialsSecretArn',
   GRANT_MISSING_PERMISSIONS: 'GrantMissingPermissions',
   ACCEPTED_ROLES: 'AcceptedRoles',
+  /** Application method: the resources (`graph`, `exchange`) whose Calendars.ReadWrite app role counts as A4B's consent. */
+  CONSENT_RESOURCES: 'ConsentResources',
   /** `[{ Name, Mailbox }]` of the linked rooms. */
   ROOMS: 'Rooms',
 } as const;
@@ -91,6 +93,9 @@ export const CalendarLinkMethods = {
 
 /** Calendar roles that count as the Exchange "Editor" right A4B needs, unless the link says otherwise. */
 export const DEFAULT_ACCEPTED_ROLES = ['write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'];
+
+/** Resources on which A4B's app may hold its Calendars.ReadWrite consent, unless the link says otherwise. */
+export const DEFAULT_CONSENT_RESOURCES = ['graph', 'exchange'];
 
 /** Attributes every resource returns (`Fn::GetAtt`). */
 export const Attributes = {
@@ -118,6 +123,8 @@ export const HandlerEnv = {
   GRAPH_CONCURRENCY: 'GRAPH_CONCURRENCY',
   /** The longest Retry-After the handler waits for a throttled batch item, in seconds. */
   GRAPH_MAX_RETRY_WAIT: 'GRAPH_MAX_RETRY_WAIT_SECONDS',
+  /** After a 403, a token older than this many seconds is replaced by a fresh one once (default 300). */
+  GRAPH_FRESH_TOKEN_SECONDS: 'GRAPH_FRESH_TOKEN_SECONDS',
 } as const;
 
 /**

@@ -1,7 +1,7 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
-import { CalendarLinkMethod, CalendarRole, Office365CalendarLink } from './calendar-link';
+import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf } from './inventory/sharding';
@@ -95,6 +95,7 @@ export class RoomInventory extends Construct {
       credentials: secretFrom(this, inv.calendarLink.credentialsSecret),
       grantMissingPermissions: inv.calendarLink.grantMissingPermissions,
       acceptedRoles: inv.calendarLink.acceptedRoles?.map((r) => CalendarRole.of(r)),
+      consentResources: inv.calendarLink.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
     });
 
     const profiles = new Map<string, RoomProfile>();

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { CalendarLinkMethod, CalendarRole, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
+import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
 
 function stackWithLink(linkProps: Partial<ConstructorParameters<typeof Office365CalendarLink>[2]> = {}) {
   const app = new App();
@@ -84,11 +84,20 @@ describe('Office365CalendarLink', () => {
     t.hasOutput('*', { Value: Match.stringLikeRegexp('Application permissions > Link account, sign in as a Global Administrator of contoso.onmicrosoft.com') });
   });
 
+  test('application method: the consent is accepted on Graph and Exchange Online by default, or on the resources given', () => {
+    const method = CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' });
+    Template.fromStack(stackWithLink({ method }).stack).hasResourceProperties('Custom::A4BCalendarLink', { ConsentResources: ['graph', 'exchange'] });
+    Template.fromStack(stackWithLink({ method, consentResources: [ConsentResource.EXCHANGE_ONLINE] }).stack).hasResourceProperties('Custom::A4BCalendarLink', { ConsentResources: ['exchange'] });
+    Template.fromStack(stackWithLink().stack).hasResourceProperties('Custom::A4BCalendarLink', { ConsentResources: Match.absent() });
+  });
+
   test.each([
     [{ tenant: 'contoso' }, /calendar link: tenant 'contoso' must be the directory id \(a GUID\) or a domain/],
     [{ method: CalendarLinkMethod.delegate({ serviceAccount: 'alexaforbusiness' }) }, /serviceAccount 'alexaforbusiness' must be the service account's user principal name/],
     [{ method: CalendarLinkMethod.application({ applicationId: 'a4b' }) }, /applicationId 'a4b' must be an application \(client\) id, a GUID/],
     [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), grantMissingPermissions: true }, /grantMissingPermissions true applies to the delegate method only/],
+    [{ consentResources: [ConsentResource.MICROSOFT_GRAPH] }, /consentResources 'graph' applies to the application method only/],
+    [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), consentResources: [] }, /consentResources '\[\]' must name at least one resource/],
   ])('bad props are refused at construction %#', (props, message) => {
     expect(() => stackWithLink(props as any)).toThrow(message);
   });

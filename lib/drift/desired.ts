@@ -16,7 +16,7 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
     rooms, profiles, skillGroups,
     link: l && {
       tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId,
-      acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES, credentialsSecret: l.credentialsSecret,
+      acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES, consentResources: l.consentResources, credentialsSecret: l.credentialsSecret,
     },
   };
 }
@@ -88,7 +88,7 @@ export function desiredFromAssembly(dir: string): DesiredState {
           if (!(out as { link?: unknown }).link && secret) {
             (out as { link?: DesiredState['link'] }).link = {
               tenant: p.Tenant, method: p.Method, serviceAccount: p.ServiceAccount, applicationId: p.ApplicationId,
-              acceptedRoles: p.AcceptedRoles ?? DEFAULT_ACCEPTED_ROLES, credentialsSecret,
+              acceptedRoles: p.AcceptedRoles ?? DEFAULT_ACCEPTED_ROLES, consentResources: p.ConsentResources, credentialsSecret,
             };
           }
           break;

@@ -5,9 +5,13 @@ import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { allPages } from '../handlers/a4b/pages';
-import { BatchItem, BatchResult, runBatches } from '../handlers/calendar-link/batch';
+import { DEFAULT_CONSENT_RESOURCES } from '../contract';
+import { BatchItem, runBatches } from '../handlers/calendar-link/batch';
 import { Graph } from '../handlers/calendar-link/clients';
-import { readMailboxes } from '../handlers/calendar-link/mailboxes';
+import { getter, readAccount, readConsent, readMailboxes } from '../handlers/calendar-link/mailboxes';
+import { decideConsent } from '../o365/consent';
+import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../o365/mailbox';
+import { AccountAddresses, CalendarPermission, decidePermission } from '../o365/permissions';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
 
 export interface LiveReadOptions {
@@ -134,42 +138,39 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
   const batch = (items: BatchItem[]) => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
     concurrency: options.graphConcurrency ?? 4, maxWaitSeconds: options.maxRetryWaitSeconds,
   });
+  const get = getter(graph.client);
   try {
+    // The same reads and the same classifier as the calendar link's check (lib/o365): a room is a room by its
+    // mailboxSettings, not by places, which lags by up to ~48 h.
+    let account: AccountAddresses | undefined;
+    if (link.method === 'delegate') {
+      const a = await readAccount(link.serviceAccount!, get);
+      if (a.entry) account = { own: addressesOfEntry(a.entry), groups: a.groups };
+      else if (a.lookup.status !== 200) throw new Error(`looking up the service account ${link.serviceAccount}: Graph ${a.lookup.status} ${a.lookup.body?.error?.code ?? ''}`);
+      // An account that no longer exists: every room's permission is lost.
+      else account = { own: [link.serviceAccount!.toLowerCase()], groups: [] };
+    }
     const reads = await readMailboxes(withMailbox.map((r) => r.mailbox!), batch, link.method === 'delegate');
     withMailbox.forEach((r, i) => {
-      const { place, user, permissions } = reads[i];
-      const unknown = (res: BatchResult | undefined) => live.unknownRooms.set(key(r.name), `Graph ${res?.status ?? 'no answer'} ${res?.body?.error?.code ?? ''} for ${r.mailbox}`.trim());
+      const { class: c, permissions } = reads[i];
+      const unknown = (res: GraphAnswer | undefined, what: string) => live.unknownRooms.set(key(r.name), `Graph ${res?.status ?? 'no answer'} ${res?.body?.error?.code ?? ''} for ${r.mailbox} (${what})`.replace(/ +/g, ' '));
       let state: MailboxState;
-      if (place?.status === 200) {
-        if (link.method === 'delegate' && permissions?.status !== 200) {
-          unknown(permissions);
-          return;
-        }
-        const mine = (permissions?.body?.value ?? []).find((x: any) => x.emailAddress?.address?.toLowerCase() === link.serviceAccount?.toLowerCase());
-        state = { exists: true, isRoom: true, serviceAccountRole: mine?.role };
-      } else if (place?.status === 404) {
-        if (user?.status !== 200 && user?.status !== 404) {
-          unknown(user);
-          return;
-        }
-        state = { exists: user.status === 200, isRoom: false };
-      } else {
-        unknown(place);
-        return;
-      }
+      if (c.kind === 'unknown') return unknown(c.answer, c.read);
+      if (c.kind === 'missing') state = { exists: false, isRoom: false };
+      else if (c.kind !== 'room') state = { exists: true, isRoom: false, detail: mailboxProblem(c, r.mailbox!, link.tenant)?.problem };
+      else if (link.method === 'delegate') {
+        if (permissions?.status !== 200) return unknown(permissions, 'calendar permissions');
+        const d = decidePermission((permissions.body?.value ?? []) as CalendarPermission[], account!, link.acceptedRoles);
+        const own = (permissions.body?.value ?? []).find((x: any) => account!.own.includes(String(x.emailAddress?.address ?? '').toLowerCase()));
+        state = { exists: true, isRoom: true, serviceAccountRole: d.kind === 'ok' ? d.role : own?.role };
+      } else state = { exists: true, isRoom: true };
       live.mailboxes.set(r.mailbox!.toLowerCase(), state);
+      return undefined;
     });
     if (link.method === 'application') {
-      const graphSp = await graph.client.api("/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')").get();
-      const role = (graphSp.appRoles ?? []).find((x: any) => x.value === 'Calendars.ReadWrite');
-      let app: any;
-      try {
-        app = await graph.client.api(`/servicePrincipals(appId='${link.applicationId}')`).get();
-      } catch (e) {
-        if ((e as { statusCode?: number }).statusCode !== 404) throw e;
-      }
-      const assignments = app ? await graph.client.api(`/servicePrincipals/${app.id}/appRoleAssignments`).get() : { value: [] };
-      (live as { consent?: boolean }).consent = (assignments.value ?? []).some((a: any) => a.resourceId === graphSp.id && a.appRoleId === role?.id);
+      const c = await readConsent(link.applicationId!, link.consentResources ?? DEFAULT_CONSENT_RESOURCES, get);
+      if (c.failed) throw new Error(`reading ${c.failed.what}: Graph ${c.failed.answer.status} ${c.failed.answer.body?.error?.code ?? ''}`);
+      (live as { consent?: boolean }).consent = !!c.app && decideConsent(c.assignments, c.resources).kind === 'ok';
     }
   } catch (e) {
     live.errors.push(`Graph: reading failed (${(e as Error).message}); nothing can be said about Office 365`);

@@ -29,6 +29,8 @@ export interface SkillGroupState {
 export interface MailboxState {
   readonly exists: boolean;
   readonly isRoom: boolean;
+  /** What it is instead of a room (a user mailbox, a room list, ...), in words. */
+  readonly detail?: string;
   /** The service account's role on the calendar (delegate method); undefined when it has none. */
   readonly serviceAccountRole?: string;
 }
@@ -45,6 +47,8 @@ export interface DesiredLink {
   readonly serviceAccount?: string;
   readonly applicationId?: string;
   readonly acceptedRoles: string[];
+  /** Application method: `graph`, `exchange`. @default both */
+  readonly consentResources?: string[];
   readonly credentialsSecret: string;
 }
 

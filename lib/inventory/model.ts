@@ -9,6 +9,8 @@ export interface InventoryCalendarLink {
   readonly credentialsSecret: string;
   readonly grantMissingPermissions?: boolean;
   readonly acceptedRoles?: string[];
+  /** Application method: `graph` and/or `exchange`, the resources whose Calendars.ReadWrite counts as A4B's consent. */
+  readonly consentResources?: string[];
 }
 
 export interface InventoryProfile {

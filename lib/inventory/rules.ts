@@ -161,6 +161,9 @@ export const calendarLink: InventoryRule = (inv) => {
     else if (typeof link.applicationId === 'string') out.push(...problem([...p, 'applicationId'], 'calendarLink', 'applicationId', link.applicationId, GUID.test(link.applicationId) ? undefined : 'must be an application (client) id, a GUID'));
     if (link.grantMissingPermissions) out.push(...problem([...p, 'grantMissingPermissions'], 'calendarLink', 'grantMissingPermissions', true, 'applies to the delegate method only'));
   }
+  if (link.method === 'delegate' && link.consentResources !== undefined) {
+    out.push(...problem([...p, 'consentResources'], 'calendarLink', 'consentResources', link.consentResources, 'applies to the application method only (the delegate method needs no consent)'));
+  }
   return out;
 };
 

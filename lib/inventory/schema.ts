@@ -24,6 +24,7 @@ export const INVENTORY_SCHEMA = {
       credentialsSecret: { ...str, description: 'Secrets Manager secret name, or its complete ARN: {clientId, clientSecret} or {clientId, certificatePem}' },
       grantMissingPermissions: { ...bool, description: 'delegate: grant write on room calendars where it is missing' },
       acceptedRoles: { type: 'array', items: { enum: ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'] } },
+      consentResources: { type: 'array', minItems: 1, items: { enum: ['graph', 'exchange'] }, description: 'application: the resources whose Calendars.ReadWrite counts as the A4B consent (default both: Microsoft Graph, Office 365 Exchange Online)' },
     }, ['tenantId', 'method', 'credentialsSecret'], 'The Office 365 calendar link, validated before any A4B write'),
     profiles: {
       type: 'array',

@@ -135,10 +135,15 @@ function linkProperties(stackName: string, template: Template, nestedTemplate: (
   });
 }
 
-/** A tenant in which the links validate: every linked mailbox a room, the service account holding write on each. */
+/**
+ * A tenant in which the links validate: every linked mailbox a room (each once), the service account (with a mailbox,
+ * enabled) holding write on each, and the validator app holding every Graph permission the checks read with
+ * (MailboxSettings.Read and GroupMember.Read.All among them).
+ */
 export function tenantFromLinks(links: Array<Record<string, unknown>>): TenantFile {
   const first = links[0];
-  const rooms = links.flatMap((l) => (l[L.ROOMS] as Array<{ Name: string; Mailbox: string }>) ?? []);
+  // A room checked by two validations (the link's own and a shard's) is one mailbox.
+  const rooms = [...new Map(links.flatMap((l) => (l[L.ROOMS] as Array<{ Name: string; Mailbox: string }>) ?? []).map((r) => [r.Mailbox.toLowerCase(), r] as const)).values()];
   const accounts = [...new Set(links.map((l) => l[L.SERVICE_ACCOUNT]).filter((a): a is string => typeof a === 'string'))];
   const apps = [...new Set(links.map((l) => l[L.APPLICATION_ID]).filter((a): a is string => typeof a === 'string'))];
   return {

@@ -101,7 +101,7 @@ describe('drift', () => {
   test('a read that fails makes the room unknown, never drift, and the exit code says error', async () => {
     const tagsOf = world.a4b!.rooms().find((r) => r.RoomName === 'Isar (1.01)')!.RoomArn;
     world.a4b!.injectFault({ operation: 'ListTags', match: { Arn: tagsOf }, status: 500, errorType: 'InternalFailure' });
-    world.graph!.injectFault({ match: 'GET /places/amper', scope: 'item', status: 503, retryAfterSeconds: 0 });
+    world.graph!.injectFault({ match: "mail%20eq%20'amper%40", scope: 'item', status: 503, retryAfterSeconds: 0 });
     try {
       const report = await drift({ inventoryFile: INVENTORY, localStateDir: state, ignoreUnmanaged: true });
       expect(report.status).toBe('error');

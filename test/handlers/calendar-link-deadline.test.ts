@@ -28,7 +28,7 @@ beforeEach(async () => {
   graph = await GraphEmulator.start({
     stateDir: dir,
     tenant: {
-      tenantId: TENANT, apps: [{ ...APP, roles: ['Place.Read.All', 'User.Read.All', 'Calendars.ReadWrite'] }], users: [{ upn: SA }],
+      tenantId: TENANT, apps: [{ ...APP, roles: ['Place.Read.All', 'User.Read.All', 'MailboxSettings.Read', 'Calendars.ReadWrite'] }], users: [{ upn: SA }],
       rooms: [{ mailbox: 'spree@contoso.onmicrosoft.com', displayName: 'Spree' }],
       calendarPermissions: [{ mailbox: 'spree@contoso.onmicrosoft.com', user: SA, role: 'write' }],
     },
@@ -65,7 +65,7 @@ test('without Graph trouble the check passes within the same short timeout', asy
 });
 
 test('throttled items whose Retry-After outlasts the function: FAILED before the deadline, naming the wait; A4B untouched', async () => {
-  graph.injectFault({ match: 'GET /places/', scope: 'item', status: 429, retryAfterSeconds: 10 });
+  graph.injectFault({ match: 'GET /users?$filter', scope: 'item', status: 429, retryAfterSeconds: 10 });
   const res = await create(2);
   expect(res.Status).toBe('FAILED');
   expect(res.PhysicalResourceId).toBe('calendar-link-LinkResource');

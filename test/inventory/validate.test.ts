@@ -60,6 +60,8 @@ describe('inventory validation', () => {
     ['an unknown method', 'calendarLink: { tenantId: contoso.com, method: oauth, credentialsSecret: s }\n', "rooms.yaml:1:48: calendarLink: method 'oauth' must be one of delegate, application"],
     ['a tenant that is neither GUID nor domain', 'calendarLink: { tenantId: contoso, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11, credentialsSecret: s }\n', "rooms.yaml:1:27: calendarLink: tenantId 'contoso' must be the directory id"],
     ['no credentials secret', 'calendarLink: { tenantId: contoso.com, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11 }\n', 'rooms.yaml:1:1: calendarLink: credentialsSecret is required'],
+    ['consentResources with the delegate method', 'calendarLink: { tenantId: contoso.com, method: delegate, serviceAccount: a@contoso.com, credentialsSecret: s, consentResources: [graph] }\n', 'rooms.yaml:1:111: calendarLink: consentResources ["graph"] applies to the application method only'],
+    ['an unknown consent resource', 'calendarLink: { tenantId: contoso.com, method: application, applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11, credentialsSecret: s, consentResources: [ews] }\n', "rooms.yaml:1:155: calendarLink: consentResources[0] 'ews' must be one of graph, exchange"],
   ])('calendar link with %s', (_, text, expected) => {
     const problems = validateInventory(parseInventoryText(`${text}rooms: []\n`, 'rooms.yaml'));
     expect(problems).toHaveLength(1);

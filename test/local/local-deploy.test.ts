@@ -87,7 +87,7 @@ describe('local deploy', () => {
   test('with a tenant file missing a mailbox, the deploy fails before any A4B write; the persisted tenant wins over a later file', async () => {
     const tenant = {
       tenantId: 'contoso.onmicrosoft.com',
-      apps: [{ clientId: 'c0ffee00-0000-4000-8000-000000000001', clientSecret: 'local-only', roles: ['Place.Read.All', 'User.Read.All', 'Calendars.Read'] }],
+      apps: [{ clientId: 'c0ffee00-0000-4000-8000-000000000001', clientSecret: 'local-only', roles: ['Place.Read.All', 'User.Read.All', 'MailboxSettings.Read', 'Calendars.Read'] }],
       users: [{ upn: 'alexaforbusiness@contoso.onmicrosoft.com' }],
       rooms: ['spree', 'havel', 'tegel'].map((r) => ({ mailbox: `${r}@contoso.onmicrosoft.com` })),
       calendarPermissions: ['spree', 'havel', 'tegel'].map((r) => ({ mailbox: `${r}@contoso.onmicrosoft.com`, user: 'alexaforbusiness@contoso.onmicrosoft.com', role: 'write' })),

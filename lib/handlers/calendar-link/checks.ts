@@ -10,6 +10,8 @@ export interface LinkSpec {
   readonly credentialsSecretArn: string;
   readonly grantMissingPermissions: boolean;
   readonly acceptedRoles: string[];
+  /** Application method: the resources whose Calendars.ReadWrite app role counts as A4B's consent (`graph`, `exchange`). */
+  readonly consentResources?: string[];
   readonly rooms: LinkedRoom[];
 }
 
@@ -24,17 +26,28 @@ export interface RequiredPermission {
   readonly why: string;
 }
 
+/** The Graph reads of a check, each with the application permissions that allow it (any one of them). */
+export const READ_PERMISSIONS = {
+  lookup: { anyOf: ['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], why: 'to look up mailboxes and accounts by address' },
+  settings: { anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], why: 'to check that each mailbox is a room (mailboxSettings.userPurpose) and that the service account has a mailbox' },
+  places: { anyOf: ['Place.Read.All'], why: 'to recognize room lists' },
+  groups: { anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'], why: 'to count calendar permissions granted to groups the service account is in' },
+  permissionsRead: { anyOf: ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'], why: "to read room calendars' permissions" },
+  permissionsWrite: { anyOf: ['Calendars.ReadWrite'], why: 'to grant the service account write access to room calendars (grantMissingPermissions)' },
+  consent: { anyOf: ['Application.Read.All', 'Directory.Read.All'], why: "to read the A4B enterprise app's consent" },
+} satisfies Record<string, RequiredPermission>;
+
+/**
+ * The Graph application permissions a check uses. Granted tenant-wide they show in the token's `roles`; granted
+ * through RBAC for Applications in Exchange Online (mailbox-scoped) they never do, so a check decides from Graph's
+ * answers and uses this list only to word a 403.
+ */
 export function requiredPermissions(spec: Pick<LinkSpec, 'method' | 'grantMissingPermissions'>): RequiredPermission[] {
-  const out: RequiredPermission[] = [
-    { anyOf: ['Place.Read.All'], why: 'to check that each mailbox is a room' },
-    { anyOf: ['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], why: 'to look up mailboxes and accounts' },
-  ];
+  const out: RequiredPermission[] = [READ_PERMISSIONS.lookup, READ_PERMISSIONS.settings, READ_PERMISSIONS.places];
   if (spec.method === CalendarLinkMethods.DELEGATE) {
-    out.push(spec.grantMissingPermissions
-      ? { anyOf: ['Calendars.ReadWrite'], why: 'to grant the service account write access to room calendars (grantMissingPermissions)' }
-      : { anyOf: ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'], why: "to read room calendars' permissions" });
+    out.push(READ_PERMISSIONS.groups, spec.grantMissingPermissions ? READ_PERMISSIONS.permissionsWrite : READ_PERMISSIONS.permissionsRead);
   } else {
-    out.push({ anyOf: ['Application.Read.All', 'Directory.Read.All'], why: "to read the A4B enterprise app's consent" });
+    out.push(READ_PERMISSIONS.consent);
   }
   return out;
 }
@@ -43,47 +56,33 @@ export function missingPermissions(tokenRoles: readonly string[], required: Requ
   return required.filter((r) => !r.anyOf.some((p) => tokenRoles.includes(p)));
 }
 
-/** The `roles` claim of an app-only access token (a JWT); empty when the token is opaque. */
-export function tokenRoles(accessToken: string): string[] {
+/**
+ * The `roles` claim of an app-only access token when it is a readable JWT; undefined when it is opaque ("access
+ * tokens are opaque to clients", Microsoft identity platform docs). A hint only: mailbox-scoped grants never show.
+ */
+export function tokenRoles(accessToken: string): string[] | undefined {
   const payload = accessToken.split('.')[1];
-  if (!payload) return [];
+  if (!payload) return undefined;
   try {
     const roles = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')).roles;
     return Array.isArray(roles) ? roles.map(String) : [];
   } catch {
-    return [];
+    return undefined;
   }
 }
 
-export interface CalendarPermission {
-  readonly id: string;
-  readonly role: string;
-  readonly isRemovable?: boolean;
-  readonly emailAddress?: { address?: string | null; name?: string | null };
-}
+export { decidePermission, editorCommand } from '../../o365/permissions';
+export type { CalendarPermission, PermissionDecision } from '../../o365/permissions';
 
-/** Roles below Exchange's Editor that a grant may raise to `write` without taking anything away. */
-const BELOW_WRITE = ['none', 'freeBusyRead', 'limitedRead', 'read'];
-
-export type PermissionDecision =
-  | { readonly kind: 'ok'; readonly role: string }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'below'; readonly role: string; readonly permissionId: string }
-  | { readonly kind: 'unaccepted'; readonly role: string };
-
-/** What the service account's entry on a room calendar means, compared case-insensitively by address. */
-export function decidePermission(perms: readonly CalendarPermission[], serviceAccount: string, accepted: readonly string[]): PermissionDecision {
-  const mine = perms.find((p) => p.emailAddress?.address?.toLowerCase() === serviceAccount.toLowerCase());
-  if (!mine) return { kind: 'missing' };
-  if (accepted.includes(mine.role)) return { kind: 'ok', role: mine.role };
-  if (BELOW_WRITE.includes(mine.role) && mine.isRemovable !== false) return { kind: 'below', role: mine.role, permissionId: mine.id };
-  return { kind: 'unaccepted', role: mine.role };
-}
+/** What kind of problem a room has: the kinds drift reports, plus `unknown` for a read that failed. */
+export type RoomProblemKind = 'mailbox-missing' | 'not-a-room' | 'permission' | 'unknown';
 
 export interface RoomProblem {
   readonly room: LinkedRoom;
   readonly problem: string;
   readonly fix: string;
+  /** @default unknown */
+  readonly kind?: RoomProblemKind;
 }
 
 /** One message for every bad room, kept under `maxBytes` with a count of the rest. */
@@ -110,8 +109,4 @@ export function roomsToValidate(before: LinkSpec | undefined, after: LinkSpec): 
   if (JSON.stringify(linkBefore) !== JSON.stringify(linkAfter)) return after.rooms;
   const known = new Set(before.rooms.map((r) => r.mailbox.toLowerCase()));
   return after.rooms.filter((r) => !known.has(r.mailbox.toLowerCase()));
-}
-
-export function editorCommand(mailbox: string, serviceAccount: string): string {
-  return `Add-MailboxFolderPermission ${mailbox}:\\Calendar -User ${serviceAccount} -AccessRights Editor`;
 }

@@ -19,6 +19,8 @@ export interface Graph {
   readonly credential: TokenCredential;
   readonly client: Client;
   readonly clientId: string;
+  /** A new credential and client for the same app: a fresh token, not the cached one (a consent granted since is seen). */
+  readonly renew?: () => Graph;
 }
 
 /** Reads the credentials secret and returns the Graph side for it; never puts the secret's content in a message. */
@@ -31,7 +33,8 @@ export async function graphFor(secretArn: string, tenant: string, env: NodeJS.Pr
     throw new ResourceError(`calendar link: cannot read the Graph credentials secret ${secretArn} (${name}: ${(e as Error).message}). `
       + (name === 'ResourceNotFoundException' ? 'Create the secret, or fix its name or ARN.' : 'Check that the provider role may read it (and decrypt it with its KMS key).'));
   }
-  const key = `${secretArn}|${secret.VersionId}|${tenant}`;
+  // The endpoints are part of the key: a client made for one authority and Graph must not answer for another.
+  const key = `${secretArn}|${secret.VersionId}|${tenant}|${env[HandlerEnv.AUTHORITY_HOST] ?? ''}|${env[HandlerEnv.GRAPH_BASE_URL] ?? ''}|${env[HandlerEnv.EXTRA_CA_FILE] ?? ''}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const creds = parseSecret(secretArn, secret.SecretString);
@@ -43,18 +46,29 @@ export async function graphFor(secretArn: string, tenant: string, env: NodeJS.Pr
     disableInstanceDiscovery: new URL(authorityHost).hostname !== new URL(PUBLIC_AUTHORITY).hostname,
     ...(extraCa ? { tlsOptions: { ca: extraCa } } : {}),
   };
-  const credential = creds.clientSecret
-    ? new ClientSecretCredential(tenant, creds.clientId, creds.clientSecret, options)
-    : new ClientCertificateCredential(tenant, creds.clientId, { certificate: creds.certificatePem! }, options);
   const baseUrl = (env[HandlerEnv.GRAPH_BASE_URL] ?? 'https://graph.microsoft.com').replace(/\/?$/, '/');
-  const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
-  const client = Client.initWithMiddleware({
-    baseUrl,
-    // The Graph client sends the token only to hosts it knows; hostnames only, no port.
-    customHosts: new Set([new URL(baseUrl).hostname]),
-    middleware: [new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(), new HttpsTransport(extraCa) as any],
-  });
-  const graph = { credential, client, clientId: creds.clientId };
+  const make = (): Graph => {
+    const credential = creds.clientSecret
+      ? new ClientSecretCredential(tenant, creds.clientId, creds.clientSecret, options)
+      : new ClientCertificateCredential(tenant, creds.clientId, { certificate: creds.certificatePem! }, options);
+    const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] });
+    const client = Client.initWithMiddleware({
+      baseUrl,
+      // The Graph client sends the token only to hosts it knows; hostnames only, no port.
+      customHosts: new Set([new URL(baseUrl).hostname]),
+      middleware: [new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(), new HttpsTransport(extraCa) as any],
+    });
+    const made: Graph = {
+      credential, client, clientId: creds.clientId,
+      renew: () => {
+        const fresh = make();
+        cache.set(key, fresh);
+        return fresh;
+      },
+    };
+    return made;
+  };
+  const graph = make();
   cache.set(key, graph);
   return graph;
 }

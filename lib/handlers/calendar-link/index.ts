@@ -1,7 +1,8 @@
 // Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
 // calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES } from '../../contract';
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../../contract';
+import { CONSENT_RESOURCES } from '../../o365/consent';
 import { PropertyReader } from '../a4b/properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
 import { LinkSpec, roomsToValidate } from './checks';
@@ -14,6 +15,11 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
   if (method !== CalendarLinkMethods.DELEGATE && method !== CalendarLinkMethods.APPLICATION) {
     throw new ResourceError(`calendar link: property ${P.METHOD} is "${method}"; it must be delegate or application`);
   }
+  const consentResources = method === 'application' ? p.stringList(P.CONSENT_RESOURCES) ?? DEFAULT_CONSENT_RESOURCES : undefined;
+  const unknown = (consentResources ?? []).filter((r) => !CONSENT_RESOURCES[r]);
+  if (unknown.length || consentResources?.length === 0) {
+    throw new ResourceError(`calendar link: property ${P.CONSENT_RESOURCES} is ${JSON.stringify(consentResources)}; each entry must be one of ${Object.keys(CONSENT_RESOURCES).join(', ')}, and at least one`);
+  }
   const rooms = props[P.ROOMS] ?? [];
   if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { Name, Mailbox }`);
   return {
@@ -24,6 +30,7 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
     credentialsSecretArn: p.requiredString(P.CREDENTIALS_SECRET_ARN),
     grantMissingPermissions: p.boolean(P.GRANT_MISSING_PERMISSIONS) ?? false,
     acceptedRoles: p.stringList(P.ACCEPTED_ROLES) ?? DEFAULT_ACCEPTED_ROLES,
+    ...(consentResources ? { consentResources } : {}),
     rooms: rooms.map((r: any) => ({ name: String(r?.Name ?? ''), mailbox: String(r?.Mailbox ?? '') })),
   };
 }

@@ -1,27 +1,92 @@
-// Validates the Office 365 side of the calendar link before any A4B write: the Graph app's permissions, the
-// service account or the A4B app's consent, and every linked room mailbox (exists, is a room, the service account
-// can write its calendar), batched; then grants what is missing when asked. Fails with one message for all rooms.
+// Validates the Office 365 side of the calendar link before any A4B write: the service account (exists, enabled, has a
+// mailbox) or the A4B app's consent, and every linked room mailbox (exists, is a room by its mailboxSettings, the
+// service account can write its calendar, directly or through a group), batched; then grants what is missing when
+// asked. Fails with one message for all rooms. `checkLink` is the check without the throw and the grants: what
+// `a4b-rooms check` prints.
 import { currentRequest, ResourceError } from '../cfn';
 import { HandlerEnv } from '../../contract';
+import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
+import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../../o365/mailbox';
+import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
-import {
-  CalendarPermission, decidePermission, editorCommand, formatReport, LinkedRoom, LinkSpec, missingPermissions, requiredPermissions, RoomProblem, tokenRoles,
-} from './checks';
+import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from './checks';
 import { Graph, GRAPH_SCOPE } from './clients';
-import { readMailboxes } from './mailboxes';
-
-const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+import { getter, readAccount, readConsent, readMailboxes } from './mailboxes';
 
 export interface ValidationResult {
   readonly checked: number;
   readonly granted: string[];
 }
 
+/** A grant the check would make (delegate, grantMissingPermissions), once nothing else is wrong. */
+export interface PlannedGrant {
+  readonly room: LinkedRoom;
+  readonly item: BatchItem;
+  readonly description: string;
+}
+
+/** What one check found. */
+export interface LinkFindings {
+  readonly header: string;
+  /** Problems of the link itself (service account, consent, the Graph app's permissions), each with its fix. */
+  readonly linkProblems: string[];
+  /** Every bad room, in the order of the rooms checked. */
+  readonly problems: RoomProblem[];
+  readonly grants: PlannedGrant[];
+  /** What could not be checked without being a problem (e.g. the service account's mailbox outside an RBAC scope). */
+  readonly notes: string[];
+  readonly checked: number;
+  /** Graph answered 403 somewhere (a fresh token may see a consent granted since). */
+  readonly denied: boolean;
+}
+
+/** How long a token is trusted after a 403 before one fresh token is asked for. */
+const FRESH_TOKEN_MS = 5 * 60_000;
+const tokenSince = new WeakMap<Graph, number>();
+
 export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<ValidationResult> {
+  let findings = await checkLink(spec, rooms, graph, env);
+  // A 403 on a token older than a few minutes: ask once for a fresh token (a consent granted since must be seen).
+  const freshMs = env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS] !== undefined ? Number(env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS]) * 1000 : FRESH_TOKEN_MS;
+  if (findings.denied && graph.renew && Date.now() - (tokenSince.get(graph) ?? Date.now()) >= freshMs) {
+    const fresh = graph.renew();
+    console.log(JSON.stringify({ renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' }));
+    findings = await checkLink(spec, rooms, fresh, env);
+    graph = fresh;
+  }
+  for (const note of findings.notes) console.log(JSON.stringify({ note }));
+  if (findings.linkProblems.length) {
+    const also = findings.problems.length ? `${formatReport(` Also ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed:`, findings.problems, 2000)}\n` : ' ';
+    throw new ResourceError(`${findings.header}: ${findings.linkProblems.join(' ')}${also}Nothing was changed.`);
+  }
+  if (findings.problems.length) {
+    throw new ResourceError(formatReport(`${findings.header}: ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, findings.problems));
+  }
+  return { checked: findings.checked, granted: await applyGrants(spec, findings, graph, env) };
+}
+
+/** The batch runner of a check: the handler's limits, transport failures as ResourceErrors. */
+function batcher(graph: Graph, env: NodeJS.ProcessEnv, header: string) {
+  return (items: BatchItem[]) => guard(header, 'a Graph $batch request', () => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
+    concurrency: Number(env[HandlerEnv.GRAPH_CONCURRENCY] ?? 4),
+    maxWaitSeconds: Number(env[HandlerEnv.GRAPH_MAX_RETRY_WAIT] ?? 60),
+  }));
+}
+
+async function guard<T>(header: string, what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw new ResourceError(`${header}: ${what} failed: ${explainGraphError(e)}. Nothing was changed.`);
+  }
+}
+
+/** Every problem of the link and its rooms, read from Graph; nothing is written. */
+export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<LinkFindings> {
   const who = spec.method === 'delegate' ? `delegate ${spec.serviceAccount}` : `application ${spec.applicationId}`;
   const header = `calendar link (tenant ${spec.tenant}, ${who})`;
 
-  // 1. The app-only token: its permissions decide what can be checked at all.
+  // 1. The app-only token. Its roles only word a 403: mailbox-scoped grants (RBAC for Applications) never show in it.
   let token: string;
   try {
     const scope = currentRequest();
@@ -30,131 +95,165 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
   } catch (e) {
     throw new ResourceError(`${header}: ${explainCredentialError(e, spec, graph.clientId)}`);
   }
-  const missing = missingPermissions(tokenRoles(token), requiredPermissions(spec));
-  if (missing.length) {
-    throw new ResourceError(`${header}: the Graph app ${graph.clientId} lacks application permissions: `
-      + missing.map((m) => `${m.anyOf.join(' or ')} (${m.why})`).join('; ')
-      + `. Add them in Entra ID (App registrations > ${graph.clientId} > API permissions > Add a permission > Microsoft Graph > Application permissions), `
-      + 'then choose "Grant admin consent". Nothing was changed.');
-  }
-
-  const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
-    try {
-      return await run();
-    } catch (e) {
-      throw new ResourceError(`${header}: ${what} failed: ${explainGraphError(e)}. Nothing was changed.`);
-    }
+  if (!tokenSince.has(graph)) tokenSince.set(graph, Date.now());
+  const roles = tokenRoles(token);
+  const denied = new Set<keyof typeof READ_PERMISSIONS>();
+  const batch = batcher(graph, env, header);
+  const rawGet = getter(graph.client);
+  const get = (path: string) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path));
+  const linkProblems: string[] = [];
+  const problems: RoomProblem[] = [];
+  const grants: PlannedGrant[] = [];
+  const notes: string[] = [];
+  /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
+  const answered = new Set<keyof typeof READ_PERMISSIONS>();
+  /** Link-level reads answered 403. */
+  const linkDenied = new Set<keyof typeof READ_PERMISSIONS>();
+  /** Room problems that are a 403, with the read that got it. */
+  const deniedRooms = new Map<RoomProblem, keyof typeof READ_PERMISSIONS>();
+  const deniedProblem = (room: LinkedRoom, read: keyof typeof READ_PERMISSIONS, res: GraphAnswer | undefined): RoomProblem => {
+    denied.add(read);
+    const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], graph.clientId) };
+    deniedRooms.set(problem, read);
+    return problem;
   };
-  const batch = (items: BatchItem[]) => call('a Graph $batch request', () => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
-    concurrency: Number(env[HandlerEnv.GRAPH_CONCURRENCY] ?? 4),
-    maxWaitSeconds: Number(env[HandlerEnv.GRAPH_MAX_RETRY_WAIT] ?? 60),
-  }));
+  const denyLink = (read: keyof typeof READ_PERMISSIONS) => {
+    denied.add(read);
+    linkDenied.add(read);
+  };
 
   // 2. The link itself.
+  let account: { addresses: string[]; groups?: string[]; primary: string } | undefined;
   if (spec.method === 'delegate') {
-    const account = await call(`looking up service account ${spec.serviceAccount}`, () => getOrNull(graph, `/users/${encodeURIComponent(spec.serviceAccount!)}`));
-    if (!account) {
-      throw new ResourceError(`${header}: the service account ${spec.serviceAccount} does not exist in tenant ${spec.tenant}. Fix: create it (New-Mailbox -UserPrincipalName ${spec.serviceAccount} ...), `
-        + 'or correct serviceAccount. Nothing was changed.');
+    const sa = spec.serviceAccount!;
+    const a = await readAccount(sa, get);
+    if (a.lookup.status === 403) denyLink('lookup');
+    else if (a.lookup.status !== 200) linkProblems.push(`looking up the service account ${sa} failed (${describe(a.lookup)}).`);
+    else if (!a.entry) {
+      linkProblems.push(`the service account ${sa} does not exist in tenant ${spec.tenant} (no user has it as UPN, primary SMTP or proxy address). Fix: create it (New-Mailbox -UserPrincipalName ${sa} ...), or correct serviceAccount.`);
+    } else {
+      if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
+      if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
+        linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
+      } else if (a.settings?.status === 403) {
+        // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
+        // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
+        notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
+      } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
+      account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
+      if (a.groupsAnswer?.status === 403) denyLink('groups');
     }
+    if (linkProblems.length && !a.entry) return finish();
   } else {
-    await checkConsent(spec, graph, header, call);
+    const keys = spec.consentResources ?? DEFAULT_CONSENT_RESOURCES;
+    const c = await readConsent(spec.applicationId!, keys, get);
+    const consentFix = `Fix: in the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${spec.tenant} and accept the consent for read and write access to all calendars.`;
+    if (c.failed) {
+      if (c.failed.answer.status === 403) denyLink('consent');
+      else linkProblems.push(`reading ${c.failed.what} failed (${describe(c.failed.answer)}).`);
+    } else if (!c.app) {
+      linkProblems.push(`application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consentFix}`);
+    } else {
+      const d = decideConsent(c.assignments, c.resources);
+      if (d.kind === 'missing') {
+        linkProblems.push(`application ${spec.applicationId} holds no Calendars.ReadWrite application permission on ${consentNames(keys)} in tenant ${spec.tenant}`
+          + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
+      }
+    }
   }
 
-  // 3. Every room mailbox: a room? (if not: does it exist?) may the service account write its calendar?
-  const problems: RoomProblem[] = [];
-  const grants: BatchItem[] = [];
-  const grantDescriptions = new Map<string, string>();
-  const reads = await readMailboxes(rooms.map((r) => r.mailbox), batch, spec.method === 'delegate');
+  // 3. Every room mailbox: a room (by its mailbox), and may the service account write its calendar?
+  const delegate = spec.method === 'delegate' && account !== undefined;
+  const reads = await readMailboxes(rooms.map((r) => r.mailbox), batch, delegate);
   rooms.forEach((room, i) => {
-    const { place, user, permissions } = reads[i];
-    if (place?.status === 404) {
-      if (user?.status === 200) problems.push({ room, problem: 'this is a user mailbox, not a room mailbox (or a room hidden from the address list)', fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${room.mailbox} -Type Room` });
-      else if (user?.status === 404) problems.push({ room, problem: `there is no mailbox with this address in tenant ${spec.tenant}`, fix: 'create the room mailbox (New-Mailbox -Room), or correct the address' });
-      else problems.push(itemProblem(room, user));
+    const r = reads[i];
+    const c = r.class;
+    if (r.settings?.status === 200) answered.add('settings');
+    if (r.permissions?.status === 200) answered.add('permissionsRead');
+    // Read at the same time as the settings: a 403 here is worded with the rest even when the room is not judged.
+    if (r.permissions?.status === 403 && c.kind !== 'room') denied.add('permissionsRead');
+    if (c.kind === 'unknown') {
+      const res = c.answer;
+      if (res?.status === 403) problems.push(deniedProblem(room, r.settings ? 'settings' : r.place ? 'places' : 'lookup', res));
+      else problems.push({ room, kind: 'unknown', problem: `${c.read}: ${describe(res)}`, fix: res && (res.status === 429 || res.status >= 500) ? 'deploy again later' : 'check the mailbox address' });
       return;
     }
-    if (place?.status !== 200) {
-      problems.push(itemProblem(room, place));
+    const bad = mailboxProblem(c, room.mailbox, spec.tenant);
+    if (bad) {
+      problems.push({ room, kind: c.kind === 'missing' ? 'mailbox-missing' : 'not-a-room', ...bad });
       return;
     }
-    if (spec.method !== 'delegate') return;
-    if (permissions?.status !== 200) {
-      problems.push(itemProblem(room, permissions));
-      return;
-    }
+    if (!delegate || c.kind !== 'room') return;
+    const perms = r.permissions;
+    if (perms?.status === 403) return void problems.push(deniedProblem(room, 'permissionsRead', perms));
+    if (perms?.status !== 200) return void problems.push({ room, kind: 'unknown', problem: `reading the calendar's permissions: ${describe(perms)}`, fix: 'deploy again later' });
     const sa = spec.serviceAccount!;
-    const id = String(i);
-    const enc = encodeURIComponent(room.mailbox);
-    const decision = decidePermission((permissions.body?.value ?? []) as CalendarPermission[], sa, spec.acceptedRoles);
-    const editor = editorCommand(room.mailbox, sa);
+    const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], { own: account!.addresses, groups: account!.groups }, spec.acceptedRoles);
     if (decision.kind === 'ok') return;
-    if (decision.kind === 'unaccepted') {
-      problems.push({ room, problem: `the service account has role '${decision.role}' on the calendar, which is not an accepted role (${spec.acceptedRoles.join(', ')})`, fix: `Set-MailboxFolderPermission ${room.mailbox}:\\Calendar -User ${sa} -AccessRights Editor, or add '${decision.role}' to acceptedRoles` });
-    } else if (!spec.grantMissingPermissions) {
-      const has = decision.kind === 'below' ? `only '${decision.role}'` : 'no permission';
-      const command = decision.kind === 'below' ? editor.replace('Add-MailboxFolderPermission', 'Set-MailboxFolderPermission') : editor;
-      problems.push({ room, problem: `the service account ${sa} has ${has} on the room's calendar, and A4B needs Editor`, fix: `${command} (or set grantMissingPermissions)` });
-    } else if (decision.kind === 'below') {
-      grants.push({ id, method: 'PATCH', url: `/users/${enc}/calendar/calendarPermissions/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } });
-      grantDescriptions.set(id, `raised ${sa} from ${decision.role} to write on ${room.mailbox}`);
+    const mailboxPath = `/users/${encodeURIComponent(c.entry.id)}/calendar/calendarPermissions`;
+    if (spec.grantMissingPermissions && decision.kind === 'below') {
+      grants.push({ room, item: { id: String(i), method: 'PATCH', url: `${mailboxPath}/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } }, description: `raised ${sa} from ${decision.role} to write on ${room.mailbox}` });
+    } else if (spec.grantMissingPermissions && decision.kind === 'missing' && spec.acceptedRoles.includes('write')) {
+      grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}` });
     } else {
-      grants.push({ id, method: 'POST', url: `/users/${enc}/calendar/calendarPermissions`, body: { emailAddress: { address: sa }, role: 'write' } });
-      grantDescriptions.set(id, `granted ${sa} write on ${room.mailbox}`);
+      problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groups === undefined)! });
     }
   });
+  return finish();
 
-  if (problems.length) {
-    problems.sort((a, b) => rooms.indexOf(a.room) - rooms.indexOf(b.room));
-    throw new ResourceError(formatReport(`${header}: ${problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, problems));
+  function finish(): LinkFindings {
+    // A 403 for a permission the (readable) token lacks: one message for the app, not one per room. Otherwise (an
+    // opaque token, or a tenant-wide role that Exchange still refuses) each 403 is said where it happened.
+    const lacks = (read: keyof typeof READ_PERMISSIONS) => roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
+    const lacking = (Object.keys(READ_PERMISSIONS) as Array<keyof typeof READ_PERMISSIONS>).filter((d) => denied.has(d) && lacks(d));
+    if (lacking.length) {
+      linkProblems.unshift(`the Graph app ${graph.clientId} lacks application permissions: `
+        + lacking.map((d) => `${READ_PERMISSIONS[d].anyOf.join(' or ')} (${READ_PERMISSIONS[d].why})`).join('; ')
+        + `. Add them in Entra ID (App registrations > ${graph.clientId} > API permissions > Add a permission > Microsoft Graph > Application permissions), then choose "Grant admin consent" (or, when it holds them through RBAC for Applications in Exchange Online, add the mailboxes to that assignment's scope).`);
+    }
+    for (const d of linkDenied) {
+      // Group addresses are a bonus: without them a room's permission problem says they were not counted.
+      if (!lacks(d) && d !== 'groups') linkProblems.push(`${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).problem}. Fix: ${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).fix}.`);
+    }
+    for (let i = problems.length - 1; i >= 0; i--) {
+      const read = deniedRooms.get(problems[i]);
+      if (read && lacks(read)) problems.splice(i, 1);
+    }
+    return { header, linkProblems, problems, grants, notes, checked: rooms.length, denied: denied.size > 0 };
   }
+}
 
-  // 4. Grants, only once nothing else is wrong.
+async function applyGrants(spec: LinkSpec, findings: LinkFindings, graph: Graph, env: NodeJS.ProcessEnv): Promise<string[]> {
   const granted: string[] = [];
-  if (grants.length) {
-    const results = await batch(grants);
-    const failed: RoomProblem[] = [];
-    for (const [id, res] of results) {
-      if (res.status === 200 || res.status === 201) granted.push(grantDescriptions.get(id)!);
-      else failed.push({ ...itemProblem(rooms[Number(id)], res), fix: editorCommand(rooms[Number(id)].mailbox, spec.serviceAccount!) });
-    }
-    if (failed.length) {
-      throw new ResourceError(formatReport(`${header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed));
-    }
+  if (!findings.grants.length) return granted;
+  const results = await batcher(graph, env, findings.header)(findings.grants.map((g) => g.item));
+  const failed: RoomProblem[] = [];
+  for (const g of findings.grants) {
+    const res = results.get(g.item.id);
+    if (res && (res.status === 200 || res.status === 201)) granted.push(g.description);
+    else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
   }
-  return { checked: rooms.length, granted };
+  if (failed.length) {
+    throw new ResourceError(formatReport(`${findings.header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed));
+  }
+  return granted;
 }
 
-function itemProblem(room: LinkedRoom, res: BatchResult | undefined = { id: '', status: 0 }): RoomProblem {
-  const code = res.body?.error?.code ?? String(res.status);
+function describe(res: GraphAnswer | BatchResult | undefined): string {
+  if (!res) return 'no answer';
+  const code = res.body?.error?.code ?? '';
   const message = res.body?.error?.message ?? '';
-  if (res.status === 403) {
-    return { room, problem: `Graph denied access (${code}: ${message})`, fix: 'an application access policy or RBAC for Applications scope in Exchange excludes this mailbox: add it to the scope' };
-  }
-  if (res.status === 429 || res.status >= 500) {
-    return { room, problem: `Graph kept answering ${res.status} (${code}) after retries`, fix: 'deploy again later' };
-  }
-  return { room, problem: `Graph answered ${res.status} ${code}: ${message}`, fix: 'check the mailbox address' };
+  if (res.status === 429 || res.status >= 500) return `Graph kept answering ${res.status} (${code}) after retries`;
+  return `Graph answered ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
 }
 
-async function getOrNull(graph: Graph, path: string): Promise<any | undefined> {
-  try {
-    return await graph.client.api(path).get();
-  } catch (e) {
-    if ((e as { statusCode?: number }).statusCode === 404) return undefined;
-    throw e;
-  }
-}
-
-async function checkConsent(spec: LinkSpec, graph: Graph, header: string, call: <T>(what: string, run: () => Promise<T>) => Promise<T>): Promise<void> {
-  const graphSp = await call('reading the Microsoft Graph service principal', () => graph.client.api(`/servicePrincipals(appId='${GRAPH_APP_ID}')`).select(['id', 'appRoles']).get());
-  const role = (graphSp.appRoles ?? []).find((r: any) => r.value === 'Calendars.ReadWrite');
-  const app = await call(`reading the service principal of application ${spec.applicationId}`, () => getOrNull(graph, `/servicePrincipals(appId='${spec.applicationId}')`));
-  const consent = `Fix: in the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${spec.tenant} and accept the consent for read and write access to all calendars.`;
-  if (!app) throw new ResourceError(`${header}: application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consent} Nothing was changed.`);
-  const assignments = await call('reading the application\'s app role assignments', () => graph.client.api(`/servicePrincipals/${app.id}/appRoleAssignments`).get());
-  const ok = (assignments.value ?? []).some((a: any) => a.resourceId === graphSp.id && role && a.appRoleId === role.id);
-  if (!ok) throw new ResourceError(`${header}: application ${spec.applicationId} holds no Microsoft Graph Calendars.ReadWrite application permission in tenant ${spec.tenant}. ${consent} Nothing was changed.`);
+/** A 403: the permission the read needs, or an RBAC for Applications scope that leaves this mailbox out. */
+function explainDenied(res: GraphAnswer | undefined, needs: RequiredPermission, clientId: string): { problem: string; fix: string } {
+  const code = res?.body?.error?.code ?? 'Forbidden';
+  return {
+    problem: `Graph denied access (403 ${code}) ${needs.why}`,
+    fix: `give the Graph app ${clientId} the application permission ${needs.anyOf.join(' or ')} (admin consent), or, when it holds it through RBAC for Applications in Exchange Online, add this mailbox to that assignment's scope`,
+  };
 }
 
 /** Which credential problem it is and how to fix it, from @azure/identity's error; never the secret. */

@@ -1,0 +1,102 @@
+// `a4b-rooms check`: the Office 365 checks of a deploy (the calendar link handler's checkLink, the same code), run
+// from a pipeline step or a laptop before `cdk deploy`: every problem of every room with its fix. Writes nothing.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv } from '../contract';
+import { LinkSpec, requiredPermissions } from '../handlers/calendar-link/checks';
+import { graphFor } from '../handlers/calendar-link/clients';
+import { checkLink } from '../handlers/calendar-link/validate';
+import { parseInventoryFile } from '../inventory/parse';
+import { validateInventory } from '../inventory/validate';
+
+export interface CheckOptions {
+  readonly inventoryFile: string;
+  /** Read the local emulators of this state directory instead of Microsoft 365. */
+  readonly localStateDir?: string;
+}
+
+export interface CheckedRoom {
+  readonly name: string;
+  readonly mailbox: string;
+  /** `mailbox-missing`, `not-a-room`, `permission` or `unknown` (a read failed). */
+  readonly kind: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+export interface CheckReport {
+  readonly version: 1;
+  /** `clean` (exit 0), `problems` (exit 1) or `error` (exit 1: the check could not run, or a read failed). */
+  readonly status: 'clean' | 'problems' | 'error';
+  readonly link: string;
+  /** The Graph application permissions the check reads with (each entry: any one of them), tenant-wide or RBAC-scoped. */
+  readonly permissions: string[];
+  readonly checked: number;
+  /** Problems of the link itself (service account, consent, the Graph app's permissions). */
+  readonly linkProblems: string[];
+  readonly rooms: CheckedRoom[];
+  /** What could not be checked without being a problem. */
+  readonly notes: string[];
+  /** What a deploy with grantMissingPermissions would grant. */
+  readonly grants: string[];
+  readonly errors: string[];
+}
+
+export async function checkInventory(options: CheckOptions): Promise<CheckReport> {
+  const parsed = parseInventoryFile(options.inventoryFile);
+  const problems = validateInventory(parsed);
+  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}; fix them first (a4b-rooms validate):\n${problems.join('\n')}`);
+  const inv = parsed.inventory;
+  const l = inv.calendarLink;
+  if (!l) throw new Error(`${options.inventoryFile} has no calendarLink: there is no Office 365 side to check`);
+  const rooms = (inv.rooms ?? []).filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
+  const spec: LinkSpec = {
+    tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, credentialsSecretArn: l.credentialsSecret,
+    grantMissingPermissions: l.grantMissingPermissions ?? false, acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES,
+    consentResources: l.method === 'application' ? l.consentResources ?? DEFAULT_CONSENT_RESOURCES : undefined, rooms,
+  };
+  const link = `calendar link (tenant ${spec.tenant}, ${spec.method === 'delegate' ? `delegate ${spec.serviceAccount}` : `application ${spec.applicationId}`})`;
+  const permissions = requiredPermissions(spec).map((p) => `${p.anyOf.join(' or ')}: ${p.why}`);
+  const run = async (env: NodeJS.ProcessEnv, secrets?: SecretsManagerClient): Promise<CheckReport> => {
+    try {
+      const graph = await graphFor(spec.credentialsSecretArn, spec.tenant, env, secrets);
+      const f = await checkLink(spec, rooms, graph, env);
+      const out = f.problems.map((p) => ({ name: p.room.name, mailbox: p.room.mailbox, kind: p.kind ?? 'unknown', problem: p.problem, fix: p.fix }));
+      const status = out.some((r) => r.kind === 'unknown') ? 'error' : f.linkProblems.length || out.length ? 'problems' : 'clean';
+      return { version: 1, status, link, permissions, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
+    } catch (e) {
+      return { version: 1, status: 'error', link, permissions, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [(e as Error).message] };
+    }
+  };
+  if (!options.localStateDir) return run(process.env);
+  const { openLocalWorld } = await import('../local/local-world');
+  const world = await openLocalWorld(options.localStateDir);
+  const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
+  const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: world.endpoints.secretsManager, credentials });
+  try {
+    const e = world.endpoints;
+    return await run({ [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca, [HandlerEnv.GRAPH_MAX_RETRY_WAIT]: '5' }, secrets);
+  } finally {
+    secrets.destroy();
+    await world.close();
+  }
+}
+
+export function checkExitCode(report: CheckReport): number {
+  return report.status === 'clean' ? 0 : 1;
+}
+
+/** Every problem, each with its fix, grouped: the link's, then each room's in file order. */
+export function checkText(report: CheckReport): string {
+  const lines: string[] = [];
+  for (const e of report.errors) lines.push(`✗ ${e}`);
+  for (const p of report.linkProblems) lines.push(`✗ ${report.link}: ${p}`);
+  for (const r of report.rooms) lines.push(`✗ room '${r.name}' (${r.mailbox}) [${r.kind}]: ${r.problem}\n    fix: ${r.fix}`);
+  for (const g of report.grants) lines.push(`+ ${g} (grantMissingPermissions)`);
+  for (const n of report.notes) lines.push(`i ${n}`);
+  const bad = report.rooms.length;
+  lines.push(report.status === 'clean'
+    ? `${report.link}: ${report.checked} room mailbox${report.checked === 1 ? '' : 'es'} checked, no problem`
+    : `${report.link}: ${report.errors.length ? 'the check could not run' : `${report.checked} room mailbox${report.checked === 1 ? '' : 'es'} checked: ${bad} bad room${bad === 1 ? '' : 's'}`
+      + `${report.linkProblems.length ? `, ${report.linkProblems.length} problem${report.linkProblems.length === 1 ? '' : 's'} of the link` : ''}`}`);
+  return lines.join('\n');
+}

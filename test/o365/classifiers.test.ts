@@ -1,0 +1,108 @@
+// The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
+import { decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
+import { addressesOfEntry, addressFilter, classifyMailbox, mailboxProblem, MailboxAnswers, nextReads } from '../../lib/o365/mailbox';
+import { CalendarPermission, decidePermission, permissionProblem } from '../../lib/o365/permissions';
+
+const entry = { id: 'u1', userPrincipalName: 'douro.room@fabrikam.onmicrosoft.com', mail: 'douro@fabrikam.com', proxyAddresses: ['SMTP:douro@fabrikam.com', 'smtp:d@fabrikam.com', 'x500:/o=x'] };
+const found = { status: 200, body: { value: [entry] } };
+const none = { status: 200, body: { value: [] } };
+const settings = (userPurpose: string) => ({ status: 200, body: { userPurpose } });
+
+describe('mailbox classifier', () => {
+  test.each<[string, MailboxAnswers, string, string?]>([
+    ['a room by its userPurpose, whatever places says', { lookup: found, settings: settings('room') }, 'room', undefined],
+    ['userPurpose is compared ignoring case', { lookup: found, settings: settings('Room') }, 'room', undefined],
+    ['a user mailbox', { lookup: found, settings: settings('user') }, 'not-a-room', 'user'],
+    ['a shared mailbox', { lookup: found, settings: settings('shared') }, 'not-a-room', 'shared'],
+    ['equipment is not a room', { lookup: found, settings: settings('equipment') }, 'not-a-room', 'equipment'],
+    ['an account without a mailbox (404 MailboxNotEnabledForRESTAPI)', { lookup: found, settings: { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } } }, 'not-a-room', 'no mailbox'],
+    ['another 404 on the settings is not a verdict', { lookup: found, settings: { status: 404, body: { error: { code: 'ErrorItemNotFound' } } } }, 'unknown', undefined],
+    ['settings without userPurpose are not a verdict', { lookup: found, settings: { status: 200, body: {} } }, 'unknown', undefined],
+    ['a 403 on the settings is not a verdict', { lookup: found, settings: { status: 403, body: { error: { code: 'ErrorAccessDenied' } } } }, 'unknown', undefined],
+    ['no user and places 404: missing', { lookup: none, place: { status: 404 } }, 'missing', undefined],
+    ['no user and a room list in places', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.roomList', displayName: 'Lisbon' } }, roomListRooms: { status: 200, body: { value: [{ emailAddress: 'douro@fabrikam.com' }] } } }, 'room-list', undefined],
+    ['no user but places lists a room: not documented, not a verdict', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.room' } } }, 'unknown', undefined],
+    ['a failed lookup is not a verdict', { lookup: { status: 503 } }, 'unknown', undefined],
+  ])('%s', (_, answers, kind, purpose) => {
+    const c = classifyMailbox(answers);
+    expect(c.kind).toBe(kind);
+    if (purpose) expect((c as { purpose: string }).purpose).toBe(purpose);
+  });
+
+  test.each<[string, MailboxAnswers, string[]]>([
+    ['nothing read yet but the lookup: the settings of the user found', { lookup: found }, ['settings']],
+    ['no user: places', { lookup: none }, ['place']],
+    ['a room list: its rooms', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.roomList' } } }, ['roomListRooms']],
+    ['a failed lookup: nothing more', { lookup: { status: 429 } }, []],
+    ['all read', { lookup: found, settings: settings('room') }, []],
+  ])('next reads: %s', (_, answers, reads) => {
+    expect(nextReads(answers)).toEqual(reads);
+  });
+
+  test('a room list names its rooms; a user mailbox names the conversion; neither for a room', () => {
+    expect(mailboxProblem({ kind: 'room-list', displayName: 'Lisbon', rooms: ['a@x', 'b@x'] }, 'l@x', 't')!.problem).toBe('this is a room list (Lisbon), not a room; it holds a@x, b@x');
+    expect(mailboxProblem({ kind: 'not-a-room', entry, purpose: 'user' }, 'u@x', 't')!.fix).toContain('Set-Mailbox u@x -Type Room');
+    expect(mailboxProblem({ kind: 'room', entry }, 'r@x', 't')).toBeUndefined();
+  });
+
+  test('addresses: UPN, mail and smtp proxies only, lower-cased; the filter quotes', () => {
+    expect(addressesOfEntry(entry)).toEqual(['douro.room@fabrikam.onmicrosoft.com', 'douro@fabrikam.com', 'd@fabrikam.com']);
+    expect(addressFilter("o'neil@x.com")).toBe("mail eq 'o''neil@x.com' or userPrincipalName eq 'o''neil@x.com' or proxyAddresses/any(x:x eq 'smtp:o''neil@x.com')");
+  });
+});
+
+describe('permission rules', () => {
+  const account = { own: ['svc@contoso.onmicrosoft.com', 'a4b-svc@contoso.com'], groups: ['av-team@contoso.com'] };
+  const perm = (address: string, role: string, extra: Partial<CalendarPermission> = {}): CalendarPermission => ({ id: `id-${address}-${role}`, role, emailAddress: { address }, isRemovable: true, ...extra });
+  const ACCEPTED = ['write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'];
+  test.each<[string, CalendarPermission[], string[], string, string?]>([
+    ['write under the SMTP address (not the UPN)', [perm('A4B-SVC@contoso.com', 'write')], ACCEPTED, 'ok', undefined],
+    ['write through a group', [perm('av-team@contoso.com', 'write')], ACCEPTED, 'ok', undefined],
+    ['read directly, write through a group: ok', [perm('a4b-svc@contoso.com', 'read'), perm('av-team@contoso.com', 'write')], ACCEPTED, 'ok', undefined],
+    ['a group the account is not in', [perm('others@contoso.com', 'write')], ACCEPTED, 'missing', undefined],
+    ['only My Organization', [perm('', 'freeBusyRead', { isRemovable: false })], ACCEPTED, 'missing', undefined],
+    ['read, write allowed: raise', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['read', 'write'] })], ACCEPTED, 'below', 'read'],
+    ['read, write not allowed', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['freeBusyRead', 'read'] })], ACCEPTED, 'write-not-allowed', 'read'],
+    ['read, not removable', [perm('a4b-svc@contoso.com', 'read', { isRemovable: false })], ACCEPTED, 'write-not-allowed', 'read'],
+    ['delegate above write, not accepted: never lowered', [perm('a4b-svc@contoso.com', 'delegateWithPrivateEventAccess')], ['write'], 'unaccepted', 'delegateWithPrivateEventAccess'],
+    ['custom: never touched', [perm('a4b-svc@contoso.com', 'custom')], ACCEPTED, 'unaccepted', 'custom'],
+    ['custom accepted', [perm('a4b-svc@contoso.com', 'custom')], [...ACCEPTED, 'custom'], 'ok', undefined],
+    ['read when only delegate roles are accepted: raising to write would not help', [perm('a4b-svc@contoso.com', 'read')], ['delegateWithPrivateEventAccess'], 'unaccepted', 'read'],
+  ])('%s', (_, perms, accepted, kind, role) => {
+    const d = decidePermission(perms, account, accepted);
+    expect(d.kind).toBe(kind);
+    if (role) expect((d as { role: string }).role).toBe(role);
+  });
+
+  test.each([
+    ['delegateWithPrivateEventAccess', ['write']],
+    ['custom', ['write']],
+  ])('the fix for %s never suggests a command that would lower it', (role, accepted) => {
+    const d = decidePermission([perm('svc@contoso.onmicrosoft.com', role)], account, accepted);
+    const p = permissionProblem(d, 'r@x', 'svc@contoso.onmicrosoft.com', accepted, true)!;
+    expect(`${p.problem} ${p.fix}`).not.toMatch(/Set-MailboxFolderPermission|-AccessRights/);
+  });
+
+  test('groups not readable: the problem says what was not counted', () => {
+    const d = decidePermission([], { own: ['svc@x'] }, ['write']);
+    expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, true)!.problem).toContain('permissions through groups were not counted');
+  });
+});
+
+describe('consent reader', () => {
+  const graph: ResourcePrincipal = { key: 'graph', id: 'g', appRoles: [{ id: 'g-rw', value: 'Calendars.ReadWrite' }, { id: 'g-r', value: 'Calendars.Read' }] };
+  const exchange: ResourcePrincipal = { key: 'exchange', id: 'e', appRoles: [{ id: 'e-rw', value: 'Calendars.ReadWrite' }] };
+  test.each<[string, Array<{ resourceId: string; appRoleId: string }>, ResourcePrincipal[], string]>([
+    ['Graph Calendars.ReadWrite', [{ resourceId: 'g', appRoleId: 'g-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online Calendars.ReadWrite', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online, when only Graph is accepted', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph], 'missing'],
+    ['Graph Calendars.Read only', [{ resourceId: 'g', appRoleId: 'g-r' }], [graph, exchange], 'missing'],
+    ['the right role id on another resource does not count', [{ resourceId: 'e', appRoleId: 'g-rw' }], [graph, exchange], 'missing'],
+  ])('%s', (_, assignments, resources, kind) => {
+    expect(decideConsent(assignments, resources).kind).toBe(kind);
+  });
+
+  test('what it holds instead is named', () => {
+    expect(decideConsent([{ resourceId: 'g', appRoleId: 'g-r' }], [graph])).toEqual({ kind: 'missing', held: ['Microsoft Graph Calendars.Read'] });
+  });
+});
