@@ -9,6 +9,8 @@ export const ResourceTypes = {
   CALENDAR_LINK: 'Custom::A4BCalendarLink',
   ROOM_DELETION_GUARD: 'Custom::A4BRoomDeletionGuard',
   DEVICE_RELEASE: 'Custom::A4BDeviceRelease',
+  /** After an inventory's mailbox checks: fails the deploy with every bad room they recorded. */
+  MAILBOX_CHECK_GATE: 'Custom::A4BMailboxCheckGate',
 } as const;
 
 /** Property names of `Custom::A4BRoom`. */
@@ -81,6 +83,29 @@ export const CalendarLinkProps = {
   ACCEPTED_ROLES: 'AcceptedRoles',
   /** `[{ Name, Mailbox }]` of the linked rooms. */
   ROOMS: 'Rooms',
+  /**
+   * `true`: bad rooms do not fail the check; it checks every room it names on each Create and Update and records
+   * them in its Data (`CalendarLinkAttributes.FINDINGS`), and a `Custom::A4BMailboxCheckGate` fails with them.
+   */
+  RECORD_FINDINGS: 'RecordFindings',
+} as const;
+
+/** Attributes of `Custom::A4BCalendarLink` (`Fn::GetAtt`). */
+export const CalendarLinkAttributes = {
+  ROOMS_VALIDATED: 'RoomsValidated',
+  PERMISSIONS_GRANTED: 'PermissionsGranted',
+  /** Record mode: the findings summary (compact JSON, see lib/handlers/calendar-link/findings.ts). */
+  FINDINGS: 'Findings',
+} as const;
+
+/** Property names of `Custom::A4BMailboxCheckGate`. */
+export const MailboxCheckGateProps = {
+  /** How the message names the link, e.g. `calendar link (tenant contoso.com, delegate sa@contoso.com)`. */
+  HEADER: 'Header',
+  /** A hash of everything the checks check (their properties): tells a rollback from a new deploy. */
+  CHECKED: 'Checked',
+  /** `[{ Name, Findings }]`: each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
+  CHECKS: 'Checks',
 } as const;
 
 /** The two ways A4B links to Office 365 (A4B administration guide, "Link Alexa for Business to Office 365"). */

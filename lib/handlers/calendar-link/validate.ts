@@ -8,6 +8,7 @@ import {
   CalendarPermission, decidePermission, editorCommand, formatReport, LinkedRoom, LinkSpec, missingPermissions, requiredPermissions, RoomProblem, tokenRoles,
 } from './checks';
 import { Graph, GRAPH_SCOPE } from './clients';
+import { RoomFindingsError } from './findings';
 import { readMailboxes } from './mailboxes';
 
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -106,7 +107,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
 
   if (problems.length) {
     problems.sort((a, b) => rooms.indexOf(a.room) - rooms.indexOf(b.room));
-    throw new ResourceError(formatReport(`${header}: ${problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, problems));
+    throw new RoomFindingsError(formatReport(`${header}: ${problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, problems), problems);
   }
 
   // 4. Grants, only once nothing else is wrong.
@@ -119,7 +120,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
       else failed.push({ ...itemProblem(rooms[Number(id)], res), fix: editorCommand(rooms[Number(id)].mailbox, spec.serviceAccount!) });
     }
     if (failed.length) {
-      throw new ResourceError(formatReport(`${header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed));
+      throw new RoomFindingsError(formatReport(`${header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed), failed);
     }
   }
   return { checked: rooms.length, granted };
