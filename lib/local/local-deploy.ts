@@ -59,7 +59,7 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
     const engine = new DeployEngine({
       lambdas: {
         [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
-        [ResourceTypes.CALENDAR_LINK]: link,
+        [ResourceTypes.CALENDAR_LINK]: link, [ResourceTypes.MAILBOX_CHECK_GATE]: link,
       },
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,
       functionTimeouts: Object.assign({}, ...stacks.map((s) => functionTimeouts(s.template, s.nestedTemplate, s.stackName))),
