@@ -135,7 +135,7 @@ export function gateMessage(input: GateInput, maxBytes = GATE_MESSAGE_MAX_BYTES)
   const where = names.length > 12 ? `${names.slice(0, 12).join(', ')} and ${names.length - 12} more` : names.join(', ');
   const logs = [...new Set(bad.map((c) => c.summary.log).filter((l): l is string => !!l))];
   const head = `${input.header}: ${total} of ${checked} room${checked === 1 ? '' : 's'} failed the Office 365 checks (${bad.length} of ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}: ${where}); `
-    + 'nothing was written to A4B. Fix them all, then deploy again: every check runs again.';
+    + 'nothing was written to A4B. Fix them, then deploy again: the rollback undid these checks, so they run again.';
   const foot = `\nEvery bad room with its fix: the log of the calendar link function${logs.length ? ` (CloudWatch Logs ${logs.join(', ')})` : ''}, lines with "finding"; `
     + 'or run `npx a4b-rooms check <inventory file>`.';
 
