@@ -130,9 +130,12 @@ export class RoomInventory extends Construct {
     }
 
     // Every mailbox is checked before any A4B write, and one deploy reports every bad room: one nested stack of
-    // checks, one per shard, side by side (Graph's limit of 4 concurrent requests is per app and mailbox, and each
-    // mailbox is in one shard), each recording its bad rooms; a gate after all of them fails with every one
+    // checks, one per shard, side by side, each recording its bad rooms; a gate after all of them fails with every one
     // (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the whole nested stack.
+    // Side by side is within Graph's limits: Outlook's "4 concurrent requests" and "10,000 API requests in a 10 minute
+    // period" are per app ID and mailbox (Microsoft Graph service-specific throttling limits, Outlook service limits,
+    // concepts/throttling-limits.md), and each mailbox is in one shard; each check keeps its own 4 $batch requests in
+    // flight, so the app has up to 4 per shard checking at once.
     const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new NestedStack(this, 'MailboxChecks', { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}` }) : undefined;
     if (checks) {
       checks.node.addDependency(link!);

@@ -19,7 +19,11 @@
 //   `Checked`, a hash of the checks' properties, and its physical id names the hash it last let through. An Update
 //   whose `Checked` equals that hash is the rollback to what the gate accepted (nothing else updates the gate without
 //   changing a check): it passes and logs the findings. Any other Create or Update with findings fails. The physical
-//   id changes when the gate lets a new hash through; CloudFormation then sends a Delete for the old one, a no-op.
+//   id changes when the gate lets a new hash through: "If the value returned is different, AWS CloudFormation
+//   recognizes the update as a replacement and sends a delete request to the old resource" (CloudFormation User
+//   Guide, custom resources, Delete request), a no-op here; a rollback of a replacement keeps the old gate as it was.
+//   (The local deploy engine restores a nested stack by deploying its old template, an Update of the new gate: the one
+//   place where a rollback could meet a bad room, if one went bad between the deploy and its rollback.)
 // - `cdk deploy --no-rollback` keeps the checks that ran: a failed gate is then retried with the same findings.
 //   Roll the stack back (`cdk rollback`) before deploying again.
 import { CalendarLinkAttributes as A, MailboxCheckGateProps as G } from '../../contract';
