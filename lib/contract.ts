@@ -143,6 +143,8 @@ export const HandlerEnv = {
   GRAPH_CONCURRENCY: 'GRAPH_CONCURRENCY',
   /** The longest Retry-After the handler waits for a throttled batch item, in seconds. */
   GRAPH_MAX_RETRY_WAIT: 'GRAPH_MAX_RETRY_WAIT_SECONDS',
+  /** Where the handler's log goes when it is not CloudWatch Logs (the local deploy's STATE/provider.log), for messages. */
+  LOG_FILE: 'A4B_ROOMS_LOG_FILE',
 } as const;
 
 /**

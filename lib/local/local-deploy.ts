@@ -54,7 +54,7 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
     await prepareTenant(world.endpoints, stacks, options.tenant);
     const env = localProviderEnv(world.endpoints);
     const a4b = await LocalLambda.start(A4B_PROVIDER_BUNDLE, { env, log });
-    const link = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env, log });
+    const link = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env: { ...env, [HandlerEnv.LOG_FILE]: path.resolve(options.stateDir, 'provider.log') }, log });
     lambdas.push(a4b, link);
     const engine = new DeployEngine({
       lambdas: {

@@ -3,8 +3,9 @@
 import * as path from 'path';
 import { truncateReason } from '../../lib/handlers/cfn';
 import { RoomProblem } from '../../lib/handlers/calendar-link/checks';
-import { FindingsSummary, GATE_MESSAGE_MAX_BYTES, gateMessage, parseSummary, SUMMARY_MAX_BYTES, summarizeFindings } from '../../lib/handlers/calendar-link/findings';
-import { gateDecision, gatePhysicalId } from '../../lib/handlers/calendar-link/gate';
+import { FindingsSummary, GATE_MESSAGE_MAX_BYTES, gateMessage, parseSummary, RoomFindingsError, SUMMARY_MAX_BYTES, summarizeFindings } from '../../lib/handlers/calendar-link/findings';
+import { gateDecision, gatePhysicalId, recordFindings } from '../../lib/handlers/calendar-link/gate';
+import { ResourceError } from '../../lib/handlers/cfn';
 import { CALENDAR_LINK_BUNDLE, LocalLambda } from '../../lib/local/local-lambda';
 import { tempDir } from '../helpers';
 
@@ -27,7 +28,7 @@ const responseBytes = (body: Record<string, unknown>) => bytes(JSON.stringify({
 describe('findings summary (a check\'s Data)', () => {
   test('a full shard of bad rooms fits the response, every kind counted and shown', () => {
     const problems = Array.from({ length: 313 }, (_, i) => problem(i));
-    const text = summarizeFindings(problems, 313, '/aws/lambda/A4BRooms-InventoryCalendarLinkHandler-AbCdEf123456');
+    const text = summarizeFindings(problems, 313, 'CloudWatch Logs /aws/lambda/A4BRooms-InventoryCalendarLinkHandler-AbCdEf123456');
     expect(bytes(text)).toBeLessThanOrEqual(SUMMARY_MAX_BYTES);
     expect(responseBytes({ Status: 'SUCCESS', PhysicalResourceId: 'calendar-link-InventoryMailboxChecksShard31CalendarLinkValidationABCDEF12', Data: { RoomsValidated: '313', PermissionsGranted: '0', Findings: text } }))
       .toBeLessThanOrEqual(4096);
@@ -52,11 +53,25 @@ describe('findings summary (a check\'s Data)', () => {
   });
 });
 
+describe('record mode', () => {
+  const rooms = [problem(1).room, problem(2).room, problem(3).room];
+  test('room problems become Data naming the Lambda log group; any other error still fails', async () => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const data = await recordFindings(rooms, () => Promise.reject(new RoomFindingsError('2 rooms', [problem(1), problem(2)])), { AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/Link' });
+    expect(data).toMatchObject({ RoomsValidated: '3', PermissionsGranted: '0' });
+    expect(parseSummary(data.Findings)).toMatchObject({ checked: 3, bad: 2, log: 'CloudWatch Logs /aws/lambda/Link' });
+    const clean = await recordFindings(rooms, () => Promise.resolve({ checked: 3, granted: ['granted x'] }), {});
+    expect(clean).toEqual({ RoomsValidated: '3', PermissionsGranted: '1', Findings: JSON.stringify({ v: 1, checked: 3, bad: 0, kinds: [] }) });
+    await expect(recordFindings(rooms, () => Promise.reject(new ResourceError('the Graph app lacks application permissions')), {})).rejects.toThrow('lacks application permissions');
+    jest.restoreAllMocks();
+  });
+});
+
 describe('gate message', () => {
   const header = 'calendar link (tenant contoso.onmicrosoft.com, delegate a4b@contoso.onmicrosoft.com)';
   const shards = (perShard: (shard: number) => RoomProblem[], n = 32) => Array.from({ length: n }, (_, i) => {
     const problems = perShard(i);
-    return { name: `Shard${String(i).padStart(2, '0')}`, summary: parseSummary(summarizeFindings(problems, problems.length || 313, '/aws/lambda/A4BRooms-InventoryCalendarLinkHandler-AbCdEf123456')) };
+    return { name: `Shard${String(i).padStart(2, '0')}`, summary: parseSummary(summarizeFindings(problems, problems.length || 313, 'CloudWatch Logs /aws/lambda/A4BRooms-InventoryCalendarLinkHandler-AbCdEf123456')) };
   });
 
   test('10,000 bad rooms in 32 shards: within 4 KB, every kind with its count, the first rooms, where the full list is', () => {

@@ -38,7 +38,7 @@ describe('a mailbox check in record mode (bundled handler)', () => {
     a4b.putSecret(SECRET, JSON.stringify(APP));
     a4b.putSecret(WRONG_SECRET, JSON.stringify({ ...APP, clientSecret: 'not-the-secret' }));
     logFile = `${dir}/provider.log`;
-    const env = { ...localProviderEnv({ a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! }), GRAPH_MAX_RETRY_WAIT_SECONDS: '0' };
+    const env = { ...localProviderEnv({ a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! }), GRAPH_MAX_RETRY_WAIT_SECONDS: '0', A4B_ROOMS_LOG_FILE: logFile };
     lambda = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env, log: fs.createWriteStream(logFile) });
   });
   afterAll(async () => {
@@ -62,7 +62,7 @@ describe('a mailbox check in record mode (bundled handler)', () => {
     expect(res.Status).toBe('SUCCESS');
     expect(res.Data).toMatchObject({ RoomsValidated: '3', PermissionsGranted: '0' });
     const s = parseSummary(res.Data!.Findings);
-    expect(s).toMatchObject({ checked: 3, bad: 2 });
+    expect(s).toMatchObject({ checked: 3, bad: 2, log: logFile });
     expect(s.kinds.flatMap((k) => k.r).sort()).toEqual(['Havel <havel@contoso.onmicrosoft.com>', 'Tegel <tegel@contoso.onmicrosoft.com>']);
     const logged = fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"finding"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).finding);
     expect(logged.map((f) => f.mailbox).sort()).toEqual(['havel@contoso.onmicrosoft.com', 'tegel@contoso.onmicrosoft.com']);
@@ -80,7 +80,7 @@ describe('a mailbox check in record mode (bundled handler)', () => {
 
   test('clean rooms record nothing; a credential error still fails the check at once, without the secret', async () => {
     const clean = await invoke('Create', props(['Spree', 'Oder']));
-    expect(parseSummary(clean.Data!.Findings)).toEqual({ v: 1, checked: 2, bad: 0, kinds: [] });
+    expect(parseSummary(clean.Data!.Findings)).toEqual({ v: 1, checked: 2, bad: 0, kinds: [], log: logFile });
     const wrong = await invoke('Create', props(['Spree', 'Havel'], { CredentialsSecretArn: WRONG_SECRET }));
     expect(wrong.Status).toBe('FAILED');
     expect(wrong.Reason).toMatch(/refused the client secret/);

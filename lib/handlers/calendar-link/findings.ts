@@ -21,7 +21,7 @@ export interface FindingsSummary {
   readonly bad: number;
   /** Per kind of problem: `p` the problem, `n` how many rooms, `r` the first rooms (`Name <mailbox>`), `f` the first room's fix. */
   readonly kinds: ReadonlyArray<{ readonly p: string; readonly n: number; readonly r: string[]; readonly f?: string }>;
-  /** Where the check's full list is (the function's CloudWatch log group), when known. */
+  /** Where the check's full list is (`CloudWatch Logs <the function's log group>`, or a local log file), when known. */
   readonly log?: string;
 }
 
@@ -136,7 +136,7 @@ export function gateMessage(input: GateInput, maxBytes = GATE_MESSAGE_MAX_BYTES)
   const logs = [...new Set(bad.map((c) => c.summary.log).filter((l): l is string => !!l))];
   const head = `${input.header}: ${total} of ${checked} room${checked === 1 ? '' : 's'} failed the Office 365 checks (${bad.length} of ${input.checks.length} check${input.checks.length === 1 ? '' : 's'}: ${where}); `
     + 'nothing was written to A4B. Fix them, then deploy again: the rollback undid these checks, so they run again.';
-  const foot = `\nEvery bad room with its fix: the log of the calendar link function${logs.length ? ` (CloudWatch Logs ${logs.join(', ')})` : ''}, lines with "finding"; `
+  const foot = `\nEvery bad room with its fix: the log of the calendar link function${logs.length ? ` (${logs.join(', ')})` : ''}, lines with "finding"; `
     + 'or run `npx a4b-rooms check <inventory file>`.';
 
   // Each kind's line: its count and problem, the rooms shown, and an example fix. Kinds first; rooms fill what is left.

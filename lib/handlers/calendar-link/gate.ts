@@ -26,7 +26,7 @@
 //   place where a rollback could meet a bad room, if one went bad between the deploy and its rollback.)
 // - `cdk deploy --no-rollback` keeps the checks that ran: a failed gate is then retried with the same findings.
 //   Roll the stack back (`cdk rollback`) before deploying again.
-import { CalendarLinkAttributes as A, MailboxCheckGateProps as G } from '../../contract';
+import { CalendarLinkAttributes as A, HandlerEnv, MailboxCheckGateProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { LinkedRoom } from './checks';
 import { gateMessage, parseSummary, RoomFindingsError, summarizeFindings } from './findings';
@@ -66,7 +66,8 @@ export async function onGateEvent(event: CfnEvent): Promise<CfnResult> {
  */
 export async function recordFindings(rooms: readonly LinkedRoom[], validate: () => Promise<{ checked: number; granted: string[] }>,
   env: NodeJS.ProcessEnv = process.env): Promise<Record<string, string>> {
-  const log = env.AWS_LAMBDA_LOG_GROUP_NAME;
+  // Where the full list is: Lambda's log group (Lambda sets AWS_LAMBDA_LOG_GROUP_NAME), or the local deploy's log file.
+  const log = env.AWS_LAMBDA_LOG_GROUP_NAME ? `CloudWatch Logs ${env.AWS_LAMBDA_LOG_GROUP_NAME}` : env[HandlerEnv.LOG_FILE];
   try {
     const result = await validate();
     return { [A.ROOMS_VALIDATED]: String(result.checked), [A.PERMISSIONS_GRANTED]: String(result.granted.length), [A.FINDINGS]: summarizeFindings([], rooms.length, log) };
