@@ -64,7 +64,10 @@ describe('a mailbox check in record mode (bundled handler)', () => {
     const s = parseSummary(res.Data!.Findings);
     expect(s).toMatchObject({ checked: 3, bad: 2, log: logFile });
     expect(s.kinds.flatMap((k) => k.r).sort()).toEqual(['Havel <havel@contoso.onmicrosoft.com>', 'Tegel <tegel@contoso.onmicrosoft.com>']);
-    const logged = fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"finding"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).finding);
+    // The log is a write stream: wait until it has reached the file.
+    const read = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"finding"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).finding);
+    for (let i = 0; i < 100 && read().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const logged = read();
     expect(logged.map((f) => f.mailbox).sort()).toEqual(['havel@contoso.onmicrosoft.com', 'tegel@contoso.onmicrosoft.com']);
     expect(logged.find((f) => f.mailbox.startsWith('havel')).fix).toContain(`-User ${SA}`);
   });
