@@ -3,9 +3,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { MAILBOX_PATTERN } from './constraints';
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, ResourceTypes } from './contract';
+import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
 import { RoomProfile } from './room-profile';
@@ -177,6 +178,10 @@ export class Office365CalendarLink extends Construct {
   private readonly resource: CustomResource;
   private readonly linkProperties: Record<string, unknown>;
   private readonly validations = new Map<Stack, CustomResource>();
+  /** The checks that record their bad rooms instead of failing, by the stack whose rooms they check. */
+  private readonly recorded = new Map<Stack, CustomResource>();
+  private gate?: CustomResource;
+  private readonly header: string;
 
   constructor(scope: Construct, id: string, props: Office365CalendarLinkProps) {
     super(scope, id);
@@ -231,8 +236,17 @@ export class Office365CalendarLink extends Construct {
       [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
       [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES : undefined,
     };
+    this.header = `calendar link (tenant ${props.tenant}, ${props.method.kind === CalendarLinkMethods.DELEGATE ? `delegate ${props.method.serviceAccount}` : `application ${props.method.applicationId}`})`;
     // The secret's ARN, never its value, goes into the template.
     this.resource = this.validation(stack);
+    this.node.addValidation({
+      validate: () => {
+        if (!this.recorded.size) return [];
+        if (!this.gate) return [`${this.node.path}: checks made with recordRoomsIn need a gate (gateRecordedChecks), or bad rooms would never fail the deploy`];
+        return [...this.recorded.values()].filter((c) => Stack.of(c) !== Stack.of(this.gate!))
+          .map((c) => `${c.node.path}: a recorded check must be in the stack of its gate (${Stack.of(this.gate!).node.path})`);
+      },
+    });
 
     new CfnOutput(this, 'ConsoleStep', {
       description: 'The one step A4B has no API for',
@@ -255,9 +269,59 @@ export class Office365CalendarLink extends Construct {
     return this.validation(roomsStack, scope, id);
   }
 
-  /** @internal The validation of a stack's rooms, if there is one. */
+  /**
+   * Like validateRoomsIn, but the check records the bad rooms it finds instead of failing: it logs each (with its
+   * fix) and returns a summary, and the gate (gateRecordedChecks) fails the deploy with the bad rooms of every
+   * recorded check at once. Recorded checks do not wait for each other, so they run side by side. The stack's rooms
+   * wait for the gate.
+   *
+   * @returns the check
+   */
+  public recordRoomsIn(roomsStack: Stack, scope: Construct, id: string): IConstruct {
+    if (this.validations.has(roomsStack)) throw new Error(`${this.node.path}: the rooms of ${roomsStack.node.path} are already checked`);
+    const check = this.validation(roomsStack, scope, id, true);
+    this.recorded.set(roomsStack, check);
+    return check;
+  }
+
+  /**
+   * The gate after every check made with recordRoomsIn (in the same stack as they are): it fails the deploy when any
+   * of them recorded a bad room, with one message (within CloudFormation's 4 KB) giving the count of each kind of
+   * problem, the first rooms of each, and where the full list is. Rooms of the recorded stacks wait for it.
+   *
+   * @returns the gate
+   */
+  public gateRecordedChecks(scope: Construct, id: string): IConstruct {
+    if (this.gate) throw new Error(`${this.node.path}: the recorded checks already have a gate at ${this.gate.node.path}`);
+    this.gate = new CustomResource(scope, id, {
+      serviceToken: this.function.functionArn,
+      serviceTimeout: serviceTimeoutFor(LINK_FUNCTION_TIMEOUT),
+      resourceType: ResourceTypes.MAILBOX_CHECK_GATE,
+      properties: {
+        [G.HEADER]: this.header,
+        // Tells the rollback to an accepted state from a new deploy (lib/handlers/calendar-link/gate.ts).
+        [G.CHECKED]: Lazy.string({ produce: () => this.checkedHash() }),
+        // Fn::GetAtt of each check: the gate runs after all of them.
+        [G.CHECKS]: Lazy.any({ produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })) }),
+      },
+    });
+    return this.gate;
+  }
+
+  /** A hash of what the recorded checks check: the link and each check's rooms. */
+  private checkedHash(): string {
+    const stack = Stack.of(this);
+    const what = {
+      link: stack.resolve(this.linkProperties),
+      timeout: LINK_FUNCTION_TIMEOUT.toSeconds(),
+      checks: [...this.recorded].map(([roomsStack, check]) => [check.node.path, stack.resolve(this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox]))]),
+    };
+    return createHash('sha256').update(JSON.stringify(what)).digest('base64url');
+  }
+
+  /** @internal What a stack's rooms wait for: its check, or the gate of a recorded check; if there is one. */
   public _validationOf(stack: Stack): CustomResource | undefined {
-    return this.validations.get(stack);
+    return this.recorded.has(stack) ? this.gate : this.validations.get(stack);
   }
 
   /** @internal The link's own validation (its stack's rooms and the link itself). */
@@ -270,7 +334,7 @@ export class Office365CalendarLink extends Construct {
     return stack.node.findAll().filter((c): c is Room => c instanceof Room && Stack.of(c) === stack && c.mailbox !== undefined);
   }
 
-  private validation(roomsStack: Stack, scope?: Construct, id?: string): CustomResource {
+  private validation(roomsStack: Stack, scope?: Construct, id?: string, recordFindings?: boolean): CustomResource {
     let resource = this.validations.get(roomsStack);
     if (resource) return resource;
     const own = roomsStack === Stack.of(this) && !scope;
@@ -280,6 +344,7 @@ export class Office365CalendarLink extends Construct {
       resourceType: ResourceTypes.CALENDAR_LINK,
       properties: {
         ...this.linkProperties,
+        [P.RECORD_FINDINGS]: recordFindings || undefined,
         [P.ROOMS]: Lazy.any({ produce: () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
       },
     });

@@ -9,6 +9,8 @@ export const ResourceTypes = {
   CALENDAR_LINK: 'Custom::A4BCalendarLink',
   ROOM_DELETION_GUARD: 'Custom::A4BRoomDeletionGuard',
   DEVICE_RELEASE: 'Custom::A4BDeviceRelease',
+  /** After an inventory's mailbox checks: fails the deploy with every bad room they recorded. */
+  MAILBOX_CHECK_GATE: 'Custom::A4BMailboxCheckGate',
 } as const;
 
 /** Property names of `Custom::A4BRoom`. */
@@ -83,6 +85,29 @@ export const CalendarLinkProps = {
   CONSENT_RESOURCES: 'ConsentResources',
   /** `[{ Name, Mailbox }]` of the linked rooms. */
   ROOMS: 'Rooms',
+  /**
+   * `true`: bad rooms do not fail the check; it checks every room it names on each Create and Update and records
+   * them in its Data (`CalendarLinkAttributes.FINDINGS`), and a `Custom::A4BMailboxCheckGate` fails with them.
+   */
+  RECORD_FINDINGS: 'RecordFindings',
+} as const;
+
+/** Attributes of `Custom::A4BCalendarLink` (`Fn::GetAtt`). */
+export const CalendarLinkAttributes = {
+  ROOMS_VALIDATED: 'RoomsValidated',
+  PERMISSIONS_GRANTED: 'PermissionsGranted',
+  /** Record mode: the findings summary (compact JSON, see lib/handlers/calendar-link/findings.ts). */
+  FINDINGS: 'Findings',
+} as const;
+
+/** Property names of `Custom::A4BMailboxCheckGate`. */
+export const MailboxCheckGateProps = {
+  /** How the message names the link, e.g. `calendar link (tenant contoso.com, delegate sa@contoso.com)`. */
+  HEADER: 'Header',
+  /** A hash of everything the checks check (their properties): tells a rollback from a new deploy. */
+  CHECKED: 'Checked',
+  /** `[{ Name, Findings }]`: each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
+  CHECKS: 'Checks',
 } as const;
 
 /** The two ways A4B links to Office 365 (A4B administration guide, "Link Alexa for Business to Office 365"). */
@@ -125,6 +150,8 @@ export const HandlerEnv = {
   GRAPH_MAX_RETRY_WAIT: 'GRAPH_MAX_RETRY_WAIT_SECONDS',
   /** After a 403, a token older than this many seconds is replaced by a fresh one once (default 300). */
   GRAPH_FRESH_TOKEN_SECONDS: 'GRAPH_FRESH_TOKEN_SECONDS',
+  /** Where the handler's log goes when it is not CloudWatch Logs (the local deploy's STATE/provider.log), for messages. */
+  LOG_FILE: 'A4B_ROOMS_LOG_FILE',
 } as const;
 
 /**

@@ -1,6 +1,6 @@
 import { NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
@@ -130,14 +130,18 @@ export class RoomInventory extends Construct {
       groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
     }
 
-    // Every mailbox is checked before any A4B write: one nested stack of checks, one per shard and one after the
-    // other (Graph allows an app 4 concurrent requests), that profiles, skill groups and shards all wait for.
+    // Every mailbox is checked before any A4B write, and one deploy reports every bad room: one nested stack of
+    // checks, one per shard, side by side, each recording its bad rooms; a gate after all of them fails with every one
+    // (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the whole nested stack.
+    // Side by side is within Graph's limits: Outlook's "4 concurrent requests" and "10,000 API requests in a 10 minute
+    // period" are per app ID and mailbox (Microsoft Graph service-specific throttling limits, Outlook service limits,
+    // concepts/throttling-limits.md), and each mailbox is in one shard; each check keeps its own 4 $batch requests in
+    // flight, so the app has up to 4 per shard checking at once.
     const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new NestedStack(this, 'MailboxChecks', { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}` }) : undefined;
     if (checks) {
       checks.node.addDependency(link!);
       for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(checks);
     }
-    let previousCheck: IConstruct | undefined;
     const byShard = new Map<number, typeof inv.rooms>();
     for (const r of byName(inv.rooms)) {
       const n = shardOf(roomKey(r), shards);
@@ -174,12 +178,11 @@ export class RoomInventory extends Construct {
         if (r.devices) room._deferDeviceRelease();
       }
       if (link && checks) {
-        const check = link.validateRoomsIn(shard, checks, shardId(n));
-        if (previousCheck) check.node.addDependency(previousCheck);
-        previousCheck = check;
+        link.recordRoomsIn(shard, checks, shardId(n));
         shard.addDependency(checks);
       }
     }
+    if (link && checks) link.gateRecordedChecks(checks, 'Gate');
     // Devices leave a room only after every shard has updated its rooms: a device moved to a room of another shard is
     // in its new room by then, and stays there. One release per shard that manages devices, in a nested stack of its own.
     for (const [n, rooms] of byShard) {

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
@@ -107,5 +107,27 @@ describe('Office365CalendarLink', () => {
     expect(() => new Office365CalendarLink(stack, 'Second', {
       tenant: 'contoso.com', method: CalendarLinkMethod.delegate({ serviceAccount: 'a@contoso.com' }), credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'X', 'x'),
     })).toThrow(/already has an Office365CalendarLink at Rooms\/Link/);
+  });
+
+  test('recorded checks: rooms of a recorded stack wait for the gate; a recorded check without a gate fails synth', () => {
+    const build = (withGate: boolean) => {
+      const { app, stack } = stackWithLink();
+      const link = Office365CalendarLink.of(stack)!;
+      const shard = new NestedStack(stack, 'Shard');
+      const checks = new NestedStack(stack, 'Checks');
+      new Room(shard, 'Havel', { roomName: 'Havel', mailbox: 'havel@contoso.com', profile: RoomProfile.fromRoomProfileArn(shard, 'P', 'arn:aws:a4b:us-east-1:123456789012:room-profile/x') });
+      link.recordRoomsIn(shard, checks, 'CheckShard');
+      if (withGate) link.gateRecordedChecks(checks, 'Gate');
+      return { app, stack, checks };
+    };
+    const { stack, checks } = build(true);
+    const gate = Template.fromStack(checks).findResources('Custom::A4BMailboxCheckGate');
+    expect(Object.values(gate)[0].Properties.Checks).toEqual([{ Name: 'CheckShard', Findings: { 'Fn::GetAtt': ['CheckShard', 'Findings'] } }]);
+    // The shard's nested stack resource waits for the checks' nested stack, which holds the gate.
+    const parent = Template.fromStack(stack).findResources('AWS::CloudFormation::Stack');
+    const shardId = Object.keys(parent).find((id) => id.startsWith('Shard'))!;
+    const checksId = Object.keys(parent).find((id) => id.startsWith('Checks'))!;
+    expect(parent[shardId].DependsOn).toContain(checksId);
+    expect(() => build(false).app.synth()).toThrow(/checks made with recordRoomsIn need a gate \(gateRecordedChecks\)/);
   });
 });

@@ -37,21 +37,42 @@ describe('RoomInventory', () => {
     expect(types.filter((t) => t === 'Custom::A4BRoom')).toHaveLength(0);
     const shards = Object.entries(templates).filter(([f]) => f.includes('Shard'));
     expect(shards.length).toBe(new Set(names(40).map((n) => shardOf(n, 32))).size);
-    // One check per shard, in their own nested stack, one after the other; they cover exactly the shard's rooms.
+    // One check per shard, in their own nested stack, side by side (none waits for another), each recording its bad
+    // rooms; they cover exactly the shard's rooms.
     const checks = Object.entries(templates).find(([f]) => f.includes('MailboxChecks'))![1];
     const validations = Object.entries<any>(checks.Resources).filter(([, r]) => r.Type === 'Custom::A4BCalendarLink');
     expect(validations).toHaveLength(shards.length);
-    expect(validations.filter(([, r]) => !r.DependsOn)).toHaveLength(1);
+    expect(validations.filter(([, r]) => r.DependsOn)).toEqual([]);
+    expect(validations.filter(([, r]) => r.Properties.RecordFindings !== true)).toEqual([]);
     for (const [file, t] of shards) {
       const id = /Shard\d\d/.exec(file)![0];
       const check = validations.find(([vid]) => vid === id)![1];
       expect(check.Properties.Rooms.map((r: any) => r.Name).sort()).toEqual(roomsIn(t).sort());
     }
+    // One gate after every check: it takes each check's findings by Fn::GetAtt (so it depends on all of them).
+    const gates = Object.entries<any>(checks.Resources).filter(([, r]) => r.Type === 'Custom::A4BMailboxCheckGate');
+    expect(gates).toHaveLength(1);
+    const gate = gates[0][1];
+    expect(gate.Properties.Checks).toEqual(validations.map(([id]) => ({ Name: id, Findings: { 'Fn::GetAtt': [id, 'Findings'] } })));
+    expect(gate.Properties.Header).toBe('calendar link (tenant contoso.onmicrosoft.com, delegate a4b@contoso.onmicrosoft.com)');
+    expect(gate.Properties.Checked).toMatch(/^[\w-]{43}$/);
     // The profile, the skill group and every shard wait for the checks.
     const checksId = Object.keys(parent.Resources).find((k) => k.includes('MailboxChecks'))!;
     for (const [id, r] of Object.entries<any>(parent.Resources)) {
       if (/^Custom::A4B(RoomProfile|SkillGroup)$/.test(r.Type) || (r.Type === 'AWS::CloudFormation::Stack' && id !== checksId)) expect(r.DependsOn).toContain(checksId);
     }
+  });
+
+  test("the gate's Checked hash is stable across synths and changes with any check's rooms", () => {
+    const gateOf = (templates: Record<string, any>) => Object.values<any>(Object.entries(templates).find(([f]) => f.includes('MailboxChecks'))![1].Resources)
+      .find((r) => r.Type === 'Custom::A4BMailboxCheckGate').Properties.Checked;
+    const base = gateOf(synthesize(inventory(names(40))));
+    expect(gateOf(synthesize(inventory([...names(40)].reverse())))).toBe(base);
+    expect(gateOf(synthesize(inventory(names(41))))).not.toBe(base);
+    const readdressed = inventory(names(40));
+    readdressed.rooms[7].mailbox = 'elsewhere@contoso.onmicrosoft.com';
+    expect(gateOf(synthesize(readdressed))).not.toBe(base);
+    expect(gateOf(synthesize({ ...inventory(names(40)), calendarLink: { ...inventory([]).calendarLink, serviceAccount: 'other@contoso.onmicrosoft.com' } }))).not.toBe(base);
   });
 
   test('2,000 rooms: every template under 500 resources and 1 MB; one provider function for all shards', () => {

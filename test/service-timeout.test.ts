@@ -70,7 +70,7 @@ test('an inventory: every custom resource of the stack and of every shard has a 
   const custom = templates.flatMap((t) => Object.values<any>(t.Resources).filter((r) => r.Type.startsWith('Custom::')));
   expect(custom.filter((r) => r.Type === 'Custom::A4BRoom')).toHaveLength(12);
   for (const r of custom) {
-    expect(r.Properties.ServiceTimeout).toBe(String((r.Type === 'Custom::A4BCalendarLink' ? 600 : 300) + MARGIN_SECONDS));
+    expect(r.Properties.ServiceTimeout).toBe(String((['Custom::A4BCalendarLink', 'Custom::A4BMailboxCheckGate'].includes(r.Type) ? 600 : 300) + MARGIN_SECONDS));
   }
 });
 

@@ -65,12 +65,12 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     await prepareTenant(world.endpoints, stacks, options.tenant);
     const env = localProviderEnv(world.endpoints);
     const a4b = await LocalLambda.start(A4B_PROVIDER_BUNDLE, { env, log });
-    const link = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env, log });
+    const link = await LocalLambda.start(CALENDAR_LINK_BUNDLE, { env: { ...env, [HandlerEnv.LOG_FILE]: path.resolve(options.stateDir, 'provider.log') }, log });
     lambdas.push(a4b, link);
     const engine = new DeployEngine({
       lambdas: {
         [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
-        [ResourceTypes.CALENDAR_LINK]: link,
+        [ResourceTypes.CALENDAR_LINK]: link, [ResourceTypes.MAILBOX_CHECK_GATE]: link,
       },
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,
       functionTimeouts: Object.assign({}, ...stacks.map((s) => functionTimeouts(s.template, s.nestedTemplate, s.stackName))),

@@ -102,15 +102,16 @@ async function admin(url: string, method: string, body?: unknown): Promise<any> 
 describe('local deploy killed with SIGKILL, then run again', () => {
   test('killed before any A4B write, after the first writes, and deep in the shards (three kills in a row): the fourth run finishes', async () => {
     const stateDir = tempDir('a4b-crash-');
-    // A full deploy sends 29 requests: the calendar link's check, 10 shard checks one after another, 3 profiles and
-    // 3 skill groups, then 12 rooms at once. Counted per run, and the killed runs' unanswered requests are re-sent.
-    const kills = [
-      1, // the calendar link's check has begun: nothing written to A4B yet
-      6, // shard checks under way (the first run's check re-sent)
-      14, // profiles and skill groups done, rooms being created in their shards (nested stacks)
+    // A full deploy sends the deletion guard, the calendar link's check, 10 shard checks side by side and their gate,
+    // 3 profiles and 3 skill groups, then 12 rooms in their shards. Counted per run; the killed runs' unanswered
+    // requests are re-sent.
+    const kills: Array<(r: ReturnType<typeof handlerRequests>) => boolean> = [
+      (r) => r.length >= 1, // the guard has begun: nothing written to A4B yet
+      (r) => r.length >= 6, // shard checks under way (the first run's request re-sent)
+      (r) => r.filter((x) => x.ResourceType === 'Custom::A4BRoom').length >= 2, // profiles and skill groups done, rooms being created
     ];
-    for (const n of kills) {
-      const killed = await deploy(stateDir, { killWhen: afterRequests(stateDir, (r) => r.length >= n) });
+    for (const when of kills) {
+      const killed = await deploy(stateDir, { killWhen: afterRequests(stateDir, when) });
       expect(killed.signal).toBe('SIGKILL');
     }
     expect(await a4bState(stateDir)).toMatchObject({ profiles: 3, skillGroups: 3 }); // the last kill came after A4B writes

@@ -47,8 +47,9 @@ describe('local deploy of an inventory', () => {
     const changed = EXAMPLE.replace('spree@contoso.onmicrosoft.com', 'havel@contoso.onmicrosoft.com').replace(/^ {2}- \{ name: Havel .*\n/m, '');
     const result = await deploy(changed);
     expect(result.ok).toBe(true);
-    // Havel was alone in its shard: the shard and its mailbox check go with it; Spree's check re-checks its new mailbox.
-    expect(actions(result)).toEqual(['delete CalendarLink', 'delete Room Havel (2.02)', 'replace RoomDeletionGuard', 'update CalendarLink', 'update Room Spree (2.01)']);
+    // Havel was alone in its shard: the shard and its mailbox check go with it; Spree's check re-checks its shard; the
+    // gate lets the new checks through (its physical id names them).
+    expect(actions(result)).toEqual(['delete CalendarLink', 'delete Room Havel (2.02)', 'replace MailboxCheckGate', 'replace RoomDeletionGuard', 'update CalendarLink', 'update Room Spree (2.01)']);
     expect(world.a4b!.rooms().find((r) => r.RoomName === 'Spree (2.01)')).toMatchObject({ RoomArn: arn, ProviderCalendarId: 'havel@contoso.onmicrosoft.com' });
     expect(world.a4b!.rooms()).toHaveLength(11);
   });

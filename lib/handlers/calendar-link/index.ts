@@ -1,12 +1,13 @@
 // Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
 // calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../../contract';
+import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, ResourceTypes } from '../../contract';
 import { CONSENT_RESOURCES } from '../../o365/consent';
 import { PropertyReader } from '../a4b/properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
 import { LinkSpec, roomsToValidate } from './checks';
 import { graphFor } from './clients';
+import { gatePhysicalId, onGateEvent, recordFindings } from './gate';
 import { validateLink } from './validate';
 
 export function readLink(props: Record<string, unknown>): LinkSpec {
@@ -36,11 +37,14 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
 }
 
 export async function onEvent(event: CfnEvent): Promise<CfnResult> {
+  if (event.ResourceType === ResourceTypes.MAILBOX_CHECK_GATE) return onGateEvent(event);
   const physicalId = event.PhysicalResourceId ?? `calendar-link-${event.LogicalResourceId}`;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId };
   const spec = readLink(event.ResourceProperties);
   const before = event.RequestType === 'Update' && event.OldResourceProperties ? readLink(event.OldResourceProperties) : undefined;
-  const rooms = roomsToValidate(before, spec);
+  // Record mode checks every room each time: a check's earlier findings are known only by checking again (gate.ts).
+  const record = new PropertyReader(event.ResourceProperties, 'calendar link').boolean(P.RECORD_FINDINGS) ?? false;
+  const rooms = record ? spec.rooms : roomsToValidate(before, spec);
   const scope = currentRequest();
   if (scope) {
     scope.resource = `calendar link (tenant ${spec.tenant}, ${rooms.length} room mailbox${rooms.length === 1 ? '' : 'es'} to check)`;
@@ -48,6 +52,7 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
       + 'Deploy again once Graph answers in time; the check starts over.';
   }
   const graph = await graphFor(spec.credentialsSecretArn, spec.tenant);
+  if (record) return { PhysicalResourceId: physicalId, Data: await recordFindings(rooms, () => validateLink(spec, rooms, graph)) };
   const result = await validateLink(spec, rooms, graph);
   console.log(JSON.stringify({ validated: result.checked, of: spec.rooms.length, granted: result.granted }));
   return {
@@ -56,4 +61,4 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
   };
 }
 
-export const handler = cfnHandler(onEvent, (event) => `calendar-link-${event.LogicalResourceId}`);
+export const handler = cfnHandler(onEvent, (event) => (event.ResourceType === ResourceTypes.MAILBOX_CHECK_GATE ? gatePhysicalId('') : `calendar-link-${event.LogicalResourceId}`));

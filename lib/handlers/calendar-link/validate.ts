@@ -9,6 +9,7 @@ import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o3
 import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../../o365/mailbox';
 import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
+import { RoomFindingsError } from './findings';
 import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from './checks';
 import { Graph, GRAPH_SCOPE } from './clients';
 import { getter, readAccount, readConsent, readMailboxes } from './mailboxes';
@@ -60,7 +61,7 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
     throw new ResourceError(`${findings.header}: ${findings.linkProblems.join(' ')}${also}Nothing was changed.`);
   }
   if (findings.problems.length) {
-    throw new ResourceError(formatReport(`${findings.header}: ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, findings.problems));
+    throw new RoomFindingsError(formatReport(`${findings.header}: ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed validation; nothing was changed in A4B or Exchange:`, findings.problems), findings.problems);
   }
   return { checked: findings.checked, granted: await applyGrants(spec, findings, graph, env) };
 }
@@ -234,7 +235,7 @@ async function applyGrants(spec: LinkSpec, findings: LinkFindings, graph: Graph,
     else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
   }
   if (failed.length) {
-    throw new ResourceError(formatReport(`${findings.header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed));
+    throw new RoomFindingsError(formatReport(`${findings.header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed), failed);
   }
   return granted;
 }
