@@ -1,5 +1,6 @@
 // Every problem in one deploy: a 40-room inventory with bad mailboxes in several shards fails one `local deploy`
 // naming every bad room, writes nothing to A4B, fails again while the tenant is unchanged, and passes once it is fixed.
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { shardOf } from '../../lib/inventory/sharding';
@@ -10,6 +11,7 @@ import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir } from '../helpers';
 
 const APP = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
+const CLI = path.join(__dirname, '..', '..', 'bin', 'a4b-rooms.js');
 const SA = 'alexaforbusiness@contoso.onmicrosoft.com';
 const ROOMS = Array.from({ length: 40 }, (_, i) => ({ name: `Room ${String(i + 1).padStart(2, '0')}`, mailbox: `room${String(i + 1).padStart(2, '0')}@contoso.onmicrosoft.com` }));
 
@@ -76,6 +78,13 @@ describe('local deploy: every bad mailbox of an inventory in one deploy', () => 
     // The full list, each room with its fix, is in the check function's log.
     expect(findingsLogged().map((f) => f.mailbox).sort()).toEqual(BAD.map((b) => b.mailbox).sort());
     for (const f of findingsLogged()) expect(f.fix).toBeTruthy();
+    // `a4b-rooms check` (the real CLI, against the same emulators) prints the same rooms, each with its fix.
+    const checked = await new Promise<{ code: number; stdout: string }>((resolve) => execFile('node', [CLI, 'check', file, '--local', '--state', stateDir, '--json'],
+      (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code) : 0, stdout })));
+    expect(checked.code).toBe(1);
+    const report = JSON.parse(checked.stdout);
+    expect(report.rooms.map((r: { mailbox: string }) => r.mailbox).sort()).toEqual(BAD.map((b) => b.mailbox).sort());
+    expect(report.rooms.every((r: { fix: string }) => r.fix.length > 0)).toBe(true);
 
     // The rollback undid the checks, so the same deploy checks again, and the unchanged tenant fails it again.
     const graphBefore = world.graph!.requests.length;
