@@ -160,8 +160,11 @@ local.command('deploy')
     process.exitCode = result.ok ? 0 : 1;
   });
 
-/** What an emulator writes into a state directory the first time it runs there (see JournaledStore, local serve). */
-const LOCAL_STATE_FILES = ['a4b.json', 'a4b.journal.jsonl', 'endpoints.json'];
+/**
+ * What an emulator writes into a state directory the first time it runs there (see JournaledStore, local serve), and
+ * the locks of a process that is making one right now (which the caller then waits for, or is refused by, by name).
+ */
+const LOCAL_STATE_FILES = ['a4b.json', 'a4b.journal.jsonl', 'endpoints.json', 'emulators.lock', 'deploy.lock'];
 
 /**
  * A state directory for `local deploy` and `local serve`, created when missing: refused when it, or the nearest part
