@@ -15,7 +15,7 @@ const fn = new lambda.Function(stack, 'Provider', {
   code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')), handler: 'index.handler',
   runtime: lambda.Runtime.NODEJS_22_X, timeout: Duration.minutes(5),
 });
-const cr = (scope, id, type, properties) => new CustomResource(scope, id, { serviceToken: fn.functionArn, resourceType: type, properties });
+const cr = (scope, id, type, properties) => new CustomResource(scope, id, { serviceToken: fn.functionArn, serviceTimeout: Duration.seconds(330), resourceType: type, properties });
 cr(stack, 'Link', 'Custom::A4BCalendarLink', { Tenant: inventory.calendarLink.tenantId });
 const profiles = new Map(inventory.profiles.map((p) => [p.name, cr(stack, `P${p.name}`, 'Custom::A4BRoomProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone })]));
 const groups = new Map(inventory.skillGroups.map((g) => [g.name, cr(stack, `G${g.name}`, 'Custom::A4BSkillGroup', { SkillGroupName: g.name })]));
@@ -24,9 +24,12 @@ for (const r of inventory.rooms) {
   const n = shardOf(r.name, 32);
   shards.set(n, [...(shards.get(n) || []), r]);
 }
+// The deletion guard (one 8-character key per room) and the mailbox checks' gate (every check's summary by GetAtt).
+cr(stack, 'Guard', 'Custom::A4BRoomDeletionGuard', { Rooms: inventory.rooms.map((r) => require('crypto').createHash('sha256').update(r.name).digest('base64url').slice(0, 8)).join('') });
 const checks = new NestedStack(stack, 'Checks');
+const checkList = [];
 for (const [n, rooms] of shards) {
-  cr(checks, `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) });
+  checkList.push(cr(checks, `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
   const shard = new NestedStack(stack, `Shard${n}`);
   for (const r of rooms) {
     cr(shard, `R${r.name.replace(/\W/g, '')}`, 'Custom::A4BRoom', {
@@ -35,4 +38,5 @@ for (const [n, rooms] of shards) {
     });
   }
 }
+cr(checks, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
 app.synth();

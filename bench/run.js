@@ -101,7 +101,7 @@ async function benchDrift(n, latency) {
   const world = await serveLocalWorld(stateDir, {
     tenant: {
       tenantId: inv.calendarLink.tenantId,
-      apps: [{ clientId: 'bench-app', clientSecret: 'bench-secret', roles: ['Place.Read.All', 'User.Read.All', 'Calendars.Read'] }],
+      apps: [{ clientId: 'bench-app', clientSecret: 'bench-secret', roles: ['Place.Read.All', 'User.Read.All', 'MailboxSettings.Read', 'GroupMember.Read.All', 'Calendars.Read'] }],
       users: [{ upn: sa }],
       rooms: inv.rooms.map((r) => ({ mailbox: r.mailbox, displayName: r.name })),
       calendarPermissions: inv.rooms.map((r) => ({ mailbox: r.mailbox, user: sa, role: 'write' })),
