@@ -68,6 +68,8 @@ interface DirectoryObject {
   mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
   calendarProcessing?: import('./graph-calendar').CalendarProcessing;
 }
+/** A meeting request or cancellation on its way to a room (objects by their key, the lowercased UPN). */
+interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
 interface Group { id: string; mail: string; displayName: string; members: string[] }
 interface RoomList { id: string; mail: string; displayName: string; rooms: string[] }
 interface Permission { id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean; allowedRoles?: string[] }
@@ -115,6 +117,9 @@ export class GraphEmulator {
     if (!key) this.store.put('meta', 'signingKey', (key = randomBytes(32).toString('hex')));
     this.signingKey = key;
     if (!this.hasTenant && options.tenant) this.seed(options.tenant);
+    // Meeting requests and cancellations still on their way when the last process stopped are delivered now, as
+    // Exchange delivers them whatever happened to the client that sent them.
+    for (const d of this.store.values<Delivery>('deliveries')) this.schedule(d);
     this.server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handle(req, res));
   }
 
@@ -327,11 +332,24 @@ export class GraphEmulator {
     this.store.put('events', key, list);
   }
 
-  private later(delayMs: number, run: () => void): void {
+  /** A delivery to a room, kept in the state until the room has processed it. */
+  private later(delayMs: number, d: Omit<Delivery, 'id' | 'due'>): void {
+    const delivery = { ...d, id: randomUUID(), due: Date.now() + delayMs };
+    this.store.put('deliveries', delivery.id, delivery);
+    this.schedule(delivery);
+  }
+
+  private schedule(d: Delivery): void {
     const t = setTimeout(() => {
       this.inFlight.delete(t);
-      run();
-    }, delayMs);
+      const room = this.store.get<DirectoryObject>('objects', d.room);
+      const organizer = this.store.get<DirectoryObject>('objects', d.organizer);
+      if (room && organizer) {
+        if (d.kind === 'request') this.processRequest(withDefaults(room), withDefaults(organizer), d.eventId!);
+        else this.processCancel(d.room, d.iCalUId!);
+      }
+      this.store.delete('deliveries', d.id);
+    }, Math.max(0, d.due - Date.now()));
     this.inFlight.add(t);
   }
 
@@ -341,7 +359,7 @@ export class GraphEmulator {
       const room = this.object(a.emailAddress.address, 'any');
       if (!room?.room) continue;
       const cp = calendarProcessingOf(room.calendarProcessing);
-      this.later(cp.processingDelayMs, () => this.processRequest(room, organizer, ev.id));
+      this.later(cp.processingDelayMs, { kind: 'request', room: room.upn.toLowerCase(), organizer: organizer.upn.toLowerCase(), eventId: ev.id });
     }
   }
 
@@ -383,16 +401,17 @@ export class GraphEmulator {
   }
 
   /** A cancellation reaching the rooms of a meeting: their copies go (CALENDAR_GUESSES.cancellationRemovesCopy). */
-  private cancelAtRooms(ev: StoredEvent): void {
+  private cancelAtRooms(organizer: DirectoryObject, ev: StoredEvent): void {
     for (const a of ev.attendees) {
       const room = this.object(a.emailAddress.address, 'any');
       if (!room?.room) continue;
-      const key = room.upn.toLowerCase();
-      this.later(calendarProcessingOf(room.calendarProcessing).processingDelayMs, () => {
-        const list = this.store.get<StoredEvent[]>('events', key) ?? [];
-        if (list.some((e) => e.iCalUId === ev.iCalUId)) this.putEvents(key, list.filter((e) => e.iCalUId !== ev.iCalUId));
-      });
+      this.later(calendarProcessingOf(room.calendarProcessing).processingDelayMs, { kind: 'cancel', room: room.upn.toLowerCase(), organizer: organizer.upn.toLowerCase(), iCalUId: ev.iCalUId });
     }
+  }
+
+  private processCancel(roomKey: string, iCalUId: string): void {
+    const list = this.store.get<StoredEvent[]>('events', roomKey) ?? [];
+    if (list.some((e) => e.iCalUId === iCalUId)) this.putEvents(roomKey, list.filter((e) => e.iCalUId !== iCalUId));
   }
 
   // ---- HTTP ----
@@ -883,14 +902,14 @@ export class GraphEmulator {
     if (method === 'POST' && cancel) {
       if (!ev.isOrganizer) throw new GraphError(400, 'ErrorInvalidRequest', 'Your request can\'t be completed. You need to be an organizer to cancel a meeting.');
       this.putEvents(key, list.filter((e) => e.id !== eventId));
-      this.cancelAtRooms(ev);
+      this.cancelAtRooms(owner, ev);
       return { status: 202 };
     }
     if (method === 'DELETE' && !cancel) {
       this.putEvents(key, list.filter((e) => e.id !== eventId));
       // "If the event is a meeting, deleting the event on the organizer's calendar sends a cancellation message to the
       // meeting attendees" (api/event-delete.md).
-      if (ev.isOrganizer) this.cancelAtRooms(ev);
+      if (ev.isOrganizer) this.cancelAtRooms(owner, ev);
       return { status: 204 };
     }
     throw new GraphError(405, 'ErrorInvalidRequest', `${method} is not supported here.`);

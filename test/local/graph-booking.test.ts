@@ -6,6 +6,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { calendarProcessingOf, parseEventFilter, roomAction, roomCopyContent } from '../../lib/local/graph-calendar';
 import { tenantProblems } from '../../lib/local/graph-tenant';
+import { tempDir } from '../helpers';
 
 const ORGANIZER = 'svc@fabrikam.com';
 const TENANT: TenantFile = {
@@ -156,6 +157,30 @@ describe('a room\'s booking assistant', () => {
     await graph.settled();
     expect(graph.events('tejo@fabrikam.com')).toEqual([]);
   });
+});
+
+test('a request on its way when the emulator stops reaches the room after a restart (the state keeps it)', async () => {
+  const dir = tempDir('a4b-booking-');
+  const first = await GraphEmulator.start({ stateDir: dir, tenant: TENANT });
+  const c = new ClientSecretCredential('fabrikam.onmicrosoft.com', 'admin', 'admin-secret', { authorityHost: first.url, disableInstanceDiscovery: true, tlsOptions: { ca: first.caPem } } as any);
+  const token = (await c.getToken('https://graph.microsoft.com/.default'))!.token;
+  const saved = graph;
+  graph = first;
+  try {
+    expect((await request('POST', `/users/${e(ORGANIZER)}/events`, token, meeting('tejo@fabrikam.com'))).status).toBe(201);
+  } finally {
+    graph = saved;
+  }
+  await first.stop();
+  const again = await GraphEmulator.start({ stateDir: dir });
+  try {
+    expect(again.events('tejo@fabrikam.com')).toEqual([]);
+    await again.settled();
+    expect(again.events('tejo@fabrikam.com')).toHaveLength(1);
+    expect(again.events(ORGANIZER)[0].attendees[0].status.response).toBe('accepted');
+  } finally {
+    await again.stop();
+  }
 });
 
 describe('the event routes as clients use them', () => {
