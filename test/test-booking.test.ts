@@ -199,6 +199,14 @@ describe('a4b-rooms test-booking', () => {
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
 
+  test('a room that is not in the inventory is refused before anything is booked; exit 1', async () => {
+    const r = await run(['--rooms', 'Keep,Nope']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("--rooms: 'Nope' is not a room with a mailbox in");
+    expect(r.stderr).toContain('the rooms are: Keep, Strip, Update, Manual, Busy');
+    expect(await calendars()).toEqual(ONLY_JANES());
+  }, 60000);
+
   test('without Calendars.ReadWrite on the organizer: exit 1 naming the permission, nothing booked', async () => {
     await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: 'a4b-rooms/reader', SecretString: JSON.stringify({ clientId: 'reader', clientSecret: 'reader-secret' }) });
     const readerInv = path.join(dir, 'reader.yaml');

@@ -190,7 +190,6 @@ class BookingRun {
           const created = await this.api(`/users/${e(this.organizer)}/events`).post(testMeeting(b.room, this.runId, slot));
           b.id = created.id;
           b.iCalUId = created.iCalUId;
-          this.options.progress?.(`booked ${b.room.name} (${b.room.mailbox})`);
         } catch (err) {
           const g = err as GraphFailure;
           b.error = g.statusCode === 403
@@ -198,7 +197,9 @@ class BookingRun {
             : `booking failed: ${this.why(err)}`;
         }
       });
-      await mapLimit(bookings.filter((b) => b.id), 4, (b) => this.awaitAnswer(b));
+      const booked = bookings.filter((b) => b.id);
+      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting up to ${Math.ceil((this.deadline - Date.now()) / 1000)} s for the answers …`);
+      await mapLimit(booked, 4, (b) => this.awaitAnswer(b));
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);
     } finally {
