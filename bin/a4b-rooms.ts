@@ -77,7 +77,7 @@ program.command('test-booking')
   .option('--local', 'use the local emulators instead of Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
-  .option('--json', 'JSON output (version 1: status, organizer, runId, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
+  .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
   .action(async (file: string, opts: { rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean }) => {
     const { testBooking, bookingExitCode, bookingText } = await import('../lib/drift/test-booking');
     const timeoutSeconds = Number(opts.timeout);

@@ -29,6 +29,7 @@ const TENANT: TenantFile = {
   apps: [
     { clientId: 'validator', clientSecret: 'validator-secret', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.ReadWrite'] },
     { clientId: 'reader', clientSecret: 'reader-secret', roles: ['Calendars.Read'] },
+    { clientId: 'roomreader', clientSecret: 'roomreader-secret', roles: ['Calendars.Read'] },
   ],
   users: [{ upn: SA, displayName: 'Alexa for Business' }, { upn: JANE, displayName: 'Jane' }],
   rooms: ROOMS.map(([name, mailbox, calendarProcessing]) => ({ mailbox, displayName: name, calendarProcessing: calendarProcessing as any })),
@@ -87,6 +88,13 @@ async function calendars(): Promise<Record<string, string[]>> {
 }
 /** What the tenant holds besides the test: Jane's meeting in Busy at the test's times, and its copy in Busy's calendar. */
 const ONLY_JANES = () => ({ [SA]: [], [JANE]: ['Quarterly planning'], [m('keep')]: [], [m('strip')]: [], [m('update')]: [], [m('manual')]: [], [m('busy')]: ['Jane'] });
+
+async function withSecret(name: string, clientId: string): Promise<string> {
+  await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: name, SecretString: JSON.stringify({ clientId, clientSecret: `${clientId}-secret` }) });
+  const file = path.join(dir, `${clientId}.yaml`);
+  fs.writeFileSync(file, inventory(name));
+  return file;
+}
 
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string; child: ChildProcess }> & { child: ChildProcess } {
   const child = spawn('node', [CLI, 'test-booking', inv, '--local', '--state', state, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -221,5 +229,20 @@ describe('a4b-rooms test-booking', () => {
     expect(report.rooms[0]).toMatchObject({ booked: false, check: 'error' });
     expect(report.rooms[0].message).toContain(`the Graph app reader may not write the calendar of the organizer ${SA}: grant it Calendars.ReadWrite`);
     expect(await calendars()).toEqual(ONLY_JANES());
+  }, 60000);
+
+  // Last: it leaves a cancelled copy behind, as a real room would.
+  test('rooms only readable: the cancelled copy the room keeps is reported with both fixes; exit 1', async () => {
+    await postJson(`${endpoints.graph}/_emulator/scoped-roles`, { clientId: 'roomreader', role: 'Calendars.ReadWrite', mailboxes: [SA] }, ca);
+    const file = await withSecret('a4b-rooms/roomreader', 'roomreader');
+    const child = spawn('node', [CLI, 'test-booking', file, '--local', '--state', state, '--rooms', 'Keep', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    const status = await new Promise((resolve) => child.once('exit', resolve));
+    expect(status).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.rooms[0]).toMatchObject({ check: 'passed', dialInKept: true, cleaned: false });
+    expect(report.errors).toEqual([`a copy of the test meeting remains in the calendar of ${m('keep')}: the Graph app roomreader may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${m('keep')} -RemoveCanceledMeetings $true`]);
+    expect(await calendars()).toEqual({ ...ONLY_JANES(), [m('keep')]: ['Canceled: Alexa for Business'] });
   }, 60000);
 });

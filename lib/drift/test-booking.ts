@@ -60,6 +60,8 @@ export interface BookingReport {
   readonly status: 'passed' | 'failed' | 'error';
   readonly organizer: string;
   readonly runId: string;
+  /** The Graph application permissions the test needs (tenant-wide or RBAC-scoped to those mailboxes). */
+  readonly permissions: string[];
   /** Test meetings of earlier, interrupted runs removed first. */
   readonly leftoversRemoved: number;
   readonly rooms: BookedRoom[];
@@ -68,7 +70,7 @@ export interface BookingReport {
 
 export const BOOKING_PERMISSIONS = [
   'Calendars.ReadWrite on the organizer\'s mailbox: to book and cancel the test meeting',
-  'Calendars.Read (or Calendars.ReadWrite) on each room\'s mailbox: to read the room\'s copy',
+  'Calendars.ReadWrite on each room\'s mailbox: to read the room\'s copy, and delete it (rooms keep cancelled meetings unless RemoveCanceledMeetings is $true); Calendars.Read reads it only',
 ];
 
 interface GraphFailure { statusCode?: number; code?: string; message?: string }
@@ -112,7 +114,7 @@ export async function testBooking(options: TestBookingOptions): Promise<BookingR
 }
 
 function errorReport(organizer: string, errors: string[]): BookingReport {
-  return { version: 1, status: 'error', organizer, runId: '', leftoversRemoved: 0, rooms: [], errors };
+  return { version: 1, status: 'error', organizer, runId: '', permissions: BOOKING_PERMISSIONS, leftoversRemoved: 0, rooms: [], errors };
 }
 
 const e = encodeURIComponent;
@@ -139,6 +141,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
+/** A test meeting to remove: the organizer's event (when known), and its rooms' copies by iCalUId. */
+interface Target { organizerEventId?: string; iCalUId: string; rooms: string[] }
+interface Remaining { mailbox: string; iCalUId: string }
 interface Booking { room: { name: string; mailbox: string }; id?: string; iCalUId?: string; error?: string; observation: BookingObservation }
 
 class BookingRun {
@@ -178,11 +183,14 @@ class BookingRun {
     errors.push(...readable.filter((x): x is string => !!x));
     if (errors.length) return { ...errorReport(this.organizer, errors), runId: this.runId };
 
-    const pending: Array<{ mailbox: string; iCalUId: string }> = [];
+    const remaining: Remaining[] = [];
     let leftoversRemoved = 0;
     const bookings: Booking[] = this.rooms.map((room) => ({ room, observation: { answer: 'none' } }));
     try {
-      leftoversRemoved = await this.removeLeftovers(pending);
+      const leftovers = await this.leftovers();
+      remaining.push(...await this.remove(leftovers, errors));
+      leftoversRemoved = leftovers.length;
+      if (leftovers.length) this.options.progress?.(`removed ${leftovers.length} test meeting${leftovers.length === 1 ? '' : 's'} an earlier run left behind`);
       const slot = testSlot(new Date(), Math.floor(Math.random() * 12));
       await mapLimit(bookings, 4, async (b) => {
         if (this.options.signal?.aborted) return;
@@ -203,11 +211,10 @@ class BookingRun {
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);
     } finally {
-      for (const b of bookings) if (b.id) pending.push({ mailbox: b.room.mailbox, iCalUId: b.iCalUId! });
-      await this.cleanUp(bookings, pending, errors);
+      remaining.push(...await this.remove(bookings.filter((b) => b.id).map((b) => ({ organizerEventId: b.id, iCalUId: b.iCalUId!, rooms: [b.room.mailbox] })), errors));
     }
     if (this.options.signal?.aborted) errors.push('interrupted: the test meetings were cancelled and deleted');
-    const stillThere = new Set(pending.map((p) => p.mailbox.toLowerCase()));
+    const stillThere = new Set(remaining.map((p) => p.mailbox.toLowerCase()));
     const url = dialInLine(this.runId).url;
     const results: BookedRoom[] = bookings.map((b) => {
       const cleaned = !stillThere.has(b.room.mailbox.toLowerCase());
@@ -218,26 +225,80 @@ class BookingRun {
         dialInKept: v.dialInKept ?? null, cleaned, check: v.check, message: v.message, ...(v.fix ? { fix: v.fix } : {}),
       };
     });
-    if (!results.every((r) => r.cleaned)) errors.push(`test meetings remain in the calendar of ${[...stillThere].join(', ')}; run the test again to remove them`);
+    for (const mailbox of stillThere) {
+      errors.push(`a copy of the test meeting remains in the calendar of ${mailbox}: the Graph app ${this.graph.clientId} may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${mailbox} -RemoveCanceledMeetings $true`);
+    }
     const status = errors.length || results.some((r) => r.check === 'error') ? 'error' : results.every((r) => r.check === 'passed') ? 'passed' : 'failed';
-    return { version: 1, status, organizer: this.organizer, runId: this.runId, leftoversRemoved, rooms: results, errors };
+    return { version: 1, status, organizer: this.organizer, runId: this.runId, permissions: BOOKING_PERMISSIONS, leftoversRemoved, rooms: results, errors };
   }
 
-  /** Test meetings an interrupted run left on the organizer's calendar: deleted (which cancels them at the rooms). */
-  private async removeLeftovers(pending: Array<{ mailbox: string; iCalUId: string }>): Promise<number> {
+  /** Test meetings an interrupted run left on the organizer's calendar, found by the marker property. */
+  private async leftovers(): Promise<Target[]> {
     const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${BOOKING_PROPERTY_ID}' and ep/value eq '${BOOKING_PROPERTY_VALUE}')`;
     const found = await this.api(`/users/${e(this.organizer)}/events`).filter(filter).select('id,iCalUId,attendees').top(100).get();
-    for (const ev of found.value ?? []) {
-      await this.api(`/users/${e(this.organizer)}/events/${e(ev.id)}`).delete();
-      for (const a of ev.attendees ?? []) if (a.type === 'resource' && a.emailAddress?.address) pending.push({ mailbox: a.emailAddress.address, iCalUId: ev.iCalUId });
+    return (found.value ?? []).map((ev: any) => ({
+      organizerEventId: ev.id, iCalUId: ev.iCalUId,
+      rooms: (ev.attendees ?? []).filter((a: any) => a.type === 'resource' && a.emailAddress?.address).map((a: any) => a.emailAddress.address),
+    }));
+  }
+
+  /**
+   * Removes test meetings: the rooms' copies first (so a run killed now leaves only the organizer's, which the marker
+   * finds), then the organizer's (a cancellation to the rooms), then, bounded, any copy a room still makes of a request
+   * it had not processed yet. A room keeps cancelled meetings by default (RemoveCanceledMeetings $false,
+   * Set-CalendarProcessing), so copies are deleted directly, which needs Calendars.ReadWrite on the room. Returns the
+   * copies that could not be deleted.
+   */
+  private async remove(targets: Target[], errors: string[]): Promise<Remaining[]> {
+    const forbidden = new Map<string, Remaining>();
+    const sweep = async (): Promise<number> => {
+      let found = 0;
+      for (const t of targets) {
+        for (const mailbox of t.rooms) {
+          let copies: any[];
+          try {
+            copies = await this.roomCopies(mailbox, t.iCalUId);
+          } catch (err) {
+            forbidden.set(`${mailbox}|${t.iCalUId}`, { mailbox, iCalUId: t.iCalUId });
+            errors.push(`could not read the calendar of ${mailbox} to remove the test meeting: ${this.why(err)}`);
+            continue;
+          }
+          for (const c of copies) {
+            found++;
+            try {
+              await this.api(`/users/${e(mailbox)}/events/${e(c.id)}`).delete();
+              forbidden.delete(`${mailbox}|${t.iCalUId}`);
+            } catch (err) {
+              if ((err as GraphFailure).statusCode !== 404) forbidden.set(`${mailbox}|${t.iCalUId}`, { mailbox, iCalUId: t.iCalUId });
+            }
+          }
+        }
+      }
+      return found;
+    };
+    await sweep();
+    for (const t of targets.filter((x) => x.organizerEventId)) {
+      try {
+        await this.api(`/users/${e(this.organizer)}/events/${e(t.organizerEventId!)}`).delete();
+      } catch (err) {
+        if ((err as GraphFailure).statusCode !== 404) errors.push(`could not delete the test meeting ${t.iCalUId} from ${this.organizer}: ${this.why(err)}`);
+      }
     }
-    if (found.value?.length) this.options.progress?.(`removed ${found.value.length} test meeting${found.value.length === 1 ? '' : 's'} an earlier run left behind`);
-    return found.value?.length ?? 0;
+    const until = Date.now() + 30000;
+    for (let attempt = 0; targets.length && Date.now() < until; attempt++) {
+      await sleep(pollDelayMs(attempt, until - Date.now()));
+      if (await sweep() === forbidden.size) break;
+    }
+    return [...forbidden.values()];
+  }
+
+  private async roomCopies(mailbox: string, iCalUId: string): Promise<any[]> {
+    const res = await this.api(`/users/${e(mailbox)}/events`).filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`).select('id,body,responseStatus,showAs,isCancelled').top(5).get();
+    return res.value ?? [];
   }
 
   private async roomCopy(mailbox: string, iCalUId: string): Promise<any | undefined> {
-    const res = await this.api(`/users/${e(mailbox)}/events`).filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`).select('id,body,responseStatus,showAs').top(5).get();
-    return res.value?.[0];
+    return (await this.roomCopies(mailbox, iCalUId)).find((c) => !c.isCancelled);
   }
 
   private async awaitAnswer(b: Booking): Promise<void> {
@@ -251,43 +312,6 @@ class BookingRun {
         ...(copy ? { copy: { body: bodyText(copy.body), response: copy.responseStatus?.response ?? 'none', showAs: copy.showAs ?? '' } } : {}),
       };
       if (bookingSettled(b.observation) || Date.now() >= this.deadline || this.options.signal?.aborted) return;
-    }
-  }
-
-  /**
-   * Deletes each test meeting from the organizer's calendar (a cancellation to the room), then waits, bounded, for the
-   * rooms' copies to go; a copy still there is deleted directly where the app may. `pending` keeps what remains.
-   */
-  private async cleanUp(bookings: Booking[], pending: Array<{ mailbox: string; iCalUId: string }>, errors: string[]): Promise<void> {
-    for (const b of bookings.filter((x) => x.id)) {
-      try {
-        await this.api(`/users/${e(this.organizer)}/events/${e(b.id!)}`).delete();
-      } catch (err) {
-        if ((err as GraphFailure).statusCode !== 404) errors.push(`could not delete the test meeting of ${b.room.name} from ${this.organizer}: ${this.why(err)}`);
-      }
-    }
-    const until = Date.now() + 30000;
-    for (let attempt = 0; pending.length; attempt++) {
-      const left = [];
-      for (const p of pending) {
-        try {
-          if (await this.roomCopy(p.mailbox, p.iCalUId)) left.push(p);
-        } catch {
-          left.push(p);
-        }
-      }
-      pending.splice(0, pending.length, ...left);
-      if (!pending.length || Date.now() >= until) break;
-      await sleep(pollDelayMs(attempt, until - Date.now()));
-    }
-    for (const p of [...pending]) {
-      try {
-        const copy = await this.roomCopy(p.mailbox, p.iCalUId);
-        if (copy) await this.api(`/users/${e(p.mailbox)}/events/${e(copy.id)}`).delete();
-        pending.splice(pending.indexOf(p), 1);
-      } catch {
-        // Kept in pending: reported, and removed by the next run once the room has processed the cancellation.
-      }
     }
   }
 }

@@ -17,12 +17,17 @@ export interface CalendarProcessing {
   readonly deleteSubject?: boolean;
   /** "whether the meeting organizer's name is used as the subject of the meeting request", AutoAccept only. @default true */
   readonly addOrganizerToSubject?: boolean;
+  /**
+   * "whether to automatically delete meetings that were canceled by organizer from the resource mailbox's calendar";
+   * "$false: Canceled meetings aren't deleted. This is the default value." (Set-CalendarProcessing). @default false
+   */
+  readonly removeCanceledMeetings?: boolean;
   /** How long the room takes to process a request or a cancellation, in ms. @default 200 */
   readonly processingDelayMs?: number;
 }
 
 export const AUTOMATE_PROCESSING = ['AutoAccept', 'AutoUpdate', 'None'];
-export const CALENDAR_PROCESSING_KEYS = ['automateProcessing', 'deleteComments', 'deleteSubject', 'addOrganizerToSubject', 'processingDelayMs'];
+export const CALENDAR_PROCESSING_KEYS = ['automateProcessing', 'deleteComments', 'deleteSubject', 'addOrganizerToSubject', 'removeCanceledMeetings', 'processingDelayMs'];
 
 /** A calendar processing with Exchange's defaults filled in (each default as Set-CalendarProcessing documents it). */
 export function calendarProcessingOf(c: CalendarProcessing | undefined): Required<CalendarProcessing> {
@@ -31,6 +36,7 @@ export function calendarProcessingOf(c: CalendarProcessing | undefined): Require
     deleteComments: c?.deleteComments ?? true,
     deleteSubject: c?.deleteSubject ?? true,
     addOrganizerToSubject: c?.addOrganizerToSubject ?? true,
+    removeCanceledMeetings: c?.removeCanceledMeetings ?? false,
     processingDelayMs: c?.processingDelayMs ?? 200,
   };
 }
@@ -45,7 +51,7 @@ export function calendarProcessingProblems(where: string, c: unknown): string[] 
   if (o.automateProcessing !== undefined && !AUTOMATE_PROCESSING.includes(o.automateProcessing as string)) {
     problems.push(`${where}.calendarProcessing.automateProcessing: '${o.automateProcessing}' must be one of ${AUTOMATE_PROCESSING.join(', ')}`);
   }
-  for (const k of ['deleteComments', 'deleteSubject', 'addOrganizerToSubject']) {
+  for (const k of ['deleteComments', 'deleteSubject', 'addOrganizerToSubject', 'removeCanceledMeetings']) {
     if (o[k] !== undefined && typeof o[k] !== 'boolean') problems.push(`${where}.calendarProcessing.${k}: must be true or false`);
   }
   if (o.processingDelayMs !== undefined && !(Number.isInteger(o.processingDelayMs) && (o.processingDelayMs as number) >= 0)) {
@@ -66,9 +72,10 @@ export const CALENDAR_GUESSES = {
   // organizer's event shows only the status; the emulator delivers no mail.
   declineHasNoEventText: true,
   // A cancellation (or the organizer deleting the meeting, which "sends a cancellation message to the meeting
-  // attendees", api/event-delete.md) reaches the room after its processing delay; the room's copy is then removed
-  // (AutoAccept and AutoUpdate alike; RemoveCanceledMeetings is not modelled).
-  cancellationRemovesCopy: true,
+  // attendees", api/event-delete.md) reaches the room after its processing delay. With RemoveCanceledMeetings $false
+  // (the default) the copy stays; how it then reads is not documented for rooms. Guess: as Outlook shows a cancelled
+  // meeting in any calendar, isCancelled true, the subject prefixed "Canceled: ", shown as free.
+  cancelledCopy: (e: StoredEvent): StoredEvent => ({ ...e, isCancelled: true, subject: `Canceled: ${e.subject}`, showAs: 'free' }),
 };
 
 export interface EventTime { dateTime: string; timeZone: string }

@@ -346,7 +346,7 @@ export class GraphEmulator {
       const organizer = this.store.get<DirectoryObject>('objects', d.organizer);
       if (room && organizer) {
         if (d.kind === 'request') this.processRequest(withDefaults(room), withDefaults(organizer), d.eventId!);
-        else this.processCancel(d.room, d.iCalUId!);
+        else this.processCancel(withDefaults(room), d.iCalUId!);
       }
       this.store.delete('deliveries', d.id);
     }, Math.max(0, d.due - Date.now()));
@@ -400,7 +400,7 @@ export class GraphEmulator {
     })));
   }
 
-  /** A cancellation reaching the rooms of a meeting: their copies go (CALENDAR_GUESSES.cancellationRemovesCopy). */
+  /** A cancellation reaching the rooms of a meeting: their copies are marked cancelled, or go (RemoveCanceledMeetings). */
   private cancelAtRooms(organizer: DirectoryObject, ev: StoredEvent): void {
     for (const a of ev.attendees) {
       const room = this.object(a.emailAddress.address, 'any');
@@ -409,9 +409,13 @@ export class GraphEmulator {
     }
   }
 
-  private processCancel(roomKey: string, iCalUId: string): void {
-    const list = this.store.get<StoredEvent[]>('events', roomKey) ?? [];
-    if (list.some((e) => e.iCalUId === iCalUId)) this.putEvents(roomKey, list.filter((e) => e.iCalUId !== iCalUId));
+  private processCancel(room: DirectoryObject, iCalUId: string): void {
+    const key = room.upn.toLowerCase();
+    const list = this.store.get<StoredEvent[]>('events', key) ?? [];
+    if (!list.some((e) => e.iCalUId === iCalUId && !e.isCancelled)) return;
+    this.putEvents(key, calendarProcessingOf(room.calendarProcessing).removeCanceledMeetings
+      ? list.filter((e) => e.iCalUId !== iCalUId)
+      : list.map((e) => (e.iCalUId === iCalUId ? CALENDAR_GUESSES.cancelledCopy(e) : e)));
   }
 
   // ---- HTTP ----

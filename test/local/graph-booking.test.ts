@@ -24,6 +24,7 @@ const TENANT: TenantFile = {
     { mailbox: 'mondego@fabrikam.com', displayName: 'Mondego', calendarProcessing: { automateProcessing: 'AutoUpdate', processingDelayMs: 30 } },
     { mailbox: 'sado@fabrikam.com', displayName: 'Sado', calendarProcessing: { automateProcessing: 'None', processingDelayMs: 30 } },
     { mailbox: 'lima@fabrikam.com', displayName: 'Lima', calendarProcessing: { deleteSubject: false, processingDelayMs: 30 } },
+    { mailbox: 'sor@fabrikam.com', displayName: 'Sor', calendarProcessing: { removeCanceledMeetings: true, processingDelayMs: 30 } },
   ],
 };
 
@@ -78,9 +79,16 @@ async function book(room: string, m = meeting(room)) {
   const copies = (await admin.send('GET', `/users/${e(room)}/events?$filter=${e(`iCalUId eq '${created.body.iCalUId}'`)}`)).body.value;
   return { created: created.body, organizer, copies, answer: organizer.attendees[0].status.response };
 }
+/** Deletes the meeting from the organizer's calendar and, once the room has processed the cancellation, its copies. */
 async function cleanUp(id: string) {
-  expect((await (await as('admin')).send('DELETE', `/users/${e(ORGANIZER)}/events/${e(id)}`)).status).toBe(204);
+  const admin = await as('admin');
+  expect((await admin.send('DELETE', `/users/${e(ORGANIZER)}/events/${e(id)}`)).status).toBe(204);
   await graph.settled();
+  for (const room of TENANT.rooms!) {
+    for (const copy of (await admin.send('GET', `/users/${e(room.mailbox)}/events`)).body.value) {
+      expect((await admin.send('DELETE', `/users/${e(room.mailbox)}/events/${e(copy.id)}`)).status).toBe(204);
+    }
+  }
 }
 
 describe('a room\'s booking assistant', () => {
@@ -136,18 +144,41 @@ describe('a room\'s booking assistant', () => {
     await cleanUp(holder.created.id);
   });
 
-  test('cancel and delete remove the room\'s copy, after the room processes them; nothing remains', async () => {
+  test('cancel and delete: the room keeps its copy marked cancelled (RemoveCanceledMeetings $false, the default); deleting it directly leaves nothing', async () => {
     const admin = await as('admin');
     const a = await book('tejo@fabrikam.com');
     const b = await book('douro@fabrikam.com');
     expect((await admin.send('POST', `/users/${e(ORGANIZER)}/events/${e(a.created.id)}/cancel`, { comment: 'test over' })).status).toBe(202);
     expect((await admin.send('DELETE', `/users/${e(ORGANIZER)}/events/${e(b.created.id)}`)).status).toBe(204);
-    expect(graph.events('tejo@fabrikam.com')).toHaveLength(1); // the cancellation is on its way
+    expect(graph.events('tejo@fabrikam.com')[0].isCancelled).toBe(false); // the cancellation is on its way
     await graph.settled();
-    for (const m of [ORGANIZER, 'tejo@fabrikam.com', 'douro@fabrikam.com']) {
-      expect((await admin.send('GET', `/users/${e(m)}/events`)).body.value).toEqual([]);
-    }
+    expect((await admin.send('GET', `/users/${e(ORGANIZER)}/events`)).body.value).toEqual([]);
     expect((await admin.send('GET', `/users/${e(ORGANIZER)}/events/${e(a.created.id)}`)).status).toBe(404);
+    for (const [room, r] of [['tejo@fabrikam.com', a], ['douro@fabrikam.com', b]] as const) {
+      const copies = (await admin.send('GET', `/users/${e(room)}/events`)).body.value;
+      expect(copies).toMatchObject([{ iCalUId: r.created.iCalUId, isCancelled: true, subject: 'Canceled: A4B Service', showAs: 'free' }]);
+      expect((await admin.send('DELETE', `/users/${e(room)}/events/${e(copies[0].id)}`)).status).toBe(204);
+      expect((await admin.send('GET', `/users/${e(room)}/events`)).body.value).toEqual([]);
+    }
+  });
+
+  test('RemoveCanceledMeetings $true: the cancellation removes the room\'s copy', async () => {
+    const admin = await as('admin');
+    const r = await book('sor@fabrikam.com');
+    expect(r.copies).toHaveLength(1);
+    expect((await admin.send('DELETE', `/users/${e(ORGANIZER)}/events/${e(r.created.id)}`)).status).toBe(204);
+    await graph.settled();
+    expect((await admin.send('GET', '/users/sor%40fabrikam.com/events')).body.value).toEqual([]);
+  });
+
+  test('a cancelled copy does not hold the slot: the room accepts the next request for it', async () => {
+    const m = meeting('tejo@fabrikam.com');
+    const first = await book('tejo@fabrikam.com', m);
+    await (await as('admin')).send('DELETE', `/users/${e(ORGANIZER)}/events/${e(first.created.id)}`);
+    await graph.settled();
+    const second = await book('tejo@fabrikam.com', { ...m, subject: 'again' });
+    expect(second.answer).toBe('accepted');
+    await cleanUp(second.created.id);
   });
 
   test('a request deleted before the room processed it leaves nothing', async () => {
@@ -255,7 +286,7 @@ describe('calendar processing rules', () => {
 
   test('the tenant file\'s calendarProcessing is checked, naming the room and the field', () => {
     expect(tenantProblems({ tenantId: 't', rooms: [{ mailbox: 'r@t.com', calendarProcessing: { automateProcessing: 'Auto', deleteComment: false, processingDelayMs: -1 } as any }] })).toEqual([
-      'rooms[0] (r@t.com).calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, processingDelayMs',
+      'rooms[0] (r@t.com).calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, processingDelayMs',
       "rooms[0] (r@t.com).calendarProcessing.automateProcessing: 'Auto' must be one of AutoAccept, AutoUpdate, None",
       'rooms[0] (r@t.com).calendarProcessing.processingDelayMs: must be a whole number of milliseconds, 0 or more',
     ]);

@@ -51,7 +51,7 @@ describe('tenant files', () => {
     ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, displayName, calendarProcessing']],
     ['calendarProcessing that is not a mapping', 'tenantId: contoso.com\nrooms:\n  - { mailbox: a@contoso.com, calendarProcessing: AutoAccept }\n', ['3:51: rooms[0].calendarProcessing must be a mapping']],
     ['calendarProcessing with a bad value and a misspelt key', 'tenantId: contoso.com\nrooms:\n  - mailbox: a@contoso.com\n    calendarProcessing: { automateProcessing: Auto, deleteComment: false }\n',
-      ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, processingDelayMs',
+      ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, processingDelayMs',
         "4:5: rooms[0].calendarProcessing.automateProcessing: 'Auto' must be one of AutoAccept, AutoUpdate, None"]],
     ['a byte that is not UTF-8', Buffer.concat([Buffer.from('tenantId: contoso.com\nusers: [{ upn: m'), Buffer.from([0xfc]), Buffer.from('ller@contoso.com }]\n')]), ['2:17: byte 0xfc is not UTF-8 (at byte 38): save the file as UTF-8']],
   ])('%s', (_, content, expected) => {
