@@ -174,7 +174,7 @@ class BookingRun {
         const g = err as GraphFailure;
         const own = m === this.organizer;
         if (g.statusCode === 403 || g.statusCode === 401) {
-          return `the Graph app ${this.graph.clientId} may not read the calendar of ${own ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`}: grant it ${own ? 'Calendars.ReadWrite' : 'Calendars.Read'} (an application permission, or an RBAC for Applications scope holding this mailbox) (${this.why(err)})`;
+          return `the Graph app ${this.graph.clientId} may not read the calendar of ${own ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`}: grant it Calendars.ReadWrite${own ? '' : ' (Calendars.Read reads the room\'s copy but cannot delete it)'} (an application permission, or an RBAC for Applications scope holding this mailbox) (${this.why(err)})`;
         }
         if (g.statusCode === 404) return `${own ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`} has no mailbox Graph can find (${this.why(err)})`;
         return `reading the calendar of ${m} failed: ${this.why(err)}`;
