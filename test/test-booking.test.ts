@@ -215,6 +215,26 @@ describe('a4b-rooms test-booking', () => {
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
 
+  test('the application method needs --organizer; with it, the test books from that mailbox', async () => {
+    const app = path.join(dir, 'application.yaml');
+    fs.writeFileSync(app, inventory('a4b-rooms/graph-validator').replace('  method: delegate', '  method: application\n  applicationId: 0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11').replace(`  serviceAccount: ${SA}\n`, ''));
+    const spawnIt = (extra: string[]) => {
+      const child = spawn('node', [CLI, 'test-booking', app, '--local', '--state', state, '--rooms', 'Keep', ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d) => (stdout += d));
+      child.stderr!.on('data', (d) => (stderr += d));
+      return new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => child.once('exit', (status) => resolve({ status, stdout, stderr })));
+    };
+    const without = await spawnIt([]);
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain('the application method has no service account to book from: give --organizer ADDRESS');
+    const withJane = await spawnIt(['--organizer', JANE, '--json']);
+    expect(JSON.parse(withJane.stdout)).toMatchObject({ status: 'passed', organizer: JANE, rooms: [{ name: 'Keep', check: 'passed', cleaned: true }] });
+    expect(withJane.status).toBe(0);
+    expect(await calendars()).toEqual(ONLY_JANES());
+  }, 60000);
+
   test('without Calendars.ReadWrite on the organizer: exit 1 naming the permission, nothing booked', async () => {
     await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: 'a4b-rooms/reader', SecretString: JSON.stringify({ clientId: 'reader', clientSecret: 'reader-secret' }) });
     const readerInv = path.join(dir, 'reader.yaml');
