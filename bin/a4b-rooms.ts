@@ -69,6 +69,42 @@ program.command('check')
     process.exitCode = checkExitCode(report);
   });
 
+program.command('test-booking')
+  .description('book each room with a marked test meeting, read what the room kept (DeleteComments) and clean up: the manual\'s "Test the calendar integration", automated; exit 0 every room passed, 2 some room failed a check, 1 the test could not run')
+  .argument('[file]', 'inventory file (YAML or JSON)', 'rooms.yaml')
+  .option('--rooms <names>', 'comma-separated room names (default: every room with a mailbox)')
+  .option('--organizer <address>', 'the mailbox that books (required in the application method; default the service account)')
+  .option('--local', 'use the local emulators instead of Microsoft 365')
+  .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
+  .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
+  .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
+  .action(async (file: string, opts: { rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean }) => {
+    const { testBooking, bookingExitCode, bookingText } = await import('../lib/drift/test-booking');
+    const timeoutSeconds = Number(opts.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout ${opts.timeout}: give a number of seconds greater than 0`);
+    const abort = new AbortController();
+    // Ctrl-C stops the waiting; the test meetings are still cancelled and deleted. A second Ctrl-C quits at once.
+    const onSignal = () => {
+      if (abort.signal.aborted) process.exit(130);
+      process.stderr.write('interrupted: cancelling and deleting the test meetings (Ctrl-C again to quit at once) …\n');
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const report = await testBooking({
+        inventoryFile: file, rooms: opts.rooms?.split(',').map((r) => r.trim()).filter(Boolean), organizer: opts.organizer,
+        localStateDir: opts.local ? existingStateDir(opts.state) : undefined, timeoutSeconds, signal: abort.signal,
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+      console.log(opts.json ? JSON.stringify(report, null, 2) : bookingText(report));
+      process.exitCode = bookingExitCode(report);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+
 program.command('import')
   .description('write an inventory from a live A4B account (rooms, profiles, skill groups, devices, tags), each entry adopting its resource')
   .option('--local', 'read the local emulators instead of AWS')

@@ -11,6 +11,7 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
+import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
 import { JournaledStore } from './journaled-store';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
@@ -65,7 +66,10 @@ interface AppState { clientId: string; clientSecret?: string; certificatePem?: s
 interface DirectoryObject {
   id: string; upn: string; displayName: string; room: boolean;
   mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
+  calendarProcessing?: import('./graph-calendar').CalendarProcessing;
 }
+/** A meeting request or cancellation on its way to a room (objects by their key, the lowercased UPN). */
+interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
 interface Group { id: string; mail: string; displayName: string; members: string[] }
 interface RoomList { id: string; mail: string; displayName: string; rooms: string[] }
 interface Permission { id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean; allowedRoles?: string[] }
@@ -113,6 +117,9 @@ export class GraphEmulator {
     if (!key) this.store.put('meta', 'signingKey', (key = randomBytes(32).toString('hex')));
     this.signingKey = key;
     if (!this.hasTenant && options.tenant) this.seed(options.tenant);
+    // Meeting requests and cancellations still on their way when the last process stopped are delivered now, as
+    // Exchange delivers them whatever happened to the client that sent them.
+    for (const d of this.store.values<Delivery>('deliveries')) this.schedule(d);
     this.server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handle(req, res));
   }
 
@@ -162,7 +169,7 @@ export class GraphEmulator {
       // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
       // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
       // client must not decide anything about a room from accountEnabled; the tenant file may set either.
-      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room' });
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing });
     }
     for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
@@ -225,7 +232,23 @@ export class GraphEmulator {
     return this.store.get<Permission[]>('perms', key) ?? [];
   }
 
+  /** Meeting requests and cancellations on their way to rooms (each room's processingDelayMs). */
+  private readonly inFlight = new Set<NodeJS.Timeout>();
+
+  /** The events of a mailbox's calendar, for assertions (stored form: extended properties included). */
+  events(mailbox: string): StoredEvent[] {
+    const o = this.object(mailbox, 'any');
+    return o ? this.store.get<StoredEvent[]>('events', o.upn.toLowerCase()) ?? [] : [];
+  }
+
+  /** Resolves when no meeting request or cancellation is on its way to a room. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await new Promise((r) => setTimeout(r, 20));
+  }
+
   async stop(): Promise<void> {
+    for (const t of this.inFlight) clearTimeout(t);
+    this.inFlight.clear();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -301,6 +324,98 @@ export class GraphEmulator {
     };
     this.store.put('perms', key, [...list, perm]);
     return perm;
+  }
+
+  // ---- calendars and the rooms' booking assistants ----
+
+  private putEvents(key: string, list: StoredEvent[]): void {
+    this.store.put('events', key, list);
+  }
+
+  /** A delivery to a room, kept in the state until the room has processed it. */
+  private later(delayMs: number, d: Omit<Delivery, 'id' | 'due'>): void {
+    const delivery = { ...d, id: randomUUID(), due: Date.now() + delayMs };
+    this.store.put('deliveries', delivery.id, delivery);
+    this.schedule(delivery);
+  }
+
+  private schedule(d: Delivery): void {
+    const t = setTimeout(() => {
+      this.inFlight.delete(t);
+      const room = this.store.get<DirectoryObject>('objects', d.room);
+      const organizer = this.store.get<DirectoryObject>('objects', d.organizer);
+      if (room && organizer) {
+        if (d.kind === 'request') this.processRequest(withDefaults(room), withDefaults(organizer), d.eventId!);
+        else this.processCancel(withDefaults(room), d.iCalUId!);
+      }
+      this.store.delete('deliveries', d.id);
+    }, Math.max(0, d.due - Date.now()));
+    this.inFlight.add(t);
+  }
+
+  /** The meeting request of `organizer`'s event `eventId` reaching each room among its attendees. */
+  private sendToRooms(organizer: DirectoryObject, ev: StoredEvent): void {
+    for (const a of ev.attendees) {
+      const room = this.object(a.emailAddress.address, 'any');
+      if (!room?.room) continue;
+      const cp = calendarProcessingOf(room.calendarProcessing);
+      this.later(cp.processingDelayMs, { kind: 'request', room: room.upn.toLowerCase(), organizer: organizer.upn.toLowerCase(), eventId: ev.id });
+    }
+  }
+
+  /**
+   * A room's booking assistant processing a request (Set-CalendarProcessing: AutomateProcessing, AllowConflicts
+   * $false, DeleteComments, DeleteSubject, AddOrganizerToSubject; see graph-calendar.ts).
+   */
+  private processRequest(room: DirectoryObject, organizer: DirectoryObject, eventId: string): void {
+    const orgKey = organizer.upn.toLowerCase();
+    const request = (this.store.get<StoredEvent[]>('events', orgKey) ?? []).find((e) => e.id === eventId);
+    if (!request || request.isCancelled) return;
+    const cp = calendarProcessingOf(room.calendarProcessing);
+    const roomKey = room.upn.toLowerCase();
+    const calendar = this.store.get<StoredEvent[]>('events', roomKey) ?? [];
+    if (calendar.some((e) => e.iCalUId === request.iCalUId)) return;
+    const conflict = calendar.some((e) => !e.isCancelled && e.showAs !== 'free' && overlaps(e, request));
+    const action = roomAction(cp.automateProcessing, conflict);
+    if (action === 'nothing') return;
+    const now = new Date().toISOString();
+    if (action !== 'decline') {
+      const content = roomCopyContent(request, cp, organizer.displayName, action);
+      const { transactionId: _t, singleValueExtendedProperties: props, ...shared } = request;
+      this.putEvents(roomKey, [...calendar, {
+        ...shared, ...content, id: eventIdFor(), isOrganizer: false, createdDateTime: now, lastModifiedDateTime: now,
+        showAs: action === 'accept' ? 'busy' : 'tentative',
+        responseStatus: { response: action === 'accept' ? 'accepted' : 'notResponded', time: now },
+        ...(CALENDAR_GUESSES.copyKeepsExtendedProperties && props ? { singleValueExtendedProperties: props } : {}),
+      }]);
+    }
+    // The organizer's copy shows the room's answer; AutoUpdate sends none.
+    if (action === 'tentative') return;
+    const response = action === 'accept' ? 'accepted' : 'declined';
+    const addresses = addressesOf(room);
+    const events = this.store.get<StoredEvent[]>('events', orgKey) ?? [];
+    this.putEvents(orgKey, events.map((e) => (e.id !== eventId ? e : {
+      ...e, lastModifiedDateTime: now,
+      attendees: e.attendees.map((a) => (addresses.includes(a.emailAddress.address.toLowerCase()) ? { ...a, status: { response, time: now } } : a)),
+    })));
+  }
+
+  /** A cancellation reaching the rooms of a meeting: their copies are marked cancelled, or go (RemoveCanceledMeetings). */
+  private cancelAtRooms(organizer: DirectoryObject, ev: StoredEvent): void {
+    for (const a of ev.attendees) {
+      const room = this.object(a.emailAddress.address, 'any');
+      if (!room?.room) continue;
+      this.later(calendarProcessingOf(room.calendarProcessing).processingDelayMs, { kind: 'cancel', room: room.upn.toLowerCase(), organizer: organizer.upn.toLowerCase(), iCalUId: ev.iCalUId });
+    }
+  }
+
+  private processCancel(room: DirectoryObject, iCalUId: string): void {
+    const key = room.upn.toLowerCase();
+    const list = this.store.get<StoredEvent[]>('events', key) ?? [];
+    if (!list.some((e) => e.iCalUId === iCalUId && !e.isCancelled)) return;
+    this.putEvents(key, calendarProcessingOf(room.calendarProcessing).removeCanceledMeetings
+      ? list.filter((e) => e.iCalUId !== iCalUId)
+      : list.map((e) => (e.iCalUId === iCalUId ? CALENDAR_GUESSES.cancelledCopy(e) : e)));
   }
 
   // ---- HTTP ----
@@ -639,6 +754,9 @@ export class GraphEmulator {
         }
       }
     }
+    if ((m = /^\/users\/([^/]+)\/(?:calendar\/)?events(?:\/([^/]+))?(\/cancel)?$/i.exec(p))) {
+      return this.eventsRoute(method, m[1], m[2] && safeDecode(m[2]), !!m[3], u, mailboxRoute, json, select);
+    }
     if (method === 'GET' && (m = /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i.exec(p))) {
       // Application: User.Read.All, or Directory.Read.All, Directory.ReadWrite.All, Group.Read.All, GroupMember.Read.All
       // (learn.microsoft.com user-list-transitivememberof, "Permissions for another user's memberships"). Without one
@@ -718,6 +836,89 @@ export class GraphEmulator {
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${p.split('/')[1] ?? ''}'.`);
   }
 
+  /**
+   * /users/{id}/events and /users/{id}/calendar/events: create (application Calendars.ReadWrite, api/user-post-events.md),
+   * list and get (Calendars.ReadBasic reads no body; Calendars.Read or Calendars.ReadWrite, api/user-list-events.md),
+   * cancel (organizer only, api/event-cancel.md), delete (Calendars.ReadWrite, api/event-delete.md). RBAC scopes apply
+   * per mailbox as on every Exchange route.
+   */
+  private eventsRoute(method: string, mailbox: string, eventId: string | undefined, cancel: boolean, u: URL,
+    mailboxRoute: (anyOf: string[], key: string) => DirectoryObject, json: () => any, select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
+    const read = method === 'GET';
+    const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox);
+    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    const key = owner.upn.toLowerCase();
+    const list = this.store.get<StoredEvent[]>('events', key) ?? [];
+    const notFound = () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const expand = /^singleValueExtendedProperties/i.test(u.searchParams.get('$expand') ?? '') ? u.searchParams.get('$expand')! : undefined;
+    if (!eventId) {
+      if (method === 'GET') {
+        let filter;
+        try {
+          filter = u.searchParams.get('$filter') ? parseEventFilter(u.searchParams.get('$filter')!) : undefined;
+        } catch (e) {
+          throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', (e as Error).message);
+        }
+        const top = Math.min(Number(u.searchParams.get('$top') ?? 10), 1000);
+        const found = list.filter((e) => !filter || matchesEventFilter(e, filter)).slice(0, top);
+        return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/events`, value: found.map((e) => select(eventOf(e, expand))) } };
+      }
+      if (method !== 'POST') throw new GraphError(405, 'ErrorInvalidRequest', `${method} is not supported on events.`);
+      const req = json();
+      // transactionId: "A custom identifier specified by a client app for the server to avoid redundant POST operations
+      // in case of client retries to create the same event" (resources/event.md).
+      const again = req.transactionId && list.find((e) => e.transactionId === req.transactionId);
+      if (again) return { status: 201, body: eventOf(again, undefined) };
+      let start: number;
+      let end: number;
+      try {
+        start = eventInstant(req.start, 'start');
+        end = eventInstant(req.end, 'end');
+      } catch (e) {
+        throw new GraphError(400, 'ErrorInvalidRequest', (e as Error).message);
+      }
+      if (end <= start) throw new GraphError(400, 'ErrorInvalidRequest', 'The end of the event must be after its start.');
+      const now = new Date().toISOString();
+      const attendees = (Array.isArray(req.attendees) ? req.attendees : []).map((a: any) => {
+        if (!a?.emailAddress?.address) throw new GraphError(400, 'ErrorInvalidRequest', 'Each attendee needs emailAddress.address.');
+        const o = this.object(String(a.emailAddress.address), 'any');
+        return { type: a.type ?? 'required', emailAddress: { name: a.emailAddress.name ?? o?.displayName ?? a.emailAddress.address, address: String(a.emailAddress.address) }, status: { response: 'none', time: '0001-01-01T00:00:00Z' } };
+      });
+      const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '0000');
+      const ev: StoredEvent = {
+        id: eventIdFor(), iCalUId: `040000008200E00074C5B7101A82E008${randomBytes(28).toString('hex').toUpperCase()}`,
+        subject: String(req.subject ?? ''), body: { contentType: req.body?.contentType ?? 'text', content: String(req.body?.content ?? '') },
+        start: { dateTime: iso(start).slice(0, 27), timeZone: 'UTC' }, end: { dateTime: iso(end).slice(0, 27), timeZone: 'UTC' },
+        organizer: { emailAddress: { name: owner.displayName, address: owner.mail ?? owner.upn } }, attendees,
+        isOrganizer: true, isCancelled: false, showAs: req.showAs ?? 'busy', responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
+        ...(req.transactionId ? { transactionId: String(req.transactionId) } : {}),
+        ...(Array.isArray(req.singleValueExtendedProperties)
+          ? { singleValueExtendedProperties: req.singleValueExtendedProperties.map((x: any) => ({ id: String(x.id), value: String(x.value) })) } : {}),
+        createdDateTime: now, lastModifiedDateTime: now,
+      };
+      this.putEvents(key, [...list, ev]);
+      this.sendToRooms(owner, ev);
+      return { status: 201, body: eventOf(ev, undefined) };
+    }
+    const ev = list.find((e) => e.id === eventId);
+    if (!ev) throw notFound();
+    if (method === 'GET' && !cancel) return { status: 200, body: select(eventOf(ev, expand)) };
+    if (method === 'POST' && cancel) {
+      if (!ev.isOrganizer) throw new GraphError(400, 'ErrorInvalidRequest', 'Your request can\'t be completed. You need to be an organizer to cancel a meeting.');
+      this.putEvents(key, list.filter((e) => e.id !== eventId));
+      this.cancelAtRooms(owner, ev);
+      return { status: 202 };
+    }
+    if (method === 'DELETE' && !cancel) {
+      this.putEvents(key, list.filter((e) => e.id !== eventId));
+      // "If the event is a meeting, deleting the event on the organizer's calendar sends a cancellation message to the
+      // meeting attendees" (api/event-delete.md).
+      if (ev.isOrganizer) this.cancelAtRooms(owner, ev);
+      return { status: 204 };
+    }
+    throw new GraphError(405, 'ErrorInvalidRequest', `${method} is not supported here.`);
+  }
+
   /** The app roles Office 365 Exchange Online offers: the calendar ones, and any a consent names. */
   private exchangeRoleValues(): string[] {
     const consented = this.store.values<ServicePrincipal>('sps').flatMap((s) => s.exchangeRoles ?? []);
@@ -761,6 +962,11 @@ function withDefaults(o: DirectoryObject): DirectoryObject {
     ...o, mail, proxyAddresses: o.proxyAddresses ?? (mail ? [`SMTP:${mail}`] : []), mailbox: o.mailbox ?? true,
     accountEnabled: o.accountEnabled ?? true, inPlaces: o.inPlaces ?? o.room, purpose: o.purpose ?? (o.room ? 'room' : 'user'),
   };
+}
+
+/** An event id: base64 with '/' and '+' often, as Exchange's ids (clients must encode them). */
+function eventIdFor(): string {
+  return `AAMk${Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(30)]).toString('base64')}`;
 }
 
 function safeDecode(s: string): string {

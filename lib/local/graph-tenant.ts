@@ -1,3 +1,5 @@
+import { CalendarProcessing, calendarProcessingProblems } from './graph-calendar';
+
 // The tenant model of the Graph emulator: what a tenant file may say, and the small pure rules that turn it into the
 // objects Graph answers with (addresses, purposes, allowed roles, group nesting). Where Microsoft documents the
 // behaviour, the source is cited; where it does not, the guess is named in GRAPH_GUESSES and nowhere else.
@@ -31,7 +33,11 @@ export interface TenantRoom {
   readonly inPlaces?: boolean;
   /** Its Entra account is enabled (Exchange Online documents room accounts as active; newer tenants may differ). @default true */
   readonly accountEnabled?: boolean;
+  /** How it processes meeting requests (Set-CalendarProcessing). @default Exchange's: AutoAccept, deleting comments and subject */
+  readonly calendarProcessing?: CalendarProcessing;
 }
+
+export type { CalendarProcessing } from './graph-calendar';
 
 export interface TenantRoomList {
   readonly mailbox: string;
@@ -234,7 +240,7 @@ const TENANT_KEYS: Record<string, string[]> = {
   tenantId: [], domains: [], opaqueTokens: [],
   apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
   users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],
-  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
   groups: ['mail', 'displayName', 'members'],
   calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
@@ -306,6 +312,7 @@ export function tenantProblems(t: TenantFile): string[] {
     const where = `rooms[${i}] (${r?.mailbox})`;
     if (!isAddress(r?.mailbox)) return problems.push(`rooms[${i}].mailbox: must be the room's SMTP address`);
     check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
+    problems.push(...calendarProcessingProblems(where, r.calendarProcessing));
     claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
     return undefined;
   });

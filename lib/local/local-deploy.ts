@@ -136,8 +136,8 @@ function linkProperties(stackName: string, template: Template, nestedTemplate: (
 }
 
 /**
- * A tenant in which the links validate: every linked mailbox a room (each once), the service account (with a mailbox,
- * enabled) holding write on each, and the validator app holding every Graph permission the checks read with
+ * A tenant in which the links validate: every linked mailbox a room (each once, keeping the comments of meeting
+ * requests), the service account (with a mailbox, enabled) holding write on each, and the validator app holding every Graph permission the checks read with
  * (MailboxSettings.Read and GroupMember.Read.All among them).
  */
 export function tenantFromLinks(links: Array<Record<string, unknown>>): TenantFile {
@@ -150,7 +150,8 @@ export function tenantFromLinks(links: Array<Record<string, unknown>>): TenantFi
     tenantId: String(first[L.TENANT]),
     apps: [{ clientId: randomUUID(), clientSecret: randomBytes(24).toString('base64url'), displayName: 'cdk-a4b-rooms validator', roles: Object.keys(GRAPH_APP_ROLES) }],
     users: accounts.map((upn) => ({ upn, displayName: 'Alexa for Business Service Account' })),
-    rooms: rooms.map((r) => ({ mailbox: r.Mailbox, displayName: r.Name })),
+    // As the manual asks of every room (Set-CalendarProcessing -DeleteComments $FALSE), so the booking test passes.
+    rooms: rooms.map((r) => ({ mailbox: r.Mailbox, displayName: r.Name, calendarProcessing: { deleteComments: false } })),
     calendarPermissions: accounts.flatMap((user) => rooms.map((r) => ({ mailbox: r.Mailbox, user, role: 'write' }))),
     consents: apps.map((applicationId) => ({ applicationId, displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'] })),
   };

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/parse';
 import { A4bEmulator } from './a4b-emulator';
+import { calendarProcessingProblems } from './graph-calendar';
 import { GraphEmulator, TenantFile } from './graph-emulator';
 import { StateLock } from './state-lock';
 
@@ -54,10 +55,11 @@ export function readTenantFile(file: string): TenantFile {
 }
 
 /** The entries of a tenant file's lists: their fields (`[]`: a list of strings) and which are required. */
-const TENANT_ENTRIES: Record<string, { fields: Record<string, 'string' | 'strings'>; required: string[] }> = {
+const TENANT_ENTRIES: Record<string, { fields: Record<string, 'string' | 'strings' | 'map'>; required: string[] }> = {
   apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings' }, required: ['clientId'] },
   users: { fields: { upn: 'string', displayName: 'string' }, required: ['upn'] },
-  rooms: { fields: { mailbox: 'string', displayName: 'string' }, required: ['mailbox'] },
+  // calendarProcessing's own fields are checked by the emulator's tenant model (graph-calendar.ts), naming the room.
+  rooms: { fields: { mailbox: 'string', displayName: 'string', calendarProcessing: 'map' }, required: ['mailbox'] },
   calendarPermissions: { fields: { mailbox: 'string', user: 'string', role: 'string' }, required: ['mailbox', 'user', 'role'] },
   consents: { fields: { applicationId: 'string', displayName: 'string', roles: 'strings' }, required: ['applicationId'] },
 };
@@ -84,7 +86,11 @@ export function tenantProblems(tenant: unknown): Array<{ path: Array<string | nu
       for (const [f, v] of Object.entries(e)) {
         const type = fields[f];
         if (!type) problems.push({ path: [list, i, f], message: `${list}[${i}].${f} is not a field here (allowed: ${Object.keys(fields).join(', ')})` });
-        else if (type === 'string' ? typeof v !== 'string' : !isStrings(v)) problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${type === 'string' ? 'a string' : 'a list of strings'}` });
+        else if (type === 'map' ? !isMap(v) : type === 'string' ? typeof v !== 'string' : !isStrings(v)) {
+          problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${type === 'map' ? 'a mapping' : type === 'string' ? 'a string' : 'a list of strings'}` });
+        } else if (f === 'calendarProcessing') {
+          for (const message of calendarProcessingProblems(`${list}[${i}]`, v)) problems.push({ path: [list, i, f], message });
+        }
       }
       return undefined;
     });

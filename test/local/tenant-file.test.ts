@@ -32,6 +32,11 @@ describe('tenant files', () => {
     expect(readTenantFile(write('tenant.json', JSON.stringify(tenant)))).toEqual(tenant);
   });
 
+  test('a room\'s calendarProcessing is read as written', () => {
+    const tenant = readTenantFile(write('tenant.yaml', 'tenantId: contoso.com\nrooms:\n  - mailbox: havel@contoso.com\n    calendarProcessing: { automateProcessing: AutoUpdate, deleteComments: false, processingDelayMs: 300 }\n'));
+    expect(tenant.rooms).toEqual([{ mailbox: 'havel@contoso.com', calendarProcessing: { automateProcessing: 'AutoUpdate', deleteComments: false, processingDelayMs: 300 } }]);
+  });
+
   test.each<[string, string | Buffer, string[]]>([
     ['an empty file', '', ['1:1: the file holds no tenant (it is empty or only comments): a tenant file needs tenantId']],
     ['bad YAML', 'tenantId: [contoso\n', ['2:1: Flow sequence in block collection must be sufficiently indented and end with a ]']],
@@ -43,7 +48,11 @@ describe('tenant files', () => {
     ['apps that are not a list', 'tenantId: contoso.com\napps: { clientId: c }\n', ['2:1: apps must be a list']],
     ['an app without clientId, with roles not a list', 'tenantId: contoso.com\napps:\n  - { roles: Place.Read.All }\n', ['3:5: apps[0].clientId is required', '3:14: apps[0].roles must be a list of strings']],
     ['a permission without its role', 'tenantId: contoso.com\ncalendarPermissions:\n  - { mailbox: a@contoso.com, user: b@contoso.com }\n', ['3:5: calendarPermissions[0].role is required']],
-    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, displayName']],
+    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, displayName, calendarProcessing']],
+    ['calendarProcessing that is not a mapping', 'tenantId: contoso.com\nrooms:\n  - { mailbox: a@contoso.com, calendarProcessing: AutoAccept }\n', ['3:51: rooms[0].calendarProcessing must be a mapping']],
+    ['calendarProcessing with a bad value and a misspelt key', 'tenantId: contoso.com\nrooms:\n  - mailbox: a@contoso.com\n    calendarProcessing: { automateProcessing: Auto, deleteComment: false }\n',
+      ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, processingDelayMs',
+        "4:5: rooms[0].calendarProcessing.automateProcessing: 'Auto' must be one of AutoAccept, AutoUpdate, None"]],
     ['a byte that is not UTF-8', Buffer.concat([Buffer.from('tenantId: contoso.com\nusers: [{ upn: m'), Buffer.from([0xfc]), Buffer.from('ller@contoso.com }]\n')]), ['2:17: byte 0xfc is not UTF-8 (at byte 38): save the file as UTF-8']],
   ])('%s', (_, content, expected) => {
     const file = write('tenant.yaml', content);

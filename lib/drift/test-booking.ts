@@ -1,0 +1,341 @@
+// `a4b-rooms test-booking`: books each room of an inventory with a marked test meeting from the organizer's mailbox
+// (the service account's in the delegate method, --organizer's in the application method), waits for the room's
+// answer, reads what the room kept of the body, and always cancels and deletes the test meeting again. The decisions
+// are lib/o365/booking.ts; this is the Graph I/O around them. Graph calls used (application permissions):
+//   GET  /users/{m}/events?$top=1            Calendars.Read (organizer and each room; first, to fail before booking)
+//   GET  /users/{org}/events?$filter=marker  leftovers of an interrupted run (api/singlevaluelegacyextendedproperty-get.md)
+//   POST /users/{org}/events                 Calendars.ReadWrite on the organizer (api/user-post-events.md)
+//   GET  /users/{org}/events/{id}            the room's answer (attendees[].status)
+//   GET  /users/{room}/events?$filter=iCalUId eq '...'   the room's copy (iCalUId is shared across calendars)
+//   DELETE /users/{org}/events/{id}          "deleting the event on the organizer's calendar sends a cancellation
+//                                            message to the meeting attendees" (api/event-delete.md)
+//   DELETE /users/{room}/events/{id}         only when the room's copy outlives the cancellation and the app may write it
+import { randomBytes } from 'crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HandlerEnv } from '../contract';
+import { Graph, graphFor } from '../handlers/calendar-link/clients';
+import { parseInventoryFile } from '../inventory/parse';
+import { validateInventory } from '../inventory/validate';
+import {
+  BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting, testSlot,
+} from '../o365/booking';
+
+export interface TestBookingOptions {
+  readonly inventoryFile: string;
+  /** Room names to test (default: every room with a mailbox). */
+  readonly rooms?: string[];
+  /** The organizer's mailbox (required in the application method; default the service account). */
+  readonly organizer?: string;
+  readonly localStateDir?: string;
+  /** @default 120 */
+  readonly timeoutSeconds?: number;
+  /** Aborting (Ctrl-C) stops waiting; the cleanup still runs. */
+  readonly signal?: AbortSignal;
+  /** Progress lines (stderr). */
+  readonly progress?: (line: string) => void;
+}
+
+/** One room's result. */
+export interface BookedRoom {
+  readonly name: string;
+  readonly mailbox: string;
+  /** The test meeting was created with the room as a resource attendee. */
+  readonly booked: boolean;
+  /** The room's answer: accepted, tentativelyAccepted, declined, none (no answer in time), notResponded, or '' when not booked. */
+  readonly answer: string;
+  /** The room's copy kept the dial-in line; null when the room has no copy. */
+  readonly dialInKept: boolean | null;
+  /** No test meeting of this room remains in the organizer's or the room's calendar. */
+  readonly cleaned: boolean;
+  /** passed, delete-comments, declined, tentative, no-answer, no-copy, error. */
+  readonly check: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/** `--json` (version 1). */
+export interface BookingReport {
+  readonly version: 1;
+  /** passed (exit 0), failed (exit 2: some room failed a check), error (exit 1: the test could not run, or cleanup failed). */
+  readonly status: 'passed' | 'failed' | 'error';
+  readonly organizer: string;
+  readonly runId: string;
+  /** The Graph application permissions the test needs (tenant-wide or RBAC-scoped to those mailboxes). */
+  readonly permissions: string[];
+  /** Test meetings of earlier, interrupted runs removed first. */
+  readonly leftoversRemoved: number;
+  readonly rooms: BookedRoom[];
+  readonly errors: string[];
+}
+
+export const BOOKING_PERMISSIONS = [
+  'Calendars.ReadWrite on the organizer\'s mailbox: to book and cancel the test meeting',
+  'Calendars.ReadWrite on each room\'s mailbox: to read the room\'s copy, and delete it (rooms keep cancelled meetings unless RemoveCanceledMeetings is $true); Calendars.Read reads it only',
+];
+
+interface GraphFailure { statusCode?: number; code?: string; message?: string }
+
+export async function testBooking(options: TestBookingOptions): Promise<BookingReport> {
+  const parsed = parseInventoryFile(options.inventoryFile);
+  const problems = validateInventory(parsed);
+  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}; fix them first (a4b-rooms validate):\n${problems.join('\n')}`);
+  const inv = parsed.inventory;
+  const l = inv.calendarLink;
+  if (!l) throw new Error(`${options.inventoryFile} has no calendarLink: there is no Office 365 side to test`);
+  let rooms = (inv.rooms ?? []).filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
+  if (options.rooms?.length) {
+    const unknown = options.rooms.filter((n) => !rooms.some((r) => r.name.toLowerCase() === n.toLowerCase()));
+    if (unknown.length) throw new Error(`--rooms: ${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length === 1 ? 'is not a room' : 'are not rooms'} with a mailbox in ${options.inventoryFile}; the rooms are: ${rooms.map((r) => r.name).join(', ')}`);
+    rooms = rooms.filter((r) => options.rooms!.some((n) => n.toLowerCase() === r.name.toLowerCase()));
+  }
+  const organizer = options.organizer ?? (l.method === 'delegate' ? l.serviceAccount : undefined);
+  if (!organizer) throw new Error('the application method has no service account to book from: give --organizer ADDRESS, a mailbox the Graph app may write (Calendars.ReadWrite)');
+  const run = async (env: NodeJS.ProcessEnv, secrets?: SecretsManagerClient) => {
+    let graph: Graph;
+    try {
+      graph = await graphFor(l.credentialsSecret, l.tenantId, env, secrets);
+    } catch (e) {
+      return errorReport(organizer, [(e as Error).message]);
+    }
+    return new BookingRun(graph, organizer, rooms, options).run();
+  };
+  if (!options.localStateDir) return run(process.env);
+  const { openLocalWorld } = await import('../local/local-world');
+  const world = await openLocalWorld(options.localStateDir);
+  const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
+  const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: world.endpoints.secretsManager, credentials });
+  try {
+    const e = world.endpoints;
+    return await run({ [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca, [HandlerEnv.GRAPH_MAX_RETRY_WAIT]: '5' }, secrets);
+  } finally {
+    secrets.destroy();
+    await world.close();
+  }
+}
+
+function errorReport(organizer: string, errors: string[]): BookingReport {
+  return { version: 1, status: 'error', organizer, runId: '', permissions: BOOKING_PERMISSIONS, leftoversRemoved: 0, rooms: [], errors };
+}
+
+const e = encodeURIComponent;
+const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  if (signal?.aborted) return resolve();
+  const t = setTimeout(done, ms);
+  function done() {
+    clearTimeout(t);
+    signal?.removeEventListener('abort', done);
+    resolve();
+  }
+  signal?.addEventListener('abort', done);
+});
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  }));
+  return out;
+}
+
+/** A test meeting to remove: the organizer's event (when known), and its rooms' copies by iCalUId. */
+interface Target { organizerEventId?: string; iCalUId: string; rooms: string[] }
+interface Remaining { mailbox: string; iCalUId: string }
+interface Booking { room: { name: string; mailbox: string }; id?: string; iCalUId?: string; error?: string; observation: BookingObservation }
+
+class BookingRun {
+  private readonly runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  private readonly deadline: number;
+
+  constructor(private readonly graph: Graph, private readonly organizer: string, private readonly rooms: Array<{ name: string; mailbox: string }>, private readonly options: TestBookingOptions) {
+    this.deadline = Date.now() + (options.timeoutSeconds ?? 120) * 1000;
+  }
+
+  private api(path: string) {
+    return this.graph.client.api(path);
+  }
+
+  private why(err: unknown): string {
+    const g = err as GraphFailure;
+    return `${g.statusCode ?? ''} ${g.code ?? ''}: ${g.message ?? String(err)}`.trim();
+  }
+
+  async run(): Promise<BookingReport> {
+    const errors: string[] = [];
+    // Permissions first: read the organizer's and every room's calendar before anything is written.
+    const readable = await mapLimit([this.organizer, ...this.rooms.map((r) => r.mailbox)], 4, async (m) => {
+      try {
+        await this.api(`/users/${e(m)}/events`).select('id').top(1).get();
+        return undefined;
+      } catch (err) {
+        const g = err as GraphFailure;
+        const own = m === this.organizer;
+        if (g.statusCode === 403 || g.statusCode === 401) {
+          return `the Graph app ${this.graph.clientId} may not read the calendar of ${own ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`}: grant it Calendars.ReadWrite${own ? '' : ' (Calendars.Read reads the room\'s copy but cannot delete it)'} (an application permission, or an RBAC for Applications scope holding this mailbox) (${this.why(err)})`;
+        }
+        if (g.statusCode === 404) return `${own ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`} has no mailbox Graph can find (${this.why(err)})`;
+        return `reading the calendar of ${m} failed: ${this.why(err)}`;
+      }
+    });
+    errors.push(...readable.filter((x): x is string => !!x));
+    if (errors.length) return { ...errorReport(this.organizer, errors), runId: this.runId };
+
+    const remaining: Remaining[] = [];
+    let leftoversRemoved = 0;
+    const bookings: Booking[] = this.rooms.map((room) => ({ room, observation: { answer: 'none' } }));
+    try {
+      const leftovers = await this.leftovers();
+      remaining.push(...await this.remove(leftovers, errors));
+      leftoversRemoved = leftovers.length;
+      if (leftovers.length) this.options.progress?.(`removed ${leftovers.length} test meeting${leftovers.length === 1 ? '' : 's'} an earlier run left behind`);
+      const slot = testSlot(new Date(), Math.floor(Math.random() * 12));
+      await mapLimit(bookings, 4, async (b) => {
+        if (this.options.signal?.aborted) return;
+        try {
+          const created = await this.api(`/users/${e(this.organizer)}/events`).post(testMeeting(b.room, this.runId, slot));
+          b.id = created.id;
+          b.iCalUId = created.iCalUId;
+        } catch (err) {
+          const g = err as GraphFailure;
+          b.error = g.statusCode === 403
+            ? `the Graph app ${this.graph.clientId} may not write the calendar of the organizer ${this.organizer}: grant it Calendars.ReadWrite (${this.why(err)})`
+            : `booking failed: ${this.why(err)}`;
+        }
+      });
+      const booked = bookings.filter((b) => b.id);
+      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting up to ${Math.ceil((this.deadline - Date.now()) / 1000)} s for the answers …`);
+      await mapLimit(booked, 4, (b) => this.awaitAnswer(b));
+    } catch (err) {
+      errors.push(`the test stopped: ${this.why(err)}`);
+    } finally {
+      remaining.push(...await this.remove(bookings.filter((b) => b.id).map((b) => ({ organizerEventId: b.id, iCalUId: b.iCalUId!, rooms: [b.room.mailbox] })), errors));
+    }
+    if (this.options.signal?.aborted) errors.push('interrupted: the test meetings were cancelled and deleted');
+    const stillThere = new Set(remaining.map((p) => p.mailbox.toLowerCase()));
+    const url = dialInLine(this.runId).url;
+    const results: BookedRoom[] = bookings.map((b) => {
+      const cleaned = !stillThere.has(b.room.mailbox.toLowerCase());
+      if (!b.id) return { name: b.room.name, mailbox: b.room.mailbox, booked: false, answer: '', dialInKept: null, cleaned, check: 'error', message: b.error ?? 'not booked (interrupted)' };
+      const v = bookingVerdict(b.room, b.observation, url);
+      return {
+        name: b.room.name, mailbox: b.room.mailbox, booked: true, answer: b.observation.copy?.response === 'accepted' ? 'accepted' : b.observation.answer,
+        dialInKept: v.dialInKept ?? null, cleaned, check: v.check, message: v.message, ...(v.fix ? { fix: v.fix } : {}),
+      };
+    });
+    for (const mailbox of stillThere) {
+      errors.push(`a copy of the test meeting remains in the calendar of ${mailbox}: the Graph app ${this.graph.clientId} may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${mailbox} -RemoveCanceledMeetings $true`);
+    }
+    const status = errors.length || results.some((r) => r.check === 'error') ? 'error' : results.every((r) => r.check === 'passed') ? 'passed' : 'failed';
+    return { version: 1, status, organizer: this.organizer, runId: this.runId, permissions: BOOKING_PERMISSIONS, leftoversRemoved, rooms: results, errors };
+  }
+
+  /** Test meetings an interrupted run left on the organizer's calendar, found by the marker property. */
+  private async leftovers(): Promise<Target[]> {
+    const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${BOOKING_PROPERTY_ID}' and ep/value eq '${BOOKING_PROPERTY_VALUE}')`;
+    const found = await this.api(`/users/${e(this.organizer)}/events`).filter(filter).select('id,iCalUId,attendees').top(100).get();
+    return (found.value ?? []).map((ev: any) => ({
+      organizerEventId: ev.id, iCalUId: ev.iCalUId,
+      rooms: (ev.attendees ?? []).filter((a: any) => a.type === 'resource' && a.emailAddress?.address).map((a: any) => a.emailAddress.address),
+    }));
+  }
+
+  /**
+   * Removes test meetings: the rooms' copies first (so a run killed now leaves only the organizer's, which the marker
+   * finds), then the organizer's (a cancellation to the rooms), then, bounded, any copy a room still makes of a request
+   * it had not processed yet. A room keeps cancelled meetings by default (RemoveCanceledMeetings $false,
+   * Set-CalendarProcessing), so copies are deleted directly, which needs Calendars.ReadWrite on the room. Returns the
+   * copies that could not be deleted.
+   */
+  private async remove(targets: Target[], errors: string[]): Promise<Remaining[]> {
+    const forbidden = new Map<string, Remaining>();
+    const sweep = async (): Promise<number> => {
+      let found = 0;
+      for (const t of targets) {
+        for (const mailbox of t.rooms) {
+          let copies: any[];
+          try {
+            copies = await this.roomCopies(mailbox, t.iCalUId);
+          } catch (err) {
+            forbidden.set(`${mailbox}|${t.iCalUId}`, { mailbox, iCalUId: t.iCalUId });
+            errors.push(`could not read the calendar of ${mailbox} to remove the test meeting: ${this.why(err)}`);
+            continue;
+          }
+          for (const c of copies) {
+            found++;
+            try {
+              await this.api(`/users/${e(mailbox)}/events/${e(c.id)}`).delete();
+              forbidden.delete(`${mailbox}|${t.iCalUId}`);
+            } catch (err) {
+              if ((err as GraphFailure).statusCode !== 404) forbidden.set(`${mailbox}|${t.iCalUId}`, { mailbox, iCalUId: t.iCalUId });
+            }
+          }
+        }
+      }
+      return found;
+    };
+    await sweep();
+    for (const t of targets.filter((x) => x.organizerEventId)) {
+      try {
+        await this.api(`/users/${e(this.organizer)}/events/${e(t.organizerEventId!)}`).delete();
+      } catch (err) {
+        if ((err as GraphFailure).statusCode !== 404) errors.push(`could not delete the test meeting ${t.iCalUId} from ${this.organizer}: ${this.why(err)}`);
+      }
+    }
+    const until = Date.now() + 30000;
+    for (let attempt = 0; targets.length && Date.now() < until; attempt++) {
+      await sleep(pollDelayMs(attempt, until - Date.now()));
+      if (await sweep() === forbidden.size) break;
+    }
+    return [...forbidden.values()];
+  }
+
+  private async roomCopies(mailbox: string, iCalUId: string): Promise<any[]> {
+    const res = await this.api(`/users/${e(mailbox)}/events`).filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`).select('id,body,responseStatus,showAs,isCancelled').top(5).get();
+    return res.value ?? [];
+  }
+
+  private async roomCopy(mailbox: string, iCalUId: string): Promise<any | undefined> {
+    return (await this.roomCopies(mailbox, iCalUId)).find((c) => !c.isCancelled);
+  }
+
+  private async awaitAnswer(b: Booking): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      await sleep(pollDelayMs(attempt, this.deadline - Date.now()), this.options.signal);
+      const ev = await this.api(`/users/${e(this.organizer)}/events/${e(b.id!)}`).select('attendees').get();
+      const me = (ev.attendees ?? []).find((a: any) => a.emailAddress?.address?.toLowerCase() === b.room.mailbox.toLowerCase());
+      const copy = await this.roomCopy(b.room.mailbox, b.iCalUId!);
+      b.observation = {
+        answer: me?.status?.response ?? 'none',
+        ...(copy ? { copy: { body: bodyText(copy.body), response: copy.responseStatus?.response ?? 'none', showAs: copy.showAs ?? '' } } : {}),
+      };
+      if (bookingSettled(b.observation) || Date.now() >= this.deadline || this.options.signal?.aborted) return;
+    }
+  }
+}
+
+export function bookingExitCode(report: BookingReport): number {
+  return report.status === 'passed' ? 0 : report.status === 'failed' ? 2 : 1;
+}
+
+/** A table per room (booked, answer, dial-in kept, cleaned), then each failure with its fix. */
+export function bookingText(report: BookingReport): string {
+  const lines: string[] = [];
+  if (report.rooms.length) {
+    const rows = [['ROOM', 'MAILBOX', 'BOOKED', 'ANSWER', 'DIAL-IN KEPT', 'CLEANED', 'RESULT'],
+      ...report.rooms.map((r) => [r.name, r.mailbox, r.booked ? 'yes' : 'no', r.answer || '-', r.dialInKept === null ? '-' : r.dialInKept ? 'yes' : 'no', r.cleaned ? 'yes' : 'no', r.check])];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+    for (const row of rows) lines.push(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+    lines.push('');
+  }
+  for (const r of report.rooms.filter((x) => x.check !== 'passed')) lines.push(`✗ room '${r.name}' (${r.mailbox}): ${r.message}${r.fix ? `\n    fix: ${r.fix}` : ''}`);
+  for (const err of report.errors) lines.push(`✗ ${err}`);
+  if (report.leftoversRemoved) lines.push(`i removed ${report.leftoversRemoved} test meeting${report.leftoversRemoved === 1 ? '' : 's'} left by an earlier run`);
+  const passed = report.rooms.filter((r) => r.check === 'passed').length;
+  lines.push(report.status === 'error' && !report.rooms.length
+    ? `booking test from ${report.organizer}: could not run`
+    : `booking test from ${report.organizer}: ${passed} of ${report.rooms.length} room${report.rooms.length === 1 ? '' : 's'} passed`);
+  return lines.join('\n');
+}
