@@ -236,7 +236,7 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 }
 
 /** The keys of a tenant file, and of each entry of its lists. */
-const TENANT_KEYS: Record<string, string[]> = {
+export const TENANT_KEYS: Record<string, string[]> = {
   tenantId: [], domains: [], opaqueTokens: [],
   apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
   users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],

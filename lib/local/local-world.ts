@@ -8,6 +8,7 @@ import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/p
 import { A4bEmulator } from './a4b-emulator';
 import { calendarProcessingProblems } from './graph-calendar';
 import { GraphEmulator, TenantFile } from './graph-emulator';
+import { tenantProblems as tenantModelProblems } from './graph-tenant';
 import { StateLock } from './state-lock';
 
 /** What endpoints.json holds. */
@@ -50,28 +51,50 @@ export function readTenantFile(file: string): TenantFile {
   const problems = !parsed ? [(text as { problem: string }).problem]
     : parsed.syntaxProblems.length ? parsed.syntaxProblems
       : tenantProblems(parsed.inventory).map((p) => `${parsed.locate(p.path)}: ${p.message}`);
+  // Then what the fields mean together (members, addresses, roles), as the emulator checks it before it loads a tenant.
+  if (!problems.length) problems.push(...tenantModelProblems(parsed!.inventory as unknown as TenantFile).map((p) => `${file}: ${p}`));
   if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in tenant file ${file}:\n${problems.join('\n')}`);
   return parsed!.inventory as unknown as TenantFile;
 }
 
-/** The entries of a tenant file's lists: their fields (`[]`: a list of strings) and which are required. */
-const TENANT_ENTRIES: Record<string, { fields: Record<string, 'string' | 'strings' | 'map'>; required: string[] }> = {
-  apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings' }, required: ['clientId'] },
-  users: { fields: { upn: 'string', displayName: 'string' }, required: ['upn'] },
+type FieldType = 'string' | 'strings' | 'map' | 'boolean' | 'list';
+
+/**
+ * The entries of a tenant file's lists: their fields and which are required; every key the Graph emulator models
+ * (TENANT_KEYS in graph-tenant.ts, which a test keeps equal to this table). Types are checked here, at FILE:LINE:COL;
+ * what the fields mean together (unknown members, duplicate addresses, roles) the emulator's tenantProblems checks.
+ */
+export const TENANT_ENTRIES: Record<string, { fields: Record<string, FieldType>; required: string[] }> = {
+  apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings', scopedRoles: 'list' }, required: ['clientId'] },
+  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string' }, required: ['upn'] },
   // calendarProcessing's own fields are checked by the emulator's tenant model (graph-calendar.ts), naming the room.
-  rooms: { fields: { mailbox: 'string', displayName: 'string', calendarProcessing: 'map' }, required: ['mailbox'] },
-  calendarPermissions: { fields: { mailbox: 'string', user: 'string', role: 'string' }, required: ['mailbox', 'user', 'role'] },
-  consents: { fields: { applicationId: 'string', displayName: 'string', roles: 'strings' }, required: ['applicationId'] },
+  rooms: {
+    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map' },
+    required: ['mailbox'],
+  },
+  roomLists: { fields: { mailbox: 'string', displayName: 'string', rooms: 'strings' }, required: ['mailbox'] },
+  groups: { fields: { mail: 'string', displayName: 'string', members: 'strings' }, required: ['mail'] },
+  calendarPermissions: { fields: { mailbox: 'string', user: 'string', role: 'string', allowedRoles: 'strings' }, required: ['mailbox', 'user', 'role'] },
+  consents: { fields: { applicationId: 'string', displayName: 'string', roles: 'strings', resource: 'string' }, required: ['applicationId'] },
+};
+
+const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const FIELD_TYPES: Record<FieldType, { ok: (v: unknown) => boolean; words: string }> = {
+  string: { ok: (v) => typeof v === 'string', words: 'a string' },
+  strings: { ok: isStrings, words: 'a list of strings' },
+  map: { ok: isMap, words: 'a mapping' },
+  boolean: { ok: (v) => typeof v === 'boolean', words: 'true or false' },
+  list: { ok: Array.isArray, words: 'a list' },
 };
 
 export function tenantProblems(tenant: unknown): Array<{ path: Array<string | number>; message: string }> {
-  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-  const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
-  const allowed = ['tenantId', 'domains', ...Object.keys(TENANT_ENTRIES)];
+  const allowed = ['tenantId', 'domains', 'opaqueTokens', ...Object.keys(TENANT_ENTRIES)];
   if (!isMap(tenant)) return [{ path: [], message: `a tenant file is a mapping with ${allowed.join(', ')}` }];
   const problems: Array<{ path: Array<string | number>; message: string }> = [];
   if (typeof tenant.tenantId !== 'string') problems.push({ path: tenant.tenantId === undefined ? [] : ['tenantId'], message: tenant.tenantId === undefined ? 'tenantId is required (the directory GUID or primary domain)' : 'tenantId must be a string' });
   if (tenant.domains !== undefined && !isStrings(tenant.domains)) problems.push({ path: ['domains'], message: 'domains must be a list of strings' });
+  if (tenant.opaqueTokens !== undefined && typeof tenant.opaqueTokens !== 'boolean') problems.push({ path: ['opaqueTokens'], message: 'opaqueTokens must be true or false' });
   for (const k of Object.keys(tenant).filter((x) => !allowed.includes(x))) problems.push({ path: [k], message: `${k} is not a field of a tenant file (allowed: ${allowed.join(', ')})` });
   for (const [list, { fields, required }] of Object.entries(TENANT_ENTRIES)) {
     const entries = tenant[list];
@@ -86,8 +109,8 @@ export function tenantProblems(tenant: unknown): Array<{ path: Array<string | nu
       for (const [f, v] of Object.entries(e)) {
         const type = fields[f];
         if (!type) problems.push({ path: [list, i, f], message: `${list}[${i}].${f} is not a field here (allowed: ${Object.keys(fields).join(', ')})` });
-        else if (type === 'map' ? !isMap(v) : type === 'string' ? typeof v !== 'string' : !isStrings(v)) {
-          problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${type === 'map' ? 'a mapping' : type === 'string' ? 'a string' : 'a list of strings'}` });
+        else if (!FIELD_TYPES[type].ok(v)) {
+          problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${FIELD_TYPES[type].words}` });
         } else if (f === 'calendarProcessing') {
           for (const message of calendarProcessingProblems(`${list}[${i}]`, v)) problems.push({ path: [list, i, f], message });
         }

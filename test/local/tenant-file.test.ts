@@ -40,15 +40,15 @@ describe('tenant files', () => {
   test.each<[string, string | Buffer, string[]]>([
     ['an empty file', '', ['1:1: the file holds no tenant (it is empty or only comments): a tenant file needs tenantId']],
     ['bad YAML', 'tenantId: [contoso\n', ['2:1: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['a list, not a mapping', '- tenantId: contoso.com\n', ['1:1: a tenant file is a mapping with tenantId, domains, apps, users, rooms, calendarPermissions, consents']],
+    ['a list, not a mapping', '- tenantId: contoso.com\n', ['1:1: a tenant file is a mapping with tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents']],
     ['no tenantId', 'users: []\n', ['1:1: tenantId is required (the directory GUID or primary domain)']],
     ['a tenantId that is a number', 'tenantId: 42\n', ['1:11: tenantId must be a string']],
     ['a JSON key twice', '{"tenantId": "a.com", "tenantId": "b.com"}', ["1:23: duplicate key 'tenantId': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one"]],
-    ['a misspelt list', 'tenantId: contoso.com\nuser: []\n', ['2:1: user is not a field of a tenant file (allowed: tenantId, domains, apps, users, rooms, calendarPermissions, consents)']],
+    ['a misspelt list', 'tenantId: contoso.com\nuser: []\n', ['2:1: user is not a field of a tenant file (allowed: tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents)']],
     ['apps that are not a list', 'tenantId: contoso.com\napps: { clientId: c }\n', ['2:1: apps must be a list']],
     ['an app without clientId, with roles not a list', 'tenantId: contoso.com\napps:\n  - { roles: Place.Read.All }\n', ['3:5: apps[0].clientId is required', '3:14: apps[0].roles must be a list of strings']],
     ['a permission without its role', 'tenantId: contoso.com\ncalendarPermissions:\n  - { mailbox: a@contoso.com, user: b@contoso.com }\n', ['3:5: calendarPermissions[0].role is required']],
-    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, displayName, calendarProcessing']],
+    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing']],
     ['calendarProcessing that is not a mapping', 'tenantId: contoso.com\nrooms:\n  - { mailbox: a@contoso.com, calendarProcessing: AutoAccept }\n', ['3:51: rooms[0].calendarProcessing must be a mapping']],
     ['calendarProcessing with a bad value and a misspelt key', 'tenantId: contoso.com\nrooms:\n  - mailbox: a@contoso.com\n    calendarProcessing: { automateProcessing: Auto, deleteComment: false }\n',
       ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, processingDelayMs',
@@ -74,5 +74,28 @@ describe('tenant files', () => {
   test('a missing file names it', () => {
     const file = path.join(tempDir(), 'tenant.yaml');
     expect(() => readTenantFile(file)).toThrow(`${file}: cannot read the tenant (ENOENT)`);
+  });
+});
+
+describe('every key the Graph emulator models', () => {
+  test('the tenant-file reader knows the same keys as the emulator', () => {
+    const { TENANT_KEYS } = jest.requireActual('../../lib/local/graph-tenant');
+    const { TENANT_ENTRIES } = jest.requireActual('../../lib/local/local-world');
+    for (const [list, keys] of Object.entries<string[]>(TENANT_KEYS)) {
+      if (!keys.length) continue;
+      expect([list, Object.keys(TENANT_ENTRIES[list].fields).sort()]).toEqual([list, [...keys].sort()]);
+    }
+  });
+
+  test('the README\'s full tenant file reads as written; what its fields mean together is checked too, naming the file', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const yaml = readme.slice(readme.indexOf('```yaml\nusers:\n  - upn: svc.a4b@fabrikam.onmicrosoft.com') + '```yaml\n'.length);
+    const file = path.join(tempDir(), 'tenant.yaml');
+    fs.writeFileSync(file, `tenantId: fabrikam.onmicrosoft.com\n${yaml.slice(0, yaml.indexOf('```'))}`);
+    const tenant = readTenantFile(file);
+    expect(tenant.users![0]).toMatchObject({ mail: 'a4b-svc@fabrikam.com', proxyAddresses: ['smtp:alexa@fabrikam.com'], mailbox: true });
+    expect(tenant.apps![0].scopedRoles).toEqual([{ role: 'Calendars.ReadWrite', mailboxes: ['tejo@fabrikam.com', 'douro@fabrikam.com'] }]);
+    fs.writeFileSync(file, 'tenantId: t.onmicrosoft.com\ngroups:\n  - { mail: av@t.com, members: [nobody@t.com] }\n');
+    expect(() => readTenantFile(file)).toThrow(new RegExp(`tenant file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\n${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: `));
   });
 });
