@@ -116,12 +116,13 @@ program.command('import')
     const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
     const { A4bRetryStrategy } = await import('../lib/handlers/a4b/retry');
     const { openLocalWorld } = await import('../lib/local/local-world');
+    const { LOCAL_AWS_CREDENTIALS } = await import('../lib/drift/local-emulators');
     if (opts.output) writableOutput(opts.output);
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
       const a4b = new AlexaForBusinessClient({
         region: opts.region ?? process.env.A4B_REGION ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5),
-        ...(world ? { endpoint: world.endpoints.a4b, credentials: { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' } } : {}),
+        ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}),
       });
       const text = inventoryYaml(await importInventory(a4b));
       a4b.destroy();

@@ -1,12 +1,13 @@
 // `a4b-rooms check`: the Office 365 checks of a deploy (the calendar link handler's checkLink, the same code), run
 // from a pipeline step or a laptop before `cdk deploy`: every problem of every room with its fix. Writes nothing.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv } from '../contract';
+import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { LinkSpec, requiredPermissions } from '../handlers/calendar-link/checks';
 import { graphFor } from '../handlers/calendar-link/clients';
 import { checkLink } from '../handlers/calendar-link/validate';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
+import { withLocalEmulators } from './local-emulators';
 
 export interface CheckOptions {
   readonly inventoryFile: string;
@@ -68,17 +69,7 @@ export async function checkInventory(options: CheckOptions): Promise<CheckReport
     }
   };
   if (!options.localStateDir) return run(process.env);
-  const { openLocalWorld } = await import('../local/local-world');
-  const world = await openLocalWorld(options.localStateDir);
-  const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
-  const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: world.endpoints.secretsManager, credentials });
-  try {
-    const e = world.endpoints;
-    return await run({ [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca, [HandlerEnv.GRAPH_MAX_RETRY_WAIT]: '5' }, secrets);
-  } finally {
-    secrets.destroy();
-    await world.close();
-  }
+  return withLocalEmulators(options.localStateDir, ({ env, secrets }) => run(env, secrets));
 }
 
 export function checkExitCode(report: CheckReport): number {

@@ -1,7 +1,6 @@
 // `a4b-rooms drift`: the desired state from an inventory, the live state from A4B and Graph (real, or the local
 // emulators of a state directory), compared.
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HandlerEnv } from '../contract';
 import { A4bRetryStrategy } from '../handlers/a4b/retry';
 import { graphFor } from '../handlers/calendar-link/clients';
@@ -10,6 +9,7 @@ import { validateInventory } from '../inventory/validate';
 import { compare, DriftReport } from './compare';
 import { desiredFromAssembly, desiredFromInventory } from './desired';
 import { readLive } from './live';
+import { LOCAL_AWS_CREDENTIALS, withLocalEmulators } from './local-emulators';
 
 export interface DriftOptions {
   /** The desired state: an inventory file... */
@@ -35,23 +35,15 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
   const desired = options.assemblyDir ? desiredFromAssembly(options.assemblyDir) : desiredFromFile(options.inventoryFile);
 
   if (options.localStateDir) {
-    const { openLocalWorld } = await import('../local/local-world');
-    const world = await openLocalWorld(options.localStateDir);
-    try {
-      const e = world.endpoints;
-      const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
-      const a4b = new AlexaForBusinessClient({ region: 'us-east-1', endpoint: e.a4b, credentials, retryStrategy: new A4bRetryStrategy(3) });
-      const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: e.secretsManager, credentials });
-      const env = { [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca };
+    return withLocalEmulators(options.localStateDir, async ({ endpoints, env, secrets }) => {
+      const a4b = new AlexaForBusinessClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, retryStrategy: new A4bRetryStrategy(3) });
       const live = await readLive(desired, {
         a4b, maxRetryWaitSeconds: 5,
         graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
       });
       a4b.destroy();
       return compare(desired, live, options);
-    } finally {
-      await world.close();
-    }
+    });
   }
 
   const a4b = new AlexaForBusinessClient({ region: options.region ?? process.env[HandlerEnv.A4B_REGION] ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5) });

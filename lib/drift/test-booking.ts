@@ -12,10 +12,10 @@
 //   DELETE /users/{room}/events/{id}         only when the room's copy outlives the cancellation and the app may write it
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { HandlerEnv } from '../contract';
 import { Graph, graphFor } from '../handlers/calendar-link/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
+import { withLocalEmulators } from './local-emulators';
 import {
   BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting, testSlot,
 } from '../o365/booking';
@@ -100,17 +100,7 @@ export async function testBooking(options: TestBookingOptions): Promise<BookingR
     return new BookingRun(graph, organizer, rooms, options).run();
   };
   if (!options.localStateDir) return run(process.env);
-  const { openLocalWorld } = await import('../local/local-world');
-  const world = await openLocalWorld(options.localStateDir);
-  const credentials = { accessKeyId: 'AKIDLOCALEMULATOR', secretAccessKey: 'local-emulator-not-a-secret' };
-  const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: world.endpoints.secretsManager, credentials });
-  try {
-    const e = world.endpoints;
-    return await run({ [HandlerEnv.AUTHORITY_HOST]: e.authority, [HandlerEnv.GRAPH_BASE_URL]: e.graph, [HandlerEnv.EXTRA_CA_FILE]: e.ca, [HandlerEnv.GRAPH_MAX_RETRY_WAIT]: '5' }, secrets);
-  } finally {
-    secrets.destroy();
-    await world.close();
-  }
+  return withLocalEmulators(options.localStateDir, ({ env, secrets }) => run(env, secrets));
 }
 
 function errorReport(organizer: string, errors: string[]): BookingReport {
