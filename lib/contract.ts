@@ -18,8 +18,16 @@ export const RoomProps = {
   NAME: 'RoomName',
   DESCRIPTION: 'Description',
   MAILBOX: 'ProviderCalendarId',
+  /** The room profile by ARN; a room has this or PROFILE_NAME. */
   PROFILE_ARN: 'ProfileArn',
+  /**
+   * The room profile by name, resolved to its ARN at deploy time: how a room refers to a profile in another
+   * (nested) stack without a CloudFormation parameter per profile.
+   */
+  PROFILE_NAME: 'ProfileName',
   SKILL_GROUP_ARNS: 'SkillGroupArns',
+  /** Skill groups by name, resolved at deploy time like PROFILE_NAME; a room may have these and SKILL_GROUP_ARNS both. */
+  SKILL_GROUP_NAMES: 'SkillGroupNames',
   DEVICE_ARNS: 'DeviceArns',
   TAGS: 'Tags',
   ADOPT_EXISTING: 'AdoptExisting',
