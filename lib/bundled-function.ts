@@ -13,6 +13,7 @@ export interface BundledFunctionOptions {
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
   readonly logRetention?: logs.RetentionDays;
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -29,6 +30,7 @@ export function bundledFunction(scope: Construct, options: BundledFunctionOption
     timeout: options.timeout,
     description: options.description,
     environment: options.environment,
+    reservedConcurrentExecutions: options.reservedConcurrentExecutions,
     logGroup: new logs.LogGroup(scope, 'Logs', {
       retention: options.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,

@@ -1,4 +1,6 @@
-import { Annotations, Aspects, CfnOutput, CfnResource, CustomResource, Duration, IAspect, Lazy, NestedStack, Stack, Token } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import * as path from 'path';
+import { Annotations, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -243,8 +245,9 @@ export class Office365CalendarLink extends Construct {
       validate: () => {
         if (!this.recorded.size) return [];
         if (!this.gate) return [`${this.node.path}: checks made with recordRoomsIn need a gate (gateRecordedChecks), or bad rooms would never fail the deploy`];
-        return [...this.recorded.values()].filter((c) => Stack.of(c) !== Stack.of(this.gate!))
-          .map((c) => `${c.node.path}: a recorded check must be in the stack of its gate (${Stack.of(this.gate!).node.path})`);
+        const gateStack = Stack.of(this.gate!);
+        return [...this.recorded.values()].filter((c) => Stack.of(c) !== gateStack && Stack.of(c).nestedStackParent !== gateStack)
+          .map((c) => `${c.node.path}: a recorded check must be in the stack of its gate (${gateStack.node.path}) or in a nested stack of it`);
       },
     });
 
@@ -285,7 +288,7 @@ export class Office365CalendarLink extends Construct {
   }
 
   /**
-   * The gate after every check made with recordRoomsIn (in the same stack as they are): it fails the deploy when any
+   * The gate after every check made with recordRoomsIn (in their stack, or in the stack their nested stacks are in): it fails the deploy when any
    * of them recorded a bad room, with one message (within CloudFormation's 4 KB) giving the count of each kind of
    * problem, the first rooms of each, and where the full list is. Rooms of the recorded stacks wait for it.
    *
@@ -353,6 +356,10 @@ export class Office365CalendarLink extends Construct {
   }
 }
 
+function setCalendarProcessing(mailbox: string): string {
+  return `Set-CalendarProcessing "${mailbox}" -DeleteComments $FALSE`;
+}
+
 /** Every A4B resource under the link's stack waits for the link; the link says which Exchange setting Graph cannot check. */
 class LinkAspect implements IAspect {
   private noticed = false;
@@ -397,13 +404,22 @@ class LinkAspect implements IAspect {
     }
     if (node === this.link && !this.noticed) {
       this.noticed = true;
-      const mailboxes = rootStack(this.link).node.findAll().filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
+      const root = rootStack(this.link);
+      const mailboxes = () => root.node.findAll().filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
         .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
-      if (mailboxes.length) {
-        const shown = mailboxes.slice(0, 20).map((m) => `Set-CalendarProcessing "${m}" -DeleteComments $FALSE`).join('; ');
+      const count = mailboxes().length;
+      if (count) {
+        // Short at any size: a count, a few examples, and the script with every room, written into the cloud assembly.
+        const script = `${root.artifactId}.delete-comments.ps1`;
+        attachCustomSynthesis(this.link, {
+          onSynthesize: (session) => fs.writeFileSync(path.join(session.outdir, script), `${mailboxes().map(setCalendarProcessing).join('\n')}\n`),
+        });
+        const outdir = Stage.of(this.link)?.outdir;
+        const where = outdir ? path.join(path.relative(process.cwd(), outdir) || '.', script) : script;
         Annotations.of(this.link).addInfo(
-          'Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. In Exchange Online PowerShell run: '
-          + `${shown}${mailboxes.length > 20 ? `; ... (${mailboxes.length - 20} more), or for all rooms: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE` : ''}`);
+          `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${count.toLocaleString('en-US')} room mailbox${count > 1 ? 'es' : ''} `
+          + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${mailboxes().slice(0, 2).map(setCalendarProcessing).join('; ')}), `
+          + 'or for every room mailbox of the tenant: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE');
       }
     }
   }

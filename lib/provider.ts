@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
 import { HandlerEnv } from './contract';
+import { checkTemplateLimits } from './template-limits';
 
 /**
  * Properties for the stack's A4B provider.
@@ -44,6 +45,33 @@ export interface RoomsProviderProps {
    * @default 8
    */
   readonly maxAttempts?: number;
+
+  /**
+   * How many requests the provider function handles at once (its reserved concurrency), which paces the A4B writes
+   * of a deploy: CloudFormation sends every request whose dependencies are met at once, and the rest wait in Lambda's
+   * queue. Reserving concurrency takes it from the account's unreserved pool, which Lambda keeps at 100 or more: an
+   * account whose concurrency quota is too low to reserve any sets `reserveConcurrency: false`.
+   *
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+
+  /**
+   * Whether the provider function gets `reservedConcurrency`. Without it, nothing but the inventory's waves paces the
+   * A4B writes, and the SDK's retries absorb A4B's throttling.
+   *
+   * @default true
+   */
+  readonly reserveConcurrency?: boolean;
+
+  /**
+   * How long a request may wait in Lambda's queue for the provider (behind `reservedConcurrency` others) before it
+   * runs. CloudFormation's wait (each custom resource's ServiceTimeout) starts when it sends the request, so the
+   * ServiceTimeout is this, plus `timeout`, plus a margin; at most 3,600 seconds in all.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly maxQueueTime?: Duration;
 }
 
 /** A4B operations the handler calls that take no resource ARN in IAM. */
@@ -53,8 +81,15 @@ const SCOPED_ACTIONS = ['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'Up
   'DeleteSkillGroup', 'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom',
   'TagResource', 'UntagResource', 'ListTags'];
 
-/** Lambda's asynchronous invocation (queueing, cold start) and the response PUT, on top of the function's timeout. */
+/** Lambda's asynchronous invocation (cold start) and the response PUT, on top of the function's timeout. */
 const SERVICE_TIMEOUT_MARGIN_SECONDS = 30;
+/**
+ * Requests the provider handles at once by default. A first deploy of 10,000 rooms has about 32 shards x 25 rooms
+ * (a wave each) in flight; at 10 A4B requests a second and about 3.5 requests a room, the last of them runs about
+ * 280 seconds after it was sent, well within DEFAULT_MAX_QUEUE_TIME (`npm run bench` reports the figures).
+ */
+const DEFAULT_RESERVED_CONCURRENCY = 10;
+const DEFAULT_MAX_QUEUE_TIME = Duration.minutes(10);
 
 const providers = new WeakMap<Stack, RoomsProvider>();
 
@@ -78,10 +113,14 @@ export class RoomsProvider extends Construct {
   /** The provider function. */
   public readonly function: lambda.IFunction;
 
+  /** Requests the provider function handles at once, if reserved. */
+  public readonly reservedConcurrency?: number;
+
   /**
    * How long CloudFormation waits for an answer from this provider (each custom resource's ServiceTimeout): the
-   * function's timeout plus a margin. The handler answers before its timeout; this only bounds the wait when the
-   * function dies without answering, instead of CloudFormation's default of an hour.
+   * longest a request may wait in Lambda's queue, plus the function's timeout, plus a margin. The handler answers
+   * before its timeout; this only bounds the wait when the function dies without answering, instead of
+   * CloudFormation's default of an hour.
    */
   public readonly serviceTimeout: Duration;
 
@@ -93,14 +132,28 @@ export class RoomsProvider extends Construct {
       throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}: create yours before any Room, RoomProfile or SkillGroup, and only one`);
     }
     providers.set(stack, this);
+    checkTemplateLimits(stack);
     if (props.maxAttempts !== undefined && (!Number.isInteger(props.maxAttempts) || props.maxAttempts < 1 || props.maxAttempts > 20)) {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
     }
 
     const timeout = props.timeout ?? Duration.minutes(5);
-    // Lambda's limit; it also keeps the ServiceTimeout (timeout + margin) within CloudFormation's 3600 s.
+    // Lambda's limit.
     if (!timeout.isUnresolved() && (timeout.toMilliseconds() < 1000 || timeout.toMilliseconds() > 900_000)) {
       throw new Error(`RoomsProvider ${this.node.path}: timeout ${timeout.toHumanString()} must be from 1 second to 15 minutes (Lambda's limit)`);
+    }
+    const maxQueueTime = props.maxQueueTime ?? DEFAULT_MAX_QUEUE_TIME;
+    const serviceTimeout = serviceTimeoutFor(timeout.plus(maxQueueTime));
+    if (!serviceTimeout.isUnresolved() && serviceTimeout.toSeconds() > 3600) {
+      throw new Error(`RoomsProvider ${this.node.path}: timeout ${timeout.toHumanString()} + maxQueueTime ${maxQueueTime.toHumanString()} + ${SERVICE_TIMEOUT_MARGIN_SECONDS} s `
+        + `is ${serviceTimeout.toSeconds()} s, over CloudFormation's 3,600 s ServiceTimeout: shorten one of them`);
+    }
+    const reserved = props.reserveConcurrency === false ? undefined : props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY;
+    if (props.reserveConcurrency === false && props.reservedConcurrency !== undefined) {
+      throw new Error(`RoomsProvider ${this.node.path}: reservedConcurrency ${props.reservedConcurrency} is set with reserveConcurrency false: remove one`);
+    }
+    if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000)) {
+      throw new Error(`RoomsProvider ${this.node.path}: reservedConcurrency ${reserved} must be a whole number from 1 to 1000 (0 would refuse every request; set reserveConcurrency: false for none)`);
     }
     const a4bRegion = props.a4bRegion ?? 'us-east-1';
     const environment: Record<string, string> = { [HandlerEnv.A4B_REGION]: a4bRegion };
@@ -114,6 +167,7 @@ export class RoomsProvider extends Construct {
       description: 'cdk-a4b-rooms: creates, updates and deletes Alexa for Business rooms, room profiles and skill groups',
       environment,
       logRetention: props.logRetention,
+      reservedConcurrentExecutions: reserved,
     });
     const arn = (type: string) => stack.formatArn({ service: 'a4b', region: a4bRegion, resource: type, resourceName: '*' });
     fn.addToRolePolicy(new iam.PolicyStatement({
@@ -130,7 +184,8 @@ export class RoomsProvider extends Construct {
     acceptNagFindings(fn, [A4B_WILDCARDS]);
     this.function = fn;
     this.serviceToken = fn.functionArn;
-    this.serviceTimeout = serviceTimeoutFor(timeout);
+    this.serviceTimeout = serviceTimeout;
+    this.reservedConcurrency = reserved;
   }
 }
 

@@ -1,12 +1,14 @@
-import { NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
-import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf } from './inventory/sharding';
+import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, SKILL_GROUP_STACKS, skillGroupStackOf, waveOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
-import { Room } from './room';
+import { _stackOrderedAsAWhole, Room } from './room';
+import { limitAdvice } from './template-limits';
 import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
@@ -48,6 +50,9 @@ export interface RoomInventoryProps {
    */
   readonly maxRoomDeletions?: number;
 }
+
+/** Shards whose mailbox checks share a nested stack: 4 x 480 rooms of 100-character names and mailboxes fit in 1 MB. */
+const SHARDS_PER_CHECK_STACK = 4;
 
 /** Rooms one deploy may delete unless the inventory or the context allows more. */
 const DEFAULT_MAX_ROOM_DELETIONS = 5;
@@ -98,12 +103,17 @@ export class RoomInventory extends Construct {
       consentResources: inv.calendarLink.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
     });
 
+    // Profiles and skill groups live in nested stacks of their own, and rooms name them (the handler resolves the
+    // names at deploy time): in the parent stack, 100 profiles and 1,000 skill groups would pass CloudFormation's 500
+    // resources, and as ARNs each shard would take a parameter per profile and skill group its rooms use, past 200.
+    const profilesStack = new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stack.stackName}` });
+    _stackOrderedAsAWhole(profilesStack);
     const profiles = new Map<string, RoomProfile>();
     // Construction order decides template order: by name, so reordering the file changes no template.
     const byName = <T extends { name: string }>(list: readonly T[] | undefined) => [...(list ?? [])].sort((a, b) => compareNames(a.name, b.name));
     for (const p of byName(inv.profiles)) {
       const mr = p.meetingRoom;
-      profiles.set(p.name, new RoomProfile(this, constructIdFor('Profile', p.name), {
+      profiles.set(p.name, new RoomProfile(profilesStack, constructIdFor('Profile', p.name), {
         roomProfileName: p.name,
         address: p.address,
         timezone: p.timezone,
@@ -125,23 +135,45 @@ export class RoomInventory extends Construct {
         adoptExisting: p.adoptExisting,
       }));
     }
+    paceInWaves(profilesStack, [...profiles].map(([name, profile]) => ({ key: name, construct: profile })));
+    const groupStacks = new Map<number, NestedStack>();
     const groups = new Map<string, SkillGroup>();
     for (const g of byName(inv.skillGroups)) {
-      groups.set(g.name, new SkillGroup(this, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
+      const n = skillGroupStackOf(g.name);
+      let groupStack = groupStacks.get(n);
+      if (!groupStack) {
+        groupStack = new NestedStack(this, `SkillGroups${n}`, { description: `cdk-a4b-rooms: skill groups of ${stack.stackName}, part ${n + 1} of ${SKILL_GROUP_STACKS}` });
+        _stackOrderedAsAWhole(groupStack);
+        groupStacks.set(n, groupStack);
+      }
+      groups.set(g.name, new SkillGroup(groupStack, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
     }
+    for (const groupStack of groupStacks.values()) {
+      paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([name, group]) => ({ key: name, construct: group })));
+    }
+    const catalog = [profilesStack, ...[...groupStacks].sort(([a], [b]) => a - b).map(([, s]) => s)];
 
-    // Every mailbox is checked before any A4B write, and one deploy reports every bad room: one nested stack of
-    // checks, one per shard, side by side, each recording its bad rooms; a gate after all of them fails with every one
-    // (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the whole nested stack.
+    // Every mailbox is checked before any A4B write, and one deploy reports every bad room: a check per shard, all
+    // side by side, each recording its bad rooms, in nested stacks of their own (MailboxChecksN, four shards each, so
+    // that 10,000 mailboxes stay within CloudFormation's 1 MB a template); a gate after all of them fails with every
+    // one (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the gate.
     // Side by side is within Graph's limits: Outlook's "4 concurrent requests" and "10,000 API requests in a 10 minute
     // period" are per app ID and mailbox (Microsoft Graph service-specific throttling limits, Outlook service limits,
     // concepts/throttling-limits.md), and each mailbox is in one shard; each check keeps its own 4 $batch requests in
     // flight, so the app has up to 4 per shard checking at once.
-    const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new NestedStack(this, 'MailboxChecks', { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}` }) : undefined;
-    if (checks) {
-      checks.node.addDependency(link!);
-      for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(checks);
-    }
+    const checked = link !== undefined && (inv.rooms ?? []).some((r) => r.mailbox);
+    const checkStacks = new Map<number, NestedStack>();
+    const checksOf = (n: number) => {
+      const k = Math.floor(n / SHARDS_PER_CHECK_STACK);
+      let s = checkStacks.get(k);
+      if (!s) {
+        s = new NestedStack(this, `MailboxChecks${k}`, { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}, shards ${k * SHARDS_PER_CHECK_STACK} to ${k * SHARDS_PER_CHECK_STACK + SHARDS_PER_CHECK_STACK - 1}` });
+        dependsOn(s, link!);
+        dependsOn(s, guard);
+        checkStacks.set(k, s);
+      }
+      return s;
+    };
     const byShard = new Map<number, typeof inv.rooms>();
     for (const r of byName(inv.rooms)) {
       const n = shardOf(roomKey(r), shards);
@@ -153,16 +185,23 @@ export class RoomInventory extends Construct {
       maxRoomDeletions,
     });
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
-    if (checks) checks.node.addDependency(guard);
-    for (const r of [...profiles.values(), ...groups.values()]) r.node.addDependency(guard);
+    for (const s of catalog) dependsOn(s, guard);
     const shardStacks: NestedStack[] = [];
     for (const [n, rooms] of [...byShard].sort(([a], [b]) => a - b)) {
       if (rooms!.length > MAX_ROOMS_PER_SHARD) {
         throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms!.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
       }
       const shard = new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${stack.stackName}, shard ${n} of ${shards}` });
-      shard.node.addDependency(guard);
+      _stackOrderedAsAWhole(shard);
+      limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
+      dependsOn(shard, guard);
+      // The shard waits for the profile stack and for the skill-group stacks its rooms name, nothing else: a new
+      // skill group changes one skill-group stack and no shard.
+      dependsOn(shard, profilesStack);
+      const named = new Set(rooms!.flatMap((r) => (r.skillGroups ?? []).map(skillGroupStackOf)));
+      for (const [m, groupStack] of [...groupStacks].sort(([a], [b]) => a - b)) if (named.has(m)) dependsOn(shard, groupStack);
       shardStacks.push(shard);
+      const placed: Array<{ key: string; construct: Room }> = [];
       for (const r of rooms!) {
         const room = new Room(shard, constructIdFor('Room', roomKey(r)), {
           roomName: r.name,
@@ -176,13 +215,15 @@ export class RoomInventory extends Construct {
           adoptExisting: r.adoptExisting,
         });
         if (r.devices) room._deferDeviceRelease();
+        placed.push({ key: roomKey(r), construct: room });
       }
-      if (link && checks) {
-        link.recordRoomsIn(shard, checks, shardId(n));
-        shard.addDependency(checks);
-      }
+      paceInWaves(shard, placed);
+      if (checked) link!.recordRoomsIn(shard, checksOf(n), shardId(n));
     }
-    if (link && checks) link.gateRecordedChecks(checks, 'Gate');
+    if (checked) {
+      const gate = link!.gateRecordedChecks(this, 'MailboxCheckGate');
+      for (const s of [...catalog, ...shardStacks]) dependsOn(s, gate);
+    }
     // Devices leave a room only after every shard has updated its rooms: a device moved to a room of another shard is
     // in its new room by then, and stays there. One release per shard that manages devices, in a nested stack of its own.
     for (const [n, rooms] of byShard) {
@@ -190,7 +231,7 @@ export class RoomInventory extends Construct {
       if (!managed.length) continue;
       const release = new NestedStack(this, `DeviceRelease${shardId(n).slice('Shard'.length)}`, { description: `cdk-a4b-rooms: device release of ${stack.stackName}, shard ${n}` });
       new DeviceRelease(release, 'DeviceRelease', { rooms: managed });
-      for (const s of shardStacks) release.node.addDependency(s);
+      for (const s of shardStacks) dependsOn(release, s);
     }
     this.calendarLink = link;
     this.roomCount = (inv.rooms ?? []).length;
@@ -204,6 +245,46 @@ export class RoomInventory extends Construct {
     if (!Number.isInteger(value) || value < 0) throw new Error(`RoomInventory ${this.node.path}: ${source} must be a whole number of rooms, 0 or more`);
     return value;
   }
+}
+
+/**
+ * Writes a stack's A4B resources a wave at a time: wave w waits for a barrier (a WaitConditionHandle, which costs
+ * nothing and does nothing) that waits for every resource of wave w-1 and for the barrier before it. CloudFormation
+ * otherwise starts every resource whose dependencies are met at once, and 32 shards of 312 rooms would send 10,000
+ * requests to the provider together, to queue past their ServiceTimeout or throttle A4B until the SDK gives up.
+ * A resource's wave is a hash of its key, so adding or removing one changes only its own DependsOn and its
+ * barrier's: `cdk diff` shows no other room.
+ */
+function paceInWaves(stack: Stack, items: Array<{ key: string; construct: Construct }>): void {
+  const waves: CfnResource[][] = [];
+  for (const { key, construct } of items) (waves[waveOf(key)] ??= []).push(resourceOf(construct));
+  let before: CfnResource | undefined;
+  for (let w = 0; w < waves.length; w++) {
+    for (const r of waves[w] ?? []) if (before) r.addDependency(before);
+    if (w === waves.length - 1) break;
+    const barrier = new CfnWaitConditionHandle(stack, `Wave${String(w).padStart(2, '0')}Done`);
+    for (const r of waves[w] ?? []) barrier.addDependency(r);
+    if (before) barrier.addDependency(before);
+    before = barrier;
+  }
+}
+
+/** The CloudFormation resource of a Room, RoomProfile or SkillGroup (its CustomResource's). */
+function resourceOf(construct: Construct): CfnResource {
+  return cfnOf(construct);
+}
+
+/**
+ * `a` waits for `b`, both in the inventory's stack (nested stacks by their resource there): one DependsOn. A
+ * construct dependency on a nested stack would make CDK relate each of its resources to each of the other's.
+ */
+function dependsOn(a: Construct, b: Construct): void {
+  cfnOf(a).addDependency(cfnOf(b));
+}
+
+function cfnOf(c: Construct): CfnResource {
+  if (c instanceof NestedStack) return c.nestedStackResource!;
+  return c instanceof CfnResource ? c : cfnOf(c.node.defaultChild as Construct);
 }
 
 /** What identifies a room across deploys: its `id` when it has one (so its name may change), else its name. */

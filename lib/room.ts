@@ -1,10 +1,10 @@
-import { CfnResource, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { CfnResource, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
 import { RoomsProvider } from './provider';
-import { IRoomProfile } from './room-profile';
-import { ISkillGroup } from './skill-group';
+import { IRoomProfile, RoomProfile } from './room-profile';
+import { ISkillGroup, SkillGroup } from './skill-group';
 import { checkTags, PropsProblems } from './validation';
 
 /** An A4B room. */
@@ -114,6 +114,18 @@ export class Room extends Resource implements IRoom, ITaggable {
     const what = `room ${showValue(props.roomName)}`;
     this.node.addValidation({ validate: () => validateRoom(what, props, this.tags) });
 
+    // A profile or skill group of another stack is named, not referenced by ARN: the handler resolves the name at
+    // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
+    // nested stack's rooms use, and an export per one across top-level stacks; a name costs nothing and still tells
+    // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
+    const byName = (target: IRoomProfile | ISkillGroup): boolean => (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
+    const profileByName = byName(props.profile);
+    const named = (props.skillGroups ?? []).filter(byName) as SkillGroup[];
+    const byArn = (props.skillGroups ?? []).filter((g) => !byName(g));
+    if (!orderedStacks.has(Stack.of(this))) {
+      for (const target of [...(profileByName ? [props.profile] : []), ...named]) this.node.addDependency(target);
+    }
+
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
       serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
@@ -123,8 +135,10 @@ export class Room extends Resource implements IRoom, ITaggable {
         [P.NAME]: props.roomName,
         [P.DESCRIPTION]: props.description,
         [P.MAILBOX]: props.mailbox,
-        [P.PROFILE_ARN]: props.profile.roomProfileArn,
-        [P.SKILL_GROUP_ARNS]: props.skillGroups?.length ? props.skillGroups.map((g) => g.skillGroupArn) : undefined,
+        [P.PROFILE_ARN]: profileByName ? undefined : props.profile.roomProfileArn,
+        [P.PROFILE_NAME]: profileByName ? (props.profile as RoomProfile).roomProfileName : undefined,
+        [P.SKILL_GROUP_ARNS]: byArn.length ? byArn.map((g) => g.skillGroupArn) : undefined,
+        [P.SKILL_GROUP_NAMES]: named.length ? named.map((g) => g.skillGroupName) : undefined,
         [P.DEVICE_ARNS]: props.deviceArns,
         [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
@@ -150,6 +164,17 @@ export class Room extends Resource implements IRoom, ITaggable {
     // Made on first use: an inventory of 10,000 rooms rarely reads them, and each token costs synth time.
     return (this.arn ??= this.resource.getAttString(Attributes.ARN));
   }
+}
+
+/** Stacks whose order relative to the stacks of their rooms' profiles and skill groups is set as a whole (RoomInventory). */
+const orderedStacks = new WeakSet<Stack>();
+
+/**
+ * @internal The rooms of `stack` need no dependency each on a profile or skill group of another stack: the caller
+ * makes the whole stack wait for theirs, which says the same and costs CDK no per-room work at 10,000 rooms.
+ */
+export function _stackOrderedAsAWhole(stack: Stack): void {
+  orderedStacks.add(stack);
 }
 
 function validateRoom(what: string, props: RoomProps, tags: TagManager): string[] {

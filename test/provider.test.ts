@@ -44,6 +44,23 @@ describe('RoomsProvider', () => {
     t.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 
+  test('the provider paces the A4B writes: 10 requests at once by default (reserved concurrency), another number, or none', () => {
+    const reserved = (configure?: (s: Stack) => void) => Template.fromStack(stackWithRooms(1, configure)).findResources('AWS::Lambda::Function');
+    expect(Object.values<any>(reserved())[0].Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(Object.values<any>(reserved((s) => new RoomsProvider(s, 'Provider', { reservedConcurrency: 25 })))[0].Properties.ReservedConcurrentExecutions).toBe(25);
+    expect(Object.values<any>(reserved((s) => new RoomsProvider(s, 'Provider', { reserveConcurrency: false })))[0].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  test.each([[0, /reservedConcurrency 0 must be a whole number from 1 to 1000 \(0 would refuse every request; set reserveConcurrency: false for none\)/], [1.5, /reservedConcurrency 1.5 must be/]])(
+    'reservedConcurrency %p is refused', (reservedConcurrency, message) => {
+      expect(() => new RoomsProvider(new Stack(new App(), 'S'), 'Provider', { reservedConcurrency })).toThrow(message);
+    });
+
+  test('reservedConcurrency with reserveConcurrency false is refused as contradictory', () => {
+    expect(() => new RoomsProvider(new Stack(new App(), 'S'), 'Provider', { reservedConcurrency: 5, reserveConcurrency: false })).toThrow(
+      'RoomsProvider S/Provider: reservedConcurrency 5 is set with reserveConcurrency false: remove one');
+  });
+
   test('a second provider in the same stack is refused with a message that says what to do', () => {
     const stack = stackWithRooms(1);
     expect(() => new RoomsProvider(stack, 'Late')).toThrow(/already has a RoomsProvider at S\/A4BRoomsProvider: create yours before any Room/);

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RoomInventory } from '../lib';
 import { shardOf } from '../lib/inventory/sharding';
@@ -28,43 +28,80 @@ const names = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `Ro
 const roomsIn = (t: any) => Object.values<any>(t.Resources).filter((r) => r.Type === 'Custom::A4BRoom').map((r) => r.Properties.RoomName);
 
 describe('RoomInventory', () => {
-  test('link, profiles and skill groups in the stack; rooms in shards; every mailbox checked before any A4B write', () => {
+  test('link and gate in the stack; profiles, skill groups, checks and rooms in nested stacks; every mailbox checked before any A4B write', () => {
     const templates = synthesize(inventory(names(40)));
     const parent = templates['Rooms.template.json'];
     const types = Object.values<any>(parent.Resources).map((r) => r.Type);
     expect(types.filter((t) => t === 'Custom::A4BCalendarLink')).toHaveLength(1);
-    expect(types.filter((t) => t === 'Custom::A4BRoomProfile')).toHaveLength(1);
-    expect(types.filter((t) => t === 'Custom::A4BRoom')).toHaveLength(0);
-    const shards = Object.entries(templates).filter(([f]) => f.includes('Shard'));
+    expect(types.filter((t) => /^Custom::A4B(Room|RoomProfile|SkillGroup)$/.test(t))).toEqual([]);
+    const nested = (part: string) => Object.entries(templates).filter(([f]) => f.includes(part));
+    expect(nested('Profiles').flatMap(([, t]) => Object.values<any>(t.Resources)).filter((r) => r.Type === 'Custom::A4BRoomProfile')).toHaveLength(1);
+    expect(nested('SkillGroups').flatMap(([, t]) => Object.values<any>(t.Resources)).filter((r) => r.Type === 'Custom::A4BSkillGroup')).toHaveLength(1);
+    const shards = nested('Shard');
     expect(shards.length).toBe(new Set(names(40).map((n) => shardOf(n, 32))).size);
-    // One check per shard, in their own nested stack, side by side (none waits for another), each recording its bad
-    // rooms; they cover exactly the shard's rooms.
-    const checks = Object.entries(templates).find(([f]) => f.includes('MailboxChecks'))![1];
-    const validations = Object.entries<any>(checks.Resources).filter(([, r]) => r.Type === 'Custom::A4BCalendarLink');
+    // Rooms name their profile and skill groups (resolved at deploy time): a shard takes no parameter but the provider's.
+    for (const [, t] of shards) {
+      expect(Object.keys(t.Parameters)).toHaveLength(1);
+      for (const r of Object.values<any>(t.Resources).filter((x) => x.Type === 'Custom::A4BRoom')) {
+        expect(r.Properties).toMatchObject({ ProfileName: 'Std', SkillGroupNames: ['Conferencing'] });
+        expect(r.Properties.ProfileArn).toBeUndefined();
+      }
+    }
+    // One check per shard, in nested stacks of four shards each, side by side (none waits for another), each
+    // recording its bad rooms; they cover exactly the shard's rooms.
+    const validations = nested('MailboxChecks').flatMap(([, t]) => Object.entries<any>(t.Resources).filter(([, r]) => r.Type === 'Custom::A4BCalendarLink'));
     expect(validations).toHaveLength(shards.length);
     expect(validations.filter(([, r]) => r.DependsOn)).toEqual([]);
     expect(validations.filter(([, r]) => r.Properties.RecordFindings !== true)).toEqual([]);
     for (const [file, t] of shards) {
-      const id = /Shard\d\d/.exec(file)![0];
-      const check = validations.find(([vid]) => vid === id)![1];
+      const id = /Shard(\d\d)/.exec(file)!;
+      const check = validations.find(([vid]) => vid === id[0])![1];
       expect(check.Properties.Rooms.map((r: any) => r.Name).sort()).toEqual(roomsIn(t).sort());
+      expect(nested(`MailboxChecks${Math.floor(Number(id[1]) / 4)}`).some(([, c]) => Object.values(c.Resources).includes(check))).toBe(true);
     }
-    // One gate after every check: it takes each check's findings by Fn::GetAtt (so it depends on all of them).
-    const gates = Object.entries<any>(checks.Resources).filter(([, r]) => r.Type === 'Custom::A4BMailboxCheckGate');
+    // One gate after every check, in the parent: it takes each check's findings from its nested stack's outputs.
+    const gates = Object.entries<any>(parent.Resources).filter(([, r]) => r.Type === 'Custom::A4BMailboxCheckGate');
     expect(gates).toHaveLength(1);
-    const gate = gates[0][1];
-    expect(gate.Properties.Checks).toEqual(validations.map(([id]) => ({ Name: id, Findings: { 'Fn::GetAtt': [id, 'Findings'] } })));
+    const [gateId, gate] = gates[0];
+    expect(gate.Properties.Checks.map((c: any) => c.Name)).toEqual(validations.map(([id]) => id));
+    for (const c of gate.Properties.Checks) expect(c.Findings['Fn::GetAtt'][1]).toMatch(/^Outputs\./);
     expect(gate.Properties.Header).toBe('calendar link (tenant contoso.onmicrosoft.com, delegate a4b@contoso.onmicrosoft.com)');
     expect(gate.Properties.Checked).toMatch(/^[\w-]{43}$/);
-    // The profile, the skill group and every shard wait for the checks.
-    const checksId = Object.keys(parent.Resources).find((k) => k.includes('MailboxChecks'))!;
-    for (const [id, r] of Object.entries<any>(parent.Resources)) {
-      if (/^Custom::A4B(RoomProfile|SkillGroup)$/.test(r.Type) || (r.Type === 'AWS::CloudFormation::Stack' && id !== checksId)) expect(r.DependsOn).toContain(checksId);
+    // The profiles, the skill groups and every shard wait for the gate; the checks wait for the deletion guard.
+    const guardId = Object.entries<any>(parent.Resources).find(([, r]) => r.Type === 'Custom::A4BRoomDeletionGuard')![0];
+    for (const [id, r] of Object.entries<any>(parent.Resources).filter(([, x]) => x.Type === 'AWS::CloudFormation::Stack')) {
+      expect(r.DependsOn).toContain(id.includes('MailboxChecks') ? guardId : gateId);
+      // Every shard waits for the profiles and for the skill groups its rooms name.
+      if (id.includes('Shard')) expect(r.DependsOn.filter((d: string) => /Profiles|SkillGroups/.test(d))).toHaveLength(2);
+    }
+  });
+
+  test('a shard writes its rooms in waves: each room waits for the barrier of the wave before it, each barrier for its wave', () => {
+    const templates = synthesize(inventory(names(2000)));
+    for (const [file, t] of Object.entries(templates).filter(([f]) => f.includes('Shard'))) {
+      const resources = Object.entries<any>(t.Resources);
+      const barriers = resources.filter(([, r]) => r.Type === 'AWS::CloudFormation::WaitConditionHandle').map(([id]) => id);
+      expect(barriers.length).toBeGreaterThan(10);
+      const waveOfRoom = new Map<string, number>();
+      for (const [id, r] of resources.filter(([, x]) => x.Type === 'Custom::A4BRoom')) {
+        const before = (r.DependsOn ?? []).filter((d: string) => barriers.includes(d));
+        expect(before.length).toBeLessThanOrEqual(1);
+        waveOfRoom.set(id, before.length ? barriers.indexOf(before[0]) + 1 : 0);
+      }
+      // Barrier w waits for exactly the rooms of wave w and for barrier w-1: the rooms in flight at once are one wave's.
+      barriers.forEach((b, w) => {
+        const deps = (t.Resources[b].DependsOn ?? []) as string[];
+        expect(deps.filter((d) => barriers.includes(d))).toEqual(w ? [barriers[w - 1]] : []);
+        expect(deps.filter((d) => !barriers.includes(d)).sort()).toEqual([...waveOfRoom].filter(([, rw]) => rw === w).map(([id]) => id).sort());
+      });
+      const sizes = [...waveOfRoom.values()].reduce((m, w) => m.set(w, (m.get(w) ?? 0) + 1), new Map<number, number>());
+      expect(Math.max(...sizes.values())).toBeLessThan(waveOfRoom.size / 4);
+      void file;
     }
   });
 
   test("the gate's Checked hash is stable across synths and changes with any check's rooms", () => {
-    const gateOf = (templates: Record<string, any>) => Object.values<any>(Object.entries(templates).find(([f]) => f.includes('MailboxChecks'))![1].Resources)
+    const gateOf = (templates: Record<string, any>) => Object.values<any>(templates['Rooms.template.json'].Resources)
       .find((r) => r.Type === 'Custom::A4BMailboxCheckGate').Properties.Checked;
     const base = gateOf(synthesize(inventory(names(40))));
     expect(gateOf(synthesize(inventory([...names(40)].reverse())))).toBe(base);
@@ -100,6 +137,11 @@ describe('RoomInventory', () => {
     const newShard = `Shard${String(shardOf('Room 99999', 32)).padStart(2, '0')}`;
     expect(changed(before, added)).toEqual(Object.keys(added).filter((f) => f.includes(newShard)));
 
+    // cdk diff shows the new room and no other: only it and its wave's barrier differ in its shard.
+    const file = Object.keys(added).find((f) => f.includes(newShard))!;
+    const differs = Object.keys(added[file].Resources).filter((id) => JSON.stringify(added[file].Resources[id]) !== JSON.stringify(before[file].Resources[id]));
+    expect(differs.map((id) => added[file].Resources[id].Type).sort()).toEqual(['AWS::CloudFormation::WaitConditionHandle', 'Custom::A4BRoom']);
+
     const removed = synthesize(inventory(base.filter((n) => n !== 'Room 01234')));
     expect(changed(before, removed)).toEqual([shardFileOf('Room 01234')]);
 
@@ -108,6 +150,16 @@ describe('RoomInventory', () => {
     // The rooms' logical ids stay: CloudFormation would replace a room whose id changed.
     const ids = (t: Record<string, any>) => Object.values(shardFiles(t)).flatMap((x) => Object.keys(x.Resources)).sort();
     expect(ids(reordered)).toEqual(ids(before));
+  });
+
+  test('a new skill group or profile changes its own nested stack and no shard', () => {
+    const base = inventory(names(500));
+    const before = synthesize(base);
+    const changed = (after: Record<string, any>) => Object.keys(after).filter((f) => JSON.stringify(after[f]) !== JSON.stringify(before[f])).map((f) => f.replace(/[0-9A-F]{8}\.nested\.template\.json$/, ''));
+    const grown = synthesize({ ...base, skillGroups: [...base.skillGroups, { name: 'Whiteboards' }], profiles: [...base.profiles, { name: 'Annex', address: '2 Main St', timezone: 'UTC' }] });
+    // The parent changes only where the new skill group's stack is new to it; no shard nor check changes.
+    expect(changed(grown).filter((f) => /Shard|MailboxChecks/.test(f))).toEqual([]);
+    expect(changed(grown).filter((f) => /Profiles|SkillGroups/.test(f)).length).toBeGreaterThanOrEqual(2);
   });
 
   test('a bad inventory fails synth with every problem, as a4b-rooms validate words them', () => {
@@ -132,7 +184,7 @@ describe('RoomInventory', () => {
     const stack = new Stack(app, 'A4BRooms');
     const inv = new RoomInventory(stack, 'Inventory', { file: path.join(__dirname, '..', 'examples', 'rooms.yaml') });
     expect(inv.roomCount).toBe(12);
-    Template.fromStack(stack).resourceCountIs('Custom::A4BRoomProfile', 3);
+    Template.fromStack(inv.node.findChild('Profiles') as NestedStack).resourceCountIs('Custom::A4BRoomProfile', 3);
   });
 
   test.each([[0], [101], [2.5]])('shards %p is refused', (shards) => {

@@ -1,4 +1,4 @@
-import { App, Fn, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, Fn, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Room, RoomProfile, SkillGroup } from '../lib';
 
@@ -105,5 +105,24 @@ describe('Room', () => {
     const { app, stack, profile } = setup();
     new Room(stack, 'R', { roomName: stack.stackName, mailbox: Fn.importValue('BoardMailbox'), profile });
     expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a profile and skill group of another stack are named, not passed as ARNs: no parameter, and the room waits for their stack', () => {
+    const { stack, profile } = setup();
+    const shard = new NestedStack(stack, 'Shard');
+    const local = new SkillGroup(shard, 'Local', { skillGroupName: 'Local' });
+    const remote = new SkillGroup(stack, 'Remote', { skillGroupName: 'Remote' });
+    const imported = SkillGroup.fromSkillGroupArn(shard, 'Imported', 'arn:aws:a4b:us-east-1:123456789012:skill-group/imported');
+    new Room(shard, 'R', { roomName: 'R', profile, skillGroups: [local, remote, imported] });
+    const nested = Template.fromStack(shard);
+    const room = Object.values<any>(nested.findResources('Custom::A4BRoom'))[0];
+    expect(room.Properties).toMatchObject({ ProfileName: 'Std', SkillGroupNames: ['Remote'] });
+    expect(room.Properties.ProfileArn).toBeUndefined();
+    // Same stack and imported: ARNs as before.
+    expect(room.Properties.SkillGroupArns).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Local/), 'Arn'] }, 'arn:aws:a4b:us-east-1:123456789012:skill-group/imported']);
+    expect(Object.keys(nested.toJSON().Parameters ?? {}).filter((p) => !/Provider/.test(p))).toEqual([]);
+    // The nested stack waits for the profile and the skill group it names.
+    const shardResource = Object.values<any>(Template.fromStack(stack).findResources('AWS::CloudFormation::Stack'))[0];
+    expect(shardResource.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Profile/), expect.stringMatching(/^Remote/)]));
   });
 });

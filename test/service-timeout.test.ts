@@ -9,6 +9,8 @@ import { CalendarLinkMethod, Office365CalendarLink, Room, RoomInventory, RoomPro
 import { tempDir } from './helpers';
 
 const MARGIN_SECONDS = 30;
+/** The provider's default maxQueueTime: how long a room's request may wait behind the reserved concurrency. */
+const QUEUE_SECONDS = 600;
 
 type Resources = Record<string, { Type: string; Properties?: any }>;
 
@@ -36,23 +38,28 @@ function rooms(s: Stack) {
   new Room(s, 'R', { roomName: 'R', mailbox: 'r@contoso.onmicrosoft.com', profile, skillGroups: [sg] });
 }
 
-test('defaults: rooms, profiles and skill groups wait 5 min + margin, the calendar link 10 min + margin', () => {
+test('defaults: rooms, profiles and skill groups wait 10 min queued + 5 min + margin, the calendar link 10 min + margin', () => {
   const found = timeoutsOf(stack(rooms));
   expect(found.map((f) => [f.type, f.functionTimeout, f.serviceTimeout]).sort()).toEqual([
     ['Custom::A4BCalendarLink', 600, String(600 + MARGIN_SECONDS)],
-    ['Custom::A4BRoom', 300, String(300 + MARGIN_SECONDS)],
-    ['Custom::A4BRoomProfile', 300, String(300 + MARGIN_SECONDS)],
-    ['Custom::A4BSkillGroup', 300, String(300 + MARGIN_SECONDS)],
+    ['Custom::A4BRoom', 300, String(QUEUE_SECONDS + 300 + MARGIN_SECONDS)],
+    ['Custom::A4BRoomProfile', 300, String(QUEUE_SECONDS + 300 + MARGIN_SECONDS)],
+    ['Custom::A4BSkillGroup', 300, String(QUEUE_SECONDS + 300 + MARGIN_SECONDS)],
   ]);
 });
 
-test.each([[3], [90], [900]])('a RoomsProvider timeout of %d s gives every A4B resource a ServiceTimeout of that plus the margin', (seconds) => {
+test.each([[3, 600], [90, 60], [900, 0], [900, 2670]])('a RoomsProvider timeout of %d s and maxQueueTime of %d s give every A4B resource a ServiceTimeout of both plus the margin', (seconds, queue) => {
   const found = timeoutsOf(stack((s) => {
-    new RoomsProvider(s, 'Provider', { timeout: Duration.seconds(seconds) });
+    new RoomsProvider(s, 'Provider', { timeout: Duration.seconds(seconds), maxQueueTime: Duration.seconds(queue) });
     rooms(s);
   })).filter((f) => f.type !== 'Custom::A4BCalendarLink');
   expect(found).toHaveLength(3);
-  for (const f of found) expect(f).toMatchObject({ functionTimeout: seconds, serviceTimeout: String(seconds + MARGIN_SECONDS) });
+  for (const f of found) expect(f).toMatchObject({ functionTimeout: seconds, serviceTimeout: String(queue + seconds + MARGIN_SECONDS) });
+});
+
+test('a timeout and maxQueueTime past CloudFormation\'s 3,600 s ServiceTimeout are refused, naming both', () => {
+  expect(() => stack((s) => new RoomsProvider(s, 'Provider', { timeout: Duration.minutes(15), maxQueueTime: Duration.minutes(45) }))).toThrow(
+    'RoomsProvider S/Provider: timeout 15 minutes + maxQueueTime 45 minutes + 30 s is 3630 s, over CloudFormation\'s 3,600 s ServiceTimeout: shorten one of them');
 });
 
 test('an inventory: every custom resource of the stack and of every shard has a ServiceTimeout above its function timeout', () => {
@@ -70,7 +77,7 @@ test('an inventory: every custom resource of the stack and of every shard has a 
   const custom = templates.flatMap((t) => Object.values<any>(t.Resources).filter((r) => r.Type.startsWith('Custom::')));
   expect(custom.filter((r) => r.Type === 'Custom::A4BRoom')).toHaveLength(12);
   for (const r of custom) {
-    expect(r.Properties.ServiceTimeout).toBe(String((['Custom::A4BCalendarLink', 'Custom::A4BMailboxCheckGate'].includes(r.Type) ? 600 : 300) + MARGIN_SECONDS));
+    expect(r.Properties.ServiceTimeout).toBe(String((['Custom::A4BCalendarLink', 'Custom::A4BMailboxCheckGate'].includes(r.Type) ? 600 : QUEUE_SECONDS + 300) + MARGIN_SECONDS));
   }
 });
 

@@ -3,8 +3,18 @@
 
 /** Rooms spread over this many shards unless the inventory says otherwise: 10,000 rooms (the A4B quota) fit. */
 export const DEFAULT_SHARDS = 32;
-/** Rooms a shard may hold: CloudFormation's 500 resources less the validation, the parameters' references and headroom. */
+/** Rooms a shard may hold: CloudFormation's 500 resources less the waves' barriers and headroom. */
 export const MAX_ROOMS_PER_SHARD = 480;
+/**
+ * Nested stacks the skill groups are spread over, each group by a hash of its name: 1,000 (the A4B quota) make about
+ * 250 a stack, within CloudFormation's 500 resources. Fixed, so that no change of the inventory moves a skill group.
+ */
+export const SKILL_GROUP_STACKS = 4;
+/**
+ * Waves per nested stack: its rooms (or profiles, or skill groups) are written a wave at a time, each wave after the
+ * previous one, so a first deploy of 10,000 rooms has about 32 shards x 20 rooms in flight instead of 10,000.
+ */
+export const WAVES = 16;
 
 /** FNV-1a, 32 bits: small, stable across Node versions and platforms, and well spread for short strings. */
 export function stableHash(text: string): number {
@@ -18,6 +28,17 @@ export function stableHash(text: string): number {
 
 export function shardOf(roomName: string, shards: number): number {
   return stableHash(roomName.toLowerCase()) % shards;
+}
+
+/** The wave of a room, profile or skill group in its stack: a hash of its key independent of the shard's. */
+export function waveOf(key: string): number {
+  // The top bits: FNV-1a's low bits depend only on the low bits of the input, so any `% 2^k` of the same or a
+  // prefixed hash would put every room of a shard (chosen by the low bits) into the same few waves.
+  return Math.floor(stableHash(key.toLowerCase()) / 2 ** 32 * WAVES);
+}
+
+export function skillGroupStackOf(name: string): number {
+  return stableHash(name.toLowerCase()) % SKILL_GROUP_STACKS;
 }
 
 export function shardId(shard: number): string {

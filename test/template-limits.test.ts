@@ -1,0 +1,106 @@
+// Every template CloudFormation would be handed stays within its limits, at A4B's quotas; and a stack that would not
+// fails synth first, naming the template, the limit and what to change.
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
+import { Room, RoomInventory, RoomProfile } from '../lib';
+import { CFN_LIMITS } from '../lib/cfn-limits';
+import { tempDir } from './helpers';
+
+
+const { quotaInventory } = require('../bench/quota-inventory.js');
+
+function synthesize(inventory: object, shards?: number): { outdir: string; templates: Record<string, { body: string; template: any }> } {
+  const outdir = tempDir('a4b-limits-');
+  const app = new App({ outdir });
+  new RoomInventory(new Stack(app, 'Rooms'), 'Inventory', { inventory, shards });
+  app.synth();
+  const templates = Object.fromEntries(fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json')).map((f) => {
+    const body = fs.readFileSync(path.join(outdir, f), 'utf8');
+    return [f, { body, template: JSON.parse(body) }];
+  }));
+  return { outdir, templates };
+}
+
+describe('CloudFormation template limits', () => {
+  test('A4B quotas at once (10,000 rooms, 100 profiles, 1,000 skill groups, random references): every template within every limit', () => {
+    const inventory = quotaInventory({ rooms: 10_000, profiles: 100, skillGroups: 1_000, seed: 7 });
+    expect(inventory.rooms.filter((r: any) => r.skillGroups?.length === 3).length).toBeGreaterThan(2000);
+    const { outdir, templates } = synthesize(inventory);
+    let rooms = 0;
+    let profiles = 0;
+    let groups = 0;
+    for (const [file, { body, template }] of Object.entries(templates)) {
+      const count = (section: string) => Object.keys(template[section] ?? {}).length;
+      expect({ file, resources: count('Resources') <= CFN_LIMITS.resources, parameters: count('Parameters') <= CFN_LIMITS.parameters, outputs: count('Outputs') <= CFN_LIMITS.outputs })
+        .toEqual({ file, resources: true, parameters: true, outputs: true });
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CFN_LIMITS.templateBytes);
+      for (const r of Object.values<any>(template.Resources)) {
+        if (r.Type === 'AWS::CloudFormation::Stack') {
+          for (const v of Object.values(r.Properties.Parameters ?? {})) expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThanOrEqual(CFN_LIMITS.parameterValueBytes);
+        }
+        rooms += Number(r.Type === 'Custom::A4BRoom');
+        profiles += Number(r.Type === 'Custom::A4BRoomProfile');
+        groups += Number(r.Type === 'Custom::A4BSkillGroup');
+      }
+    }
+    expect([rooms, profiles, groups]).toEqual([10_000, 100, 1_000]);
+    // The DeleteComments notice is short at any size; the full list is a script in the cloud assembly.
+    const manifest = fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8');
+    const notice = /"(Graph cannot read whether room mailboxes[^"]*)"/.exec(manifest)![1];
+    expect(notice.length).toBeLessThan(700);
+    expect(notice).toContain('For the 10,000 room mailboxes of this stack run in Exchange Online PowerShell the script');
+    const script = fs.readFileSync(path.join(outdir, 'Rooms.delete-comments.ps1'), 'utf8').trim().split('\n');
+    expect(script).toHaveLength(10_000);
+    expect(new Set(script)).toEqual(new Set(inventory.rooms.map((r: any) => `Set-CalendarProcessing "${r.mailbox}" -DeleteComments $FALSE`)));
+  });
+
+  test('a nested stack of over 500 resources fails synth naming the stack, the count, the limit and the fix (not aws-cdk-lib\'s stack dump)', () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new Stack(app, 'S');
+    const nested = new NestedStack(stack, 'Rooms');
+    const profile = new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    for (let i = 0; i < 510; i++) new Room(nested, `R${i}`, { roomName: `R${i}`, profile });
+    expect(() => app.synth()).toThrow("[S] nested stack S/Rooms would have 510 resources, over CloudFormation's 500 per template: move some of its resources to another stack");
+  });
+
+  test('a top-level stack of over 500 resources fails the same way, before aws-cdk-lib counts them', () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new Stack(app, 'Big');
+    const profile = new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    for (let i = 0; i < 500; i++) new Room(stack, `R${i}`, { roomName: `R${i}`, profile });
+    expect(() => app.synth()).toThrow(/\[Big\] stack Big would have 5\d\d resources, over CloudFormation's 500 per template: move some of its resources to another stack/);
+  });
+
+  test('over 200 parameters fails synth naming the stack', () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new Stack(app, 'S');
+    new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    for (let i = 0; i < 201; i++) new CfnParameter(stack, `P${i}`);
+    // 201 of ours and the bootstrap version's.
+    expect(() => app.synth()).toThrow("[S] stack S would have 202 parameters, over CloudFormation's 200 per template: move some of its resources to another stack");
+  });
+
+  test('a shard template over 1 MB fails synth naming the file, the size and the fix (raise shards)', () => {
+    const inventory = {
+      profiles: [{ name: 'Std', address: 'a', timezone: 'UTC' }],
+      rooms: Array.from({ length: 400 }, (_, i) => ({
+        name: `Room ${i}`, profile: 'Std', tags: Object.fromEntries(Array.from({ length: 10 }, (__, k) => [`tag${k}`, `${k}`.repeat(250)])),
+      })),
+    };
+    expect(() => synthesize(inventory, 1)).toThrow(new RegExp(
+      '^CloudFormation would refuse a template:\\n  nested stack Rooms/Inventory/Shard00: its template \\(RoomsInventoryShard00\\w+\\.nested\\.template\\.json\\) is 1,\\d{3},\\d{3} bytes, '
+      + "over CloudFormation's 1,000,000 per template: raise the inventory's shards \\(now 1\\), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags$"));
+    // Spread over more shards, the same rooms fit.
+    expect(() => synthesize(inventory, 4)).not.toThrow();
+  });
+
+  test('a literal nested stack parameter over 4 KB fails synth naming the parameter', () => {
+    const app = new App({ outdir: tempDir() });
+    const stack = new Stack(app, 'S');
+    new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    const nested = new NestedStack(stack, 'N', { parameters: { Big: 'x'.repeat(5000) } });
+    new CfnParameter(nested, 'Big');
+    expect(() => app.synth()).toThrow(/stack S: parameter Big of nested stack N\w+ is 5000 bytes, over CloudFormation's 4096 per parameter value: pass less in it/);
+  });
+});
