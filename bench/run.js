@@ -51,8 +51,15 @@ function synthOnce(script, env) {
   return { seconds, rssMb: Number(/BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)[1]) / 1024 };
 }
 
-function benchSynth(n, reps) {
-  const inventory = writeInventory(n);
+/** The quota-sized inventory (rooms over `profiles` profiles, each in up to 3 of `skillGroups` skill groups, at random). */
+function writeQuotaInventory(rooms, profiles, skillGroups) {
+  const { quotaInventory } = require('./quota-inventory');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-')), `quota-${rooms}.json`);
+  fs.writeFileSync(file, JSON.stringify(quotaInventory({ rooms, profiles, skillGroups })));
+  return file;
+}
+
+function benchSynth(n, reps, inventory = writeInventory(n), label = `${String(n).padStart(6)} rooms`) {
   const ours = [];
   const floor = [];
   for (let i = 0; i < reps; i++) {
@@ -63,7 +70,7 @@ function benchSynth(n, reps) {
   }
   const m = (xs, k) => median(xs.map((x) => x[k]));
   const ratio = m(ours, 'seconds') / m(floor, 'seconds');
-  console.log(`${String(n).padStart(6)} rooms  ${m(ours, 'seconds').toFixed(2).padStart(6)} s ${m(ours, 'rssMb').toFixed(0).padStart(5)} MB   floor ${m(floor, 'seconds').toFixed(2).padStart(6)} s ${m(floor, 'rssMb').toFixed(0).padStart(5)} MB   ratio ${ratio.toFixed(2)} ${ratio <= 1.25 ? '(within goal 1.25)' : '(OVER GOAL 1.25)'}`);
+  console.log(`${label}  ${m(ours, 'seconds').toFixed(2).padStart(6)} s ${m(ours, 'rssMb').toFixed(0).padStart(5)} MB   floor ${m(floor, 'seconds').toFixed(2).padStart(6)} s ${m(floor, 'rssMb').toFixed(0).padStart(5)} MB   ratio ${ratio.toFixed(2)} ${ratio <= 1.25 ? '(within goal 1.25)' : '(OVER GOAL 1.25)'}`);
 }
 
 async function benchLocalDeploy(n) {
@@ -143,6 +150,7 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
   const synthReps = Number(process.env.BENCH_SYNTH_REPS ?? 3);
   console.log(`\nsynth of an inventory (bin/app.js) against plain aws-cdk-lib with the same custom resources and nesting (median of ${synthReps}, wall and peak RSS)`);
   for (const n of (process.env.BENCH_SYNTH_ROOMS ?? '1000,10000').split(',').map(Number)) benchSynth(n, synthReps);
+  if (process.env.BENCH_QUOTA !== 'false') benchSynth(10000, synthReps, writeQuotaInventory(10000, 100, 1000), '10,000 rooms, 100 profiles, 1,000 skill groups:');
   const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
   console.log(`\ndrift against the emulators with ${latency} ms added to every request`);
   for (const n of (process.env.BENCH_DRIFT_ROOMS ?? '1000,10000').split(',').map(Number)) await benchDrift(n, latency);

@@ -6,6 +6,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { DriftMonitor, RoomInventory } from '../lib';
 
 const app = new App();
+// An inventory or template-limit error is for a person: its message, not a stack trace through aws-cdk-lib.
+process.on('uncaughtException', (e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
 const file = path.resolve(app.node.tryGetContext('inventory') ?? path.join(__dirname, '..', 'examples', 'rooms.yaml'));
 const stack = new Stack(app, app.node.tryGetContext('stackName') ?? 'A4BRooms', {
   description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(file)}`,

@@ -75,7 +75,9 @@ export function desiredFromAssembly(dir: string): DesiredState {
           const p = props();
           out.rooms.set(key(p.RoomName), {
             name: p.RoomName, mailbox: p.ProviderCalendarId, description: p.Description,
-            profile: typeof p.ProfileArn === 'string' && p.ProfileArn.startsWith('profile:') ? p.ProfileArn.slice('profile:'.length) : undefined,
+            // By name across stacks (an inventory's), by ARN (a reference resolved to `profile:NAME` here) in the same stack.
+            profile: typeof p.ProfileName === 'string' ? p.ProfileName
+              : typeof p.ProfileArn === 'string' && p.ProfileArn.startsWith('profile:') ? p.ProfileArn.slice('profile:'.length) : undefined,
             devices: p.DeviceArns, tags: Object.fromEntries((p.Tags ?? []).map((t: any) => [t.Key, String(t.Value)])),
           });
           break;
