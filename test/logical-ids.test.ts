@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { LOCK, currentLock, lockChanges } = require('../scripts/logical-ids.js');
 
 const locked = JSON.parse(fs.readFileSync(LOCK, 'utf8'));
