@@ -106,14 +106,15 @@ export class RoomInventory extends Construct {
     // Profiles and skill groups live in nested stacks of their own, and rooms name them (the handler resolves the
     // names at deploy time): in the parent stack, 100 profiles and 1,000 skill groups would pass CloudFormation's 500
     // resources, and as ARNs each shard would take a parameter per profile and skill group its rooms use, past 200.
-    const profilesStack = new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stack.stackName}` });
-    _stackOrderedAsAWhole(profilesStack);
+    // Only when there are profiles: CloudFormation refuses a template without resources.
+    const profilesStack = inv.profiles?.length ? new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stack.stackName}` }) : undefined;
+    if (profilesStack) _stackOrderedAsAWhole(profilesStack);
     const profiles = new Map<string, RoomProfile>();
     // Construction order decides template order: by name, so reordering the file changes no template.
     const byName = <T extends { name: string }>(list: readonly T[] | undefined) => [...(list ?? [])].sort((a, b) => compareNames(a.name, b.name));
     for (const p of byName(inv.profiles)) {
       const mr = p.meetingRoom;
-      profiles.set(p.name, new RoomProfile(profilesStack, constructIdFor('Profile', p.name), {
+      profiles.set(p.name, new RoomProfile(profilesStack!, constructIdFor('Profile', p.name), {
         roomProfileName: p.name,
         address: p.address,
         timezone: p.timezone,
@@ -135,7 +136,7 @@ export class RoomInventory extends Construct {
         adoptExisting: p.adoptExisting,
       }));
     }
-    paceInWaves(profilesStack, [...profiles].map(([name, profile]) => ({ key: name, construct: profile })));
+    if (profilesStack) paceInWaves(profilesStack, [...profiles].map(([name, profile]) => ({ key: name, construct: profile })));
     const groupStacks = new Map<number, NestedStack>();
     const groups = new Map<string, SkillGroup>();
     for (const g of byName(inv.skillGroups)) {
@@ -151,7 +152,7 @@ export class RoomInventory extends Construct {
     for (const groupStack of groupStacks.values()) {
       paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([name, group]) => ({ key: name, construct: group })));
     }
-    const catalog = [profilesStack, ...[...groupStacks].sort(([a], [b]) => a - b).map(([, s]) => s)];
+    const catalog = [...(profilesStack ? [profilesStack] : []), ...[...groupStacks].sort(([a], [b]) => a - b).map(([, s]) => s)];
 
     // Every mailbox is checked before any A4B write, and one deploy reports every bad room: a check per shard, all
     // side by side, each recording its bad rooms, in nested stacks of their own (MailboxChecksN, four shards each, so
@@ -197,7 +198,7 @@ export class RoomInventory extends Construct {
       dependsOn(shard, guard);
       // The shard waits for the profile stack and for the skill-group stacks its rooms name, nothing else: a new
       // skill group changes one skill-group stack and no shard.
-      dependsOn(shard, profilesStack);
+      dependsOn(shard, profilesStack!);
       const named = new Set(rooms!.flatMap((r) => (r.skillGroups ?? []).map(skillGroupStackOf)));
       for (const [m, groupStack] of [...groupStacks].sort(([a], [b]) => a - b)) if (named.has(m)) dependsOn(shard, groupStack);
       shardStacks.push(shard);

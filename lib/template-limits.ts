@@ -25,8 +25,11 @@ export function checkTemplateLimits(root: Stack): void {
     const checked = new Set<Stack>();
     roots = checked;
     sizeChecked.set(stage, checked);
-    // Stages run custom synthesis after every template under them is written (post-order), so sizes are final.
-    attachCustomSynthesis(stage, { onSynthesize: (session) => { for (const s of checked) sizeProblems(s, session); } });
+    // Stages run custom synthesis after every template under them is written (post-order), so sizes are final. A
+    // stage has room for one; if another library took it, sizes go unchecked here (CloudFormation still checks).
+    if ((stage as unknown as Record<symbol, unknown>)[Symbol.for('@aws-cdk/core:customSynthesis')] === undefined) {
+      attachCustomSynthesis(stage, { onSynthesize: (session) => { for (const s of checked) sizeProblems(s, session); } });
+    }
   }
   roots.add(root);
 }
