@@ -138,9 +138,11 @@ export const roomKind: ResourceKind<RoomSpec> = {
       ClientRequestToken: token,
       Tags: spec.tags.length ? spec.tags : undefined,
     }));
-    if (spec.ProfileName === undefined) return (await create(spec.ProfileArn)).RoomArn!;
-    // Resolved before anything is created: a profile name that does not resolve fails the room with nothing made.
+    // Every name is resolved before anything is created (the skill groups for afterCreate, from the cache then): a name
+    // that does not resolve fails the room with nothing made.
     const names = new NameResolver(steps);
+    await names.resolve('skillGroup', spec.skillGroupNames, spec.skillGroupNames);
+    if (spec.ProfileName === undefined) return (await create(spec.ProfileArn)).RoomArn!;
     const profile = await names.one('profile', spec.ProfileName, true);
     return (await names.withArn('profile', spec.ProfileName, profile, create, 'fail'))!.RoomArn!;
   },
