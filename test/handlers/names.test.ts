@@ -108,6 +108,17 @@ describe('a room names its profile and skill groups', () => {
     expect(ops.filter((o) => o === 'CreateRoom')).toHaveLength(20);
   });
 
+  test('a container serving a large deploy reads the whole list once its searches cost as much as the list would (20 pages of skill groups at the quota)', async () => {
+    for (let i = 0; i < 40; i++) createGroup(`G${i}`);
+    const from = emulator.requests.length;
+    for (let i = 0; i < 30; i++) expect((await create(props({ SkillGroupNames: [`G${i}`] }, `Room ${i}`), `Room${i}`)).Status).toBe('SUCCESS');
+    const groupSearches = emulator.requests.slice(from).filter((r) => r.operation === 'SearchSkillGroups');
+    expect(groupSearches.filter((r) => r.input.Filters).length).toBe(20);
+    // The 21st room's group comes from one read of the whole list (44 groups: one page), which also holds the next nine rooms' groups.
+    expect(groupSearches.filter((r) => !r.input.Filters).length).toBe(1);
+    expect(groupSearches).toHaveLength(21);
+  });
+
   test('rooms created at once in one module instance (the local deploy engine) share one search per name', async () => {
     const ops = await requestsOf(async () => {
       const results = await Promise.all([0, 1, 2, 3, 4].map((i) => create(props({}, `Room ${i}`), `Room${i}`)));

@@ -7,7 +7,11 @@
 // exactly (`Filters: [{ Key: 'ProfileName' | 'SkillGroupName', Values: names }]`, up to 50 names a request); what the
 // search does not find (a name given in another case: filters match exactly, as the emulator models them, since
 // match semantics are undocumented) is looked for in the whole list once, ignoring case, which fills the cache too.
+// A container that has made as many searches of a kind as the whole list has pages at A4B's quota (2 for profiles,
+// 20 for skill groups) is serving a large deploy: its next miss reads the whole list instead, so that a container
+// serving a thousand rooms makes a few dozen searches rather than one for most rooms.
 import { SearchProfilesCommand, SearchSkillGroupsCommand } from '@aws-sdk/client-alexa-for-business';
+import { Quotas } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { allPages } from './pages';
@@ -36,13 +40,13 @@ interface Entry { readonly arn: string; readonly name: string; readonly at: numb
 
 const KINDS = {
   profile: {
-    label: 'room profile', labels: 'room profiles', operation: 'SearchProfiles', key: 'ProfileName',
+    label: 'room profile', labels: 'room profiles', operation: 'SearchProfiles', key: 'ProfileName', listAfter: Math.ceil(Quotas.ROOM_PROFILES / 50),
     search: (Filters: Array<{ Key: string; Values: string[] }> | undefined, NextToken?: string) =>
       a4b.send(new SearchProfilesCommand({ Filters, MaxResults: 50, NextToken }))
         .then((o) => ({ items: o.Profiles?.map((p) => ({ arn: p.ProfileArn!, name: p.ProfileName! })), NextToken: o.NextToken })),
   },
   skillGroup: {
-    label: 'skill group', labels: 'skill groups', operation: 'SearchSkillGroups', key: 'SkillGroupName',
+    label: 'skill group', labels: 'skill groups', operation: 'SearchSkillGroups', key: 'SkillGroupName', listAfter: Math.ceil(Quotas.SKILL_GROUPS / 50),
     search: (Filters: Array<{ Key: string; Values: string[] }> | undefined, NextToken?: string) =>
       a4b.send(new SearchSkillGroupsCommand({ Filters, MaxResults: 50, NextToken }))
         .then((o) => ({ items: o.SkillGroups?.map((g) => ({ arn: g.SkillGroupArn!, name: g.SkillGroupName! })), NextToken: o.NextToken })),
@@ -52,6 +56,9 @@ const KINDS = {
 const cache: Record<NamedKind, Map<string, Entry>> = { profile: new Map(), skillGroup: new Map() };
 /** Searches under way (the local deploy engine runs several requests in one module instance): asked once, awaited by all. */
 const inflight: Record<NamedKind, Map<string, Promise<void>>> = { profile: new Map(), skillGroup: new Map() };
+/** Searches by name since the whole list was last read. */
+const searched: Record<NamedKind, number> = { profile: 0, skillGroup: 0 };
+const ALL = '\u0000all';
 
 const key = (name: string) => name.toLowerCase();
 
@@ -72,11 +79,23 @@ export function forget(kind: NamedKind, nameOrArn: string): void {
 export function forgetAll(): void {
   cache.profile.clear();
   cache.skillGroup.clear();
+  searched.profile = searched.skillGroup = 0;
 }
 
 function store(kind: NamedKind, items: Array<{ arn: string; name: string }>): void {
   const at = Date.now();
   for (const i of items) cache[kind].set(key(i.name), { arn: i.arn, name: i.name, at });
+}
+
+/** Reads every profile or skill group into the cache (one read at a time per container). */
+function listAll(kind: NamedKind): Promise<void> {
+  const running = inflight[kind].get(ALL);
+  if (running) return running;
+  searched[kind] = 0;
+  const list = allPages((t) => KINDS[kind].search(undefined, t)).then((items) => store(kind, items))
+    .finally(() => inflight[kind].delete(ALL));
+  inflight[kind].set(ALL, list);
+  return list;
 }
 
 /**
@@ -98,6 +117,11 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
   });
   if (missing.length) {
     const k = KINDS[kind];
+    const listed = !fresh && searched[kind] >= k.listAfter;
+    if (listed) {
+      await listAll(kind);
+      missing = missing.filter((n) => !usable(cache[kind].get(key(n)), started));
+    }
     const waits: Array<Promise<void>> = [];
     const ask: string[] = [];
     for (const n of missing) {
@@ -107,6 +131,7 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
     }
     for (let i = 0; i < ask.length; i += 50) {
       const chunk = ask.slice(i, i + 50);
+      searched[kind]++;
       const search = allPages((t) => k.search([{ Key: k.key, Values: chunk }], t)).then((items) => store(kind, items));
       const settled = search.finally(() => chunk.forEach((n) => inflight[kind].get(key(n)) === settled && inflight[kind].delete(key(n))));
       chunk.forEach((n) => inflight[kind].set(key(n), settled));
@@ -114,7 +139,7 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
     }
     await Promise.all(waits);
     missing = missing.filter((n) => !usable(cache[kind].get(key(n)), started));
-    if (missing.length) store(kind, await allPages((t) => k.search(undefined, t)));
+    if (missing.length && !listed) await listAll(kind);
   }
   for (const n of wanted) {
     const e = cache[kind].get(key(n));
