@@ -3,6 +3,7 @@
 // with a cache per container. Properties are strings as CloudFormation sends them; each test counts the A4B requests.
 import * as fs from 'fs';
 import { randomUUID } from 'crypto';
+import { pendingCreateId } from '../../lib/handlers/a4b/steps';
 import { A4bEmulator, roomSkillGroups } from '../../lib/local/a4b-emulator';
 import { localProviderEnv } from '../../lib/local/local-deploy';
 import { A4B_PROVIDER_BUNDLE, CfnResponse, LocalLambda } from '../../lib/local/local-lambda';
@@ -201,6 +202,16 @@ describe('a room names its profile and skill groups', () => {
     const del = await lambda.invoke({ StackId: STACK, RequestType: 'Delete', LogicalResourceId: 'Board', ResourceType: ROOM,
       ResourceProperties: props({ ProfileName: 'Nope' }), PhysicalResourceId: res.PhysicalResourceId, RequestId: randomUUID() });
     expect(del.Status).toBe('SUCCESS');
+  });
+
+  test('the rollback Delete of a create stopped at its deadline replays it by names and deletes what it made; with a name gone, nothing was made', async () => {
+    const del = (p: Record<string, unknown>) => lambda.invoke({ StackId: STACK, RequestType: 'Delete', LogicalResourceId: 'Board', ResourceType: ROOM, ResourceProperties: p,
+      PhysicalResourceId: pendingCreateId({ StackId: STACK, LogicalResourceId: 'Board', RequestId: randomUUID() } as never), RequestId: randomUUID() });
+    const replayed = await requestsOf(async () => expect((await del(props())).Status).toBe('SUCCESS'));
+    expect(replayed.filter((o) => !o.startsWith('Search'))).toEqual(['CreateRoom', 'DeleteRoom']);
+    const gone = await requestsOf(async () => expect((await del(props({ ProfileName: 'Nope' }))).Status).toBe('SUCCESS'));
+    expect(gone.every((o) => o.startsWith('Search'))).toBe(true);
+    expect(emulator.call('SearchRooms', {}).Rooms).toEqual([]);
   });
 
   test('skill group names that do not resolve fail the room before it is created', async () => {

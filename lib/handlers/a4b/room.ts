@@ -94,7 +94,7 @@ export interface RoomPlan {
  * costs no A4B call; a profile switched between ARN and name is left to a ProfileChange.
  */
 export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
-  const fields: RoomPlan['fields'] & { ProfileArn?: string } = changedFields(before, after, ['RoomName', 'Description', 'ProviderCalendarId']);
+  const fields: RoomPlan['fields'] = changedFields(before, after, ['RoomName', 'Description', 'ProviderCalendarId']);
   const unclearable: string[] = [];
   // A4B accepts an empty ProviderCalendarId (length 0..100) but no empty Description (length 1..200).
   if (before.ProviderCalendarId && after.ProviderCalendarId === undefined) fields.ProviderCalendarId = '';
