@@ -1,6 +1,6 @@
-import { devicesToRelease, setChange, tagChange } from '../../lib/handlers/a4b/plan';
+import { devicesToRelease, namesToResolve, refSetChange, resolveRefSetChange, setChange, tagChange } from '../../lib/handlers/a4b/plan';
 import { PropertyReader } from '../../lib/handlers/a4b/properties';
-import { planRoomUpdate, RoomSpec } from '../../lib/handlers/a4b/room';
+import { planRoomUpdate, readRoom, RoomSpec } from '../../lib/handlers/a4b/room';
 import { planRoomProfileUpdate, RoomProfileSpec } from '../../lib/handlers/a4b/room-profile';
 
 describe('setChange', () => {
@@ -38,7 +38,7 @@ describe('tagChange', () => {
 });
 
 describe('planRoomUpdate', () => {
-  const room: RoomSpec = { RoomName: 'A', Description: 'd', ProviderCalendarId: 'a@b.co', ProfileArn: 'p1', skillGroupArns: ['g1'], deviceArns: ['d1'], tags: [], adoptExisting: false };
+  const room: RoomSpec = { RoomName: 'A', Description: 'd', ProviderCalendarId: 'a@b.co', ProfileArn: 'p1', skillGroupArns: ['g1'], skillGroupNames: [], deviceArns: ['d1'], tags: [], adoptExisting: false };
 
   test.each<[string, Partial<RoomSpec>, Record<string, unknown>]>([
     ['nothing', {}, {}],
@@ -57,6 +57,80 @@ describe('planRoomUpdate', () => {
   test('devices not declared are not managed: no device change at all', () => {
     expect(planRoomUpdate(room, { ...room, deviceArns: undefined }).devices).toEqual({ add: [], remove: [] });
     expect(planRoomUpdate(room, { ...room, deviceArns: [] }).devices).toEqual({ add: [], remove: ['d1'] });
+  });
+});
+
+describe('planRoomUpdate: a profile by name or by ARN', () => {
+  const base: RoomSpec = { RoomName: 'A', skillGroupArns: [], skillGroupNames: [], tags: [], adoptExisting: false };
+  const byArn = (ProfileArn: string): RoomSpec => ({ ...base, ProfileArn });
+  const byName = (ProfileName: string): RoomSpec => ({ ...base, ProfileName });
+
+  test.each<[string, RoomSpec, RoomSpec, Record<string, unknown>, unknown]>([
+    ['same name: nothing to resolve, no UpdateRoom', byName('Std'), byName('Std'), {}, undefined],
+    ['same name in another case: the same profile (A4B names are unique ignoring case)', byName('Std'), byName('STD'), {}, undefined],
+    ['another name: resolved, then set', byName('Std'), byName('Other'), {}, { name: 'Other' }],
+    ['same ARN: nothing', byArn('p1'), byArn('p1'), {}, undefined],
+    ['another ARN: set, nothing to resolve', byArn('p1'), byArn('p2'), { ProfileArn: 'p2' }, undefined],
+    ['ARN to name: resolved, set unless it is the old ARN', byArn('p1'), byName('Std'), {}, { name: 'Std', unlessArn: 'p1' }],
+    ['name to ARN: set unless the old name resolves to it', byName('Std'), byArn('p1'), {}, { arn: 'p1', unlessName: 'Std' }],
+    ['name to ARN with another change: set with it, no lookup', byName('Std'), { ...byArn('p1'), RoomName: 'B' }, { RoomName: 'B', ProfileArn: 'p1' }, undefined],
+    ['a live room with no profile (deleted) to a name: set', { ...base }, byName('Std'), {}, { name: 'Std', unlessArn: undefined }],
+  ])('%s', (_, before, after, fields, profile) => {
+    const plan = planRoomUpdate(before, after);
+    expect(plan.fields).toEqual(fields);
+    expect(plan.profile).toEqual(profile);
+  });
+});
+
+describe('skill groups by name and by ARN', () => {
+  const refs = (arns: string[], names: string[]) => ({ arns, names });
+
+  test.each<[string, ReturnType<typeof refs>, ReturnType<typeof refs>, { add: string[]; remove: string[]; addNames: string[]; removeNames: string[] }, string[]]>([
+    ['unchanged names: nothing to resolve', refs([], ['A', 'B']), refs([], ['A', 'B']), { add: [], remove: [], addNames: [], removeNames: [] }, []],
+    ['a name in another case is unchanged', refs([], ['Sales']), refs([], ['SALES']), { add: [], remove: [], addNames: [], removeNames: [] }, []],
+    ['one name added, one removed: only those resolved', refs([], ['A', 'B']), refs([], ['B', 'C']), { add: [], remove: [], addNames: ['C'], removeNames: ['A'] }, ['C', 'A']],
+    ['ARNs compared with ARNs', refs(['g1', 'g2'], []), refs(['g2', 'g3'], []), { add: ['g3'], remove: ['g1'], addNames: [], removeNames: [] }, []],
+    ['an ARN removed while names are kept: the kept names are resolved (one may be it)', refs(['g1'], ['A']), refs([], ['A']), { add: [], remove: ['g1'], addNames: [], removeNames: [] }, ['A']],
+    ['an ARN added while a name goes', refs([], ['A']), refs(['g1'], []), { add: ['g1'], remove: [], addNames: [], removeNames: ['A'] }, ['A']],
+  ])('%s', (_, before, after, change, resolve) => {
+    const c = refSetChange(before, after);
+    expect({ add: c.add, remove: c.remove, addNames: c.addNames, removeNames: c.removeNames }).toEqual(change);
+    expect(namesToResolve(c)).toEqual(resolve);
+  });
+
+  const arns: Record<string, string> = { a: 'gA', b: 'gB', c: 'gC' };
+  const arnOf = (n: string) => arns[n.toLowerCase()];
+  test.each<[string, ReturnType<typeof refs>, ReturnType<typeof refs>, { add: string[]; remove: string[] }]>([
+    ['names added and removed become ARNs', refs([], ['A', 'B']), refs([], ['B', 'C']), { add: ['gC'], remove: ['gA'] }],
+    ['moved from ARN to name: no change', refs(['gA'], []), refs([], ['A']), { add: [], remove: [] }],
+    ['moved from name to ARN: no change', refs([], ['A']), refs(['gA'], []), { add: [], remove: [] }],
+    ['ARN removed but still named: stays', refs(['gA'], ['A']), refs([], ['A']), { add: [], remove: [] }],
+    ['name removed but still given by ARN: stays', refs(['gA'], ['A']), refs(['gA'], []), { add: [], remove: [] }],
+    ['a removed name A4B no longer has: already disassociated, skipped', refs([], ['A', 'Gone']), refs([], []), { add: [], remove: ['gA'] }],
+    ['mixed: one of each added and removed', refs(['gX'], ['A']), refs(['gY'], ['B']), { add: ['gY', 'gB'], remove: ['gX', 'gA'] }],
+  ])('%s', (_, before, after, change) => {
+    expect(resolveRefSetChange(refSetChange(before, after), arnOf)).toEqual(change);
+  });
+});
+
+describe('readRoom: the profile by ARN or by name, exactly one', () => {
+  const room = "room 'Board' (Board)";
+  test.each<[string, Record<string, unknown>, Partial<RoomSpec>]>([
+    ['by ARN', { RoomName: 'Board', ProfileArn: 'arn:p' }, { ProfileArn: 'arn:p', ProfileName: undefined, skillGroupNames: [] }],
+    ['by name, with skill groups by name and ARN', { RoomName: 'Board', ProfileName: 'Std', SkillGroupNames: ['A'], SkillGroupArns: ['g'] },
+      { ProfileArn: undefined, ProfileName: 'Std', skillGroupNames: ['A'], skillGroupArns: ['g'] }],
+  ])('%s', (_, props, spec) => {
+    expect(readRoom(props, room)).toMatchObject(spec);
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ['both', { RoomName: 'Board', ProfileArn: 'arn:p', ProfileName: 'Std' },
+      "room 'Board' (Board): has both ProfileArn and ProfileName; give one of them (ProfileName for a room profile declared in another stack, ProfileArn otherwise)"],
+    ['neither', { RoomName: 'Board' }, "room 'Board' (Board): has neither ProfileArn nor ProfileName; give the room profile's ARN (ProfileArn) or its name (ProfileName)"],
+    ['an empty skill group name', { RoomName: 'Board', ProfileName: 'Std', SkillGroupNames: ['A', ''] },
+      "room 'Board' (Board): property SkillGroupNames has an empty name; each must be the name of a skill group"],
+  ])('refuses %s', (_, props, message) => {
+    expect(() => readRoom(props, room)).toThrow(message);
   });
 });
 

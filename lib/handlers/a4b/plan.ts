@@ -48,3 +48,56 @@ export function isEmptyChange(change: SetChange | TagChange): boolean {
 export function devicesToRelease(remove: readonly string[], inRoomNow: ReadonlySet<string>): { release: string[]; elsewhere: string[] } {
   return { release: remove.filter((d) => inRoomNow.has(d)), elsewhere: remove.filter((d) => !inRoomNow.has(d)) };
 }
+
+/** References to resources of one kind, by ARN and by name (a room's skill groups are the union of both). */
+export interface Refs {
+  readonly arns: readonly string[];
+  readonly names: readonly string[];
+}
+
+/**
+ * A change of references, computed on what is declared, with no A4B call: ARNs compared with ARNs, names with names
+ * (ignoring case, as A4B does). Only `addNames` and `removeNames` need resolving, and `keptNames` only when ARNs are
+ * removed (a removed ARN may still be declared by name).
+ */
+export interface RefSetChange extends SetChange {
+  readonly addNames: string[];
+  readonly removeNames: string[];
+  readonly keptNames: string[];
+  /** Every ARN declared after the change. */
+  readonly afterArns: string[];
+}
+
+export function refSetChange(before: Refs, after: Refs): RefSetChange {
+  const b = new Map(before.names.map((n) => [n.toLowerCase(), n]));
+  const a = new Map(after.names.map((n) => [n.toLowerCase(), n]));
+  return {
+    ...setChange(before.arns, after.arns),
+    addNames: [...a].filter(([k]) => !b.has(k)).map(([, n]) => n),
+    removeNames: [...b].filter(([k]) => !a.has(k)).map(([, n]) => n),
+    keptNames: [...a].filter(([k]) => b.has(k)).map(([, n]) => n),
+    afterArns: [...new Set(after.arns)],
+  };
+}
+
+/** The names a RefSetChange needs resolved. */
+export function namesToResolve(change: RefSetChange): string[] {
+  return [...change.addNames, ...change.removeNames, ...(change.remove.length ? change.keptNames : [])];
+}
+
+/**
+ * The ARNs to associate and disassociate, once the names are resolved (`arnOf` undefined: no such name in A4B, so
+ * nothing to disassociate). A reference moved between ARN and name, or removed from one list while the other still
+ * declares it, changes nothing.
+ */
+export function resolveRefSetChange(change: RefSetChange, arnOf: (name: string) => string | undefined): SetChange {
+  const defined = (x: string | undefined): x is string => x !== undefined;
+  const addResolved = change.addNames.map(arnOf).filter(defined);
+  const add = new Set([...change.add, ...addResolved]);
+  const remove = new Set([...change.remove, ...change.removeNames.map(arnOf).filter(defined)]);
+  const stays = new Set([...change.afterArns, ...change.keptNames.map(arnOf).filter(defined), ...addResolved]);
+  return {
+    add: [...add].filter((x) => !remove.has(x)),
+    remove: [...remove].filter((x) => !add.has(x) && !stays.has(x)),
+  };
+}

@@ -4,6 +4,7 @@ import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../../contract';
 import { CfnEvent, CfnResult, currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
+import { UNRESOLVED_NAME } from './names';
 import { allPages } from './pages';
 import { Tag } from './properties';
 
@@ -164,7 +165,7 @@ async function undoPendingCreate<S>(kind: ResourceKind<S>, props: Record<string,
   }
 }
 
-const REFUSED = new Set(['AlreadyExistsException', 'NameInUseException', 'NotFoundException', 'ValidationException', 'LimitExceededException']);
+const REFUSED = new Set(['AlreadyExistsException', 'NameInUseException', 'NotFoundException', 'ValidationException', 'LimitExceededException', UNRESOLVED_NAME]);
 
 function nameProp(props: Record<string, unknown>): string {
   return ['RoomName', 'ProfileName', 'SkillGroupName'].find((p) => p in props) ?? 'Name';

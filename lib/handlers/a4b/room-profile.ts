@@ -4,6 +4,7 @@ import {
 import { RoomProfileProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
+import { forget, remember } from './names';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
 import { liveTags, ResourceKind } from './resource';
@@ -123,6 +124,8 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
   async create(spec, token) {
     const { tags, adoptExisting, ...fields } = spec;
     const out = await a4b.send(new CreateProfileCommand({ ...(fields as any), ClientRequestToken: token, Tags: tags.length ? tags : undefined }));
+    // Rooms served by this container find it without a search.
+    remember('profile', spec.ProfileName, out.ProfileArn!);
     return out.ProfileArn!;
   },
 
@@ -152,6 +155,7 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
     }
     if (Object.keys(plan.fields).length) {
       await steps.run('UpdateProfile', `updated ${Object.keys(plan.fields).join(', ')}`, () => a4b.send(new UpdateProfileCommand({ ProfileArn: arn, ...(plan.fields as any) })));
+      if (plan.fields.ProfileName !== undefined) remember('profile', after.ProfileName, arn);
     }
     const tags = tagChange(before.tags, after.tags);
     if (!isEmptyChange(tags)) await steps.tags(arn, tags);
@@ -159,5 +163,6 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
 
   async delete(arn) {
     await a4b.send(new DeleteProfileCommand({ ProfileArn: arn }));
+    forget('profile', arn);
   },
 };

@@ -6,7 +6,10 @@ import {
 import { RENAMED_FROM_TAG, RoomProps } from '../../contract';
 import { currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
-import { changedFields, devicesToRelease, isEmptyChange, SetChange, setChange, TagChange, tagChange } from './plan';
+import { NameResolver, Resolved } from './names';
+import {
+  changedFields, devicesToRelease, isEmptyChange, namesToResolve, RefSetChange, refSetChange, resolveRefSetChange, SetChange, setChange, TagChange, tagChange,
+} from './plan';
 import { PropertyReader, Tag } from './properties';
 import { allPages, liveTags, ResourceKind } from './resource';
 import { Steps } from './steps';
@@ -15,8 +18,13 @@ export interface RoomSpec {
   readonly RoomName: string;
   readonly Description?: string;
   readonly ProviderCalendarId?: string;
-  readonly ProfileArn: string;
+  /** The room profile by ARN; a room has this or ProfileName (undefined in a live room whose profile was deleted). */
+  readonly ProfileArn?: string;
+  /** The room profile by name, resolved at deploy time. */
+  readonly ProfileName?: string;
   readonly skillGroupArns: string[];
+  /** Skill groups by name, resolved at deploy time; the room's skill groups are these and skillGroupArns. */
+  readonly skillGroupNames: string[];
   /** Undefined: the room's devices are not managed by the stack. */
   readonly deviceArns?: string[];
   readonly tags: Tag[];
@@ -27,12 +35,28 @@ export interface RoomSpec {
 
 export function readRoom(props: Record<string, unknown>, resource: string): RoomSpec {
   const p = new PropertyReader(props, resource);
+  const profileArn = p.string(RoomProps.PROFILE_ARN) || undefined;
+  const profileName = p.string(RoomProps.PROFILE_NAME) || undefined;
+  if (profileArn && profileName) {
+    throw new ResourceError(`${resource}: has both ${RoomProps.PROFILE_ARN} and ${RoomProps.PROFILE_NAME}; give one of them `
+      + `(${RoomProps.PROFILE_NAME} for a room profile declared in another stack, ${RoomProps.PROFILE_ARN} otherwise)`);
+  }
+  if (!profileArn && !profileName) {
+    throw new ResourceError(`${resource}: has neither ${RoomProps.PROFILE_ARN} nor ${RoomProps.PROFILE_NAME}; `
+      + `give the room profile's ARN (${RoomProps.PROFILE_ARN}) or its name (${RoomProps.PROFILE_NAME})`);
+  }
+  const skillGroupNames = p.stringList(RoomProps.SKILL_GROUP_NAMES) ?? [];
+  if (skillGroupNames.some((n) => n.trim() === '')) {
+    throw new ResourceError(`${resource}: property ${RoomProps.SKILL_GROUP_NAMES} has an empty name; each must be the name of a skill group`);
+  }
   return {
     RoomName: p.requiredString(RoomProps.NAME),
     Description: p.string(RoomProps.DESCRIPTION),
     ProviderCalendarId: p.string(RoomProps.MAILBOX),
-    ProfileArn: p.requiredString(RoomProps.PROFILE_ARN),
+    ProfileArn: profileArn,
+    ProfileName: profileName,
     skillGroupArns: p.stringList(RoomProps.SKILL_GROUP_ARNS) ?? [],
+    skillGroupNames,
     deviceArns: p.stringList(RoomProps.DEVICE_ARNS),
     tags: p.tags(RoomProps.TAGS),
     adoptExisting: p.boolean(RoomProps.ADOPT_EXISTING) ?? false,
@@ -40,18 +64,37 @@ export function readRoom(props: Record<string, unknown>, resource: string): Room
   };
 }
 
+/**
+ * A profile change that a name must be resolved for. `name`: set the profile of that name, unless it is `unlessArn`
+ * (the old profile, given by ARN). `arn`: set that profile, unless the old one, given by name (`unlessName`), is it.
+ */
+export interface ProfileChange {
+  readonly name?: string;
+  readonly unlessArn?: string;
+  readonly arn?: string;
+  readonly unlessName?: string;
+}
+
 export interface RoomPlan {
   /** Members for UpdateRoom; empty when nothing changes. */
   readonly fields: { RoomName?: string; Description?: string; ProviderCalendarId?: string; ProfileArn?: string };
-  readonly skillGroups: SetChange;
+  /** A profile change known only once a name is resolved (when fields.ProfileArn cannot say it already). */
+  readonly profile?: ProfileChange;
+  /** Computed on the names and ARNs as declared; only what it adds or removes by name is resolved. */
+  readonly skillGroups: RefSetChange;
   readonly devices: SetChange;
   readonly tags: TagChange;
   /** Members declared before and removed now that A4B has no way to clear. */
   readonly unclearable: string[];
 }
 
+/**
+ * Pure: what an update changes, from the declared properties alone. Names are compared with names (ignoring case:
+ * A4B names are unique ignoring case, so two such names are one profile) and ARNs with ARNs, so an unchanged reference
+ * costs no A4B call; a profile switched between ARN and name is left to a ProfileChange.
+ */
 export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
-  const fields = changedFields(before, after, ['RoomName', 'Description', 'ProviderCalendarId', 'ProfileArn']);
+  const fields: RoomPlan['fields'] = changedFields(before, after, ['RoomName', 'Description', 'ProviderCalendarId']);
   const unclearable: string[] = [];
   // A4B accepts an empty ProviderCalendarId (length 0..100) but no empty Description (length 1..200).
   if (before.ProviderCalendarId && after.ProviderCalendarId === undefined) fields.ProviderCalendarId = '';
@@ -59,9 +102,19 @@ export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
     delete fields.Description;
     unclearable.push('Description');
   }
+  let profile: ProfileChange | undefined;
+  if (after.ProfileName !== undefined) {
+    if (before.ProfileName === undefined) profile = { name: after.ProfileName, unlessArn: before.ProfileArn };
+    else if (before.ProfileName.toLowerCase() !== after.ProfileName.toLowerCase()) profile = { name: after.ProfileName };
+  } else if (after.ProfileArn !== undefined && after.ProfileArn !== before.ProfileArn) {
+    // From a name to an ARN: when UpdateRoom is called anyway, setting the profile costs nothing; else see whether it changed.
+    if (before.ProfileName === undefined || Object.keys(fields).length) fields.ProfileArn = after.ProfileArn;
+    else profile = { arn: after.ProfileArn, unlessName: before.ProfileName };
+  }
   return {
     fields,
-    skillGroups: setChange(before.skillGroupArns, after.skillGroupArns),
+    profile,
+    skillGroups: refSetChange({ arns: before.skillGroupArns, names: before.skillGroupNames }, { arns: after.skillGroupArns, names: after.skillGroupNames }),
     devices: after.deviceArns === undefined ? { add: [], remove: [] } : setChange(before.deviceArns ?? [], after.deviceArns),
     tags: tagChange(before.tags, after.tags),
     unclearable,
@@ -76,21 +129,29 @@ export const roomKind: ResourceKind<RoomSpec> = {
   name: (spec) => spec.RoomName,
   adoptExisting: (spec) => spec.adoptExisting,
 
-  async create(spec, token) {
-    const out = await a4b.send(new CreateRoomCommand({
+  async create(spec, token, steps) {
+    const create = (ProfileArn: string | undefined) => a4b.send(new CreateRoomCommand({
       RoomName: spec.RoomName,
       Description: spec.Description,
       ProviderCalendarId: spec.ProviderCalendarId,
-      ProfileArn: spec.ProfileArn,
+      ProfileArn,
       ClientRequestToken: token,
       Tags: spec.tags.length ? spec.tags : undefined,
     }));
-    return out.RoomArn!;
+    // Every name is resolved before anything is created (the skill groups for afterCreate, from the cache then): a name
+    // that does not resolve fails the room with nothing made.
+    const names = new NameResolver(steps);
+    await names.resolve('skillGroup', spec.skillGroupNames, spec.skillGroupNames);
+    if (spec.ProfileName === undefined) return (await create(spec.ProfileArn)).RoomArn!;
+    const profile = await names.one('profile', spec.ProfileName, true);
+    return (await names.withArn('profile', spec.ProfileName, profile, create, 'fail'))!.RoomArn!;
   },
 
   async afterCreate(arn, spec, steps) {
-    const empty = { RoomName: spec.RoomName, ProfileArn: spec.ProfileArn, skillGroupArns: [], deviceArns: [], tags: spec.tags, adoptExisting: false };
-    await applyAssociations(arn, planRoomUpdate({ ...empty, Description: spec.Description, ProviderCalendarId: spec.ProviderCalendarId }, spec), steps);
+    const created: RoomSpec = { ...spec, skillGroupArns: [], skillGroupNames: [], deviceArns: [] };
+    const plan = planRoomUpdate(created, spec);
+    const names = new NameResolver(steps);
+    await applyAssociations(arn, plan, await resolveSkillGroups(plan.skillGroups, names), names, steps);
   },
 
   async find(name) {
@@ -108,9 +169,10 @@ export const roomKind: ResourceKind<RoomSpec> = {
       RoomName: Room!.RoomName!,
       Description: Room!.Description,
       ProviderCalendarId: Room!.ProviderCalendarId || undefined,
-      ProfileArn: Room!.ProfileArn!,
+      ProfileArn: Room!.ProfileArn || undefined,
       // A4B has no read for a room's skill groups: adoption associates the declared ones and removes none.
       skillGroupArns: [],
+      skillGroupNames: [],
       deviceArns: devices,
       tags: tags,
       adoptExisting: true,
@@ -122,11 +184,28 @@ export const roomKind: ResourceKind<RoomSpec> = {
     if (plan.unclearable.length && !adopting) {
       throw new ResourceError(`room '${after.RoomName}': A4B cannot remove a room's ${plan.unclearable.join(', ')} once set: give it a new value instead of removing it`, arn);
     }
-    if (Object.keys(plan.fields).length) {
-      await steps.run('UpdateRoom', `updated ${Object.keys(plan.fields).join(', ')}`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, ...plan.fields })));
+    const names = new NameResolver(steps);
+    const fields = { ...plan.fields };
+    // The profile name the new ProfileArn was resolved from: a stale cached ARN is resolved again.
+    let resolved: { name: string; profile: Resolved } | undefined;
+    if (plan.profile?.name !== undefined) {
+      const profile = await names.one('profile', plan.profile.name, true);
+      if (profile.arn !== plan.profile.unlessArn) {
+        fields.ProfileArn = profile.arn;
+        resolved = { name: plan.profile.name, profile };
+      }
+    } else if (plan.profile?.arn !== undefined) {
+      const old = await names.one('profile', plan.profile.unlessName!, false);
+      if (old?.arn !== plan.profile.arn) fields.ProfileArn = plan.profile.arn;
     }
+    if (Object.keys(fields).length) {
+      const update = (ProfileArn = fields.ProfileArn) => a4b.send(new UpdateRoomCommand({ RoomArn: arn, ...fields, ProfileArn }));
+      await steps.run('UpdateRoom', `updated ${Object.keys(fields).join(', ')}`,
+        () => (resolved ? names.withArn('profile', resolved.name, resolved.profile, update, 'fail') : update()));
+    }
+    const skillGroups = await resolveSkillGroups(plan.skillGroups, names);
     // Deferred: the inventory's device release takes devices out after every room has taken its own (adoption still cleans up here).
-    await applyAssociations(arn, after.deviceReleaseDeferred && !adopting ? { ...plan, devices: { add: plan.devices.add, remove: [] } } : plan, steps);
+    await applyAssociations(arn, after.deviceReleaseDeferred && !adopting ? { ...plan, devices: { add: plan.devices.add, remove: [] } } : plan, skillGroups, names, steps);
   },
 
   async delete(arn) {
@@ -138,10 +217,13 @@ export const roomKind: ResourceKind<RoomSpec> = {
   // taken over when it is plainly the same room: same name but for case, same profile, same mailbox. It is marked
   // until the old resource's cleanup Delete confirms the rename; a rollback's Delete gives it its old name back.
   async takeOver(spec, steps) {
-    const { Profile } = await steps.run('GetProfile', 'read the room profile', () => a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn })));
+    // A profile given by name was resolved by the create (cached, with the name as A4B spells it): no GetProfile.
+    const profileName = spec.ProfileName !== undefined
+      ? (await new NameResolver(steps).one('profile', spec.ProfileName, true)).name
+      : (await steps.run('GetProfile', 'read the room profile', () => a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn })))).Profile!.ProfileName!;
     // SearchRooms filters match names exactly; the room's profile narrows the list to read.
     const rooms = await steps.run('SearchRooms', 'looked for the room under another case', () => allPages((NextToken) =>
-      a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [Profile!.ProfileName!] }], MaxResults: 50, NextToken }))
+      a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [profileName] }], MaxResults: 50, NextToken }))
         .then((o) => ({ items: o.Rooms, NextToken: o.NextToken }))));
     const same = rooms.find((r) => r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()
       && (r.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase());
@@ -186,13 +268,40 @@ export const roomKind: ResourceKind<RoomSpec> = {
   },
 };
 
-/** Association and tag changes; each call is idempotent in A4B, which is what makes CloudFormation's rollback Update safe. */
-async function applyAssociations(arn: string, plan: RoomPlan, steps: Steps): Promise<void> {
-  for (const sg of plan.skillGroups.remove) {
-    await steps.run('DisassociateSkillGroupFromRoom', `removed skill group ${sg}`, () => a4b.send(new DisassociateSkillGroupFromRoomCommand({ RoomArn: arn, SkillGroupArn: sg })));
+/** The skill-group ARNs to associate and disassociate, with the names they were resolved from. */
+interface ResolvedSkillGroups extends SetChange {
+  readonly byName: Map<string, { name: string; group: Resolved }>;
+}
+
+/**
+ * Resolves only the names a change adds or removes (all at once: one SearchSkillGroups at most when none is cached).
+ * An added name that does not resolve fails the room; a removed one is already disassociated (deleting a skill group
+ * takes it out of its rooms), so it is skipped.
+ */
+async function resolveSkillGroups(change: RefSetChange, names: NameResolver): Promise<ResolvedSkillGroups> {
+  const found = await names.resolve('skillGroup', namesToResolve(change), change.addNames);
+  const byName = new Map<string, { name: string; group: Resolved }>();
+  for (const name of [...change.addNames, ...change.removeNames]) {
+    const group = found.get(name.toLowerCase());
+    if (group) byName.set(group.arn, { name, group });
   }
-  for (const sg of plan.skillGroups.add) {
-    await steps.run('AssociateSkillGroupWithRoom', `added skill group ${sg}`, () => a4b.send(new AssociateSkillGroupWithRoomCommand({ RoomArn: arn, SkillGroupArn: sg })));
+  return { ...resolveRefSetChange(change, (n) => found.get(n.toLowerCase())?.arn), byName };
+}
+
+/** Association and tag changes; each call is idempotent in A4B, which is what makes CloudFormation's rollback Update safe. */
+async function applyAssociations(arn: string, plan: RoomPlan, skillGroups: ResolvedSkillGroups, names: NameResolver, steps: Steps): Promise<void> {
+  const call = (sg: string, missing: 'fail' | 'skip', send: (sg: string) => Promise<unknown>) => {
+    const named = skillGroups.byName.get(sg);
+    return named ? names.withArn('skillGroup', named.name, named.group, send, missing) : send(sg);
+  };
+  const shown = (sg: string) => (skillGroups.byName.has(sg) ? `'${skillGroups.byName.get(sg)!.name}' (${sg})` : sg);
+  for (const sg of skillGroups.remove) {
+    await steps.run('DisassociateSkillGroupFromRoom', `removed skill group ${shown(sg)}`,
+      () => call(sg, 'skip', (g) => a4b.send(new DisassociateSkillGroupFromRoomCommand({ RoomArn: arn, SkillGroupArn: g }))));
+  }
+  for (const sg of skillGroups.add) {
+    await steps.run('AssociateSkillGroupWithRoom', `added skill group ${shown(sg)}`,
+      () => call(sg, 'fail', (g) => a4b.send(new AssociateSkillGroupWithRoomCommand({ RoomArn: arn, SkillGroupArn: g }))));
   }
   if (plan.devices.remove.length) {
     // DisassociateDeviceFromRoom names only the device, so it takes the device out of whatever room holds it now: a device

@@ -4,6 +4,7 @@ import {
 import { SkillGroupProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
+import { forget, remember } from './names';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from './properties';
 import { liveTags, ResourceKind } from './resource';
@@ -37,6 +38,8 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
     const out = await a4b.send(new CreateSkillGroupCommand({
       SkillGroupName: spec.SkillGroupName, Description: spec.Description, ClientRequestToken: token, Tags: spec.tags.length ? spec.tags : undefined,
     }));
+    // Rooms served by this container find it without a search.
+    remember('skillGroup', spec.SkillGroupName, out.SkillGroupArn!);
     return out.SkillGroupArn!;
   },
 
@@ -63,6 +66,7 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
     }
     if (Object.keys(fields).length) {
       await steps.run('UpdateSkillGroup', `updated ${Object.keys(fields).join(', ')}`, () => a4b.send(new UpdateSkillGroupCommand({ SkillGroupArn: arn, ...fields })));
+      if (fields.SkillGroupName !== undefined) remember('skillGroup', after.SkillGroupName, arn);
     }
     const tags = tagChange(before.tags, after.tags);
     if (!isEmptyChange(tags)) await steps.tags(arn, tags);
@@ -70,5 +74,6 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
 
   async delete(arn) {
     await a4b.send(new DeleteSkillGroupCommand({ SkillGroupArn: arn }));
+    forget('skillGroup', arn);
   },
 };

@@ -30,6 +30,12 @@ export class Steps {
     return new ResourceError(describeError(e, { resource: this.resource, operation, applied: this.applied, existing }), this.physicalResourceId);
   }
 
+  /** A refusal the handler words itself (`message` says what is wrong and the fix), naming the resource and what was already applied. */
+  refuse(message: string): ResourceError {
+    const applied = this.applied.length ? ` Already applied in this request: ${this.applied.join('; ')}.` : '';
+    return new ResourceError(`${this.resource}: ${message}.${applied}`, this.physicalResourceId);
+  }
+
   async tags(arn: string, change: TagChange): Promise<void> {
     if (change.remove.length) {
       await this.run('UntagResource', `removed tags ${change.remove.join(', ')}`, () => a4b.send(new UntagResourceCommand({ Arn: arn, TagKeys: change.remove })));
