@@ -96,7 +96,7 @@ describe('local deploy', () => {
     const result = await localDeploy({ app, stateDir, tenant });
     expect(result.ok).toBe(false);
     // Every shard's check ran; the gate after them fails with the nine missing mailboxes of the example's twelve rooms.
-    expect(result.stacks[0].error).toMatch(/MailboxChecks.*Gate: calendar link .*: 9 of 12 rooms failed the Office 365 checks .*nothing was written to A4B.*\n- 9 rooms: there is no mailbox with this address in tenant contoso.onmicrosoft.com[^:]*: [^<]+ <[a-z]+@contoso.onmicrosoft.com>/s);
+    expect(result.stacks[0].error).toMatch(/MailboxCheckGate\w*: calendar link .*: 9 of 12 rooms failed the Office 365 checks .*nothing was written to A4B.*\n- 9 rooms: there is no mailbox with this address in tenant contoso.onmicrosoft.com[^:]*: [^<]+ <[a-z]+@contoso.onmicrosoft.com>/s);
     expect(writesIn(world.a4b!)).toEqual([]);
     const again = await localDeploy({ app, stateDir, tenant: { ...tenant, rooms: [...tenant.rooms, { mailbox: 'boardroom@contoso.onmicrosoft.com' }] } });
     expect(again.ok).toBe(false);

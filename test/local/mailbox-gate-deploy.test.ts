@@ -67,7 +67,7 @@ describe('local deploy: every bad mailbox of an inventory in one deploy', () => 
     const first = await deploy(tenant(false));
     expect(first.ok).toBe(false);
     const error = first.stacks[0].error!;
-    expect(error).toMatch(/Gate: calendar link \(tenant contoso\.onmicrosoft\.com, delegate alexaforbusiness@contoso\.onmicrosoft\.com\): 8 of 40 rooms failed the Office 365 checks \(8 of \d+ checks: /);
+    expect(error).toMatch(/MailboxCheckGate\w*: calendar link \(tenant contoso\.onmicrosoft\.com, delegate alexaforbusiness@contoso\.onmicrosoft\.com\): 8 of 40 rooms failed the Office 365 checks \(8 of \d+ checks: /);
     for (const b of BAD) expect(error).toContain(`${b.name} <${b.mailbox}>`);
     expect(error).toContain('nothing was written to A4B');
     expect(error).toContain(`Every bad room with its fix: the log of the calendar link function (${path.resolve(stateDir, 'provider.log')}), lines with "finding"`);

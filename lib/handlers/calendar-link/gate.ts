@@ -1,10 +1,11 @@
 // Record mode and the gate: how one deploy reports every bad room of an inventory.
 //
-// The checks of an inventory (one per shard, in the MailboxChecks nested stack) run side by side. A check in record
+// The checks of an inventory (one per shard, in the MailboxChecksN nested stacks) run side by side. A check in record
 // mode (`RecordFindings: true`) that finds bad rooms does not fail: it logs every one of them (one JSON line each,
-// `{"finding": ...}`) and returns a summary in its Data. The gate (`Custom::A4BMailboxCheckGate`, in the same nested
-// stack) takes every check's summary by Fn::GetAtt, so it runs after all of them, and fails with all their rooms.
-// Profiles, skill groups and shards wait for the whole MailboxChecks stack, so a failed gate means no A4B write.
+// `{"finding": ...}`) and returns a summary in its Data. The gate (`Custom::A4BMailboxCheckGate`, in the inventory's
+// stack) takes every check's summary by Fn::GetAtt (their nested stacks' outputs), so it runs after all of them, and
+// fails with all their rooms. The profile, skill-group and room stacks wait for the gate, so a failed gate means no
+// A4B write.
 //
 // CloudFormation semantics, and why no nonce is needed:
 // - A failed gate fails the deploy, and CloudFormation rolls it back: every check that ran in it is Updated back to
