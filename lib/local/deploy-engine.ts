@@ -219,7 +219,10 @@ export class DeployEngine {
     }
   }
 
-  /** Per function: invocations, the most in flight at once, the longest queue wait, the longest wait for an answer against ServiceTimeout. */
+  /**
+   * Per function, over every deploy of this engine (`localDeploy` makes one per deploy): invocations, the most in
+   * flight at once, the longest queue wait, the longest wait for an answer against ServiceTimeout.
+   */
   lambdaStats(): FunctionStats[] {
     return [...this.stats.values()].map(({ inFlight: _, ...s }) => ({ ...s }));
   }
@@ -587,7 +590,7 @@ export class DeployEngine {
         for (const [k, v] of Object.entries(props?.Parameters ?? {})) {
           // A value that refers to a resource of the deploy is not known yet.
           const unknownParameters = new Set(Object.entries(values ?? {}).filter(([, x]) => x === UNKNOWN).map(([p]) => p));
-          nestedValues[k] = refersToResource(v, t, unknownParameters) ? UNKNOWN : stringifyScalars(resolve(v, ctx, t));
+          nestedValues[k] = refersToResource(v, t, unknownParameters) ? UNKNOWN : resolvedOrUnknown(() => stringifyScalars(resolve(v, ctx, t)));
         }
         visit(`${name}/${id}`, nestedTemplate(url), `nested stack ${name}/${id} (logical id ${id} in ${name})`, files.nested?.(url), nestedValues);
       }
@@ -674,6 +677,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A value of a nested stack parameter that the deploy itself makes. */
 const UNKNOWN = Symbol('unknown before the deploy');
+
+/** A value resolved before the deploy, or UNKNOWN when it cannot be (the deploy then reports why, where it applies it). */
+function resolvedOrUnknown(value: () => unknown): unknown {
+  try {
+    return value();
+  } catch {
+    return UNKNOWN;
+  }
+}
 
 /** Whether a template value refers (Ref, Fn::GetAtt, Fn::Sub) to a resource of the template, or to one of `unknownParameters`. */
 function refersToResource(value: unknown, template: Template, unknownParameters: ReadonlySet<string>): boolean {
