@@ -735,7 +735,7 @@ class ConcurrencyPool {
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
         resolveSlot(false);
-      }, Math.max(0, deadline - Date.now()));
+      }, Math.max(0, deadline - Date.now())).unref();
       this.waiting.push(grant);
     });
   }

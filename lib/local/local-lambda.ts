@@ -118,7 +118,8 @@ export class LocalLambda {
     run.then(end, end);
     const functionDeadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
-    const waitUntil = (t: number) => new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, t - Date.now()))));
+    // Unref'd: this endpoint's server keeps the process alive while it runs; a handler that hangs must not keep it alive past stop().
+    const waitUntil = (t: number) => new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, t - Date.now())).unref()));
     const noResponse = (): CfnResponse => {
       // Lambda ended the function, or CloudFormation stopped waiting (here a late answer is dropped). CloudFormation waits
       // for the ServiceTimeout (default 3600 s) from the request, then fails the resource with this reason, as stack
