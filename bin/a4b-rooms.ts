@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
-import { localDeploy } from '../lib/local/local-deploy';
+import { deployStatsLine, localDeploy } from '../lib/local/local-deploy';
 import { readTenantFile, serveLocalWorld } from '../lib/local/local-world';
 
 const DEFAULT_STATE = '.a4b-local';
@@ -141,9 +141,10 @@ local.command('serve')
   .option('--port <port>', 'A4B and Secrets Manager emulator port (0: any free port)', (v) => parsePort(v), 0)
   .option('--graph-port <port>', 'Entra ID and Graph emulator port (0: any free port)', (v) => parsePort(v), 0)
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet')
-  .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string }) => {
+  .addOption(a4bRateLimitOption())
+  .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string; a4bRateLimit?: number }) => {
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
-    const world = await serveLocalWorld(newStateDir(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant });
+    const world = await serveLocalWorld(newStateDir(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant, a4bRateLimit: opts.a4bRateLimit });
     console.log(JSON.stringify(world.endpoints, null, 2));
     console.error(`emulators running for ${path.resolve(opts.state)}; Ctrl-C stops them`);
     const stop = async () => {
@@ -162,8 +163,14 @@ local.command('deploy')
   .option('--state <dir>', 'state directory (emulator state and last applied templates)', DEFAULT_STATE)
   .option('-c, --context <key=value...>', 'context for the app, as cdk -c')
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet (default: one in which the app\'s calendar link validates)')
-  .addOption(new Option('--concurrency <n>', 'resource operations in parallel').default(10).argParser((v) => parsePositive(v, '--concurrency')))
-  .action(async (file: string | undefined, opts: { app?: string; assembly?: string; state: string; context?: string[]; concurrency: number; tenant?: string }) => {
+  .addOption(new Option('--concurrency <n>', 'resource operations in flight at once per stack (default: no cap, as CloudFormation starts every resource whose dependencies are met)')
+    .argParser((v) => parsePositive(v, '--concurrency')))
+  .addOption(new Option('--account-concurrency <n>', 'the account\'s Lambda concurrency, shared by functions without ReservedConcurrentExecutions')
+    .default(1000).argParser((v) => parsePositive(v, '--account-concurrency')))
+  .addOption(a4bRateLimitOption())
+  .action(async (file: string | undefined, opts: {
+    app?: string; assembly?: string; state: string; context?: string[]; concurrency?: number; accountConcurrency: number; a4bRateLimit?: number; tenant?: string;
+  }) => {
     const context = parseContext(opts.context ?? []);
     if (file) {
       const problems = validateInventory(parseInventoryFile(file));
@@ -177,7 +184,8 @@ local.command('deploy')
     };
     const result = await localDeploy({
       app, assemblyDir: opts.assembly, stateDir: newStateDir(opts.state), context,
-      concurrency: opts.concurrency, onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
+      concurrency: opts.concurrency, accountConcurrency: opts.accountConcurrency, a4bRateLimit: opts.a4bRateLimit,
+      onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
     if (tty) process.stderr.write('\n');
     for (const stack of result.stacks) {
@@ -193,6 +201,7 @@ local.command('deploy')
         for (const r of stack.rollback ?? []) console.error(`  rollback: ${r}`);
       }
     }
+    console.log(`\n${deployStatsLine(result)}`);
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;
   });
@@ -272,6 +281,15 @@ function parsePort(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port ${v} must be 0 to 65535`);
   return n;
+}
+
+function a4bRateLimitOption(): Option {
+  return new Option('--a4b-rate-limit <n>', 'A4B requests per second per account; above it the emulator answers ThrottlingException (A4B\'s real rate is undocumented: a guess to try a deploy under; default no limit)')
+    .argParser((v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`--a4b-rate-limit ${v} must be a number of requests per second greater than 0`);
+      return n;
+    });
 }
 
 function parsePositive(v: string, flag: string): number {

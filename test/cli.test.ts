@@ -125,5 +125,25 @@ describe('a4b-rooms CLI', () => {
     const res = cli(['local', 'deploy', '--concurrency', '0']);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain('--concurrency 0 must be a whole number of at least 1');
+    for (const command of ['serve', 'deploy']) {
+      const rate = cli(['local', command, '--a4b-rate-limit', '-2']);
+      expect(rate.status).not.toBe(0);
+      expect(rate.stderr).toContain('--a4b-rate-limit -2 must be a number of requests per second greater than 0');
+    }
+    const account = cli(['local', 'deploy', '--account-concurrency', '1.5']);
+    expect(account.stderr).toContain('--account-concurrency 1.5 must be a whole number of at least 1');
+  });
+
+  test('local serve --a4b-rate-limit: the emulator throttles above it, and says so in its stats', async () => {
+    const { child, endpoints } = await serve(tempDir(), ['--a4b-rate-limit', '2']);
+    try {
+      const a4b = client(endpoints.a4b);
+      const results = await Promise.allSettled([1, 2, 3].map(() => a4b.send(new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/x/y' }))));
+      a4b.destroy();
+      expect(results.map((r) => (r as PromiseRejectedResult).reason?.name).sort()).toEqual(['NotFoundException', 'NotFoundException', 'ThrottlingException']);
+      expect(await (await fetch(`${endpoints.a4b}/_emulator/stats`)).json()).toEqual({ requests: 3, throttled: 1, rateLimit: 2 });
+    } finally {
+      await stop(child);
+    }
   });
 });

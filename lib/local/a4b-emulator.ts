@@ -21,6 +21,23 @@ export interface A4bEmulatorOptions {
   readonly accountId?: string;
   /** Per-account quotas; tests lower them to reach a limit quickly. */
   readonly quotas?: Partial<typeof Quotas>;
+  /**
+   * A4B requests per second the account may make (a token bucket holding `rateLimit` tokens, refilled at that rate, so
+   * bursts of up to `rateLimit` pass); above it the answer is 400 ThrottlingException "Rate exceeded". A4B's real rate
+   * limit was never documented: this is a configurable guess, to show how a deploy behaves under one. Secrets Manager
+   * requests on the same endpoint are not counted. @default no limit
+   */
+  readonly rateLimit?: number;
+}
+
+/** What the emulator answered since it started (GET /_emulator/stats). */
+export interface A4bEmulatorStats {
+  /** A4B requests answered (Secrets Manager and admin requests not counted). */
+  readonly requests: number;
+  /** Of those, answered 400 ThrottlingException by the rate limit. */
+  readonly throttled: number;
+  /** The rate limit in requests per second, when there is one. */
+  readonly rateLimit?: number;
 }
 
 /** A fault the emulator injects into matching requests. */
@@ -85,8 +102,14 @@ export class A4bEmulator {
   private readonly accountId: string;
   private readonly quotas: typeof Quotas;
   private readonly org: string;
+  private readonly bucket?: TokenBucket;
+  private readonly counts = { requests: 0, throttled: 0 };
 
   private constructor(options: A4bEmulatorOptions) {
+    if (options.rateLimit !== undefined) {
+      if (!(options.rateLimit > 0) || !Number.isFinite(options.rateLimit)) throw new Error(`A4B rate limit ${options.rateLimit} must be a number of requests per second greater than 0`);
+      this.bucket = new TokenBucket(options.rateLimit);
+    }
     this.store = new JournaledStore(options.stateDir, 'a4b');
     this.accountId = options.accountId ?? '123456789012';
     this.quotas = { ...Quotas, ...options.quotas };
@@ -104,6 +127,11 @@ export class A4bEmulator {
   /** `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS`. */
   get endpoint(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Requests answered and throttled so far. */
+  stats(): A4bEmulatorStats {
+    return { ...this.counts, ...(this.bucket ? { rateLimit: this.bucket.rate } : {}) };
   }
 
   injectFault(fault: FaultSpec): void {
@@ -200,6 +228,19 @@ export class A4bEmulator {
     const attempt = Number(/attempt=(\d+)/.exec(String(req.headers['amz-sdk-request'] ?? ''))?.[1] ?? 1);
     let input: Record<string, any> = {};
     const record = (status: number, errorType?: string) => this.requests.push({ operation, input, attempt, status, errorType });
+    this.counts.requests++;
+    if (this.bucket && !this.bucket.take()) {
+      // The error shape AWS JSON 1.1 services answer a throttled request with; the SDK classifies ThrottlingException as
+      // throttling and retries it with backoff, out of its retry quota (A4B_FACTS.md §4).
+      this.counts.throttled++;
+      try {
+        input = body ? JSON.parse(body) : {};
+      } catch {
+        // recorded without input
+      }
+      record(400, 'ThrottlingException');
+      return send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
+    }
     try {
       try {
         input = body ? JSON.parse(body) : {};
@@ -237,6 +278,7 @@ export class A4bEmulator {
       switch (route) {
         case 'GET /_emulator/health': return send(res, 200, { ok: true });
         case 'GET /_emulator/requests': return send(res, 200, { requests: this.requests });
+        case 'GET /_emulator/stats': return send(res, 200, this.stats());
         case 'DELETE /_emulator/requests': this.requests.length = 0; return send(res, 200, {});
         case 'POST /_emulator/faults': this.injectFault(JSON.parse(body)); return send(res, 200, {});
         case 'DELETE /_emulator/faults': this.clearFaults(); return send(res, 200, {});
@@ -268,6 +310,27 @@ export class A4bEmulator {
 
   get limits(): typeof Quotas {
     return this.quotas;
+  }
+}
+
+/** `rate` tokens a second, at most `rate` (at least 1) held: a burst of `rate` requests passes, then `rate` a second. */
+class TokenBucket {
+  private tokens: number;
+  private at = Date.now();
+  private readonly burst: number;
+
+  constructor(readonly rate: number) {
+    this.burst = Math.max(1, rate);
+    this.tokens = this.burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 }
 

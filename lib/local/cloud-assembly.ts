@@ -10,6 +10,10 @@ export interface AssemblyStack {
   readonly template: Template;
   /** Reads the templates of this stack's nested stacks. */
   readonly nestedTemplate: (templateUrl: string) => Template;
+  /** The template's file, whose bytes CloudFormation receives. */
+  readonly templateFile: string;
+  /** The file of a nested stack's template, by its TemplateURL. */
+  readonly nestedTemplateFile: (templateUrl: string) => string;
 }
 
 export function synthesize(appCommand: string, outdir: string, context: Record<string, string> = {}, cwd = process.cwd()): void {
@@ -38,19 +42,27 @@ export function readAssembly(dir: string): AssemblyStack[] {
     order.push(id);
   };
   artifacts.forEach(([id]) => visit(id));
-  const nestedTemplate = nestedTemplateReader(dir);
+  const nestedTemplateFile = nestedTemplateFileFinder(dir);
+  const nestedTemplate = (templateUrl: string): Template => JSON.parse(fs.readFileSync(nestedTemplateFile(templateUrl), 'utf8'));
   return order.map((id) => {
     const a = byId.get(id);
+    const templateFile = path.join(dir, a.properties.templateFile);
     return {
       stackName: a.properties?.stackName ?? id,
-      template: JSON.parse(fs.readFileSync(path.join(dir, a.properties.templateFile), 'utf8')),
-      nestedTemplate,
+      template: JSON.parse(fs.readFileSync(templateFile, 'utf8')),
+      nestedTemplate, templateFile, nestedTemplateFile,
     };
   });
 }
 
 /** Reads nested stack templates by their TemplateURL: the asset hash in the URL names the file in `*.assets.json`. */
 export function nestedTemplateReader(dir: string): (templateUrl: string) => Template {
+  const find = nestedTemplateFileFinder(dir);
+  return (templateUrl) => JSON.parse(fs.readFileSync(find(templateUrl), 'utf8'));
+}
+
+/** The file of a nested stack's template, by its TemplateURL. */
+export function nestedTemplateFileFinder(dir: string): (templateUrl: string) => string {
   const files = new Map<string, string>();
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.assets.json'))) {
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
@@ -60,6 +72,6 @@ export function nestedTemplateReader(dir: string): (templateUrl: string) => Temp
     const hash = /([0-9a-f]{64})\.json/.exec(templateUrl)?.[1];
     const file = hash && files.get(hash);
     if (!file) throw new Error(`nested stack template ${templateUrl} is not in the cloud assembly ${dir}`);
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return file;
   };
 }

@@ -19,8 +19,9 @@
 import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem } from './journaled-store';
-import { CfnResponse, LocalLambda } from './local-lambda';
+import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
 
 export const LOCAL_REGION = 'us-east-1';
@@ -97,6 +98,52 @@ export interface StackDeployResult {
   readonly rollback?: string[];
   /** A nested stack deployed with `deferCleanup`: its cleanup phase, which the root runs once every stack of the tree is updated. */
   readonly cleanup?: () => Promise<CleanupResult>;
+  /** Set when a template of the deploy breaks a CloudFormation template limit: each breach and the template it is in. */
+  readonly limitBreaches?: TemplateLimitBreach[];
+}
+
+/** A CloudFormation template limit broken by one template of a deploy. */
+export interface TemplateLimitBreach extends LimitBreach {
+  /** Which template: the stack (and for a nested stack, its logical id in its parent) and the file, when known. */
+  readonly template: string;
+}
+
+/** The files of a stack's templates, measured as CloudFormation receives them (cdk uploads these bytes to S3). */
+export interface TemplateFiles {
+  /** The stack's own template file. @default the template as cdk writes it (JSON, one-space indent) */
+  readonly root?: string;
+  /** A nested stack's template file, by its TemplateURL. @default the template as cdk writes it */
+  readonly nested?: (templateUrl: string) => string;
+}
+
+export interface DeployStackOptions {
+  /** A nested stack: its cleanup phase is returned for the root to run once the whole tree is updated. */
+  readonly deferCleanup?: boolean;
+  /** Where the templates' bytes are, for the template size limit. */
+  readonly files?: TemplateFiles;
+  /** The templates were checked against CloudFormation's limits already (the engine's own nested deploys, restores and cleanups). */
+  readonly limitsChecked?: boolean;
+}
+
+/** What the local Lambda did for one function during the engine's deploys (see `DeployEngine.lambdaStats`). */
+export interface FunctionStats {
+  /** The function, as its ServiceToken resolves here (`arn:aws:lambda:…:function:local-<logical id>`). */
+  readonly functionArn: string;
+  /** Its ReservedConcurrentExecutions, when set; else it shares the account's unreserved concurrency. */
+  readonly reservedConcurrency?: number;
+  readonly invocations: number;
+  /** The most invocations of it that ran at once. */
+  readonly maxInFlight: number;
+  /** The longest an invocation waited in the queue for a free slot, in ms. */
+  readonly maxQueueWaitMs: number;
+  /** The longest CloudFormation waited for an answer (queue wait plus run), in ms. */
+  readonly maxWaitForAnswerMs: number;
+  /** The largest share of its custom resource's ServiceTimeout that queue wait plus run took (1 or more: CloudFormation stopped waiting). */
+  readonly maxShareOfServiceTimeout: number;
+  /** The ServiceTimeout (s) of the invocation that took that share. */
+  readonly serviceTimeoutSeconds?: number;
+  /** Invocations CloudFormation stopped waiting for: queue wait plus run reached the ServiceTimeout. */
+  readonly outlivedServiceTimeout: number;
 }
 
 export interface CleanupResult {
@@ -109,8 +156,21 @@ export interface DeployEngineOptions {
   readonly lambdas: Readonly<Record<string, LocalLambda>>;
   /** Directory keeping the last applied state per stack. */
   readonly stateDir: string;
-  /** Requests in flight at once, like CloudFormation's parallel resource operations. @default 10 */
+  /**
+   * Resource operations in flight at once in each stack. CloudFormation has no such cap: it starts every resource whose
+   * dependencies are met, and sibling nested stacks deploy side by side. @default no cap, as CloudFormation
+   */
   readonly concurrency?: number;
+  /**
+   * Each function's reserved concurrency (ReservedConcurrentExecutions), by the ARN a ServiceToken resolves to here
+   * (see `functionReservedConcurrency`): at most that many invocations of it run at once, the rest wait in a FIFO queue.
+   */
+  readonly reservedConcurrency?: Readonly<Record<string, number>>;
+  /**
+   * The account's Lambda concurrency: functions without reserved concurrency share what the reserved ones leave of it.
+   * @default 1000 (Lambda's default account quota)
+   */
+  readonly accountConcurrency?: number;
   /** Called after each resource operation (progress output). */
   readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
   /**
@@ -122,19 +182,50 @@ export interface DeployEngineOptions {
 
 /** The timeouts of a template's Lambda functions (and its nested stacks'), keyed as the engine resolves ServiceTokens. */
 export function functionTimeouts(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
+  // Lambda's default timeout is 3 seconds (AWS::Lambda::Function Timeout).
+  return functionSetting(template, nestedTemplate, stackName, (p) => Number(p.Timeout ?? 3));
+}
+
+/** The reserved concurrency (ReservedConcurrentExecutions) of a template's functions that set one (and its nested stacks'), keyed as `functionTimeouts`. */
+export function functionReservedConcurrency(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
+  return functionSetting(template, nestedTemplate, stackName, (p) => (p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions)));
+}
+
+function functionSetting(template: Template, nestedTemplate: ((templateUrl: string) => Template) | undefined, stackName: string,
+  read: (properties: Record<string, unknown>) => number | undefined): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
-    // Lambda's default timeout is 3 seconds (AWS::Lambda::Function Timeout).
-    if (r.Type === 'AWS::Lambda::Function') out[`arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}`] = Number((r.Properties as { Timeout?: unknown })?.Timeout ?? 3);
+    const value = r.Type === 'AWS::Lambda::Function' ? read(r.Properties ?? {}) : undefined;
+    if (value !== undefined) out[`arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}`] = value;
     if (r.Type === NESTED_STACK && nestedTemplate) {
-      Object.assign(out, functionTimeouts(nestedTemplate(String(staticProperties(stackName, template, id).TemplateURL)), nestedTemplate, `${stackName}/${id}`));
+      Object.assign(out, functionSetting(nestedTemplate(String(staticProperties(stackName, template, id).TemplateURL)), nestedTemplate, `${stackName}/${id}`, read));
     }
   }
   return out;
 }
 
 export class DeployEngine {
-  constructor(private readonly options: DeployEngineOptions) {}
+  /** Lambda concurrency: one FIFO pool per function with reserved concurrency, one shared by the others. */
+  private readonly pools = new Map<string, ConcurrencyPool>();
+  private readonly stats = new Map<string, Mutable<FunctionStats> & { inFlight: number }>();
+
+  constructor(private readonly options: DeployEngineOptions) {
+    const reserved = Object.values(options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
+    // "You can reserve up to the Unreserved account concurrency value minus 100" (Lambda developer guide, quoted in
+    // aws-samples/one-observability-demo#278); Lambda's refusal as stack events show it (aws-samples/siem-on-amazon-opensearch-service#175).
+    if ((options.accountConcurrency ?? 1000) - reserved < 100) {
+      throw new Error(`Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]. `
+        + `(account concurrency ${options.accountConcurrency ?? 1000}, reserved ${reserved})`);
+    }
+  }
+
+  /**
+   * Per function, over every deploy of this engine (`localDeploy` makes one per deploy): invocations, the most in
+   * flight at once, the longest queue wait, the longest wait for an answer against ServiceTimeout.
+   */
+  lambdaStats(): FunctionStats[] {
+    return [...this.stats.values()].map(({ inFlight: _, ...s }) => ({ ...s }));
+  }
 
   stateFile(stackName: string): string {
     return path.join(this.options.stateDir, 'stacks', `${stackName}.json`);
@@ -256,7 +347,17 @@ export class DeployEngine {
    * `nestedTemplate`) are deployed as resources of their parent, each with its own state, and rolled back with it.
    */
   async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>,
-    nestedTemplate?: (templateUrl: string) => Template, options: { readonly deferCleanup?: boolean } = {}): Promise<StackDeployResult> {
+    nestedTemplate?: (templateUrl: string) => Template, options: DeployStackOptions = {}): Promise<StackDeployResult> {
+    if (!options.limitsChecked) {
+      // Every template of the tree, before anything is touched. CloudFormation refuses a parent template at CreateStack /
+      // UpdateStack (nothing happens) and a nested one when it reaches that nested stack (which fails, and the parent
+      // rolls back); checking the whole tree first ends the same way, with nothing applied.
+      const limitBreaches = this.templateTreeBreaches(stackName, template, parameters, nestedTemplate, options.files);
+      if (limitBreaches.length) {
+        return { stack: stackName, ok: false, outcomes: [], limitBreaches,
+          error: `nothing was deployed: ${limitBreaches.map((b) => `${b.template}: ${b.message}`).join('; ')}` };
+      }
+    }
     const previous = await this.recover(stackName);
     const journal = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
     const send = (event: Record<string, unknown>, change?: StateChange) => this.send(journal, previous.stackId, event, change);
@@ -352,13 +453,17 @@ export class DeployEngine {
         report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
         return;
       }
+      // The parameter values as passed, which only now are all known (ARNs of what this deploy made): CloudFormation checks
+      // them when it creates or updates the nested stack, which then fails, and the parent rolls back.
+      const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
+      if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
       const prior = this.readState(nestedName);
-      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true });
+      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true, limitsChecked: true, files: options.files });
       outcomes.push(...result.outcomes);
       if (result.cleanup) nestedCleanups.push(result.cleanup);
       // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
       const restore = async () => {
-        const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate);
+        const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate, { limitsChecked: true });
         return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
       };
       if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
@@ -368,7 +473,7 @@ export class DeployEngine {
     };
 
     try {
-      await runInOrder(deps, this.options.concurrency ?? 10, apply);
+      await runInOrder(deps, this.options.concurrency ?? Infinity, apply);
     } catch (e) {
       const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
       const rollback: string[] = [];
@@ -406,7 +511,7 @@ export class DeployEngine {
         }
         if (r.type === NESTED_STACK) {
           const nestedName = `${stackName}/${id}`;
-          const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate);
+          const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate, { limitsChecked: true });
           done.push(...emptied.outcomes);
           if (!emptied.ok) {
             errors.push(`${id}: ${emptied.error}`);
@@ -459,22 +564,185 @@ export class DeployEngine {
     return { stack: stackName, ok: true, outcomes };
   }
 
-  private call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
-    const lambda = this.options.lambdas[event.ResourceType as string];
-    if (!lambda) return Promise.resolve({ Status: 'FAILED', Reason: `no local provider for ${event.ResourceType}`, PhysicalResourceId: String(event.PhysicalResourceId ?? '') });
-    const props = event.ResourceProperties as { ServiceToken?: unknown; ServiceTimeout?: unknown };
-    const timeouts = {
-      timeoutSeconds: this.options.functionTimeouts?.[String(props.ServiceToken)],
-      serviceTimeoutSeconds: props.ServiceTimeout === undefined ? undefined : Number(props.ServiceTimeout),
+  /**
+   * Every CloudFormation template limit broken by the stack's template or a nested one (recursively), with the nested
+   * stacks' parameter values as far as they are known before the deploy (literals, the parent's parameters); values
+   * made by the deploy itself (a profile's ARN) are checked when the nested stack is applied, as CloudFormation does.
+   */
+  templateTreeBreaches(stackName: string, template: Template, parameters: Record<string, unknown> | undefined,
+    nestedTemplate: ((templateUrl: string) => Template) | undefined, files: TemplateFiles = {}): TemplateLimitBreach[] {
+    const body = (t: Template, file?: string) => (file ? fs.readFileSync(file, 'utf8') : JSON.stringify(t, undefined, 1));
+    const out: TemplateLimitBreach[] = [];
+    const visit = (name: string, t: Template, where: string, file: string | undefined, values: Record<string, unknown> | undefined) => {
+      const known = values && Object.fromEntries(Object.entries(values).filter(([, v]) => v !== UNKNOWN).map(([k, v]) => [k, String(v)]));
+      for (const b of templateLimitBreaches(body(t, file), t, known)) out.push({ ...b, template: file ? `${where}, ${file}` : where });
+      if (!nestedTemplate) return;
+      for (const [id, r] of Object.entries(t.Resources ?? {})) {
+        if (r.Type !== NESTED_STACK) continue;
+        const props = r.Properties as { TemplateURL?: unknown; Parameters?: Record<string, unknown> } | undefined;
+        const ctx = {
+          region: REGION, accountId: ACCOUNT, stackName: name, stackId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${name}/static`, parameters: values,
+          physicalId: (x: string) => (t.Resources?.[x] ? `local-${x}` : undefined),
+          attribute: (x: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${x}`,
+        };
+        const url = String(resolve(props?.TemplateURL, ctx, t));
+        const nestedValues: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(props?.Parameters ?? {})) {
+          // A value that refers to a resource of the deploy is not known yet.
+          const unknownParameters = new Set(Object.entries(values ?? {}).filter(([, x]) => x === UNKNOWN).map(([p]) => p));
+          nestedValues[k] = refersToResource(v, t, unknownParameters) ? UNKNOWN : resolvedOrUnknown(() => stringifyScalars(resolve(v, ctx, t)));
+        }
+        visit(`${name}/${id}`, nestedTemplate(url), `nested stack ${name}/${id} (logical id ${id} in ${name})`, files.nested?.(url), nestedValues);
+      }
     };
-    return lambda.invoke({
+    visit(stackName, template, `stack ${stackName}`, files.root, parameters);
+    return out;
+  }
+
+  private pool(functionArn: string, reserved: number | undefined): ConcurrencyPool {
+    const key = reserved === undefined ? '(unreserved)' : functionArn;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      const reservedTotal = Object.values(this.options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
+      pool = new ConcurrencyPool(reserved ?? (this.options.accountConcurrency ?? 1000) - reservedTotal);
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /**
+   * Invokes the resource's function as CloudFormation does, asynchronously: the request waits in the function's queue
+   * (Lambda's asynchronous invocation queue) while it already runs as many invocations as its reserved concurrency (or
+   * the account's unreserved concurrency) allows, first in, first out. CloudFormation's wait starts when it sends the
+   * request, so the queue wait counts against the custom resource's ServiceTimeout: a request still queued, or still
+   * running, when it has passed fails the resource in CloudFormation's words. Lambda would still run such a queued
+   * event later (it keeps events up to six hours: AWS::Lambda::EventInvokeConfig), and whatever it made then would be
+   * left behind; this model drops it, so a deploy must never get there: the stats say how close it came.
+   */
+  private async call(event: Record<string, unknown>, stackId: string): Promise<CfnResponse> {
+    const lambda = this.options.lambdas[event.ResourceType as string];
+    if (!lambda) return { Status: 'FAILED', Reason: `no local provider for ${event.ResourceType}`, PhysicalResourceId: String(event.PhysicalResourceId ?? '') };
+    const props = event.ResourceProperties as { ServiceToken?: unknown; ServiceTimeout?: unknown };
+    const fn = String(props.ServiceToken);
+    const reserved = this.options.reservedConcurrency?.[fn];
+    const serviceTimeoutSeconds = props.ServiceTimeout === undefined ? 3600 : Number(props.ServiceTimeout);
+    const requestId = (event.RequestId as string | undefined) ?? randomUUID();
+    const sentAt = Date.now();
+    const stats = this.stats.get(fn) ?? { functionArn: fn, ...(reserved !== undefined ? { reservedConcurrency: reserved } : {}),
+      invocations: 0, maxInFlight: 0, maxQueueWaitMs: 0, maxWaitForAnswerMs: 0, maxShareOfServiceTimeout: 0, outlivedServiceTimeout: 0, inFlight: 0 };
+    this.stats.set(fn, stats);
+    stats.invocations++;
+    const answered = (res: CfnResponse, queuedMs: number): CfnResponse => {
+      const waited = Date.now() - sentAt;
+      stats.maxQueueWaitMs = Math.max(stats.maxQueueWaitMs, queuedMs);
+      stats.maxWaitForAnswerMs = Math.max(stats.maxWaitForAnswerMs, waited);
+      const outlived = res.Status === 'FAILED' && res.Reason?.startsWith(NO_RESPONSE_REASON) === true;
+      const share = outlived ? Math.max(1, waited / (serviceTimeoutSeconds * 1000)) : waited / (serviceTimeoutSeconds * 1000);
+      if (share >= stats.maxShareOfServiceTimeout) Object.assign(stats, { maxShareOfServiceTimeout: share, serviceTimeoutSeconds });
+      if (outlived) stats.outlivedServiceTimeout++;
+      return res;
+    };
+    const pool = this.pool(fn, reserved);
+    if (!(await pool.acquire(sentAt + serviceTimeoutSeconds * 1000))) {
+      return answered({ Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''), Reason: noResponseReason(requestId) }, Date.now() - sentAt);
+    }
+    const queuedMs = Date.now() - sentAt;
+    stats.inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    let released = false;
+    // The slot is Lambda's: it is free when the function ends (returns, or is ended at its timeout), not when CloudFormation stops waiting.
+    const release = () => {
+      if (released) return;
+      released = true;
+      stats.inFlight--;
+      pool.release();
+    };
+    const timeouts = { timeoutSeconds: this.options.functionTimeouts?.[fn], serviceTimeoutSeconds, sentAt, onFunctionEnd: release };
+    const res = await lambda.invoke({
       ...event,
       StackId: stackId,
-      RequestId: (event.RequestId as string | undefined) ?? randomUUID(),
+      RequestId: requestId,
       ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`,
       ResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.ResourceProperties as object) },
       ...(event.OldResourceProperties ? { OldResourceProperties: { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-a4b-provider`, ...(event.OldResourceProperties as object) } } : {}),
-    }, timeouts);
+    }, timeouts).catch((e: unknown) => {
+      release();
+      throw e;
+    });
+    return answered(res, queuedMs);
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A value of a nested stack parameter that the deploy itself makes. */
+const UNKNOWN = Symbol('unknown before the deploy');
+
+/** A value resolved before the deploy, or UNKNOWN when it cannot be (the deploy then reports why, where it applies it). */
+function resolvedOrUnknown(value: () => unknown): unknown {
+  try {
+    return value();
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+/** Whether a template value refers (Ref, Fn::GetAtt, Fn::Sub) to a resource of the template, or to one of `unknownParameters`. */
+function refersToResource(value: unknown, template: Template, unknownParameters: ReadonlySet<string>): boolean {
+  const resources = new Set([...Object.keys(template.Resources ?? {}), ...unknownParameters]);
+  const subRefs = (text: string) => [...text.matchAll(/\$\{([^}!.]+)[^}]*\}/g)].some((m) => resources.has(m[1]));
+  const walk = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(walk);
+    if (!v || typeof v !== 'object') return false;
+    const o = v as Record<string, unknown>;
+    if (typeof o.Ref === 'string' && resources.has(o.Ref)) return true;
+    const att = o['Fn::GetAtt'];
+    if (att !== undefined) return true;
+    const sub = o['Fn::Sub'];
+    if (typeof sub === 'string' && subRefs(sub)) return true;
+    if (Array.isArray(sub) && typeof sub[0] === 'string' && subRefs(sub[0])) return true;
+    return Object.values(o).some(walk);
+  };
+  return walk(value);
+}
+
+/** CloudFormation's reason for a custom resource that did not answer within its ServiceTimeout. */
+function noResponseReason(requestId: string): string {
+  return `${NO_RESPONSE_REASON} Please check your logs for requestId [${requestId}]. `
+    + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.';
+}
+
+/** A concurrency limit with a FIFO queue, as Lambda's for one function (or for the account's unreserved concurrency). */
+class ConcurrencyPool {
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** True once a slot is taken; false when `deadline` (epoch ms) passes first, and the request leaves the queue. */
+  acquire(deadline: number): Promise<boolean> {
+    if (this.inFlight < this.limit && this.waiting.length === 0) {
+      this.inFlight++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolveSlot) => {
+      const grant = () => {
+        clearTimeout(timer);
+        this.inFlight++;
+        resolveSlot(true);
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        resolveSlot(false);
+      }, Math.max(0, deadline - Date.now())).unref();
+      this.waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    this.inFlight--;
+    if (this.inFlight < this.limit) this.waiting.shift()?.();
   }
 }
 
@@ -523,7 +791,13 @@ class StackFailure extends Error {
   }
 }
 
-/** Runs `work` on every node after its dependencies, at most `concurrency` at a time; stops starting work after the first failure. */
+/**
+ * Runs `work` on every node as soon as its dependencies are done, at most `concurrency` at a time (CloudFormation has
+ * no cap: pass Infinity); stops starting work after the first failure. In an update, `work` for a resource with no
+ * change returns at once, so it is done as soon as its dependencies are: this is the model of CloudFormation's update
+ * (an unchanged resource is not touched and does not hold its dependents back beyond its own dependencies), so pacing
+ * by DependsOn chains holds in updates as in creates.
+ */
 export async function runInOrder(deps: ReadonlyMap<string, readonly string[]>, concurrency: number, work: (id: string) => Promise<void>): Promise<void> {
   const remaining = new Map([...deps].map(([id, d]) => [id, new Set(d)]));
   const dependents = new Map<string, string[]>();

@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
 import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
-import { DeployEngine, functionTimeouts, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
+import { A4bEmulatorStats } from './a4b-emulator';
+import { DeployEngine, functionReservedConcurrency, functionTimeouts, FunctionStats, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
 import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
@@ -26,7 +27,12 @@ export interface LocalDeployOptions {
    * app's calendar link so that it passes validation.
    */
   readonly tenant?: TenantFile;
+  /** Resource operations in flight at once per stack. @default no cap, as CloudFormation */
   readonly concurrency?: number;
+  /** The account's Lambda concurrency, shared by functions without ReservedConcurrentExecutions. @default 1000 */
+  readonly accountConcurrency?: number;
+  /** A4B requests per second per account in the emulator (see A4bEmulatorOptions.rateLimit). @default no limit */
+  readonly a4bRateLimit?: number;
   readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
   /** Working directory for the app command. */
   readonly cwd?: string;
@@ -36,6 +42,21 @@ export interface LocalDeployResult {
   readonly ok: boolean;
   readonly stacks: StackDeployResult[];
   readonly endpoints: Endpoints;
+  /** Per function: invocations, the most at once, queue waits and the longest wait for an answer against ServiceTimeout. */
+  readonly lambda: FunctionStats[];
+  /** The A4B emulator during this deploy: requests, and how many of them its rate limit throttled. */
+  readonly a4b: A4bEmulatorStats;
+}
+
+/** The deploy's Lambda and A4B figures in one line, for `local deploy`. */
+export function deployStatsLine(result: Pick<LocalDeployResult, 'lambda' | 'a4b'>): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const fns = result.lambda.map((f) => `${f.functionArn.replace(/^.*:function:local-/, '')}: ${f.invocations} invocations, at most ${f.maxInFlight} at once`
+    + `${f.reservedConcurrency !== undefined ? ` (reserved ${f.reservedConcurrency})` : ''}, longest queue wait ${s(f.maxQueueWaitMs)}, `
+    + `longest wait for an answer ${s(f.maxWaitForAnswerMs)} (${Math.round(f.maxShareOfServiceTimeout * 100)}% of ServiceTimeout ${f.serviceTimeoutSeconds ?? '-'} s), `
+    + `${f.outlivedServiceTimeout ? `${f.outlivedServiceTimeout} outlived their ServiceTimeout` : 'none outlived its ServiceTimeout'}`);
+  const a4b = `A4B: ${result.a4b.requests} requests, ${result.a4b.throttled} throttled${result.a4b.rateLimit !== undefined ? ` (rate limit ${result.a4b.rateLimit}/s)` : ''}`;
+  return [...fns, a4b].join('; ');
 }
 
 export async function localDeploy(options: LocalDeployOptions): Promise<LocalDeployResult> {
@@ -58,7 +79,7 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     synthesize(options.app, assemblyDir, options.context, options.cwd);
   }
   const stacks = readAssembly(assemblyDir);
-  const world = await openLocalWorld(options.stateDir);
+  const world = await openLocalWorld(options.stateDir, { a4bRateLimit: options.a4bRateLimit });
   const log = fs.createWriteStream(path.join(options.stateDir, 'provider.log'), { flags: 'a' });
   const lambdas: LocalLambda[] = [];
   try {
@@ -72,21 +93,32 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
         [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
         [ResourceTypes.CALENDAR_LINK]: link, [ResourceTypes.MAILBOX_CHECK_GATE]: link,
       },
-      stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress,
+      stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress, accountConcurrency: options.accountConcurrency,
       functionTimeouts: Object.assign({}, ...stacks.map((s) => functionTimeouts(s.template, s.nestedTemplate, s.stackName))),
+      reservedConcurrency: Object.assign({}, ...stacks.map((s) => functionReservedConcurrency(s.template, s.nestedTemplate, s.stackName))),
     });
+    const a4bBefore = await a4bStats(world.endpoints);
     const results: StackDeployResult[] = [];
     for (const stack of stacks) {
-      const result = await engine.deployStack(stack.stackName, stack.template, undefined, stack.nestedTemplate);
+      const result = await engine.deployStack(stack.stackName, stack.template, undefined, stack.nestedTemplate,
+        { files: { root: stack.templateFile, nested: stack.nestedTemplateFile } });
       results.push(result);
       if (!result.ok) break;
     }
-    return { ok: results.every((r) => r.ok), stacks: results, endpoints: world.endpoints };
+    const a4bAfter = await a4bStats(world.endpoints);
+    return {
+      ok: results.every((r) => r.ok), stacks: results, endpoints: world.endpoints, lambda: engine.lambdaStats(),
+      a4b: { ...a4bAfter, requests: a4bAfter.requests - a4bBefore.requests, throttled: a4bAfter.throttled - a4bBefore.throttled },
+    };
   } finally {
     for (const l of lambdas) await l.stop();
     await new Promise((r) => log.end(r));
     await world.close();
   }
+}
+
+async function a4bStats(endpoints: Endpoints): Promise<A4bEmulatorStats> {
+  return await (await fetch(`${endpoints.a4b}/_emulator/stats`)).json() as A4bEmulatorStats;
 }
 
 /** The provider functions' environment when they run against the local emulators. */

@@ -51,7 +51,14 @@ export interface InvokeTimeouts {
   readonly timeoutSeconds?: number;
   /** How long CloudFormation waits for the answer (the custom resource's ServiceTimeout). @default 3600 */
   readonly serviceTimeoutSeconds?: number;
+  /** When CloudFormation sent the request (epoch ms): its ServiceTimeout counts from then, queue wait included. @default now */
+  readonly sentAt?: number;
+  /** Called once when the function's run ends (it returned or threw, or Lambda ended it at its timeout): its concurrency slot is free. */
+  readonly onFunctionEnd?: () => void;
 }
+
+/** How CloudFormation's reason for a custom resource that did not answer within its ServiceTimeout begins. */
+export const NO_RESPONSE_REASON = 'CloudFormation did not receive a response from your Custom Resource.';
 
 export class LocalLambda {
   /** Loads `bundle` and opens the loopback endpoint that receives CloudFormation responses. */
@@ -88,36 +95,53 @@ export class LocalLambda {
    * Sends one request to the handler and returns what it answered on the ResponseURL. With `timeoutSeconds` the
    * handler gets a Lambda context whose getRemainingTimeInMillis() counts down from it; a handler still running at
    * its timeout is treated as Lambda ends it: no answer, so, as CloudFormation does, this waits until the service
-   * timeout and fails with CloudFormation's reason.
+   * timeout and fails with CloudFormation's reason. CloudFormation's wait counts from `sentAt`: an answer that is not
+   * in by then (the request waited in a queue, or the handler still runs) fails the same way, and comes too late.
    */
   async invoke(event: Record<string, unknown> & { RequestId: string }, timeouts: InvokeTimeouts = {}): Promise<CfnResponse> {
     const port = (this.server.address() as AddressInfo).port;
     let answered: CfnResponse | undefined;
     const response = new Promise<CfnResponse>((resolve) => this.pending.set(event.RequestId, (body) => resolve(answered = body)));
     const start = Date.now();
+    const serviceDeadline = (timeouts.sentAt ?? start) + (timeouts.serviceTimeoutSeconds ?? 3600) * 1000;
     const timeoutMs = timeouts.timeoutSeconds === undefined ? undefined : timeouts.timeoutSeconds * 1000;
     const context = timeoutMs === undefined ? {} : {
       awsRequestId: randomUUID(),
       getRemainingTimeInMillis: () => Math.max(0, start + timeoutMs - Date.now()),
     };
+    let ended = false;
+    const end = () => {
+      if (!ended) timeouts.onFunctionEnd?.();
+      ended = true;
+    };
     const run = Promise.resolve().then(() => this.exports.handler({ ...event, ResponseURL: `http://127.0.0.1:${port}/${encodeURIComponent(event.RequestId)}` }, context));
+    run.then(end, end);
+    const functionDeadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = timeoutMs === undefined ? undefined : new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    // Unref'd: this endpoint's server keeps the process alive while it runs; a handler that hangs must not keep it alive past stop().
+    const waitUntil = (t: number) => new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, t - Date.now())).unref()));
+    const noResponse = (): CfnResponse => {
+      // Lambda ended the function, or CloudFormation stopped waiting (here a late answer is dropped). CloudFormation waits
+      // for the ServiceTimeout (default 3600 s) from the request, then fails the resource with this reason, as stack
+      // events show it (e.g. aws/aws-cdk#18746, aws-samples/aws-security-reference-architecture-examples#162).
+      this.pending.delete(event.RequestId);
+      return {
+        Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''),
+        Reason: `${NO_RESPONSE_REASON} Please check your logs for requestId [${event.RequestId}]. `
+          + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
+      };
+    };
     try {
-      if ((await Promise.race(timedOut ? [run, timedOut] : [run])) === 'timeout') {
+      const first = await Promise.race([run.then(() => 'returned' as const), waitUntil(Math.min(functionDeadline, serviceDeadline))]);
+      if (first === 'deadline') {
         run.catch(() => undefined);
         if (answered) return answered;
-        // Lambda ended the function (here it can only be ignored: a late answer is dropped). CloudFormation waits for the
-        // ServiceTimeout (default 3600 s) from the request, then fails the resource with this reason, as stack events show it
-        // (e.g. aws/aws-cdk#18746, aws-samples/aws-security-reference-architecture-examples#162).
-        this.pending.delete(event.RequestId);
-        const serviceTimeoutMs = (timeouts.serviceTimeoutSeconds ?? 3600) * 1000;
-        await new Promise((r) => setTimeout(r, Math.max(0, start + serviceTimeoutMs - Date.now())));
-        return {
-          Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''),
-          Reason: `CloudFormation did not receive a response from your Custom Resource. Please check your logs for requestId [${event.RequestId}]. `
-            + 'If you are using the Python cfn-response module, you may need to update your Lambda function code so that CloudFormation can attach the updated version.',
-        };
+        if (functionDeadline < serviceDeadline) {
+          end(); // Lambda ends the function at its timeout; its slot is free
+          clearTimeout(timer);
+          await waitUntil(serviceDeadline);
+        }
+        return noResponse();
       }
     } finally {
       clearTimeout(timer);

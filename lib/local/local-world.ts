@@ -38,6 +38,8 @@ export interface LocalWorldOptions {
   readonly tenant?: TenantFile;
   readonly a4bPort?: number;
   readonly graphPort?: number;
+  /** A4B requests per second per account (see A4bEmulatorOptions.rateLimit). @default no limit */
+  readonly a4bRateLimit?: number;
 }
 
 export function endpointsFile(stateDir: string): string {
@@ -125,7 +127,7 @@ async function startWorld(stateDir: string, options: LocalWorldOptions, lock: St
   let graph: GraphEmulator | undefined;
   try {
     graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });
-    const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort });
+    const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort, rateLimit: options.a4bRateLimit });
     const endpoints: Endpoints = { a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! };
     const started = graph;
     return {
@@ -171,6 +173,14 @@ export async function openLocalWorld(stateDir: string, options: LocalWorldOption
   const running = await runningWorld(stateDir);
   const lockOrServe = running ?? await StateLock.acquire(stateDir, 'emulators', { meanwhile: () => runningWorld(stateDir) });
   if (lockOrServe instanceof StateLock) return startWorld(stateDir, options, lockOrServe);
+  if (options.a4bRateLimit !== undefined) {
+    // The running serve keeps the rate limit it was started with; a deploy cannot quietly deploy under another.
+    const stats = await (await fetch(`${lockOrServe.a4b}/_emulator/stats`)).json() as { rateLimit?: number };
+    if (stats.rateLimit !== options.a4bRateLimit) {
+      throw new Error(`the local serve of ${stateDir} runs with ${stats.rateLimit === undefined ? 'no A4B rate limit' : `an A4B rate limit of ${stats.rateLimit} requests per second`}, `
+        + `not ${options.a4bRateLimit}: give --a4b-rate-limit ${options.a4bRateLimit} to local serve, or leave it out of local deploy`);
+    }
+  }
   if (options.tenant) await postJson(`${lockOrServe.graph}/_emulator/tenant`, options.tenant, fs.readFileSync(lockOrServe.ca, 'utf8'));
   return { endpoints: lockOrServe, close: async () => {} };
 }
