@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, CfnOutput, DefaultStackSynthesizer, CfnParameter, CfnResource, ISynthesisSession, NestedStack, Stack, Stage } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnMapping, CfnOutput, DefaultStackSynthesizer, CfnParameter, CfnResource, ISynthesisSession, NestedStack, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { CFN_LIMITS } from './cfn-limits';
 
@@ -45,14 +45,15 @@ function advice(stack: Stack, generic: string): string {
 }
 
 function countProblems(root: Stack): string[] {
-  const counts = new Map<Stack, { resources: number; parameters: number; outputs: number }>();
+  const counts = new Map<Stack, { resources: number; parameters: number; outputs: number; mappings: number }>();
   const walk = (c: IConstruct, stack: Stack) => {
     const own = Stack.isStack(c) ? c : stack;
     let n = counts.get(own);
-    if (!n) counts.set(own, n = { resources: 0, parameters: 0, outputs: 0 });
+    if (!n) counts.set(own, n = { resources: 0, parameters: 0, outputs: 0, mappings: 0 });
     if (c instanceof CfnResource) n.resources++;
     else if (c instanceof CfnParameter) n.parameters++;
     else if (c instanceof CfnOutput) n.outputs++;
+    else if (c instanceof CfnMapping) n.mappings++;
     for (const child of c.node.children) walk(child, own);
   };
   walk(root, root);
@@ -69,6 +70,7 @@ function countProblems(root: Stack): string[] {
     over('resources', n.resources, CFN_LIMITS.resources);
     over('parameters', n.parameters, CFN_LIMITS.parameters);
     over('outputs', n.outputs, CFN_LIMITS.outputs);
+    over('mappings', n.mappings, CFN_LIMITS.mappings);
   }
   return problems;
 }
@@ -81,9 +83,9 @@ function sizeProblems(root: Stack, session: ISynthesisSession): void {
     const file = path.join(session.outdir, stack.templateFile);
     if (!fs.existsSync(file)) continue;
     const bytes = fs.statSync(file).size;
-    if (bytes > CFN_LIMITS.templateBytes) {
+    if (bytes > CFN_LIMITS.templateBodyBytes) {
       problems.push(`${describe(stack)}: its template (${stack.templateFile}) is ${bytes.toLocaleString('en-US')} bytes, over CloudFormation's `
-        + `${CFN_LIMITS.templateBytes.toLocaleString('en-US')} per template: ${advice(stack, SIZE_ADVICE)}`);
+        + `${CFN_LIMITS.templateBodyBytes.toLocaleString('en-US')} per template: ${advice(stack, SIZE_ADVICE)}`);
     }
     // Nested stacks' parameters as the parent passes them: a literal value is known now (references resolve at deploy).
     if (!parents.has(stack)) continue;

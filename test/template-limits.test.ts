@@ -34,7 +34,7 @@ describe('CloudFormation template limits', () => {
       const count = (section: string) => Object.keys(template[section] ?? {}).length;
       expect({ file, resources: count('Resources') <= CFN_LIMITS.resources, parameters: count('Parameters') <= CFN_LIMITS.parameters, outputs: count('Outputs') <= CFN_LIMITS.outputs })
         .toEqual({ file, resources: true, parameters: true, outputs: true });
-      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CFN_LIMITS.templateBytes);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CFN_LIMITS.templateBodyBytes);
       for (const r of Object.values<any>(template.Resources)) {
         if (r.Type === 'AWS::CloudFormation::Stack') {
           for (const v of Object.values(r.Properties.Parameters ?? {})) expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThanOrEqual(CFN_LIMITS.parameterValueBytes);

@@ -8,7 +8,7 @@ import { drift } from '../../lib/drift/run';
 import { deployStatsLine, localDeploy } from '../../lib/local/local-deploy';
 import { tempDir } from '../helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const { quotaInventory } = require('../../bench/quota-inventory.js');
 
 const APP = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
