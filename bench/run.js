@@ -94,6 +94,64 @@ async function benchLocalDeploy(n) {
 }
 
 /**
+ * A first deploy of `rooms` rooms over `profiles` profiles and `skillGroups` skill groups against an A4B that throttles
+ * above `rate` requests a second: how long it takes, how many requests were throttled, and how long the provider's
+ * requests waited against their ServiceTimeout. Then what the same pacing implies for the quota (10,000 rooms): the
+ * requests it takes at the measured requests per write, the duration at `rate`, and the longest a request could wait
+ * for its answer, from the most writes the waves of the synthesized templates let be in flight at once.
+ */
+async function benchPacedDeploy(rooms, profiles, skillGroups, rate) {
+  const { localDeploy, deployStatsLine } = require(path.join(root, 'lib', 'local', 'local-deploy.js'));
+  const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-state-'));
+  const inventory = writeQuotaInventory(rooms, profiles, skillGroups);
+  const world = await serveLocalWorld(stateDir, { a4bRateLimit: rate });
+  const app = `node ${JSON.stringify(path.join(root, 'bin', 'app.js'))}`;
+  const t0 = process.hrtime.bigint();
+  const result = await localDeploy({ app, context: { inventory, driftMonitor: 'false' }, stateDir, a4bRateLimit: rate });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const answered = world.a4b.requests.filter((q) => !q.operation.startsWith('secretsmanager') && q.errorType !== 'ThrottlingException');
+  await world.close();
+  if (!result.ok) throw new Error(`paced deploy failed: ${result.stacks.map((s) => s.error).join('; ')}`);
+  const provider = result.lambda.find((f) => f.reservedConcurrency !== undefined);
+  // What grows with the rooms: their own calls. Creating profiles and skill groups, and looking names up (a bounded
+  // number per container), do not.
+  const fixed = answered.filter((q) => /^(Create|Get|Update)(Profile|SkillGroup)$|^Search(Profiles|SkillGroups)$/.test(q.operation)
+    || (q.operation === 'TagResource' && !/:room\//.test(String(q.input?.Arn)))).length;
+  const perRoom = (answered.length - fixed) / rooms;
+  console.log(`${rooms} rooms, ${profiles} profiles, ${skillGroups} skill groups at ${rate} requests/s: first deploy ${seconds.toFixed(0)} s; `
+    + `${result.a4b.requests} A4B requests, ${result.a4b.throttled} throttled and retried; ${perRoom.toFixed(2)} answered requests per room, ${fixed} for the profiles, skill groups and name look-ups`);
+  console.log(`  ${deployStatsLine(result)}`);
+
+  // The quota, projected: synthesized as bin/app.js would, then the waves read from the templates.
+  const quota = writeQuotaInventory(10000, 100, 1000);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-out-'));
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'app.js')], { encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ inventory: quota, driftMonitor: 'false' }) } });
+  if (r.status !== 0) throw new Error(r.stderr);
+  let inFlight = 0;
+  for (const f of fs.readdirSync(outdir).filter((x) => x.endsWith('.nested.template.json'))) {
+    const t = JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8'));
+    const resources = Object.entries(t.Resources ?? {});
+    const barriers = resources.filter(([, x]) => x.Type === 'AWS::CloudFormation::WaitConditionHandle').map(([id]) => id);
+    const writesHere = resources.filter(([, x]) => /^Custom::A4B(Room|RoomProfile|SkillGroup)$/.test(x.Type));
+    const waves = new Map();
+    for (const [, x] of writesHere) {
+      const w = (x.DependsOn ?? []).find((d) => barriers.includes(d)) ?? 'first';
+      waves.set(w, (waves.get(w) ?? 0) + 1);
+    }
+    // Shards run side by side (and the profile and skill-group stacks before them): at most the largest wave of each.
+    if (/Shard/.test(f)) inFlight += Math.max(0, ...waves.values());
+  }
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const requests = fixed + 10000 * perRoom;
+  const longestWait = inFlight * perRoom / rate;
+  const serviceTimeout = provider.serviceTimeoutSeconds;
+  console.log(`  projected for 10,000 rooms, 100 profiles, 1,000 skill groups at ${rate} requests/s: about ${Math.round(requests)} requests, `
+    + `${(requests / rate / 60).toFixed(0)} min; at most ${inFlight} room writes in flight (the largest wave of each shard), so a request waits at most about `
+    + `${longestWait.toFixed(0)} s for its answer, ${longestWait < serviceTimeout ? 'within' : 'OVER'} its ServiceTimeout of ${serviceTimeout} s`);
+}
+
+/**
  * Drift of n rooms against the emulators with `latency` ms added to every request: rooms seeded straight into
  * the emulators (how they got there does not matter to drift), then `drift` timed. The floor is what the requests
  * cost at the readers' concurrency if nothing else took time: A4B and Graph are read at once, so the larger side.
@@ -147,6 +205,11 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
 }
 
 (async () => {
+  // BENCH_ONLY=paced runs only the paced deploy (it takes minutes).
+  if (process.env.BENCH_ONLY === 'paced') {
+    await benchPacedDeploy(Number(process.env.BENCH_PACED_ROOMS ?? 1000), 100, 1000, Number(process.env.BENCH_RATE ?? 10));
+    return;
+  }
   const synthReps = Number(process.env.BENCH_SYNTH_REPS ?? 3);
   console.log(`\nsynth of an inventory (bin/app.js) against plain aws-cdk-lib with the same custom resources and nesting (median of ${synthReps}, wall and peak RSS)`);
   for (const n of (process.env.BENCH_SYNTH_ROOMS ?? '1000,10000').split(',').map(Number)) benchSynth(n, synthReps);
@@ -156,6 +219,9 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
   for (const n of (process.env.BENCH_DRIFT_ROOMS ?? '1000,10000').split(',').map(Number)) await benchDrift(n, latency);
   console.log('\nlocal deploy to the emulators (in-process), bundled handlers');
   for (const n of (process.env.BENCH_DEPLOY_ROOMS ?? '1000').split(',').map(Number)) await benchLocalDeploy(n);
+  const rate = Number(process.env.BENCH_RATE ?? 10);
+  console.log(`\na first deploy paced under an A4B rate limit (local deploy, --a4b-rate-limit ${rate})`);
+  if (process.env.BENCH_PACED !== 'false') await benchPacedDeploy(Number(process.env.BENCH_PACED_ROOMS ?? 1000), 100, 1000, rate);
 })().catch((e) => {
   console.error(e);
   process.exit(1);
