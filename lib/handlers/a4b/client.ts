@@ -1,7 +1,8 @@
 // One A4B client per container. Endpoint from AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS (the SDK reads it itself).
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { HandlerEnv } from '../../contract';
-import { currentRequest } from '../cfn';
+import { currentRequest, sleep } from '../cfn';
+import { isThrottling, SendRate } from './pacing';
 import { A4bRetryStrategy } from './retry';
 
 export { A4bRetryStrategy };
@@ -24,3 +25,19 @@ a4b.middlewareStack.add((next, context) => (args) => {
   const scope = currentRequest();
   return scope ? scope.track(String(context.commandName ?? 'A4B call').replace(/Command$/, ''), () => next(args)) : next(args);
 }, { step: 'initialize', name: 'a4bRequestScope' });
+
+// Every attempt (inside the SDK's retries) waits for its slot in the container's send rate, which A4B's throttling
+// lowers and its successes raise (./pacing.ts).
+export const sendRate = new SendRate();
+a4b.middlewareStack.add((next) => async (args) => {
+  const wait = sendRate.reserve();
+  if (wait > 0) await sleep(wait);
+  try {
+    const out = await next(args);
+    sendRate.succeeded();
+    return out;
+  } catch (e) {
+    if (isThrottling(e)) sendRate.throttled();
+    throw e;
+  }
+}, { step: 'finalizeRequest', priority: 'low', name: 'a4bPacing' });
