@@ -367,7 +367,7 @@ export class DeployEngine {
     const declared = Object.fromEntries(Object.entries(template.Resources ?? {})
       .filter(([, r]) => this.options.lambdas[r.Type] || (r.Type === NESTED_STACK && nestedTemplate)));
     const known = new Set(Object.keys(declared));
-    const deps = new Map(Object.entries(declared).map(([id, r]) => [id, dependencies(r, known)]));
+    const deps = declaredDependencies(template, known);
     topologicalOrder(deps); // throws on a cycle before anything is touched
 
     const current: Record<string, AppliedResource> = {};
@@ -789,6 +789,33 @@ class StackFailure extends Error {
   constructor(readonly logicalId: string, readonly reason: string) {
     super(`${logicalId}: ${reason}`);
   }
+}
+
+/**
+ * What each applied resource waits for: its dependencies among the applied resources, through the resources that
+ * exist only in AWS (the provider's function, an inventory's wave barriers, which are WaitConditionHandles): such a
+ * resource is done as soon as what it depends on is, so a room that waits for a barrier waits for the rooms the
+ * barrier waits for, as in CloudFormation.
+ */
+export function declaredDependencies(template: Template, declared: ReadonlySet<string>): Map<string, string[]> {
+  const resources = template.Resources ?? {};
+  const all = new Set(Object.keys(resources));
+  const through = new Map<string, Set<string>>();
+  const reach = (id: string, path: Set<string>): Set<string> => {
+    const known = through.get(id);
+    if (known) return known;
+    if (path.has(id)) throw new Error(`circular dependency: ${[...path, id].join(' -> ')}`);
+    path.add(id);
+    const out = new Set<string>();
+    for (const d of dependencies(resources[id], all)) {
+      if (declared.has(d)) out.add(d);
+      else for (const x of reach(d, path)) out.add(x);
+    }
+    path.delete(id);
+    through.set(id, out);
+    return out;
+  };
+  return new Map([...declared].map((id) => [id, [...reach(id, new Set())]]));
 }
 
 /**
