@@ -382,9 +382,10 @@ class LinkAspect implements IAspect {
     if (this.stackLevel.has(key)) return;
     this.stackLevel.add(key);
     if (stack.nestedStackParent && stack.nestedStackParent === other) {
-      (stack as NestedStack).nestedStackResource!.addDependency(validation.node.defaultChild as CfnResource);
+      (stack as NestedStack).nestedStackResource!.node.addDependency(validation.node.defaultChild as CfnResource);
     } else if (stack.nestedStackParent && stack.nestedStackParent === other.nestedStackParent) {
-      stack.addDependency(other);
+      // Construct dependencies between the nested stacks' resources: Stack#addDependency is deprecated in aws-cdk-lib 2.276.
+      (stack as NestedStack).nestedStackResource!.node.addDependency((other as NestedStack).nestedStackResource!);
     } else {
       stack.node.addDependency(validation);
     }

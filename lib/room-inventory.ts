@@ -261,11 +261,11 @@ function paceInWaves(stack: Stack, items: Array<{ key: string; construct: Constr
   for (const { key, construct } of items) (waves[waveOf(key)] ??= []).push(resourceOf(construct));
   let before: CfnResource | undefined;
   for (let w = 0; w < waves.length; w++) {
-    for (const r of waves[w] ?? []) if (before) r.addDependency(before);
+    for (const r of waves[w] ?? []) if (before) r.node.addDependency(before);
     if (w === waves.length - 1) break;
     const barrier = new CfnWaitConditionHandle(stack, `Wave${String(w).padStart(2, '0')}Done`);
-    for (const r of waves[w] ?? []) barrier.addDependency(r);
-    if (before) barrier.addDependency(before);
+    for (const r of waves[w] ?? []) barrier.node.addDependency(r);
+    if (before) barrier.node.addDependency(before);
     before = barrier;
   }
 }
@@ -277,10 +277,12 @@ function resourceOf(construct: Construct): CfnResource {
 
 /**
  * `a` waits for `b`, both in the inventory's stack (nested stacks by their resource there): one DependsOn. A
- * construct dependency on a nested stack would make CDK relate each of its resources to each of the other's.
+ * construct dependency on a nested stack would make CDK relate each of its resources to each of the other's; one
+ * between two CfnResources is one DependsOn, and unlike CfnResource#addDependency it is current in every aws-cdk-lib
+ * from the peer minimum (2.220) to the newest (2.276 deprecates CfnResource#addDependency and Stack#addDependency).
  */
 function dependsOn(a: Construct, b: Construct): void {
-  cfnOf(a).addDependency(cfnOf(b));
+  cfnOf(a).node.addDependency(cfnOf(b));
 }
 
 function cfnOf(c: Construct): CfnResource {
