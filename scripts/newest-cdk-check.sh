@@ -25,4 +25,4 @@ JSII_DEPRECATED=fail CDK_OUTDIR="$out" node bin/app.js 2> "$out/stderr" || { cat
 if grep -i "deprecated" "$out/stderr"; then echo "the default app uses APIs aws-cdk-lib $installed deprecates" >&2; exit 1; fi
 echo "default app (example inventory, drift monitor): synthesized, no deprecated API"
 # The construct tests (not the emulator and CLI suites, which do not touch aws-cdk-lib's constructs).
-JSII_DEPRECATED=fail npx jest $(ls test/*.test.ts | grep -v -e cli -e check -e test-booking) 2>&1 | grep -E "^  ● |Tests:|deprecated" | head -40; test "${PIPESTATUS[0]}" -eq 0
+JSII_DEPRECATED=fail npx jest $(ls test/*.test.ts | grep -v -e cli -e check -e test-booking) 2>&1 | grep -E -A12 "^  ● |Tests:|deprecated" | head -60; test "${PIPESTATUS[0]}" -eq 0
