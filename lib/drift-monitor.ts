@@ -106,7 +106,7 @@ export class DriftMonitor extends Construct {
     super(scope, id);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
     // The function's code is the prebundled handler beside the inventory it checks, as one asset.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
+    const dir = assetDir();
     fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
     fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(props.inventory._inventory));
 
@@ -201,4 +201,15 @@ function checkRunPeriod(period: Duration): void {
   if (seconds < 60 || seconds % 60 !== 0 || seconds * 2 > 7 * 24 * 3600) {
     throw new Error(`DriftMonitor: runPeriod ${period.toHumanString()} must be a whole number of minutes from 1 minute to 3.5 days (the heartbeat alarm spans two periods, CloudWatch at most 7 days): give runPeriod, or a schedule that runs at least every 3.5 days`);
   }
+}
+
+/** Asset folders this process made, removed when it exits: staging copies them into the cloud assembly, but with
+ * staging disabled (SAM, `aws:cdk:disable-asset-staging`) the assembly points at them until synth is over. */
+const assetDirs: string[] = [];
+
+function assetDir(): string {
+  if (!assetDirs.length) process.once('exit', () => assetDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
+  assetDirs.push(dir);
+  return dir;
 }

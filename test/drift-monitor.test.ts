@@ -1,5 +1,6 @@
 // DriftMonitor: the template (schedule, read-only IAM, alarms) and its bundled handler, taken from the synthesized
 // cloud assembly, run against the emulators: it publishes drift as CloudWatch embedded-metric log lines.
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PassThrough } from 'stream';
@@ -27,6 +28,16 @@ function synthMonitor(withTopic = false, more: { schedule?: events.Schedule; run
 }
 
 describe('DriftMonitor', () => {
+  test('a synth leaves no folder behind: the handler and inventory are staged into the assembly, the temporary folder removed at exit', () => {
+    const tmp = tempDir('a4b-tmp-');
+    const outdir = tempDir('a4b-out-');
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'app.js')], { env: { ...process.env, TMPDIR: tmp, CDK_OUTDIR: outdir } });
+    expect(fs.readdirSync(tmp).filter((f) => f.startsWith('a4b-drift-monitor-'))).toEqual([]);
+    const staged = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'inventory.json')));
+    expect(staged).toHaveLength(1);
+    expect(fs.readdirSync(path.join(outdir, staged[0])).sort()).toEqual(['index.js', 'inventory.json']);
+  });
+
   test('an hourly schedule, a read-only role, and alarms on drift and failed reads that notify the topic', () => {
     const { template } = synthMonitor(true);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
