@@ -91,7 +91,20 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 30;
 const DEFAULT_RESERVED_CONCURRENCY = 10;
 const DEFAULT_MAX_QUEUE_TIME = Duration.minutes(10);
 
-const providers = new WeakMap<Stack, RoomsProvider>();
+/** The id of a stack's provider, or of the reference to it, in the top-level stack. */
+const PROVIDER_ID = 'A4BRoomsProvider';
+
+/** Where a provider created under another id or scope is found (a construct with no resources). */
+class ProviderReference extends Construct {
+  constructor(scope: Construct, id: string, public readonly provider: RoomsProvider) {
+    super(scope, id);
+  }
+}
+
+function providerIn(stack: Stack): RoomsProvider | undefined {
+  const found = stack.node.tryFindChild(PROVIDER_ID) as (RoomsProvider & { provider?: RoomsProvider }) | undefined;
+  return found?.provider ?? found;
+}
 
 /**
  * The Lambda function behind every room, room profile and skill group of a stack: one per stack, so a thousand
@@ -104,7 +117,7 @@ export class RoomsProvider extends Construct {
    */
   public static getOrCreate(scope: Construct): RoomsProvider {
     const stack = rootStack(scope);
-    return providers.get(stack) ?? new RoomsProvider(stack, 'A4BRoomsProvider');
+    return providerIn(stack) ?? new RoomsProvider(stack, PROVIDER_ID);
   }
 
   /** The ARN custom resources send their requests to. */
@@ -127,11 +140,13 @@ export class RoomsProvider extends Construct {
   constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
     super(scope, id);
     const stack = rootStack(this);
-    const existing = providers.get(stack);
-    if (existing) {
+    const existing = providerIn(stack);
+    if (existing && existing !== this) {
       throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}: create yours before any Room, RoomProfile or SkillGroup, and only one`);
     }
-    providers.set(stack, this);
+    // Found in the tree, as aws-cdk-lib finds its singletons: at a fixed id in the top-level stack, or through a
+    // reference there when created elsewhere. Two copies of this library in one app find the same provider.
+    if (this.node.scope !== stack || id !== PROVIDER_ID) new ProviderReference(stack, PROVIDER_ID, this);
     checkTemplateLimits(stack);
     if (props.maxAttempts !== undefined && (!Number.isInteger(props.maxAttempts) || props.maxAttempts < 1 || props.maxAttempts > 20)) {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);

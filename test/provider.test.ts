@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Room, RoomProfile, RoomsProvider, SkillGroup } from '../lib';
@@ -59,6 +60,30 @@ describe('RoomsProvider', () => {
   test('reservedConcurrency with reserveConcurrency false is refused as contradictory', () => {
     expect(() => new RoomsProvider(new Stack(new App(), 'S'), 'Provider', { reservedConcurrency: 5, reserveConcurrency: false })).toThrow(
       'RoomsProvider S/Provider: reservedConcurrency 5 is set with reserveConcurrency false: remove one');
+  });
+
+  test('the provider is found in the construct tree: at A4BRoomsProvider in the top-level stack, or through a reference there', () => {
+    const stack = stackWithRooms(1);
+    expect(stack.node.tryFindChild('A4BRoomsProvider')).toBe(RoomsProvider.getOrCreate(stack));
+    const custom = new Stack(new App(), 'S');
+    const provider = new RoomsProvider(new Construct(custom, 'Platform'), 'Provider', { reservedConcurrency: 3 });
+    const profile = new RoomProfile(custom, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    new Room(new NestedStack(custom, 'Shard'), 'R', { roomName: 'R', profile });
+    expect(RoomsProvider.getOrCreate(custom)).toBe(provider);
+    Template.fromStack(custom).resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  test('two copies of the library in one app share one provider per stack', () => {
+    const stack = new Stack(new App(), 'S');
+    let other: typeof import('../lib') | undefined;
+    jest.isolateModules(() => {
+      other = require('../lib');
+    });
+    expect(other!.RoomsProvider).not.toBe(RoomsProvider);
+    const profile = new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    new other!.SkillGroup(stack, 'G', { skillGroupName: 'G' });
+    new Room(stack, 'R', { roomName: 'R', profile });
+    Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
   test('a second provider in the same stack is refused with a message that says what to do', () => {
