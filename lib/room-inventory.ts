@@ -82,161 +82,120 @@ export class RoomInventory extends Construct {
     }
     const shards = props.shards ?? DEFAULT_SHARDS;
     if (!Number.isInteger(shards) || shards < 1 || shards > 100) throw new Error(`RoomInventory ${this.node.path}: shards ${shards} must be a whole number from 1 to 100`);
-    const parsed: ParsedInventory = props.file !== undefined ? parseInventoryFile(props.file) : parseInventoryText(JSON.stringify(props.inventory, null, 2), '<inventory>');
-    const problems = validateInventory(parsed);
-    if (problems.length) {
-      throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in inventory ${parsed.file}:\n${problems.join('\n')}`);
-    }
-    const inv = parsed.inventory;
-    this._inventory = inv;
-    const stack = Stack.of(this);
+    const inv = this._inventory = checkedInventory(props);
     const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
 
-    const link = inv.calendarLink && new Office365CalendarLink(this, 'CalendarLink', {
-      tenant: inv.calendarLink.tenantId,
-      method: inv.calendarLink.method === 'delegate'
-        ? CalendarLinkMethod.delegate({ serviceAccount: inv.calendarLink.serviceAccount! })
-        : CalendarLinkMethod.application({ applicationId: inv.calendarLink.applicationId! }),
-      credentials: secretFrom(this, inv.calendarLink.credentialsSecret),
-      grantMissingPermissions: inv.calendarLink.grantMissingPermissions,
-      acceptedRoles: inv.calendarLink.acceptedRoles?.map((r) => CalendarRole.of(r)),
-      consentResources: inv.calendarLink.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
-    });
-
-    // Profiles and skill groups live in nested stacks of their own, and rooms name them (the handler resolves the
-    // names at deploy time): in the parent stack, 100 profiles and 1,000 skill groups would pass CloudFormation's 500
-    // resources, and as ARNs each shard would take a parameter per profile and skill group its rooms use, past 200.
-    // Only when there are profiles: CloudFormation refuses a template without resources.
-    const profilesStack = inv.profiles?.length ? new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stack.stackName}` }) : undefined;
-    if (profilesStack) _stackOrderedAsAWhole(profilesStack);
-    const profiles = new Map<string, RoomProfile>();
-    // Construction order decides template order: by name, so reordering the file changes no template.
-    const byName = <T extends { name: string }>(list: readonly T[] | undefined) => [...(list ?? [])].sort((a, b) => compareNames(a.name, b.name));
-    for (const p of byName(inv.profiles)) {
-      const mr = p.meetingRoom;
-      profiles.set(p.name, new RoomProfile(profilesStack!, constructIdFor('Profile', p.name), {
-        roomProfileName: p.name,
-        address: p.address,
-        timezone: p.timezone,
-        distanceUnit: p.distanceUnit ? DistanceUnit.of(p.distanceUnit) : undefined,
-        temperatureUnit: p.temperatureUnit ? TemperatureUnit.of(p.temperatureUnit) : undefined,
-        wakeWord: p.wakeWord ? WakeWord.of(p.wakeWord) : undefined,
-        locale: p.locale,
-        maxVolumeLimit: p.maxVolume,
-        setupModeDisabled: p.setupModeDisabled,
-        pstnEnabled: p.pstnEnabled,
-        dataRetentionOptIn: p.dataRetentionOptIn,
-        endOfMeetingReminder: mr?.endOfMeetingReminder && {
-          reminderAtMinutes: mr.endOfMeetingReminder.minutes, type: EndOfMeetingReminderType.of(mr.endOfMeetingReminder.type), enabled: mr.endOfMeetingReminder.enabled,
-        },
-        instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
-        requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
-        roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
-        tags: { ...inv.tags, ...p.tags },
-        adoptExisting: p.adoptExisting,
-      }));
-    }
-    if (profilesStack) paceInWaves(profilesStack, [...profiles].map(([name, profile]) => ({ key: name, construct: profile })));
-    const groupStacks = new Map<number, NestedStack>();
-    const groups = new Map<string, SkillGroup>();
-    for (const g of byName(inv.skillGroups)) {
-      const n = skillGroupStackOf(g.name);
-      let groupStack = groupStacks.get(n);
-      if (!groupStack) {
-        groupStack = new NestedStack(this, `SkillGroups${n}`, { description: `cdk-a4b-rooms: skill groups of ${stack.stackName}, part ${n + 1} of ${SKILL_GROUP_STACKS}` });
-        _stackOrderedAsAWhole(groupStack);
-        groupStacks.set(n, groupStack);
-      }
-      groups.set(g.name, new SkillGroup(groupStack, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
-    }
-    for (const groupStack of groupStacks.values()) {
-      paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([name, group]) => ({ key: name, construct: group })));
-    }
-    const catalog = [...(profilesStack ? [profilesStack] : []), ...[...groupStacks].sort(([a], [b]) => a - b).map(([, s]) => s)];
-
-    // Every mailbox is checked before any A4B write, and one deploy reports every bad room: a check per shard, all
-    // side by side, each recording its bad rooms, in nested stacks of their own (MailboxChecksN, four shards each, so
-    // that 10,000 mailboxes stay within CloudFormation's 1 MB a template); a gate after all of them fails with every
-    // one (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the gate.
-    // Side by side is within Graph's limits: Outlook's "4 concurrent requests" and "10,000 API requests in a 10 minute
-    // period" are per app ID and mailbox (Microsoft Graph service-specific throttling limits, Outlook service limits,
-    // concepts/throttling-limits.md), and each mailbox is in one shard; each check keeps its own 4 $batch requests in
-    // flight, so the app has up to 4 per shard checking at once.
-    const checked = link !== undefined && (inv.rooms ?? []).some((r) => r.mailbox);
-    const checkStacks = new Map<number, NestedStack>();
-    const checksOf = (n: number) => {
-      const k = Math.floor(n / SHARDS_PER_CHECK_STACK);
-      let s = checkStacks.get(k);
-      if (!s) {
-        s = new NestedStack(this, `MailboxChecks${k}`, { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${stack.stackName}, shards ${k * SHARDS_PER_CHECK_STACK} to ${k * SHARDS_PER_CHECK_STACK + SHARDS_PER_CHECK_STACK - 1}` });
-        dependsOn(s, link!);
-        dependsOn(s, guard);
-        checkStacks.set(k, s);
-      }
-      return s;
-    };
-    const byShard = new Map<number, typeof inv.rooms>();
+    const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink);
+    const catalog = this.catalogOf(inv);
+    const byShard = new Map<number, Rooms>();
     for (const r of byName(inv.rooms)) {
       const n = shardOf(roomKey(r), shards);
       byShard.set(n, [...(byShard.get(n) ?? []), r]);
     }
     const guard = new RoomDeletionGuard(this, 'RoomDeletionGuard', {
       inventory: `inventory ${this.node.path}`,
-      rooms: [...byShard].flatMap(([n, rooms]) => rooms!.map((r) => `${shardId(n)}/${constructIdFor('Room', roomKey(r))}`)),
+      rooms: [...byShard].flatMap(([n, rooms]) => rooms.map((r) => `${shardId(n)}/${constructIdFor('Room', roomKey(r))}`)),
       maxRoomDeletions,
     });
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
-    for (const s of catalog) dependsOn(s, guard);
-    const shardStacks: NestedStack[] = [];
-    for (const [n, rooms] of [...byShard].sort(([a], [b]) => a - b)) {
-      if (rooms!.length > MAX_ROOMS_PER_SHARD) {
-        throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms!.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
-      }
-      const shard = new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${stack.stackName}, shard ${n} of ${shards}` });
-      _stackOrderedAsAWhole(shard);
-      limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
+    for (const s of catalog.stacks) dependsOn(s, guard);
+    const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new MailboxChecks(this, link, guard) : undefined;
+    const shardStacks = [...byShard].sort(([a], [b]) => a - b).map(([n, rooms]) => {
+      const shard = this.shard(n, shards, rooms, catalog, inv.tags);
       dependsOn(shard, guard);
-      // The shard waits for the profile stack and for the skill-group stacks its rooms name, nothing else: a new
-      // skill group changes one skill-group stack and no shard.
-      dependsOn(shard, profilesStack!);
-      const named = new Set(rooms!.flatMap((r) => (r.skillGroups ?? []).map(skillGroupStackOf)));
-      for (const [m, groupStack] of [...groupStacks].sort(([a], [b]) => a - b)) if (named.has(m)) dependsOn(shard, groupStack);
-      shardStacks.push(shard);
-      const placed: Array<{ key: string; construct: Room }> = [];
-      for (const r of rooms!) {
-        const room = new Room(shard, constructIdFor('Room', roomKey(r)), {
-          roomName: r.name,
-          mailbox: r.mailbox,
-          description: r.description,
-          profile: profiles.get(r.profile)!,
-          skillGroups: (r.skillGroups ?? []).map((g) => groups.get(g)!),
-          deviceArns: r.devices,
-          // Inventory tags are merged here rather than with Tags.of(): an aspect over 10,000 rooms costs seconds.
-          tags: { ...inv.tags, ...r.tags },
-          adoptExisting: r.adoptExisting,
-        });
-        if (r.devices) room._deferDeviceRelease();
-        placed.push({ key: roomKey(r), construct: room });
-      }
-      paceInWaves(shard, placed);
-      if (checked) link!.recordRoomsIn(shard, checksOf(n), shardId(n));
-    }
-    if (checked) {
+      checks?.record(shard, n);
+      return shard;
+    });
+    if (checks) {
       const gate = link!.gateRecordedChecks(this, 'MailboxCheckGate');
-      for (const s of [...catalog, ...shardStacks]) dependsOn(s, gate);
+      for (const s of [...catalog.stacks, ...shardStacks]) dependsOn(s, gate);
     }
-    // Devices leave a room only after every shard has updated its rooms: a device moved to a room of another shard is
-    // in its new room by then, and stays there. One release per shard that manages devices, in a nested stack of its own.
+    this.releaseDevices(byShard, shardStacks);
+    this.roomCount = (inv.rooms ?? []).length;
+    this.shardCount = byShard.size;
+  }
+
+  private linkOf(l: NonNullable<Inventory['calendarLink']>): Office365CalendarLink {
+    return new Office365CalendarLink(this, 'CalendarLink', {
+      tenant: l.tenantId,
+      method: l.method === 'delegate' ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! }) : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
+      credentials: secretFrom(this, l.credentialsSecret),
+      grantMissingPermissions: l.grantMissingPermissions,
+      acceptedRoles: l.acceptedRoles?.map((r) => CalendarRole.of(r)),
+      consentResources: l.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
+    });
+  }
+
+  /**
+   * Profiles and skill groups, in nested stacks of their own that rooms name them from (the handler resolves the
+   * names at deploy time): in the parent stack, 100 profiles and 1,000 skill groups would pass CloudFormation's 500
+   * resources, and as ARNs each shard would take a parameter per profile and skill group its rooms use, past 200.
+   */
+  private catalogOf(inv: Inventory): Catalog {
+    const stackName = Stack.of(this).stackName;
+    // Only when there are profiles: CloudFormation refuses a template without resources.
+    const profilesStack = inv.profiles?.length ? orderedAsAWhole(new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stackName}` })) : undefined;
+    const profiles = new Map(byName(inv.profiles).map((p) => [p.name, profileOf(profilesStack!, p, inv.tags)]));
+    if (profilesStack) paceInWaves(profilesStack, [...profiles].map(([key, construct]) => ({ key, construct })));
+    const groupStacks = new Map<number, NestedStack>();
+    const groups = new Map<string, SkillGroup>();
+    for (const g of byName(inv.skillGroups)) {
+      const n = skillGroupStackOf(g.name);
+      let groupStack = groupStacks.get(n);
+      if (!groupStack) {
+        groupStack = orderedAsAWhole(new NestedStack(this, `SkillGroups${n}`, { description: `cdk-a4b-rooms: skill groups of ${stackName}, part ${n + 1} of ${SKILL_GROUP_STACKS}` }));
+        groupStacks.set(n, groupStack);
+      }
+      groups.set(g.name, new SkillGroup(groupStack, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
+    }
+    for (const groupStack of groupStacks.values()) {
+      paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([key, construct]) => ({ key, construct })));
+    }
+    const sortedGroupStacks = [...groupStacks].sort(([a], [b]) => a - b);
+    return { profilesStack, profiles, groupStacks: sortedGroupStacks, groups, stacks: [...(profilesStack ? [profilesStack] : []), ...sortedGroupStacks.map(([, s]) => s)] };
+  }
+
+  /** A shard: its rooms, written in waves, after the profile stack and the skill-group stacks its rooms name. */
+  private shard(n: number, shards: number, rooms: Rooms, catalog: Catalog, tags: Inventory['tags']): NestedStack {
+    if (rooms.length > MAX_ROOMS_PER_SHARD) {
+      throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
+    }
+    const shard = orderedAsAWhole(new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${Stack.of(this).stackName}, shard ${n} of ${shards}` }));
+    limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
+    // Nothing else: a new skill group changes one skill-group stack and no shard.
+    dependsOn(shard, catalog.profilesStack!);
+    const named = new Set(rooms.flatMap((r) => (r.skillGroups ?? []).map(skillGroupStackOf)));
+    for (const [m, groupStack] of catalog.groupStacks) if (named.has(m)) dependsOn(shard, groupStack);
+    paceInWaves(shard, rooms.map((r) => {
+      const room = new Room(shard, constructIdFor('Room', roomKey(r)), {
+        roomName: r.name,
+        mailbox: r.mailbox,
+        description: r.description,
+        profile: catalog.profiles.get(r.profile)!,
+        skillGroups: (r.skillGroups ?? []).map((g) => catalog.groups.get(g)!),
+        deviceArns: r.devices,
+        // Inventory tags are merged here rather than with Tags.of(): an aspect over 10,000 rooms costs seconds.
+        tags: { ...tags, ...r.tags },
+        adoptExisting: r.adoptExisting,
+      });
+      if (r.devices) room._deferDeviceRelease();
+      return { key: roomKey(r), construct: room };
+    }));
+    return shard;
+  }
+
+  /**
+   * Devices leave a room only after every shard has updated its rooms: a device moved to a room of another shard is
+   * in its new room by then, and stays there. One release per shard that manages devices, in a nested stack of its own.
+   */
+  private releaseDevices(byShard: Map<number, Rooms>, shardStacks: NestedStack[]): void {
     for (const [n, rooms] of byShard) {
-      const managed = rooms!.filter((r) => r.devices).map((r) => ({ name: r.name, devices: r.devices! }));
+      const managed = rooms.filter((r) => r.devices).map((r) => ({ name: r.name, devices: r.devices! }));
       if (!managed.length) continue;
-      const release = new NestedStack(this, `DeviceRelease${shardId(n).slice('Shard'.length)}`, { description: `cdk-a4b-rooms: device release of ${stack.stackName}, shard ${n}` });
+      const release = new NestedStack(this, `DeviceRelease${shardId(n).slice('Shard'.length)}`, { description: `cdk-a4b-rooms: device release of ${Stack.of(this).stackName}, shard ${n}` });
       new DeviceRelease(release, 'DeviceRelease', { rooms: managed });
       for (const s of shardStacks) dependsOn(release, s);
     }
-    this.calendarLink = link;
-    this.roomCount = (inv.rooms ?? []).length;
-    this.shardCount = byShard.size;
   }
 
   private maxRoomDeletions(fromProps: number | undefined): number {
@@ -246,6 +205,95 @@ export class RoomInventory extends Construct {
     if (!Number.isInteger(value) || value < 0) throw new Error(`RoomInventory ${this.node.path}: ${source} must be a whole number of rooms, 0 or more`);
     return value;
   }
+}
+
+type Rooms = NonNullable<Inventory['rooms']>;
+
+/** An inventory's profiles and skill groups, and the nested stacks that hold them. */
+interface Catalog {
+  readonly profilesStack?: NestedStack;
+  readonly profiles: Map<string, RoomProfile>;
+  readonly groupStacks: Array<[number, NestedStack]>;
+  readonly groups: Map<string, SkillGroup>;
+  readonly stacks: NestedStack[];
+}
+
+/**
+ * Every mailbox is checked before any A4B write, and one deploy reports every bad room: a check per shard, all side by
+ * side, each recording its bad rooms, in nested stacks of their own (MailboxChecksN, four shards each, so that 10,000
+ * mailboxes stay within CloudFormation's 1 MB a template); a gate after all of them fails with every one
+ * (lib/handlers/calendar-link/gate.ts). Profiles, skill groups and shards all wait for the gate. Side by side is within
+ * Graph's limits: Outlook's "4 concurrent requests" and "10,000 API requests in a 10 minute period" are per app ID
+ * and mailbox (Microsoft Graph service-specific throttling limits, Outlook service limits,
+ * concepts/throttling-limits.md), and each mailbox is in one shard; each check keeps its own 4 $batch requests in
+ * flight, so the app has up to 4 per shard checking at once.
+ */
+class MailboxChecks {
+  private readonly stacks = new Map<number, NestedStack>();
+
+  constructor(private readonly scope: Construct, private readonly link: Office365CalendarLink, private readonly guard: Construct) {}
+
+  record(shard: NestedStack, n: number): void {
+    this.link.recordRoomsIn(shard, this.stackFor(n), shardId(n));
+  }
+
+  private stackFor(n: number): NestedStack {
+    const k = Math.floor(n / SHARDS_PER_CHECK_STACK);
+    let s = this.stacks.get(k);
+    if (!s) {
+      const [first, last] = [k * SHARDS_PER_CHECK_STACK, k * SHARDS_PER_CHECK_STACK + SHARDS_PER_CHECK_STACK - 1];
+      s = new NestedStack(this.scope, `MailboxChecks${k}`, { description: `cdk-a4b-rooms: Office 365 checks of the room mailboxes of ${Stack.of(this.scope).stackName}, shards ${first} to ${last}` });
+      dependsOn(s, this.link);
+      dependsOn(s, this.guard);
+      this.stacks.set(k, s);
+    }
+    return s;
+  }
+}
+
+/** The inventory of `props`, parsed and checked: every problem at FILE:LINE:COL, as `a4b-rooms validate` words it. */
+function checkedInventory(props: RoomInventoryProps): Inventory {
+  const parsed: ParsedInventory = props.file !== undefined ? parseInventoryFile(props.file) : parseInventoryText(JSON.stringify(props.inventory, null, 2), '<inventory>');
+  const problems = validateInventory(parsed);
+  if (problems.length) {
+    throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in inventory ${parsed.file}:\n${problems.join('\n')}`);
+  }
+  return parsed.inventory;
+}
+
+function profileOf(scope: Construct, p: NonNullable<Inventory['profiles']>[number], tags: Inventory['tags']): RoomProfile {
+  const mr = p.meetingRoom;
+  return new RoomProfile(scope, constructIdFor('Profile', p.name), {
+    roomProfileName: p.name,
+    address: p.address,
+    timezone: p.timezone,
+    distanceUnit: p.distanceUnit ? DistanceUnit.of(p.distanceUnit) : undefined,
+    temperatureUnit: p.temperatureUnit ? TemperatureUnit.of(p.temperatureUnit) : undefined,
+    wakeWord: p.wakeWord ? WakeWord.of(p.wakeWord) : undefined,
+    locale: p.locale,
+    maxVolumeLimit: p.maxVolume,
+    setupModeDisabled: p.setupModeDisabled,
+    pstnEnabled: p.pstnEnabled,
+    dataRetentionOptIn: p.dataRetentionOptIn,
+    endOfMeetingReminder: mr?.endOfMeetingReminder && {
+      reminderAtMinutes: mr.endOfMeetingReminder.minutes, type: EndOfMeetingReminderType.of(mr.endOfMeetingReminder.type), enabled: mr.endOfMeetingReminder.enabled,
+    },
+    instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
+    requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
+    roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
+    tags: { ...tags, ...p.tags },
+    adoptExisting: p.adoptExisting,
+  });
+}
+
+/** Construction order decides template order: by name, so reordering the file changes no template. */
+function byName<T extends { name: string }>(list: readonly T[] | undefined): T[] {
+  return [...(list ?? [])].sort((a, b) => compareNames(a.name, b.name));
+}
+
+function orderedAsAWhole(stack: NestedStack): NestedStack {
+  _stackOrderedAsAWhole(stack);
+  return stack;
 }
 
 /**
