@@ -43,7 +43,7 @@ program.command('drift')
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
   .action(async (file: string | undefined, opts: { app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean }) => {
-    const { drift } = await import('../lib/drift/run');
+    const { drift } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
@@ -63,7 +63,7 @@ program.command('check')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
   .action(async (file: string, opts: { local?: boolean; state: string; json?: boolean }) => {
-    const { checkInventory, checkExitCode, checkText } = await import('../lib/drift/check');
+    const { checkInventory, checkExitCode, checkText } = await import('../lib/cli/check');
     const report = await checkInventory({ inventoryFile: file, localStateDir: opts.local ? existingStateDir(opts.state) : undefined });
     console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
     process.exitCode = checkExitCode(report);
@@ -79,7 +79,7 @@ program.command('test-booking')
   .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
   .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
   .action(async (file: string, opts: { rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean }) => {
-    const { testBooking, bookingExitCode, bookingText } = await import('../lib/drift/test-booking');
+    const { testBooking, bookingExitCode, bookingText } = await import('../lib/cli/test-booking');
     const timeoutSeconds = Number(opts.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout ${opts.timeout}: give a number of seconds greater than 0`);
     const abort = new AbortController();
@@ -112,11 +112,11 @@ program.command('import')
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('-o, --output <file>', 'write the inventory here instead of to standard output')
   .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
-    const { importInventory, inventoryYaml } = await import('../lib/drift/import');
+    const { importInventory, inventoryYaml } = await import('../lib/cli/import');
     const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
-    const { A4bRetryStrategy } = await import('../lib/handlers/a4b/retry');
+    const { A4bRetryStrategy } = await import('../lib/runtime/a4b/retry');
     const { openLocalWorld } = await import('../lib/local/local-world');
-    const { LOCAL_AWS_CREDENTIALS } = await import('../lib/drift/local-emulators');
+    const { LOCAL_AWS_CREDENTIALS } = await import('../lib/cli/local-emulators');
     if (opts.output) writableOutput(opts.output);
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { drift } from '../lib/drift/run';
+import { drift } from '../lib/cli/drift';
 import { localDeploy } from '../lib/local/local-deploy';
 import { TenantFile } from '../lib/local/graph-tenant';
 import { tempDir } from './helpers';

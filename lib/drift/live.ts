@@ -4,11 +4,11 @@
 import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { allPages } from '../handlers/a4b/pages';
+import { allPages } from '../runtime/a4b/pages';
 import { DEFAULT_CONSENT_RESOURCES } from '../contract';
-import { BatchItem, runBatches } from '../handlers/calendar-link/batch';
-import { Graph } from '../handlers/calendar-link/clients';
-import { getter, readAccount, readConsent, readMailboxes } from '../handlers/calendar-link/mailboxes';
+import { BatchItem, runBatches } from '../runtime/graph/batch';
+import { Graph } from '../runtime/graph/clients';
+import { getter, readAccount, readConsent, readMailboxes } from '../runtime/graph/mailboxes';
 import { decideConsent } from '../o365/consent';
 import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../o365/mailbox';
 import { AccountAddresses, CalendarPermission, decidePermission } from '../o365/permissions';

@@ -1,8 +1,11 @@
 // The CloudFormation custom-resource protocol: the event Lambda receives, and the response it must PUT to the
 // pre-signed ResponseURL (https in AWS; http when the local deploy engine collects responses on loopback).
-import { AsyncLocalStorage } from 'async_hooks';
 import * as http from 'http';
 import * as https from 'https';
+import { RequestScope, ResourceError, runInRequest } from '../runtime/request';
+
+// What the shared runtime provides every request, for the handlers that import it from here.
+export { currentRequest, DeadlineError, RequestScope, ResourceError, sleep } from '../runtime/request';
 
 export interface CfnEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
@@ -21,13 +24,6 @@ export interface CfnResult {
   readonly Data?: Record<string, string>;
 }
 
-/** A failure that still names a physical id, so CloudFormation's rollback Delete reaches what was created. */
-export class ResourceError extends Error {
-  constructor(message: string, readonly physicalResourceId?: string) {
-    super(message);
-  }
-}
-
 /** CloudFormation rejects response bodies over 4096 bytes; the reason gets what is left after the other fields. */
 const MAX_REASON_BYTES = 3000;
 
@@ -41,71 +37,6 @@ export function truncateReason(reason: string): string {
 /** The part of Lambda's context object the handlers use. */
 export interface LambdaContext {
   getRemainingTimeInMillis(): number;
-}
-
-/**
- * What one request has done so far, reachable from any call it makes (AsyncLocalStorage: the local deploy engine
- * runs several requests at once in one module instance, Lambda one per container). Aborted at the deadline.
- */
-export class RequestScope {
-  private readonly controller = new AbortController();
-  /** How the answer names the resource. */
-  resource?: string;
-  /** The physical id to report if the deadline comes first (what a rollback Delete must reach). */
-  physicalResourceId?: string;
-  /** What a retry or CloudFormation's rollback does about a request stopped half-way. */
-  retryHint?: string;
-  /** Lists of what was applied, shared with the code that fills them. */
-  readonly applied: string[][] = [];
-  /** Calls started and not yet answered. */
-  readonly inFlight: string[] = [];
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  abort(): void {
-    this.controller.abort(new DeadlineError());
-  }
-
-  /** Runs `call` as an in-flight operation named `operation`. */
-  async track<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    this.inFlight.push(operation);
-    try {
-      return await call();
-    } finally {
-      this.inFlight.splice(this.inFlight.indexOf(operation), 1);
-    }
-  }
-}
-
-/** Thrown into in-flight calls when the request's time is up. */
-export class DeadlineError extends Error {
-  constructor() {
-    super('the request was stopped before the Lambda function\'s timeout');
-    this.name = 'DeadlineError';
-  }
-}
-
-const scopes = new AsyncLocalStorage<RequestScope>();
-
-/** The scope of the request this code runs for, if it runs under `cfnHandler`. */
-export function currentRequest(): RequestScope | undefined {
-  return scopes.getStore();
-}
-
-/** A sleep that ends early when the current request is aborted. */
-export function sleep(ms: number, signal = currentRequest()?.signal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
-  });
 }
 
 /**
@@ -171,7 +102,7 @@ export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, fai
     const failed = (err: ResourceError) => ({
       Status: 'FAILED', Reason: truncateReason(err.message), PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedId(event),
     });
-    const work = scopes.run(scope, () => onEvent(event)).then(
+    const work = runInRequest(scope, () => onEvent(event)).then(
       (result): Record<string, unknown> => ({ Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} }),
       (e) => {
         const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);

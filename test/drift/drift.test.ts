@@ -8,7 +8,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import Ajv from 'ajv';
 import { exitCode } from '../../lib/drift/compare';
 import { DRIFT_REPORT_SCHEMA, toJson, toMarkdown, toTable } from '../../lib/drift/report';
-import { drift } from '../../lib/drift/run';
+import { drift } from '../../lib/cli/drift';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { a4bClient, tempDir } from '../helpers';
@@ -136,7 +136,7 @@ describe('import', () => {
     try {
       const first = await localDeploy({ app: APP, context: { inventory: INVENTORY }, stateDir: dir });
       expect(first.ok).toBe(true);
-      const { importInventory, inventoryYaml } = await import('../../lib/drift/import');
+      const { importInventory, inventoryYaml } = await import('../../lib/cli/import');
       const a4b = a4bClient(w.a4b!, 3);
       const imported = await importInventory(a4b);
       a4b.destroy();
@@ -159,7 +159,8 @@ describe('import', () => {
 
 describe('drift from a cloud assembly', () => {
   test('the synthesized templates give the same desired state as the inventory they came from', async () => {
-    const { desiredFromAssembly, desiredFromInventory } = await import('../../lib/drift/desired');
+    const { desiredFromInventory } = await import('../../lib/drift/desired');
+    const { desiredFromAssembly } = await import('../../lib/cli/desired-assembly');
     const { parseInventoryFile } = await import('../../lib/inventory/parse');
     const { synthesize } = await import('../../lib/local/cloud-assembly');
     const outdir = tempDir('a4b-drift-asm-');

@@ -449,8 +449,8 @@ describe('as real tenants behave', () => {
 describe('a fresh token after a 403', () => {
   // In process (the same modules the bundle is built from): the Graph client is kept across calls as in a warm Lambda.
   test('a permission consented since the last token is seen once the token is older than the fresh-token window', async () => {
-    const { graphFor } = await import('../../lib/handlers/calendar-link/clients');
-    const { validateLink } = await import('../../lib/handlers/calendar-link/validate');
+    const { graphFor } = await import('../../lib/runtime/graph/clients');
+    const { validateLink } = await import('../../lib/runtime/graph/link-validation');
     const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     w = await LinkWorld.start({ ...tenantWith(['Spree']), apps: [{ ...APP, roles: ['User.Read.All', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }] });
     w.a4b.putSecret('a4b/fresh', JSON.stringify(APP));

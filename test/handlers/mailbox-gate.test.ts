@@ -2,8 +2,8 @@
 // the gate's decision; then the bundled handler's gate answering CloudFormation-shaped events.
 import * as path from 'path';
 import { truncateReason } from '../../lib/handlers/cfn';
-import { RoomProblem } from '../../lib/handlers/calendar-link/checks';
-import { FindingsSummary, GATE_MESSAGE_MAX_BYTES, gateMessage, parseSummary, RoomFindingsError, SUMMARY_MAX_BYTES, summarizeFindings } from '../../lib/handlers/calendar-link/findings';
+import { RoomProblem } from '../../lib/o365/link-checks';
+import { FindingsSummary, GATE_MESSAGE_MAX_BYTES, gateMessage, parseSummary, RoomFindingsError, SUMMARY_MAX_BYTES, summarizeFindings } from '../../lib/runtime/graph/findings';
 import { gateDecision, gatePhysicalId, recordFindings } from '../../lib/handlers/calendar-link/gate';
 import { ResourceError } from '../../lib/handlers/cfn';
 import { CALENDAR_LINK_BUNDLE, LocalLambda } from '../../lib/local/local-lambda';

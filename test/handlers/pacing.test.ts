@@ -1,5 +1,5 @@
 // The A4B client's send rate (lib/handlers/a4b/pacing.ts), on a fake clock: unlimited until throttled, then AIMD.
-import { isThrottling, SendRate } from '../../lib/handlers/a4b/pacing';
+import { isThrottling, SendRate } from '../../lib/runtime/a4b/pacing';
 
 function clocked() {
   let t = 10_000;

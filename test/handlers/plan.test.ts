@@ -1,5 +1,5 @@
 import { devicesToRelease, namesToResolve, refSetChange, resolveRefSetChange, setChange, tagChange } from '../../lib/handlers/a4b/plan';
-import { PropertyReader } from '../../lib/handlers/a4b/properties';
+import { PropertyReader } from '../../lib/handlers/properties';
 import { planRoomUpdate, readRoom, RoomSpec } from '../../lib/handlers/a4b/room';
 import { planRoomProfileUpdate, RoomProfileSpec } from '../../lib/handlers/a4b/room-profile';
 

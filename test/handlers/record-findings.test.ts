@@ -2,7 +2,7 @@
 // emulators with the real @azure/identity and Graph client: bad rooms are recorded (SUCCESS, summary in Data), every
 // room is checked on each Update, and credential errors still fail at once.
 import * as fs from 'fs';
-import { parseSummary } from '../../lib/handlers/calendar-link/findings';
+import { parseSummary } from '../../lib/runtime/graph/findings';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { GraphEmulator } from '../../lib/local/graph-emulator';
 import { localProviderEnv } from '../../lib/local/local-deploy';

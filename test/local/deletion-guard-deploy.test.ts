@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { RENAMED_FROM_TAG } from '../../lib/contract';
-import { drift } from '../../lib/drift/run';
+import { drift } from '../../lib/cli/drift';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir, writesIn } from '../helpers';

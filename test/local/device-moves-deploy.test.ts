@@ -6,7 +6,7 @@
 // would take the device out of its new room. The inventory's device release sends it only after every room.
 import * as fs from 'fs';
 import * as path from 'path';
-import { drift } from '../../lib/drift/run';
+import { drift } from '../../lib/cli/drift';
 import { DEFAULT_SHARDS, shardOf } from '../../lib/inventory/sharding';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';

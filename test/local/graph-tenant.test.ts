@@ -8,7 +8,7 @@ import * as path from 'path';
 import { ClientSecretCredential } from '@azure/identity';
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
-import { HttpsTransport } from '../../lib/handlers/calendar-link/https-transport';
+import { HttpsTransport } from '../../lib/runtime/graph/https-transport';
 import { EXCHANGE_APP_ID, GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { parseUserFilter, recipientAddresses, tenantProblems, transitiveGroups } from '../../lib/local/graph-tenant';
 

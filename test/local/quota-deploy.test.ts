@@ -4,7 +4,7 @@
 // ServiceTimeout, and drift then finds the account exactly as declared.
 import * as fs from 'fs';
 import * as path from 'path';
-import { drift } from '../../lib/drift/run';
+import { drift } from '../../lib/cli/drift';
 import { deployStatsLine, localDeploy } from '../../lib/local/local-deploy';
 import { tempDir } from '../helpers';
 

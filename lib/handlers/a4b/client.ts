@@ -2,8 +2,8 @@
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { HandlerEnv } from '../../contract';
 import { currentRequest, sleep } from '../cfn';
-import { isThrottling, SendRate } from './pacing';
-import { A4bRetryStrategy } from './retry';
+import { isThrottling, SendRate } from '../../runtime/a4b/pacing';
+import { A4bRetryStrategy } from '../../runtime/a4b/retry';
 
 export { A4bRetryStrategy };
 

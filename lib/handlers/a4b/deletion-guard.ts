@@ -3,7 +3,7 @@
 import { createHash } from 'crypto';
 import { ROOM_KEY_CHARS, RoomDeletionGuardProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
-import { PropertyReader } from './properties';
+import { PropertyReader } from '../properties';
 
 export interface GuardSpec {
   readonly inventory: string;

@@ -6,7 +6,7 @@ import { DisassociateDeviceFromRoomCommand, SearchDevicesCommand } from '@aws-sd
 import { DeviceReleaseProps as D } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
-import { allPages } from './pages';
+import { allPages } from '../../runtime/a4b/pages';
 import { Steps } from './steps';
 
 export interface DeviceHolding {

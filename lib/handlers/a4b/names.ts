@@ -14,7 +14,7 @@ import { SearchProfilesCommand, SearchSkillGroupsCommand } from '@aws-sdk/client
 import { Quotas } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
-import { allPages } from './pages';
+import { allPages } from '../../runtime/a4b/pages';
 import { Steps } from './steps';
 
 export type NamedKind = 'profile' | 'skillGroup';

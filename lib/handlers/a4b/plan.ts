@@ -1,5 +1,5 @@
 // What to change in A4B to go from one declared state to another: pure, so every case is a table test.
-import { Tag } from './properties';
+import { Tag } from '../properties';
 
 export interface SetChange {
   readonly add: string[];

@@ -5,8 +5,8 @@ import { isSystemTag } from '../../contract';
 import { CfnEvent, CfnResult, currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { UNRESOLVED_NAME } from './names';
-import { allPages } from './pages';
-import { Tag } from './properties';
+import { allPages } from '../../runtime/a4b/pages';
+import { Tag } from '../properties';
 
 export { allPages };
 import { describeResource, failedCreateId, isA4bArn, pendingCreateId, pendingCreateToken, requestToken, Steps } from './steps';

@@ -10,7 +10,7 @@ import { NameResolver, Resolved } from './names';
 import {
   changedFields, devicesToRelease, isEmptyChange, namesToResolve, RefSetChange, refSetChange, resolveRefSetChange, SetChange, setChange, TagChange, tagChange,
 } from './plan';
-import { PropertyReader, Tag } from './properties';
+import { PropertyReader, Tag } from '../properties';
 import { allPages, liveTags, ResourceKind } from './resource';
 import { Steps } from './steps';
 

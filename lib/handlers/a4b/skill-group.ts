@@ -6,7 +6,7 @@ import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { forget, remember } from './names';
 import { changedFields, isEmptyChange, tagChange } from './plan';
-import { PropertyReader, Tag } from './properties';
+import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
 
 export interface SkillGroupSpec {

@@ -29,8 +29,8 @@
 //   Roll the stack back (`cdk rollback`) before deploying again.
 import { CalendarLinkAttributes as A, HandlerEnv, MailboxCheckGateProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
-import { LinkedRoom } from './checks';
-import { gateMessage, parseSummary, RoomFindingsError, summarizeFindings } from './findings';
+import { LinkedRoom } from '../../o365/link-checks';
+import { gateMessage, parseSummary, RoomFindingsError, summarizeFindings } from '../../runtime/graph/findings';
 
 /** The gate's physical id: which `Checked` hash it last let through. */
 export function gatePhysicalId(checked: string): string {

@@ -3,12 +3,12 @@
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
 import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, ResourceTypes } from '../../contract';
 import { CONSENT_RESOURCES } from '../../o365/consent';
-import { PropertyReader } from '../a4b/properties';
+import { PropertyReader } from '../properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
-import { LinkSpec, roomsToValidate } from './checks';
-import { graphFor } from './clients';
+import { LinkSpec, roomsToValidate } from '../../o365/link-checks';
+import { graphFor } from '../../runtime/graph/clients';
 import { gatePhysicalId, onGateEvent, recordFindings } from './gate';
-import { validateLink } from './validate';
+import { validateLink } from '../../runtime/graph/link-validation';
 
 export function readLink(props: Record<string, unknown>): LinkSpec {
   const p = new PropertyReader(props, 'calendar link');

@@ -7,8 +7,8 @@ import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from '../../contract';
 import { compare, DriftReport } from '../../drift/compare';
 import { desiredFromInventory } from '../../drift/desired';
 import { readLive } from '../../drift/live';
-import { A4bRetryStrategy } from '../a4b/retry';
-import { graphFor } from '../calendar-link/clients';
+import { A4bRetryStrategy } from '../../runtime/a4b/retry';
+import { graphFor } from '../../runtime/graph/clients';
 
 
 const a4b = new AlexaForBusinessClient({

@@ -12,7 +12,7 @@
 //   DELETE /users/{room}/events/{id}         only when the room's copy outlives the cancellation and the app may write it
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Graph, graphFor } from '../handlers/calendar-link/clients';
+import { Graph, graphFor } from '../runtime/graph/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 import { withLocalEmulators } from './local-emulators';

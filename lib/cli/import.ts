@@ -5,8 +5,8 @@ import {
   AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../contract';
-import { allPages } from '../handlers/a4b/pages';
-import { mapConcurrent } from '../handlers/calendar-link/batch';
+import { allPages } from '../runtime/a4b/pages';
+import { mapConcurrent } from '../runtime/graph/batch';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
 
 

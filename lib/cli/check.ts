@@ -2,9 +2,9 @@
 // from a pipeline step or a laptop before `cdk deploy`: every problem of every room with its fix. Writes nothing.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../contract';
-import { LinkSpec, requiredPermissions } from '../handlers/calendar-link/checks';
-import { graphFor } from '../handlers/calendar-link/clients';
-import { checkLink } from '../handlers/calendar-link/validate';
+import { LinkSpec, requiredPermissions } from '../o365/link-checks';
+import { graphFor } from '../runtime/graph/clients';
+import { checkLink } from '../runtime/graph/link-validation';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 import { withLocalEmulators } from './local-emulators';

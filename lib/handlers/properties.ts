@@ -1,6 +1,6 @@
 // CloudFormation hands custom resources every scalar as a string ("true", "30"), nested in the same lists and
 // objects the template had. These readers accept both the typed and the stringified form and nothing else.
-import { ResourceError } from '../cfn';
+import { ResourceError } from './cfn';
 
 export interface Tag {
   readonly Key: string;

@@ -1,6 +1,6 @@
 // The calendar link's decisions, pure: which Graph application permissions a validation needs, what a room's
 // calendar permissions mean for the service account, and the report a failed validation gives.
-import { CalendarLinkMethods } from '../../contract';
+import { CalendarLinkMethods } from '../contract';
 
 export interface LinkSpec {
   readonly tenant: string;
@@ -71,8 +71,8 @@ export function tokenRoles(accessToken: string): string[] | undefined {
   }
 }
 
-export { decidePermission, editorCommand } from '../../o365/permissions';
-export type { CalendarPermission, PermissionDecision } from '../../o365/permissions';
+export { decidePermission, editorCommand } from './permissions';
+export type { CalendarPermission, PermissionDecision } from './permissions';
 
 /** What kind of problem a room has: the kinds drift reports, plus `unknown` for a read that failed. */
 export type RoomProblemKind = 'mailbox-missing' | 'not-a-room' | 'permission' | 'unknown';

@@ -1,5 +1,5 @@
 import { StandardRetryStrategy } from '@smithy/util-retry';
-import { currentRequest } from '../cfn';
+import { currentRequest } from '../request';
 
 /**
  * The SDK's standard retry, adjusted to A4B: LimitExceededException is an account quota, not a rate, so retrying

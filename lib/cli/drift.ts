@@ -2,13 +2,14 @@
 // emulators of a state directory), compared.
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { HandlerEnv } from '../contract';
-import { A4bRetryStrategy } from '../handlers/a4b/retry';
-import { graphFor } from '../handlers/calendar-link/clients';
+import { A4bRetryStrategy } from '../runtime/a4b/retry';
+import { graphFor } from '../runtime/graph/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
-import { compare, DriftReport } from './compare';
-import { desiredFromAssembly, desiredFromInventory } from './desired';
-import { readLive } from './live';
+import { compare, DriftReport } from '../drift/compare';
+import { desiredFromInventory } from '../drift/desired';
+import { desiredFromAssembly } from './desired-assembly';
+import { readLive } from '../drift/live';
 import { LOCAL_AWS_CREDENTIALS, withLocalEmulators } from './local-emulators';
 
 export interface DriftOptions {

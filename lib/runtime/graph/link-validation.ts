@@ -3,14 +3,14 @@
 // service account can write its calendar, directly or through a group), batched; then grants what is missing when
 // asked. Fails with one message for all rooms. `checkLink` is the check without the throw and the grants: what
 // `a4b-rooms check` prints.
-import { currentRequest, ResourceError } from '../cfn';
+import { currentRequest, ResourceError } from '../request';
 import { HandlerEnv } from '../../contract';
 import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
 import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../../o365/mailbox';
 import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
 import { RoomFindingsError } from './findings';
-import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from './checks';
+import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from '../../o365/link-checks';
 import { Graph, GRAPH_SCOPE } from './clients';
 import { getter, readAccount, readConsent, readMailboxes } from './mailboxes';
 

@@ -1,7 +1,7 @@
 // Graph JSON batching with what the SDK does not do: at most 20 items a request, a bounded number of requests in
 // flight, and a retry of the items that came back 429/503/504 (the envelope is 200, so the SDK's retry never sees
 // them), honouring their Retry-After.
-import { currentRequest, sleep as abortableSleep } from '../cfn';
+import { currentRequest, sleep as abortableSleep } from '../request';
 
 export interface BatchItem {
   readonly id: string;

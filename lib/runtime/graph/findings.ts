@@ -2,8 +2,8 @@
 // find instead of failing, and one gate after them fails with all of them. Pure: the error that carries a check's
 // room problems, the compact summary a check returns in its Data (CloudFormation's response is at most 4 KB), and
 // the gate's message (at most 3,000 bytes, what truncateReason keeps) built from every check's summary.
-import { ResourceError } from '../cfn';
-import { RoomProblem } from './checks';
+import { ResourceError } from '../request';
+import { RoomProblem } from '../../o365/link-checks';
 
 /** What validateLink throws when rooms are bad (as opposed to credential, permission or service-account errors). */
 export class RoomFindingsError extends ResourceError {

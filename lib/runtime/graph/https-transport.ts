@@ -4,7 +4,7 @@
 import * as https from 'https';
 import * as http from 'http';
 import * as tls from 'tls';
-import { currentRequest } from '../cfn';
+import { currentRequest } from '../request';
 
 interface Context {
   request: string | { url: string };

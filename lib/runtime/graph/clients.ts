@@ -6,7 +6,7 @@ import { ClientCertificateCredential, ClientSecretCredential, TokenCredential } 
 import { AuthenticationHandler, Client, RedirectHandler, RetryHandler, TelemetryHandler } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { HandlerEnv } from '../../contract';
-import { ResourceError } from '../cfn';
+import { ResourceError } from '../request';
 import { HttpsTransport } from './https-transport';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
