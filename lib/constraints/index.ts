@@ -1,13 +1,14 @@
-// The A4B API's modelled constraints (botocore alexaforbusiness 2017-11-09, see A4B_FACTS.md §10-11), in one
-// place: the constructs check them at synth, the emulator enforces them on the wire, the inventory reuses them.
-// Pure: no CDK, no I/O.
+// The A4B API's modelled constraints (botocore alexaforbusiness 2017-11-09; the model is committed at
+// lib/local/a4b-model/service-2.json with its provenance), in one place: the constructs check them at synth and the
+// inventory reuses them; the emulator reads the model itself. test/local/a4b-model.test.ts checks every rule here
+// against the model (lengths, patterns, enums). Pure: no CDK, no I/O.
 
 /** Printable Unicode plus TAB/LF/CR (the model's text pattern; needs the `u` flag for the astral planes). */
 export const TEXT_PATTERN = /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 /** Tag keys and values. */
 export const TAG_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 /** Any ARN, as the model's `Arn` shape. */
-export const ARN_PATTERN = /^arn:[a-z0-9\-.]{1,63}:[a-z0-9\-.]{0,63}:[a-z0-9\-.]{0,63}:[a-z0-9\-.]{0,63}:[^/].{0,1023}$/;
+export const ARN_PATTERN = /^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$/;
 /** Idempotency tokens. */
 export const TOKEN_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 /** What a resource mailbox looks like; stricter than A4B (which takes any string) because a typo here fails silently. */
@@ -37,7 +38,8 @@ export const StringRules = {
   TagKey: { min: 1, max: 128, pattern: TAG_PATTERN, patternText: 'letters, digits, spaces and _ . : / = + - @' } as StringRule,
   TagValue: { min: 0, max: 256, pattern: TAG_PATTERN, patternText: 'letters, digits, spaces and _ . : / = + - @' } as StringRule,
   ClientRequestToken: { min: 10, max: 150, pattern: TOKEN_PATTERN, patternText: 'letters, digits, _ and -, starting with a letter or digit' } as StringRule,
-  Arn: { min: 1, max: 1100, pattern: ARN_PATTERN, patternText: 'an ARN (arn:partition:service:region:account:resource)' } as StringRule,
+  /** The model gives ARNs no length, only a pattern, which allows 1,284 characters. */
+  Arn: { min: 1, max: 1284, pattern: ARN_PATTERN, patternText: 'an ARN (arn:partition:service:region:account:resource)' } as StringRule,
   NextToken: { min: 1, max: 1100 } as StringRule,
   FilterKey: { min: 1, max: 500 } as StringRule,
   FilterValue: { min: 1, max: 500 } as StringRule,

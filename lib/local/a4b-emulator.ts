@@ -9,6 +9,8 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { IntegerRules, integerProblem } from '../constraints';
 import { Quotas } from '../contract';
+import { project } from './a4b-model';
+import { A4B_MODEL } from './a4b-model.generated';
 import { InputShapes, validateInput, WireError } from './a4b-shapes';
 import { JournaledStore } from './journaled-store';
 
@@ -154,8 +156,10 @@ export class A4bEmulator {
     const op = OPERATIONS[operation];
     if (!op) throw new WireError('UnknownOperationException', `Unknown operation ${operation}`);
     validateInput(InputShapes[operation], input);
+    // A null member is an absent one in AWS JSON; the operations see neither.
+    const present = withoutNulls(input) as Record<string, any>;
     // All writes of one operation in one journal line: a created room and its idempotency token survive a kill together.
-    return this.store.batch(() => op.call(this, input));
+    return this.store.batch(() => op.call(this, present));
   }
 
   /** Stores a Secrets Manager secret; returns its ARN. */
@@ -242,11 +246,17 @@ export class A4bEmulator {
       return send(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' }, { 'x-amzn-errortype': 'ThrottlingException' });
     }
     try {
+      let parsed: unknown;
       try {
-        input = body ? JSON.parse(body) : {};
+        parsed = body ? JSON.parse(body) : {};
       } catch {
         throw new WireError('SerializationException', 'Request body is not valid JSON');
       }
+      // The body is the operation's input structure: `null`, a list or a scalar cannot be one.
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new WireError('SerializationException', `Unexpected ${parsed === null ? 'VALUE_NULL' : Array.isArray(parsed) ? 'START_ARRAY' : 'VALUE'} at '<root>': expected Structure`);
+      }
+      input = parsed as Record<string, any>;
       if (!OPERATIONS[operation]) throw new WireError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
       const fault = this.takeFault(operation, input);
       if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
@@ -443,11 +453,18 @@ function mergeMeetingRoom(current: Record<string, any> | undefined, update: Reco
   return merged;
 }
 
-/** Filter and sort a collection as the Search* operations do, then cut one page. */
+/**
+ * Filter and sort a collection as the Search* operations do, then cut one page. The filter and sort keys are the
+ * ones the model's documentation of the operation names as supported; `keys` reads each from an item (undefined:
+ * the item has no such value, so a filter on it matches nothing).
+ */
 function searchPage<T extends Record<string, any>>(operation: string, items: T[], input: Record<string, any>,
   keys: Record<string, (item: T) => string | undefined>): { page: T[]; NextToken?: string; TotalCount: number } {
-  for (const f of [...(input.Filters ?? []), ...(input.SortCriteria ?? [])]) {
-    if (!keys[f.Key]) throw new WireError('ValidationException', `${f.Key} is not a supported key for ${operation}; supported: ${Object.keys(keys).join(', ')}`);
+  const supported = A4B_MODEL.searchKeys[operation] ?? { filter: [], sort: [] };
+  for (const [list, kind, allowed] of [[input.Filters, 'filter', supported.filter], [input.SortCriteria, 'sort', supported.sort]] as const) {
+    for (const f of list ?? []) {
+      if (!allowed.includes(f.Key)) throw new WireError('ValidationException', `${f.Key} is not a supported key for ${operation}; supported ${kind} keys: ${allowed.join(', ')}`);
+    }
   }
   let matched = items.filter((item) => (input.Filters ?? []).every((f: any) => f.Values.includes(keys[f.Key](item))));
   for (const s of [...(input.SortCriteria ?? [])].reverse()) {
@@ -532,14 +549,15 @@ const OPERATIONS: Record<string, Operation> = {
       throw new WireError('LimitExceededException', `You have reached the limit of ${this.limits.ROOM_PROFILES} room profiles for this account`);
     }
     const arn = this.arn('profile');
-    const { ClientRequestToken, Tags, ...fields } = input;
-    this.db.put('profiles', arn, { ...fields, ProfileArn: arn, IsDefault: false });
-    applyTags(this, arn, Tags);
+    // Stored as A4B keeps it: the modelled members of the request that the model's Profile has, nothing else.
+    this.db.put('profiles', arn, asProfile({ ...modelled(input, 'CreateProfileRequest'), ProfileArn: arn, IsDefault: false }));
+    applyTags(this, arn, input.Tags);
     remember(this, 'CreateProfile', input, arn);
     return { ProfileArn: arn };
   },
   GetProfile(input) {
-    return { Profile: requireProfile(this, input.ProfileArn) };
+    // Projected again for state written before profiles were stored projected.
+    return { Profile: asProfile(requireProfile(this, input.ProfileArn)) };
   },
   UpdateProfile(input) {
     const profile = requireProfile(this, input.ProfileArn);
@@ -547,7 +565,7 @@ const OPERATIONS: Record<string, Operation> = {
       throw new WireError('NameInUseException', `The name ${input.ProfileName} is already in use by another profile`);
     }
     checkMeetingRoom(input.MeetingRoomConfiguration);
-    const { MeetingRoomConfiguration, IsDefault, ...fields } = input;
+    const { MeetingRoomConfiguration, IsDefault, ...fields } = modelled(input, 'UpdateProfileRequest');
     const updated: ProfileState = { ...profile };
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) updated[k] = v;
     if (MeetingRoomConfiguration) updated.MeetingRoomConfiguration = mergeMeetingRoom(profile.MeetingRoomConfiguration, MeetingRoomConfiguration);
@@ -555,7 +573,7 @@ const OPERATIONS: Record<string, Operation> = {
       for (const p of this.db.values<ProfileState>('profiles')) if (p.IsDefault && p.ProfileArn !== profile.ProfileArn) this.db.put('profiles', p.ProfileArn, { ...p, IsDefault: false });
     }
     if (IsDefault !== undefined) updated.IsDefault = IsDefault;
-    this.db.put('profiles', profile.ProfileArn, updated);
+    this.db.put('profiles', profile.ProfileArn, asProfile(updated));
     return {};
   },
   DeleteProfile(input) {
@@ -648,10 +666,14 @@ const OPERATIONS: Record<string, Operation> = {
   },
   SearchDevices(input) {
     const roomName = (d: DeviceState) => (d.RoomArn ? this.db.get<RoomState>('rooms', d.RoomArn)?.RoomName : undefined);
+    // A registered emulated device is READY and ONLINE, has no network profile and no failure.
+    const none = () => undefined;
     const { page, ...rest } = searchPage('SearchDevices', this.db.values<DeviceState>('devices'), input, {
       DeviceName: (d) => d.DeviceName, DeviceSerialNumber: (d) => d.DeviceSerialNumber, DeviceType: (d) => d.DeviceType, RoomName: roomName,
+      DeviceStatus: () => 'READY', ConnectionStatus: () => 'ONLINE', UnassociatedOnly: (d) => String(!d.RoomArn),
+      DeviceStatusDetailCode: none, NetworkProfileName: none, NetworkProfileArn: none, Feature: none, FailureCode: none,
     });
-    return { Devices: page.map((d) => ({ ...d, RoomName: roomName(d), DeviceStatus: 'READY' })), ...rest };
+    return { Devices: page.map((d) => ({ ...d, RoomName: roomName(d), DeviceStatus: 'READY', DeviceStatusInfo: { ConnectionStatus: 'ONLINE' } })), ...rest };
   },
   TagResource(input) {
     requireTaggable(this, input.Arn);
@@ -672,6 +694,25 @@ const OPERATIONS: Record<string, Operation> = {
     return { Tags: page, NextToken };
   },
 };
+
+/** The members of `input` that the request shape models, at any depth. */
+function modelled(input: Record<string, any>, requestShape: string): Record<string, any> {
+  return project(A4B_MODEL, requestShape, input) as Record<string, any>;
+}
+
+/** A profile as A4B holds it: only the members of the model's `Profile`. */
+function asProfile(value: Record<string, any>): ProfileState {
+  return project(A4B_MODEL, 'Profile', value) as ProfileState;
+}
+
+/** `value` without null members, at any depth (AWS JSON reads a null member as an absent one). */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+  }
+  return value;
+}
 
 function requireTaggable(emu: A4bEmulator, arn: string): void {
   if (!['rooms', 'profiles', 'skillGroups'].some((c) => emu.db.get(c, arn))) throw notFound('resource', arn);

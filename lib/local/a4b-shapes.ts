@@ -1,98 +1,63 @@
-// Input shapes of the A4B operations the emulator serves, with the model's constraints, and a validator that
-// answers the way AWS JSON services do: SerializationException for a wrong type, ValidationException listing
-// every violated constraint ("1 validation error detected: Value 'x' at 'roomName' failed to satisfy ...").
-import { EnumValues, IntegerRule, IntegerRules, StringRule, StringRules } from '../constraints';
+// Input shapes of the A4B operations the emulator serves, built from the A4B service model (a4b-model.generated.ts,
+// generated from the committed botocore model), and a validator that answers the way AWS JSON services do:
+// SerializationException for a wrong type, ValidationException listing every violated constraint
+// ("1 validation error detected: Value 'x' at 'roomName' failed to satisfy ...").
+import { StringRule } from '../constraints';
+import { A4bModel, modelPattern, patternMaxLength } from './a4b-model';
+import { A4B_MODEL } from './a4b-model.generated';
 
 export type Shape =
   | { readonly kind: 'string'; readonly rule?: StringRule; readonly enum?: readonly string[] }
-  | { readonly kind: 'integer'; readonly rule?: IntegerRule }
+  | { readonly kind: 'integer'; readonly rule?: { readonly min: number; readonly max: number } }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'list'; readonly member: Shape; readonly min?: number; readonly max?: number }
   | { readonly kind: 'struct'; readonly members: Record<string, Shape>; readonly required?: readonly string[] };
 
-const str = (rule?: StringRule): Shape => ({ kind: 'string', rule });
-const en = (values: readonly string[]): Shape => ({ kind: 'string', enum: values });
-const int = (rule?: IntegerRule): Shape => ({ kind: 'integer', rule });
-const bool: Shape = { kind: 'boolean' };
-const list = (member: Shape, min?: number, max?: number): Shape => ({ kind: 'list', member, min, max });
-const struct = (members: Record<string, Shape>, required: string[] = []): Shape => ({ kind: 'struct', members, required });
-
-const arn = str(StringRules.Arn);
-const token = str(StringRules.ClientRequestToken);
-const tag = struct({ Key: str(StringRules.TagKey), Value: str(StringRules.TagValue) }, ['Key', 'Value']);
-const tags = list(tag);
-const filter = struct({ Key: str(StringRules.FilterKey), Values: list(str(StringRules.FilterValue), undefined, 50) }, ['Key', 'Values']);
-const sort = struct({ Key: str(StringRules.FilterKey), Value: en(EnumValues.SortValue) }, ['Key', 'Value']);
-const search = struct({
-  NextToken: str(StringRules.NextToken),
-  MaxResults: int(IntegerRules.MaxResults),
-  Filters: list(filter, undefined, 25),
-  SortCriteria: list(sort, undefined, 25),
-});
-
-const minutes = int();
-const meetingRoom = (create: boolean): Shape => struct({
-  RoomUtilizationMetricsEnabled: bool,
-  EndOfMeetingReminder: struct({ ReminderAtMinutes: list(minutes, 1, 1), ReminderType: en(EnumValues.EndOfMeetingReminderType), Enabled: bool },
-    create ? ['ReminderAtMinutes', 'ReminderType', 'Enabled'] : []),
-  InstantBooking: struct({ DurationInMinutes: minutes, Enabled: bool }, create ? ['DurationInMinutes', 'Enabled'] : []),
-  RequireCheckIn: struct({ ReleaseAfterMinutes: minutes, Enabled: bool }, create ? ['ReleaseAfterMinutes', 'Enabled'] : []),
-  ProactiveJoin: struct({ EnabledByMotion: bool }, ['EnabledByMotion']),
-});
-
-const profileFields = {
-  ProfileName: str(StringRules.ProfileName),
-  Timezone: str(StringRules.Timezone),
-  Address: str(StringRules.Address),
-  DistanceUnit: en(EnumValues.DistanceUnit),
-  TemperatureUnit: en(EnumValues.TemperatureUnit),
-  WakeWord: en(EnumValues.WakeWord),
-  Locale: str(StringRules.DeviceLocale),
-  SetupModeDisabled: bool,
-  MaxVolumeLimit: int(),
-  PSTNEnabled: bool,
-  DataRetentionOptIn: bool,
-};
-
 /**
- * Members the model marks optional but whose documentation says "Required" are required here (A4B_FACTS §12):
- * the emulator rejects what the real service documented as mandatory.
+ * Members the model marks optional that the emulator requires: the resource a Get, Update, Delete or association
+ * names (without it there is nothing to act on; A4B documented them as required), and CreateRoom's ProfileArn
+ * (the emulator keeps every room in a profile, as the constructs do).
  */
-export const InputShapes: Record<string, Shape> = {
-  CreateRoom: struct({
-    RoomName: str(StringRules.RoomName), Description: str(StringRules.RoomDescription), ProfileArn: arn,
-    ProviderCalendarId: str(StringRules.ProviderCalendarId), ClientRequestToken: token, Tags: tags,
-  }, ['RoomName', 'ProfileArn']),
-  GetRoom: struct({ RoomArn: arn }, ['RoomArn']),
-  UpdateRoom: struct({
-    RoomArn: arn, RoomName: str(StringRules.RoomName), Description: str(StringRules.RoomDescription),
-    ProviderCalendarId: str(StringRules.ProviderCalendarId), ProfileArn: arn,
-  }, ['RoomArn']),
-  DeleteRoom: struct({ RoomArn: arn }, ['RoomArn']),
-  SearchRooms: search,
-  CreateProfile: struct({
-    ...profileFields, ClientRequestToken: token, MeetingRoomConfiguration: meetingRoom(true), Tags: tags,
-  }, ['ProfileName', 'Timezone', 'Address', 'DistanceUnit', 'TemperatureUnit', 'WakeWord']),
-  GetProfile: struct({ ProfileArn: arn }, ['ProfileArn']),
-  UpdateProfile: struct({ ProfileArn: arn, IsDefault: bool, ...profileFields, MeetingRoomConfiguration: meetingRoom(false) }, ['ProfileArn']),
-  DeleteProfile: struct({ ProfileArn: arn }, ['ProfileArn']),
-  SearchProfiles: search,
-  CreateSkillGroup: struct({
-    SkillGroupName: str(StringRules.SkillGroupName), Description: str(StringRules.SkillGroupDescription), ClientRequestToken: token, Tags: tags,
-  }, ['SkillGroupName']),
-  GetSkillGroup: struct({ SkillGroupArn: arn }, ['SkillGroupArn']),
-  UpdateSkillGroup: struct({ SkillGroupArn: arn, SkillGroupName: str(StringRules.SkillGroupName), Description: str(StringRules.SkillGroupDescription) }, ['SkillGroupArn']),
-  DeleteSkillGroup: struct({ SkillGroupArn: arn }, ['SkillGroupArn']),
-  SearchSkillGroups: search,
-  AssociateSkillGroupWithRoom: struct({ SkillGroupArn: arn, RoomArn: arn }, ['SkillGroupArn', 'RoomArn']),
-  DisassociateSkillGroupFromRoom: struct({ SkillGroupArn: arn, RoomArn: arn }, ['SkillGroupArn', 'RoomArn']),
-  AssociateDeviceWithRoom: struct({ DeviceArn: arn, RoomArn: arn }, ['DeviceArn', 'RoomArn']),
-  DisassociateDeviceFromRoom: struct({ DeviceArn: arn }, ['DeviceArn']),
-  SearchDevices: search,
-  TagResource: struct({ Arn: arn, Tags: tags }, ['Arn', 'Tags']),
-  UntagResource: struct({ Arn: arn, TagKeys: list(str(StringRules.TagKey)) }, ['Arn', 'TagKeys']),
-  ListTags: struct({ Arn: arn, NextToken: str(StringRules.NextToken), MaxResults: int(IntegerRules.MaxResults) }, ['Arn']),
+export const STRICTER_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  CreateRoom: ['ProfileArn'],
+  GetRoom: ['RoomArn'], UpdateRoom: ['RoomArn'], DeleteRoom: ['RoomArn'],
+  GetProfile: ['ProfileArn'], UpdateProfile: ['ProfileArn'], DeleteProfile: ['ProfileArn'],
+  GetSkillGroup: ['SkillGroupArn'], UpdateSkillGroup: ['SkillGroupArn'], DeleteSkillGroup: ['SkillGroupArn'],
+  AssociateSkillGroupWithRoom: ['SkillGroupArn', 'RoomArn'], DisassociateSkillGroupFromRoom: ['SkillGroupArn', 'RoomArn'],
+  AssociateDeviceWithRoom: ['DeviceArn', 'RoomArn'], DisassociateDeviceFromRoom: ['DeviceArn'],
 };
+
+/** The emulator's shape of a modelled shape: lengths, patterns, enums, ranges and required members as the model has them. */
+export function shapeOf(model: A4bModel, name: string, extraRequired: readonly string[] = []): Shape {
+  const s = model.shapes[name];
+  switch (s.type) {
+    case 'string': {
+      const max = s.max ?? (s.pattern ? patternMaxLength(s.pattern) : undefined);
+      const rule = s.min !== undefined || max !== undefined || s.pattern
+        ? { min: s.min ?? 0, max: max ?? Number.MAX_SAFE_INTEGER, ...(s.pattern ? { pattern: modelPattern(s.pattern) } : {}) }
+        : undefined;
+      return { kind: 'string', rule, enum: s.enum };
+    }
+    case 'integer':
+      return { kind: 'integer', rule: s.min !== undefined || s.max !== undefined ? { min: s.min ?? -(2 ** 31), max: s.max ?? 2 ** 31 - 1 } : undefined };
+    case 'boolean':
+      return { kind: 'boolean' };
+    case 'list':
+      return { kind: 'list', member: shapeOf(model, s.member!), min: s.min, max: s.max };
+    case 'structure':
+      return {
+        kind: 'struct',
+        members: Object.fromEntries(Object.entries(s.members ?? {}).map(([k, ref]) => [k, shapeOf(model, ref)])),
+        required: [...(s.required ?? []), ...extraRequired.filter((r) => !(s.required ?? []).includes(r))],
+      };
+    default:
+      throw new Error(`A4B model shape ${name} has type ${s.type}, which no input of the served operations uses`);
+  }
+}
+
+/** Input shape of each operation the emulator serves. */
+export const InputShapes: Record<string, Shape> = Object.fromEntries(Object.entries(A4B_MODEL.operations)
+  .map(([op, { input }]) => [op, shapeOf(A4B_MODEL, input, STRICTER_REQUIRED[op])]));
 
 export class WireError extends Error {
   constructor(readonly type: string, message: string, readonly status = 400) {
