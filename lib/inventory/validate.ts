@@ -5,21 +5,21 @@ import { showValue } from '../constraints';
 import { Inventory } from './model';
 import { InventoryPath, InventoryProblem, NO_ROOMS_FIX, ParsedInventory } from './parse';
 import { INVENTORY_RULES } from './rules';
-import { INVENTORY_SCHEMA } from './schema';
 
 type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 let compiled: SchemaCheck | undefined;
 
 /**
- * The schema check, compiled by the build (scripts/bundle-handlers.js writes schema-validator.js with ajv's
- * standalone code, which saves compiling it on every synth), or compiled now when running from sources.
+ * The schema check, compiled to standalone code by the build (scripts/bundle-handlers.js writes schema-validator.js
+ * with ajv's standalone code), so that neither a synth nor the CLI loads or runs ajv's compiler: the package ships
+ * without ajv.
  */
 function schemaCheck(): SchemaCheck {
   try {
     return require('./schema-validator');
-  } catch {
-    const Ajv = require('ajv').default;
-    return new Ajv({ allErrors: true, strict: false, verbose: true }).compile(INVENTORY_SCHEMA);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(e as Error).message.includes('schema-validator')) throw e;
+    throw new Error('lib/inventory/schema-validator.js is missing: run npm run build (it compiles the inventory schema)');
   }
 }
 

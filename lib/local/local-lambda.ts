@@ -8,6 +8,7 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Console } from 'console';
 import * as vm from 'vm';
+import { PACKAGE_DIR } from './package-dir';
 
 export interface CfnResponse {
   readonly Status: 'SUCCESS' | 'FAILED';
@@ -17,9 +18,9 @@ export interface CfnResponse {
 }
 
 /** The package's prebundled A4B provider. */
-export const A4B_PROVIDER_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'a4b-provider', 'index.js');
+export const A4B_PROVIDER_BUNDLE = path.join(PACKAGE_DIR, 'assets', 'a4b-provider', 'index.js');
 /** The package's prebundled calendar link validator. */
-export const CALENDAR_LINK_BUNDLE = path.join(__dirname, '..', '..', 'assets', 'calendar-link-provider', 'index.js');
+export const CALENDAR_LINK_BUNDLE = path.join(PACKAGE_DIR, 'assets', 'calendar-link-provider', 'index.js');
 
 export interface BundleOptions {
   /** The function's environment variables, on top of this process's (a Lambda function's configuration). */
