@@ -41,7 +41,7 @@ for must in .jsii API.md README.md LICENSE lib/index.js lib/index.d.ts assets/a4
   assets/drift-monitor/index.js schema/rooms.schema.json lib/inventory/schema-validator.js bin/a4b-rooms.js bin/app.js examples/rooms.yaml; do
   grep -qx "$must" <<<"$files" || fail "the tarball lacks $must"
 done
-if grep -E '^(test|bench|cdk\.out|\.a4b-local|coverage|dist)/|^lib/(local|handlers|drift|o365)/|\.json$|(^|/)[^/]*\.ts$' <<<"$files" \
+if grep -E '^(test|bench|cdk\.out|\.a4b-local|coverage|dist)/|^lib/(local|handlers|drift|o365|runtime|cli)/|\.json$|(^|/)[^/]*\.ts$' <<<"$files" \
   | grep -vE '\.d\.ts$|^(schema/rooms\.schema\.json|package\.json)$'; then
   fail "the tarball holds files a consumer does not need (above): the CLI and the handlers are bundles, their sources stay out"
 fi
