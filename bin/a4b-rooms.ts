@@ -113,17 +113,13 @@ program.command('import')
   .option('-o, --output <file>', 'write the inventory here instead of to standard output')
   .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
     const { importInventory, inventoryYaml } = await import('../lib/cli/import');
-    const { AlexaForBusinessClient } = await import('@aws-sdk/client-alexa-for-business');
-    const { A4bRetryStrategy } = await import('../lib/runtime/a4b/retry');
+    const { a4bClient } = await import('../lib/runtime/a4b/client');
     const { openLocalWorld } = await import('../lib/local/local-world');
     const { LOCAL_AWS_CREDENTIALS } = await import('../lib/cli/local-emulators');
     if (opts.output) writableOutput(opts.output);
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
-      const a4b = new AlexaForBusinessClient({
-        region: opts.region ?? process.env.A4B_REGION ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5),
-        ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}),
-      });
+      const a4b = a4bClient({ region: opts.region, ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}) });
       const text = inventoryYaml(await importInventory(a4b));
       a4b.destroy();
       if (opts.output) writeAtomically(opts.output, text);

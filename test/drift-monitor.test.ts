@@ -47,7 +47,8 @@ describe('DriftMonitor', () => {
     expect(actions).toEqual(['a4b:GetProfile', 'a4b:ListTags', 'a4b:SearchDevices', 'a4b:SearchProfiles', 'a4b:SearchRooms', 'a4b:SearchSkillGroups',
       'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort());
     // Exactly the reads the drift reader makes.
-    const reader = fs.readFileSync(path.join(__dirname, '..', 'lib', 'drift', 'live.ts'), 'utf8');
+    // The reader and the A4B helpers it calls (listTags).
+    const reader = ['drift/live.ts', 'runtime/a4b/client.ts'].map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', f), 'utf8')).join('\n');
     const used = [...reader.matchAll(/new (\w+)Command\(/g)].map((m) => `a4b:${m[1]}`).sort();
     expect(actions.filter((a: string) => a.startsWith('a4b:'))).toEqual([...new Set(used)]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -1,8 +1,6 @@
 // `a4b-rooms drift`: the desired state from an inventory, the live state from A4B and Graph (real, or the local
 // emulators of a state directory), compared.
-import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
-import { HandlerEnv } from '../contract';
-import { A4bRetryStrategy } from '../runtime/a4b/retry';
+import { a4bClient } from '../runtime/a4b/client';
 import { graphFor } from '../runtime/graph/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
@@ -37,7 +35,8 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
 
   if (options.localStateDir) {
     return withLocalEmulators(options.localStateDir, async ({ endpoints, env, secrets }) => {
-      const a4b = new AlexaForBusinessClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, retryStrategy: new A4bRetryStrategy(3) });
+      // The emulators answer at once: a read that fails three times is reported rather than retried for minutes.
+      const a4b = a4bClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, maxAttempts: 3 });
       const live = await readLive(desired, {
         a4b, maxRetryWaitSeconds: 5,
         graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
@@ -47,7 +46,7 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
     });
   }
 
-  const a4b = new AlexaForBusinessClient({ region: options.region ?? process.env[HandlerEnv.A4B_REGION] ?? 'us-east-1', retryStrategy: new A4bRetryStrategy(5) });
+  const a4b = a4bClient({ region: options.region });
   const live = await readLive(desired, { a4b, graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, process.env)) });
   a4b.destroy();
   return compare(desired, live, options);

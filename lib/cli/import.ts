@@ -2,9 +2,10 @@
 // Every entry adopts the resource of its name on its first deploy. A4B has no read for the skill groups of a room
 // and nothing of the Office 365 link, so those are left for the author to add.
 import {
-  AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
+  AlexaForBusinessClient, GetProfileCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../contract';
+import { listTags } from '../runtime/a4b/client';
 import { allPages } from '../runtime/a4b/pages';
 import { mapConcurrent } from '../runtime/graph/batch';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
@@ -12,9 +13,8 @@ import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from 
 
 export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
   const tagsOf = async (arn: string) => {
-    const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-    const user = tags.filter((t) => !isSystemTag(t.Key!));
-    return user.length ? Object.fromEntries(user.map((t) => [t.Key!, t.Value ?? ''])) : undefined;
+    const user = (await listTags(a4b, arn)).filter((t) => !isSystemTag(t.Key));
+    return user.length ? Object.fromEntries(user.map((t) => [t.Key, t.Value])) : undefined;
   };
   const summaries = await allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
   const profiles: InventoryProfile[] = [];

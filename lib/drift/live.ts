@@ -2,8 +2,9 @@
 // only where a list cannot answer (tags), Graph in batches of 20 with at most 4 requests in flight. A read that
 // fails is recorded as such (unknown), never as an absence.
 import {
-  AlexaForBusinessClient, GetProfileCommand, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
+  AlexaForBusinessClient, GetProfileCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
 } from '@aws-sdk/client-alexa-for-business';
+import { listTags } from '../runtime/a4b/client';
 import { allPages } from '../runtime/a4b/pages';
 import { DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { BatchItem, runBatches } from '../runtime/graph/batch';
@@ -76,8 +77,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
         rooms.push(r);
         roomReads.push(limit(async () => {
           try {
-            const list = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: r.RoomArn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-            tags.set(r.RoomArn!, Object.fromEntries(list.map((t) => [t.Key!, t.Value ?? ''])));
+            tags.set(r.RoomArn!, Object.fromEntries((await listTags(a4b, r.RoomArn!)).map((t) => [t.Key, t.Value])));
           } catch (e) {
             live.unknownRooms.set(key(r.RoomName!), `A4B ${(e as Error).name}: ${(e as Error).message}`);
           }

@@ -1,18 +1,15 @@
 // One A4B client per container. Endpoint from AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS (the SDK reads it itself).
-import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { HandlerEnv } from '../../contract';
+import { a4bClient, DEFAULT_MAX_ATTEMPTS } from '../../runtime/a4b/client';
 import { currentRequest, sleep } from '../cfn';
 import { isThrottling, SendRate } from '../../runtime/a4b/pacing';
 import { A4bRetryStrategy } from '../../runtime/a4b/retry';
 
 export { A4bRetryStrategy };
 
-export const maxAttempts = Number(process.env[HandlerEnv.A4B_MAX_ATTEMPTS] ?? 8);
+export const maxAttempts = Number(process.env[HandlerEnv.A4B_MAX_ATTEMPTS] ?? DEFAULT_MAX_ATTEMPTS);
 
-export const a4b = new AlexaForBusinessClient({
-  region: process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1',
-  retryStrategy: new A4bRetryStrategy(maxAttempts),
-});
+export const a4b = a4bClient({ maxAttempts });
 
 // Every call of a request carries its abort signal (so the deadline ends it, retries included) and is tracked by
 // operation name (so a request stopped at its deadline can say which call had not answered).

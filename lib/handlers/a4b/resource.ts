@@ -1,8 +1,8 @@
 // The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
 // A4B calls. Physical id = the A4B ARN.
-import { ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../../contract';
 import { CfnEvent, CfnResult, currentRequest, ResourceError } from '../cfn';
+import { listTags } from '../../runtime/a4b/client';
 import { a4b } from './client';
 import { UNRESOLVED_NAME } from './names';
 import { allPages } from '../../runtime/a4b/pages';
@@ -174,6 +174,5 @@ function nameProp(props: Record<string, unknown>): string {
 
 /** A resource's tags as A4B has them now: those a stack declares, unless `all` (system tags too). */
 export async function liveTags(arn: string, all = false): Promise<Tag[]> {
-  const tags = await allPages((NextToken) => a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
-  return tags.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' })).filter((t) => all || !isSystemTag(t.Key));
+  return (await listTags(a4b, arn)).filter((t) => all || !isSystemTag(t.Key));
 }

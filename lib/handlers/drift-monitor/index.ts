@@ -2,19 +2,15 @@
 // packaged beside it, published as CloudWatch metrics in the embedded metric format (one log line, no SDK call).
 import * as fs from 'fs';
 import * as path from 'path';
-import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from '../../contract';
 import { compare, DriftReport } from '../../drift/compare';
 import { desiredFromInventory } from '../../drift/desired';
 import { readLive } from '../../drift/live';
-import { A4bRetryStrategy } from '../../runtime/a4b/retry';
+import { a4bClient } from '../../runtime/a4b/client';
 import { graphFor } from '../../runtime/graph/clients';
 
 
-const a4b = new AlexaForBusinessClient({
-  region: process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1',
-  retryStrategy: new A4bRetryStrategy(Number(process.env[HandlerEnv.A4B_MAX_ATTEMPTS] ?? 5)),
-});
+const a4b = a4bClient();
 
 /** The metrics a report gives: rooms that drifted, rooms not declared, rooms that could not be read. */
 export function driftMetrics(report: DriftReport): Record<string, number> {
