@@ -12,6 +12,7 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
+import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
@@ -41,7 +42,7 @@ export interface GraphRequestRecord {
   readonly items?: number;
 }
 
-export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export const GRAPH_APP_ID = CONSENT_RESOURCES.graph.appId;
 /** Graph's application permissions as the emulator's Microsoft Graph service principal lists them. */
 export const GRAPH_APP_ROLES: Record<string, string> = {
   'Calendars.ReadWrite': 'ef54d2bf-783f-4e0f-bca1-3210c0444d99',

@@ -1,3 +1,4 @@
+import { CONSENT_RESOURCES } from '../o365/consent';
 import { CalendarProcessing, calendarProcessingProblems } from './graph-calendar';
 
 // The tenant model of the Graph emulator: what a tenant file may say, and the small pure rules that turn it into the
@@ -104,7 +105,7 @@ export interface TenantFile {
 }
 
 /** Office 365 Exchange Online's application id (the resource of EWS and Exchange app roles). */
-export const EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000';
+export const EXCHANGE_APP_ID = CONSENT_RESOURCES.exchange.appId;
 
 export const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
 
