@@ -8,6 +8,9 @@ const path = require('path');
 const { App, Stack, NestedStack, CustomResource, Duration } = require('aws-cdk-lib');
 const { CfnWaitConditionHandle } = require('aws-cdk-lib/aws-cloudformation');
 const lambda = require('aws-cdk-lib/aws-lambda');
+const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
+const events = require('aws-cdk-lib/aws-events');
+const targets = require('aws-cdk-lib/aws-events-targets');
 const { shardOf, skillGroupStackOf, waveOf } = require('../lib/inventory/sharding');
 
 const inventory = JSON.parse(fs.readFileSync(process.env.BENCH_INVENTORY, 'utf8'));
@@ -64,4 +67,13 @@ for (const [n, rooms] of shards) {
   for (const s of groupStacks.values()) shard.nestedStackResource.addDependency(s.nestedStackResource);
 }
 cr(stack, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
+// The drift monitor's counterpart: a function whose asset holds the handler and the inventory, a schedule, four alarms.
+const driftDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'a4b-floor-drift-'));
+fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(driftDir, 'index.js'));
+fs.writeFileSync(path.join(driftDir, 'inventory.json'), JSON.stringify(inventory));
+const drift = new lambda.Function(stack, 'Drift', { code: lambda.Code.fromAsset(driftDir), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X, timeout: Duration.minutes(15) });
+new events.Rule(stack, 'Schedule', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.LambdaFunction(drift)] });
+for (const name of ['DriftedRooms', 'ReadErrors', 'Runs', 'Errors']) {
+  new cloudwatch.Metric({ namespace: 'cdk-a4b-rooms', metricName: name }).createAlarm(stack, `${name}Alarm`, { threshold: 1, evaluationPeriods: 1 });
+}
 app.synth();
