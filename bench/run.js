@@ -210,7 +210,7 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
 }
 
 (async () => {
-  // BENCH_ONLY=paced runs only the paced deploy (it takes minutes).
+  // BENCH_ONLY=paced runs only the paced deploy (it takes minutes); BENCH_ONLY=synth only the synth figures.
   if (process.env.BENCH_ONLY === 'paced') {
     await benchPacedDeploy(Number(process.env.BENCH_PACED_ROOMS ?? 1000), 100, 1000, Number(process.env.BENCH_RATE ?? 10));
     return;
@@ -219,6 +219,7 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
   console.log(`\nsynth of an inventory (bin/app.js) against plain aws-cdk-lib with the same custom resources and nesting (median of ${synthReps}, wall and peak RSS)`);
   for (const n of (process.env.BENCH_SYNTH_ROOMS ?? '1000,10000').split(',').map(Number)) benchSynth(n, synthReps);
   if (process.env.BENCH_QUOTA !== 'false') benchSynth(10000, synthReps, writeQuotaInventory(10000, 100, 1000), '10,000 rooms, 100 profiles, 1,000 skill groups:');
+  if (process.env.BENCH_ONLY === 'synth') return;
   const latency = Number(process.env.BENCH_LATENCY_MS ?? 20);
   console.log(`\ndrift against the emulators with ${latency} ms added to every request`);
   for (const n of (process.env.BENCH_DRIFT_ROOMS ?? '1000,10000').split(',').map(Number)) await benchDrift(n, latency);
