@@ -100,8 +100,9 @@ describe('RoomsProvider', () => {
     const policy = Object.values(t.findResources('AWS::IAM::Policy'))[0].Properties.PolicyDocument;
     const actions: string[] = policy.Statement.flatMap((s: any) => [s.Action].flat());
     expect(actions.every((a) => a.startsWith('a4b:'))).toBe(true);
-    const handlerSources = fs.readdirSync(path.join(__dirname, '..', 'lib', 'handlers', 'a4b')).filter((f) => f.endsWith('.ts'))
-      .map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', 'handlers', 'a4b', f), 'utf8')).join('\n');
+    // The handler and the shared A4B runtime it calls (lib/runtime/a4b: ListTags).
+    const handlerSources = [['handlers', 'a4b'], ['runtime', 'a4b']].flatMap((dir) => fs.readdirSync(path.join(__dirname, '..', 'lib', ...dir))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', ...dir, f), 'utf8'))).join('\n');
     const called = new Set([...handlerSources.matchAll(/new (\w+)Command\(/g)].map((m) => `a4b:${m[1]}`));
     expect(new Set(actions)).toEqual(called);
   });
