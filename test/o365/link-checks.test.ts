@@ -97,6 +97,7 @@ describe('roomsToValidate', () => {
     ['a room removed', link, { ...link, rooms: [link.rooms[0]] }, []],
     ['a room re-addressed', link, { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'b2@contoso.com' }] }, ['B']],
     ['a mailbox changed in case only', link, { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'B@Contoso.com' }] }, []],
+    ['a mailbox declared in capitals before, lower-cased now', { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'B@CONTOSO.COM' }] }, link, []],
     ['a room renamed on its mailbox', link, { ...link, rooms: [link.rooms[0], { name: 'B2', mailbox: 'b@contoso.com' }] }, []],
     ['the accepted roles changed: every room', link, { ...link, acceptedRoles: ['write', 'delegateWithPrivateEventAccess'] }, ['A', 'B']],
     ['the service account changed: every room', link, { ...link, serviceAccount: 'alexa2@contoso.com', rooms: [...link.rooms, c] }, ['A', 'B', 'C']],
