@@ -1,0 +1,108 @@
+// The calendar link's pure checks, as tables: the permissions a check needs, the roles a token shows, the rooms an
+// update re-checks and the report a failed validation gives (kept under its byte budget).
+import {
+  formatReport, LinkSpec, missingPermissions, READ_PERMISSIONS, requiredPermissions, RoomProblem, roomsToValidate, tokenRoles,
+} from '../../lib/o365/link-checks';
+
+type PermissionName = keyof typeof READ_PERMISSIONS;
+
+describe('requiredPermissions', () => {
+  test.each<[string, 'delegate' | 'application', boolean, PermissionName[]]>([
+    ['delegate, reading permissions', 'delegate', false, ['lookup', 'settings', 'places', 'groups', 'permissionsRead']],
+    ['delegate, granting missing permissions', 'delegate', true, ['lookup', 'settings', 'places', 'groups', 'permissionsWrite']],
+    ['application', 'application', false, ['lookup', 'settings', 'places', 'consent']],
+    ['application ignores grantMissingPermissions', 'application', true, ['lookup', 'settings', 'places', 'consent']],
+  ])('%s', (_, method, grantMissingPermissions, names) => {
+    expect(requiredPermissions({ method, grantMissingPermissions })).toEqual(names.map((n) => READ_PERMISSIONS[n]));
+  });
+
+  test('writing calendar permissions takes Calendars.ReadWrite and nothing less', () => {
+    expect(READ_PERMISSIONS.permissionsWrite.anyOf).toEqual(['Calendars.ReadWrite']);
+    expect(READ_PERMISSIONS.permissionsRead.anyOf).toEqual(['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite']);
+  });
+});
+
+describe('missingPermissions', () => {
+  const application = requiredPermissions({ method: 'application', grantMissingPermissions: false });
+  const delegate = requiredPermissions({ method: 'delegate', grantMissingPermissions: false });
+  test.each<[string, string[], typeof application, PermissionName[]]>([
+    ['no roles', [], application, ['lookup', 'settings', 'places', 'consent']],
+    ['Directory.Read.All covers the lookup and the consent', ['Directory.Read.All'], application, ['settings', 'places']],
+    ['any one permission of each entry is enough', ['User.ReadBasic.All', 'MailboxSettings.ReadWrite', 'Place.Read.All', 'Application.Read.All'], application, []],
+    ['role names are compared exactly', ['user.read.all', 'MailboxSettings.Read', 'Place.Read.All', 'Application.Read.All'], application, ['lookup']],
+    ['Calendars.ReadWrite reads permissions too', ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'Group.Read.All', 'Calendars.ReadWrite'], delegate, []],
+    ['groups are needed for delegate', ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'Calendars.Read'], delegate, ['groups']],
+  ])('%s', (_, roles, required, names) => {
+    expect(missingPermissions(roles, required)).toEqual(names.map((n) => READ_PERMISSIONS[n]));
+  });
+});
+
+describe('tokenRoles', () => {
+  const jwt = (payload: unknown) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)).toString('base64url')}.signature`;
+  test.each<[string, string, string[] | undefined]>([
+    ['an app-only token with roles', jwt({ aud: 'https://graph.microsoft.com', roles: ['User.Read.All', 'Place.Read.All'] }), ['User.Read.All', 'Place.Read.All']],
+    ['a readable token without roles (nothing granted tenant-wide)', jwt({ aud: 'https://graph.microsoft.com' }), []],
+    ['roles that are not a list', jwt({ roles: 'User.Read.All' }), []],
+    ['roles that are not strings', jwt({ roles: [1, true] }), ['1', 'true']],
+    ['an opaque token', 'EwBwA8l6BAAUO9chh8cJscQLmU+LSWpbnr0vmwwAAQ', undefined],
+    ['an empty payload', 'header..signature', undefined],
+    ['a payload that is not JSON', jwt('not json'), undefined],
+  ])('%s', (_, token, roles) => {
+    expect(tokenRoles(token)).toEqual(roles);
+  });
+});
+
+describe('formatReport', () => {
+  const bad = (name: string, mailbox = 'a@c.io'): RoomProblem => ({ room: { name, mailbox }, problem: 'p', fix: 'f' });
+  // Each line "\n- room 'A' (a@c.io): p. Fix: f" is 31 bytes; the header 'H' is 1; "\n… and 1 more room" is 20 (the ellipsis is 3 bytes).
+  const LINE = (name: string) => `\n- room '${name}' (a@c.io): p. Fix: f`;
+  test.each<[string, RoomProblem[], number, string]>([
+    ['no problems: the header alone', [], 3000, 'H'],
+    ['one problem', [bad('A')], 3000, `H${LINE('A')}`],
+    ['one problem that fits exactly', [bad('A')], 32, `H${LINE('A')}`],
+    ['one problem a byte too long', [bad('A')], 31, 'H\n… and 1 more room'],
+    ['two problems that fit exactly', [bad('A'), bad('B')], 63, `H${LINE('A')}${LINE('B')}`],
+    ['the second a byte too long: the count of the rest', [bad('A'), bad('B')], 62, `H${LINE('A')}\n… and 1 more room`],
+    ['the first with room for the count of the rest', [bad('A'), bad('B')], 52, `H${LINE('A')}\n… and 1 more room`],
+    ['the first without room for the count of the rest', [bad('A'), bad('B')], 51, 'H\n… and 2 more rooms'],
+    ['the count in the plural', [bad('A'), bad('B'), bad('C')], 53, `H${LINE('A')}\n… and 2 more rooms`],
+    // 'Ü' is one character and two bytes: the line is 32 bytes.
+    ['bytes, not characters', [bad('Ü')], 32, 'H\n… and 1 more room'],
+  ])('%s', (_, problems, maxBytes, expected) => {
+    const text = formatReport('H', problems, maxBytes);
+    expect(text).toBe(expected);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+  });
+
+  test('the default budget keeps a report of 10,000 rooms under 3,000 bytes, with the rest counted', () => {
+    const problems = Array.from({ length: 10_000 }, (_, i) => bad(`room-${i}`, `room-${i}@contoso.com`));
+    const text = formatReport('calendar link: rooms not linkable', problems);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(3000);
+    const shown = text.split('\n- room ').length - 1;
+    expect(text.endsWith(`\n… and ${10_000 - shown} more rooms`)).toBe(true);
+    expect(shown).toBeGreaterThan(0);
+  });
+});
+
+describe('roomsToValidate', () => {
+  const link: LinkSpec = {
+    tenant: 'contoso.onmicrosoft.com', method: 'delegate', serviceAccount: 'alexa@contoso.com', credentialsSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:s',
+    grantMissingPermissions: false, acceptedRoles: ['write'], rooms: [{ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'b@contoso.com' }],
+  };
+  const c = { name: 'C', mailbox: 'c@contoso.com' };
+  test.each<[string, LinkSpec | undefined, LinkSpec, string[]]>([
+    ['a create checks every room', undefined, link, ['A', 'B']],
+    ['nothing changed', link, { ...link }, []],
+    ['a room added', link, { ...link, rooms: [...link.rooms, c] }, ['C']],
+    ['a room removed', link, { ...link, rooms: [link.rooms[0]] }, []],
+    ['a room re-addressed', link, { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'b2@contoso.com' }] }, ['B']],
+    ['a mailbox changed in case only', link, { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'B@Contoso.com' }] }, []],
+    ['a mailbox declared in capitals before, lower-cased now', { ...link, rooms: [link.rooms[0], { name: 'B', mailbox: 'B@CONTOSO.COM' }] }, link, []],
+    ['a room renamed on its mailbox', link, { ...link, rooms: [link.rooms[0], { name: 'B2', mailbox: 'b@contoso.com' }] }, []],
+    ['the accepted roles changed: every room', link, { ...link, acceptedRoles: ['write', 'delegateWithPrivateEventAccess'] }, ['A', 'B']],
+    ['the service account changed: every room', link, { ...link, serviceAccount: 'alexa2@contoso.com', rooms: [...link.rooms, c] }, ['A', 'B', 'C']],
+    ['grantMissingPermissions turned on: every room', link, { ...link, grantMissingPermissions: true }, ['A', 'B']],
+  ])('%s', (_, before, after, names) => {
+    expect(roomsToValidate(before, after).map((r) => r.name)).toEqual(names);
+  });
+});
