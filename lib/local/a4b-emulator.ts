@@ -3,7 +3,7 @@
 // pattern, enum and required member), answers with the real error shapes, keeps A4B's account quotas, replays
 // idempotency tokens, persists to a state directory, and takes injected faults for tests and benchmarks.
 // The same endpoint answers Secrets Manager's GetSecretValue (`X-Amz-Target: secretsmanager.GetSecretValue`) for
-// the secrets the local world holds, so handlers read their credentials the way they do in AWS.
+// the secrets the local world holds, so handlers read their credentials the way they do in AWS (secrets-emulator.ts).
 import { createHash, randomBytes, randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
@@ -13,6 +13,7 @@ import { project } from './a4b-model';
 import { A4B_MODEL } from './a4b-model.generated';
 import { InputShapes, validateInput, WireError } from './a4b-shapes';
 import { JournaledStore } from './journaled-store';
+import { SecretsEmulator, StoredSecret } from './secrets-emulator';
 
 export interface A4bEmulatorOptions {
   /** Directory to persist state in; memory only when absent. */
@@ -106,6 +107,7 @@ export class A4bEmulator {
   private readonly org: string;
   private readonly bucket?: TokenBucket;
   private readonly counts = { requests: 0, throttled: 0 };
+  private readonly secrets: SecretsEmulator;
 
   private constructor(options: A4bEmulatorOptions) {
     if (options.rateLimit !== undefined) {
@@ -115,6 +117,8 @@ export class A4bEmulator {
     this.store = new JournaledStore(options.stateDir, 'a4b');
     this.accountId = options.accountId ?? '123456789012';
     this.quotas = { ...Quotas, ...options.quotas };
+    this.secrets = new SecretsEmulator(this.store, this.accountId,
+      (SecretId) => this.requests.push({ operation: 'secretsmanager.GetSecretValue', input: { SecretId }, attempt: 1, status: 200 }));
     let org = this.store.get<string>('meta', 'org');
     if (!org) this.store.put('meta', 'org', (org = randomBytes(16).toString('hex')));
     this.org = org;
@@ -164,39 +168,20 @@ export class A4bEmulator {
 
   /** Stores a Secrets Manager secret; returns its ARN. */
   putSecret(nameOrArn: string, secretString: string): string {
-    // An ARN (complete, or partial as fromSecretNameV2 makes it) is kept as given, so a template's reference finds it.
-    const fromArn = /^arn:[^:]+:secretsmanager:[^:]*:\d*:secret:(.+)$/.exec(nameOrArn);
-    const name = fromArn ? fromArn[1] : nameOrArn;
-    const existing = this.store.get<{ arn: string }>('secrets', name);
-    const arn = existing?.arn ?? (fromArn ? nameOrArn : `arn:aws:secretsmanager:us-east-1:${this.accountId}:secret:${name}-${randomBytes(3).toString('hex')}`);
-    this.store.put('secrets', name, { arn, name, secretString, versionId: randomUUID() });
-    return arn;
+    return this.secrets.put(nameOrArn, secretString);
   }
 
   hasSecret(idOrArn: string): boolean {
     return this.findSecret(idOrArn) !== undefined;
   }
 
-  findSecret(id: string): { arn: string; name: string; secretString: string; versionId: string } | undefined {
-    // A name, a full ARN, or a partial ARN (the name without the random suffix), as Secrets Manager accepts.
-    return this.store.values<{ arn: string; name: string; secretString: string; versionId: string }>('secrets')
-      .find((s) => s.name === id || s.arn === id || s.arn.replace(/-[0-9a-f]{6}$/, '') === id);
+  findSecret(id: string): StoredSecret | undefined {
+    return this.secrets.find(id);
   }
 
   private secretsManager(operation: string, body: string, res: http.ServerResponse): void {
-    const fail = (type: string, message: string) => send(res, 400, { __type: type, message }, { 'x-amzn-errortype': type });
-    if (operation !== 'GetSecretValue') return fail('UnknownOperationException', `Unknown operation secretsmanager.${operation}`);
-    let input: { SecretId?: string };
-    try {
-      input = JSON.parse(body || '{}');
-    } catch {
-      return fail('SerializationException', 'Request body is not valid JSON');
-    }
-    if (!input.SecretId) return fail('ValidationException', "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null");
-    const secret = this.findSecret(input.SecretId);
-    if (!secret) return fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-    this.requests.push({ operation: 'secretsmanager.GetSecretValue', input: { SecretId: input.SecretId }, attempt: 1, status: 200 });
-    send(res, 200, { ARN: secret.arn, Name: secret.name, SecretString: secret.secretString, VersionId: secret.versionId, VersionStages: ['AWSCURRENT'], CreatedDate: 1764000000 });
+    const out = this.secrets.answer(operation, body);
+    send(res, out.status, out.body, out.headers);
   }
 
   /** Every room, for assertions. */

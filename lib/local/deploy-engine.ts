@@ -22,7 +22,7 @@ import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem } from './journaled-store';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
-import { dependencies, resolve, stringifyScalars, Template, topologicalOrder } from './template';
+import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '123456789012';
@@ -204,6 +204,29 @@ function functionSetting(template: Template, nestedTemplate: ((templateUrl: stri
   return out;
 }
 
+/** One deploy of one stack, as its phases share it: the inputs, the recovered state, the plan and what was applied. */
+interface StackRun {
+  readonly stackName: string;
+  readonly template: Template;
+  readonly parameters: Record<string, unknown> | undefined;
+  readonly nestedTemplate: ((templateUrl: string) => Template) | undefined;
+  readonly options: DeployStackOptions;
+  readonly previous: StackState;
+  readonly journal: OpsJournal;
+  readonly send: (event: Record<string, unknown>, change?: StateChange) => Promise<CfnResponse>;
+  readonly declared: Record<string, TemplateResource>;
+  readonly known: ReadonlySet<string>;
+  readonly deps: Map<string, string[]>;
+  readonly current: Record<string, AppliedResource>;
+  readonly ctx: ResolveContext;
+  readonly outcomes: ResourceOutcome[];
+  readonly undo: Array<() => Promise<string>>;
+  readonly replaced: AppliedResource[];
+  readonly nestedCleanups: Array<() => Promise<CleanupResult>>;
+  readonly total: number;
+  readonly report: (o: ResourceOutcome) => void;
+}
+
 export class DeployEngine {
   /** Lambda concurrency: one FIFO pool per function with reserved concurrency, one shared by the others. */
   private readonly pools = new Map<string, ConcurrencyPool>();
@@ -348,22 +371,36 @@ export class DeployEngine {
    */
   async deployStack(stackName: string, template: Template, parameters?: Record<string, unknown>,
     nestedTemplate?: (templateUrl: string) => Template, options: DeployStackOptions = {}): Promise<StackDeployResult> {
-    if (!options.limitsChecked) {
-      // Every template of the tree, before anything is touched. CloudFormation refuses a parent template at CreateStack /
-      // UpdateStack (nothing happens) and a nested one when it reaches that nested stack (which fails, and the parent
-      // rolls back); checking the whole tree first ends the same way, with nothing applied.
-      const limitBreaches = this.templateTreeBreaches(stackName, template, parameters, nestedTemplate, options.files);
-      if (limitBreaches.length) {
-        return { stack: stackName, ok: false, outcomes: [], limitBreaches,
-          error: `nothing was deployed: ${limitBreaches.map((b) => `${b.template}: ${b.message}`).join('; ')}` };
-      }
+    const refused = options.limitsChecked ? undefined : this.limitsRefusal(stackName, template, parameters, nestedTemplate, options);
+    if (refused) return refused;
+    const run = await this.plan(stackName, template, parameters, nestedTemplate, options);
+    try {
+      await runInOrder(run.deps, this.options.concurrency ?? Infinity, (id) => this.apply(run, id));
+    } catch (e) {
+      return this.rollBack(run, e);
     }
+    return this.commit(run);
+  }
+
+  /**
+   * Limits check. Every template of the tree, before anything is touched. CloudFormation refuses a parent template at
+   * CreateStack / UpdateStack (nothing happens) and a nested one when it reaches that nested stack (which fails, and the
+   * parent rolls back); checking the whole tree first ends the same way, with nothing applied.
+   */
+  private limitsRefusal(stackName: string, template: Template, parameters: Record<string, unknown> | undefined,
+    nestedTemplate: ((templateUrl: string) => Template) | undefined, options: DeployStackOptions): StackDeployResult | undefined {
+    const limitBreaches = this.templateTreeBreaches(stackName, template, parameters, nestedTemplate, options.files);
+    if (!limitBreaches.length) return undefined;
+    return { stack: stackName, ok: false, outcomes: [], limitBreaches,
+      error: `nothing was deployed: ${limitBreaches.map((b) => `${b.template}: ${b.message}`).join('; ')}` };
+  }
+
+  /** Recovery (the journal folded into the state) and plan: the resources this engine applies, their order, the run's state. */
+  private async plan(stackName: string, template: Template, parameters: Record<string, unknown> | undefined,
+    nestedTemplate: ((templateUrl: string) => Template) | undefined, options: DeployStackOptions): Promise<StackRun> {
     const previous = await this.recover(stackName);
     const journal = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
     const send = (event: Record<string, unknown>, change?: StateChange) => this.send(journal, previous.stackId, event, change);
-    const rollbackDelete = (id: string, type: string, properties: Record<string, unknown>, physicalId: string, change: StateChange) =>
-      send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, change)
-        .then((res) => (res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`));
     const declared = Object.fromEntries(Object.entries(template.Resources ?? {})
       .filter(([, r]) => this.options.lambdas[r.Type] || (r.Type === NESTED_STACK && nestedTemplate)));
     const known = new Set(Object.keys(declared));
@@ -371,172 +408,190 @@ export class DeployEngine {
     topologicalOrder(deps); // throws on a cycle before anything is touched
 
     const current: Record<string, AppliedResource> = {};
-    const ctx = {
+    const ctx: ResolveContext = {
       region: REGION, accountId: ACCOUNT, stackName, stackId: previous.stackId, parameters,
       physicalId: (id: string) => current[id]?.physicalId ?? (template.Resources?.[id] ? `local-${id}` : undefined),
       attribute: (id: string, name: string) => current[id]?.data[name]
         ?? (template.Resources?.[id] && !known.has(id) ? `arn:aws:lambda:${REGION}:${ACCOUNT}:function:local-${id}` : undefined),
     };
     const outcomes: ResourceOutcome[] = [];
-    const undo: Array<() => Promise<string>> = [];
-    const replaced: AppliedResource[] = [];
-    const nestedCleanups: Array<() => Promise<CleanupResult>> = [];
     const total = known.size + Object.keys(previous.resources).filter((id) => !known.has(id)).length;
     const report = (o: ResourceOutcome) => {
       outcomes.push(o);
       this.options.onProgress?.(o, outcomes.length, total);
     };
+    return {
+      stackName, template, parameters, nestedTemplate, options, previous, journal, send, declared, known, deps, current, ctx,
+      outcomes, undo: [], replaced: [], nestedCleanups: [], total, report,
+    };
+  }
 
-    const apply = async (id: string): Promise<void> => {
-      const r = declared[id];
-      if (r.Type === NESTED_STACK) return applyNested(id);
-      const properties = stringifyScalars(resolve(r.Properties ?? {}, ctx, template)) as Record<string, unknown>;
-      const before = previous.resources[id];
-      const base = { type: r.Type, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain' };
-      const name = nameOf(properties);
-      if (before && before.type === r.Type && sameJson(before.properties, properties)) {
-        current[id] = { ...before, ...base };
-        report({ stack: stackName, logicalId: id, type: r.Type, action: 'unchanged', name, physicalId: before.physicalId });
-        return;
-      }
-      if (!before || before.type !== r.Type) {
-        const gone = { id, resource: before ?? null };
-        const res = await send({ RequestType: 'Create', LogicalResourceId: id, ResourceType: r.Type, ResourceProperties: properties }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
-        if (res.Status !== 'SUCCESS') {
-          // CloudFormation sends the rollback Delete to whatever physical id the failed Create reported.
-          undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, gone));
-          throw new StackFailure(id, res.Reason ?? 'failed');
-        }
-        current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
-        undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, gone));
-        report({ stack: stackName, logicalId: id, type: r.Type, action: 'create', name, physicalId: res.PhysicalResourceId });
-        return;
-      }
-      const res = await send({
-        RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: before.physicalId,
-        ResourceProperties: properties, OldResourceProperties: before.properties,
-      }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
-      // A failed update is rolled back with the old and new properties swapped, the failed resource included.
-      const rollbackUpdate = (physicalId: string) => async () => {
-        const back = await send({
-          RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: physicalId,
-          ResourceProperties: before.properties, OldResourceProperties: properties,
-        }, { id, resource: before });
-        return back.Status === 'SUCCESS' ? `${id}: restored` : `${id}: rollback update failed: ${back.Reason}`;
-      };
+  /** A rollback Delete of what a Create (or a replacing Update) made; its line in the rollback report. */
+  private rollbackDelete(run: StackRun, id: string, type: string, properties: Record<string, unknown>, physicalId: string, change: StateChange): Promise<string> {
+    return run.send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, change)
+      .then((res) => (res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`));
+  }
+
+  /** Apply: one resource of the template (Create, Update or nothing), its undo step recorded for a rollback. */
+  private async apply(run: StackRun, id: string): Promise<void> {
+    const { stackName, template, previous, deps, current, ctx, undo, replaced, report, send } = run;
+    const r = run.declared[id];
+    if (r.Type === NESTED_STACK) return this.applyNested(run, id);
+    const properties = stringifyScalars(resolve(r.Properties ?? {}, ctx, template)) as Record<string, unknown>;
+    const before = previous.resources[id];
+    const base = { type: r.Type, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain' };
+    const name = nameOf(properties);
+    if (before && before.type === r.Type && sameJson(before.properties, properties)) {
+      current[id] = { ...before, ...base };
+      report({ stack: stackName, logicalId: id, type: r.Type, action: 'unchanged', name, physicalId: before.physicalId });
+      return;
+    }
+    if (!before || before.type !== r.Type) {
+      const gone = { id, resource: before ?? null };
+      const res = await send({ RequestType: 'Create', LogicalResourceId: id, ResourceType: r.Type, ResourceProperties: properties }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
       if (res.Status !== 'SUCCESS') {
-        undo.push(rollbackUpdate(before.physicalId));
+        // CloudFormation sends the rollback Delete to whatever physical id the failed Create reported.
+        undo.push(() => this.rollbackDelete(run, id, r.Type, properties, res.PhysicalResourceId, gone));
         throw new StackFailure(id, res.Reason ?? 'failed');
       }
-      const isReplacement = res.PhysicalResourceId !== before.physicalId;
       current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
-      if (isReplacement) {
-        replaced.push(before);
-        undo.push(() => rollbackDelete(id, r.Type, properties, res.PhysicalResourceId, { id, resource: before }));
-      } else {
-        undo.push(rollbackUpdate(before.physicalId));
-      }
-      report({ stack: stackName, logicalId: id, type: r.Type, action: isReplacement ? 'replace' : 'update', name, physicalId: res.PhysicalResourceId });
-    };
-
-    const applyNested = async (id: string): Promise<void> => {
-      const r = declared[id];
-      const props = resolve(r.Properties ?? {}, ctx, template) as { TemplateURL: string; Parameters?: Record<string, unknown> };
-      const nested = nestedTemplate!(props.TemplateURL);
-      const nestedName = `${stackName}/${id}`;
-      const properties = { TemplateHash: createHash('sha256').update(JSON.stringify(nested)).digest('hex'), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown> };
-      const before = previous.resources[id];
-      const base = { type: NESTED_STACK, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain', physicalId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${nestedName}` };
-      if (before && sameJson(before.properties, properties)) {
-        // An unchanged nested template with unchanged parameters: CloudFormation leaves the nested stack alone.
-        current[id] = { ...before, ...base };
-        report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
-        return;
-      }
-      // The parameter values as passed, which only now are all known (ARNs of what this deploy made): CloudFormation checks
-      // them when it creates or updates the nested stack, which then fails, and the parent rolls back.
-      const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
-      if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
-      const prior = this.readState(nestedName);
-      const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true, limitsChecked: true, files: options.files });
-      outcomes.push(...result.outcomes);
-      if (result.cleanup) nestedCleanups.push(result.cleanup);
-      // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
-      const restore = async () => {
-        const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate, { limitsChecked: true });
-        return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
-      };
-      if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
-      undo.push(restore);
-      current[id] = { ...base, data: nestedOutputs(nested, nestedName, this.readState(nestedName)) };
-      report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: before ? 'update' : 'create', name: nestedName, physicalId: base.physicalId });
-    };
-
-    try {
-      await runInOrder(deps, this.options.concurrency ?? Infinity, apply);
-    } catch (e) {
-      const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
-      const rollback: string[] = [];
-      for (const step of undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
-      journal.close();
-      // The journal holds what the deploy and its rollback did (a resource whose rollback failed stays in the state); fold it in.
-      // When that fails too (a handler that throws), the journal stays for the next run to finish.
-      await this.recover(stackName).catch(() => undefined);
-      return { stack: stackName, ok: false, outcomes, error: `${failure.logicalId}: ${failure.reason}`, rollback };
+      undo.push(() => this.rollbackDelete(run, id, r.Type, properties, res.PhysicalResourceId, gone));
+      report({ stack: stackName, logicalId: id, type: r.Type, action: 'create', name, physicalId: res.PhysicalResourceId });
+      return;
     }
+    const res = await send({
+      RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: before.physicalId,
+      ResourceProperties: properties, OldResourceProperties: before.properties,
+    }, { id, resource: { ...base, physicalId: '', data: {} }, fromResponse: true });
+    // A failed update is rolled back with the old and new properties swapped, the failed resource included.
+    const rollbackUpdate = (physicalId: string) => async () => {
+      const back = await send({
+        RequestType: 'Update', LogicalResourceId: id, ResourceType: r.Type, PhysicalResourceId: physicalId,
+        ResourceProperties: before.properties, OldResourceProperties: properties,
+      }, { id, resource: before });
+      return back.Status === 'SUCCESS' ? `${id}: restored` : `${id}: rollback update failed: ${back.Reason}`;
+    };
+    if (res.Status !== 'SUCCESS') {
+      undo.push(rollbackUpdate(before.physicalId));
+      throw new StackFailure(id, res.Reason ?? 'failed');
+    }
+    const isReplacement = res.PhysicalResourceId !== before.physicalId;
+    current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
+    if (isReplacement) {
+      replaced.push(before);
+      undo.push(() => this.rollbackDelete(run, id, r.Type, properties, res.PhysicalResourceId, { id, resource: before }));
+    } else {
+      undo.push(rollbackUpdate(before.physicalId));
+    }
+    report({ stack: stackName, logicalId: id, type: r.Type, action: isReplacement ? 'replace' : 'update', name, physicalId: res.PhysicalResourceId });
+  }
 
-    // Cleanup phase, as CloudFormation's: resources gone from the template and replaced ones, dependents first. A nested
-    // stack's cleanup waits for the root's: CloudFormation deletes nothing of a stack tree until every stack of it is
-    // updated (it pauses a nested stack's cleanup while a sibling still updates or rolls back: AWS re:Post knowledge
-    // center, "cloudformation-stack-cleanup-stuck"), so a failure in a later shard never finds rooms already deleted.
-    const removed = Object.entries(previous.resources).filter(([id]) => !known.has(id));
-    const cleanup = async (cleanupSend: typeof send): Promise<CleanupResult> => {
-      const done: ResourceOutcome[] = [];
-      const errors: string[] = [];
-      const note = (o: ResourceOutcome) => {
-        done.push(o);
-        this.options.onProgress?.(o, outcomes.length + done.length, total);
-      };
-      for (const nestedCleanup of nestedCleanups) {
-        const r = await nestedCleanup();
-        done.push(...r.outcomes);
-        errors.push(...r.errors);
+  /** Apply, for a nested stack: deployed as a stack of its own (cleanup deferred to the root's), restored on a rollback. */
+  private async applyNested(run: StackRun, id: string): Promise<void> {
+    const { stackName, template, nestedTemplate, options, previous, deps, current, ctx, outcomes, undo, nestedCleanups, report } = run;
+    const r = run.declared[id];
+    const props = resolve(r.Properties ?? {}, ctx, template) as { TemplateURL: string; Parameters?: Record<string, unknown> };
+    const nested = nestedTemplate!(props.TemplateURL);
+    const nestedName = `${stackName}/${id}`;
+    const properties = { TemplateHash: createHash('sha256').update(JSON.stringify(nested)).digest('hex'), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown> };
+    const before = previous.resources[id];
+    const base = { type: NESTED_STACK, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain', physicalId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${nestedName}` };
+    if (before && sameJson(before.properties, properties)) {
+      // An unchanged nested template with unchanged parameters: CloudFormation leaves the nested stack alone.
+      current[id] = { ...before, ...base };
+      report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
+      return;
+    }
+    // The parameter values as passed, which only now are all known (ARNs of what this deploy made): CloudFormation checks
+    // them when it creates or updates the nested stack, which then fails, and the parent rolls back.
+    const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
+    if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
+    const prior = this.readState(nestedName);
+    const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true, limitsChecked: true, files: options.files });
+    outcomes.push(...result.outcomes);
+    if (result.cleanup) nestedCleanups.push(result.cleanup);
+    // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
+    const restore = async () => {
+      const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate, { limitsChecked: true });
+      return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
+    };
+    if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
+    undo.push(restore);
+    current[id] = { ...base, data: nestedOutputs(nested, nestedName, this.readState(nestedName)) };
+    report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: before ? 'update' : 'create', name: nestedName, physicalId: base.physicalId });
+  }
+
+  /** Rollback: the undo steps in reverse, then the journal folded into the state; the previous state stays. */
+  private async rollBack(run: StackRun, e: unknown): Promise<StackDeployResult> {
+    const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
+    const rollback: string[] = [];
+    for (const step of run.undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
+    run.journal.close();
+    // The journal holds what the deploy and its rollback did (a resource whose rollback failed stays in the state); fold it in.
+    // When that fails too (a handler that throws), the journal stays for the next run to finish.
+    await this.recover(run.stackName).catch(() => undefined);
+    return { stack: run.stackName, ok: false, outcomes: run.outcomes, error: `${failure.logicalId}: ${failure.reason}`, rollback };
+  }
+
+  /**
+   * Cleanup phase, as CloudFormation's: resources gone from the template and replaced ones, dependents first. A nested
+   * stack's cleanup waits for the root's: CloudFormation deletes nothing of a stack tree until every stack of it is
+   * updated (it pauses a nested stack's cleanup while a sibling still updates or rolls back: AWS re:Post knowledge
+   * center, "cloudformation-stack-cleanup-stuck"), so a failure in a later shard never finds rooms already deleted.
+   */
+  private async cleanUp(run: StackRun, removed: Array<[string, AppliedResource]>, cleanupSend: StackRun['send']): Promise<CleanupResult> {
+    const { stackName, nestedTemplate, previous, current, outcomes, replaced, nestedCleanups, total } = run;
+    const done: ResourceOutcome[] = [];
+    const errors: string[] = [];
+    const note = (o: ResourceOutcome) => {
+      done.push(o);
+      this.options.onProgress?.(o, outcomes.length + done.length, total);
+    };
+    for (const nestedCleanup of nestedCleanups) {
+      const r = await nestedCleanup();
+      done.push(...r.outcomes);
+      errors.push(...r.errors);
+    }
+    const removedDeps = new Map(removed.map(([id, r]) => [id, r.dependsOn.filter((d) => removed.some(([x]) => x === d))]));
+    for (const id of topologicalOrder(removedDeps).reverse()) {
+      const r = previous.resources[id];
+      if (r.retain) {
+        note({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
+        continue;
       }
-      const removedDeps = new Map(removed.map(([id, r]) => [id, r.dependsOn.filter((d) => removed.some(([x]) => x === d))]));
-      for (const id of topologicalOrder(removedDeps).reverse()) {
-        const r = previous.resources[id];
-        if (r.retain) {
-          note({ stack: stackName, logicalId: id, type: r.type, action: 'retain', name: nameOf(r.properties), physicalId: r.physicalId });
-          continue;
-        }
-        if (r.type === NESTED_STACK) {
-          const nestedName = `${stackName}/${id}`;
-          const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate, { limitsChecked: true });
-          done.push(...emptied.outcomes);
-          if (!emptied.ok) {
-            errors.push(`${id}: ${emptied.error}`);
-            current[id] = r;
-            continue;
-          }
-          fs.rmSync(this.stateFile(nestedName), { force: true });
-          fs.rmSync(this.journalFile(nestedName), { force: true });
-          note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
-          continue;
-        }
-        const res = await cleanupSend({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, { id, resource: null });
-        if (res.Status !== 'SUCCESS') {
-          // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
-          errors.push(`${id}: ${res.Reason}`);
+      if (r.type === NESTED_STACK) {
+        const nestedName = `${stackName}/${id}`;
+        const emptied = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate, { limitsChecked: true });
+        done.push(...emptied.outcomes);
+        if (!emptied.ok) {
+          errors.push(`${id}: ${emptied.error}`);
           current[id] = r;
           continue;
         }
-        note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
+        fs.rmSync(this.stateFile(nestedName), { force: true });
+        fs.rmSync(this.journalFile(nestedName), { force: true });
+        note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
+        continue;
       }
-      for (const old of replaced) {
-        await cleanupSend({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
+      const res = await cleanupSend({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: r.type, PhysicalResourceId: r.physicalId, ResourceProperties: r.properties }, { id, resource: null });
+      if (res.Status !== 'SUCCESS') {
+        // CloudFormation skips a resource whose delete fails in cleanup and reports it; it stays in the state to retry.
+        errors.push(`${id}: ${res.Reason}`);
+        current[id] = r;
+        continue;
       }
-      return { outcomes: done, errors };
-    };
+      note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
+    }
+    for (const old of replaced) {
+      await cleanupSend({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
+    }
+    return { outcomes: done, errors };
+  }
+
+  /** Commit: the cleanup (now, or deferred to the root's for a nested stack) and the new state written. */
+  private async commit(run: StackRun): Promise<StackDeployResult> {
+    const { stackName, template, parameters, options, previous, journal, current, outcomes } = run;
+    const removed = Object.entries(previous.resources).filter(([id]) => !run.known.has(id));
     const finalState = () => ({ stackId: previous.stackId, resources: current, ...(parameters !== undefined || stackName.includes('/') ? { template, parameters } : {}) });
 
     if (options.deferCleanup) {
@@ -548,7 +603,7 @@ export class DeployEngine {
         cleanup: async () => {
           const later = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
           try {
-            return await cleanup((event, change) => this.send(later, previous.stackId, event, change));
+            return await this.cleanUp(run, removed, (event, change) => this.send(later, previous.stackId, event, change));
           } finally {
             later.close();
             this.writeState(stackName, finalState());
@@ -556,7 +611,7 @@ export class DeployEngine {
         },
       };
     }
-    const cleaned = await cleanup(send);
+    const cleaned = await this.cleanUp(run, removed, run.send);
     outcomes.push(...cleaned.outcomes);
     journal.close();
     this.writeState(stackName, finalState());

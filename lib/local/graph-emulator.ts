@@ -87,6 +87,24 @@ class GraphError extends Error {
 
 interface GraphResponse { status: number; body?: unknown; headers?: Record<string, string> }
 
+/** What a Graph route handler sees of its request: the path, the query, the caller's roles and the request's helpers. */
+interface RouteContext {
+  method: string;
+  p: string;
+  u: URL;
+  roles: string[];
+  need: (anyOf: string[], directory: boolean) => void;
+  mailboxRoute: (anyOf: string[], key: string) => DirectoryObject;
+  json: () => any;
+  page: <T>(all: T[], base: string) => { value: T[]; '@odata.nextLink'?: string };
+  select: (o: Record<string, unknown>) => Record<string, unknown>;
+  listedRooms: () => DirectoryObject[];
+  place: (key: string) => Record<string, unknown> | undefined;
+}
+
+/** A Graph route: a method (any when absent) and a path pattern; a handler that answers, or returns undefined to let later routes try. */
+interface Route { method?: string; pattern: RegExp; handle: (c: RouteContext, m: RegExpExecArray) => GraphResponse | undefined }
+
 export interface GraphEmulatorOptions {
   /** Directory for the tenant's state and the TLS certificate; memory only when absent. */
   readonly stateDir?: string;
@@ -616,6 +634,22 @@ export class GraphEmulator {
     return { status: 200, body: { responses: responses.reverse() } };
   }
 
+  /** Graph routes, tried in order: the first whose method and path match and that answers wins; none answers 400. */
+  private readonly routes: Route[] = [
+    { method: 'GET', pattern: /^\/places\/microsoft\.graph\.room$/, handle: (c) => this.placeRooms(c) },
+    { method: 'GET', pattern: /^\/places\/microsoft\.graph\.roomlist$/i, handle: (c) => this.roomLists(c) },
+    { method: 'GET', pattern: /^\/places\/([^/]+)\/microsoft\.graph\.roomlist\/rooms$/i, handle: (c, m) => this.roomListRooms(c, m) },
+    { method: 'GET', pattern: /^\/places\/([^/]+)$/, handle: (c, m) => this.getPlace(c, m) },
+    { method: 'GET', pattern: /^\/users\/([^/]+)\/mailboxSettings$/i, handle: (c, m) => this.mailboxSettings(c, m) },
+    { pattern: /^\/users\/([^/]+)\/calendar\/calendarPermissions(?:\/([^/]+))?$/, handle: (c, m) => this.calendarPermissions(c, m) },
+    { pattern: /^\/users\/([^/]+)\/(?:calendar\/)?events(?:\/([^/]+))?(\/cancel)?$/i, handle: (c, m) => this.userEvents(c, m) },
+    { method: 'GET', pattern: /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i, handle: (c, m) => this.transitiveMemberOf(c, m) },
+    { method: 'DELETE', pattern: /^\/users\/([^/]+)$/, handle: (c, m) => this.deleteUser(c, m) },
+    { method: 'GET', pattern: /^\/users(?:\/([^/]+))?$/, handle: (c, m) => this.getUsers(c, m) },
+    { method: 'GET', pattern: /^\/servicePrincipals\(appId='([^']+)'\)$/, handle: (c, m) => this.servicePrincipal(c, m) },
+    { method: 'GET', pattern: /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/, handle: (c, m) => this.appRoleAssignments(c, m) },
+  ];
+
   private graph(method: string, url: string, caller: Caller, body: string, contentType?: string): GraphResponse {
     const u = new URL(url, 'https://graph.invalid');
     // Match on the encoded path and decode each segment: ids (base64) may hold '/'.
@@ -671,170 +705,201 @@ export class GraphEmulator {
       const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
       return list && roomListOf(list);
     };
-    let m: RegExpExecArray | null;
-    if (method === 'GET' && p === '/places/microsoft.graph.room') {
-      need(['Place.Read.All'], false);
-      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.room', ...page(listedRooms().map(placeOf), '/places/microsoft.graph.room') } };
-    }
-    // Room lists: GET /places/microsoft.graph.roomlist, and a list's rooms by the list's emailAddress, "not by its id"
-    // (api/place-list.md).
-    if (method === 'GET' && p.toLowerCase() === '/places/microsoft.graph.roomlist') {
-      need(['Place.Read.All'], false);
-      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.roomList', ...page(this.store.values<RoomList>('roomLists').map(roomListOf), '/places/microsoft.graph.roomlist') } };
-    }
-    if (method === 'GET' && (m = /^\/places\/([^/]+)\/microsoft\.graph\.roomlist\/rooms$/i.exec(p))) {
-      need(['Place.Read.All'], false);
-      const list = this.store.get<RoomList>('roomLists', safeDecode(m[1]).toLowerCase());
-      if (!list) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-      const listed = new Set(listedRooms().map((r) => r.upn.toLowerCase()));
-      const rooms = list.rooms.filter((k) => listed.has(k)).map((k) => placeOf(withDefaults(this.store.get<DirectoryObject>('objects', k)!)));
-      return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#places('${list.mail}')/microsoft.graph.roomList/rooms`, ...page(rooms, `/places/${encodeURIComponent(list.mail)}/microsoft.graph.roomlist/rooms`) } };
-    }
-    if (method === 'GET' && (m = /^\/places\/([^/]+)$/.exec(p))) {
-      need(['Place.Read.All'], false);
-      const found = place(m[1]);
-      if (!found) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/$entity', ...select(found) } };
-    }
-    if (method === 'GET' && (m = /^\/users\/([^/]+)\/mailboxSettings$/i.exec(p))) {
-      // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
-      const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
-      // A user without an Exchange Online mailbox: 404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
-      if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
-      const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
-      return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
-    }
-    if ((m = /^\/users\/([^/]+)\/calendar\/calendarPermissions(?:\/([^/]+))?$/.exec(p))) {
-      const owner = mailboxRoute(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], m[1]);
-      const key = owner.upn.toLowerCase();
-      const list = this.store.get<Permission[]>('perms', key) ?? [];
-      if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
-      if (!m[2]) {
-        if (method === 'GET') return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.upn}')/calendar/calendarPermissions`, value: list.map(permissionOf) } };
-        if (method === 'POST') {
-          const req = json();
-          const address = req.emailAddress?.address;
-          if (!address) throw new GraphError(400, 'ErrorInvalidRequest', 'emailAddress.address is required.');
-          if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
-          // One permission per sharee, whichever of its addresses the request names.
-          const sharee = this.object(String(address), 'any');
-          const addresses = sharee ? addressesOf(sharee) : [String(address).toLowerCase()];
-          if (list.some((x) => x.address && addresses.includes(x.address.toLowerCase()))) {
-            throw new GraphError(409, 'ErrorItemAlreadyExists', `A permission for ${address} already exists on this calendar.`);
-          }
-          const allowed = allowedRolesFor(sharee ? 'user' : this.group(String(address)) ? 'group' : 'external');
-          if (!allowed.includes(req.role)) {
-            const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
-            throw new GraphError(e.status, e.code, e.message);
-          }
-          return { status: 201, body: permissionOf(this.addPermission(key, address, req.role)) };
-        }
-      } else {
-        const permId = decodeURIComponent(m[2]);
-        const perm = list.find((x) => x.id === permId);
-        if (!perm) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-        if (method === 'GET') return { status: 200, body: permissionOf(perm) };
-        if (method === 'PATCH') {
-          const req = json();
-          const extra = Object.keys(req).filter((k) => k !== 'role');
-          if (extra.length) throw new GraphError(400, 'ErrorInvalidRequest', `Only role can be updated; ${extra.join(', ')} cannot.`);
-          if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
-          const allowed = allowedRolesOf(perm);
-          if (!allowed.includes(req.role)) {
-            const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
-            throw new GraphError(e.status, e.code, e.message);
-          }
-          const updated = { ...perm, role: req.role };
-          this.store.put('perms', key, list.map((x) => (x.id === perm.id ? updated : x)));
-          return { status: 200, body: permissionOf(updated) };
-        }
-        if (method === 'DELETE') {
-          if (!perm.isRemovable) throw new GraphError(403, 'ErrorAccessDenied', 'This permission cannot be removed.');
-          this.store.put('perms', key, list.filter((x) => x.id !== perm.id));
-          return { status: 204 };
-        }
-      }
-    }
-    if ((m = /^\/users\/([^/]+)\/(?:calendar\/)?events(?:\/([^/]+))?(\/cancel)?$/i.exec(p))) {
-      return this.eventsRoute(method, m[1], m[2] && safeDecode(m[2]), !!m[3], u, mailboxRoute, json, select);
-    }
-    if (method === 'GET' && (m = /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i.exec(p))) {
-      // Application: User.Read.All, or Directory.Read.All, Directory.ReadWrite.All, Group.Read.All, GroupMember.Read.All
-      // (learn.microsoft.com user-list-transitivememberof, "Permissions for another user's memberships"). Without one
-      // that reads groups, "members of that type are returned but with limited information ... only the @odata.type
-      // property for the object type and the id is returned, while other properties are indicated as null"
-      // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
-      need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
-      const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
-      const o = this.object(m[1]);
-      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
-      const groups = this.groupsOf(o).map((g) => select({
-        '@odata.type': '#microsoft.graph.group', id: g.id,
-        ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
-          : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
-      }));
-      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
-    }
-    if (method === 'DELETE' && (m = /^\/users\/([^/]+)$/.exec(p))) {
-      // An administrator removing a mailbox (its account) from the tenant.
-      need(['User.ReadWrite.All', 'Directory.ReadWrite.All'], true);
-      const o = this.object(m[1]);
-      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      this.deleteObject(o);
-      return { status: 204 };
-    }
-    if (method === 'GET' && (p === '/users' || (m = /^\/users\/([^/]+)$/.exec(p)))) {
-      need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);
-      if (p === '/users') {
-        // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
-        const filter = u.searchParams.get('$filter');
-        let terms;
-        try {
-          terms = filter ? parseUserFilter(filter) : undefined;
-        } catch (e) {
-          throw new GraphError(400, 'Request_UnsupportedQuery', (e as Error).message);
-        }
-        // Candidates from the address index (one lookup per term, not a scan per request), then the filter itself.
-        const candidates = terms ? terms.map((t) => this.object(t.value.replace(/^smtp:/i, ''), 'any')).filter((o): o is DirectoryObject => !!o)
-          : this.store.values<DirectoryObject>('objects').map(withDefaults);
-        const all = [...new Map(candidates.filter((o) => !terms || matchesUserFilter(o, terms)).map((o) => [o.id, o])).values()];
-        return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', ...page(all.map((o) => select(userOf(o, !!u.searchParams.get('$select')))), '/users') } };
-      }
-      // By id or userPrincipalName only: "UPN != email address" (maintainer, microsoft-graph-docs #3979).
-      const o = this.object(m![1]);
-      if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m![1])}' does not exist or one of its queried reference-property objects are not present.`);
-      return { status: 200, body: select(userOf(o, !!u.searchParams.get('$select'))) };
-    }
-    if (method === 'GET' && (m = /^\/servicePrincipals\(appId='([^']+)'\)$/.exec(p))) {
-      need(['Application.Read.All', 'Directory.Read.All'], true);
-      const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
-      if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
-      const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true }))
-        : sp.appId === EXCHANGE_APP_ID ? this.exchangeRoleValues().map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
-          : [];
-      return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
-    }
-    if (method === 'GET' && (m = /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/.exec(p))) {
-      need(['Application.Read.All', 'Directory.Read.All'], true);
-      const sp = this.store.values<ServicePrincipal>('sps').find((s) => s.id === m![1]);
-      if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      const graph = this.store.get<ServicePrincipal>('sps', GRAPH_APP_ID)!;
-      const exchange = this.store.get<ServicePrincipal>('sps', EXCHANGE_APP_ID);
-      const assignment = (r: string, appRoleId: string, resource: ServicePrincipal) => ({
-        id: Buffer.from(`${sp.id}:${resource.appId}:${r}`).toString('base64url'), appRoleId, principalId: sp.id, principalType: 'ServicePrincipal', principalDisplayName: sp.displayName,
-        resourceId: resource.id, resourceDisplayName: resource.displayName,
-      });
-      return {
-        status: 200,
-        body: {
-          value: [
-            ...sp.roles.filter((r) => GRAPH_APP_ROLES[r]).map((r) => assignment(r, GRAPH_APP_ROLES[r], graph)),
-            ...(exchange ? (sp.exchangeRoles ?? []).map((r) => assignment(r, exchangeRoleId(r), exchange)) : []),
-          ],
-        },
-      };
+    const c: RouteContext = { method, p, u, roles, need, mailboxRoute, json, page, select, listedRooms, place };
+    for (const r of this.routes) {
+      if (r.method && r.method !== method) continue;
+      const m = r.pattern.exec(p);
+      const out = m ? r.handle(c, m) : undefined;
+      if (out) return out;
     }
     throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${p.split('/')[1] ?? ''}'.`);
+  }
+
+  private placeRooms(c: RouteContext): GraphResponse {
+    const { need, page, listedRooms } = c;
+    need(['Place.Read.All'], false);
+    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.room', ...page(listedRooms().map(placeOf), '/places/microsoft.graph.room') } };
+  }
+
+  // Room lists: GET /places/microsoft.graph.roomlist, and a list's rooms by the list's emailAddress, "not by its id"
+  // (api/place-list.md).
+  private roomLists(c: RouteContext): GraphResponse {
+    const { need, page } = c;
+    need(['Place.Read.All'], false);
+    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/microsoft.graph.roomList', ...page(this.store.values<RoomList>('roomLists').map(roomListOf), '/places/microsoft.graph.roomlist') } };
+  }
+
+  private roomListRooms(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { need, page, listedRooms } = c;
+    need(['Place.Read.All'], false);
+    const list = this.store.get<RoomList>('roomLists', safeDecode(m[1]).toLowerCase());
+    if (!list) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    const listed = new Set(listedRooms().map((r) => r.upn.toLowerCase()));
+    const rooms = list.rooms.filter((k) => listed.has(k)).map((k) => placeOf(withDefaults(this.store.get<DirectoryObject>('objects', k)!)));
+    return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#places('${list.mail}')/microsoft.graph.roomList/rooms`, ...page(rooms, `/places/${encodeURIComponent(list.mail)}/microsoft.graph.roomlist/rooms`) } };
+  }
+
+  private getPlace(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { need, select, place } = c;
+    need(['Place.Read.All'], false);
+    const found = place(m[1]);
+    if (!found) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#places/$entity', ...select(found) } };
+  }
+
+  private mailboxSettings(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { mailboxRoute, select } = c;
+    // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
+    const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
+    // A user without an Exchange Online mailbox: 404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
+    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
+    return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
+  }
+
+  private calendarPermissions(c: RouteContext, m: RegExpExecArray): GraphResponse | undefined {
+    const { method, mailboxRoute, json } = c;
+    const owner = mailboxRoute(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], m[1]);
+    const key = owner.upn.toLowerCase();
+    const list = this.store.get<Permission[]>('perms', key) ?? [];
+    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    if (!m[2]) {
+      if (method === 'GET') return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.upn}')/calendar/calendarPermissions`, value: list.map(permissionOf) } };
+      if (method === 'POST') {
+        const req = json();
+        const address = req.emailAddress?.address;
+        if (!address) throw new GraphError(400, 'ErrorInvalidRequest', 'emailAddress.address is required.');
+        if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
+        // One permission per sharee, whichever of its addresses the request names.
+        const sharee = this.object(String(address), 'any');
+        const addresses = sharee ? addressesOf(sharee) : [String(address).toLowerCase()];
+        if (list.some((x) => x.address && addresses.includes(x.address.toLowerCase()))) {
+          throw new GraphError(409, 'ErrorItemAlreadyExists', `A permission for ${address} already exists on this calendar.`);
+        }
+        const allowed = allowedRolesFor(sharee ? 'user' : this.group(String(address)) ? 'group' : 'external');
+        if (!allowed.includes(req.role)) {
+          const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
+          throw new GraphError(e.status, e.code, e.message);
+        }
+        return { status: 201, body: permissionOf(this.addPermission(key, address, req.role)) };
+      }
+    } else {
+      const permId = decodeURIComponent(m[2]);
+      const perm = list.find((x) => x.id === permId);
+      if (!perm) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+      if (method === 'GET') return { status: 200, body: permissionOf(perm) };
+      if (method === 'PATCH') {
+        const req = json();
+        const extra = Object.keys(req).filter((k) => k !== 'role');
+        if (extra.length) throw new GraphError(400, 'ErrorInvalidRequest', `Only role can be updated; ${extra.join(', ')} cannot.`);
+        if (!CALENDAR_ROLES.includes(req.role)) throw new GraphError(400, 'ErrorInvalidRequest', `Requested value '${req.role}' was not found.`);
+        const allowed = allowedRolesOf(perm);
+        if (!allowed.includes(req.role)) {
+          const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
+          throw new GraphError(e.status, e.code, e.message);
+        }
+        const updated = { ...perm, role: req.role };
+        this.store.put('perms', key, list.map((x) => (x.id === perm.id ? updated : x)));
+        return { status: 200, body: permissionOf(updated) };
+      }
+      if (method === 'DELETE') {
+        if (!perm.isRemovable) throw new GraphError(403, 'ErrorAccessDenied', 'This permission cannot be removed.');
+        this.store.put('perms', key, list.filter((x) => x.id !== perm.id));
+        return { status: 204 };
+      }
+    }
+    return undefined;
+  }
+
+  private userEvents(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { method, u, mailboxRoute, json, select } = c;
+    return this.eventsRoute(method, m[1], m[2] && safeDecode(m[2]), !!m[3], u, mailboxRoute, json, select);
+  }
+
+  private transitiveMemberOf(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { roles, need, page, select } = c;
+    // Application: User.Read.All, or Directory.Read.All, Directory.ReadWrite.All, Group.Read.All, GroupMember.Read.All
+    // (learn.microsoft.com user-list-transitivememberof, "Permissions for another user's memberships"). Without one
+    // that reads groups, "members of that type are returned but with limited information ... only the @odata.type
+    // property for the object type and the id is returned, while other properties are indicated as null"
+    // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
+    need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
+    const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
+    const o = this.object(m[1]);
+    if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
+    const groups = this.groupsOf(o).map((g) => select({
+      '@odata.type': '#microsoft.graph.group', id: g.id,
+      ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
+        : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
+    }));
+    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
+  }
+
+  private deleteUser(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { need } = c;
+    // An administrator removing a mailbox (its account) from the tenant.
+    need(['User.ReadWrite.All', 'Directory.ReadWrite.All'], true);
+    const o = this.object(m[1]);
+    if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+    this.deleteObject(o);
+    return { status: 204 };
+  }
+
+  private getUsers(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { p, u, need, page, select } = c;
+    need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);
+    if (p === '/users') {
+      // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
+      const filter = u.searchParams.get('$filter');
+      let terms;
+      try {
+        terms = filter ? parseUserFilter(filter) : undefined;
+      } catch (e) {
+        throw new GraphError(400, 'Request_UnsupportedQuery', (e as Error).message);
+      }
+      // Candidates from the address index (one lookup per term, not a scan per request), then the filter itself.
+      const candidates = terms ? terms.map((t) => this.object(t.value.replace(/^smtp:/i, ''), 'any')).filter((o): o is DirectoryObject => !!o)
+        : this.store.values<DirectoryObject>('objects').map(withDefaults);
+      const all = [...new Map(candidates.filter((o) => !terms || matchesUserFilter(o, terms)).map((o) => [o.id, o])).values()];
+      return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users', ...page(all.map((o) => select(userOf(o, !!u.searchParams.get('$select')))), '/users') } };
+    }
+    // By id or userPrincipalName only: "UPN != email address" (maintainer, microsoft-graph-docs #3979).
+    const o = this.object(m[1]);
+    if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
+    return { status: 200, body: select(userOf(o, !!u.searchParams.get('$select'))) };
+  }
+
+  private servicePrincipal(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { need } = c;
+    need(['Application.Read.All', 'Directory.Read.All'], true);
+    const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
+    if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
+    const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true }))
+      : sp.appId === EXCHANGE_APP_ID ? this.exchangeRoleValues().map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
+        : [];
+    return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
+  }
+
+  private appRoleAssignments(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { need } = c;
+    need(['Application.Read.All', 'Directory.Read.All'], true);
+    const sp = this.store.values<ServicePrincipal>('sps').find((s) => s.id === m[1]);
+    if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
+    const graph = this.store.get<ServicePrincipal>('sps', GRAPH_APP_ID)!;
+    const exchange = this.store.get<ServicePrincipal>('sps', EXCHANGE_APP_ID);
+    const assignment = (r: string, appRoleId: string, resource: ServicePrincipal) => ({
+      id: Buffer.from(`${sp.id}:${resource.appId}:${r}`).toString('base64url'), appRoleId, principalId: sp.id, principalType: 'ServicePrincipal', principalDisplayName: sp.displayName,
+      resourceId: resource.id, resourceDisplayName: resource.displayName,
+    });
+    return {
+      status: 200,
+      body: {
+        value: [
+          ...sp.roles.filter((r) => GRAPH_APP_ROLES[r]).map((r) => assignment(r, GRAPH_APP_ROLES[r], graph)),
+          ...(exchange ? (sp.exchangeRoles ?? []).map((r) => assignment(r, exchangeRoleId(r), exchange)) : []),
+        ],
+      },
+    };
   }
 
   /**

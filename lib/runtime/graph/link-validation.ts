@@ -82,12 +82,61 @@ async function guard<T>(header: string, what: string, run: () => Promise<T>): Pr
   }
 }
 
+/** A check's state, as its phases share it: what Graph answered 403, and what was found. */
+interface CheckState {
+  readonly spec: LinkSpec;
+  readonly graph: Graph;
+  readonly header: string;
+  /** The token's roles; undefined for an opaque token. */
+  readonly roles: string[] | undefined;
+  readonly get: (path: string) => Promise<GraphAnswer>;
+  readonly batch: ReturnType<typeof batcher>;
+  readonly denied: Set<keyof typeof READ_PERMISSIONS>;
+  /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
+  readonly answered: Set<keyof typeof READ_PERMISSIONS>;
+  /** Link-level reads answered 403. */
+  readonly linkDenied: Set<keyof typeof READ_PERMISSIONS>;
+  /** Room problems that are a 403, with the read that got it. */
+  readonly deniedRooms: Map<RoomProblem, keyof typeof READ_PERMISSIONS>;
+  readonly linkProblems: string[];
+  readonly problems: RoomProblem[];
+  readonly grants: PlannedGrant[];
+  readonly notes: string[];
+}
+
+/** The service account as the room checks need it. */
+interface Account { addresses: string[]; groups?: string[]; primary: string }
+
 /** Every problem of the link and its rooms, read from Graph; nothing is written. */
 export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<LinkFindings> {
   const who = spec.method === 'delegate' ? `delegate ${spec.serviceAccount}` : `application ${spec.applicationId}`;
   const header = `calendar link (tenant ${spec.tenant}, ${who})`;
+  const token = await appToken(spec, graph, header);
+  const rawGet = getter(graph.client);
+  const s: CheckState = {
+    spec, graph, header, roles: tokenRoles(token),
+    get: (path: string) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path)),
+    batch: batcher(graph, env, header),
+    denied: new Set(), answered: new Set(), linkDenied: new Set(), deniedRooms: new Map(),
+    linkProblems: [], problems: [], grants: [], notes: [],
+  };
 
-  // 1. The app-only token. Its roles only word a 403: mailbox-scoped grants (RBAC for Applications) never show in it.
+  // 2. The link itself.
+  let account: Account | undefined;
+  if (spec.method === 'delegate') {
+    const checked = await checkServiceAccount(s);
+    if (checked.stop) return finish(s, rooms);
+    account = checked.account;
+  } else {
+    await checkConsent(s);
+  }
+  // 3. Every room mailbox.
+  await checkRooms(s, rooms, account);
+  return finish(s, rooms);
+}
+
+/** 1. The app-only token. Its roles only word a 403: mailbox-scoped grants (RBAC for Applications) never show in it. */
+async function appToken(spec: LinkSpec, graph: Graph, header: string): Promise<string> {
   let token: string;
   try {
     const scope = currentRequest();
@@ -97,75 +146,71 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
     throw new ResourceError(`${header}: ${explainCredentialError(e, spec, graph.clientId)}`);
   }
   if (!tokenSince.has(graph)) tokenSince.set(graph, Date.now());
-  const roles = tokenRoles(token);
-  const denied = new Set<keyof typeof READ_PERMISSIONS>();
-  const batch = batcher(graph, env, header);
-  const rawGet = getter(graph.client);
-  const get = (path: string) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path));
-  const linkProblems: string[] = [];
-  const problems: RoomProblem[] = [];
-  const grants: PlannedGrant[] = [];
-  const notes: string[] = [];
-  /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
-  const answered = new Set<keyof typeof READ_PERMISSIONS>();
-  /** Link-level reads answered 403. */
-  const linkDenied = new Set<keyof typeof READ_PERMISSIONS>();
-  /** Room problems that are a 403, with the read that got it. */
-  const deniedRooms = new Map<RoomProblem, keyof typeof READ_PERMISSIONS>();
-  const deniedProblem = (room: LinkedRoom, read: keyof typeof READ_PERMISSIONS, res: GraphAnswer | undefined): RoomProblem => {
-    denied.add(read);
-    const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], graph.clientId) };
-    deniedRooms.set(problem, read);
-    return problem;
-  };
-  const denyLink = (read: keyof typeof READ_PERMISSIONS) => {
-    denied.add(read);
-    linkDenied.add(read);
-  };
+  return token;
+}
 
-  // 2. The link itself.
-  let account: { addresses: string[]; groups?: string[]; primary: string } | undefined;
-  if (spec.method === 'delegate') {
-    const sa = spec.serviceAccount!;
-    const a = await readAccount(sa, get);
-    if (a.lookup.status === 403) denyLink('lookup');
-    else if (a.lookup.status !== 200) linkProblems.push(`looking up the service account ${sa} failed (${describe(a.lookup)}).`);
-    else if (!a.entry) {
-      linkProblems.push(`the service account ${sa} does not exist in tenant ${spec.tenant} (no user has it as UPN, primary SMTP or proxy address). Fix: create it (New-Mailbox -UserPrincipalName ${sa} ...), or correct serviceAccount.`);
-    } else {
-      if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
-      if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
-        linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
-      } else if (a.settings?.status === 403) {
-        // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
-        // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
-        notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
-      } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
-      account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
-      if (a.groupsAnswer?.status === 403) denyLink('groups');
-    }
-    if (linkProblems.length && !a.entry) return finish();
+function deniedProblem(s: CheckState, room: LinkedRoom, read: keyof typeof READ_PERMISSIONS, res: GraphAnswer | undefined): RoomProblem {
+  s.denied.add(read);
+  const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], s.graph.clientId) };
+  s.deniedRooms.set(problem, read);
+  return problem;
+}
+
+function denyLink(s: CheckState, read: keyof typeof READ_PERMISSIONS): void {
+  s.denied.add(read);
+  s.linkDenied.add(read);
+}
+
+/** 2a. Delegate: the service account exists, is enabled and has a mailbox. `stop` when nothing more can be checked. */
+async function checkServiceAccount(s: CheckState): Promise<{ account?: Account; stop: boolean }> {
+  const { spec, linkProblems, notes } = s;
+  let account: Account | undefined;
+  const sa = spec.serviceAccount!;
+  const a = await readAccount(sa, s.get);
+  if (a.lookup.status === 403) denyLink(s, 'lookup');
+  else if (a.lookup.status !== 200) linkProblems.push(`looking up the service account ${sa} failed (${describe(a.lookup)}).`);
+  else if (!a.entry) {
+    linkProblems.push(`the service account ${sa} does not exist in tenant ${spec.tenant} (no user has it as UPN, primary SMTP or proxy address). Fix: create it (New-Mailbox -UserPrincipalName ${sa} ...), or correct serviceAccount.`);
   } else {
-    const keys = spec.consentResources ?? DEFAULT_CONSENT_RESOURCES;
-    const c = await readConsent(spec.applicationId!, keys, get);
-    const consentFix = `Fix: in the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${spec.tenant} and accept the consent for read and write access to all calendars.`;
-    if (c.failed) {
-      if (c.failed.answer.status === 403) denyLink('consent');
-      else linkProblems.push(`reading ${c.failed.what} failed (${describe(c.failed.answer)}).`);
-    } else if (!c.app) {
-      linkProblems.push(`application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consentFix}`);
-    } else {
-      const d = decideConsent(c.assignments, c.resources);
-      if (d.kind === 'missing') {
-        linkProblems.push(`application ${spec.applicationId} holds no Calendars.ReadWrite application permission on ${consentNames(keys)} in tenant ${spec.tenant}`
-          + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
-      }
+    if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
+    if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
+      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
+    } else if (a.settings?.status === 403) {
+      // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
+      // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
+      notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
+    } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
+    account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
+    if (a.groupsAnswer?.status === 403) denyLink(s, 'groups');
+  }
+  return { account, stop: linkProblems.length > 0 && !a.entry };
+}
+
+/** 2b. Application: the app's service principal holds Calendars.ReadWrite on the consent resources. */
+async function checkConsent(s: CheckState): Promise<void> {
+  const { spec, linkProblems } = s;
+  const keys = spec.consentResources ?? DEFAULT_CONSENT_RESOURCES;
+  const c = await readConsent(spec.applicationId!, keys, s.get);
+  const consentFix = `Fix: in the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${spec.tenant} and accept the consent for read and write access to all calendars.`;
+  if (c.failed) {
+    if (c.failed.answer.status === 403) denyLink(s, 'consent');
+    else linkProblems.push(`reading ${c.failed.what} failed (${describe(c.failed.answer)}).`);
+  } else if (!c.app) {
+    linkProblems.push(`application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consentFix}`);
+  } else {
+    const d = decideConsent(c.assignments, c.resources);
+    if (d.kind === 'missing') {
+      linkProblems.push(`application ${spec.applicationId} holds no Calendars.ReadWrite application permission on ${consentNames(keys)} in tenant ${spec.tenant}`
+        + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
     }
   }
+}
 
-  // 3. Every room mailbox: a room (by its mailbox), and may the service account write its calendar?
+/** 3. Every room mailbox: a room (by its mailbox), and may the service account write its calendar? */
+async function checkRooms(s: CheckState, rooms: LinkedRoom[], account: Account | undefined): Promise<void> {
+  const { spec, answered, denied, problems, grants } = s;
   const delegate = spec.method === 'delegate' && account !== undefined;
-  const reads = await readMailboxes(rooms.map((r) => r.mailbox), batch, delegate);
+  const reads = await readMailboxes(rooms.map((r) => r.mailbox), s.batch, delegate);
   rooms.forEach((room, i) => {
     const r = reads[i];
     const c = r.class;
@@ -175,7 +220,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
     if (r.permissions?.status === 403 && c.kind !== 'room') denied.add('permissionsRead');
     if (c.kind === 'unknown') {
       const res = c.answer;
-      if (res?.status === 403) problems.push(deniedProblem(room, r.settings ? 'settings' : r.place ? 'places' : 'lookup', res));
+      if (res?.status === 403) problems.push(deniedProblem(s, room, r.settings ? 'settings' : r.place ? 'places' : 'lookup', res));
       else problems.push({ room, kind: 'unknown', problem: `${c.read}: ${describe(res)}`, fix: res && (res.status === 429 || res.status >= 500) ? 'deploy again later' : 'check the mailbox address' });
       return;
     }
@@ -186,7 +231,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
     }
     if (!delegate || c.kind !== 'room') return;
     const perms = r.permissions;
-    if (perms?.status === 403) return void problems.push(deniedProblem(room, 'permissionsRead', perms));
+    if (perms?.status === 403) return void problems.push(deniedProblem(s, room, 'permissionsRead', perms));
     if (perms?.status !== 200) return void problems.push({ room, kind: 'unknown', problem: `reading the calendar's permissions: ${describe(perms)}`, fix: 'deploy again later' });
     const sa = spec.serviceAccount!;
     const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], { own: account!.addresses, groups: account!.groups }, spec.acceptedRoles);
@@ -200,28 +245,29 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
       problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groups === undefined)! });
     }
   });
-  return finish();
+}
 
-  function finish(): LinkFindings {
-    // A 403 for a permission the (readable) token lacks: one message for the app, not one per room. Otherwise (an
-    // opaque token, or a tenant-wide role that Exchange still refuses) each 403 is said where it happened.
-    const lacks = (read: keyof typeof READ_PERMISSIONS) => roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
-    const lacking = (Object.keys(READ_PERMISSIONS) as Array<keyof typeof READ_PERMISSIONS>).filter((d) => denied.has(d) && lacks(d));
-    if (lacking.length) {
-      linkProblems.unshift(`the Graph app ${graph.clientId} lacks application permissions: `
-        + lacking.map((d) => `${READ_PERMISSIONS[d].anyOf.join(' or ')} (${READ_PERMISSIONS[d].why})`).join('; ')
-        + `. Add them in Entra ID (App registrations > ${graph.clientId} > API permissions > Add a permission > Microsoft Graph > Application permissions), then choose "Grant admin consent" (or, when it holds them through RBAC for Applications in Exchange Online, add the mailboxes to that assignment's scope).`);
-    }
-    for (const d of linkDenied) {
-      // Group addresses are a bonus: without them a room's permission problem says they were not counted.
-      if (!lacks(d) && d !== 'groups') linkProblems.push(`${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).problem}. Fix: ${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).fix}.`);
-    }
-    for (let i = problems.length - 1; i >= 0; i--) {
-      const read = deniedRooms.get(problems[i]);
-      if (read && lacks(read)) problems.splice(i, 1);
-    }
-    return { header, linkProblems, problems, grants, notes, checked: rooms.length, denied: denied.size > 0 };
+/** 4. The findings, the 403s worded once for the app when its (readable) token lacks the permission. */
+function finish(s: CheckState, rooms: LinkedRoom[]): LinkFindings {
+  const { header, roles, graph, answered, denied, linkDenied, deniedRooms, linkProblems, problems, grants, notes } = s;
+  // A 403 for a permission the (readable) token lacks: one message for the app, not one per room. Otherwise (an
+  // opaque token, or a tenant-wide role that Exchange still refuses) each 403 is said where it happened.
+  const lacks = (read: keyof typeof READ_PERMISSIONS) => roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
+  const lacking = (Object.keys(READ_PERMISSIONS) as Array<keyof typeof READ_PERMISSIONS>).filter((d) => denied.has(d) && lacks(d));
+  if (lacking.length) {
+    linkProblems.unshift(`the Graph app ${graph.clientId} lacks application permissions: `
+      + lacking.map((d) => `${READ_PERMISSIONS[d].anyOf.join(' or ')} (${READ_PERMISSIONS[d].why})`).join('; ')
+      + `. Add them in Entra ID (App registrations > ${graph.clientId} > API permissions > Add a permission > Microsoft Graph > Application permissions), then choose "Grant admin consent" (or, when it holds them through RBAC for Applications in Exchange Online, add the mailboxes to that assignment's scope).`);
   }
+  for (const d of linkDenied) {
+    // Group addresses are a bonus: without them a room's permission problem says they were not counted.
+    if (!lacks(d) && d !== 'groups') linkProblems.push(`${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).problem}. Fix: ${explainDenied(undefined, READ_PERMISSIONS[d], graph.clientId).fix}.`);
+  }
+  for (let i = problems.length - 1; i >= 0; i--) {
+    const read = deniedRooms.get(problems[i]);
+    if (read && lacks(read)) problems.splice(i, 1);
+  }
+  return { header, linkProblems, problems, grants, notes, checked: rooms.length, denied: denied.size > 0 };
 }
 
 async function applyGrants(spec: LinkSpec, findings: LinkFindings, graph: Graph, env: NodeJS.ProcessEnv): Promise<string[]> {
