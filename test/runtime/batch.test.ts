@@ -109,3 +109,19 @@ describe('mapConcurrent', () => {
     expect([...done].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
   });
 });
+
+describe('the link check\'s batch settings', () => {
+
+  const { positiveSetting } = require('../../lib/runtime/graph/link-validation');
+  test.each([
+    [undefined, 4],
+    ['', 4],
+    ['8', 8],
+    ['0.5', 0.5],
+  ])('%p gives %p', (raw, expected) => {
+    expect(positiveSetting(raw === undefined ? {} : { GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4)).toBe(expected);
+  });
+  test.each([['0'], ['-1'], ['four'], ['Infinity']])('%p is refused by name, not read as "start no batch"', (raw) => {
+    expect(() => positiveSetting({ GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4)).toThrow(`the setting GRAPH_CONCURRENCY=${raw} must be a positive number (default 4)`);
+  });
+});
