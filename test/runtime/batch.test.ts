@@ -112,16 +112,17 @@ describe('mapConcurrent', () => {
 
 describe('the link check\'s batch settings', () => {
 
-  const { positiveSetting } = require('../../lib/runtime/graph/link-validation');
+  const { numericSetting } = require('../../lib/runtime/graph/link-validation');
   test.each([
-    [undefined, 4],
-    ['', 4],
-    ['8', 8],
-    ['0.5', 0.5],
-  ])('%p gives %p', (raw, expected) => {
-    expect(positiveSetting(raw === undefined ? {} : { GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4)).toBe(expected);
+    [undefined, 1, 4],
+    ['', 1, 4],
+    ['8', 1, 8],
+    ['1', 1, 1],
+    ['0', 0, 0],
+  ])('%p with a minimum of %p gives %p', (raw, minimum, expected) => {
+    expect(numericSetting(raw === undefined ? {} : { S: raw }, 'S', 4, minimum)).toBe(expected);
   });
-  test.each([['0'], ['-1'], ['four'], ['Infinity']])('%p is refused by name, not read as "start no batch"', (raw) => {
-    expect(() => positiveSetting({ GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4)).toThrow(`the setting GRAPH_CONCURRENCY=${raw} must be a positive number (default 4)`);
+  test.each([['0', 1], ['0.5', 1], ['-1', 0], ['four', 0], ['Infinity', 1]])('%p below %p or not a number is refused by name, not read as "start no batch"', (raw, minimum) => {
+    expect(() => numericSetting({ GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4, minimum)).toThrow(`the setting GRAPH_CONCURRENCY=${raw} must be a number of at least ${minimum} (default 4)`);
   });
 });

@@ -69,20 +69,21 @@ export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: G
 /** The batch runner of a check: the handler's limits, transport failures as ResourceErrors. */
 function batcher(graph: Graph, env: NodeJS.ProcessEnv, header: string) {
   return (items: BatchItem[]) => guard(header, 'a Graph $batch request', () => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
-    concurrency: positiveSetting(env, HandlerEnv.GRAPH_CONCURRENCY, 4),
-    maxWaitSeconds: positiveSetting(env, HandlerEnv.GRAPH_MAX_RETRY_WAIT, 60),
+    concurrency: numericSetting(env, HandlerEnv.GRAPH_CONCURRENCY, 4, 1),
+    maxWaitSeconds: numericSetting(env, HandlerEnv.GRAPH_MAX_RETRY_WAIT, 60, 0),
   }));
 }
 
 /**
- * A numeric setting from the environment, or its default. A setting that is not a positive number is refused by name:
- * a concurrency of 0 (or NaN) would start no batch at all, and every mailbox would read as unknown with no reason given.
+ * A numeric setting from the environment, or its default. A setting below `minimum` or not a number is refused by
+ * name: a concurrency of 0 (or NaN) would start no batch at all, and every mailbox would read as unknown with no
+ * reason given; a NaN wait would retry without waiting.
  */
-export function positiveSetting(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+export function numericSetting(env: NodeJS.ProcessEnv, name: string, fallback: number, minimum: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new ResourceError(`the setting ${name}=${raw} must be a positive number (default ${fallback})`);
+  if (!Number.isFinite(value) || value < minimum) throw new ResourceError(`the setting ${name}=${raw} must be a number of at least ${minimum} (default ${fallback})`);
   return value;
 }
 
