@@ -104,3 +104,17 @@ export class ProviderHarness {
 export function idsOfType(template: Template, type: string): string[] {
   return Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === type).map(([id]) => id);
 }
+
+/**
+ * A fake provider for engine tests: `handlerSource` (a CommonJS handler that appends what it is asked to the file in
+ * $CALLS) written to a fresh folder and served as a LocalLambda. `calls()` reads what it recorded, `forget()` empties it.
+ */
+export async function recordingLambda(handlerSource: string): Promise<{ dir: string; lambda: LocalLambda; calls: () => any[]; forget: () => void }> {
+  const dir = tempDir();
+  const file = path.join(dir, 'calls.jsonl');
+  fs.writeFileSync(file, '');
+  const bundle = path.join(dir, 'handler.js');
+  fs.writeFileSync(bundle, handlerSource);
+  const lambda = await LocalLambda.start(bundle, { env: { CALLS: file }, log: fs.createWriteStream('/dev/null') });
+  return { dir, lambda, calls: () => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), forget: () => fs.writeFileSync(file, '') };
+}

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DeployEngine, functionTimeouts } from '../../lib/local/deploy-engine';
 import { LocalLambda } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { tempDir } from '../helpers';
+import { recordingLambda, tempDir } from '../helpers';
 
 const HANDLER = `
 const fs = require('fs');
@@ -88,19 +88,13 @@ exports.handler = async (event, context) => {
 
 describe('deploy engine: function timeout and ServiceTimeout', () => {
   let dir: string;
-  let calls: string;
   let lambda: LocalLambda;
-  const log = () => fs.readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  let log: () => any[];
   const fn = { Fn: { Type: 'AWS::Lambda::Function', Properties: { Timeout: 1 } } };
   const thing = (name: string, extra: Record<string, unknown> = {}) => ({ Type: 'Custom::Thing', Properties: { ServiceToken: { 'Fn::GetAtt': ['Fn', 'Arn'] }, ServiceTimeout: '2', Name: name, ...extra } });
 
   beforeEach(async () => {
-    dir = tempDir();
-    calls = path.join(dir, 'calls.jsonl');
-    fs.writeFileSync(calls, '');
-    const bundle = path.join(dir, 'handler.js');
-    fs.writeFileSync(bundle, SLOW_HANDLER);
-    lambda = await LocalLambda.start(bundle, { env: { CALLS: calls }, log: fs.createWriteStream('/dev/null') });
+    ({ dir, lambda, calls: log } = await recordingLambda(SLOW_HANDLER));
   });
   afterEach(() => lambda.stop());
 

@@ -1,12 +1,10 @@
 // The deploy engine runs resources as CloudFormation does (every resource whose dependencies are met, nested stacks
 // side by side) and invokes their function as Lambda does (reserved concurrency queues invocations, the queue wait
 // counts against the custom resource's ServiceTimeout). Driven with a handler that logs when each run starts and ends.
-import * as fs from 'fs';
-import * as path from 'path';
 import { DeployEngine, functionReservedConcurrency, functionTimeouts, runInOrder } from '../../lib/local/deploy-engine';
 import { LocalLambda } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { tempDir } from '../helpers';
+import { recordingLambda } from '../helpers';
 
 const HANDLER = `
 const fs = require('fs');
@@ -23,9 +21,9 @@ exports.handler = async (event) => {
 interface Call { what: 'start' | 'end'; type: string; name: string; at: number }
 
 let dir: string;
-let calls: string;
 let lambda: LocalLambda;
-const log = (): Call[] => fs.readFileSync(calls, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+let log: () => Call[];
+let forget: () => void;
 /** The most handler runs that overlapped. */
 const maxOverlap = (entries: Call[]) => {
   let now = 0;
@@ -37,12 +35,7 @@ const thing = (name: string, sleepMs: number, extra: Record<string, unknown> = {
 const things = (n: number, sleepMs: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`T${i}`, thing(`t${i}`, sleepMs)]));
 
 beforeEach(async () => {
-  dir = tempDir();
-  calls = path.join(dir, 'calls.jsonl');
-  fs.writeFileSync(calls, '');
-  const bundle = path.join(dir, 'handler.js');
-  fs.writeFileSync(bundle, HANDLER);
-  lambda = await LocalLambda.start(bundle, { env: { CALLS: calls }, log: fs.createWriteStream('/dev/null') });
+  ({ dir, lambda, calls: log, forget } = await recordingLambda(HANDLER));
 });
 afterEach(() => lambda.stop());
 
@@ -81,7 +74,7 @@ describe('CloudFormation\'s parallelism', () => {
       C: { ...thing('c', 0), DependsOn: ['B'] },
     } });
     expect((await engine.deployStack('S', chain('b'))).ok).toBe(true);
-    fs.writeFileSync(calls, '');
+    forget();
     expect((await engine.deployStack('S', { Resources: { ...chain('b2').Resources, Slow: thing('slow2', 600) } })).ok).toBe(true);
     const updates = log().filter((c) => c.what === 'start' && c.type === 'Update');
     expect(updates.map((c) => c.name).sort()).toEqual(['b2', 'slow2']);
