@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';
+import * as https from 'https';
 import * as os from 'os';
 import * as path from 'path';
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
@@ -117,4 +118,20 @@ export async function recordingLambda(handlerSource: string): Promise<{ dir: str
   fs.writeFileSync(bundle, handlerSource);
   const lambda = await LocalLambda.start(bundle, { env: { CALLS: file }, log: fs.createWriteStream('/dev/null') });
   return { dir, lambda, calls: () => fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)), forget: () => fs.writeFileSync(file, '') };
+}
+
+/** One raw HTTPS request to the Graph emulator (its CA trusted), the answer's status and JSON body. */
+export function graphRequest(graph: { url: string; caPem: string }, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${graph.url}${p}`, {
+      method, ca: graph.caPem, headers: { ...(text ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
+    }, (res) => {
+      let out = '';
+      res.on('data', (d) => (out += d));
+      res.on('end', () => resolve({ status: res.statusCode!, body: out ? JSON.parse(out) : undefined }));
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
 }

@@ -1,12 +1,11 @@
 // The Graph emulator's calendars and each room's booking assistant (Set-CalendarProcessing), over HTTPS with tokens
 // from the real @azure/identity: what a room keeps of a meeting request, how the organizer sees its answer, what
 // cancel and delete remove, and which permissions each route asks for.
-import * as https from 'https';
 import { ClientSecretCredential } from '@azure/identity';
 import { GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { calendarProcessingOf, parseEventFilter, roomAction, roomCopyContent } from '../../lib/local/graph-calendar';
 import { tenantProblems } from '../../lib/local/graph-tenant';
-import { tempDir } from '../helpers';
+import { graphRequest, tempDir } from '../helpers';
 
 const ORGANIZER = 'svc@fabrikam.com';
 const TENANT: TenantFile = {
@@ -36,18 +35,7 @@ afterAll(() => graph.stop());
 
 type Answer = { status: number; body: any };
 function request(method: string, p: string, token: string, body?: unknown): Promise<Answer> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${graph.url}/v1.0${p}`, {
-      method, ca: graph.caPem, headers: { ...(text ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-    }, (res) => {
-      let out = '';
-      res.on('data', (d) => (out += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: out ? JSON.parse(out) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
+  return graphRequest(graph, method, `/v1.0${p}`, token, body);
 }
 const tokens = new Map<string, string>();
 async function as(clientId: string) {

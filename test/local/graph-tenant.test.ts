@@ -11,6 +11,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { HttpsTransport } from '../../lib/runtime/graph/https-transport';
 import { EXCHANGE_APP_ID, GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { parseUserFilter, recipientAddresses, tenantProblems, transitiveGroups } from '../../lib/local/graph-tenant';
+import { graphRequest } from '../helpers';
 
 const SVC_UPN = 'svc.a4b@fabrikam.onmicrosoft.com';
 const SVC_MAIL = 'a4b-svc@fabrikam.com';
@@ -61,18 +62,7 @@ afterAll(() => graph.stop());
 
 type Answer = { status: number; body: any };
 function request(g: GraphEmulator, method: string, p: string, token: string, body?: unknown): Promise<Answer> {
-  const text = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = https.request(`${g.url}${p}`, {
-      method, ca: g.caPem, headers: { ...(text ? { 'content-type': 'application/json' } : {}), authorization: `Bearer ${token}` },
-    }, (res) => {
-      let out = '';
-      res.on('data', (d) => (out += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: out ? JSON.parse(out) : undefined }));
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
+  return graphRequest(g, method, p, token, body);
 }
 
 function credential(g: GraphEmulator, clientId: string): ClientSecretCredential {
