@@ -1,0 +1,212 @@
+// The plain YAML reader against the YAML library: whatever it returns must be what the library's `parse` returns,
+// and whatever the library refuses it must leave to the library (undefined).
+import * as YAML from 'yaml';
+import { parsePlainYaml } from '../../lib/inventory/plain-yaml';
+import { MAX_NESTING, parseInventoryText } from '../../lib/inventory/parse';
+
+type LibraryResult = { error: true } | { value: unknown };
+
+function library(text: string): LibraryResult {
+  const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length) return { error: true };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 100 }) };
+  } catch {
+    return { error: true };
+  }
+}
+
+/** Same value, same key order, same -0. */
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b) && Object.is(a, b) === Object.is(b, a);
+
+function expectAgrees(text: string): 'plain' | 'library' {
+  const plain = parsePlainYaml(text, MAX_NESTING);
+  if (plain === undefined) return 'library';
+  const lib = library(text);
+  if ('error' in lib) throw new Error(`plain reader accepted a text the library refuses:\n${text}`);
+  if (!same(plain, lib.value)) throw new Error(`plain reader and library differ:\n${text}\nplain:   ${JSON.stringify(plain)}\nlibrary: ${JSON.stringify(lib.value)}`);
+  return 'plain';
+}
+
+/** A deterministic PRNG (mulberry32), so a failure names a seed that reproduces it. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Strings that YAML reads as something else unless quoted, and characters that change how a line is read.
+const TRICKY = ['2', '007', '-1', '+5', '1.5', '1e3', '0x1F', '0o17', '.inf', '.NaN', 'true', 'False', 'NULL', '~', 'yes', 'no', 'on',
+  '', ' ', 'a: b', 'a:b', 'C#', 'a #b', '#x', '- x', '-x', '[x]', '{x}', 'x, y', '"q"', '\'s\'', 'it\'s', '&a', '*a', '!t', '|', '>', '%', '@',
+  '`', '?', ':', 'Raum Müller', 'x\u00a0', '\u00a0x', '会议室', 'line\nbreak', 'back\\slash', 'tab\tx', '  lead', 'trail  ', '---', '...',
+  'https://contoso.sharepoint.com/x', 'arn:aws:a4b:us-east-1:123456789012:device/abc', '__proto__', '<<', '9007199254740993'];
+
+function randomInventory(r: () => number): unknown {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const word = () => (r() < 0.3 ? pick(TRICKY) : `Room ${Math.floor(r() * 1000)}`);
+  const rooms = Array.from({ length: 1 + Math.floor(r() * 6) }, () => {
+    const room: Record<string, unknown> = { name: word(), mailbox: `${pick(['a', 'b', 'c'])}@contoso.com`, profile: word() };
+    if (r() < 0.5) room.skillGroups = Array.from({ length: Math.floor(r() * 3) }, word);
+    if (r() < 0.5) room.tags = { [word() || 'k']: word(), floor: pick(['2', 2, '3']) };
+    if (r() < 0.3) room.description = word();
+    if (r() < 0.2) room.devices = [];
+    return room;
+  });
+  return {
+    calendarLink: { tenantId: 'contoso.onmicrosoft.com', method: 'delegate', grantMissingPermissions: r() < 0.5 },
+    profiles: [{ name: word(), address: word(), timezone: 'Europe/Berlin', maxVolume: Math.floor(r() * 10), meetingRoom: { instantBooking: { durationMinutes: 30 } } }],
+    rooms,
+  };
+}
+
+const STYLES: YAML.ToStringOptions[] = [
+  {},
+  { indentSeq: false },
+  { indent: 4 },
+  { collectionStyle: 'flow', lineWidth: 0 },
+  { defaultStringType: 'QUOTE_SINGLE' },
+  { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' },
+  { lineWidth: 20 },
+];
+
+describe('plain YAML reader', () => {
+  test('reads generated inventories in every style exactly as the YAML library does, or leaves them to it', () => {
+    const r = rng(1);
+    const read = { plain: 0, library: 0 };
+    for (let i = 0; i < 300; i++) {
+      const inventory = randomInventory(r);
+      for (const style of STYLES) read[expectAgrees(YAML.stringify(inventory, style))]++;
+    }
+    // Most of them are plain: the fast path is taken, not skipped every time.
+    expect(read.plain).toBeGreaterThan(read.library);
+  });
+
+  test('reads inventories written as people write them: one room a line, comments, lists at their key\'s indentation', () => {
+    const text = [
+      '# yaml-language-server: $schema=../schema/rooms.schema.json',
+      'calendarLink:',
+      '  tenantId: contoso.onmicrosoft.com # the tenant',
+      '  grantMissingPermissions: false',
+      '',
+      'profiles:',
+      '- name: Berlin',
+      '  address: Friedrichstraße 100, 10117 Berlin',
+      '  meetingRoom:',
+      '    instantBooking: { enabled: true, durationMinutes: 30 }',
+      'rooms:',
+      '  - { name: Spree (2.01), mailbox: spree@contoso.com, profile: Berlin, skillGroups: [Conferencing, Facilities], tags: { floor: "2" } }',
+      '  -   name: \'Havel\'\'s room\'',
+      '      mailbox: "havel@contoso.com"   # quoted',
+      '      skillGroups:',
+      '      - Conferencing',
+      '      tags: {}',
+      '  - name: Dahme',
+      '    skillGroups: []',
+      '    description:',
+    ].join('\r\n');
+    expect(parsePlainYaml(text, MAX_NESTING)).toEqual({
+      calendarLink: { tenantId: 'contoso.onmicrosoft.com', grantMissingPermissions: false },
+      profiles: [{ name: 'Berlin', address: 'Friedrichstraße 100, 10117 Berlin', meetingRoom: { instantBooking: { enabled: true, durationMinutes: 30 } } }],
+      rooms: [
+        { name: 'Spree (2.01)', mailbox: 'spree@contoso.com', profile: 'Berlin', skillGroups: ['Conferencing', 'Facilities'], tags: { floor: '2' } },
+        { name: 'Havel\'s room', mailbox: 'havel@contoso.com', skillGroups: ['Conferencing'], tags: {} },
+        { name: 'Dahme', skillGroups: [], description: null },
+      ],
+    });
+    expectAgrees(text);
+  });
+
+  test.each([
+    ['a duplicate key', 'rooms: []\nrooms: []\n'],
+    ['a duplicate key in a flow mapping', 'a: { b: 1, b: 2 }\n'],
+    ['an anchor and alias', 'a: &x 1\nb: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a block scalar', 'a: |\n  text\n'],
+    ['a folded scalar', 'a: >\n  text\n'],
+    ['a multi-line plain scalar', 'a: one\n  two\n'],
+    ['a multi-line quoted scalar', 'a: "one\n  two"\n'],
+    ['an escape', 'a: "x\\ty"\n'],
+    ['a float', 'a: 1.5\n'],
+    ['a hexadecimal integer', 'a: 0x1F\n'],
+    ['an integer past 2^53', 'a: 9007199254740993\n'],
+    ['a mapping in a plain scalar', 'a: b: c\n'],
+    ['a bad indentation', 'a: 1\n  b: 2\n'],
+    ['a list under a scalar', 'a: 1\n- x\n'],
+    ['a trailing comma', 'a: [x, y,]\n'],
+    ['an empty flow entry', 'a: [x, , y]\n'],
+    ['a flow collection over two lines', 'a: [x,\n  y]\n'],
+    ['a key without value in a flow mapping', 'a: { b }\n'],
+    ['a tab', 'a:\t1\n'],
+    ['a document marker', '---\na: 1\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a __proto__ key', '__proto__: x\n'],
+    ['a boolean key', 'true: x\n'],
+    ['a numeric key', '1: x\n'],
+    ['a complex key', '? a\n: b\n'],
+    ['only comments', '# nothing\n'],
+    ['an empty text', ''],
+    ['a lone CR', 'a: 1\rb: 2\n'],
+    ['a byte order mark', '\ufeffa: 1\n'],
+    ['a next-line character', 'a: x\u0085y\n'],
+  ])('leaves %s to the YAML library', (_what, text) => {
+    expect(parsePlainYaml(text, MAX_NESTING)).toBeUndefined();
+  });
+
+  test.each([
+    ['decimal integers, signs and leading zeros', 'a: 007\nb: -3\nc: +5\n', { a: 7, b: -3, c: 5 }],
+    ['the core schema\'s null and booleans, and YAML 1.1 words as strings', 'a: ~\nb: Null\nc: TRUE\nd: false\ne: yes\nf: on\n', { a: null, b: null, c: true, d: false, e: 'yes', f: 'on' }],
+    ['colons and hashes inside plain scalars', 'a: arn:aws:a4b:us-east-1:123456789012:device/x\nb: C# room\nc: https://x.example/y\n', { a: 'arn:aws:a4b:us-east-1:123456789012:device/x', b: 'C# room', c: 'https://x.example/y' }],
+    ['a no-break space at the end of a name (YAML trims only spaces)', 'name: Spree\u00a0\n', { name: 'Spree\u00a0' }],
+    ['keys with colons and spaces', 'aws:cost center: x\n"quoted key": y\n', { 'aws:cost center': 'x', 'quoted key': 'y' }],
+    ['a top-level list', '- a\n- b # comment\n', ['a', 'b']],
+    ['nested flow collections', 'a: { b: [c, { d: "e" }], f: [] }\n', { a: { b: ['c', { d: 'e' }], f: [] } }],
+  ])('reads %s', (_what, text, expected) => {
+    expect(parsePlainYaml(text, MAX_NESTING)).toEqual(expected);
+    expectAgrees(text);
+  });
+
+  test('leaves nesting past the limit to the library, block and flow alike, and reads it up to the limit', () => {
+    const block = (levels: number) => Array.from({ length: levels }, (_, i) => `${' '.repeat(2 * i)}k${i}:`).join('\n') + ' x\n';
+    expect(parsePlainYaml(block(MAX_NESTING), MAX_NESTING)).toBeDefined();
+    expect(parsePlainYaml(block(MAX_NESTING + 1), MAX_NESTING)).toBeUndefined();
+    const flow = (levels: number) => `a: ${'['.repeat(levels - 1)}x${']'.repeat(levels - 1)}\n`;
+    expect(parsePlainYaml(flow(MAX_NESTING), MAX_NESTING)).toBeDefined();
+    expect(parsePlainYaml(flow(MAX_NESTING + 1), MAX_NESTING)).toBeUndefined();
+  });
+
+  test('never accepts a damaged inventory the library refuses, nor reads one differently (3,000 random edits)', () => {
+    const r = rng(7);
+    const base = [
+      'calendarLink:', '  tenantId: contoso.onmicrosoft.com', 'rooms:',
+      '  - name: Spree', '    mailbox: spree@contoso.com # comment', '    tags:', '      floor: "2"', '    skillGroups:', '    - Conferencing',
+      '  - { name: \'Havel\', skillGroups: [a, b], tags: { floor: 3 } }', '  - name: Dahme', '    maxVolume: 7', '',
+    ].join('\n');
+    expect(expectAgrees(base)).toBe('plain');
+    const marks = [' ', ':', '-', '#', '\'', '"', '[', ']', '{', '}', ',', '\n', '&', '*', '!', '|', '>', '?', '\\', '0', '.', 'x'];
+    const read = { plain: 0, library: 0 };
+    for (let i = 0; i < 3000; i++) {
+      let text = base;
+      for (let e = 0; e < 1 + Math.floor(r() * 3); e++) {
+        const at = Math.floor(r() * text.length);
+        const mark = marks[Math.floor(r() * marks.length)];
+        const op = r();
+        text = op < 0.4 ? text.slice(0, at) + mark + text.slice(at) : op < 0.7 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + mark + text.slice(at + 1);
+      }
+      read[expectAgrees(text)]++;
+    }
+    expect(read.plain).toBeGreaterThan(100);
+    expect(read.library).toBeGreaterThan(100);
+  });
+
+  test('an inventory read without the library still says where a problem is, FILE:LINE:COL', () => {
+    const text = 'rooms:\n  - name: Spree\n    mailbox: not-an-address\n';
+    const parsed = parseInventoryText(text, 'rooms.yaml');
+    expect(parsePlainYaml(text, MAX_NESTING)).toBeDefined();
+    expect(parsed.syntaxProblems).toEqual([]);
+    expect(parsed.locate(['rooms', 0, 'mailbox'])).toBe('rooms.yaml:3:14');
+    expect(parsed.locate(['rooms', 0, 'mailbox'], 'key')).toBe('rooms.yaml:3:5');
+  });
+});
