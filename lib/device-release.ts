@@ -1,7 +1,6 @@
-import { CustomResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeviceReleaseProps as D, ResourceTypes } from './contract';
-import { RoomsProvider } from './provider';
+import { providerResource } from './provider-resource';
 
 /** @internal */
 export interface DeviceReleaseProps {
@@ -16,11 +15,8 @@ export interface DeviceReleaseProps {
 export class DeviceRelease extends Construct {
   constructor(scope: Construct, id: string, props: DeviceReleaseProps) {
     super(scope, id);
-    const provider = RoomsProvider.getOrCreate(this);
-    new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      serviceTimeout: provider.serviceTimeout,
-      resourceType: ResourceTypes.DEVICE_RELEASE,
+    providerResource(this, 'Resource', {
+      type: ResourceTypes.DEVICE_RELEASE,
       properties: { [D.ROOMS]: props.rooms.map((r) => ({ Name: r.name, Devices: r.devices })) },
     });
   }

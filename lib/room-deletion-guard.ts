@@ -1,8 +1,8 @@
-import { CustomResource } from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { ResourceTypes, ROOM_KEY_CHARS, RoomDeletionGuardProps as G } from './contract';
-import { RoomsProvider } from './provider';
+import { providerResource } from './provider-resource';
 
 /** @internal */
 export interface RoomDeletionGuardProps {
@@ -18,15 +18,12 @@ export interface RoomDeletionGuardProps {
  * than `maxRoomDeletions` fails, and CloudFormation rolls the deploy back before its cleanup phase deletes anything.
  */
 export class RoomDeletionGuard extends Construct {
-  public readonly resource: CustomResource;
+  public readonly resource: CfnResource;
 
   constructor(scope: Construct, id: string, props: RoomDeletionGuardProps) {
     super(scope, id);
-    const provider = RoomsProvider.getOrCreate(this);
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: provider.serviceToken,
-      serviceTimeout: provider.serviceTimeout,
-      resourceType: ResourceTypes.ROOM_DELETION_GUARD,
+    this.resource = providerResource(this, 'Resource', {
+      type: ResourceTypes.ROOM_DELETION_GUARD,
       properties: {
         [G.INVENTORY]: props.inventory,
         // 8 characters a room keeps 10,000 rooms at 80 KB of template; sorted, so the order of the file changes nothing.

@@ -1,8 +1,8 @@
-import { CustomResource, IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Lazy, Token } from 'aws-cdk-lib';
+import { IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnumValues, IntegerRules, isTimeZone, showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, RoomProfileProps as P } from './contract';
-import { RoomsProvider } from './provider';
+import { providerResource } from './provider-resource';
 import { checkTags, PropsProblems } from './validation';
 
 /** Distance unit of a room profile. */
@@ -259,11 +259,10 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
     if (props.instantBooking) meeting.InstantBooking = { Enabled: props.instantBooking.enabled ?? true, DurationInMinutes: props.instantBooking.durationMinutes };
     if (props.requireCheckIn) meeting.RequireCheckIn = { Enabled: props.requireCheckIn.enabled ?? true, ReleaseAfterMinutes: props.requireCheckIn.releaseAfterMinutes };
 
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
-      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
-      resourceType: ResourceTypes.ROOM_PROFILE,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    const resource = providerResource(this, 'Resource', {
+      type: ResourceTypes.ROOM_PROFILE,
+      removalPolicy: props.removalPolicy,
+      tags: this.tags,
       properties: {
         [P.NAME]: props.roomProfileName,
         [P.ADDRESS]: props.address,
@@ -277,11 +276,11 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
         [P.PSTN_ENABLED]: props.pstnEnabled,
         [P.DATA_RETENTION_OPT_IN]: props.dataRetentionOptIn,
         [P.MEETING_ROOM_CONFIGURATION]: Object.keys(meeting).length ? meeting : undefined,
-        [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [P.TAGS]: undefined, // rendered with the template, tags from Tags.of included
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
       },
     });
-    this.roomProfileArn = resource.getAttString(Attributes.ARN);
+    this.roomProfileArn = Token.asString(resource.getAtt(Attributes.ARN));
   }
 }
 

@@ -1,8 +1,8 @@
-import { CfnResource, CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { CfnResource, IResource, ITaggable, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
-import { RoomsProvider } from './provider';
+import { providerResource } from './provider-resource';
 import { IRoomProfile, RoomProfile } from './room-profile';
 import { ISkillGroup, SkillGroup } from './skill-group';
 import { checkTags, PropsProblems } from './validation';
@@ -103,7 +103,7 @@ export class Room extends Resource implements IRoom, ITaggable {
   /** The room's resource mailbox, if any. */
   public readonly mailbox?: string;
   public readonly tags: TagManager;
-  private readonly resource: CustomResource;
+  private readonly resource: CfnResource;
   private arn?: string;
 
   constructor(scope: Construct, id: string, props: RoomProps) {
@@ -126,11 +126,10 @@ export class Room extends Resource implements IRoom, ITaggable {
       for (const target of [...(profileByName ? [props.profile] : []), ...named]) this.node.addDependency(target);
     }
 
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
-      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
-      resourceType: ResourceTypes.ROOM,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    this.resource = providerResource(this, 'Resource', {
+      type: ResourceTypes.ROOM,
+      removalPolicy: props.removalPolicy,
+      tags: this.tags,
       properties: {
         [P.NAME]: props.roomName,
         [P.DESCRIPTION]: props.description,
@@ -140,7 +139,7 @@ export class Room extends Resource implements IRoom, ITaggable {
         [P.SKILL_GROUP_ARNS]: byArn.length ? byArn.map((g) => g.skillGroupArn) : undefined,
         [P.SKILL_GROUP_NAMES]: named.length ? named.map((g) => g.skillGroupName) : undefined,
         [P.DEVICE_ARNS]: props.deviceArns,
-        [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [P.TAGS]: undefined, // rendered with the template, tags from Tags.of included
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
       },
     });
@@ -152,7 +151,7 @@ export class Room extends Resource implements IRoom, ITaggable {
    */
   public _deferDeviceRelease(): void {
     // An override rather than a lazy property: 10,000 rooms pay nothing for the few that manage devices.
-    (this.resource.node.defaultChild as CfnResource).addPropertyOverride(P.DEVICE_RELEASE, 'deferred');
+    this.resource.addPropertyOverride(P.DEVICE_RELEASE, 'deferred');
   }
 
   /**
@@ -162,7 +161,7 @@ export class Room extends Resource implements IRoom, ITaggable {
    */
   public get roomArn(): string {
     // Made on first use: an inventory of 10,000 rooms rarely reads them, and each token costs synth time.
-    return (this.arn ??= this.resource.getAttString(Attributes.ARN));
+    return (this.arn ??= Token.asString(this.resource.getAtt(Attributes.ARN)));
   }
 }
 

@@ -1,8 +1,8 @@
-import { CustomResource, IResource, ITaggable, Lazy, RemovalPolicy, Resource, TagManager, TagType } from 'aws-cdk-lib';
+import { IResource, ITaggable, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, SkillGroupProps as P } from './contract';
-import { RoomsProvider } from './provider';
+import { providerResource } from './provider-resource';
 import { checkTags, PropsProblems } from './validation';
 
 /** An A4B skill group: the skills enabled in the rooms it is associated with. */
@@ -86,18 +86,17 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
         return p.problems;
       },
     });
-    const resource = new CustomResource(this, 'Resource', {
-      serviceToken: RoomsProvider.getOrCreate(this).serviceToken,
-      serviceTimeout: RoomsProvider.getOrCreate(this).serviceTimeout,
-      resourceType: ResourceTypes.SKILL_GROUP,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    const resource = providerResource(this, 'Resource', {
+      type: ResourceTypes.SKILL_GROUP,
+      removalPolicy: props.removalPolicy,
+      tags: this.tags,
       properties: {
         [P.NAME]: props.skillGroupName,
         [P.DESCRIPTION]: props.description,
-        [P.TAGS]: Lazy.any({ produce: () => this.tags.renderTags() }),
+        [P.TAGS]: undefined, // rendered with the template, tags from Tags.of included
         [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
       },
     });
-    this.skillGroupArn = resource.getAttString(Attributes.ARN);
+    this.skillGroupArn = Token.asString(resource.getAtt(Attributes.ARN));
   }
 }

@@ -1,4 +1,4 @@
-import { App, Fn, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { App, CfnResource, Fn, NestedStack, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Room, RoomProfile, SkillGroup } from '../lib';
 
@@ -43,6 +43,19 @@ describe('Room', () => {
     const t = Template.fromStack(stack);
     t.hasResource('Custom::A4BRoom', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     t.hasResourceProperties('Custom::A4BRoom', { Tags: Match.arrayWith([{ Key: 'a', Value: '1' }, { Key: 'cost-center', Value: '42' }]) });
+  });
+
+  test('the escape hatch is the room\'s own CfnResource, as with aws-cdk-lib\'s constructs, and Tags stays in its place', () => {
+    const { stack, profile } = setup();
+    const room = new Room(stack, 'Hatch', { roomName: 'Hatch', profile, tags: { a: '1' } });
+    const cfn = room.node.defaultChild as CfnResource;
+    expect(cfn).toBeInstanceOf(CfnResource);
+    cfn.addPropertyOverride('Description', 'set through the escape hatch');
+    Tags.of(room).add('b', '2');
+    const resource = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(cfn)];
+    expect(resource.Properties).toMatchObject({ Description: 'set through the escape hatch', Tags: [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }] });
+    // The order CustomResource wrote: the provider's members first, Tags before AdoptExisting.
+    expect(Object.keys(resource.Properties)).toEqual(['ServiceToken', 'ServiceTimeout', 'RoomName', 'ProfileArn', 'Tags', 'Description']);
   });
 
   test('defaults to DeletionPolicy Delete and does not send AdoptExisting unless asked', () => {
