@@ -8,6 +8,7 @@ import { isSystemTag } from '../contract';
 import { listTags } from '../runtime/a4b/client';
 import { allPages } from '../runtime/a4b/pages';
 import { mapConcurrent } from '../runtime/graph/batch';
+import { inventoryMeetingRoom, profileFromA4b } from '../inventory/a4b-profile';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
 
 
@@ -20,18 +21,9 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
   const profiles: InventoryProfile[] = [];
   await mapConcurrent(summaries, concurrency, async (s) => {
     const p = (await a4b.send(new GetProfileCommand({ ProfileArn: s.ProfileArn }))).Profile!;
-    const mr = p.MeetingRoomConfiguration;
-    const meetingRoom = mr && clean({
-      endOfMeetingReminder: mr.EndOfMeetingReminder?.ReminderAtMinutes?.length
-        ? { enabled: mr.EndOfMeetingReminder.Enabled, minutes: mr.EndOfMeetingReminder.ReminderAtMinutes[0], type: mr.EndOfMeetingReminder.ReminderType! } : undefined,
-      instantBooking: mr.InstantBooking?.DurationInMinutes !== undefined ? { enabled: mr.InstantBooking.Enabled, durationMinutes: mr.InstantBooking.DurationInMinutes } : undefined,
-      requireCheckIn: mr.RequireCheckIn?.ReleaseAfterMinutes !== undefined ? { enabled: mr.RequireCheckIn.Enabled, releaseAfterMinutes: mr.RequireCheckIn.ReleaseAfterMinutes } : undefined,
-      roomUtilizationMetrics: mr.RoomUtilizationMetricsEnabled,
-    });
+    const { meetingRoom, ...settings } = profileFromA4b(p);
     profiles.push(clean({
-      name: p.ProfileName!, address: p.Address!, timezone: p.Timezone!, distanceUnit: p.DistanceUnit, temperatureUnit: p.TemperatureUnit, wakeWord: p.WakeWord,
-      locale: p.Locale, maxVolume: p.MaxVolumeLimit, setupModeDisabled: p.SetupModeDisabled || undefined, pstnEnabled: p.PSTNEnabled || undefined,
-      dataRetentionOptIn: p.DataRetentionOptIn || undefined, meetingRoom: meetingRoom && Object.keys(meetingRoom).length ? meetingRoom : undefined,
+      ...settings, meetingRoom: inventoryMeetingRoom(meetingRoom),
       tags: await tagsOf(p.ProfileArn!), adoptExisting: true,
     }));
   });

@@ -59,6 +59,23 @@ export const RoomProfileProps = {
   ADOPT_EXISTING: 'AdoptExisting',
 } as const;
 
+/**
+ * Members of a profile's `MeetingRoomConfiguration` (`RoomProfileProps.MEETING_ROOM_CONFIGURATION`), as A4B names
+ * them: the construct writes them, the handler reads them, import and drift read them from A4B.
+ */
+export const MeetingRoomProps = {
+  ROOM_UTILIZATION_METRICS_ENABLED: 'RoomUtilizationMetricsEnabled',
+  END_OF_MEETING_REMINDER: 'EndOfMeetingReminder',
+  INSTANT_BOOKING: 'InstantBooking',
+  REQUIRE_CHECK_IN: 'RequireCheckIn',
+  /** Whether a feature (reminder, instant booking, check-in) is on. */
+  ENABLED: 'Enabled',
+  REMINDER_AT_MINUTES: 'ReminderAtMinutes',
+  REMINDER_TYPE: 'ReminderType',
+  DURATION_IN_MINUTES: 'DurationInMinutes',
+  RELEASE_AFTER_MINUTES: 'ReleaseAfterMinutes',
+} as const;
+
 /** Property names of `Custom::A4BSkillGroup`. */
 export const SkillGroupProps = {
   NAME: 'SkillGroupName',

@@ -13,6 +13,8 @@ import { getter, readAccount, readConsent, readMailboxes } from '../runtime/grap
 import { decideConsent } from '../o365/consent';
 import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../o365/mailbox';
 import { AccountAddresses, CalendarPermission, decidePermission } from '../o365/permissions';
+import { profileFromA4b } from '../inventory/a4b-profile';
+import { profileFields } from './desired';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
 
 export interface LiveReadOptions {
@@ -106,19 +108,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
 async function readProfile(a4b: AlexaForBusinessClient, arn: string, name: string, live: LiveState): Promise<void> {
   try {
     const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: arn }));
-    const mr = Profile?.MeetingRoomConfiguration;
-    const feature = (enabled: boolean | undefined, value: string | number | undefined) => (enabled === undefined && value === undefined ? undefined : enabled === false ? 'off' : value);
-    live.profiles.set(key(name), {
-      name, arn,
-      fields: {
-        address: Profile?.Address, timezone: Profile?.Timezone, distanceUnit: Profile?.DistanceUnit, temperatureUnit: Profile?.TemperatureUnit,
-        wakeWord: Profile?.WakeWord, locale: Profile?.Locale, maxVolume: Profile?.MaxVolumeLimit,
-        'meetingRoom.instantBooking': feature(mr?.InstantBooking?.Enabled, mr?.InstantBooking?.DurationInMinutes),
-        'meetingRoom.requireCheckIn': feature(mr?.RequireCheckIn?.Enabled, mr?.RequireCheckIn?.ReleaseAfterMinutes),
-        'meetingRoom.endOfMeetingReminder': feature(mr?.EndOfMeetingReminder?.Enabled,
-          mr?.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
-      },
-    } satisfies ProfileState);
+    live.profiles.set(key(name), { name, arn, fields: profileFields(profileFromA4b(Profile ?? {})) } satisfies ProfileState);
   } catch (e) {
     live.errors.push(`A4B: reading profile ${name} failed (${(e as Error).name}: ${(e as Error).message})`);
   }
