@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
-import { MAILBOX_PATTERN } from './constraints';
+import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
@@ -15,8 +15,6 @@ import { RoomProfile } from './room-profile';
 import { SkillGroup } from './skill-group';
 import { PropsProblems } from './validation';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** Options of the delegate method. */
 export interface DelegateOptions {
@@ -193,12 +191,12 @@ export class Office365CalendarLink extends Construct {
     links.set(rootStack(this), this);
 
     const p = new PropsProblems('calendar link');
-    p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID.test(props.tenant) || DOMAIN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
+    p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID_PATTERN.test(props.tenant) || DOMAIN_PATTERN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
     if (props.method.serviceAccount !== undefined) {
       p.check('serviceAccount', props.method.serviceAccount, Token.isUnresolved(props.method.serviceAccount) || MAILBOX_PATTERN.test(props.method.serviceAccount), "must be the service account's user principal name, e.g. alexaforbusiness@contoso.com");
     }
     if (props.method.applicationId !== undefined) {
-      p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID.test(props.method.applicationId), 'must be an application (client) id, a GUID');
+      p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID_PATTERN.test(props.method.applicationId), 'must be an application (client) id, a GUID');
     }
     if (props.consentResources !== undefined && props.method.kind !== CalendarLinkMethods.APPLICATION) {
       p.check('consentResources', props.consentResources.map((r) => r.value).join(', '), false, 'applies to the application method only (the delegate method needs no consent)');

@@ -1,7 +1,8 @@
 // One small rule per check of an inventory, each returning its problems with the path of the bad value
 // (the shape of cdk-nag's rules). Pure: the same rules serve `a4b-rooms validate` and synth.
 import {
-  ARN_PATTERN, IntegerRules, integerProblem, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem, StringRules,
+  DOMAIN_PATTERN, GUID_PATTERN, IntegerRules, integerProblem, isDeviceArn, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem,
+  StringRules,
 } from '../constraints';
 import { isSystemTag, Quotas } from '../contract';
 import { Inventory } from './model';
@@ -11,8 +12,6 @@ export type InventoryRule = (inventory: Inventory) => InventoryProblem[];
 
 /** A room's stable key: any printable text a room name could hold. */
 const ROOM_ID = StringRules.RoomName;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 const room = (inv: Inventory, i: number) => `room ${showValue(inv.rooms?.[i]?.name ?? `#${i + 1}`)}`;
 const profile = (inv: Inventory, i: number) => `profile ${showValue(inv.profiles?.[i]?.name ?? `#${i + 1}`)}`;
@@ -52,7 +51,7 @@ export const roomFields: InventoryRule = (inv) => (inv.rooms ?? []).flatMap((r, 
       ? problem([...p, 'mailbox'], who, 'mailbox', r.mailbox, MAILBOX_PATTERN.test(r.mailbox) ? undefined : "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")
       : []),
     ...(r.devices ?? []).flatMap((d, j) => typeof d === 'string'
-      ? problem([...p, 'devices', j], who, 'devices', d, /^arn:[a-z-]+:a4b:[a-z0-9-]*:\d{12}:device\/.+/.test(d) && ARN_PATTERN.test(d) ? undefined : 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)')
+      ? problem([...p, 'devices', j], who, 'devices', d, isDeviceArn(d) ? undefined : 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)')
       : []),
     ...problem([...p, 'devices'], who, 'devices', (r.devices ?? []).length, (r.devices ?? []).length > Quotas.DEVICES_PER_ROOM ? `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)` : undefined),
     ...tagProblems([...p, 'tags'], who, r.tags),
@@ -151,14 +150,14 @@ export const calendarLink: InventoryRule = (inv) => {
   if (!link) return [];
   const p = ['calendarLink'];
   const out: InventoryProblem[] = [];
-  if (typeof link.tenantId === 'string') out.push(...problem([...p, 'tenantId'], 'calendarLink', 'tenantId', link.tenantId, GUID.test(link.tenantId) || DOMAIN.test(link.tenantId) ? undefined : 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com'));
+  if (typeof link.tenantId === 'string') out.push(...problem([...p, 'tenantId'], 'calendarLink', 'tenantId', link.tenantId, GUID_PATTERN.test(link.tenantId) || DOMAIN_PATTERN.test(link.tenantId) ? undefined : 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com'));
   if (link.method === 'delegate') {
     if (link.serviceAccount === undefined) out.push({ path: p, entity: 'calendarLink', field: 'serviceAccount', message: 'serviceAccount is required with method delegate: the account that holds Editor on the room calendars' });
     else if (typeof link.serviceAccount === 'string') out.push(...problem([...p, 'serviceAccount'], 'calendarLink', 'serviceAccount', link.serviceAccount, MAILBOX_PATTERN.test(link.serviceAccount) ? undefined : "must be the service account's user principal name, e.g. alexaforbusiness@contoso.com"));
   }
   if (link.method === 'application') {
     if (link.applicationId === undefined) out.push({ path: p, entity: 'calendarLink', field: 'applicationId', message: 'applicationId is required with method application: the A4B enterprise app id' });
-    else if (typeof link.applicationId === 'string') out.push(...problem([...p, 'applicationId'], 'calendarLink', 'applicationId', link.applicationId, GUID.test(link.applicationId) ? undefined : 'must be an application (client) id, a GUID'));
+    else if (typeof link.applicationId === 'string') out.push(...problem([...p, 'applicationId'], 'calendarLink', 'applicationId', link.applicationId, GUID_PATTERN.test(link.applicationId) ? undefined : 'must be an application (client) id, a GUID'));
     if (link.grantMissingPermissions) out.push(...problem([...p, 'grantMissingPermissions'], 'calendarLink', 'grantMissingPermissions', true, 'applies to the delegate method only'));
   }
   if (link.method === 'delegate' && link.consentResources !== undefined) {
