@@ -201,3 +201,28 @@ export const Quotas = {
 
 /** CloudWatch namespace of the drift monitor's metrics. */
 export const DRIFT_METRIC_NAMESPACE = 'cdk-a4b-rooms';
+
+/** The drift monitor's metrics, each with the one dimension `DRIFT_METRIC_DIMENSION`: the handler publishes them, the construct alarms on them. */
+export const DriftMetrics = {
+  DRIFTED_ROOMS: 'DriftedRooms',
+  UNMANAGED_ROOMS: 'UnmanagedRooms',
+  UNKNOWN_ROOMS: 'UnknownRooms',
+  DRIFT_FINDINGS: 'DriftFindings',
+  READ_ERRORS: 'ReadErrors',
+  /** 1 per completed run: the heartbeat. */
+  RUNS: 'Runs',
+} as const;
+
+/** The drift monitor metrics' dimension; its value names the inventory. */
+export const DRIFT_METRIC_DIMENSION = 'Inventory';
+
+/** Environment variables the drift monitor construct sets on its function (besides `HandlerEnv`'s A4B ones). */
+export const DriftMonitorEnv = {
+  /** `true`: rooms in A4B that the inventory does not declare are left out. */
+  IGNORE_UNMANAGED: 'IGNORE_UNMANAGED',
+  /** The value of the metrics' dimension. */
+  INVENTORY_NAME: 'INVENTORY_NAME',
+} as const;
+
+/** The file beside the drift monitor's handler that holds the inventory it checks. */
+export const DRIFT_MONITOR_INVENTORY_FILE = 'inventory.json';
