@@ -126,18 +126,30 @@ function duplicates<T>(list: readonly T[] | undefined, key: string, value: (t: T
   return out;
 }
 
+/**
+ * A room names its profile and skill groups as they are declared. A name that differs only in case would be the
+ * same A4B resource (names are unique ignoring case) but not the same entry, so it is refused with the declared name.
+ */
 export const references: InventoryRule = (inv) => {
-  const profiles = new Set((inv.profiles ?? []).map((p) => p.name));
-  const groups = new Set((inv.skillGroups ?? []).map((g) => g.name));
+  const profiles = (inv.profiles ?? []).map((p) => p.name);
+  const groups = (inv.skillGroups ?? []).map((g) => g.name);
   return (inv.rooms ?? []).flatMap((r, i) => [
-    ...(typeof r.profile === 'string' && !profiles.has(r.profile)
-      ? problem(['rooms', i, 'profile'], room(inv, i), 'profile', r.profile, `must name a profile of this inventory (${[...profiles].map((p) => `'${p}'`).join(', ') || 'there are none'})`) : []),
+    ...(typeof r.profile === 'string'
+      ? problem(['rooms', i, 'profile'], room(inv, i), 'profile', r.profile, unknownReference(r.profile, profiles, 'a profile')) : []),
     ...(r.skillGroups ?? []).flatMap((g, j) => typeof g !== 'string' ? [] : [
-      ...(!groups.has(g) ? problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, `must name a skill group of this inventory (${[...groups].map((x) => `'${x}'`).join(', ') || 'there are none'})`) : []),
+      ...problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, unknownReference(g, groups, 'a skill group')),
       ...((r.skillGroups ?? []).indexOf(g) !== j ? problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, 'is listed twice') : []),
     ]),
   ]);
 };
+
+/** What is wrong with a reference to one of `declared` by name; undefined when it names one exactly. */
+function unknownReference(name: string, declared: readonly unknown[], what: string): string | undefined {
+  if (declared.includes(name)) return undefined;
+  const sameIgnoringCase = declared.find((d) => typeof d === 'string' && d.toLowerCase() === name.toLowerCase());
+  if (sameIgnoringCase !== undefined) return `must name ${what} of this inventory as it is declared: did you mean '${sameIgnoringCase}'?`;
+  return `must name ${what} of this inventory (${declared.map((d) => `'${d}'`).join(', ') || 'there are none'})`;
+}
 
 export const quotas: InventoryRule = (inv) => [
   ...problem(['rooms'], 'inventory', 'rooms', (inv.rooms ?? []).length, (inv.rooms ?? []).length > Quotas.ROOMS ? `must be at most ${Quotas.ROOMS} (the A4B quota of rooms per account)` : undefined),
