@@ -1,11 +1,8 @@
 // Reads the live A4B account and the Office 365 side of its calendar link: A4B list pages of 50 and per-room reads
 // only where a list cannot answer (tags), Graph in batches of 20 with at most 4 requests in flight. A read that
 // fails is recorded as such (unknown), never as an absence.
-import {
-  AlexaForBusinessClient, GetProfileCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
-} from '@aws-sdk/client-alexa-for-business';
-import { listTags } from '../runtime/a4b/client';
-import { allPages } from '../runtime/a4b/pages';
+import { AlexaForBusinessClient, GetProfileCommand, SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
+import { listTags, searchAll } from '../runtime/a4b/client';
 import { DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { BatchItem, runBatches } from '../runtime/graph/batch';
 import { Graph } from '../runtime/graph/clients';
@@ -62,11 +59,9 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
   const limit = limiter(options.concurrency ?? 8);
   try {
     const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
-    const devicesRead = needDevices
-      ? allPages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
-      : Promise.resolve([]);
-    const groupsRead = allPages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
-    const profilesRead = allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })))
+    const devicesRead = needDevices ? searchAll.devices(a4b) : Promise.resolve([]);
+    const groupsRead = searchAll.skillGroups(a4b);
+    const profilesRead = searchAll.profiles(a4b)
       .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live)))));
     // Each room's tags are read as soon as its page arrives, while the next page is fetched.
     const roomReads: Array<Promise<void>> = [];
