@@ -234,7 +234,9 @@ export class Office365CalendarLink extends Construct {
       [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
       [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
       [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
-      [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES : undefined,
+      [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION
+        ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES
+        : undefined,
     };
     this.header = `calendar link (tenant ${props.tenant}, ${props.method.kind === CalendarLinkMethods.DELEGATE ? `delegate ${props.method.serviceAccount}` : `application ${props.method.applicationId}`})`;
     // The secret's ARN, never its value, goes into the template.
@@ -303,7 +305,9 @@ export class Office365CalendarLink extends Construct {
         // Tells the rollback to an accepted state from a new deploy (lib/handlers/calendar-link/gate.ts).
         [G.CHECKED]: Lazy.string({ produce: () => this.checkedHash() }),
         // Fn::GetAtt of each check: the gate runs after all of them.
-        [G.CHECKS]: Lazy.any({ produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })) }),
+        [G.CHECKS]: Lazy.any({
+          produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
+        }),
       },
     });
     return this.gate;
@@ -315,7 +319,8 @@ export class Office365CalendarLink extends Construct {
     const what = {
       link: stack.resolve(this.linkProperties),
       timeout: LINK_FUNCTION_TIMEOUT.toSeconds(),
-      checks: [...this.recorded].map(([roomsStack, check]) => [check.node.path, stack.resolve(this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox]))]),
+      checks: [...this.recorded].map(([roomsStack, check]) =>
+        [check.node.path, stack.resolve(this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox]))]),
     };
     return createHash('sha256').update(JSON.stringify(what)).digest('base64url');
   }

@@ -173,7 +173,8 @@ export class DriftMonitor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     if (props.alarmTopic) {
-      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+      const action = new cw_actions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(action);
     }
   }
 

@@ -257,10 +257,16 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
       };
     }
     if (props.instantBooking) {
-      meeting[M.INSTANT_BOOKING] = { [M.ENABLED]: props.instantBooking.enabled ?? true, [M.DURATION_IN_MINUTES]: props.instantBooking.durationMinutes };
+      meeting[M.INSTANT_BOOKING] = {
+        [M.ENABLED]: props.instantBooking.enabled ?? true,
+        [M.DURATION_IN_MINUTES]: props.instantBooking.durationMinutes,
+      };
     }
     if (props.requireCheckIn) {
-      meeting[M.REQUIRE_CHECK_IN] = { [M.ENABLED]: props.requireCheckIn.enabled ?? true, [M.RELEASE_AFTER_MINUTES]: props.requireCheckIn.releaseAfterMinutes };
+      meeting[M.REQUIRE_CHECK_IN] = {
+        [M.ENABLED]: props.requireCheckIn.enabled ?? true,
+        [M.RELEASE_AFTER_MINUTES]: props.requireCheckIn.releaseAfterMinutes,
+      };
     }
 
     const resource = new CustomResource(this, 'Resource', {

@@ -118,7 +118,8 @@ export class Room extends Resource implements IRoom, ITaggable {
     // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
     // nested stack's rooms use, and an export per one across top-level stacks; a name costs nothing and still tells
     // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
-    const byName = (target: IRoomProfile | ISkillGroup): boolean => (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
+    const byName = (target: IRoomProfile | ISkillGroup): boolean =>
+      (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
     const profileByName = byName(props.profile);
     const named = (props.skillGroups ?? []).filter(byName) as SkillGroup[];
     const byArn = (props.skillGroups ?? []).filter((g) => !byName(g));

@@ -9,8 +9,12 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
   const rooms = new Map<string, RoomState>((inv.rooms ?? []).map((r) => [key(r.name), {
     name: r.name, mailbox: r.mailbox, description: r.description, profile: r.profile, devices: r.devices, tags: tags(r.tags),
   }]));
-  const profiles = new Map<string, ProfileState>((inv.profiles ?? []).map((p) => [key(p.name), { name: p.name, fields: profileFields(withConstructDefaults(p)) }]));
-  const skillGroups = new Map<string, SkillGroupState>((inv.skillGroups ?? []).map((g) => [key(g.name), { name: g.name, description: g.description }]));
+  const profiles = new Map<string, ProfileState>((inv.profiles ?? []).map((p) => [key(p.name), {
+    name: p.name, fields: profileFields(withConstructDefaults(p)),
+  }]));
+  const skillGroups = new Map<string, SkillGroupState>((inv.skillGroups ?? []).map((g) => [key(g.name), {
+    name: g.name, description: g.description,
+  }]));
   const l = inv.calendarLink;
   return {
     rooms, profiles, skillGroups,

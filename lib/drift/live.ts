@@ -27,7 +27,9 @@ export interface LiveReadOptions {
 
 
 export async function readLive(desired: DesiredState, options: LiveReadOptions): Promise<LiveState> {
-  const live: LiveState = { rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [] };
+  const live: LiveState = {
+    rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [],
+  };
   // A4B and Graph are independent: read both at once.
   await Promise.all([
     readA4b(desired, live, options),
@@ -94,7 +96,10 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
       } satisfies RoomState);
     }
     await profilesRead;
-    for (const g of await groupsRead) live.skillGroups.set(key(g.SkillGroupName!), { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn } satisfies SkillGroupState);
+    for (const g of await groupsRead) {
+      const group: SkillGroupState = { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn };
+      live.skillGroups.set(key(group.name), group);
+    }
   } catch (e) {
     live.errors.push(`A4B: listing the account failed (${(e as Error).name}: ${(e as Error).message}); nothing can be said about A4B`);
   }

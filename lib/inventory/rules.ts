@@ -1,8 +1,8 @@
 // One small rule per check of an inventory, each returning its problems with the path of the bad value
 // (the shape of cdk-nag's rules). Pure: the same rules serve `a4b-rooms validate` and synth.
 import {
-  DOMAIN_PATTERN, GUID_PATTERN, IntegerRules, integerProblem, isDeviceArn, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem,
-  StringRules,
+  DOMAIN_PATTERN, GUID_PATTERN, IntegerRule, IntegerRules, integerProblem, isDeviceArn, isTimeZone, MAILBOX_PATTERN, showValue, StringRule,
+  stringProblem, StringRules,
 } from '../constraints';
 import { isSystemTag, Quotas } from '../contract';
 import { Inventory } from './model';
@@ -25,7 +25,7 @@ function text(path: InventoryPath, entity: string, field: string, value: unknown
   return typeof value === 'string' ? problem(path, entity, field, value, stringProblem(rule, value)) : [];
 }
 
-function integer(path: InventoryPath, entity: string, field: string, value: unknown, rule: typeof IntegerRules[keyof typeof IntegerRules]): InventoryProblem[] {
+function integer(path: InventoryPath, entity: string, field: string, value: unknown, rule: IntegerRule): InventoryProblem[] {
   return typeof value === 'number' ? problem(path, entity, field, value, integerProblem(rule, value)) : [];
 }
 
@@ -112,7 +112,9 @@ export const uniqueRoomKeys: InventoryRule = (inv) => {
 export const uniqueMailboxes: InventoryRule = (inv) =>
   duplicates(inv.rooms, 'rooms', (r) => r.mailbox, (i) => room(inv, i), 'mailbox', 'is also the mailbox of', 'a resource mailbox belongs to one room');
 
-function duplicates<T>(list: readonly T[] | undefined, key: string, value: (t: T) => unknown, who: (i: number) => string, field: string, message: string, why: string): InventoryProblem[] {
+function duplicates<T>(
+  list: readonly T[] | undefined, key: string, value: (t: T) => unknown, who: (i: number) => string, field: string, message: string, why: string,
+): InventoryProblem[] {
   const first = new Map<string, number>();
   const out: InventoryProblem[] = [];
   (list ?? []).forEach((item, i) => {
@@ -179,5 +181,7 @@ export const calendarLink: InventoryRule = (inv) => {
 };
 
 /** Every rule, in the order their problems are reported. */
-export const INVENTORY_RULES: InventoryRule[] = [calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references];
+export const INVENTORY_RULES: InventoryRule[] = [
+  calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references,
+];
 
