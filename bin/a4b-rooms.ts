@@ -42,7 +42,9 @@ program.command('drift')
   .option('--ignore-unmanaged', 'leave out rooms, profiles and skill groups that exist in A4B but are not declared')
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
-  .action(async (file: string | undefined, opts: { app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean }) => {
+  .action(async (file: string | undefined, opts: {
+    app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
+  }) => {
     const { drift } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
@@ -140,7 +142,9 @@ local.command('serve')
   .addOption(a4bRateLimitOption())
   .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string; a4bRateLimit?: number }) => {
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
-    const world = await serveLocalWorld(newStateDir(opts.state), { a4bPort: opts.port, graphPort: opts.graphPort, tenant, a4bRateLimit: opts.a4bRateLimit });
+    const world = await serveLocalWorld(newStateDir(opts.state), {
+      a4bPort: opts.port, graphPort: opts.graphPort, tenant, a4bRateLimit: opts.a4bRateLimit,
+    });
     console.log(JSON.stringify(world.endpoints, null, 2));
     console.error(`emulators running for ${path.resolve(opts.state)}; Ctrl-C stops them`);
     const stop = async () => {
@@ -165,7 +169,8 @@ local.command('deploy')
     .default(1000).argParser((v) => parsePositive(v, '--account-concurrency')))
   .addOption(a4bRateLimitOption())
   .action(async (file: string | undefined, opts: {
-    app?: string; assembly?: string; state: string; context?: string[]; concurrency?: number; accountConcurrency: number; a4bRateLimit?: number; tenant?: string;
+    app?: string; assembly?: string; state: string; context?: string[]; concurrency?: number; accountConcurrency: number; a4bRateLimit?: number;
+    tenant?: string;
   }) => {
     const context = parseContext(opts.context ?? []);
     if (file) {

@@ -56,7 +56,10 @@ export function acceptNagFindings(fn: lambda.Function, policyFindings: NagSuppre
     const current = resource.getMetadata('cdk_nag') ?? {};
     resource.addMetadata('cdk_nag', {
       ...current,
-      rules_to_suppress: [...(current.rules_to_suppress ?? []), ...rules.map((r) => ({ id: r.id, reason: r.reason, ...(r.appliesTo ? { applies_to: r.appliesTo } : {}) }))],
+      rules_to_suppress: [
+        ...(current.rules_to_suppress ?? []),
+        ...rules.map((r) => ({ id: r.id, reason: r.reason, ...(r.appliesTo ? { applies_to: r.appliesTo } : {}) })),
+      ],
     });
   };
   add(fn.role?.node.defaultChild as CfnResource | undefined, [{

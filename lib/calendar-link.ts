@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
-import { MAILBOX_PATTERN } from './constraints';
+import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
@@ -15,8 +15,6 @@ import { RoomProfile } from './room-profile';
 import { SkillGroup } from './skill-group';
 import { PropsProblems } from './validation';
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** Options of the delegate method. */
 export interface DelegateOptions {
@@ -193,12 +191,12 @@ export class Office365CalendarLink extends Construct {
     links.set(rootStack(this), this);
 
     const p = new PropsProblems('calendar link');
-    p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID.test(props.tenant) || DOMAIN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
+    p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID_PATTERN.test(props.tenant) || DOMAIN_PATTERN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
     if (props.method.serviceAccount !== undefined) {
       p.check('serviceAccount', props.method.serviceAccount, Token.isUnresolved(props.method.serviceAccount) || MAILBOX_PATTERN.test(props.method.serviceAccount), "must be the service account's user principal name, e.g. alexaforbusiness@contoso.com");
     }
     if (props.method.applicationId !== undefined) {
-      p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID.test(props.method.applicationId), 'must be an application (client) id, a GUID');
+      p.check('applicationId', props.method.applicationId, Token.isUnresolved(props.method.applicationId) || GUID_PATTERN.test(props.method.applicationId), 'must be an application (client) id, a GUID');
     }
     if (props.consentResources !== undefined && props.method.kind !== CalendarLinkMethods.APPLICATION) {
       p.check('consentResources', props.consentResources.map((r) => r.value).join(', '), false, 'applies to the application method only (the delegate method needs no consent)');
@@ -236,7 +234,9 @@ export class Office365CalendarLink extends Construct {
       [P.CREDENTIALS_SECRET_ARN]: props.credentials.secretArn,
       [P.GRANT_MISSING_PERMISSIONS]: props.grantMissingPermissions || undefined,
       [P.ACCEPTED_ROLES]: props.acceptedRoles?.map((r) => r.value) ?? DEFAULT_ACCEPTED_ROLES,
-      [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES : undefined,
+      [P.CONSENT_RESOURCES]: props.method.kind === CalendarLinkMethods.APPLICATION
+        ? props.consentResources?.map((r) => r.value) ?? DEFAULT_CONSENT_RESOURCES
+        : undefined,
     };
     this.header = `calendar link (tenant ${props.tenant}, ${props.method.kind === CalendarLinkMethods.DELEGATE ? `delegate ${props.method.serviceAccount}` : `application ${props.method.applicationId}`})`;
     // The secret's ARN, never its value, goes into the template.
@@ -305,7 +305,9 @@ export class Office365CalendarLink extends Construct {
         // Tells the rollback to an accepted state from a new deploy (lib/handlers/calendar-link/gate.ts).
         [G.CHECKED]: Lazy.string({ produce: () => this.checkedHash() }),
         // Fn::GetAtt of each check: the gate runs after all of them.
-        [G.CHECKS]: Lazy.any({ produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })) }),
+        [G.CHECKS]: Lazy.any({
+          produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
+        }),
       },
     });
     return this.gate;
@@ -317,7 +319,8 @@ export class Office365CalendarLink extends Construct {
     const what = {
       link: stack.resolve(this.linkProperties),
       timeout: LINK_FUNCTION_TIMEOUT.toSeconds(),
-      checks: [...this.recorded].map(([roomsStack, check]) => [check.node.path, stack.resolve(this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox]))]),
+      checks: [...this.recorded].map(([roomsStack, check]) =>
+        [check.node.path, stack.resolve(this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox]))]),
     };
     return createHash('sha256').update(JSON.stringify(what)).digest('base64url');
   }

@@ -12,7 +12,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { A4B_WILDCARDS, acceptNagFindings, SECRET_BY_NAME } from './bundled-function';
-import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from './contract';
+import {
+  DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
+} from './contract';
 import { RoomInventory } from './room-inventory';
 
 
@@ -108,7 +110,7 @@ export class DriftMonitor extends Construct {
     // The function's code is the prebundled handler beside the inventory it checks, as one asset.
     const dir = assetDir();
     fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
-    fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(props.inventory._inventory));
+    fs.writeFileSync(path.join(dir, DRIFT_MONITOR_INVENTORY_FILE), JSON.stringify(props.inventory._inventory));
 
     const fn = new lambda.Function(this, 'Handler', {
       code: lambda.Code.fromAsset(dir),
@@ -121,8 +123,8 @@ export class DriftMonitor extends Construct {
       environment: {
         [HandlerEnv.A4B_REGION]: props.a4bRegion ?? 'us-east-1',
         ...(props.a4bEndpoint ? { [HandlerEnv.A4B_ENDPOINT]: props.a4bEndpoint } : {}),
-        ...(props.ignoreUnmanaged ? { IGNORE_UNMANAGED: 'true' } : {}),
-        INVENTORY_NAME: this.inventoryName,
+        ...(props.ignoreUnmanaged ? { [DriftMonitorEnv.IGNORE_UNMANAGED]: 'true' } : {}),
+        [DriftMonitorEnv.INVENTORY_NAME]: this.inventoryName,
       },
       logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
     });
@@ -147,12 +149,12 @@ export class DriftMonitor extends Construct {
       description: 'cdk-a4b-rooms drift check',
     });
 
-    this.driftAlarm = this.metric('DriftedRooms').createAlarm(this, 'DriftAlarm', {
+    this.driftAlarm = this.metric(DriftMetrics.DRIFTED_ROOMS).createAlarm(this, 'DriftAlarm', {
       alarmDescription: 'A4B rooms or their Office 365 side no longer match the inventory: see the drift monitor log, or run a4b-rooms drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.readErrorAlarm = this.metric('ReadErrors').createAlarm(this, 'ReadErrorAlarm', {
+    this.readErrorAlarm = this.metric(DriftMetrics.READ_ERRORS).createAlarm(this, 'ReadErrorAlarm', {
       alarmDescription: 'The drift monitor could not read A4B or Graph, so it cannot tell drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -165,20 +167,21 @@ export class DriftMonitor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Two periods, so a run that ends a little later than the one before does not leave one period empty and alarm.
-    this.heartbeatAlarm = this.metric('Runs', { statistic: 'Sum', period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
+    this.heartbeatAlarm = this.metric(DriftMetrics.RUNS, { statistic: 'Sum', period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
       alarmDescription: 'No drift monitor run has completed for two run periods (runs fail, or the schedule no longer invokes the function), so drift goes unreported',
       threshold: 1, evaluationPeriods: 2, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     if (props.alarmTopic) {
-      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(new cw_actions.SnsAction(props.alarmTopic));
+      const action = new cw_actions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(action);
     }
   }
 
   /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or Runs (1 per completed run); maximum per hour. */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { Inventory: this.inventoryName },
+      namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { [DRIFT_METRIC_DIMENSION]: this.inventoryName },
       statistic: 'Maximum', period: Duration.hours(1), ...props,
     });
   }

@@ -152,7 +152,10 @@ export class RoomInventory extends Construct {
       paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([key, construct]) => ({ key, construct })));
     }
     const sortedGroupStacks = [...groupStacks].sort(([a], [b]) => a - b);
-    return { profilesStack, profiles, groupStacks: sortedGroupStacks, groups, stacks: [...(profilesStack ? [profilesStack] : []), ...sortedGroupStacks.map(([, s]) => s)] };
+    return {
+      profilesStack, profiles, groupStacks: sortedGroupStacks, groups,
+      stacks: [...(profilesStack ? [profilesStack] : []), ...sortedGroupStacks.map(([, s]) => s)],
+    };
   }
 
   /** A shard: its rooms, written in waves, after the profile stack and the skill-group stacks its rooms name. */
@@ -276,7 +279,9 @@ function profileOf(scope: Construct, p: NonNullable<Inventory['profiles']>[numbe
     pstnEnabled: p.pstnEnabled,
     dataRetentionOptIn: p.dataRetentionOptIn,
     endOfMeetingReminder: mr?.endOfMeetingReminder && {
-      reminderAtMinutes: mr.endOfMeetingReminder.minutes, type: EndOfMeetingReminderType.of(mr.endOfMeetingReminder.type), enabled: mr.endOfMeetingReminder.enabled,
+      reminderAtMinutes: mr.endOfMeetingReminder.minutes,
+      type: EndOfMeetingReminderType.of(mr.endOfMeetingReminder.type),
+      enabled: mr.endOfMeetingReminder.enabled,
     },
     instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
     requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },

@@ -1,7 +1,7 @@
 import { IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EnumValues, IntegerRules, isTimeZone, showValue, StringRules } from './constraints';
-import { Attributes, ResourceTypes, RoomProfileProps as P } from './contract';
+import { Attributes, MeetingRoomProps as M, ResourceTypes, RoomProfileProps as P } from './contract';
 import { providerResource } from './provider-resource';
 import { checkTags, PropsProblems } from './validation';
 
@@ -248,16 +248,26 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
     this.node.addValidation({ validate: () => validateRoomProfile(what, props, this.tags) });
 
     const meeting: Record<string, unknown> = {};
-    if (props.roomUtilizationMetricsEnabled !== undefined) meeting.RoomUtilizationMetricsEnabled = props.roomUtilizationMetricsEnabled;
+    if (props.roomUtilizationMetricsEnabled !== undefined) meeting[M.ROOM_UTILIZATION_METRICS_ENABLED] = props.roomUtilizationMetricsEnabled;
     if (props.endOfMeetingReminder) {
-      meeting.EndOfMeetingReminder = {
-        Enabled: props.endOfMeetingReminder.enabled ?? true,
-        ReminderAtMinutes: [props.endOfMeetingReminder.reminderAtMinutes],
-        ReminderType: props.endOfMeetingReminder.type.value,
+      meeting[M.END_OF_MEETING_REMINDER] = {
+        [M.ENABLED]: props.endOfMeetingReminder.enabled ?? true,
+        [M.REMINDER_AT_MINUTES]: [props.endOfMeetingReminder.reminderAtMinutes],
+        [M.REMINDER_TYPE]: props.endOfMeetingReminder.type.value,
       };
     }
-    if (props.instantBooking) meeting.InstantBooking = { Enabled: props.instantBooking.enabled ?? true, DurationInMinutes: props.instantBooking.durationMinutes };
-    if (props.requireCheckIn) meeting.RequireCheckIn = { Enabled: props.requireCheckIn.enabled ?? true, ReleaseAfterMinutes: props.requireCheckIn.releaseAfterMinutes };
+    if (props.instantBooking) {
+      meeting[M.INSTANT_BOOKING] = {
+        [M.ENABLED]: props.instantBooking.enabled ?? true,
+        [M.DURATION_IN_MINUTES]: props.instantBooking.durationMinutes,
+      };
+    }
+    if (props.requireCheckIn) {
+      meeting[M.REQUIRE_CHECK_IN] = {
+        [M.ENABLED]: props.requireCheckIn.enabled ?? true,
+        [M.RELEASE_AFTER_MINUTES]: props.requireCheckIn.releaseAfterMinutes,
+      };
+    }
 
     const resource = providerResource(this, 'Resource', {
       type: ResourceTypes.ROOM_PROFILE,

@@ -1,6 +1,6 @@
 import { CfnResource, IResource, ITaggable, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { MAILBOX_PATTERN, showValue, StringRules } from './constraints';
+import { isDeviceArn, MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
 import { providerResource } from './provider-resource';
 import { IRoomProfile, RoomProfile } from './room-profile';
@@ -118,7 +118,8 @@ export class Room extends Resource implements IRoom, ITaggable {
     // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
     // nested stack's rooms use, and an export per one across top-level stacks; a name costs nothing and still tells
     // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
-    const byName = (target: IRoomProfile | ISkillGroup): boolean => (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
+    const byName = (target: IRoomProfile | ISkillGroup): boolean =>
+      (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
     const profileByName = byName(props.profile);
     const named = (props.skillGroups ?? []).filter(byName) as SkillGroup[];
     const byArn = (props.skillGroups ?? []).filter((g) => !byName(g));
@@ -188,7 +189,7 @@ function validateRoom(what: string, props: RoomProps, tags: TagManager): string[
   p.check('deviceArns', devices.length, devices.length <= Quotas.DEVICES_PER_ROOM, `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)`);
   for (const d of devices) {
     if (Token.isUnresolved(d)) continue;
-    p.check('deviceArns', d, /^arn:[a-z-]+:a4b:[a-z0-9-]*:\d{12}:device\/.+/.test(d), 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)');
+    p.check('deviceArns', d, isDeviceArn(d), 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)');
   }
   const dup = (xs: string[]) => xs.filter((x, i) => !Token.isUnresolved(x) && xs.indexOf(x) !== i);
   for (const d of dup(devices)) p.check('deviceArns', d, false, 'is listed twice');

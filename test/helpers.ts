@@ -81,7 +81,9 @@ export class ProviderHarness {
     return res;
   }
 
-  async update(logicalId: string, type: string, props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string): Promise<CfnResponse> {
+  async update(
+    logicalId: string, type: string, props: Record<string, unknown>, oldProps: Record<string, unknown>, physicalId?: string,
+  ): Promise<CfnResponse> {
     return this.send({ RequestType: 'Update', LogicalResourceId: logicalId, ResourceType: type, ResourceProperties: props,
       OldResourceProperties: oldProps, PhysicalResourceId: physicalId ?? this.created.get(logicalId)!.PhysicalResourceId, RequestId: randomUUID() });
   }
@@ -121,7 +123,9 @@ export async function recordingLambda(handlerSource: string): Promise<{ dir: str
 }
 
 /** One raw HTTPS request to the Graph emulator (its CA trusted), the answer's status and JSON body. */
-export function graphRequest(graph: { url: string; caPem: string }, method: string, p: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+export function graphRequest(
+  graph: { url: string; caPem: string }, method: string, p: string, token: string, body?: unknown,
+): Promise<{ status: number; body: any }> {
   const text = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = https.request(`${graph.url}${p}`, {

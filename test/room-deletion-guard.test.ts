@@ -11,7 +11,9 @@ import { idsOfType, ProviderHarness, tempDir } from './helpers';
 const rooms = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ name: `Room ${from + i}`, profile: 'Std' }));
 const inventory = (roomList: unknown[], extra: Record<string, unknown> = {}) => ({ profiles: [{ name: 'Std', address: 'Main St 1', timezone: 'Europe/Berlin' }], skillGroups: [{ name: 'Conf' }], rooms: roomList, ...extra });
 
-function synthInventory(inv: unknown, props: { shards?: number; maxRoomDeletions?: number } = {}, context: Record<string, unknown> = {}): { parent: Template; nested: Template[] } {
+function synthInventory(
+  inv: unknown, props: { shards?: number; maxRoomDeletions?: number } = {}, context: Record<string, unknown> = {},
+): { parent: Template; nested: Template[] } {
   const outdir = tempDir('a4b-guard-');
   const app = new App({ context, outdir });
   new RoomInventory(new Stack(app, 'Rooms'), 'Inventory', { inventory: inv, ...props });
@@ -31,7 +33,9 @@ describe('RoomDeletionGuard in the template', () => {
     expect(guards).toHaveLength(1);
     const waiting = Object.entries(parent.Resources!).filter(([, r]) => [ResourceTypes.ROOM_PROFILE, ResourceTypes.SKILL_GROUP, 'AWS::CloudFormation::Stack'].includes(r.Type));
     expect(waiting.length).toBeGreaterThan(3);
-    for (const [id, r] of waiting) expect({ id, dependsOn: (r as { DependsOn?: string[] }).DependsOn ?? [] }).toEqual({ id, dependsOn: expect.arrayContaining([guards[0]]) });
+    for (const [id, r] of waiting) {
+      expect({ id, dependsOn: (r as { DependsOn?: string[] }).DependsOn ?? [] }).toEqual({ id, dependsOn: expect.arrayContaining([guards[0]]) });
+    }
     const props = guardOf(parent).Properties as Record<string, unknown>;
     expect(props[G.MAX_DELETIONS]).toBe(5);
     expect(props[G.ROOMS]).toMatch(/^[A-Za-z0-9_-]{320}$/);

@@ -139,7 +139,8 @@ describe('RoomInventory', () => {
 
     // cdk diff shows the new room and no other: only it and its wave's barrier differ in its shard.
     const file = Object.keys(added).find((f) => f.includes(newShard))!;
-    const differs = Object.keys(added[file].Resources).filter((id) => JSON.stringify(added[file].Resources[id]) !== JSON.stringify(before[file].Resources[id]));
+    const differs = Object.keys(added[file].Resources)
+      .filter((id) => JSON.stringify(added[file].Resources[id]) !== JSON.stringify(before[file].Resources[id]));
     expect(differs.map((id) => added[file].Resources[id].Type).sort()).toEqual(['AWS::CloudFormation::WaitConditionHandle', 'Custom::A4BRoom']);
 
     const removed = synthesize(inventory(base.filter((n) => n !== 'Room 01234')));

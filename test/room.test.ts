@@ -83,6 +83,8 @@ describe('Room', () => {
     ['mailbox over 100 characters', { mailbox: `${'m'.repeat(95)}@contoso.com` }, /mailbox 'm{60}…' must be at most 100 characters \(it is 107\)/],
     ['11 devices', { deviceArns: Array.from({ length: 11 }, (_, i) => `arn:aws:a4b:us-east-1:123456789012:device/a/${i}`) }, /deviceArns 11 must list at most 10 devices/],
     ['a device ARN that is not a device', { deviceArns: ['arn:aws:a4b:us-east-1:123456789012:room/a/b'] }, /deviceArns 'arn:aws:a4b:us-east-1:123456789012:room\/a\/b' must be an A4B device ARN/],
+    // The inventory's check and the construct's are one (isDeviceArn): past the model's ARN length is no device ARN either.
+    ['a device ARN longer than A4B takes', { deviceArns: [`arn:aws:a4b:us-east-1:123456789012:device/${'d'.repeat(1018)}`] }, /deviceArns '.*' must be an A4B device ARN/],
     ['a device listed twice', { deviceArns: ['arn:aws:a4b:us-east-1:123456789012:device/a/1', 'arn:aws:a4b:us-east-1:123456789012:device/a/1'] }, /deviceArns '.*device\/a\/1' is listed twice/],
     ['tag key too long', { tags: { ['k'.repeat(129)]: 'v' } }, /tag key 'k{60}…' must be 1 to 128 characters/],
     ['tag value with a bad character', { tags: { team: 'a#b' } }, /tag 'team' value 'a#b' must contain only letters, digits, spaces and _ \. : \/ = \+ - @/],

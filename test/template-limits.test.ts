@@ -37,7 +37,9 @@ describe('CloudFormation template limits', () => {
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(CFN_LIMITS.templateBodyBytes);
       for (const r of Object.values<any>(template.Resources)) {
         if (r.Type === 'AWS::CloudFormation::Stack') {
-          for (const v of Object.values(r.Properties.Parameters ?? {})) expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThanOrEqual(CFN_LIMITS.parameterValueBytes);
+          for (const v of Object.values(r.Properties.Parameters ?? {})) {
+            expect(Buffer.byteLength(JSON.stringify(v))).toBeLessThanOrEqual(CFN_LIMITS.parameterValueBytes);
+          }
         }
         rooms += Number(r.Type === 'Custom::A4BRoom');
         profiles += Number(r.Type === 'Custom::A4BRoomProfile');

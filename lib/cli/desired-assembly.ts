@@ -1,8 +1,9 @@
 // The desired state from a synthesized cloud assembly, for `a4b-rooms drift --assembly`: CLI-only, since it reads
 // templates the way the local deploy engine does.
 import { DEFAULT_ACCEPTED_ROLES, ResourceTypes } from '../contract';
-import { profileFieldsFromProperties } from '../drift/desired';
+import { profileFields } from '../drift/desired';
 import { DesiredState, key } from '../drift/model';
+import { profileFromA4b } from '../inventory/a4b-profile';
 import { readAssembly } from '../local/cloud-assembly';
 import { resolve, Template } from '../local/template';
 
@@ -29,7 +30,7 @@ export function desiredFromAssembly(dir: string): DesiredState {
       switch (r.Type) {
         case ResourceTypes.ROOM_PROFILE: {
           const p = props();
-          out.profiles.set(key(p.ProfileName), { name: p.ProfileName, fields: profileFieldsFromProperties(p) });
+          out.profiles.set(key(p.ProfileName), { name: p.ProfileName, fields: profileFields(profileFromA4b(p)) });
           break;
         }
         case ResourceTypes.SKILL_GROUP: {

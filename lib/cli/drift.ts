@@ -47,7 +47,8 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
   }
 
   const a4b = a4bClient({ region: options.region });
-  const live = await readLive(desired, { a4b, graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, process.env)) });
+  const link = desired.link;
+  const live = await readLive(desired, { a4b, graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env)) });
   a4b.destroy();
   return compare(desired, live, options);
 }

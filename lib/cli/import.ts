@@ -1,13 +1,11 @@
 // `a4b-rooms import`: an inventory written from a live A4B account, so an existing fleet comes under management.
 // Every entry adopts the resource of its name on its first deploy. A4B has no read for the skill groups of a room
 // and nothing of the Office 365 link, so those are left for the author to add.
-import {
-  AlexaForBusinessClient, GetProfileCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
-} from '@aws-sdk/client-alexa-for-business';
+import { AlexaForBusinessClient, GetProfileCommand } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../contract';
-import { listTags } from '../runtime/a4b/client';
-import { allPages } from '../runtime/a4b/pages';
+import { listTags, searchAll } from '../runtime/a4b/client';
 import { mapConcurrent } from '../runtime/graph/batch';
+import { inventoryMeetingRoom, profileFromA4b } from '../inventory/a4b-profile';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
 
 
@@ -16,32 +14,23 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
     const user = (await listTags(a4b, arn)).filter((t) => !isSystemTag(t.Key));
     return user.length ? Object.fromEntries(user.map((t) => [t.Key, t.Value])) : undefined;
   };
-  const summaries = await allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })));
+  const summaries = await searchAll.profiles(a4b);
   const profiles: InventoryProfile[] = [];
   await mapConcurrent(summaries, concurrency, async (s) => {
     const p = (await a4b.send(new GetProfileCommand({ ProfileArn: s.ProfileArn }))).Profile!;
-    const mr = p.MeetingRoomConfiguration;
-    const meetingRoom = mr && clean({
-      endOfMeetingReminder: mr.EndOfMeetingReminder?.ReminderAtMinutes?.length
-        ? { enabled: mr.EndOfMeetingReminder.Enabled, minutes: mr.EndOfMeetingReminder.ReminderAtMinutes[0], type: mr.EndOfMeetingReminder.ReminderType! } : undefined,
-      instantBooking: mr.InstantBooking?.DurationInMinutes !== undefined ? { enabled: mr.InstantBooking.Enabled, durationMinutes: mr.InstantBooking.DurationInMinutes } : undefined,
-      requireCheckIn: mr.RequireCheckIn?.ReleaseAfterMinutes !== undefined ? { enabled: mr.RequireCheckIn.Enabled, releaseAfterMinutes: mr.RequireCheckIn.ReleaseAfterMinutes } : undefined,
-      roomUtilizationMetrics: mr.RoomUtilizationMetricsEnabled,
-    });
+    const { meetingRoom, ...settings } = profileFromA4b(p);
     profiles.push(clean({
-      name: p.ProfileName!, address: p.Address!, timezone: p.Timezone!, distanceUnit: p.DistanceUnit, temperatureUnit: p.TemperatureUnit, wakeWord: p.WakeWord,
-      locale: p.Locale, maxVolume: p.MaxVolumeLimit, setupModeDisabled: p.SetupModeDisabled || undefined, pstnEnabled: p.PSTNEnabled || undefined,
-      dataRetentionOptIn: p.DataRetentionOptIn || undefined, meetingRoom: meetingRoom && Object.keys(meetingRoom).length ? meetingRoom : undefined,
+      ...settings, meetingRoom: inventoryMeetingRoom(meetingRoom),
       tags: await tagsOf(p.ProfileArn!), adoptExisting: true,
     }));
   });
-  const groups = await allPages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
+  const groups = await searchAll.skillGroups(a4b);
   const skillGroups: InventorySkillGroup[] = [];
   await mapConcurrent(groups, concurrency, async (g) => {
     skillGroups.push(clean({ name: g.SkillGroupName!, description: g.Description, tags: await tagsOf(g.SkillGroupArn!), adoptExisting: true }));
   });
-  const devices = await allPages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
-  const liveRooms = await allPages((NextToken) => a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
+  const devices = await searchAll.devices(a4b);
+  const liveRooms = await searchAll.rooms(a4b);
   const rooms: InventoryRoom[] = [];
   await mapConcurrent(liveRooms, concurrency, async (r) => {
     const inRoom = devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!);

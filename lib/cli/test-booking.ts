@@ -17,7 +17,8 @@ import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 import { withLocalEmulators } from './local-emulators';
 import {
-  BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting, testSlot,
+  BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting,
+  testSlot,
 } from '../o365/booking';
 
 export interface TestBookingOptions {
@@ -140,7 +141,12 @@ class BookingRun {
   private readonly runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   private readonly deadline: number;
 
-  constructor(private readonly graph: Graph, private readonly organizer: string, private readonly rooms: Array<{ name: string; mailbox: string }>, private readonly options: TestBookingOptions) {
+  constructor(
+    private readonly graph: Graph,
+    private readonly organizer: string,
+    private readonly rooms: Array<{ name: string; mailbox: string }>,
+    private readonly options: TestBookingOptions,
+  ) {
     this.deadline = Date.now() + (options.timeoutSeconds ?? 120) * 1000;
   }
 
@@ -201,7 +207,8 @@ class BookingRun {
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);
     } finally {
-      remaining.push(...await this.remove(bookings.filter((b) => b.id).map((b) => ({ organizerEventId: b.id, iCalUId: b.iCalUId!, rooms: [b.room.mailbox] })), errors));
+      const made = bookings.filter((b) => b.id).map((b) => ({ organizerEventId: b.id, iCalUId: b.iCalUId!, rooms: [b.room.mailbox] }));
+      remaining.push(...await this.remove(made, errors));
     }
     if (this.options.signal?.aborted) errors.push('interrupted: the test meetings were cancelled and deleted');
     const stillThere = new Set(remaining.map((p) => p.mailbox.toLowerCase()));
@@ -219,7 +226,9 @@ class BookingRun {
       errors.push(`a copy of the test meeting remains in the calendar of ${mailbox}: the Graph app ${this.graph.clientId} may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${mailbox} -RemoveCanceledMeetings $true`);
     }
     const status = errors.length || results.some((r) => r.check === 'error') ? 'error' : results.every((r) => r.check === 'passed') ? 'passed' : 'failed';
-    return { version: 1, status, organizer: this.organizer, runId: this.runId, permissions: BOOKING_PERMISSIONS, leftoversRemoved, rooms: results, errors };
+    return {
+      version: 1, status, organizer: this.organizer, runId: this.runId, permissions: BOOKING_PERMISSIONS, leftoversRemoved, rooms: results, errors,
+    };
   }
 
   /** Test meetings an interrupted run left on the organizer's calendar, found by the marker property. */

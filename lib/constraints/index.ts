@@ -14,6 +14,20 @@ export const TOKEN_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/;
 /** What a resource mailbox looks like; stricter than A4B (which takes any string) because a typo here fails silently. */
 export const MAILBOX_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s.]+$/;
 
+/**
+ * An A4B device ARN, as the room's DeviceArns take it: a device of any region and account, within the model's ARN
+ * shape (`ARN_PATTERN`).
+ */
+export function isDeviceArn(value: string): boolean {
+  return /^arn:[a-z-]+:a4b:[a-z0-9-]*:\d{12}:device\/.+/.test(value) && ARN_PATTERN.test(value);
+}
+
+// Not A4B's: the Office 365 side of the calendar link (Entra ID), checked by the construct and the inventory alike.
+/** A directory (tenant) or application (client) id. */
+export const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS domain, such as a tenant's verified domain `contoso.onmicrosoft.com`. */
+export const DOMAIN_PATTERN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
 export interface StringRule {
   readonly min: number;
   readonly max: number;

@@ -59,6 +59,23 @@ export const RoomProfileProps = {
   ADOPT_EXISTING: 'AdoptExisting',
 } as const;
 
+/**
+ * Members of a profile's `MeetingRoomConfiguration` (`RoomProfileProps.MEETING_ROOM_CONFIGURATION`), as A4B names
+ * them: the construct writes them, the handler reads them, import and drift read them from A4B.
+ */
+export const MeetingRoomProps = {
+  ROOM_UTILIZATION_METRICS_ENABLED: 'RoomUtilizationMetricsEnabled',
+  END_OF_MEETING_REMINDER: 'EndOfMeetingReminder',
+  INSTANT_BOOKING: 'InstantBooking',
+  REQUIRE_CHECK_IN: 'RequireCheckIn',
+  /** Whether a feature (reminder, instant booking, check-in) is on. */
+  ENABLED: 'Enabled',
+  REMINDER_AT_MINUTES: 'ReminderAtMinutes',
+  REMINDER_TYPE: 'ReminderType',
+  DURATION_IN_MINUTES: 'DurationInMinutes',
+  RELEASE_AFTER_MINUTES: 'ReleaseAfterMinutes',
+} as const;
+
 /** Property names of `Custom::A4BSkillGroup`. */
 export const SkillGroupProps = {
   NAME: 'SkillGroupName',
@@ -184,3 +201,28 @@ export const Quotas = {
 
 /** CloudWatch namespace of the drift monitor's metrics. */
 export const DRIFT_METRIC_NAMESPACE = 'cdk-a4b-rooms';
+
+/** The drift monitor's metrics, each with the one dimension `DRIFT_METRIC_DIMENSION`: the handler publishes them, the construct alarms on them. */
+export const DriftMetrics = {
+  DRIFTED_ROOMS: 'DriftedRooms',
+  UNMANAGED_ROOMS: 'UnmanagedRooms',
+  UNKNOWN_ROOMS: 'UnknownRooms',
+  DRIFT_FINDINGS: 'DriftFindings',
+  READ_ERRORS: 'ReadErrors',
+  /** 1 per completed run: the heartbeat. */
+  RUNS: 'Runs',
+} as const;
+
+/** The drift monitor metrics' dimension; its value names the inventory. */
+export const DRIFT_METRIC_DIMENSION = 'Inventory';
+
+/** Environment variables the drift monitor construct sets on its function (besides `HandlerEnv`'s A4B ones). */
+export const DriftMonitorEnv = {
+  /** `true`: rooms in A4B that the inventory does not declare are left out. */
+  IGNORE_UNMANAGED: 'IGNORE_UNMANAGED',
+  /** The value of the metrics' dimension. */
+  INVENTORY_NAME: 'INVENTORY_NAME',
+} as const;
+
+/** The file beside the drift monitor's handler that holds the inventory it checks. */
+export const DRIFT_MONITOR_INVENTORY_FILE = 'inventory.json';

@@ -111,7 +111,10 @@ export function compare(desired: DesiredState, live: LiveState, options: Compare
 
   const hasUnknown = findings.some((f) => f.kind === 'unknown');
   const status = live.errors.length || hasUnknown ? 'error' : findings.length ? 'drift' : 'in-sync';
-  return { status, findings, errors: live.errors, checked: { rooms: desired.rooms.size, profiles: desired.profiles.size, skillGroups: desired.skillGroups.size, mailboxes } };
+  return {
+    status, findings, errors: live.errors,
+    checked: { rooms: desired.rooms.size, profiles: desired.profiles.size, skillGroups: desired.skillGroups.size, mailboxes },
+  };
 }
 
 export function exitCode(report: DriftReport): number {

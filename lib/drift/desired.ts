@@ -1,6 +1,7 @@
 // The desired state from an inventory: what `drift` compares the live account with.
 import { DEFAULT_ACCEPTED_ROLES } from '../contract';
-import { Inventory } from '../inventory/model';
+import { ProfileAsRead } from '../inventory/a4b-profile';
+import { Inventory, InventoryProfile } from '../inventory/model';
 import { DesiredState, key, ProfileState, RoomState, SkillGroupState } from './model';
 
 export function desiredFromInventory(inv: Inventory): DesiredState {
@@ -8,8 +9,12 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
   const rooms = new Map<string, RoomState>((inv.rooms ?? []).map((r) => [key(r.name), {
     name: r.name, mailbox: r.mailbox, description: r.description, profile: r.profile, devices: r.devices, tags: tags(r.tags),
   }]));
-  const profiles = new Map<string, ProfileState>((inv.profiles ?? []).map((p) => [key(p.name), { name: p.name, fields: profileFields(p) }]));
-  const skillGroups = new Map<string, SkillGroupState>((inv.skillGroups ?? []).map((g) => [key(g.name), { name: g.name, description: g.description }]));
+  const profiles = new Map<string, ProfileState>((inv.profiles ?? []).map((p) => [key(p.name), {
+    name: p.name, fields: profileFields(withConstructDefaults(p)),
+  }]));
+  const skillGroups = new Map<string, SkillGroupState>((inv.skillGroups ?? []).map((g) => [key(g.name), {
+    name: g.name, description: g.description,
+  }]));
   const l = inv.calendarLink;
   return {
     rooms, profiles, skillGroups,
@@ -20,33 +25,29 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
   };
 }
 
-/** The profile settings drift looks at, with the defaults the constructs apply. */
-export function profileFields(p: NonNullable<Inventory['profiles']>[number]): ProfileState['fields'] {
+/** The defaults the constructs apply to a profile, so an inventory that leaves them out matches A4B, which has them. */
+function withConstructDefaults(p: InventoryProfile): InventoryProfile {
+  return { ...p, distanceUnit: p.distanceUnit ?? 'METRIC', temperatureUnit: p.temperatureUnit ?? 'CELSIUS', wakeWord: p.wakeWord ?? 'ALEXA' };
+}
+
+/**
+ * The profile settings drift compares, of an inventory's profile or of one read from A4B (`profileFromA4b`: live,
+ * and a `Custom::A4BRoomProfile`'s properties), as flat `field -> value`; a feature that is off is `off`.
+ */
+export function profileFields(p: ProfileAsRead): ProfileState['fields'] {
   const mr = p.meetingRoom;
+  const feature = (f: { enabled?: boolean } | undefined, setting: string | number | undefined) => (f ? (f.enabled === false ? 'off' : setting) : undefined);
+  const reminder = mr?.endOfMeetingReminder;
   return {
     address: p.address,
     timezone: p.timezone,
-    distanceUnit: p.distanceUnit ?? 'METRIC',
-    temperatureUnit: p.temperatureUnit ?? 'CELSIUS',
-    wakeWord: p.wakeWord ?? 'ALEXA',
+    distanceUnit: p.distanceUnit,
+    temperatureUnit: p.temperatureUnit,
+    wakeWord: p.wakeWord,
     locale: p.locale,
     maxVolume: p.maxVolume,
-    'meetingRoom.instantBooking': mr?.instantBooking ? (mr.instantBooking.enabled === false ? 'off' : mr.instantBooking.durationMinutes) : undefined,
-    'meetingRoom.requireCheckIn': mr?.requireCheckIn ? (mr.requireCheckIn.enabled === false ? 'off' : mr.requireCheckIn.releaseAfterMinutes) : undefined,
-    'meetingRoom.endOfMeetingReminder': mr?.endOfMeetingReminder ? (mr.endOfMeetingReminder.enabled === false ? 'off' : `${mr.endOfMeetingReminder.minutes} ${mr.endOfMeetingReminder.type}`) : undefined,
-  };
-}
-
-/** The compared profile settings from a `Custom::A4BRoomProfile`'s properties, as `profileFields` gives them. */
-export function profileFieldsFromProperties(p: Record<string, any>): ProfileState['fields'] {
-  const mr = p.MeetingRoomConfiguration ?? {};
-  const feature = (f: any, value: string | number | undefined) => (f ? (f.Enabled === false || f.Enabled === 'false' ? 'off' : value) : undefined);
-  const num = (v: unknown) => (v === undefined ? undefined : Number(v));
-  return {
-    address: p.Address, timezone: p.Timezone, distanceUnit: p.DistanceUnit, temperatureUnit: p.TemperatureUnit, wakeWord: p.WakeWord,
-    locale: p.Locale, maxVolume: num(p.MaxVolumeLimit),
-    'meetingRoom.instantBooking': feature(mr.InstantBooking, num(mr.InstantBooking?.DurationInMinutes)),
-    'meetingRoom.requireCheckIn': feature(mr.RequireCheckIn, num(mr.RequireCheckIn?.ReleaseAfterMinutes)),
-    'meetingRoom.endOfMeetingReminder': feature(mr.EndOfMeetingReminder, mr.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
+    'meetingRoom.instantBooking': feature(mr?.instantBooking, mr?.instantBooking?.durationMinutes),
+    'meetingRoom.requireCheckIn': feature(mr?.requireCheckIn, mr?.requireCheckIn?.releaseAfterMinutes),
+    'meetingRoom.endOfMeetingReminder': feature(reminder, `${reminder?.minutes} ${reminder?.type}`),
   };
 }

@@ -1,11 +1,8 @@
 // Reads the live A4B account and the Office 365 side of its calendar link: A4B list pages of 50 and per-room reads
 // only where a list cannot answer (tags), Graph in batches of 20 with at most 4 requests in flight. A read that
 // fails is recorded as such (unknown), never as an absence.
-import {
-  AlexaForBusinessClient, GetProfileCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
-} from '@aws-sdk/client-alexa-for-business';
-import { listTags } from '../runtime/a4b/client';
-import { allPages } from '../runtime/a4b/pages';
+import { AlexaForBusinessClient, GetProfileCommand, SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
+import { listTags, searchAll } from '../runtime/a4b/client';
 import { DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { BatchItem, runBatches } from '../runtime/graph/batch';
 import { Graph } from '../runtime/graph/clients';
@@ -13,6 +10,8 @@ import { getter, readAccount, readConsent, readMailboxes } from '../runtime/grap
 import { decideConsent } from '../o365/consent';
 import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../o365/mailbox';
 import { AccountAddresses, CalendarPermission, decidePermission } from '../o365/permissions';
+import { profileFromA4b } from '../inventory/a4b-profile';
+import { profileFields } from './desired';
 import { DesiredState, key, LiveState, MailboxState, ProfileState, RoomState, SkillGroupState } from './model';
 
 export interface LiveReadOptions {
@@ -28,7 +27,9 @@ export interface LiveReadOptions {
 
 
 export async function readLive(desired: DesiredState, options: LiveReadOptions): Promise<LiveState> {
-  const live: LiveState = { rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [] };
+  const live: LiveState = {
+    rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [],
+  };
   // A4B and Graph are independent: read both at once.
   await Promise.all([
     readA4b(desired, live, options),
@@ -60,11 +61,9 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
   const limit = limiter(options.concurrency ?? 8);
   try {
     const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
-    const devicesRead = needDevices
-      ? allPages((NextToken) => a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken })))
-      : Promise.resolve([]);
-    const groupsRead = allPages((NextToken) => a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken })));
-    const profilesRead = allPages((NextToken) => a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken })))
+    const devicesRead = needDevices ? searchAll.devices(a4b) : Promise.resolve([]);
+    const groupsRead = searchAll.skillGroups(a4b);
+    const profilesRead = searchAll.profiles(a4b)
       .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live)))));
     // Each room's tags are read as soon as its page arrives, while the next page is fetched.
     const roomReads: Array<Promise<void>> = [];
@@ -97,7 +96,10 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
       } satisfies RoomState);
     }
     await profilesRead;
-    for (const g of await groupsRead) live.skillGroups.set(key(g.SkillGroupName!), { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn } satisfies SkillGroupState);
+    for (const g of await groupsRead) {
+      const group: SkillGroupState = { name: g.SkillGroupName!, description: g.Description, arn: g.SkillGroupArn };
+      live.skillGroups.set(key(group.name), group);
+    }
   } catch (e) {
     live.errors.push(`A4B: listing the account failed (${(e as Error).name}: ${(e as Error).message}); nothing can be said about A4B`);
   }
@@ -106,19 +108,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
 async function readProfile(a4b: AlexaForBusinessClient, arn: string, name: string, live: LiveState): Promise<void> {
   try {
     const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: arn }));
-    const mr = Profile?.MeetingRoomConfiguration;
-    const feature = (enabled: boolean | undefined, value: string | number | undefined) => (enabled === undefined && value === undefined ? undefined : enabled === false ? 'off' : value);
-    live.profiles.set(key(name), {
-      name, arn,
-      fields: {
-        address: Profile?.Address, timezone: Profile?.Timezone, distanceUnit: Profile?.DistanceUnit, temperatureUnit: Profile?.TemperatureUnit,
-        wakeWord: Profile?.WakeWord, locale: Profile?.Locale, maxVolume: Profile?.MaxVolumeLimit,
-        'meetingRoom.instantBooking': feature(mr?.InstantBooking?.Enabled, mr?.InstantBooking?.DurationInMinutes),
-        'meetingRoom.requireCheckIn': feature(mr?.RequireCheckIn?.Enabled, mr?.RequireCheckIn?.ReleaseAfterMinutes),
-        'meetingRoom.endOfMeetingReminder': feature(mr?.EndOfMeetingReminder?.Enabled,
-          mr?.EndOfMeetingReminder ? `${mr.EndOfMeetingReminder.ReminderAtMinutes?.[0]} ${mr.EndOfMeetingReminder.ReminderType}` : undefined),
-      },
-    } satisfies ProfileState);
+    live.profiles.set(key(name), { name, arn, fields: profileFields(profileFromA4b(Profile ?? {})) } satisfies ProfileState);
   } catch (e) {
     live.errors.push(`A4B: reading profile ${name} failed (${(e as Error).name}: ${(e as Error).message})`);
   }

@@ -117,7 +117,8 @@ export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, fai
     } else {
       deadline = Date.now() + remaining;
       let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, remaining - responseReserveMillis(remaining)))));
+      const workMillis = Math.max(0, remaining - responseReserveMillis(remaining));
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), workMillis)));
       const first = await Promise.race([work, late]);
       clearTimeout(timer);
       if (first) {

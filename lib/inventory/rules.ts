@@ -1,7 +1,8 @@
 // One small rule per check of an inventory, each returning its problems with the path of the bad value
 // (the shape of cdk-nag's rules). Pure: the same rules serve `a4b-rooms validate` and synth.
 import {
-  ARN_PATTERN, IntegerRules, integerProblem, isTimeZone, MAILBOX_PATTERN, showValue, StringRule, stringProblem, StringRules,
+  DOMAIN_PATTERN, GUID_PATTERN, IntegerRule, IntegerRules, integerProblem, isDeviceArn, isTimeZone, MAILBOX_PATTERN, showValue, StringRule,
+  stringProblem, StringRules,
 } from '../constraints';
 import { isSystemTag, Quotas } from '../contract';
 import { Inventory } from './model';
@@ -11,8 +12,6 @@ export type InventoryRule = (inventory: Inventory) => InventoryProblem[];
 
 /** A room's stable key: any printable text a room name could hold. */
 const ROOM_ID = StringRules.RoomName;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 const room = (inv: Inventory, i: number) => `room ${showValue(inv.rooms?.[i]?.name ?? `#${i + 1}`)}`;
 const profile = (inv: Inventory, i: number) => `profile ${showValue(inv.profiles?.[i]?.name ?? `#${i + 1}`)}`;
@@ -26,7 +25,7 @@ function text(path: InventoryPath, entity: string, field: string, value: unknown
   return typeof value === 'string' ? problem(path, entity, field, value, stringProblem(rule, value)) : [];
 }
 
-function integer(path: InventoryPath, entity: string, field: string, value: unknown, rule: typeof IntegerRules[keyof typeof IntegerRules]): InventoryProblem[] {
+function integer(path: InventoryPath, entity: string, field: string, value: unknown, rule: IntegerRule): InventoryProblem[] {
   return typeof value === 'number' ? problem(path, entity, field, value, integerProblem(rule, value)) : [];
 }
 
@@ -52,7 +51,7 @@ export const roomFields: InventoryRule = (inv) => (inv.rooms ?? []).flatMap((r, 
       ? problem([...p, 'mailbox'], who, 'mailbox', r.mailbox, MAILBOX_PATTERN.test(r.mailbox) ? undefined : "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")
       : []),
     ...(r.devices ?? []).flatMap((d, j) => typeof d === 'string'
-      ? problem([...p, 'devices', j], who, 'devices', d, /^arn:[a-z-]+:a4b:[a-z0-9-]*:\d{12}:device\/.+/.test(d) && ARN_PATTERN.test(d) ? undefined : 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)')
+      ? problem([...p, 'devices', j], who, 'devices', d, isDeviceArn(d) ? undefined : 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)')
       : []),
     ...problem([...p, 'devices'], who, 'devices', (r.devices ?? []).length, (r.devices ?? []).length > Quotas.DEVICES_PER_ROOM ? `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)` : undefined),
     ...tagProblems([...p, 'tags'], who, r.tags),
@@ -113,7 +112,9 @@ export const uniqueRoomKeys: InventoryRule = (inv) => {
 export const uniqueMailboxes: InventoryRule = (inv) =>
   duplicates(inv.rooms, 'rooms', (r) => r.mailbox, (i) => room(inv, i), 'mailbox', 'is also the mailbox of', 'a resource mailbox belongs to one room');
 
-function duplicates<T>(list: readonly T[] | undefined, key: string, value: (t: T) => unknown, who: (i: number) => string, field: string, message: string, why: string): InventoryProblem[] {
+function duplicates<T>(
+  list: readonly T[] | undefined, key: string, value: (t: T) => unknown, who: (i: number) => string, field: string, message: string, why: string,
+): InventoryProblem[] {
   const first = new Map<string, number>();
   const out: InventoryProblem[] = [];
   (list ?? []).forEach((item, i) => {
@@ -127,18 +128,30 @@ function duplicates<T>(list: readonly T[] | undefined, key: string, value: (t: T
   return out;
 }
 
+/**
+ * A room names its profile and skill groups as they are declared. A name that differs only in case would be the
+ * same A4B resource (names are unique ignoring case) but not the same entry, so it is refused with the declared name.
+ */
 export const references: InventoryRule = (inv) => {
-  const profiles = new Set((inv.profiles ?? []).map((p) => p.name));
-  const groups = new Set((inv.skillGroups ?? []).map((g) => g.name));
+  const profiles = (inv.profiles ?? []).map((p) => p.name);
+  const groups = (inv.skillGroups ?? []).map((g) => g.name);
   return (inv.rooms ?? []).flatMap((r, i) => [
-    ...(typeof r.profile === 'string' && !profiles.has(r.profile)
-      ? problem(['rooms', i, 'profile'], room(inv, i), 'profile', r.profile, `must name a profile of this inventory (${[...profiles].map((p) => `'${p}'`).join(', ') || 'there are none'})`) : []),
+    ...(typeof r.profile === 'string'
+      ? problem(['rooms', i, 'profile'], room(inv, i), 'profile', r.profile, unknownReference(r.profile, profiles, 'a profile')) : []),
     ...(r.skillGroups ?? []).flatMap((g, j) => typeof g !== 'string' ? [] : [
-      ...(!groups.has(g) ? problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, `must name a skill group of this inventory (${[...groups].map((x) => `'${x}'`).join(', ') || 'there are none'})`) : []),
+      ...problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, unknownReference(g, groups, 'a skill group')),
       ...((r.skillGroups ?? []).indexOf(g) !== j ? problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, 'is listed twice') : []),
     ]),
   ]);
 };
+
+/** What is wrong with a reference to one of `declared` by name; undefined when it names one exactly. */
+function unknownReference(name: string, declared: readonly unknown[], what: string): string | undefined {
+  if (declared.includes(name)) return undefined;
+  const sameIgnoringCase = declared.find((d) => typeof d === 'string' && d.toLowerCase() === name.toLowerCase());
+  if (sameIgnoringCase !== undefined) return `must name ${what} of this inventory as it is declared: did you mean '${sameIgnoringCase}'?`;
+  return `must name ${what} of this inventory (${declared.map((d) => `'${d}'`).join(', ') || 'there are none'})`;
+}
 
 export const quotas: InventoryRule = (inv) => [
   ...problem(['rooms'], 'inventory', 'rooms', (inv.rooms ?? []).length, (inv.rooms ?? []).length > Quotas.ROOMS ? `must be at most ${Quotas.ROOMS} (the A4B quota of rooms per account)` : undefined),
@@ -151,14 +164,14 @@ export const calendarLink: InventoryRule = (inv) => {
   if (!link) return [];
   const p = ['calendarLink'];
   const out: InventoryProblem[] = [];
-  if (typeof link.tenantId === 'string') out.push(...problem([...p, 'tenantId'], 'calendarLink', 'tenantId', link.tenantId, GUID.test(link.tenantId) || DOMAIN.test(link.tenantId) ? undefined : 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com'));
+  if (typeof link.tenantId === 'string') out.push(...problem([...p, 'tenantId'], 'calendarLink', 'tenantId', link.tenantId, GUID_PATTERN.test(link.tenantId) || DOMAIN_PATTERN.test(link.tenantId) ? undefined : 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com'));
   if (link.method === 'delegate') {
     if (link.serviceAccount === undefined) out.push({ path: p, entity: 'calendarLink', field: 'serviceAccount', message: 'serviceAccount is required with method delegate: the account that holds Editor on the room calendars' });
     else if (typeof link.serviceAccount === 'string') out.push(...problem([...p, 'serviceAccount'], 'calendarLink', 'serviceAccount', link.serviceAccount, MAILBOX_PATTERN.test(link.serviceAccount) ? undefined : "must be the service account's user principal name, e.g. alexaforbusiness@contoso.com"));
   }
   if (link.method === 'application') {
     if (link.applicationId === undefined) out.push({ path: p, entity: 'calendarLink', field: 'applicationId', message: 'applicationId is required with method application: the A4B enterprise app id' });
-    else if (typeof link.applicationId === 'string') out.push(...problem([...p, 'applicationId'], 'calendarLink', 'applicationId', link.applicationId, GUID.test(link.applicationId) ? undefined : 'must be an application (client) id, a GUID'));
+    else if (typeof link.applicationId === 'string') out.push(...problem([...p, 'applicationId'], 'calendarLink', 'applicationId', link.applicationId, GUID_PATTERN.test(link.applicationId) ? undefined : 'must be an application (client) id, a GUID'));
     if (link.grantMissingPermissions) out.push(...problem([...p, 'grantMissingPermissions'], 'calendarLink', 'grantMissingPermissions', true, 'applies to the delegate method only'));
   }
   if (link.method === 'delegate' && link.consentResources !== undefined) {
@@ -168,5 +181,7 @@ export const calendarLink: InventoryRule = (inv) => {
 };
 
 /** Every rule, in the order their problems are reported. */
-export const INVENTORY_RULES: InventoryRule[] = [calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references];
+export const INVENTORY_RULES: InventoryRule[] = [
+  calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references,
+];
 

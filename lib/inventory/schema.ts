@@ -30,7 +30,8 @@ export const INVENTORY_SCHEMA = {
       type: 'array',
       items: obj({
         name: str, address: str, timezone: { ...str, description: 'IANA time zone, e.g. Europe/Berlin' },
-        distanceUnit: { enum: [...EnumValues.DistanceUnit] }, temperatureUnit: { enum: [...EnumValues.TemperatureUnit] }, wakeWord: { enum: [...EnumValues.WakeWord] },
+        distanceUnit: { enum: [...EnumValues.DistanceUnit] }, temperatureUnit: { enum: [...EnumValues.TemperatureUnit] },
+        wakeWord: { enum: [...EnumValues.WakeWord] },
         locale: str, maxVolume: int, setupModeDisabled: bool, pstnEnabled: bool, dataRetentionOptIn: bool,
         meetingRoom: obj({
           endOfMeetingReminder: obj({ enabled: bool, minutes: { ...int, minimum: 3, maximum: 15 }, type: { enum: [...EnumValues.EndOfMeetingReminderType] } }, ['minutes', 'type']),

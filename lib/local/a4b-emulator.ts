@@ -571,8 +571,10 @@ const OPERATIONS: Record<string, Operation> = {
   SearchProfiles(input) {
     const { page, ...rest } = searchPage('SearchProfiles', this.db.values<ProfileState>('profiles'), input, { ProfileName: (p) => p.ProfileName, Address: (p) => p.Address });
     return {
-      Profiles: page.map((p) => ({ ProfileArn: p.ProfileArn, ProfileName: p.ProfileName, IsDefault: p.IsDefault, Address: p.Address, Timezone: p.Timezone,
-        DistanceUnit: p.DistanceUnit, TemperatureUnit: p.TemperatureUnit, WakeWord: p.WakeWord, Locale: p.Locale })),
+      Profiles: page.map((p) => ({
+        ProfileArn: p.ProfileArn, ProfileName: p.ProfileName, IsDefault: p.IsDefault, Address: p.Address, Timezone: p.Timezone,
+        DistanceUnit: p.DistanceUnit, TemperatureUnit: p.TemperatureUnit, WakeWord: p.WakeWord, Locale: p.Locale,
+      })),
       ...rest,
     };
   },

@@ -187,8 +187,11 @@ export function functionTimeouts(template: Template, nestedTemplate?: (templateU
 }
 
 /** The reserved concurrency (ReservedConcurrentExecutions) of a template's functions that set one (and its nested stacks'), keyed as `functionTimeouts`. */
-export function functionReservedConcurrency(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
-  return functionSetting(template, nestedTemplate, stackName, (p) => (p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions)));
+export function functionReservedConcurrency(
+  template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack',
+): Record<string, number> {
+  return functionSetting(template, nestedTemplate, stackName,
+    (p) => (p.ReservedConcurrentExecutions === undefined ? undefined : Number(p.ReservedConcurrentExecutions)));
 }
 
 function functionSetting(template: Template, nestedTemplate: ((templateUrl: string) => Template) | undefined, stackName: string,
@@ -427,8 +430,11 @@ export class DeployEngine {
   }
 
   /** A rollback Delete of what a Create (or a replacing Update) made; its line in the rollback report. */
-  private rollbackDelete(run: StackRun, id: string, type: string, properties: Record<string, unknown>, physicalId: string, change: StateChange): Promise<string> {
-    return run.send({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties }, change)
+  private rollbackDelete(
+    run: StackRun, id: string, type: string, properties: Record<string, unknown>, physicalId: string, change: StateChange,
+  ): Promise<string> {
+    const request = { RequestType: 'Delete', LogicalResourceId: id, ResourceType: type, PhysicalResourceId: physicalId, ResourceProperties: properties } as const;
+    return run.send(request, change)
       .then((res) => (res.Status === 'SUCCESS' ? `${id}: deleted ${physicalId}` : `${id}: rollback delete failed: ${res.Reason}`));
   }
 
@@ -507,7 +513,9 @@ export class DeployEngine {
     const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
     if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
     const prior = this.readState(nestedName);
-    const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, { deferCleanup: true, limitsChecked: true, files: options.files });
+    const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, {
+      deferCleanup: true, limitsChecked: true, files: options.files,
+    });
     outcomes.push(...result.outcomes);
     if (result.cleanup) nestedCleanups.push(result.cleanup);
     // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
@@ -834,7 +842,11 @@ class OpsJournal {
   }
 }
 
-function applyChange(resources: Record<string, AppliedResource>, change: StateChange | undefined, answer: { status: string; physicalId: string; data?: Record<string, string> }): void {
+function applyChange(
+  resources: Record<string, AppliedResource>,
+  change: StateChange | undefined,
+  answer: { status: string; physicalId: string; data?: Record<string, string> },
+): void {
   if (!change || answer.status !== 'SUCCESS') return;
   if (change.resource === null) delete resources[change.id];
   else resources[change.id] = change.fromResponse ? { ...change.resource, physicalId: answer.physicalId, data: answer.data ?? {} } : change.resource;
@@ -880,7 +892,9 @@ export function declaredDependencies(template: Template, declared: ReadonlySet<s
  * (an unchanged resource is not touched and does not hold its dependents back beyond its own dependencies), so pacing
  * by DependsOn chains holds in updates as in creates.
  */
-export async function runInOrder(deps: ReadonlyMap<string, readonly string[]>, concurrency: number, work: (id: string) => Promise<void>): Promise<void> {
+export async function runInOrder(
+  deps: ReadonlyMap<string, readonly string[]>, concurrency: number, work: (id: string) => Promise<void>,
+): Promise<void> {
   const remaining = new Map([...deps].map(([id, d]) => [id, new Set(d)]));
   const dependents = new Map<string, string[]>();
   for (const [id, ds] of deps) for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), id]);
@@ -914,7 +928,9 @@ export async function runInOrder(deps: ReadonlyMap<string, readonly string[]>, c
 }
 
 /** A nested stack's Outputs, resolved against its applied resources, as `Outputs.<name>` attributes. */
-function nestedOutputs(template: Template & { Outputs?: Record<string, { Value: unknown }> }, stackName: string, state: StackState): Record<string, string> {
+function nestedOutputs(
+  template: Template & { Outputs?: Record<string, { Value: unknown }> }, stackName: string, state: StackState,
+): Record<string, string> {
   const ctx = {
     region: REGION, accountId: ACCOUNT, stackName, stackId: state.stackId, parameters: state.parameters,
     physicalId: (id: string) => state.resources[id]?.physicalId ?? `local-${id}`,

@@ -59,7 +59,9 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
 };
 
-interface AppState { clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }> }
+interface AppState {
+  clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+}
 /**
  * A user or room. Fields added after the first release are optional so that older states read as they did:
  * mail = upn, a mailbox, enabled, listed in places.
@@ -73,7 +75,9 @@ interface DirectoryObject {
 interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
 interface Group { id: string; mail: string; displayName: string; members: string[] }
 interface RoomList { id: string; mail: string; displayName: string; rooms: string[] }
-interface Permission { id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean; allowedRoles?: string[] }
+interface Permission {
+  id: string; role: string; address?: string; name: string; isRemovable: boolean; isInsideOrganization: boolean; allowedRoles?: string[];
+}
 /** `roles`: Microsoft Graph app roles; `exchangeRoles`: Office 365 Exchange Online app roles. */
 interface ServicePrincipal { id: string; appId: string; displayName: string; roles: string[]; exchangeRoles?: string[] }
 /** Who calls Graph: the token's roles (tenant-wide grants) and its app (whose RBAC scopes are looked up per request). */
@@ -701,7 +705,8 @@ export class GraphEmulator {
     const place = (key: string) => {
       const k = safeDecode(key).toLowerCase();
       const room = this.object(k, 'any');
-      if (room?.room && room.inPlaces && (room.id === k || room.mail?.toLowerCase() === k || (GRAPH_GUESSES.placesResolveProxyAddresses && room.upn.toLowerCase() !== k))) return placeOf(room);
+      const byProxy = GRAPH_GUESSES.placesResolveProxyAddresses && room?.upn.toLowerCase() !== k;
+      if (room?.room && room.inPlaces && (room.id === k || room.mail?.toLowerCase() === k || byProxy)) return placeOf(room);
       const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
       return list && roomListOf(list);
     };
@@ -909,7 +914,8 @@ export class GraphEmulator {
    * per mailbox as on every Exchange route.
    */
   private eventsRoute(method: string, mailbox: string, eventId: string | undefined, cancel: boolean, u: URL,
-    mailboxRoute: (anyOf: string[], key: string) => DirectoryObject, json: () => any, select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
+    mailboxRoute: (anyOf: string[], key: string) => DirectoryObject, json: () => any,
+    select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
     const read = method === 'GET';
     const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox);
     if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
@@ -958,8 +964,9 @@ export class GraphEmulator {
         organizer: { emailAddress: { name: owner.displayName, address: owner.mail ?? owner.upn } }, attendees,
         isOrganizer: true, isCancelled: false, showAs: req.showAs ?? 'busy', responseStatus: { response: 'organizer', time: '0001-01-01T00:00:00Z' },
         ...(req.transactionId ? { transactionId: String(req.transactionId) } : {}),
-        ...(Array.isArray(req.singleValueExtendedProperties)
-          ? { singleValueExtendedProperties: req.singleValueExtendedProperties.map((x: any) => ({ id: String(x.id), value: String(x.value) })) } : {}),
+        ...(Array.isArray(req.singleValueExtendedProperties) ? {
+          singleValueExtendedProperties: req.singleValueExtendedProperties.map((x: any) => ({ id: String(x.id), value: String(x.value) })),
+        } : {}),
         createdDateTime: now, lastModifiedDateTime: now,
       };
       this.putEvents(key, [...list, ev]);

@@ -157,7 +157,9 @@ export function allowedRolesFor(sharee: 'user' | 'group' | 'organization' | 'ext
  * proxyAddresses "as an SMTP address"; proxyAddresses reads `["SMTP: bob@contoso.com", "smtp: bob@sales.contoso.com"]`
  * (resources/user.md), the uppercase prefix marking the primary address as Exchange does.
  */
-export function recipientAddresses(where: string, primary: string | undefined, proxies: string[] | undefined): { mail?: string; proxyAddresses: string[] } {
+export function recipientAddresses(
+  where: string, primary: string | undefined, proxies: string[] | undefined,
+): { mail?: string; proxyAddresses: string[] } {
   const aliases: string[] = [];
   let marked: string | undefined;
   for (const p of proxies ?? []) {

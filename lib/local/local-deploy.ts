@@ -90,7 +90,8 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     lambdas.push(a4b, link);
     const engine = new DeployEngine({
       lambdas: {
-        [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b, [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
+        [ResourceTypes.ROOM]: a4b, [ResourceTypes.ROOM_PROFILE]: a4b, [ResourceTypes.SKILL_GROUP]: a4b,
+        [ResourceTypes.ROOM_DELETION_GUARD]: a4b, [ResourceTypes.DEVICE_RELEASE]: a4b,
         [ResourceTypes.CALENDAR_LINK]: link, [ResourceTypes.MAILBOX_CHECK_GATE]: link,
       },
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress, accountConcurrency: options.accountConcurrency,
@@ -175,7 +176,8 @@ function linkProperties(stackName: string, template: Template, nestedTemplate: (
 export function tenantFromLinks(links: Array<Record<string, unknown>>): TenantFile {
   const first = links[0];
   // A room checked by two validations (the link's own and a shard's) is one mailbox.
-  const rooms = [...new Map(links.flatMap((l) => (l[L.ROOMS] as Array<{ Name: string; Mailbox: string }>) ?? []).map((r) => [r.Mailbox.toLowerCase(), r] as const)).values()];
+  const linked = links.flatMap((l) => (l[L.ROOMS] as Array<{ Name: string; Mailbox: string }>) ?? []);
+  const rooms = [...new Map(linked.map((r) => [r.Mailbox.toLowerCase(), r] as const)).values()];
   const accounts = [...new Set(links.map((l) => l[L.SERVICE_ACCOUNT]).filter((a): a is string => typeof a === 'string'))];
   const apps = [...new Set(links.map((l) => l[L.APPLICATION_ID]).filter((a): a is string => typeof a === 'string'))];
   return {

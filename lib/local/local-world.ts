@@ -123,7 +123,9 @@ export function tenantProblems(tenant: unknown): Array<{ path: Array<string | nu
   return problems;
 }
 
-async function startWorld(stateDir: string, options: LocalWorldOptions, lock: StateLock): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {
+async function startWorld(
+  stateDir: string, options: LocalWorldOptions, lock: StateLock,
+): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {
   let graph: GraphEmulator | undefined;
   try {
     graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });

@@ -87,7 +87,9 @@ export interface BookingVerdict {
 }
 
 /** What a room's answer means for Alexa, with the Exchange command that fixes it. */
-export function bookingVerdict(room: { name: string; mailbox: string }, o: BookingObservation, dialInUrl: string, replyText?: string): BookingVerdict {
+export function bookingVerdict(
+  room: { name: string; mailbox: string }, o: BookingObservation, dialInUrl: string, replyText?: string,
+): BookingVerdict {
   const check = `Get-CalendarProcessing ${room.mailbox} | Format-List AutomateProcessing,DeleteComments,AllowConflicts`;
   if (o.answer === 'declined') {
     return {

@@ -85,20 +85,38 @@ export interface RoomProblem {
   readonly kind?: RoomProblemKind;
 }
 
-/** One message for every bad room, kept under `maxBytes` with a count of the rest. */
+/**
+ * One message for every bad room, kept under `maxBytes` with a count of the rest. A header that leaves no room for
+ * the count is shortened (ending in `…`): the message always fits where it goes (a CloudFormation reason, an error).
+ */
 export function formatReport(header: string, problems: readonly RoomProblem[], maxBytes = 3000): string {
+  const more = (n: number) => (n > 0 ? `\n… and ${n} more room${n > 1 ? 's' : ''}` : '');
   let text = header;
   let shown = 0;
   for (const p of problems) {
     const line = `\n- room '${p.room.name}' (${p.room.mailbox}): ${p.problem}. Fix: ${p.fix}`;
-    const rest = problems.length - shown - 1;
-    const tail = rest > 0 ? `\n… and ${rest} more room${rest > 1 ? 's' : ''}` : '';
-    if (Buffer.byteLength(text + line + tail) > maxBytes) break;
+    if (Buffer.byteLength(text + line + more(problems.length - shown - 1)) > maxBytes) break;
     text += line;
     shown++;
   }
-  if (shown < problems.length) text += `\n… and ${problems.length - shown} more room${problems.length - shown > 1 ? 's' : ''}`;
-  return text;
+  const tail = more(problems.length - shown);
+  if (Buffer.byteLength(text + tail) <= maxBytes) return text + tail;
+  // Only when no room is shown: the header (with the count) alone is over the budget.
+  return truncateBytes(header, maxBytes - Buffer.byteLength(tail)) + truncateBytes(tail, maxBytes);
+}
+
+/** The text cut to at most `maxBytes` of UTF-8, at a character, ending in `…` (3 bytes) when cut. */
+function truncateBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  if (maxBytes < 3) return '';
+  let out = '';
+  let size = 3;
+  for (const c of text) {
+    size += Buffer.byteLength(c);
+    if (size > maxBytes) break;
+    out += c;
+  }
+  return `${out}…`;
 }
 
 /** The rooms an update must check: all of them when the link itself changed, else the new or re-addressed ones. */

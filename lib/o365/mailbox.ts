@@ -101,7 +101,9 @@ export function classifyMailbox(a: MailboxAnswers): MailboxClass {
   if (!p) return { kind: 'unknown', read: 'places (/places/{address})' };
   if (p.status === 404) return { kind: 'missing' };
   if (p.status === 200 && isRoomList(p.body)) {
-    const rooms = a.roomListRooms?.status === 200 ? (a.roomListRooms.body?.value ?? []).map((r: any) => String(r.emailAddress ?? r.displayName)) : undefined;
+    const rooms = a.roomListRooms?.status === 200
+      ? (a.roomListRooms.body?.value ?? []).map((r: any) => String(r.emailAddress ?? r.displayName))
+      : undefined;
     return { kind: 'room-list', displayName: p.body?.displayName, rooms };
   }
   // Places knows a room that /users does not: not documented to happen; say what was seen.

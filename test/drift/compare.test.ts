@@ -6,10 +6,10 @@ import { DesiredLink, DesiredState, key, LiveState, MailboxState, ProfileState, 
 const ARN = 'arn:aws:a4b:us-east-1:123456789012';
 const byName = <T extends { name: string }>(list: T[]) => new Map(list.map((x) => [key(x.name), x]));
 interface Side { rooms?: RoomState[]; profiles?: ProfileState[]; skillGroups?: SkillGroupState[] }
-const desired = (s: Side, link?: DesiredLink): DesiredState =>
-  ({ rooms: byName(s.rooms ?? []), profiles: byName(s.profiles ?? []), skillGroups: byName(s.skillGroups ?? []), link });
+const account = (s: Side) => ({ rooms: byName(s.rooms ?? []), profiles: byName(s.profiles ?? []), skillGroups: byName(s.skillGroups ?? []) });
+const desired = (s: Side, link?: DesiredLink): DesiredState => ({ ...account(s), link });
 const live = (s: Side, extra: Partial<Omit<LiveState, 'rooms' | 'profiles' | 'skillGroups'>> = {}): LiveState =>
-  ({ rooms: byName(s.rooms ?? []), profiles: byName(s.profiles ?? []), skillGroups: byName(s.skillGroups ?? []), mailboxes: new Map(), unknownRooms: new Map(), errors: [], ...extra });
+  ({ ...account(s), mailboxes: new Map(), unknownRooms: new Map(), errors: [], ...extra });
 const room = (name: string, extra: Partial<RoomState> = {}): RoomState => ({ name, tags: {}, ...extra });
 const liveRoom = (name: string, extra: Partial<RoomState> = {}): RoomState => room(name, { arn: `${ARN}:room/${name}`, ...extra });
 const changed = (name: string, field: string, declared: string, liveValue: string): Finding => ({ resource: 'room', name, kind: 'changed', field, declared, live: liveValue });

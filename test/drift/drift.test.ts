@@ -167,8 +167,9 @@ describe('drift from a cloud assembly', () => {
     synthesize(APP, outdir, { inventory: INVENTORY, driftMonitor: 'false' });
     const fromAssembly = desiredFromAssembly(outdir);
     const fromInventory = desiredFromInventory(parseInventoryFile(INVENTORY).inventory);
-    expect([...fromAssembly.rooms.values()].sort((a, b) => a.name.localeCompare(b.name)))
-      .toEqual([...fromInventory.rooms.values()].map((r) => ({ ...r, devices: r.devices ?? undefined })).sort((a, b) => a.name.localeCompare(b.name)));
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    expect([...fromAssembly.rooms.values()].sort(byName))
+      .toEqual([...fromInventory.rooms.values()].map((r) => ({ ...r, devices: r.devices ?? undefined })).sort(byName));
     expect(fromAssembly.profiles).toEqual(fromInventory.profiles);
     expect(fromAssembly.skillGroups).toEqual(fromInventory.skillGroups);
     expect(fromAssembly.link).toEqual(fromInventory.link);

@@ -56,7 +56,9 @@ class LinkWorld {
 
   readonly engine: DeployEngine;
 
-  private constructor(dir: string, readonly graph: GraphEmulator, readonly a4b: A4bEmulator, private readonly lambdas: LocalLambda[], private readonly secret: object) {
+  private constructor(
+    dir: string, readonly graph: GraphEmulator, readonly a4b: A4bEmulator, private readonly lambdas: LocalLambda[], private readonly secret: object,
+  ) {
     const [a4bLambda, linkLambda] = lambdas;
     this.engine = new DeployEngine({
       stateDir: dir, concurrency: 4,

@@ -85,7 +85,8 @@ describe('planRoomUpdate: a profile by name or by ARN', () => {
 describe('skill groups by name and by ARN', () => {
   const refs = (arns: string[], names: string[]) => ({ arns, names });
 
-  test.each<[string, ReturnType<typeof refs>, ReturnType<typeof refs>, { add: string[]; remove: string[]; addNames: string[]; removeNames: string[] }, string[]]>([
+  type Change = { add: string[]; remove: string[]; addNames: string[]; removeNames: string[] };
+  test.each<[string, ReturnType<typeof refs>, ReturnType<typeof refs>, Change, string[]]>([
     ['unchanged names: nothing to resolve', refs([], ['A', 'B']), refs([], ['A', 'B']), { add: [], remove: [], addNames: [], removeNames: [] }, []],
     ['a name in another case is unchanged', refs([], ['Sales']), refs([], ['SALES']), { add: [], remove: [], addNames: [], removeNames: [] }, []],
     ['one name added, one removed: only those resolved', refs([], ['A', 'B']), refs([], ['B', 'C']), { add: [], remove: [], addNames: ['C'], removeNames: ['A'] }, ['C', 'A']],
@@ -137,7 +138,8 @@ describe('readRoom: the profile by ARN or by name, exactly one', () => {
 describe('planRoomProfileUpdate', () => {
   const profile: RoomProfileSpec = {
     ProfileName: 'P', Address: 'a', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA', Locale: 'en-US',
-    PSTNEnabled: true, MeetingRoomConfiguration: { InstantBooking: { Enabled: true, DurationInMinutes: 30 }, RoomUtilizationMetricsEnabled: true }, tags: [], adoptExisting: false,
+    PSTNEnabled: true, MeetingRoomConfiguration: { InstantBooking: { Enabled: true, DurationInMinutes: 30 }, RoomUtilizationMetricsEnabled: true },
+    tags: [], adoptExisting: false,
   };
 
   test.each<[string, Partial<RoomProfileSpec>, Record<string, unknown>, string[]]>([

@@ -186,8 +186,11 @@ describe('references', () => {
     ['a known profile and skill group', withProfiles(['Std'], { profile: 'Std', skillGroups: ['Conferencing'] }), []],
     ['an unknown profile', withProfiles(['Std', 'Big'], { profile: 'Standard' }),
       [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Standard' must name a profile of this inventory ('Std', 'Big')")]],
-    ['a profile named in another case', withProfiles(['Std'], { profile: 'std' }),
-      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'std' must name a profile of this inventory ('Std')")]],
+    // A4B would take 'std' for 'Std' (names are unique ignoring case); the inventory asks for the declared name.
+    ['a profile named in another case', withProfiles(['Std', 'Big'], { profile: 'std' }),
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'std' must name a profile of this inventory as it is declared: did you mean 'Std'?")]],
+    ['a skill group named in another case', withProfiles(['Std'], { skillGroups: ['CONFERENCING'] }),
+      [problem(['rooms', 0, 'skillGroups', 0], "room 'A'", 'skillGroups', "skillGroups 'CONFERENCING' must name a skill group of this inventory as it is declared: did you mean 'Conferencing'?")]],
     ['an inventory without profiles', rooms({ profile: 'Std' }),
       [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Std' must name a profile of this inventory (there are none)")]],
     ['an unknown skill group', withProfiles(['Std'], { skillGroups: ['Conferencing', 'Confrencing'] }),

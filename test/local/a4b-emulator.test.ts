@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   AlexaForBusinessServiceException, AlreadyExistsException, AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateProfileCommand,
-  CreateRoomCommand, CreateSkillGroupCommand, DeleteProfileCommand, DeleteRoomCommand, DeviceNotRegisteredException, GetProfileCommand, GetRoomCommand,
-  LimitExceededException, ListTagsCommand, NameInUseException, NotFoundException, paginateSearchRooms, SearchDevicesCommand, SearchRoomsCommand,
-  TagResourceCommand, UntagResourceCommand, UpdateProfileCommand, UpdateRoomCommand,
+  CreateRoomCommand, CreateSkillGroupCommand, DeleteProfileCommand, DeleteRoomCommand, DeviceNotRegisteredException, GetProfileCommand,
+  GetRoomCommand, LimitExceededException, ListTagsCommand, NameInUseException, NotFoundException, paginateSearchRooms, SearchDevicesCommand,
+  SearchRoomsCommand, TagResourceCommand, UntagResourceCommand, UpdateProfileCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
@@ -150,7 +150,8 @@ describe('A4B emulator through the real SDK client', () => {
     await client.send(new AssociateSkillGroupWithRoomCommand({ RoomArn, SkillGroupArn }));
     expect(roomSkillGroups(emulator, RoomArn!)).toEqual([SkillGroupArn]);
     const unregistered = RoomArn!.replace('room/', 'device/');
-    expect(await rejection(client.send(new AssociateDeviceWithRoomCommand({ RoomArn, DeviceArn: unregistered })))).toBeInstanceOf(DeviceNotRegisteredException);
+    expect(await rejection(client.send(new AssociateDeviceWithRoomCommand({ RoomArn, DeviceArn: unregistered }))))
+      .toBeInstanceOf(DeviceNotRegisteredException);
     const device = emulator.registerDevice('Echo Show');
     await client.send(new AssociateDeviceWithRoomCommand({ RoomArn, DeviceArn: device }));
     expect((await client.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: ['A'] }] }))).Devices!.map((d) => d.DeviceArn)).toEqual([device]);
@@ -168,7 +169,9 @@ describe('A4B emulator through the real SDK client', () => {
   });
 
   test('UpdateProfile merges meeting-room settings; DeleteProfile leaves its rooms without a profile', async () => {
-    await client.send(new UpdateProfileCommand({ ProfileArn: profileArn, MeetingRoomConfiguration: { InstantBooking: { DurationInMinutes: 30, Enabled: true } } }));
+    await client.send(new UpdateProfileCommand({
+      ProfileArn: profileArn, MeetingRoomConfiguration: { InstantBooking: { DurationInMinutes: 30, Enabled: true } },
+    }));
     await client.send(new UpdateProfileCommand({ ProfileArn: profileArn, MeetingRoomConfiguration: { InstantBooking: { Enabled: false } } }));
     const { Profile } = await client.send(new GetProfileCommand({ ProfileArn: profileArn }));
     expect(Profile!.MeetingRoomConfiguration!.InstantBooking).toEqual({ DurationInMinutes: 30, Enabled: false });

@@ -111,7 +111,8 @@ function patternBreaker(shapeName: string): string {
   throw new Error(`no pattern breaker for ${shapeName}`);
 }
 
-const maxLength = (shapeName: string): number | undefined => shapes[shapeName].max ?? (shapes[shapeName].pattern ? patternMaxLength(shapes[shapeName].pattern) : undefined);
+const maxLength = (shapeName: string): number | undefined =>
+  shapes[shapeName].max ?? (shapes[shapeName].pattern ? patternMaxLength(shapes[shapeName].pattern) : undefined);
 const documentedKeys = (op: string, member: 'Filters' | 'SortCriteria'): string[] => generator.documentedKeys(shapes[`${op}Request`].members[member].documentation);
 
 /** A valid value of a shape; `member` names the member it is for (an ARN member names the resource it refers to). */
@@ -359,7 +360,9 @@ describe.each(SERVED)('%s against the model', (op) => {
     const answer = await send(c);
     if (c.expect === 'accepted') {
       // Accepted by validation: a 200, or an error the operation raises on state (a resource not found, a name in use).
-      if (answer.status !== 200) expect({ status: answer.status, type: answer.type }).toEqual({ status: 400, type: expect.stringMatching(STATE_ERRORS) });
+      if (answer.status !== 200) {
+        expect({ status: answer.status, type: answer.type }).toEqual({ status: 400, type: expect.stringMatching(STATE_ERRORS) });
+      }
       if (answer.status === 200) expect(conformance(model.operations[op].output.shape, answer.json, op, [])).toEqual([]);
     } else {
       expect({ status: answer.status, type: answer.type }).toEqual({ status: 400, type: c.expect });
@@ -469,7 +472,8 @@ describe('lib/constraints.ts agrees with the model', () => {
     for (const [op, members] of Object.entries(STRICTER_REQUIRED)) {
       const input = shapes[model.operations[op].input.shape];
       for (const m of members) {
-        expect({ op, m, modelled: Boolean(input.members[m]), alreadyRequired: (input.required ?? []).includes(m) }).toEqual({ op, m, modelled: true, alreadyRequired: false });
+        expect({ op, m, modelled: Boolean(input.members[m]), alreadyRequired: (input.required ?? []).includes(m) })
+          .toEqual({ op, m, modelled: true, alreadyRequired: false });
       }
     }
   });

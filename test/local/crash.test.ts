@@ -19,7 +19,9 @@ const exampleRooms = (file = EXAMPLE): string[] => (parseYaml(fs.readFileSync(fi
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; pid: number }
 
 /** Runs the CLI; `killWhen` is polled every 10 ms and, once true, the child gets SIGKILL (kill -9). */
-function run(args: string[], options: { killWhen?: () => boolean; env?: Record<string, string>; started?: (child: ChildProcess) => void } = {}): Promise<Run> {
+function run(
+  args: string[], options: { killWhen?: () => boolean; env?: Record<string, string>; started?: (child: ChildProcess) => void } = {},
+): Promise<Run> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   options.started?.(child);
   let stdout = '';

@@ -17,13 +17,16 @@ function assembly(rooms: RoomDecl[]): string {
   const profile = new RoomProfile(stack, 'Profile', { roomProfileName: 'Std', address: '1 Main St', timezone: 'UTC' });
   const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'Conferencing' });
   for (const r of rooms) {
-    new Room(stack, r.id, { roomName: r.name, mailbox: r.mailbox, profile, skillGroups: [sg], removalPolicy: r.retain ? RemovalPolicy.RETAIN : undefined });
+    new Room(stack, r.id, {
+      roomName: r.name, mailbox: r.mailbox, profile, skillGroups: [sg], removalPolicy: r.retain ? RemovalPolicy.RETAIN : undefined,
+    });
   }
   app.synth();
   return outdir;
 }
 
-const count = (result: Awaited<ReturnType<typeof localDeploy>>, action: string) => result.stacks.flatMap((s) => s.outcomes).filter((o) => o.action === action).length;
+const count = (result: Awaited<ReturnType<typeof localDeploy>>, action: string) =>
+  result.stacks.flatMap((s) => s.outcomes).filter((o) => o.action === action).length;
 
 describe('local deploy', () => {
   let stateDir: string;

@@ -74,6 +74,18 @@ describe('formatReport', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
   });
 
+  // The count "\n… and 1 more room" is 20 bytes; a header that leaves no room for it is cut, ending in '…' (3 bytes).
+  test.each<[string, string, RoomProblem[], number, string]>([
+    ['the first room does not fit, nor the header with the count: the header is cut', 'H'.repeat(10), [bad('A')], 25, 'HH…\n… and 1 more room'],
+    ['a header over budget and no problems', 'H'.repeat(10), [], 5, 'HH…'],
+    ['a header cut at a character, never inside one', 'Ü'.repeat(5), [bad('A')], 26, 'Ü…\n… and 1 more room'],
+    ['a budget smaller than the count itself', 'H', [bad('A')], 10, '\n… an…'],
+  ])('maxBytes holds whatever the header: %s', (_, header, problems, maxBytes, expected) => {
+    const text = formatReport(header, problems, maxBytes);
+    expect(text).toBe(expected);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(maxBytes);
+  });
+
   test('the default budget keeps a report of 10,000 rooms under 3,000 bytes, with the rest counted', () => {
     const problems = Array.from({ length: 10_000 }, (_, i) => bad(`room-${i}`, `room-${i}@contoso.com`));
     const text = formatReport('calendar link: rooms not linkable', problems);

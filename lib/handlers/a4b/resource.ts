@@ -149,7 +149,9 @@ async function undoCreate<S>(kind: ResourceKind<S>, arn: string): Promise<string
  * all. Replaying the call with the same ClientRequestToken returns what the first one made (or makes it now), and
  * that is deleted, so nothing is left either way.
  */
-async function undoPendingCreate<S>(kind: ResourceKind<S>, props: Record<string, unknown>, resource: string, token: string, physicalId: string): Promise<void> {
+async function undoPendingCreate<S>(
+  kind: ResourceKind<S>, props: Record<string, unknown>, resource: string, token: string, physicalId: string,
+): Promise<void> {
   let arn: string;
   try {
     arn = await kind.create(kind.read(props, resource), token, new Steps(resource, physicalId));

@@ -1,7 +1,7 @@
 import {
   CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, SearchProfilesCommand, UpdateProfileCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { RoomProfileProps as P } from '../../contract';
+import { MeetingRoomProps as M, RoomProfileProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { forget, remember } from './names';
@@ -33,35 +33,39 @@ export interface RoomProfileSpec {
   readonly adoptExisting: boolean;
 }
 
-const SCALARS = ['ProfileName', 'Address', 'Timezone', 'DistanceUnit', 'TemperatureUnit', 'WakeWord', 'Locale', 'MaxVolumeLimit',
-  'SetupModeDisabled', 'PSTNEnabled', 'DataRetentionOptIn'] as const;
+/** The meeting-room features, each on or off with its setting. */
+const FEATURES = [M.END_OF_MEETING_REMINDER, M.INSTANT_BOOKING, M.REQUIRE_CHECK_IN] as const;
+
+const SCALARS = [P.NAME, P.ADDRESS, P.TIMEZONE, P.DISTANCE_UNIT, P.TEMPERATURE_UNIT, P.WAKE_WORD, P.LOCALE, P.MAX_VOLUME_LIMIT,
+  P.SETUP_MODE_DISABLED, P.PSTN_ENABLED, P.DATA_RETENTION_OPT_IN] as const;
 
 export function readRoomProfile(props: Record<string, unknown>, resource: string): RoomProfileSpec {
   const p = new PropertyReader(props, resource);
   const mrc = p.object(P.MEETING_ROOM_CONFIGURATION);
   let meeting: MeetingRoomSpec | undefined;
   if (mrc) {
-    const base = P.MEETING_ROOM_CONFIGURATION;
-    const sub = (name: string) => p.object(name, mrc, `${base}.${name}`);
-    const reminder = sub('EndOfMeetingReminder');
-    const booking = sub('InstantBooking');
-    const checkIn = sub('RequireCheckIn');
-    const reminderMinutes = reminder?.ReminderAtMinutes;
+    const at = (...names: string[]) => [P.MEETING_ROOM_CONFIGURATION, ...names].join('.');
+    const sub = (name: string) => p.object(name, mrc, at(name));
+    const enabled = (feature: string, f: Record<string, unknown>) => p.boolean(M.ENABLED, f, at(feature, M.ENABLED)) ?? true;
+    const reminder = sub(M.END_OF_MEETING_REMINDER);
+    const booking = sub(M.INSTANT_BOOKING);
+    const checkIn = sub(M.REQUIRE_CHECK_IN);
+    const reminderMinutes = reminder?.[M.REMINDER_AT_MINUTES];
     meeting = {
-      RoomUtilizationMetricsEnabled: p.boolean('RoomUtilizationMetricsEnabled', mrc, `${base}.RoomUtilizationMetricsEnabled`),
-      EndOfMeetingReminder: reminder && {
-        Enabled: p.boolean('Enabled', reminder, `${base}.EndOfMeetingReminder.Enabled`) ?? true,
-        ReminderAtMinutes: (Array.isArray(reminderMinutes) ? reminderMinutes : [reminderMinutes]).map((m, i) =>
-          p.integer(String(i), { [String(i)]: m }, `${base}.EndOfMeetingReminder.ReminderAtMinutes[${i}]`)!),
-        ReminderType: String(reminder.ReminderType),
+      [M.ROOM_UTILIZATION_METRICS_ENABLED]: p.boolean(M.ROOM_UTILIZATION_METRICS_ENABLED, mrc, at(M.ROOM_UTILIZATION_METRICS_ENABLED)),
+      [M.END_OF_MEETING_REMINDER]: reminder && {
+        [M.ENABLED]: enabled(M.END_OF_MEETING_REMINDER, reminder),
+        [M.REMINDER_AT_MINUTES]: (Array.isArray(reminderMinutes) ? reminderMinutes : [reminderMinutes]).map((m, i) =>
+          p.integer(String(i), { [String(i)]: m }, `${at(M.END_OF_MEETING_REMINDER, M.REMINDER_AT_MINUTES)}[${i}]`)!),
+        [M.REMINDER_TYPE]: String(reminder[M.REMINDER_TYPE]),
       },
-      InstantBooking: booking && {
-        Enabled: p.boolean('Enabled', booking, `${base}.InstantBooking.Enabled`) ?? true,
-        DurationInMinutes: p.integer('DurationInMinutes', booking, `${base}.InstantBooking.DurationInMinutes`)!,
+      [M.INSTANT_BOOKING]: booking && {
+        [M.ENABLED]: enabled(M.INSTANT_BOOKING, booking),
+        [M.DURATION_IN_MINUTES]: p.integer(M.DURATION_IN_MINUTES, booking, at(M.INSTANT_BOOKING, M.DURATION_IN_MINUTES))!,
       },
-      RequireCheckIn: checkIn && {
-        Enabled: p.boolean('Enabled', checkIn, `${base}.RequireCheckIn.Enabled`) ?? true,
-        ReleaseAfterMinutes: p.integer('ReleaseAfterMinutes', checkIn, `${base}.RequireCheckIn.ReleaseAfterMinutes`)!,
+      [M.REQUIRE_CHECK_IN]: checkIn && {
+        [M.ENABLED]: enabled(M.REQUIRE_CHECK_IN, checkIn),
+        [M.RELEASE_AFTER_MINUTES]: p.integer(M.RELEASE_AFTER_MINUTES, checkIn, at(M.REQUIRE_CHECK_IN, M.RELEASE_AFTER_MINUTES))!,
       },
     };
   }
@@ -93,10 +97,10 @@ export interface RoomProfilePlan {
 export function planRoomProfileUpdate(before: RoomProfileSpec, after: RoomProfileSpec): RoomProfilePlan {
   const fields: Record<string, unknown> = changedFields(before, after, SCALARS);
   const unclearable: string[] = [];
-  for (const k of ['SetupModeDisabled', 'PSTNEnabled', 'DataRetentionOptIn'] as const) {
+  for (const k of [P.SETUP_MODE_DISABLED, P.PSTN_ENABLED, P.DATA_RETENTION_OPT_IN] as const) {
     if (before[k] !== undefined && after[k] === undefined) fields[k] = false;
   }
-  for (const k of ['Locale', 'MaxVolumeLimit'] as const) {
+  for (const k of [P.LOCALE, P.MAX_VOLUME_LIMIT] as const) {
     if (before[k] !== undefined && after[k] === undefined) {
       delete fields[k];
       unclearable.push(k);
@@ -104,12 +108,13 @@ export function planRoomProfileUpdate(before: RoomProfileSpec, after: RoomProfil
   }
   const b = before.MeetingRoomConfiguration ?? {};
   const a = after.MeetingRoomConfiguration ?? {};
-  const meeting: Record<string, unknown> = changedFields(b, a, ['RoomUtilizationMetricsEnabled', 'EndOfMeetingReminder', 'InstantBooking', 'RequireCheckIn']);
-  if (b.RoomUtilizationMetricsEnabled !== undefined && a.RoomUtilizationMetricsEnabled === undefined) meeting.RoomUtilizationMetricsEnabled = false;
-  for (const k of ['EndOfMeetingReminder', 'InstantBooking', 'RequireCheckIn'] as const) {
-    if (b[k] && !a[k]) meeting[k] = { Enabled: false };
+  const meeting: Record<string, unknown> = changedFields(b, a, [M.ROOM_UTILIZATION_METRICS_ENABLED, ...FEATURES]);
+  const metrics = M.ROOM_UTILIZATION_METRICS_ENABLED;
+  if (b[metrics] !== undefined && a[metrics] === undefined) meeting[metrics] = false;
+  for (const k of FEATURES) {
+    if (b[k] && !a[k]) meeting[k] = { [M.ENABLED]: false };
   }
-  if (Object.keys(meeting).length) fields.MeetingRoomConfiguration = meeting;
+  if (Object.keys(meeting).length) fields[P.MEETING_ROOM_CONFIGURATION] = meeting;
   return { fields, unclearable };
 }
 
@@ -142,7 +147,7 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
     const live = Profile as Record<string, any>;
     return {
       ...Object.fromEntries(SCALARS.map((k) => [k, live[k]])),
-      MeetingRoomConfiguration: live.MeetingRoomConfiguration,
+      [P.MEETING_ROOM_CONFIGURATION]: live[P.MEETING_ROOM_CONFIGURATION],
       tags: tags,
       adoptExisting: true,
     } as RoomProfileSpec;

@@ -8,7 +8,8 @@ import { currentRequest, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { NameResolver, Resolved } from './names';
 import {
-  changedFields, devicesToRelease, isEmptyChange, namesToResolve, RefSetChange, refSetChange, resolveRefSetChange, SetChange, setChange, TagChange, tagChange,
+  changedFields, devicesToRelease, isEmptyChange, namesToResolve, RefSetChange, refSetChange, resolveRefSetChange, SetChange, setChange, TagChange,
+  tagChange,
 } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { allPages, liveTags, ResourceKind } from './resource';
@@ -114,7 +115,10 @@ export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
   return {
     fields,
     profile,
-    skillGroups: refSetChange({ arns: before.skillGroupArns, names: before.skillGroupNames }, { arns: after.skillGroupArns, names: after.skillGroupNames }),
+    skillGroups: refSetChange(
+      { arns: before.skillGroupArns, names: before.skillGroupNames },
+      { arns: after.skillGroupArns, names: after.skillGroupNames },
+    ),
     devices: after.deviceArns === undefined ? { add: [], remove: [] } : setChange(before.deviceArns ?? [], after.deviceArns),
     tags: tagChange(before.tags, after.tags),
     unclearable,
@@ -205,7 +209,8 @@ export const roomKind: ResourceKind<RoomSpec> = {
     }
     const skillGroups = await resolveSkillGroups(plan.skillGroups, names);
     // Deferred: the inventory's device release takes devices out after every room has taken its own (adoption still cleans up here).
-    await applyAssociations(arn, after.deviceReleaseDeferred && !adopting ? { ...plan, devices: { add: plan.devices.add, remove: [] } } : plan, skillGroups, names, steps);
+    const keepDevices = after.deviceReleaseDeferred && !adopting;
+    await applyAssociations(arn, keepDevices ? { ...plan, devices: { add: plan.devices.add, remove: [] } } : plan, skillGroups, names, steps);
   },
 
   async delete(arn) {

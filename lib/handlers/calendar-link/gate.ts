@@ -71,10 +71,16 @@ export async function recordFindings(rooms: readonly LinkedRoom[], validate: () 
   const log = env.AWS_LAMBDA_LOG_GROUP_NAME ? `CloudWatch Logs ${env.AWS_LAMBDA_LOG_GROUP_NAME}` : env[HandlerEnv.LOG_FILE];
   try {
     const result = await validate();
-    return { [A.ROOMS_VALIDATED]: String(result.checked), [A.PERMISSIONS_GRANTED]: String(result.granted.length), [A.FINDINGS]: summarizeFindings([], rooms.length, log) };
+    return {
+      [A.ROOMS_VALIDATED]: String(result.checked),
+      [A.PERMISSIONS_GRANTED]: String(result.granted.length),
+      [A.FINDINGS]: summarizeFindings([], rooms.length, log),
+    };
   } catch (e) {
     if (!(e instanceof RoomFindingsError)) throw e;
-    for (const p of e.problems) console.log(JSON.stringify({ finding: { room: p.room.name, mailbox: p.room.mailbox, problem: p.problem, fix: p.fix } }));
+    for (const p of e.problems) {
+      console.log(JSON.stringify({ finding: { room: p.room.name, mailbox: p.room.mailbox, problem: p.problem, fix: p.fix } }));
+    }
     console.log(JSON.stringify({ recorded: e.problems.length, of: rooms.length }));
     return { [A.ROOMS_VALIDATED]: String(rooms.length), [A.PERMISSIONS_GRANTED]: '0', [A.FINDINGS]: summarizeFindings(e.problems, rooms.length, log) };
   }

@@ -2,7 +2,9 @@
 // packaged beside it, published as CloudWatch metrics in the embedded metric format (one log line, no SDK call).
 import * as fs from 'fs';
 import * as path from 'path';
-import { DRIFT_METRIC_NAMESPACE, HandlerEnv } from '../../contract';
+import {
+  DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
+} from '../../contract';
 import { compare, DriftReport } from '../../drift/compare';
 import { desiredFromInventory } from '../../drift/desired';
 import { readLive } from '../../drift/live';
@@ -16,33 +18,33 @@ const a4b = a4bClient();
 export function driftMetrics(report: DriftReport): Record<string, number> {
   const rooms = (kinds: (k: string) => boolean) => new Set(report.findings.filter((f) => f.resource === 'room' && kinds(f.kind)).map((f) => f.name.toLowerCase())).size;
   return {
-    DriftedRooms: rooms((k) => k !== 'unmanaged' && k !== 'unknown'),
-    UnmanagedRooms: rooms((k) => k === 'unmanaged'),
-    UnknownRooms: rooms((k) => k === 'unknown'),
-    DriftFindings: report.findings.filter((f) => f.kind !== 'unknown').length,
-    ReadErrors: report.errors.length,
+    [DriftMetrics.DRIFTED_ROOMS]: rooms((k) => k !== 'unmanaged' && k !== 'unknown'),
+    [DriftMetrics.UNMANAGED_ROOMS]: rooms((k) => k === 'unmanaged'),
+    [DriftMetrics.UNKNOWN_ROOMS]: rooms((k) => k === 'unknown'),
+    [DriftMetrics.DRIFT_FINDINGS]: report.findings.filter((f) => f.kind !== 'unknown').length,
+    [DriftMetrics.READ_ERRORS]: report.errors.length,
   };
 }
 
 export async function handler(): Promise<{ status: string; metrics: Record<string, number> }> {
-  const inventory = JSON.parse(fs.readFileSync(path.join(__dirname, 'inventory.json'), 'utf8'));
+  const inventory = JSON.parse(fs.readFileSync(path.join(__dirname, DRIFT_MONITOR_INVENTORY_FILE), 'utf8'));
   const desired = desiredFromInventory(inventory);
   const live = await readLive(desired, {
     a4b,
     graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant)),
     maxRetryWaitSeconds: Number(process.env[HandlerEnv.GRAPH_MAX_RETRY_WAIT] ?? 60),
   });
-  const report = compare(desired, live, { ignoreUnmanaged: process.env.IGNORE_UNMANAGED === 'true' });
+  const report = compare(desired, live, { ignoreUnmanaged: process.env[DriftMonitorEnv.IGNORE_UNMANAGED] === 'true' });
   // Runs is the heartbeat: published only by a run that got this far, so its absence is what the monitor's
   // heartbeat alarm sees when runs fail or stop being invoked (a failed run publishes nothing else either).
-  const metrics = { ...driftMetrics(report), Runs: 1 };
-  const dimension = process.env.INVENTORY_NAME ?? 'inventory';
+  const metrics = { ...driftMetrics(report), [DriftMetrics.RUNS]: 1 };
+  const dimension = process.env[DriftMonitorEnv.INVENTORY_NAME] ?? 'inventory';
   console.log(JSON.stringify({
     _aws: {
       Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: DRIFT_METRIC_NAMESPACE, Dimensions: [['Inventory']], Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: 'Count' })) }],
+      CloudWatchMetrics: [{ Namespace: DRIFT_METRIC_NAMESPACE, Dimensions: [[DRIFT_METRIC_DIMENSION]], Metrics: Object.keys(metrics).map((Name) => ({ Name, Unit: 'Count' })) }],
     },
-    Inventory: dimension,
+    [DRIFT_METRIC_DIMENSION]: dimension,
     ...metrics,
   }));
   // The findings themselves, for whoever follows the alarm to the log; names and fields only, no credentials.

@@ -24,7 +24,9 @@ export interface Graph {
 }
 
 /** Reads the credentials secret and returns the Graph side for it; never puts the secret's content in a message. */
-export async function graphFor(secretArn: string, tenant: string, env: NodeJS.ProcessEnv = process.env, secrets?: SecretsManagerClient): Promise<Graph> {
+export async function graphFor(
+  secretArn: string, tenant: string, env: NodeJS.ProcessEnv = process.env, secrets?: SecretsManagerClient,
+): Promise<Graph> {
   let secret;
   try {
     secret = await (secrets ?? (defaultSecrets ??= new SecretsManagerClient({}))).send(new GetSecretValueCommand({ SecretId: secretArn }));
@@ -56,7 +58,10 @@ export async function graphFor(secretArn: string, tenant: string, env: NodeJS.Pr
       baseUrl,
       // The Graph client sends the token only to hosts it knows; hostnames only, no port.
       customHosts: new Set([new URL(baseUrl).hostname]),
-      middleware: [new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(), new HttpsTransport(extraCa) as any],
+      middleware: [
+        new AuthenticationHandler(authProvider), new RetryHandler(), new RedirectHandler(), new TelemetryHandler(),
+        new HttpsTransport(extraCa) as any,
+      ],
     });
     const made: Graph = {
       credential, client, clientId: creds.clientId,

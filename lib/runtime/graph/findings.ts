@@ -75,7 +75,8 @@ export function summarizeFindings(problems: readonly RoomProblem[], checked: num
     kinds.push(kind);
     size += cost;
   }
-  size = fillRooms(kinds.map((k, i) => ({ shown: k.r, from: groups[i].rooms })), size, maxBytes, (room) => Buffer.byteLength(JSON.stringify(room)) + 1);
+  const roomCost = (room: unknown) => Buffer.byteLength(JSON.stringify(room)) + 1;
+  size = fillRooms(kinds.map((k, i) => ({ shown: k.r, from: groups[i].rooms })), size, maxBytes, roomCost);
   return JSON.stringify(summary);
 }
 
@@ -161,7 +162,8 @@ export function gateMessage(input: GateInput, maxBytes = GATE_MESSAGE_MAX_BYTES)
     size += cost;
   }
   // A room costs its label and a separator; the first one also its ": " and the "… N more" (at most 20 bytes).
-  fillRooms(lines.map((l) => ({ shown: l.shown, from: l.rooms })), size + lines.length * 22, maxBytes - (dropped ? MORE : 0) - unlistedLine, (room) => Buffer.byteLength(room) + 2);
+  const budget = maxBytes - (dropped ? MORE : 0) - unlistedLine;
+  fillRooms(lines.map((l) => ({ shown: l.shown, from: l.rooms })), size + lines.length * 22, budget, (room) => Buffer.byteLength(room) + 2);
   let text = head + lines.map((l) => l.text(l.shown, l.n - l.shown.length)).join('');
   if (dropped) text += `\n- … ${dropped} more kind${dropped === 1 ? '' : 's'} of problem (${droppedRooms} room${droppedRooms === 1 ? '' : 's'})`;
   if (unlisted > 0) text += `\n- … ${unlisted} more room${unlisted === 1 ? '' : 's'} whose kind of problem did not fit in its check's summary`;

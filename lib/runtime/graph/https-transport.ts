@@ -38,7 +38,8 @@ export class HttpsTransport {
           const status = res.statusCode ?? 500;
           const responseHeaders = new Headers();
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders.set(k, Array.isArray(v) ? v.join(', ') : v);
-          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage, headers: responseHeaders }));
+          const body = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          resolve(new Response(body, { status, statusText: res.statusMessage, headers: responseHeaders }));
         });
         res.on('error', reject);
       });

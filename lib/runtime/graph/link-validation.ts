@@ -45,7 +45,9 @@ export interface LinkFindings {
 const FRESH_TOKEN_MS = 5 * 60_000;
 const tokenSince = new WeakMap<Graph, number>();
 
-export async function validateLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<ValidationResult> {
+export async function validateLink(
+  spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env,
+): Promise<ValidationResult> {
   let findings = await checkLink(spec, rooms, graph, env);
   // A 403 on a token older than a few minutes: ask once for a fresh token (a consent granted since must be seen).
   const freshMs = env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS] !== undefined ? Number(env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS]) * 1000 : FRESH_TOKEN_MS;
@@ -247,7 +249,8 @@ async function checkRooms(s: CheckState, rooms: LinkedRoom[], account: Account |
     if (perms?.status === 403) return void problems.push(deniedProblem(s, room, 'permissionsRead', perms));
     if (perms?.status !== 200) return void problems.push({ room, kind: 'unknown', problem: `reading the calendar's permissions: ${describe(perms)}`, fix: 'deploy again later' });
     const sa = spec.serviceAccount!;
-    const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], { own: account!.addresses, groups: account!.groups }, spec.acceptedRoles);
+    const holder = { own: account!.addresses, groups: account!.groups };
+    const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], holder, spec.acceptedRoles);
     if (decision.kind === 'ok') return;
     const mailboxPath = `/users/${encodeURIComponent(c.entry.id)}/calendar/calendarPermissions`;
     if (spec.grantMissingPermissions && decision.kind === 'below') {
@@ -265,7 +268,8 @@ function finish(s: CheckState, rooms: LinkedRoom[]): LinkFindings {
   const { header, roles, graph, answered, denied, linkDenied, deniedRooms, linkProblems, problems, grants, notes } = s;
   // A 403 for a permission the (readable) token lacks: one message for the app, not one per room. Otherwise (an
   // opaque token, or a tenant-wide role that Exchange still refuses) each 403 is said where it happened.
-  const lacks = (read: keyof typeof READ_PERMISSIONS) => roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
+  const lacks = (read: keyof typeof READ_PERMISSIONS) =>
+    roles !== undefined && !answered.has(read) && !READ_PERMISSIONS[read].anyOf.some((x) => roles.includes(x));
   const lacking = (Object.keys(READ_PERMISSIONS) as Array<keyof typeof READ_PERMISSIONS>).filter((d) => denied.has(d) && lacks(d));
   if (lacking.length) {
     linkProblems.unshift(`the Graph app ${graph.clientId} lacks application permissions: `
