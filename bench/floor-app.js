@@ -20,7 +20,9 @@ const fn = new lambda.Function(stack, 'Provider', {
   code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')), handler: 'index.handler',
   runtime: lambda.Runtime.NODEJS_22_X, timeout: Duration.minutes(5), reservedConcurrentExecutions: 10,
 });
-const cr = (scope, id, type, properties) => new CustomResource(scope, id, { serviceToken: fn.functionArn, serviceTimeout: Duration.seconds(930), resourceType: type, properties });
+const cr = (scope, id, type, properties) => new CustomResource(scope, id, {
+  serviceToken: fn.functionArn, serviceTimeout: Duration.seconds(930), resourceType: type, properties,
+});
 const cfn = (c) => c.node.defaultChild;
 function waves(scope, items) {
   const byWave = [];
@@ -61,7 +63,8 @@ for (const [n, rooms] of shards) {
   checkList.push(cr(checkStacks.get(k), `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
   const shard = new NestedStack(stack, `Shard${n}`);
   waves(shard, rooms.map((r) => [r.name, cr(shard, `R${r.name.replace(/\W/g, '')}`, 'Custom::A4BRoom', {
-    RoomName: r.name, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups, Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
+    RoomName: r.name, Description: r.description, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups,
+    Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
   })]));
   shard.nestedStackResource.addDependency(profileStack.nestedStackResource);
   for (const s of groupStacks.values()) shard.nestedStackResource.addDependency(s.nestedStackResource);

@@ -366,7 +366,8 @@ function setCalendarProcessing(mailbox: string): string {
 /** Every A4B resource under the link's stack waits for the link; the link says which Exchange setting Graph cannot check. */
 class LinkAspect implements IAspect {
   private noticed = false;
-  private readonly stackLevel = new Set<string>();
+  /** Per stack, the validations it already waits for as a whole (keyed by object: paths cost CDK a walk each). */
+  private readonly stackLevel = new Map<Stack, Set<IConstruct>>();
 
   constructor(private readonly link: Office365CalendarLink) {}
 
@@ -381,9 +382,10 @@ class LinkAspect implements IAspect {
       target.node.addDependency(validation);
       return;
     }
-    const key = `${stack.node.path}|${validation.node.path}`;
-    if (this.stackLevel.has(key)) return;
-    this.stackLevel.add(key);
+    let waited = this.stackLevel.get(stack);
+    if (!waited) this.stackLevel.set(stack, waited = new Set());
+    if (waited.has(validation)) return;
+    waited.add(validation);
     if (stack.nestedStackParent && stack.nestedStackParent === other) {
       (stack as NestedStack).nestedStackResource!.node.addDependency(validation.node.defaultChild as CfnResource);
     } else if (stack.nestedStackParent && stack.nestedStackParent === other.nestedStackParent) {

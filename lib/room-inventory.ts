@@ -90,7 +90,9 @@ export class RoomInventory extends Construct {
     const byShard = new Map<number, Rooms>();
     for (const r of byName(inv.rooms)) {
       const n = shardOf(roomKey(r), shards);
-      byShard.set(n, [...(byShard.get(n) ?? []), r]);
+      const rooms = byShard.get(n);
+      if (rooms) rooms.push(r);
+      else byShard.set(n, [r]);
     }
     const guard = new RoomDeletionGuard(this, 'RoomDeletionGuard', {
       inventory: `inventory ${this.node.path}`,

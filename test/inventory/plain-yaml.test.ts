@@ -193,7 +193,9 @@ describe('plain YAML reader', () => {
         const at = Math.floor(r() * text.length);
         const mark = marks[Math.floor(r() * marks.length)];
         const op = r();
-        text = op < 0.4 ? text.slice(0, at) + mark + text.slice(at) : op < 0.7 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + mark + text.slice(at + 1);
+        // Insert, delete or replace a character.
+        const rest = op < 0.4 ? text.slice(at) : text.slice(at + 1);
+        text = text.slice(0, at) + (op >= 0.4 && op < 0.7 ? '' : mark) + rest;
       }
       read[expectAgrees(text)]++;
     }
