@@ -1,13 +1,17 @@
 // The floor for synth: plain aws-cdk-lib, the same custom resources in the same nesting as RoomInventory makes for
 // the inventory in $BENCH_INVENTORY (link, guard and gate in the stack; profiles, skill groups, mailbox checks and
 // rooms in their nested stacks; rooms naming their profile and skill groups; each stack's writes in waves), each a
-// bare CustomResource on one Lambda function. No validation, no tags manager, no inventory parsing: what any CDK app
-// with this many resources pays.
+// bare CustomResource. Its functions are ours with their log groups and permissions: the provider (A4B writes),
+// the calendar-link checks (the secret) and the drift monitor (A4B reads, the secret). No validation, no tags manager,
+// no inventory parsing: what any CDK app with these resources pays.
 const fs = require('fs');
 const path = require('path');
 const { App, Stack, NestedStack, CustomResource, Duration } = require('aws-cdk-lib');
 const { CfnWaitConditionHandle } = require('aws-cdk-lib/aws-cloudformation');
 const lambda = require('aws-cdk-lib/aws-lambda');
+const iam = require('aws-cdk-lib/aws-iam');
+const logs = require('aws-cdk-lib/aws-logs');
+const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
 const events = require('aws-cdk-lib/aws-events');
 const targets = require('aws-cdk-lib/aws-events-targets');
@@ -16,13 +20,29 @@ const { shardOf, skillGroupStackOf, waveOf } = require('../lib/inventory/shardin
 const inventory = JSON.parse(fs.readFileSync(process.env.BENCH_INVENTORY, 'utf8'));
 const app = new App();
 const stack = new Stack(app, 'Floor');
-const fn = new lambda.Function(stack, 'Provider', {
-  code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')), handler: 'index.handler',
-  runtime: lambda.Runtime.NODEJS_22_X, timeout: Duration.minutes(5), reservedConcurrentExecutions: 10,
+const a4b = (type) => stack.formatArn({ service: 'a4b', region: 'us-east-1', resource: type, resourceName: '*' });
+function fnOf(id, code, props, retention, statements) {
+  const logGroup = new logs.LogGroup(stack, `${id}Logs`, { retention });
+  const f = new lambda.Function(stack, id, { code, handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X, logGroup, ...props });
+  for (const [actions, resources] of statements) f.addToRolePolicy(new iam.PolicyStatement({ actions: actions.map((a) => `a4b:${a}`), resources }));
+  return f;
+}
+const fn = fnOf('Provider', lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'a4b-provider')),
+  { timeout: Duration.minutes(5), memorySize: 256, reservedConcurrentExecutions: 10 }, logs.RetentionDays.ONE_MONTH, [
+    [['CreateRoom', 'CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'], ['*']],
+    [['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'UpdateProfile', 'DeleteProfile', 'GetSkillGroup', 'UpdateSkillGroup', 'DeleteSkillGroup',
+      'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom', 'TagResource', 'UntagResource',
+      'ListTags'], ['room', 'profile', 'skill-group', 'device'].map(a4b)],
+  ]);
+const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'Secret', inventory.calendarLink.credentialsSecret);
+const linkFn = fnOf('LinkChecks', lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'calendar-link-provider')),
+  { timeout: Duration.minutes(10), memorySize: 512 }, logs.RetentionDays.ONE_MONTH, []);
+secret.grantRead(linkFn);
+const crOn = (f) => (scope, id, type, properties) => new CustomResource(scope, id, {
+  serviceToken: f.functionArn, serviceTimeout: Duration.seconds(930), resourceType: type, properties,
 });
-const cr = (scope, id, type, properties) => new CustomResource(scope, id, {
-  serviceToken: fn.functionArn, serviceTimeout: Duration.seconds(930), resourceType: type, properties,
-});
+const cr = crOn(fn);
+const check = crOn(linkFn);
 const cfn = (c) => c.node.defaultChild;
 function waves(scope, items) {
   const byWave = [];
@@ -37,7 +57,7 @@ function waves(scope, items) {
     before = barrier;
   }
 }
-cr(stack, 'Link', 'Custom::A4BCalendarLink', { Tenant: inventory.calendarLink.tenantId });
+check(stack, 'Link', 'Custom::A4BCalendarLink', { Tenant: inventory.calendarLink.tenantId });
 // The deletion guard (one 8-character key per room).
 cr(stack, 'Guard', 'Custom::A4BRoomDeletionGuard', { Rooms: inventory.rooms.map((r) => require('crypto').createHash('sha256').update(r.name).digest('base64url').slice(0, 8)).join('') });
 const profileStack = new NestedStack(stack, 'Profiles');
@@ -60,7 +80,7 @@ const checkList = [];
 for (const [n, rooms] of shards) {
   const k = Math.floor(n / 4);
   if (!checkStacks.has(k)) checkStacks.set(k, new NestedStack(stack, `Checks${k}`));
-  checkList.push(cr(checkStacks.get(k), `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
+  checkList.push(check(checkStacks.get(k), `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
   const shard = new NestedStack(stack, `Shard${n}`);
   waves(shard, rooms.map((r) => [r.name, cr(shard, `R${r.name.replace(/\W/g, '')}`, 'Custom::A4BRoom', {
     RoomName: r.name, Description: r.description, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups,
@@ -69,12 +89,16 @@ for (const [n, rooms] of shards) {
   shard.nestedStackResource.addDependency(profileStack.nestedStackResource);
   for (const s of groupStacks.values()) shard.nestedStackResource.addDependency(s.nestedStackResource);
 }
-cr(stack, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
+check(stack, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
 // The drift monitor's counterpart: a function whose asset holds the handler and the inventory, a schedule, four alarms.
 const driftDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'a4b-floor-drift-'));
 fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(driftDir, 'index.js'));
 fs.writeFileSync(path.join(driftDir, 'inventory.json'), JSON.stringify(inventory));
-const drift = new lambda.Function(stack, 'Drift', { code: lambda.Code.fromAsset(driftDir), handler: 'index.handler', runtime: lambda.Runtime.NODEJS_22_X, timeout: Duration.minutes(15) });
+const drift = fnOf('Drift', lambda.Code.fromAsset(driftDir), { timeout: Duration.minutes(15), memorySize: 1024 }, logs.RetentionDays.THREE_MONTHS, [
+  [['SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'], ['*']],
+  [['ListTags', 'GetProfile'], ['room', 'profile', 'skill-group'].map(a4b)],
+]);
+secret.grantRead(drift);
 new events.Rule(stack, 'Schedule', { schedule: events.Schedule.rate(Duration.hours(1)), targets: [new targets.LambdaFunction(drift)] });
 for (const name of ['DriftedRooms', 'ReadErrors', 'Runs', 'Errors']) {
   new cloudwatch.Metric({ namespace: 'cdk-a4b-rooms', metricName: name }).createAlarm(stack, `${name}Alarm`, { threshold: 1, evaluationPeriods: 1 });

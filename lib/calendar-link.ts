@@ -413,7 +413,8 @@ class LinkAspect implements IAspect {
       const root = rootStack(this.link);
       const mailboxes = () => root.node.findAll().filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
         .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
-      const count = mailboxes().length;
+      const seen = mailboxes();
+      const count = seen.length;
       if (count) {
         // Short at any size: a count, a few examples, and the script with every room, written into the cloud assembly.
         const script = `${root.artifactId}.delete-comments.ps1`;
@@ -424,7 +425,7 @@ class LinkAspect implements IAspect {
         const where = outdir ? path.join(path.relative(process.cwd(), outdir) || '.', script) : script;
         Annotations.of(this.link).addInfo(
           `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${count.toLocaleString('en-US')} room mailbox${count > 1 ? 'es' : ''} `
-          + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${mailboxes().slice(0, 2).map(setCalendarProcessing).join('; ')}), `
+          + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${seen.slice(0, 2).map(setCalendarProcessing).join('; ')}), `
           + 'or for every room mailbox of the tenant: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE');
       }
     }

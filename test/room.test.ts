@@ -58,6 +58,33 @@ describe('Room', () => {
     expect(Object.keys(resource.Properties)).toEqual(['ServiceToken', 'ServiceTimeout', 'RoomName', 'ProfileArn', 'Tags', 'Description']);
   });
 
+  test('a room\'s logical id is worked out once a synth, not on every reference; renames and overrides still apply', () => {
+    const { stack, profile } = setup();
+    const rooms = ['A', 'B', 'C'].map((n) => new Room(stack, n, { roomName: n, profile }));
+    const barrier = new CfnResource(stack, 'After', { type: 'AWS::CloudFormation::WaitConditionHandle' });
+    for (const r of rooms) barrier.node.addDependency(r.node.defaultChild!);
+    const worked = new Map<unknown, number>();
+    const getLogicalId = Stack.prototype.getLogicalId;
+    const spy = jest.spyOn(Stack.prototype, 'getLogicalId').mockImplementation(function (this: Stack, e) {
+      worked.set(e, (worked.get(e) ?? 0) + 1);
+      return getLogicalId.call(this, e);
+    });
+    try {
+      stack.renameLogicalId(stack.getLogicalId(rooms[0].node.defaultChild as CfnResource), 'RenamedRoomA');
+      worked.clear();
+      (rooms[1].node.defaultChild as CfnResource).overrideLogicalId('OverriddenRoomB');
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      expect(Object.keys(resources)).toEqual(expect.arrayContaining(['RenamedRoomA', 'OverriddenRoomB', stack.getLogicalId(rooms[2].node.defaultChild as CfnResource)]));
+      expect(resources.After.DependsOn).toEqual(expect.arrayContaining(['RenamedRoomA', 'OverriddenRoomB']));
+      // Resolved in prepare, in the template and in DependsOn: CDK would hash the path each time (twice at least).
+      expect(worked.get(rooms[0].node.defaultChild)).toBe(1);
+      expect(worked.get(rooms[1].node.defaultChild)).toBeUndefined();
+      expect(worked.get(barrier)).toBeGreaterThan(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('defaults to DeletionPolicy Delete and does not send AdoptExisting unless asked', () => {
     const { stack, profile } = setup();
     new Room(stack, 'A', { roomName: 'A', profile });
