@@ -166,7 +166,7 @@ async function benchPacedDeploy(rooms, profiles, skillGroups, rate) {
  */
 async function benchDrift(n, latency) {
   const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
-  const { drift } = require(path.join(root, 'lib', 'drift', 'run.js'));
+  const { drift } = require(path.join(root, 'lib', 'cli', 'drift.js'));
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-drift-'));
   const inventory = writeInventory(n);
   const inv = JSON.parse(fs.readFileSync(inventory, 'utf8'));
