@@ -368,6 +368,8 @@ class LinkAspect implements IAspect {
   private noticed = false;
   /** Per stack, the validations it already waits for as a whole (keyed by object: paths cost CDK a walk each). */
   private readonly stackLevel = new Map<Stack, Set<IConstruct>>();
+  /** Stacks whose every wait is made at stack level, and whether a validation checks their mailboxes. */
+  private readonly settled = new Map<Stack, { readonly checked: boolean }>();
 
   constructor(private readonly link: Office365CalendarLink) {}
 
@@ -375,16 +377,16 @@ class LinkAspect implements IAspect {
    * `target` (in `stack`) waits for `validation`. Across stacks the whole stack waits, once: a dependency per room
    * across stacks costs CDK seconds at 10,000 rooms and says the same.
    */
-  private waitFor(target: IConstruct, stack: Stack, validation: CustomResource | undefined): void {
-    if (!validation) return;
+  private waitFor(target: IConstruct, stack: Stack, validation: CustomResource | undefined): boolean {
+    if (!validation) return true;
     const other = Stack.of(validation);
     if (other === stack) {
       target.node.addDependency(validation);
-      return;
+      return false;
     }
     let waited = this.stackLevel.get(stack);
     if (!waited) this.stackLevel.set(stack, waited = new Set());
-    if (waited.has(validation)) return;
+    if (waited.has(validation)) return true;
     waited.add(validation);
     if (stack.nestedStackParent && stack.nestedStackParent === other) {
       (stack as NestedStack).nestedStackResource!.node.addDependency(validation.node.defaultChild as CfnResource);
@@ -394,17 +396,24 @@ class LinkAspect implements IAspect {
     } else {
       stack.node.addDependency(validation);
     }
+    return true;
   }
 
   visit(node: IConstruct): void {
     if (node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) {
       const stack = Stack.of(node);
-      if (rootStack(stack) !== rootStack(this.link)) return;
-      const target = node.node.defaultChild ?? node;
-      const own = this.link._validationOf(stack);
-      this.waitFor(target, stack, own);
-      if (stack !== Stack.of(this.link)) this.waitFor(target, stack, this.link._ownValidation);
-      if (!own && node instanceof Room && node.mailbox !== undefined) {
+      // A stack that waits as a whole (a shard of an inventory) is settled by its first room: 10,000 rooms, 32 stacks.
+      let settled = this.settled.get(stack);
+      if (!settled) {
+        if (rootStack(stack) !== rootStack(this.link)) return;
+        const target = node.node.defaultChild ?? node;
+        const own = this.link._validationOf(stack);
+        const ownAsAWhole = this.waitFor(target, stack, own);
+        const linkAsAWhole = stack === Stack.of(this.link) || this.waitFor(target, stack, this.link._ownValidation);
+        settled = { checked: own !== undefined };
+        if (ownAsAWhole && linkAsAWhole) this.settled.set(stack, settled);
+      }
+      if (!settled.checked && node instanceof Room && node.mailbox !== undefined) {
         Annotations.of(node).addError(`room ${node.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
       }
     }
