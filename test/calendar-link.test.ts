@@ -69,6 +69,20 @@ describe('Office365CalendarLink', () => {
     }
   });
 
+  test('rooms of a nested stack whose mailboxes no check reads fail synth, each by name; rooms without a mailbox do not', () => {
+    const { stack } = stackWithLink();
+    const shard = new NestedStack(stack, 'Unchecked');
+    const profile = RoomProfile.fromRoomProfileArn(shard, 'P', 'arn:aws:a4b:us-east-1:123456789012:room-profile/x');
+    for (const name of ['Havel', 'Dahme']) new Room(shard, name, { roomName: name, mailbox: `${name.toLowerCase()}@contoso.com`, profile });
+    new Room(shard, 'Lobby', { roomName: 'Lobby', profile });
+    const errors = Annotations.fromStack(stack).findError('*', Match.stringLikeRegexp('calendar link does not check')).map((e) => e.id);
+    expect(errors.sort()).toEqual(['/Rooms/Unchecked/Dahme', '/Rooms/Unchecked/Havel']);
+    // The stack as a whole waits for the link's own check, once.
+    const parent = Template.fromStack(stack).findResources('AWS::CloudFormation::Stack');
+    const linkId = Object.keys(Template.fromStack(stack).findResources('Custom::A4BCalendarLink'))[0];
+    expect(Object.values(parent)[0].DependsOn).toEqual([linkId]);
+  });
+
   test('a stack output says the one console step left, and a notice gives the DeleteComments command', () => {
     const { stack } = stackWithLink();
     Template.fromStack(stack).hasOutput('*', {
