@@ -59,11 +59,13 @@ class ProviderCfnResource extends CfnResource {
 // CDK works a logical id out anew (an MD5 of the construct path, then the stack's renames) each time it is resolved,
 // about 16 times a resource in one synth: 160,000 hashes at 10,000 rooms. These resources keep theirs once it is first
 // resolved, during synthesis, after the app's renameLogicalId calls; overrideLogicalId still takes effect. The method
-// is aws-cdk-lib's private CfnElement#synthesizeLogicalId (2.220 to 2.276); where it is missing, nothing changes
-// (test/room.test.ts counts the work).
-const synthesizeLogicalId: ((this: CfnElement) => string) | undefined = (CfnElement.prototype as any).synthesizeLogicalId;
-if (typeof synthesizeLogicalId === 'function') {
-  (ProviderCfnResource.prototype as any).synthesizeLogicalId = function (this: ProviderCfnResource): string {
+// is aws-cdk-lib's private CfnElement#synthesizeLogicalId (2.220), renamed _synthesizeLogicalId (2.276); where neither
+// is found, nothing changes but the speed (test/room.test.ts counts the work, against both versions in CI).
+for (const name of ['_synthesizeLogicalId', 'synthesizeLogicalId']) {
+  const synthesizeLogicalId: ((this: CfnElement) => string) | undefined = (CfnElement.prototype as any)[name];
+  if (typeof synthesizeLogicalId !== 'function') continue;
+  (ProviderCfnResource.prototype as any)[name] = function (this: ProviderCfnResource): string {
     return (this._cachedLogicalId ??= synthesizeLogicalId.call(this));
   };
+  break;
 }
