@@ -4,6 +4,10 @@
 // bare CustomResource. Its functions are ours with their log groups and permissions: the provider (A4B writes),
 // the calendar-link checks (the secret) and the drift monitor (A4B reads, the secret). No validation, no tags manager,
 // no inventory parsing: what any CDK app with these resources pays.
+//
+// BENCH_FLOOR_LAYOUT=inventory builds the same with RoomInventory's construct tree and ids (nested stacks under an
+// `Inventory` construct, `Shard00`, rooms as `Room<name><hash>/Resource`, barriers `Wave00Done`), so its templates
+// have our logical ids: the part of our synth time that is the layout, not our code.
 const fs = require('fs');
 const path = require('path');
 const { App, Stack, NestedStack, CustomResource, Duration } = require('aws-cdk-lib');
@@ -15,7 +19,10 @@ const secretsmanager = require('aws-cdk-lib/aws-secretsmanager');
 const cloudwatch = require('aws-cdk-lib/aws-cloudwatch');
 const events = require('aws-cdk-lib/aws-events');
 const targets = require('aws-cdk-lib/aws-events-targets');
-const { shardOf, skillGroupStackOf, waveOf } = require('../lib/inventory/sharding');
+const { Construct } = require('constructs');
+const { constructIdFor, shardOf, skillGroupStackOf, waveOf } = require('../lib/inventory/sharding');
+
+const ours = process.env.BENCH_FLOOR_LAYOUT === 'inventory';
 
 const inventory = JSON.parse(fs.readFileSync(process.env.BENCH_INVENTORY, 'utf8'));
 const app = new App();
@@ -51,7 +58,7 @@ function waves(scope, items) {
   for (let w = 0; w < byWave.length; w++) {
     for (const r of byWave[w] ?? []) if (before) r.addDependency(before);
     if (w === byWave.length - 1) break;
-    const barrier = new CfnWaitConditionHandle(scope, `Wave${w}`);
+    const barrier = new CfnWaitConditionHandle(scope, ours ? `Wave${String(w).padStart(2, '0')}Done` : `Wave${w}`);
     for (const r of byWave[w] ?? []) barrier.addDependency(r);
     if (before) barrier.addDependency(before);
     before = barrier;
@@ -60,14 +67,17 @@ function waves(scope, items) {
 check(stack, 'Link', 'Custom::A4BCalendarLink', { Tenant: inventory.calendarLink.tenantId });
 // The deletion guard (one 8-character key per room).
 cr(stack, 'Guard', 'Custom::A4BRoomDeletionGuard', { Rooms: inventory.rooms.map((r) => require('crypto').createHash('sha256').update(r.name).digest('base64url').slice(0, 8)).join('') });
-const profileStack = new NestedStack(stack, 'Profiles');
-waves(profileStack, inventory.profiles.map((p) => [p.name, cr(profileStack, `P${p.name.replace(/\W/g, '')}`, 'Custom::A4BRoomProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone })]));
+const home = ours ? new Construct(stack, 'Inventory') : stack;
+const profileStack = new NestedStack(home, 'Profiles');
+// In our layout each resource is `Resource` under a construct named for the kind, the name and its hash.
+const idIn = (scope, kind, prefix, name) => (ours ? [new Construct(scope, constructIdFor(kind, name)), 'Resource'] : [scope, `${prefix}${name.replace(/\W/g, '')}`]);
+waves(profileStack, inventory.profiles.map((p) => [p.name, cr(...idIn(profileStack, 'Profile', 'P', p.name), 'Custom::A4BRoomProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone })]));
 const groupStacks = new Map();
 const groups = new Map();
 for (const g of inventory.skillGroups) {
   const n = skillGroupStackOf(g.name);
-  if (!groupStacks.has(n)) groupStacks.set(n, new NestedStack(stack, `SkillGroups${n}`));
-  groups.set(g.name, [g.name, cr(groupStacks.get(n), `G${g.name.replace(/\W/g, '')}`, 'Custom::A4BSkillGroup', { SkillGroupName: g.name })]);
+  if (!groupStacks.has(n)) groupStacks.set(n, new NestedStack(home, `SkillGroups${n}`));
+  groups.set(g.name, [g.name, cr(...idIn(groupStacks.get(n), 'SkillGroup', 'G', g.name), 'Custom::A4BSkillGroup', { SkillGroupName: g.name })]);
 }
 for (const [n, s] of groupStacks) waves(s, [...groups.values()].filter(([name]) => skillGroupStackOf(name) === n));
 const shards = new Map();
@@ -79,10 +89,10 @@ const checkStacks = new Map();
 const checkList = [];
 for (const [n, rooms] of shards) {
   const k = Math.floor(n / 4);
-  if (!checkStacks.has(k)) checkStacks.set(k, new NestedStack(stack, `Checks${k}`));
+  if (!checkStacks.has(k)) checkStacks.set(k, new NestedStack(home, ours ? `MailboxChecks${k}` : `Checks${k}`));
   checkList.push(check(checkStacks.get(k), `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
-  const shard = new NestedStack(stack, `Shard${n}`);
-  waves(shard, rooms.map((r) => [r.name, cr(shard, `R${r.name.replace(/\W/g, '')}`, 'Custom::A4BRoom', {
+  const shard = new NestedStack(home, ours ? `Shard${String(n).padStart(2, '0')}` : `Shard${n}`);
+  waves(shard, rooms.map((r) => [r.name, cr(...idIn(shard, 'Room', 'R', r.name), 'Custom::A4BRoom', {
     RoomName: r.name, Description: r.description, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups,
     Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
   })]));
