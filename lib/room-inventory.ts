@@ -313,7 +313,7 @@ function orderedAsAWhole(stack: NestedStack): NestedStack {
  */
 function paceInWaves(stack: Stack, items: Array<{ key: string; construct: Construct }>): void {
   const waves: CfnResource[][] = [];
-  for (const { key, construct } of items) (waves[waveOf(key)] ??= []).push(resourceOf(construct));
+  for (const { key, construct } of items) (waves[waveOf(key)] ??= []).push(cfnOf(construct));
   let before: CfnResource | undefined;
   for (let w = 0; w < waves.length; w++) {
     for (const r of waves[w] ?? []) if (before) r.node.addDependency(before);
@@ -323,11 +323,6 @@ function paceInWaves(stack: Stack, items: Array<{ key: string; construct: Constr
     if (before) barrier.node.addDependency(before);
     before = barrier;
   }
-}
-
-/** The CloudFormation resource of a Room, RoomProfile or SkillGroup (its CustomResource's). */
-function resourceOf(construct: Construct): CfnResource {
-  return cfnOf(construct);
 }
 
 /**
@@ -340,6 +335,7 @@ function dependsOn(a: Construct, b: Construct): void {
   cfnOf(a).node.addDependency(cfnOf(b));
 }
 
+/** The CloudFormation resource of a Room, RoomProfile or SkillGroup (its default child), or of a nested stack. */
 function cfnOf(c: Construct): CfnResource {
   if (c instanceof NestedStack) return c.nestedStackResource!;
   return c instanceof CfnResource ? c : cfnOf(c.node.defaultChild as Construct);
