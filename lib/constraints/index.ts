@@ -3,6 +3,8 @@
 // inventory reuses them; the emulator reads the model itself. test/local/a4b-model.test.ts checks every rule here
 // against the model (lengths, patterns, enums). Pure: no CDK, no I/O.
 
+import { TIME_ZONES } from './time-zones';
+
 /** Printable Unicode plus TAB/LF/CR (the model's text pattern; needs the `u` flag for the astral planes). */
 export const TEXT_PATTERN = /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 /** Tag keys and values. */
@@ -122,6 +124,7 @@ export function showValue(value: unknown, max = 60): string {
 
 /** Whether a time zone is an IANA name the platform knows (aliases such as US/Eastern included). */
 export function isTimeZone(tz: string): boolean {
+  if (TIME_ZONES.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
