@@ -433,10 +433,15 @@ class LinkAspect implements IAspect {
         const outdir = Stage.of(this.link)?.outdir;
         const where = outdir ? path.join(path.relative(process.cwd(), outdir) || '.', script) : script;
         Annotations.of(this.link).addInfo(
-          `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${count.toLocaleString('en-US')} room mailbox${count > 1 ? 'es' : ''} `
+          `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${thousands(count)} room mailbox${count > 1 ? 'es' : ''} `
           + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${seen.slice(0, 2).map(setCalendarProcessing).join('; ')}), `
           + 'or for every room mailbox of the tenant: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE');
       }
     }
   }
+}
+
+/** 12,345: as toLocaleString('en-US') writes it, without loading ICU's number formats into every synth (~10 ms). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
