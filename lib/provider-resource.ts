@@ -49,10 +49,16 @@ class ProviderCfnResource extends CfnResource {
   }
 
   protected get cfnProperties(): { [key: string]: any } {
-    const properties = super.cfnProperties;
-    // Into the declared properties (this resource's own object), so `Tags` keeps its place in the template.
-    if (this.tagSource) properties.Tags = this.tagSource.renderTags();
-    return properties;
+    const declared = super.cfnProperties;
+    // Only the members with a value: CDK resolves every key and value it is given, twice a synth, so a room's four
+    // unset optional members would cost as much as its set ones. `Tags` keeps its declared place.
+    const rendered: { [key: string]: any } = {};
+    for (const key in declared) {
+      const value = key === 'Tags' && this.tagSource ? this.tagSource.renderTags() : declared[key];
+      if (value !== undefined) rendered[key] = value;
+    }
+    if (this.tagSource && !('Tags' in declared) && this.tagSource.hasTags()) rendered.Tags = this.tagSource.renderTags();
+    return rendered;
   }
 }
 
