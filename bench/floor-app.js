@@ -102,6 +102,7 @@ for (const [n, rooms] of shards) {
 check(stack, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
 // The drift monitor's counterpart: a function whose asset holds the handler and the inventory, a schedule, four alarms.
 const driftDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'a4b-floor-drift-'));
+process.once('exit', () => fs.rmSync(driftDir, { recursive: true, force: true })); // as DriftMonitor's asset folder
 fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(driftDir, 'index.js'));
 fs.writeFileSync(path.join(driftDir, 'inventory.json'), JSON.stringify(inventory));
 const drift = fnOf('Drift', lambda.Code.fromAsset(driftDir), { timeout: Duration.minutes(15), memorySize: 1024 }, logs.RetentionDays.THREE_MONTHS, [
