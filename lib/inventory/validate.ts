@@ -79,9 +79,11 @@ export function entityOf(path: InventoryPath, inventory: Inventory): string {
 
 /** A copy without the values the schema found of the wrong type, so the rules read only what they understand. */
 function withoutBadTypes(inventory: unknown, problems: InventoryProblem[]): Inventory {
+  const bad = problems.filter((p) => / must be (a |one of)/.test(p.message) && p.path.length > 0);
+  // The rules only read: without bad values the inventory itself will do (copying 10,000 rooms costs 15 ms).
+  if (!bad.length) return (inventory ?? {}) as Inventory;
   const copy = JSON.parse(JSON.stringify(inventory ?? {}));
-  for (const p of problems) {
-    if (!/ must be (a |one of)/.test(p.message) || p.path.length === 0) continue;
+  for (const p of bad) {
     const parent = p.path.slice(0, -1).reduce<any>((v, k) => v?.[k], copy);
     if (parent && typeof parent === 'object') delete parent[p.path[p.path.length - 1]];
   }

@@ -252,3 +252,31 @@ describe('calendarLink', () => {
     ['application with consentResources', link({ ...application, consentResources: ['graph', 'exchange'] }), []],
   ])('%s', run(calendarLink));
 });
+
+describe('the rules only read', () => {
+  // inventoryProblems hands the parsed inventory itself to the rules when the schema found no value of a wrong type.
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === 'object') {
+      Object.values(v).forEach(deepFreeze);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  test('no rule changes a frozen inventory, with and without problems', () => {
+    const inventory = deepFreeze({
+      calendarLink: { tenantId: 'contoso.c', method: 'delegate', serviceAccount: 'alexa', consentResources: ['graph'] },
+      profiles: [{ name: 'Std', address: 'a', timezone: 'Mars/Olympus', tags: { 'aws:x': 'y' } }, { name: 'std', address: 'b', timezone: 'UTC' }],
+      skillGroups: [{ name: 'G', description: '' }, { name: 'g' }],
+      rooms: [
+        { name: 'A', profile: 'STD', skillGroups: ['G', 'G', 'h'], mailbox: 'a', devices: ['x'], tags: { '': 'v' } },
+        { name: 'a', id: 'A', profile: 'Std', mailbox: 'a' },
+      ],
+      tags: { 'cdk-a4b-rooms:k': 'v' },
+    } as unknown as Inventory);
+    const all = [
+      calendarLink, quotas, profileFields, skillGroupFields, roomFields, inventoryTags, uniqueNames, uniqueRoomKeys, uniqueMailboxes, references,
+    ];
+    const found = all.flatMap((rule) => rule(inventory));
+    expect(found.length).toBeGreaterThanOrEqual(12);
+  });
+});
