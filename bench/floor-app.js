@@ -6,11 +6,11 @@
 // no inventory parsing: what any CDK app with these resources pays.
 //
 // BENCH_FLOOR_LAYOUT=inventory builds the same with RoomInventory's construct tree and ids (nested stacks under an
-// `Inventory` construct, `Shard00`, rooms as `Room<name><hash>/Resource`, barriers `Wave00Done`), so its templates
-// have our logical ids: the part of our synth time that is the layout, not our code.
+// `Inventory` construct, `Shard00`, rooms as `Room<name><hash>/Resource` CfnResources, barriers `Wave00Done`), so its
+// templates have our logical ids: the part of our synth time that is the layout, not our code.
 const fs = require('fs');
 const path = require('path');
-const { App, Stack, NestedStack, CustomResource, Duration } = require('aws-cdk-lib');
+const { App, CfnResource, Stack, NestedStack, CustomResource, Duration, RemovalPolicy } = require('aws-cdk-lib');
 const { CfnWaitConditionHandle } = require('aws-cdk-lib/aws-cloudformation');
 const lambda = require('aws-cdk-lib/aws-lambda');
 const iam = require('aws-cdk-lib/aws-iam');
@@ -50,7 +50,7 @@ const crOn = (f) => (scope, id, type, properties) => new CustomResource(scope, i
 });
 const cr = crOn(fn);
 const check = crOn(linkFn);
-const cfn = (c) => c.node.defaultChild;
+const cfn = (c) => c.node.defaultChild ?? c;
 function waves(scope, items) {
   const byWave = [];
   for (const [key, c] of items) (byWave[waveOf(key)] ??= []).push(cfn(c));
@@ -71,13 +71,21 @@ const home = ours ? new Construct(stack, 'Inventory') : stack;
 const profileStack = new NestedStack(home, 'Profiles');
 // In our layout each resource is `Resource` under a construct named for the kind, the name and its hash.
 const idIn = (scope, kind, prefix, name) => (ours ? [new Construct(scope, constructIdFor(kind, name)), 'Resource'] : [scope, `${prefix}${name.replace(/\W/g, '')}`]);
-waves(profileStack, inventory.profiles.map((p) => [p.name, cr(...idIn(profileStack, 'Profile', 'P', p.name), 'Custom::A4BRoomProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone })]));
+// There the resource is a CfnResource (as RoomInventory makes it), not a CustomResource with a `Default` child: the
+// same construct count as the plain floor, so the layout figure is the paths and ids alone.
+const entity = (scope, id, type, properties) => {
+  if (!ours) return cr(scope, id, type, properties);
+  const r = new CfnResource(scope, id, { type, properties: { ServiceToken: fn.functionArn, ServiceTimeout: '930', ...properties } });
+  r.applyRemovalPolicy(RemovalPolicy.DESTROY);
+  return r;
+};
+waves(profileStack, inventory.profiles.map((p) => [p.name, entity(...idIn(profileStack, 'Profile', 'P', p.name), 'Custom::A4BRoomProfile', { ProfileName: p.name, Address: p.address, Timezone: p.timezone })]));
 const groupStacks = new Map();
 const groups = new Map();
 for (const g of inventory.skillGroups) {
   const n = skillGroupStackOf(g.name);
   if (!groupStacks.has(n)) groupStacks.set(n, new NestedStack(home, `SkillGroups${n}`));
-  groups.set(g.name, [g.name, cr(...idIn(groupStacks.get(n), 'SkillGroup', 'G', g.name), 'Custom::A4BSkillGroup', { SkillGroupName: g.name })]);
+  groups.set(g.name, [g.name, entity(...idIn(groupStacks.get(n), 'SkillGroup', 'G', g.name), 'Custom::A4BSkillGroup', { SkillGroupName: g.name })]);
 }
 for (const [n, s] of groupStacks) waves(s, [...groups.values()].filter(([name]) => skillGroupStackOf(name) === n));
 const shards = new Map();
@@ -92,7 +100,7 @@ for (const [n, rooms] of shards) {
   if (!checkStacks.has(k)) checkStacks.set(k, new NestedStack(home, ours ? `MailboxChecks${k}` : `Checks${k}`));
   checkList.push(check(checkStacks.get(k), `Check${n}`, 'Custom::A4BCalendarLink', { Rooms: rooms.map((r) => ({ Name: r.name, Mailbox: r.mailbox })) }));
   const shard = new NestedStack(home, ours ? `Shard${String(n).padStart(2, '0')}` : `Shard${n}`);
-  waves(shard, rooms.map((r) => [r.name, cr(...idIn(shard, 'Room', 'R', r.name), 'Custom::A4BRoom', {
+  waves(shard, rooms.map((r) => [r.name, entity(...idIn(shard, 'Room', 'R', r.name), 'Custom::A4BRoom', {
     RoomName: r.name, Description: r.description, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups,
     Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
   })]));
