@@ -258,7 +258,7 @@ export class Office365CalendarLink extends Construct {
         : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`,
     });
 
-    Aspects.of(stack).add(new LinkAspect(this));
+    Aspects.of(this).add(new LinkAspect(this));
   }
 
   /**
@@ -365,7 +365,7 @@ function setCalendarProcessing(mailbox: string): string {
 
 /** Every A4B resource under the link's stack waits for the link; the link says which Exchange setting Graph cannot check. */
 class LinkAspect implements IAspect {
-  private noticed = false;
+  private visited = false;
   /** Per stack, the validations it already waits for as a whole (keyed by object: paths cost CDK a walk each). */
   private readonly stackLevel = new Map<Stack, Set<IConstruct>>();
   /** Stacks whose every wait is made at stack level, and whether a validation checks their mailboxes. */
@@ -400,44 +400,57 @@ class LinkAspect implements IAspect {
   }
 
   visit(node: IConstruct): void {
-    if (node instanceof Room || node instanceof RoomProfile || node instanceof SkillGroup) {
-      const stack = Stack.of(node);
-      // A stack that waits as a whole (a shard of an inventory) is settled by its first room: 10,000 rooms, 32 stacks.
-      let settled = this.settled.get(stack);
-      if (!settled) {
-        if (rootStack(stack) !== rootStack(this.link)) return;
-        const target = node.node.defaultChild ?? node;
-        const own = this.link._validationOf(stack);
-        const ownAsAWhole = this.waitFor(target, stack, own);
-        const linkAsAWhole = stack === Stack.of(this.link) || this.waitFor(target, stack, this.link._ownValidation);
-        settled = { checked: own !== undefined };
-        if (ownAsAWhole && linkAsAWhole) this.settled.set(stack, settled);
-      }
-      if (!settled.checked && node instanceof Room && node.mailbox !== undefined) {
-        Annotations.of(node).addError(`room ${node.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
-      }
+    // Applied to the link rather than its stack: CDK's aspect bookkeeping then covers the link's dozen constructs,
+    // not every construct of the stack (10 ms at 1,000 rooms), and one walk finds what the link orders. Rooms are
+    // made by constructs, before synth; one that another aspect added after this one ran would not be ordered.
+    if (node !== this.link || this.visited) return;
+    this.visited = true;
+    const root = rootStack(this.link);
+    const underRoot = root.node.findAll();
+    const linkStack = Stack.of(this.link);
+    for (const c of linkStack === root ? underRoot : linkStack.node.findAll()) {
+      if (c instanceof Room || c instanceof RoomProfile || c instanceof SkillGroup) this.order(c);
     }
-    if (node === this.link && !this.noticed) {
-      this.noticed = true;
-      const root = rootStack(this.link);
-      const mailboxes = () => root.node.findAll().filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
-        .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
-      const seen = mailboxes();
-      const count = seen.length;
-      if (count) {
-        // Short at any size: a count, a few examples, and the script with every room, written into the cloud assembly.
-        const script = `${root.artifactId}.delete-comments.ps1`;
-        attachCustomSynthesis(this.link, {
-          onSynthesize: (session) => fs.writeFileSync(path.join(session.outdir, script), `${mailboxes().map(setCalendarProcessing).join('\n')}\n`),
-        });
-        const outdir = Stage.of(this.link)?.outdir;
-        const where = outdir ? path.join(path.relative(process.cwd(), outdir) || '.', script) : script;
-        Annotations.of(this.link).addInfo(
-          `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${thousands(count)} room mailbox${count > 1 ? 'es' : ''} `
-          + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${seen.slice(0, 2).map(setCalendarProcessing).join('; ')}), `
-          + 'or for every room mailbox of the tenant: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE');
-      }
+    this.notice(root, underRoot);
+  }
+
+  /** `resource` waits for its stack's validation and the link's own; a room whose mailbox nothing checks is an error. */
+  private order(resource: Room | RoomProfile | SkillGroup): void {
+    const stack = Stack.of(resource);
+    // A stack that waits as a whole (a shard of an inventory) is settled by its first room: 10,000 rooms, 32 stacks.
+    let settled = this.settled.get(stack);
+    if (!settled) {
+      if (rootStack(stack) !== rootStack(this.link)) return;
+      const target = resource.node.defaultChild ?? resource;
+      const own = this.link._validationOf(stack);
+      const ownAsAWhole = this.waitFor(target, stack, own);
+      const linkAsAWhole = stack === Stack.of(this.link) || this.waitFor(target, stack, this.link._ownValidation);
+      settled = { checked: own !== undefined };
+      if (ownAsAWhole && linkAsAWhole) this.settled.set(stack, settled);
     }
+    if (!settled.checked && resource instanceof Room && resource.mailbox !== undefined) {
+      Annotations.of(resource).addError(`room ${resource.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
+    }
+  }
+
+  /** Says which Exchange setting Graph cannot check, for the room mailboxes under `root`, with a script for them. */
+  private notice(root: Stack, underRoot: IConstruct[]): void {
+    const mailboxes = (all: IConstruct[]) => all.filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
+      .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
+    const seen = mailboxes(underRoot);
+    const count = seen.length;
+    if (!count) return;
+    // Short at any size: a count, a few examples, and the script with every room, written into the cloud assembly.
+    const script = `${root.artifactId}.delete-comments.ps1`;
+    attachCustomSynthesis(this.link, {
+      onSynthesize: (session) => fs.writeFileSync(path.join(session.outdir, script), `${mailboxes(root.node.findAll()).map(setCalendarProcessing).join('\n')}\n`),
+    });
+    const outdir = Stage.of(this.link)?.outdir;
+    const where = outdir ? path.join(path.relative(process.cwd(), outdir) || '.', script) : script;
+    Annotations.of(this.link).addInfo(
+      `Graph cannot read whether room mailboxes keep meeting descriptions, which Alexa needs for dial-in details. For the ${thousands(count)} room mailbox${count > 1 ? 'es' : ''} `
+      + `of this stack run in Exchange Online PowerShell the script ${where} (one line per room, e.g. ${seen.slice(0, 2).map(setCalendarProcessing).join('; ')}), `
+      + 'or for every room mailbox of the tenant: Get-Mailbox -ResultSize unlimited -RecipientTypeDetails RoomMailbox | Set-CalendarProcessing -DeleteComments $FALSE');
   }
 }
 
