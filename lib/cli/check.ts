@@ -5,8 +5,7 @@ import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { LinkSpec, requiredPermissions } from '../o365/link-checks';
 import { graphFor } from '../runtime/graph/clients';
 import { checkLink } from '../runtime/graph/link-validation';
-import { parseInventoryFile } from '../inventory/parse';
-import { validateInventory } from '../inventory/validate';
+import { readLinkedInventory } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 
 export interface CheckOptions {
@@ -43,13 +42,7 @@ export interface CheckReport {
 }
 
 export async function checkInventory(options: CheckOptions): Promise<CheckReport> {
-  const parsed = parseInventoryFile(options.inventoryFile);
-  const problems = validateInventory(parsed);
-  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}; fix them first (a4b-rooms validate):\n${problems.join('\n')}`);
-  const inv = parsed.inventory;
-  const l = inv.calendarLink;
-  if (!l) throw new Error(`${options.inventoryFile} has no calendarLink: there is no Office 365 side to check`);
-  const rooms = (inv.rooms ?? []).filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
+  const { link: l, rooms } = readLinkedInventory(options.inventoryFile, 'check');
   const spec: LinkSpec = {
     tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, credentialsSecretArn: l.credentialsSecret,
     grantMissingPermissions: l.grantMissingPermissions ?? false, acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES,

@@ -13,8 +13,7 @@
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Graph, graphFor } from '../runtime/graph/clients';
-import { parseInventoryFile } from '../inventory/parse';
-import { validateInventory } from '../inventory/validate';
+import { readLinkedInventory } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 import {
   BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting,
@@ -77,13 +76,9 @@ export const BOOKING_PERMISSIONS = [
 interface GraphFailure { statusCode?: number; code?: string; message?: string }
 
 export async function testBooking(options: TestBookingOptions): Promise<BookingReport> {
-  const parsed = parseInventoryFile(options.inventoryFile);
-  const problems = validateInventory(parsed);
-  if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${options.inventoryFile}; fix them first (a4b-rooms validate):\n${problems.join('\n')}`);
-  const inv = parsed.inventory;
-  const l = inv.calendarLink;
-  if (!l) throw new Error(`${options.inventoryFile} has no calendarLink: there is no Office 365 side to test`);
-  let rooms = (inv.rooms ?? []).filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
+  const linked = readLinkedInventory(options.inventoryFile, 'test');
+  const l = linked.link;
+  let rooms = linked.rooms;
   if (options.rooms?.length) {
     const unknown = options.rooms.filter((n) => !rooms.some((r) => r.name.toLowerCase() === n.toLowerCase()));
     if (unknown.length) throw new Error(`--rooms: ${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length === 1 ? 'is not a room' : 'are not rooms'} with a mailbox in ${options.inventoryFile}; the rooms are: ${rooms.map((r) => r.name).join(', ')}`);
