@@ -26,9 +26,18 @@ function loadMs(file) {
 
 const os = require('os');
 
+/** A temporary folder, removed when the bench exits (inventories, cloud assemblies, emulator state). */
+const tempDirs = [];
+process.once('exit', () => tempDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** An inventory of n rooms over 5 profiles and 5 skill groups, as a platform team's file would hold them. */
 function writeInventory(n) {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-')), `rooms-${n}.json`);
+  const file = path.join(tempDir('a4b-bench-'), `rooms-${n}.json`);
   const profiles = Array.from({ length: 5 }, (_, i) => ({ name: `Site ${i}`, address: `${i} Main Street, Berlin`, timezone: 'Europe/Berlin', meetingRoom: { instantBooking: { durationMinutes: 30 } } }));
   const skillGroups = Array.from({ length: 5 }, (_, i) => ({ name: `Group ${i}`, description: `Skills ${i}` }));
   const rooms = Array.from({ length: n }, (_, i) => ({
@@ -44,7 +53,7 @@ function writeInventory(n) {
 
 /** Wall seconds and peak RSS of one synth in a fresh node process. */
 function synthOnce(script, env) {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-out-'));
+  const outdir = tempDir('a4b-bench-out-');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['-r', path.join(__dirname, 'usage.js'), script], { encoding: 'utf8', env: { ...process.env, ...env, CDK_OUTDIR: outdir } });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -56,7 +65,7 @@ function synthOnce(script, env) {
 /** The quota-sized inventory (rooms over `profiles` profiles, each in up to 3 of `skillGroups` skill groups, at random). */
 function writeQuotaInventory(rooms, profiles, skillGroups) {
   const { quotaInventory } = require('./quota-inventory');
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-')), `quota-${rooms}.json`);
+  const file = path.join(tempDir('a4b-bench-'), `quota-${rooms}.json`);
   const inventory = quotaInventory({ rooms, profiles, skillGroups });
   fs.writeFileSync(file, JSON.stringify(inventory));
   fs.writeFileSync(file.replace(/\.json$/, '.yaml'), require('yaml').stringify(inventory));
@@ -90,7 +99,7 @@ function benchSynth(n, reps, inventory = writeInventory(n), label = `${String(n)
 async function benchLocalDeploy(n) {
   const { localDeploy } = require(path.join(root, 'lib', 'local', 'local-deploy.js'));
   const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-state-'));
+  const stateDir = tempDir('a4b-bench-state-');
   const inventory = writeInventory(n);
   const world = await serveLocalWorld(stateDir);
   const app = `node ${JSON.stringify(path.join(root, 'bin', 'app.js'))}`;
@@ -117,7 +126,7 @@ async function benchLocalDeploy(n) {
 async function benchPacedDeploy(rooms, profiles, skillGroups, rate) {
   const { localDeploy, deployStatsLine } = require(path.join(root, 'lib', 'local', 'local-deploy.js'));
   const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-state-'));
+  const stateDir = tempDir('a4b-bench-state-');
   const inventory = writeQuotaInventory(rooms, profiles, skillGroups);
   const world = await serveLocalWorld(stateDir, { a4bRateLimit: rate });
   const app = `node ${JSON.stringify(path.join(root, 'bin', 'app.js'))}`;
@@ -139,7 +148,7 @@ async function benchPacedDeploy(rooms, profiles, skillGroups, rate) {
 
   // The quota, projected: synthesized as bin/app.js would, then the waves read from the templates.
   const quota = writeQuotaInventory(10000, 100, 1000);
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-out-'));
+  const outdir = tempDir('a4b-bench-out-');
   const r = spawnSync(process.execPath, [path.join(root, 'bin', 'app.js')], { encoding: 'utf8', env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ inventory: quota, driftMonitor: 'false' }) } });
   if (r.status !== 0) throw new Error(r.stderr);
   let inFlight = 0;
@@ -173,7 +182,7 @@ async function benchPacedDeploy(rooms, profiles, skillGroups, rate) {
 async function benchDrift(n, latency) {
   const { serveLocalWorld } = require(path.join(root, 'lib', 'local', 'local-world.js'));
   const { drift } = require(path.join(root, 'lib', 'cli', 'drift.js'));
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-bench-drift-'));
+  const stateDir = tempDir('a4b-bench-drift-');
   const inventory = writeInventory(n);
   const inv = JSON.parse(fs.readFileSync(inventory, 'utf8'));
   const sa = inv.calendarLink.serviceAccount;
