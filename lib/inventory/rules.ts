@@ -51,7 +51,8 @@ export const roomFields: InventoryRule = (inv) => (inv.rooms ?? []).flatMap((r, 
       ? problem([...p, 'mailbox'], who, 'mailbox', r.mailbox, MAILBOX_PATTERN.test(r.mailbox) ? undefined : "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")
       : []),
     ...(r.devices ?? []).flatMap((d, j) => typeof d === 'string'
-      ? problem([...p, 'devices', j], who, 'devices', d, isDeviceArn(d) ? undefined : 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)')
+      ? problem([...p, 'devices', j], who, 'devices', d, !isDeviceArn(d) ? 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)'
+        : r.devices!.indexOf(d) !== j ? 'is listed twice' : undefined)
       : []),
     ...problem([...p, 'devices'], who, 'devices', (r.devices ?? []).length, (r.devices ?? []).length > Quotas.DEVICES_PER_ROOM ? `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)` : undefined),
     ...tagProblems([...p, 'tags'], who, r.tags),

@@ -55,6 +55,8 @@ describe('roomFields', () => {
     ['a device ARN with an 11-digit account', rooms({ devices: ['arn:aws:a4b:us-east-1:12345678901:device/a'] }),
       [problem(['rooms', 0, 'devices', 0], "room 'A'", 'devices', "devices 'arn:aws:a4b:us-east-1:12345678901:device/a' must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)")]],
     ['a device ARN in another partition', rooms({ devices: ['arn:aws-cn:a4b:cn-north-1:123456789012:device/a'] }), []],
+    ['a device listed twice (synth refused it; validate did not)', rooms({ devices: [DEVICE('a'), DEVICE('b'), DEVICE('a')] }),
+      [problem(['rooms', 0, 'devices', 2], "room 'A'", 'devices', `devices '${DEVICE('a')}' is listed twice`)]],
     ['a tag', rooms({ tags: { team: 'facilities', empty: '' } }), []],
     ['a system tag key, in any case', rooms({ tags: { 'AWS:x': '1', 'cdk-a4b-rooms:y': '2' } }), [
       problem(['rooms', 0, 'tags', 'AWS:x'], "room 'A'", 'tag key', `tag key 'AWS:x' ${SYSTEM}`, 'key'),
