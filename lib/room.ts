@@ -107,7 +107,8 @@ export class Room extends Resource implements IRoom, ITaggable {
   private arn?: string;
 
   constructor(scope: Construct, id: string, props: RoomProps) {
-    super(scope, id);
+    // Its physical name is its A4B name. Given, it also spares CDK a token per resource (10,000 at the room quota).
+    super(scope, id, { physicalName: props.roomName });
     this.roomName = props.roomName;
     this.mailbox = props.mailbox;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM, props.tags);

@@ -85,6 +85,16 @@ describe('Room', () => {
     }
   });
 
+  test('the physical name of a room, profile and skill group is its A4B name, and none makes a token for it', () => {
+    const { stack, profile } = setup();
+    const group = new SkillGroup(stack, 'Sg', { skillGroupName: 'Conferencing' });
+    const room = new Room(stack, 'Board', { roomName: 'Board Room', profile });
+    expect([room.physicalName, profile.physicalName, group.physicalName]).toEqual(['Board Room', 'Std', 'Conferencing']);
+    // A name given as a token stays that token.
+    const named = new Room(stack, 'Named', { roomName: Fn.importValue('RoomName'), profile });
+    expect(stack.resolve(named.physicalName)).toEqual({ 'Fn::ImportValue': 'RoomName' });
+  });
+
   test('defaults to DeletionPolicy Delete and does not send AdoptExisting unless asked', () => {
     const { stack, profile } = setup();
     new Room(stack, 'A', { roomName: 'A', profile });

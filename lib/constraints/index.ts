@@ -88,7 +88,7 @@ export const IntegerRules = {
 
 /** Why a string breaks a rule, or undefined when it does not. Phrased to follow "must …". */
 export function stringProblem(rule: StringRule, value: string): string | undefined {
-  const length = [...value].length;
+  const length = codePoints(value);
   if (length < rule.min || length > rule.max) {
     return rule.min === 0
       ? `must be at most ${rule.max} characters (it is ${length})`
@@ -98,6 +98,25 @@ export function stringProblem(rule: StringRule, value: string): string | undefin
     return `must contain only ${rule.patternText ?? `characters matching ${rule.pattern.source}`}`;
   }
   return undefined;
+}
+
+/**
+ * The length A4B counts: characters (code points), as `[...value].length` counts them (a surrogate pair is one, a lone
+ * surrogate one), without making an array of them for every name and tag an inventory checks.
+ */
+export function codePoints(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** Why a number breaks a rule, or undefined when it does not. */

@@ -26,6 +26,11 @@ const notPlain = (): never => {
 const OTHER_CORE_FORMS = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
 /** The first characters of every plain scalar the core schema reads as other than a string. */
 const NOT_ONLY_STRINGS = new Set([...'~nNtTfF0123456789+-.']);
+/** The core schema's null and booleans (`[Nn]ull|NULL|~`, `[Tt]rue|TRUE`, `[Ff]alse|FALSE`). */
+const CORE_WORDS = new Map<string, null | boolean>([
+  ['~', null], ['null', null], ['Null', null], ['NULL', null],
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
 /** Characters that start something other than a plain scalar (YAML 1.2, c-indicator), `-` handled apart. */
 const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`']);
 
@@ -37,8 +42,9 @@ export function parsePlainYaml(text: string, maxDepth: number): Value | undefine
   // Tabs, control characters, the line breaks and byte order mark YAML treats specially, CR not before LF.
   if (/[\t\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/.test(text)) return undefined;
   const lines: Line[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const body = spacesOffEnd(raw);
+  for (const line of text.split('\n')) {
+    // A CR stands only before an LF (checked above).
+    const body = spacesOffEnd(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
     const trimmed = spacesOffStart(body);
     if (trimmed === '' || trimmed[0] === '#') continue;
     const indent = body.length - trimmed.length;
@@ -303,9 +309,9 @@ function plain(text: string): Value {
   // Null, booleans, numbers and the other core forms all start with one of these: anything else is a string, known
   // without the regular expressions below (most names, addresses and mailboxes; it halves a cold read).
   if (!NOT_ONLY_STRINGS.has(text[0])) return text;
-  if (/^(?:~|[Nn]ull|NULL)$/.test(text)) return null;
-  if (/^(?:[Tt]rue|TRUE)$/.test(text)) return true;
-  if (/^(?:[Ff]alse|FALSE)$/.test(text)) return false;
+  if (CORE_WORDS.has(text)) return CORE_WORDS.get(text);
+  // Of the forms starting with a letter the core schema knows only those words (`name`, `tags`, `floor` are strings).
+  if (text[0] > '9') return text;
   if (/^[-+]?[0-9]+$/.test(text)) {
     const n = Number(text);
     return Number.isSafeInteger(n) ? n : notPlain();

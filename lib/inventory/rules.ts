@@ -21,69 +21,104 @@ function problem(path: InventoryPath, entity: string, field: string, value: unkn
   return must ? [{ path, entity, field, message: `${field} ${showValue(value)} ${must}` }] : [];
 }
 
-function text(path: InventoryPath, entity: string, field: string, value: unknown, rule: StringRule): InventoryProblem[] {
-  return typeof value === 'string' ? problem(path, entity, field, value, stringProblem(rule, value)) : [];
-}
+/**
+ * The problems of one entry (a room, a profile, a skill group), collected as its checks run. An entry's label and a
+ * value's path are made only for a problem: at 10,000 rooms, building them for every field that passes was most of
+ * what the rules allocated.
+ */
+class EntryProblems {
+  private label?: string;
 
-function integer(path: InventoryPath, entity: string, field: string, value: unknown, rule: IntegerRule): InventoryProblem[] {
-  return typeof value === 'number' ? problem(path, entity, field, value, integerProblem(rule, value)) : [];
-}
+  constructor(private readonly out: InventoryProblem[], private readonly base: InventoryPath, private readonly who: () => string) {}
 
-function tagProblems(path: InventoryPath, entity: string, tags: Record<string, string> | undefined): InventoryProblem[] {
-  const atKey = (ps: InventoryProblem[]) => ps.map((p) => ({ ...p, at: 'key' as const }));
-  return Object.entries(tags ?? {}).flatMap(([k, v]) => [
-    ...atKey(text([...path, k], entity, 'tag key', k, StringRules.TagKey)),
-    ...atKey(problem([...path, k], entity, 'tag key', k, isSystemTag(k) ? 'must not start with aws: or cdk-a4b-rooms: (system tags are reserved)' : undefined)),
-    ...text([...path, k], entity, `tag '${k}' value`, v, StringRules.TagValue),
-  ]);
+  get entity(): string {
+    return (this.label ??= this.who());
+  }
+
+  /** `must` (when given) for the value at `base` + `at`. */
+  add(at: InventoryPath, field: string, value: unknown, must: string | undefined, where?: 'key'): void {
+    if (!must) return;
+    const p: InventoryProblem = { path: [...this.base, ...at], entity: this.entity, field, message: `${field} ${showValue(value)} ${must}` };
+    this.out.push(where ? { ...p, at: where } : p);
+  }
+
+  text(at: InventoryPath, field: string, value: unknown, rule: StringRule, where?: 'key'): void {
+    if (typeof value === 'string') this.add(at, field, value, stringProblem(rule, value), where);
+  }
+
+  integer(at: InventoryPath, field: string, value: unknown, rule: IntegerRule): void {
+    if (typeof value === 'number') this.add(at, field, value, integerProblem(rule, value));
+  }
+
+  tags(at: string, tags: Record<string, string> | undefined): void {
+    for (const k in tags) {
+      if (!Object.prototype.hasOwnProperty.call(tags, k)) continue;
+      this.text([at, k], 'tag key', k, StringRules.TagKey, 'key');
+      if (isSystemTag(k)) this.add([at, k], 'tag key', k, 'must not start with aws: or cdk-a4b-rooms: (system tags are reserved)', 'key');
+      this.text([at, k], `tag '${k}' value`, tags[k], StringRules.TagValue);
+    }
+  }
 }
 
 /** Lengths, patterns, ranges and tag rules of every room (the A4B model's, as the constructs check them). */
-export const roomFields: InventoryRule = (inv) => (inv.rooms ?? []).flatMap((r, i) => {
-  const p = ['rooms', i];
-  const who = room(inv, i);
-  return [
-    ...text([...p, 'id'], who, 'id', r.id, ROOM_ID),
-    ...text([...p, 'name'], who, 'name', r.name, StringRules.RoomName),
-    ...text([...p, 'description'], who, 'description', r.description, StringRules.RoomDescription),
-    ...text([...p, 'mailbox'], who, 'mailbox', r.mailbox, StringRules.ProviderCalendarId),
-    ...(typeof r.mailbox === 'string' && r.mailbox.length <= 100
-      ? problem([...p, 'mailbox'], who, 'mailbox', r.mailbox, MAILBOX_PATTERN.test(r.mailbox) ? undefined : "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")
-      : []),
-    ...(r.devices ?? []).flatMap((d, j) => typeof d === 'string'
-      ? problem([...p, 'devices', j], who, 'devices', d, !isDeviceArn(d) ? 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)'
-        : r.devices!.indexOf(d) !== j ? 'is listed twice' : undefined)
-      : []),
-    ...problem([...p, 'devices'], who, 'devices', (r.devices ?? []).length, (r.devices ?? []).length > Quotas.DEVICES_PER_ROOM ? `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)` : undefined),
-    ...tagProblems([...p, 'tags'], who, r.tags),
-  ];
-});
+export const roomFields: InventoryRule = (inv) => {
+  const out: InventoryProblem[] = [];
+  (inv.rooms ?? []).forEach((r, i) => {
+    const e = new EntryProblems(out, ['rooms', i], () => room(inv, i));
+    e.text(['id'], 'id', r.id, ROOM_ID);
+    e.text(['name'], 'name', r.name, StringRules.RoomName);
+    e.text(['description'], 'description', r.description, StringRules.RoomDescription);
+    e.text(['mailbox'], 'mailbox', r.mailbox, StringRules.ProviderCalendarId);
+    if (typeof r.mailbox === 'string' && r.mailbox.length <= 100 && !MAILBOX_PATTERN.test(r.mailbox)) {
+      e.add(['mailbox'], 'mailbox', r.mailbox, "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com");
+    }
+    const devices = r.devices ?? [];
+    devices.forEach((d, j) => {
+      if (typeof d !== 'string') return;
+      e.add(['devices', j], 'devices', d, !isDeviceArn(d) ? 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)'
+        : devices.indexOf(d) !== j ? 'is listed twice' : undefined);
+    });
+    if (devices.length > Quotas.DEVICES_PER_ROOM) e.add(['devices'], 'devices', devices.length, `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)`);
+    e.tags('tags', r.tags);
+  });
+  return out;
+};
 
-export const profileFields: InventoryRule = (inv) => (inv.profiles ?? []).flatMap((pr, i) => {
-  const p = ['profiles', i];
-  const who = profile(inv, i);
-  const mr = pr.meetingRoom ?? {};
-  return [
-    ...text([...p, 'name'], who, 'name', pr.name, StringRules.ProfileName),
-    ...text([...p, 'address'], who, 'address', pr.address, StringRules.Address),
-    ...text([...p, 'timezone'], who, 'timezone', pr.timezone, StringRules.Timezone),
-    ...(typeof pr.timezone === 'string' ? problem([...p, 'timezone'], who, 'timezone', pr.timezone, isTimeZone(pr.timezone) ? undefined : 'must be an IANA time zone such as Europe/Berlin or America/New_York') : []),
-    ...text([...p, 'locale'], who, 'locale', pr.locale, StringRules.DeviceLocale),
-    ...integer([...p, 'maxVolume'], who, 'maxVolume', pr.maxVolume, IntegerRules.MaxVolumeLimit),
-    ...integer([...p, 'meetingRoom', 'endOfMeetingReminder', 'minutes'], who, 'meetingRoom.endOfMeetingReminder.minutes', mr.endOfMeetingReminder?.minutes, IntegerRules.EndOfMeetingReminderMinutes),
-    ...integer([...p, 'meetingRoom', 'instantBooking', 'durationMinutes'], who, 'meetingRoom.instantBooking.durationMinutes', mr.instantBooking?.durationMinutes, IntegerRules.InstantBookingDurationMinutes),
-    ...integer([...p, 'meetingRoom', 'requireCheckIn', 'releaseAfterMinutes'], who, 'meetingRoom.requireCheckIn.releaseAfterMinutes', mr.requireCheckIn?.releaseAfterMinutes, IntegerRules.RequireCheckInReleaseAfterMinutes),
-    ...tagProblems([...p, 'tags'], who, pr.tags),
-  ];
-});
+export const profileFields: InventoryRule = (inv) => {
+  const out: InventoryProblem[] = [];
+  (inv.profiles ?? []).forEach((pr, i) => {
+    const e = new EntryProblems(out, ['profiles', i], () => profile(inv, i));
+    const mr = pr.meetingRoom ?? {};
+    e.text(['name'], 'name', pr.name, StringRules.ProfileName);
+    e.text(['address'], 'address', pr.address, StringRules.Address);
+    e.text(['timezone'], 'timezone', pr.timezone, StringRules.Timezone);
+    if (typeof pr.timezone === 'string' && !isTimeZone(pr.timezone)) e.add(['timezone'], 'timezone', pr.timezone, 'must be an IANA time zone such as Europe/Berlin or America/New_York');
+    e.text(['locale'], 'locale', pr.locale, StringRules.DeviceLocale);
+    e.integer(['maxVolume'], 'maxVolume', pr.maxVolume, IntegerRules.MaxVolumeLimit);
+    e.integer(['meetingRoom', 'endOfMeetingReminder', 'minutes'], 'meetingRoom.endOfMeetingReminder.minutes', mr.endOfMeetingReminder?.minutes, IntegerRules.EndOfMeetingReminderMinutes);
+    e.integer(['meetingRoom', 'instantBooking', 'durationMinutes'], 'meetingRoom.instantBooking.durationMinutes', mr.instantBooking?.durationMinutes, IntegerRules.InstantBookingDurationMinutes);
+    e.integer(['meetingRoom', 'requireCheckIn', 'releaseAfterMinutes'], 'meetingRoom.requireCheckIn.releaseAfterMinutes', mr.requireCheckIn?.releaseAfterMinutes, IntegerRules.RequireCheckInReleaseAfterMinutes);
+    e.tags('tags', pr.tags);
+  });
+  return out;
+};
 
-export const skillGroupFields: InventoryRule = (inv) => (inv.skillGroups ?? []).flatMap((g, i) => [
-  ...text(['skillGroups', i, 'name'], group(inv, i), 'name', g.name, StringRules.SkillGroupName),
-  ...text(['skillGroups', i, 'description'], group(inv, i), 'description', g.description, StringRules.SkillGroupDescription),
-  ...tagProblems(['skillGroups', i, 'tags'], group(inv, i), g.tags),
-]);
+export const skillGroupFields: InventoryRule = (inv) => {
+  const out: InventoryProblem[] = [];
+  (inv.skillGroups ?? []).forEach((g, i) => {
+    const e = new EntryProblems(out, ['skillGroups', i], () => group(inv, i));
+    e.text(['name'], 'name', g.name, StringRules.SkillGroupName);
+    e.text(['description'], 'description', g.description, StringRules.SkillGroupDescription);
+    e.tags('tags', g.tags);
+  });
+  return out;
+};
 
-export const inventoryTags: InventoryRule = (inv) => tagProblems(['tags'], 'inventory', inv.tags);
+export const inventoryTags: InventoryRule = (inv) => {
+  const out: InventoryProblem[] = [];
+  new EntryProblems(out, [], () => 'inventory').tags('tags', inv.tags);
+  return out;
+};
 
 /** Names are unique per A4B account, case-insensitively (as the emulator and, by its errors, A4B enforce). */
 export const uniqueNames: InventoryRule = (inv) => [
@@ -98,15 +133,17 @@ export const uniqueNames: InventoryRule = (inv) => [
  */
 export const uniqueRoomKeys: InventoryRule = (inv) => {
   const first = new Map<string, number>();
-  return (inv.rooms ?? []).flatMap((r, i) => {
+  const out: InventoryProblem[] = [];
+  (inv.rooms ?? []).forEach((r, i) => {
     const key = r.id ?? r.name;
-    if (typeof key !== 'string') return [];
+    if (typeof key !== 'string') return;
     const j = first.get(key.toLowerCase());
     if (j === undefined) first.set(key.toLowerCase(), i);
-    if (j === undefined || (r.id === undefined && inv.rooms![j].id === undefined)) return [];
+    if (j === undefined || (r.id === undefined && inv.rooms![j].id === undefined)) return;
     const field = r.id === undefined ? 'name' : 'id';
-    return problem(['rooms', i, field], room(inv, i), field, key, `is also the key (id, or name without an id) of ${room(inv, j)} (rooms[${j}]): each room needs its own id`);
+    out.push(...problem(['rooms', i, field], room(inv, i), field, key, `is also the key (id, or name without an id) of ${room(inv, j)} (rooms[${j}]): each room needs its own id`));
   });
+  return out;
 };
 
 /** One resource mailbox is one room's calendar: a second room on it would book the same calendar. */
@@ -136,14 +173,18 @@ function duplicates<T>(
 export const references: InventoryRule = (inv) => {
   const profiles = (inv.profiles ?? []).map((p) => p.name);
   const groups = (inv.skillGroups ?? []).map((g) => g.name);
-  return (inv.rooms ?? []).flatMap((r, i) => [
-    ...(typeof r.profile === 'string'
-      ? problem(['rooms', i, 'profile'], room(inv, i), 'profile', r.profile, unknownReference(r.profile, profiles, 'a profile')) : []),
-    ...(r.skillGroups ?? []).flatMap((g, j) => typeof g !== 'string' ? [] : [
-      ...problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, unknownReference(g, groups, 'a skill group')),
-      ...((r.skillGroups ?? []).indexOf(g) !== j ? problem(['rooms', i, 'skillGroups', j], room(inv, i), 'skillGroups', g, 'is listed twice') : []),
-    ]),
-  ]);
+  const out: InventoryProblem[] = [];
+  (inv.rooms ?? []).forEach((r, i) => {
+    const e = new EntryProblems(out, ['rooms', i], () => room(inv, i));
+    if (typeof r.profile === 'string') e.add(['profile'], 'profile', r.profile, unknownReference(r.profile, profiles, 'a profile'));
+    const named = r.skillGroups ?? [];
+    named.forEach((g, j) => {
+      if (typeof g !== 'string') return;
+      e.add(['skillGroups', j], 'skillGroups', g, unknownReference(g, groups, 'a skill group'));
+      if (named.indexOf(g) !== j) e.add(['skillGroups', j], 'skillGroups', g, 'is listed twice');
+    });
+  });
+  return out;
 };
 
 /** What is wrong with a reference to one of `declared` by name; undefined when it names one exactly. */
