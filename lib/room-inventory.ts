@@ -183,6 +183,7 @@ export class RoomInventory extends Construct {
         tags: { ...tags, ...r.tags },
         adoptExisting: r.adoptExisting,
       });
+      room._checkedByInventory();
       if (r.devices) room._deferDeviceRelease();
       return { key: roomKey(r), construct: room };
     }));

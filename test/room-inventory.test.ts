@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Tags } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { RoomInventory } from '../lib';
+import { Room, RoomInventory, RoomProfile, SkillGroup } from '../lib';
+import { inventoryProblems } from '../lib/inventory/validate';
 import { shardOf } from '../lib/inventory/sharding';
 import { tempDir } from './helpers';
 
@@ -186,6 +187,46 @@ describe('RoomInventory', () => {
     const inv = new RoomInventory(stack, 'Inventory', { file: path.join(__dirname, '..', 'examples', 'rooms.yaml') });
     expect(inv.roomCount).toBe(12);
     Template.fromStack(inv.node.findChild('Profiles') as NestedStack).resourceCountIs('Custom::A4BRoomProfile', 3);
+  });
+
+  // Rooms made from an inventory skip the Room's own property checks at synth (the rules made them, with positions):
+  // every check the Room makes must then be one the rules make. Each row is refused by both.
+  const DEVICE = (s: string) => `arn:aws:a4b:us-east-1:123456789012:device/${s}`;
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ['a name of 101 characters', { name: 'x'.repeat(101) }, /(name|roomName) '.*' must be 1 to 100 characters/],
+    ['a name with a control character', { name: 'A\u0001' }, /(name|roomName) '.*' must contain only printable characters/],
+    ['a description of 201 characters', { description: 'd'.repeat(201) }, /description '.*' must be 1 to 200 characters/],
+    ['a mailbox of 101 characters', { mailbox: `${'m'.repeat(89)}@contoso.com` }, /mailbox '.*' must be at most 100 characters/],
+    ['a mailbox that is no address', { mailbox: 'board-room' }, /mailbox 'board-room' must be the email address/],
+    ['a device that is no device ARN', { devices: ['device-1'] }, /(devices|deviceArns) 'device-1' must be an A4B device ARN/],
+    ['a device listed twice', { devices: [DEVICE('a'), DEVICE('a')] }, /(devices|deviceArns) '.*device\/a' is listed twice/],
+    ['11 devices', { devices: Array.from({ length: 11 }, (_, i) => DEVICE(String(i))) }, /(devices|deviceArns) 11 must list at most 10 devices/],
+    ['a skill group listed twice', { skillGroups: ['Conferencing', 'Conferencing'] }, /skillGroups '.*Conferencing' is listed twice/],
+    ['a system tag', { tags: { 'aws:x': 'v' } }, /tag key 'aws:x' must not start with aws:/],
+    ['a tag value with a bad character', { tags: { k: 'a;b' } }, /tag 'k' value 'a;b' must contain only letters/],
+    ['a tag key of 129 characters', { tags: { ['k'.repeat(129)]: 'v' } }, /tag key '.*' must be 1 to 128 characters/],
+  ])('%s is refused by the inventory rules as by the Room construct', (_, bad, message) => {
+    const entry = { ...inventory(['Board']).rooms[0], ...bad };
+    const problems = inventoryProblems({ ...inventory([]), rooms: [entry] }).map((p) => `${p.entity}: ${p.message}`);
+    expect(problems.join('\n')).toMatch(message);
+
+    const stack = new Stack(new App(), 'S');
+    const profile = new RoomProfile(stack, 'Std', { roomProfileName: 'Std', address: '1 Main St', timezone: 'UTC' });
+    const group = new SkillGroup(stack, 'Conferencing', { skillGroupName: 'Conferencing' });
+    const r = entry as any;
+    new Room(stack, 'Room', {
+      roomName: r.name, description: r.description, mailbox: r.mailbox, profile, deviceArns: r.devices, tags: r.tags,
+      skillGroups: (r.skillGroups ?? []).map(() => group),
+    });
+    expect(() => Template.fromStack(stack)).toThrow(message);
+  });
+
+  test('a room of an inventory still has its tags checked at synth: Tags.of can add a bad one after the rules ran', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Rooms');
+    const inv = new RoomInventory(stack, 'Inventory', { inventory: inventory(names(2)) });
+    Tags.of(inv).add('aws:owner', 'platform');
+    expect(() => app.synth()).toThrow(/room 'Room 00000': tag key 'aws:owner' must not start with aws:/);
   });
 
   test.each([[0], [101], [2.5]])('shards %p is refused', (shards) => {
