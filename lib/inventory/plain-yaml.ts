@@ -26,12 +26,14 @@ const CORE_WORDS = new Map<string, null | boolean>([
   ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
 ]);
 /**
- * The commonest line, `key: value` with a plain key and a value that can only be a string (`name: Board Room`), in one
- * regular expression: read cold, the general path makes a dozen calls a line. The value may not start with what starts
- * anything else (an indicator, a quote, `-`, a number, `~`) nor hold `:` or `#`; the words null, true and false are
- * turned away after the match. Everything else takes the general path.
+ * The commonest lines, in one regular expression each: read cold, the general path makes a dozen calls a line. An
+ * entry `key: value` with a plain key and a value that can only be a string (`name: Board Room`), or a double-quoted
+ * one without escapes (`floor: "4"`); a list item that can only be a string (`- Conferencing`). A plain value may not
+ * start with what starts anything else (an indicator, a quote, `-`, a number, `~`) nor hold `:` or `#`; the words
+ * null, true and false are turned away after the match. Everything else takes the general path.
  */
-const SIMPLE_ENTRY = /^([A-Za-z_][\w-]*): +([^-\s~+.0-9?:,[\]{}#&*!|>'"%@`][^:#]*)$/;
+const SIMPLE_ENTRY = /^([A-Za-z_][\w-]*): +(?:([^-\s~+.0-9?:,[\]{}#&*!|>'"%@`][^:#]*)|"([^"\\]*)")$/;
+const SIMPLE_ITEM = /^- +([^-\s~+.0-9?:,[\]{}#&*!|>'"%@`][^:#]*)$/;
 /** Characters that start something other than a plain scalar (YAML 1.2, c-indicator), `-` handled apart. */
 const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`']);
 
@@ -93,6 +95,12 @@ class PlainReader {
     const out: Value[] = [];
     while (this.i < texts.length && indents[this.i] === indent && isItem(texts[this.i])) {
       const text = texts[this.i];
+      const simple = SIMPLE_ITEM.exec(text);
+      if (simple && !CORE_WORDS.has(simple[1])) {
+        out.push(simple[1]);
+        if (++this.i < texts.length && indents[this.i] > indent) notPlain();
+        continue;
+      }
       const rest = spacesOffStart(text.slice(1));
       if (rest === '' || rest[0] === '#') {
         this.i++;
@@ -122,10 +130,10 @@ class PlainReader {
     while (this.i < texts.length && indents[this.i] === indent && !isItem(texts[this.i])) {
       const text = texts[this.i];
       const simple = SIMPLE_ENTRY.exec(text);
-      if (simple && !CORE_WORDS.has(simple[1]) && !CORE_WORDS.has(simple[2])) {
+      if (simple && !CORE_WORDS.has(simple[1]) && (simple[2] === undefined || !CORE_WORDS.has(simple[2]))) {
         // Duplicate keys are an error the library words; `__proto__` it stores as an own property.
         if (Object.prototype.hasOwnProperty.call(out, simple[1]) || simple[1] === '__proto__') notPlain();
-        out[simple[1]] = simple[2];
+        out[simple[1]] = simple[2] ?? simple[3];
         // A line indented further after a scalar continues it (a multi-line scalar) or is an error.
         if (++this.i < texts.length && indents[this.i] > indent) notPlain();
         continue;
