@@ -119,32 +119,31 @@ export class Room extends Resource implements IRoom, ITaggable {
     // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
     // nested stack's rooms use, and an export per one across top-level stacks; a name costs nothing and still tells
     // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
+    const stack = Stack.of(this);
     const byName = (target: IRoomProfile | ISkillGroup): boolean =>
-      (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== Stack.of(this);
+      (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== stack;
     const profileByName = byName(props.profile);
-    const named = (props.skillGroups ?? []).filter(byName) as SkillGroup[];
-    const byArn = (props.skillGroups ?? []).filter((g) => !byName(g));
-    if (!orderedStacks.has(Stack.of(this))) {
-      for (const target of [...(profileByName ? [props.profile] : []), ...named]) this.node.addDependency(target);
+    const named: SkillGroup[] = [];
+    const byArn: ISkillGroup[] = [];
+    for (const g of props.skillGroups ?? []) (byName(g) ? named.push(g as SkillGroup) : byArn.push(g));
+    if (!orderedStacks.has(stack)) {
+      if (profileByName) this.node.addDependency(props.profile);
+      for (const g of named) this.node.addDependency(g);
     }
 
-    this.resource = providerResource(this, 'Resource', {
-      type: ResourceTypes.ROOM,
-      removalPolicy: props.removalPolicy,
-      tags: this.tags,
-      properties: {
-        [P.NAME]: props.roomName,
-        [P.DESCRIPTION]: props.description,
-        [P.MAILBOX]: props.mailbox,
-        [P.PROFILE_ARN]: profileByName ? undefined : props.profile.roomProfileArn,
-        [P.PROFILE_NAME]: profileByName ? (props.profile as RoomProfile).roomProfileName : undefined,
-        [P.SKILL_GROUP_ARNS]: byArn.length ? byArn.map((g) => g.skillGroupArn) : undefined,
-        [P.SKILL_GROUP_NAMES]: named.length ? named.map((g) => g.skillGroupName) : undefined,
-        [P.DEVICE_ARNS]: props.deviceArns,
-        [P.TAGS]: undefined, // rendered with the template, tags from Tags.of included
-        [P.ADOPT_EXISTING]: props.adoptExisting || undefined,
-      },
-    });
+    // Set one by one, in the template's order: an object literal with computed keys is built the slow way, per room.
+    const properties: Record<string, unknown> = {};
+    properties[P.NAME] = props.roomName;
+    properties[P.DESCRIPTION] = props.description;
+    properties[P.MAILBOX] = props.mailbox;
+    if (profileByName) properties[P.PROFILE_NAME] = (props.profile as RoomProfile).roomProfileName;
+    else properties[P.PROFILE_ARN] = props.profile.roomProfileArn;
+    if (byArn.length) properties[P.SKILL_GROUP_ARNS] = byArn.map((g) => g.skillGroupArn);
+    if (named.length) properties[P.SKILL_GROUP_NAMES] = named.map((g) => g.skillGroupName);
+    properties[P.DEVICE_ARNS] = props.deviceArns;
+    properties[P.TAGS] = undefined; // rendered with the template, tags from Tags.of included
+    if (props.adoptExisting) properties[P.ADOPT_EXISTING] = true;
+    this.resource = providerResource(this, 'Resource', { type: ResourceTypes.ROOM, removalPolicy: props.removalPolicy, tags: this.tags, properties });
   }
 
   /**
