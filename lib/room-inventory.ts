@@ -94,16 +94,19 @@ export class RoomInventory extends Construct {
       if (rooms) rooms.push(r);
       else byShard.set(n, [r]);
     }
+    // Each room's construct id, worked out once for the guard and its shard.
+    const roomIds = new Map<Rooms[number], string>();
+    for (const rooms of byShard.values()) for (const r of rooms) roomIds.set(r, constructIdFor('Room', roomKey(r)));
     const guard = new RoomDeletionGuard(this, 'RoomDeletionGuard', {
       inventory: `inventory ${this.node.path}`,
-      rooms: [...byShard].flatMap(([n, rooms]) => rooms.map((r) => `${shardId(n)}/${constructIdFor('Room', roomKey(r))}`)),
+      rooms: [...byShard].flatMap(([n, rooms]) => rooms.map((r) => `${shardId(n)}/${roomIds.get(r)}`)),
       maxRoomDeletions,
     });
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
     for (const s of catalog.stacks) dependsOn(s, guard);
     const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new MailboxChecks(this, link, guard) : undefined;
     const shardStacks = [...byShard].sort(([a], [b]) => a - b).map(([n, rooms]) => {
-      const shard = this.shard(n, shards, rooms, catalog, inv.tags);
+      const shard = this.shard(n, shards, rooms, roomIds, catalog, inv.tags);
       dependsOn(shard, guard);
       checks?.record(shard, n);
       return shard;
@@ -141,8 +144,10 @@ export class RoomInventory extends Construct {
     if (profilesStack) paceInWaves(profilesStack, [...profiles].map(([key, construct]) => ({ key, construct })));
     const groupStacks = new Map<number, NestedStack>();
     const groups = new Map<string, SkillGroup>();
+    const groupStackOf = new Map<string, number>();
     for (const g of byName(inv.skillGroups)) {
       const n = skillGroupStackOf(g.name);
+      groupStackOf.set(g.name, n);
       let groupStack = groupStacks.get(n);
       if (!groupStack) {
         groupStack = orderedAsAWhole(new NestedStack(this, `SkillGroups${n}`, { description: `cdk-a4b-rooms: skill groups of ${stackName}, part ${n + 1} of ${SKILL_GROUP_STACKS}` }));
@@ -155,13 +160,13 @@ export class RoomInventory extends Construct {
     }
     const sortedGroupStacks = [...groupStacks].sort(([a], [b]) => a - b);
     return {
-      profilesStack, profiles, groupStacks: sortedGroupStacks, groups,
+      profilesStack, profiles, groupStacks: sortedGroupStacks, groups, groupStackOf,
       stacks: [...(profilesStack ? [profilesStack] : []), ...sortedGroupStacks.map(([, s]) => s)],
     };
   }
 
   /** A shard: its rooms, written in waves, after the profile stack and the skill-group stacks its rooms name. */
-  private shard(n: number, shards: number, rooms: Rooms, catalog: Catalog, tags: Inventory['tags']): NestedStack {
+  private shard(n: number, shards: number, rooms: Rooms, roomIds: Map<Rooms[number], string>, catalog: Catalog, tags: Inventory['tags']): NestedStack {
     if (rooms.length > MAX_ROOMS_PER_SHARD) {
       throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
     }
@@ -169,10 +174,11 @@ export class RoomInventory extends Construct {
     limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
     // Nothing else: a new skill group changes one skill-group stack and no shard.
     dependsOn(shard, catalog.profilesStack!);
-    const named = new Set(rooms.flatMap((r) => (r.skillGroups ?? []).map(skillGroupStackOf)));
+    const named = new Set<number>();
+    for (const r of rooms) for (const g of r.skillGroups ?? []) named.add(catalog.groupStackOf.get(g)!);
     for (const [m, groupStack] of catalog.groupStacks) if (named.has(m)) dependsOn(shard, groupStack);
     paceInWaves(shard, rooms.map((r) => {
-      const room = new Room(shard, constructIdFor('Room', roomKey(r)), {
+      const room = new Room(shard, roomIds.get(r)!, {
         roomName: r.name,
         mailbox: r.mailbox,
         description: r.description,
@@ -221,6 +227,8 @@ interface Catalog {
   readonly profiles: Map<string, RoomProfile>;
   readonly groupStacks: Array<[number, NestedStack]>;
   readonly groups: Map<string, SkillGroup>;
+  /** The skill-group stack of each skill group, by name. */
+  readonly groupStackOf: Map<string, number>;
   readonly stacks: NestedStack[];
 }
 

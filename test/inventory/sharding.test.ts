@@ -1,0 +1,44 @@
+// The hash behind every shard, wave and construct id: 32-bit FNV-1a over the UTF-8 bytes of a name. It must never
+// change (it places rooms in shards and names their resources), whichever path computes it.
+import { constructIdFor, shardOf, stableHash } from '../../lib/inventory/sharding';
+
+/** FNV-1a over Buffer.from(text, 'utf8'), as the hash was first written. */
+function reference(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of Buffer.from(text, 'utf8')) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+describe('stableHash', () => {
+  test.each<[string, number]>([
+    ['', 0x811c9dc5],
+    ['a', 0xe40c292c],
+    ['foobar', 0xbf9cf968],
+  ])('FNV-1a of %p is the published value', (text, hash) => {
+    expect(stableHash(text)).toBe(hash);
+  });
+
+  test.each([['Room 00042'], ['board room'], ['Besprechungsraum Müller'], ['会议室'], ['\u{1F600} room'], ['lone \ud800 surrogate'], ['\u007f\u0080']])(
+    '%p hashes as its UTF-8 bytes do', (text) => {
+      expect(stableHash(text)).toBe(reference(text));
+    },
+  );
+
+  test('random ASCII and non-ASCII names hash as their UTF-8 bytes do', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const units = [0x20, 0x41, 0x7a, 0x7f, 0x80, 0xe9, 0x7ff, 0x800, 0xd83d, 0xde00, 0xdc00, 0xffff];
+    for (let k = 0; k < 3000; k++) {
+      const text = String.fromCharCode(...Array.from({ length: Math.floor(next() * 12) }, () => units[Math.floor(next() * units.length)]));
+      expect(stableHash(text)).toBe(reference(text));
+    }
+  });
+
+  test('shards and construct ids of known names are as they were', () => {
+    expect(shardOf('Room 00042', 32)).toBe(reference('room 00042') % 32);
+    expect(constructIdFor('Room', 'Board Room')).toBe(`RoomBoardRoom${reference('board room').toString(16).padStart(8, '0')}`);
+  });
+});
