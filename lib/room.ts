@@ -125,7 +125,10 @@ export class Room extends Resource implements IRoom, ITaggable {
     const profileByName = byName(props.profile);
     const named: SkillGroup[] = [];
     const byArn: ISkillGroup[] = [];
-    for (const g of props.skillGroups ?? []) (byName(g) ? named.push(g as SkillGroup) : byArn.push(g));
+    for (const g of props.skillGroups ?? []) {
+      if (byName(g)) named.push(g as SkillGroup);
+      else byArn.push(g);
+    }
     if (!orderedStacks.has(stack)) {
       if (profileByName) this.node.addDependency(props.profile);
       for (const g of named) this.node.addDependency(g);

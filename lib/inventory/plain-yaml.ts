@@ -145,7 +145,8 @@ class PlainReader {
       this.i++;
       if (rest === '' || rest[0] === '#') {
         // A list may stand at its key's own indentation.
-        out[key] = this.i < texts.length && indents[this.i] === indent && isItem(texts[this.i]) ? this.list(indent, depth + 1) : this.nested(indent, depth);
+        const listHere = this.i < texts.length && indents[this.i] === indent && isItem(texts[this.i]);
+        out[key] = listHere ? this.list(indent, depth + 1) : this.nested(indent, depth);
       } else {
         out[key] = scalar(rest, depth + 1, this.maxDepth);
         this.noDeeper(indent);
