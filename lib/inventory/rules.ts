@@ -60,59 +60,53 @@ class EntryProblems {
   }
 }
 
+/** Runs `check` on each entry of one of the inventory's lists, collecting the problems of all of them. */
+function eachEntry<T>(
+  list: readonly T[] | undefined, key: string, who: (i: number) => string, check: (e: EntryProblems, entry: T, i: number) => void,
+): InventoryProblem[] {
+  const out: InventoryProblem[] = [];
+  (list ?? []).forEach((entry, i) => check(new EntryProblems(out, [key, i], () => who(i)), entry, i));
+  return out;
+}
+
 /** Lengths, patterns, ranges and tag rules of every room (the A4B model's, as the constructs check them). */
-export const roomFields: InventoryRule = (inv) => {
-  const out: InventoryProblem[] = [];
-  (inv.rooms ?? []).forEach((r, i) => {
-    const e = new EntryProblems(out, ['rooms', i], () => room(inv, i));
-    e.text(['id'], 'id', r.id, ROOM_ID);
-    e.text(['name'], 'name', r.name, StringRules.RoomName);
-    e.text(['description'], 'description', r.description, StringRules.RoomDescription);
-    e.text(['mailbox'], 'mailbox', r.mailbox, StringRules.ProviderCalendarId);
-    if (typeof r.mailbox === 'string' && r.mailbox.length <= 100 && !MAILBOX_PATTERN.test(r.mailbox)) {
-      e.add(['mailbox'], 'mailbox', r.mailbox, "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com");
-    }
-    const devices = r.devices ?? [];
-    devices.forEach((d, j) => {
-      if (typeof d !== 'string') return;
-      e.add(['devices', j], 'devices', d, !isDeviceArn(d) ? 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)'
-        : devices.indexOf(d) !== j ? 'is listed twice' : undefined);
-    });
-    if (devices.length > Quotas.DEVICES_PER_ROOM) e.add(['devices'], 'devices', devices.length, `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)`);
-    e.tags('tags', r.tags);
+export const roomFields: InventoryRule = (inv) => eachEntry(inv.rooms, 'rooms', (i) => room(inv, i), (e, r) => {
+  e.text(['id'], 'id', r.id, ROOM_ID);
+  e.text(['name'], 'name', r.name, StringRules.RoomName);
+  e.text(['description'], 'description', r.description, StringRules.RoomDescription);
+  e.text(['mailbox'], 'mailbox', r.mailbox, StringRules.ProviderCalendarId);
+  if (typeof r.mailbox === 'string' && r.mailbox.length <= 100 && !MAILBOX_PATTERN.test(r.mailbox)) {
+    e.add(['mailbox'], 'mailbox', r.mailbox, "must be the email address of the room's resource mailbox, e.g. board-room@contoso.com");
+  }
+  const devices = r.devices ?? [];
+  devices.forEach((d, j) => {
+    if (typeof d !== 'string') return;
+    e.add(['devices', j], 'devices', d, !isDeviceArn(d) ? 'must be an A4B device ARN (arn:aws:a4b:REGION:ACCOUNT:device/...)'
+      : devices.indexOf(d) !== j ? 'is listed twice' : undefined);
   });
-  return out;
-};
+  if (devices.length > Quotas.DEVICES_PER_ROOM) e.add(['devices'], 'devices', devices.length, `must list at most ${Quotas.DEVICES_PER_ROOM} devices (the A4B limit per room)`);
+  e.tags('tags', r.tags);
+});
 
-export const profileFields: InventoryRule = (inv) => {
-  const out: InventoryProblem[] = [];
-  (inv.profiles ?? []).forEach((pr, i) => {
-    const e = new EntryProblems(out, ['profiles', i], () => profile(inv, i));
-    const mr = pr.meetingRoom ?? {};
-    e.text(['name'], 'name', pr.name, StringRules.ProfileName);
-    e.text(['address'], 'address', pr.address, StringRules.Address);
-    e.text(['timezone'], 'timezone', pr.timezone, StringRules.Timezone);
-    if (typeof pr.timezone === 'string' && !isTimeZone(pr.timezone)) e.add(['timezone'], 'timezone', pr.timezone, 'must be an IANA time zone such as Europe/Berlin or America/New_York');
-    e.text(['locale'], 'locale', pr.locale, StringRules.DeviceLocale);
-    e.integer(['maxVolume'], 'maxVolume', pr.maxVolume, IntegerRules.MaxVolumeLimit);
-    e.integer(['meetingRoom', 'endOfMeetingReminder', 'minutes'], 'meetingRoom.endOfMeetingReminder.minutes', mr.endOfMeetingReminder?.minutes, IntegerRules.EndOfMeetingReminderMinutes);
-    e.integer(['meetingRoom', 'instantBooking', 'durationMinutes'], 'meetingRoom.instantBooking.durationMinutes', mr.instantBooking?.durationMinutes, IntegerRules.InstantBookingDurationMinutes);
-    e.integer(['meetingRoom', 'requireCheckIn', 'releaseAfterMinutes'], 'meetingRoom.requireCheckIn.releaseAfterMinutes', mr.requireCheckIn?.releaseAfterMinutes, IntegerRules.RequireCheckInReleaseAfterMinutes);
-    e.tags('tags', pr.tags);
-  });
-  return out;
-};
+export const profileFields: InventoryRule = (inv) => eachEntry(inv.profiles, 'profiles', (i) => profile(inv, i), (e, pr) => {
+  const mr = pr.meetingRoom ?? {};
+  e.text(['name'], 'name', pr.name, StringRules.ProfileName);
+  e.text(['address'], 'address', pr.address, StringRules.Address);
+  e.text(['timezone'], 'timezone', pr.timezone, StringRules.Timezone);
+  if (typeof pr.timezone === 'string' && !isTimeZone(pr.timezone)) e.add(['timezone'], 'timezone', pr.timezone, 'must be an IANA time zone such as Europe/Berlin or America/New_York');
+  e.text(['locale'], 'locale', pr.locale, StringRules.DeviceLocale);
+  e.integer(['maxVolume'], 'maxVolume', pr.maxVolume, IntegerRules.MaxVolumeLimit);
+  e.integer(['meetingRoom', 'endOfMeetingReminder', 'minutes'], 'meetingRoom.endOfMeetingReminder.minutes', mr.endOfMeetingReminder?.minutes, IntegerRules.EndOfMeetingReminderMinutes);
+  e.integer(['meetingRoom', 'instantBooking', 'durationMinutes'], 'meetingRoom.instantBooking.durationMinutes', mr.instantBooking?.durationMinutes, IntegerRules.InstantBookingDurationMinutes);
+  e.integer(['meetingRoom', 'requireCheckIn', 'releaseAfterMinutes'], 'meetingRoom.requireCheckIn.releaseAfterMinutes', mr.requireCheckIn?.releaseAfterMinutes, IntegerRules.RequireCheckInReleaseAfterMinutes);
+  e.tags('tags', pr.tags);
+});
 
-export const skillGroupFields: InventoryRule = (inv) => {
-  const out: InventoryProblem[] = [];
-  (inv.skillGroups ?? []).forEach((g, i) => {
-    const e = new EntryProblems(out, ['skillGroups', i], () => group(inv, i));
-    e.text(['name'], 'name', g.name, StringRules.SkillGroupName);
-    e.text(['description'], 'description', g.description, StringRules.SkillGroupDescription);
-    e.tags('tags', g.tags);
-  });
-  return out;
-};
+export const skillGroupFields: InventoryRule = (inv) => eachEntry(inv.skillGroups, 'skillGroups', (i) => group(inv, i), (e, g) => {
+  e.text(['name'], 'name', g.name, StringRules.SkillGroupName);
+  e.text(['description'], 'description', g.description, StringRules.SkillGroupDescription);
+  e.tags('tags', g.tags);
+});
 
 export const inventoryTags: InventoryRule = (inv) => {
   const out: InventoryProblem[] = [];
@@ -173,9 +167,7 @@ function duplicates<T>(
 export const references: InventoryRule = (inv) => {
   const profiles = (inv.profiles ?? []).map((p) => p.name);
   const groups = (inv.skillGroups ?? []).map((g) => g.name);
-  const out: InventoryProblem[] = [];
-  (inv.rooms ?? []).forEach((r, i) => {
-    const e = new EntryProblems(out, ['rooms', i], () => room(inv, i));
+  return eachEntry(inv.rooms, 'rooms', (i) => room(inv, i), (e, r) => {
     if (typeof r.profile === 'string') e.add(['profile'], 'profile', r.profile, unknownReference(r.profile, profiles, 'a profile'));
     const named = r.skillGroups ?? [];
     named.forEach((g, j) => {
@@ -184,7 +176,6 @@ export const references: InventoryRule = (inv) => {
       if (named.indexOf(g) !== j) e.add(['skillGroups', j], 'skillGroups', g, 'is listed twice');
     });
   });
-  return out;
 };
 
 /** What is wrong with a reference to one of `declared` by name; undefined when it names one exactly. */
