@@ -2,7 +2,7 @@
 // generated from the committed botocore model), and a validator that answers the way AWS JSON services do:
 // SerializationException for a wrong type, ValidationException listing every violated constraint
 // ("1 validation error detected: Value 'x' at 'roomName' failed to satisfy ...").
-import { StringRule } from '../constraints';
+import { codePoints, StringRule } from '../constraints';
 import { A4bModel, modelPattern, patternMaxLength } from './a4b-model';
 import { A4B_MODEL } from './a4b-model.generated';
 
@@ -81,7 +81,7 @@ function check(shape: Shape, value: unknown, path: string, out: string[]): void 
     case 'string': {
       if (typeof value !== 'string') throw serialization(value, 'String', path);
       const shown = `Value '${value.length > 100 ? value.slice(0, 100) + '…' : value}' at '${path}' failed to satisfy constraint: Member must`;
-      const len = [...value].length;
+      const len = codePoints(value);
       if (shape.rule && len < shape.rule.min) out.push(`${shown} have length greater than or equal to ${shape.rule.min}`);
       if (shape.rule && len > shape.rule.max) out.push(`${shown} have length less than or equal to ${shape.rule.max}`);
       if (shape.rule?.pattern && !shape.rule.pattern.test(value)) out.push(`${shown} satisfy regular expression pattern: ${shape.rule.pattern.source}`);
