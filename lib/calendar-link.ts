@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, IResolvable, IResolveContext, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
+import { holdsToken } from './lean-cfn-resource';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
 import { RoomProfile } from './room-profile';
@@ -303,7 +304,8 @@ export class Office365CalendarLink extends Construct {
       properties: {
         [G.HEADER]: this.header,
         // Tells the rollback to an accepted state from a new deploy (lib/handlers/calendar-link/gate.ts).
-        [G.CHECKED]: Lazy.string({ produce: () => this.checkedHash() }),
+        // A hash of resolved values holds no reference: CDK's search for references (`preparing`) need not compute it.
+        [G.CHECKED]: onceRendered(() => this.checkedHash(), () => ''),
         // Fn::GetAtt of each check: the gate runs after all of them.
         [G.CHECKS]: Lazy.any({
           produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
@@ -366,12 +368,31 @@ export class Office365CalendarLink extends Construct {
       properties: {
         ...this.linkProperties,
         [P.RECORD_FINDINGS]: recordFindings || undefined,
-        [P.ROOMS]: Lazy.any({ produce: () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })) }),
+        // CDK's search for references (`preparing`) gets only the rooms with a token in their name or mailbox.
+        [P.ROOMS]: onceRendered(
+          () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })),
+          (rooms) => rooms.filter(holdsToken),
+        ),
       },
     });
     this.validations.set(roomsStack, resource);
     return resource;
   }
+}
+
+/**
+ * A value made once, when first resolved (as Lazy.any and Lazy.string make theirs), of which CDK's search for
+ * references (a resolve with `preparing` set, before any template is written) gets only `referencing(value)`: the
+ * part that can hold a reference. The value is made in that search, after every construct is in place.
+ */
+function onceRendered<T>(make: () => T, referencing: (value: T) => unknown): IResolvable {
+  let value: { made: T } | undefined;
+  return Lazy.uncachedAny({
+    produce: (context: IResolveContext) => {
+      value ??= { made: make() };
+      return context.preparing ? referencing(value.made) : value.made;
+    },
+  });
 }
 
 function setCalendarProcessing(mailbox: string): string {

@@ -1,5 +1,6 @@
-import { CfnElement, CfnResource, RemovalPolicy, TagManager } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, TagManager } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { LeanCfnResource } from './lean-cfn-resource';
 import { RoomsProvider } from './provider';
 
 /** @internal */
@@ -39,17 +40,10 @@ export function providerResource(scope: Construct, id: string, props: ProviderRe
 /** Each provider's ServiceTimeout as the template writes it, worked out once rather than per resource. */
 const serviceTimeouts = new WeakMap<RoomsProvider, string>();
 
-class ProviderCfnResource extends CfnResource {
-  /** @internal */
-  public _cachedLogicalId?: string;
-
+/** Its tags rendered where they are declared, when the template is made. */
+class ProviderCfnResource extends LeanCfnResource {
   constructor(scope: Construct, id: string, props: { type: string; properties: Record<string, unknown> }, private readonly tagSource?: TagManager) {
     super(scope, id, props);
-  }
-
-  public overrideLogicalId(newLogicalId: string): void {
-    this._cachedLogicalId = undefined;
-    super.overrideLogicalId(newLogicalId);
   }
 
   protected get cfnProperties(): { [key: string]: any } {
@@ -60,18 +54,4 @@ class ProviderCfnResource extends CfnResource {
     if (this.tagSource) declared.Tags = this.tagSource.renderTags();
     return declared;
   }
-}
-
-// CDK works a logical id out anew (an MD5 of the construct path, then the stack's renames) each time it is resolved,
-// about 16 times a resource in one synth: 160,000 hashes at 10,000 rooms. These resources keep theirs once it is first
-// resolved, during synthesis, after the app's renameLogicalId calls; overrideLogicalId still takes effect. The method
-// is aws-cdk-lib's private CfnElement#synthesizeLogicalId (2.220), renamed _synthesizeLogicalId (2.276); where neither
-// is found, nothing changes but the speed (test/room.test.ts counts the work, against both versions in CI).
-for (const name of ['_synthesizeLogicalId', 'synthesizeLogicalId']) {
-  const synthesizeLogicalId: ((this: CfnElement) => string) | undefined = (CfnElement.prototype as any)[name];
-  if (typeof synthesizeLogicalId !== 'function') continue;
-  (ProviderCfnResource.prototype as any)[name] = function (this: ProviderCfnResource): string {
-    return (this._cachedLogicalId ??= synthesizeLogicalId.call(this));
-  };
-  break;
 }

@@ -1,5 +1,4 @@
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
-import { CfnWaitConditionHandle } from 'aws-cdk-lib/aws-cloudformation';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
@@ -8,6 +7,7 @@ import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inven
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, SKILL_GROUP_STACKS, skillGroupStackOf, waveOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
 import { _stackOrderedAsAWhole, Room } from './room';
+import { LeanCfnResource } from './lean-cfn-resource';
 import { limitAdvice } from './template-limits';
 import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
@@ -327,7 +327,8 @@ function paceInWaves(stack: Stack, items: Array<{ key: string; construct: Constr
   for (let w = 0; w < waves.length; w++) {
     for (const r of waves[w] ?? []) if (before) resourceDependsOn(r, before);
     if (w === waves.length - 1) break;
-    const barrier = new CfnWaitConditionHandle(stack, `Wave${String(w).padStart(2, '0')}Done`);
+    // A CfnWaitConditionHandle's template, from a resource CDK synthesizes with less work (about 1,000 at 1,000 rooms).
+    const barrier = new LeanCfnResource(stack, `Wave${String(w).padStart(2, '0')}Done`, { type: 'AWS::CloudFormation::WaitConditionHandle' });
     for (const r of waves[w] ?? []) resourceDependsOn(barrier, r);
     if (before) resourceDependsOn(barrier, before);
     before = barrier;

@@ -1,4 +1,4 @@
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
@@ -143,5 +143,31 @@ describe('Office365CalendarLink', () => {
     const checksId = Object.keys(parent).find((id) => id.startsWith('Checks'))!;
     expect(parent[shardId].DependsOn).toContain(checksId);
     expect(() => build(false).app.synth()).toThrow(/checks made with recordRoomsIn need a gate \(gateRecordedChecks\)/);
+  });
+
+  test('a check lists every room of its stack, and a room named from another stack is wired in as a parameter', () => {
+    // CDK's search for references sees only the rooms with a token (lib/calendar-link.ts onceRendered): the one
+    // named by the parent's parameter must still reach the check's nested stack, and the template lists both.
+    const { stack } = stackWithLink();
+    const link = Office365CalendarLink.of(stack)!;
+    const name = new CfnParameter(stack, 'BoardRoomName', { default: 'Board Room' });
+    const shard = new NestedStack(stack, 'Shard');
+    const checks = new NestedStack(stack, 'Checks');
+    const profile = RoomProfile.fromRoomProfileArn(shard, 'P', 'arn:aws:a4b:us-east-1:123456789012:room-profile/x');
+    new Room(shard, 'Havel', { roomName: 'Havel', mailbox: 'havel@contoso.com', profile });
+    new Room(shard, 'Board', { roomName: name.valueAsString, mailbox: 'board@contoso.com', profile });
+    link.recordRoomsIn(shard, checks, 'CheckShard');
+    link.gateRecordedChecks(checks, 'Gate');
+    const template = Template.fromStack(checks).toJSON();
+    const parameter = Object.keys(template.Parameters).find((p) => p.includes('BoardRoomName'))!;
+    expect(parameter).toBeDefined();
+    expect(template.Resources.CheckShard.Properties.Rooms).toEqual([
+      { Name: 'Havel', Mailbox: 'havel@contoso.com' },
+      { Name: { Ref: parameter }, Mailbox: 'board@contoso.com' },
+    ]);
+    // The parent passes its parameter in; the gate's hash of what was checked is made (not the search's blank).
+    const nested = Object.values(Template.fromStack(stack).findResources('AWS::CloudFormation::Stack')).find((r) => r.Properties.Parameters?.[parameter]);
+    expect(nested!.Properties.Parameters[parameter]).toEqual({ Ref: 'BoardRoomName' });
+    expect(template.Resources.Gate.Properties.Checked).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });
