@@ -1,5 +1,4 @@
-import { CfnElement, CfnResource, CfnResourceProps, IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { CfnElement, CfnResource, IResolvable, IResolveContext, Token, Tokenization } from 'aws-cdk-lib';
 
 /**
  * @internal A CfnResource that CDK synthesizes with less work, to the same template: the library makes one for each
@@ -11,10 +10,6 @@ import { Construct } from 'constructs';
 export class LeanCfnResource extends CfnResource {
   /** @internal */
   public _cachedLogicalId?: string;
-
-  constructor(scope: Construct, id: string, props: CfnResourceProps) {
-    super(scope, id, props);
-  }
 
   public overrideLogicalId(newLogicalId: string): void {
     this._cachedLogicalId = undefined;
