@@ -324,8 +324,7 @@ export class Office365CalendarLink extends Construct {
       checks: [...this.recorded].map(([roomsStack, check]) => {
         const rooms = this._linkedRooms(roomsStack).map((r) => [r.roomName, r.mailbox!]);
         // Names and mailboxes are plain text unless a token stands in one; resolving 10,000 plain pairs changes nothing.
-        const plain = rooms.every(([name, mailbox]) => !Token.isUnresolved(name) && !Token.isUnresolved(mailbox));
-        return [check.node.path, plain ? rooms : stack.resolve(rooms)];
+        return [check.node.path, holdsToken(rooms) ? stack.resolve(rooms) : rooms];
       }),
     };
     return createHash('sha256').update(JSON.stringify(what)).digest('base64url');
