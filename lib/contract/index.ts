@@ -185,6 +185,27 @@ export const HandlerEnv = {
  */
 export const RENAMED_FROM_TAG = 'cdk-a4b-rooms:renamed-from';
 
+/**
+ * Room ownership (rooms, room profiles and skill groups alike). CloudFormation replaces a resource whose logical id
+ * changes (a new `id`, another shard count, a construct moved in the tree) by creating the new one first and deleting
+ * the old one in its cleanup: a Delete must not remove what another resource holds by then. The resource that holds
+ * an A4B resource writes its identity (`<StackId>/<LogicalResourceId>`) here, on create, adoption and update.
+ */
+export const OWNER_TAG = 'cdk-a4b-rooms:owner';
+/**
+ * Written with OWNER_TAG when a resource takes over what another one held (OWNER_NONE: it was held by nothing that
+ * says so, e.g. made by hand and adopted): until the previous holder's cleanup Delete, or an Update of the new one,
+ * confirms the handover, a Delete of the new holder (a rollback) hands the resource back instead of deleting it.
+ */
+export const PREVIOUS_OWNER_TAG = 'cdk-a4b-rooms:previous-owner';
+/** PREVIOUS_OWNER_TAG's value for a resource taken over from no recorded holder. */
+export const OWNER_NONE = 'none';
+/**
+ * The provider function that holds the resource (its name): a Create that meets a resource of the same name held by
+ * the same provider (the same stack or the same app's inventories) takes it over without `adoptExisting`, as a move.
+ */
+export const OWNER_PROVIDER_TAG = 'cdk-a4b-rooms:provider';
+
 /** Tags that belong to AWS (`aws:`) or to this library: never declared, never drift, never imported. */
 export function isSystemTag(key: string): boolean {
   const k = key.toLowerCase();

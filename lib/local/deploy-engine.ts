@@ -224,7 +224,8 @@ interface StackRun {
   readonly ctx: ResolveContext;
   readonly outcomes: ResourceOutcome[];
   readonly undo: Array<() => Promise<string>>;
-  readonly replaced: AppliedResource[];
+  /** Resources an Update replaced (a new physical id), by logical id: their old physical ids are deleted in cleanup. */
+  readonly replaced: Array<[string, AppliedResource]>;
   readonly nestedCleanups: Array<() => Promise<CleanupResult>>;
   readonly total: number;
   readonly report: (o: ResourceOutcome) => void;
@@ -484,7 +485,7 @@ export class DeployEngine {
     const isReplacement = res.PhysicalResourceId !== before.physicalId;
     current[id] = { ...base, physicalId: res.PhysicalResourceId, data: res.Data ?? {} };
     if (isReplacement) {
-      replaced.push(before);
+      replaced.push([id, before]);
       undo.push(() => this.rollbackDelete(run, id, r.Type, properties, res.PhysicalResourceId, { id, resource: before }));
     } else {
       undo.push(rollbackUpdate(before.physicalId));
@@ -590,8 +591,9 @@ export class DeployEngine {
       }
       note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
     }
-    for (const old of replaced) {
-      await cleanupSend({ RequestType: 'Delete', LogicalResourceId: 'replaced', ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
+    for (const [id, old] of replaced) {
+      // CloudFormation names the resource's own logical id in the Delete of the physical id it replaced.
+      await cleanupSend({ RequestType: 'Delete', LogicalResourceId: id, ResourceType: old.type, PhysicalResourceId: old.physicalId, ResourceProperties: old.properties });
     }
     return { outcomes: done, errors };
   }

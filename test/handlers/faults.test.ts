@@ -2,6 +2,7 @@
 // strategy), what it must not, and that no fault leaves a duplicate or half-configured room behind.
 import { Room, RoomProfile, SkillGroup } from '../../lib';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
+import { ownerId, ownerTags, providerName } from '../../lib/handlers/a4b/ownership';
 import { requestToken } from '../../lib/handlers/a4b/steps';
 import { Template } from '../../lib/local/template';
 import { idsOfType, ProviderHarness, synth } from '../helpers';
@@ -110,6 +111,7 @@ test('a Lambda re-invocation of a Create whose first run was cut off after Creat
   const token = requestToken({ StackId: h.stackId, LogicalResourceId: roomId, RequestId: 'same-request' } as any);
   const first = h.emulator.call('CreateRoom', {
     RoomName: props.RoomName, ProviderCalendarId: props.ProviderCalendarId, ProfileArn: props.ProfileArn, ClientRequestToken: token,
+    Tags: [...((props.Tags as unknown[]) ?? []), ...ownerTags(ownerId(h.stackId, roomId), providerName(props.ServiceToken))],
   }).RoomArn;
   const again = await h.create(template, roomId, 'same-request');
   expect(again).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: first });

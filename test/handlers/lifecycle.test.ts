@@ -2,6 +2,7 @@
 // template, with string properties, against the A4B emulator; every case checks the emulator's state afterwards.
 import { Stack } from 'aws-cdk-lib';
 import { EndOfMeetingReminderType, Room, RoomProfile, SkillGroup } from '../../lib';
+import { isSystemTag, OWNER_NONE, OWNER_PROVIDER_TAG, OWNER_TAG, PREVIOUS_OWNER_TAG } from '../../lib/contract';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
 import { Template } from '../../lib/local/template';
 import { idsOfType, ProviderHarness, synth, writesIn } from '../helpers';
@@ -47,8 +48,12 @@ function roomArn(): string {
 function liveRoom(): Record<string, any> {
   return h.emulator.call('GetRoom', { RoomArn: roomArn() }).Room;
 }
-function liveTags(arn = roomArn()): Record<string, string> {
+function allTags(arn = roomArn()): Record<string, string> {
   return Object.fromEntries(h.emulator.call('ListTags', { Arn: arn }).Tags.map((t: any) => [t.Key, t.Value]));
+}
+/** The room's declared tags: the library's own (who holds it) left out. */
+function liveTags(arn = roomArn()): Record<string, string> {
+  return Object.fromEntries(Object.entries(allTags(arn)).filter(([k]) => !isSystemTag(k)));
 }
 function sgArn(id: string): string {
   return h.created.get(id)!.PhysicalResourceId;
@@ -72,7 +77,9 @@ describe('room lifecycle through the bundled handler', () => {
     expect(liveRoom()).toMatchObject({ RoomName: 'Board Room', ProviderCalendarId: 'board@contoso.com', Description: 'Floor 5', ProfileArn: h.created.get(idsOfType(template, 'Custom::A4BRoomProfile')[0])!.PhysicalResourceId });
     expect(roomSkillGroups(h.emulator, roomArn())).toEqual([sgArn(g1)]);
     expect(devicesIn('Board Room')).toEqual([devices[0]]);
-    expect(liveTags()).toEqual({ floor: '5' });
+    // Made with the tags that say which resource of which stack holds it, in the CreateRoom call itself.
+    expect(allTags()).toEqual({ floor: '5', [OWNER_TAG]: `${h.stackId}/${roomId}`, [OWNER_PROVIDER_TAG]: expect.stringMatching(/^A4BRoomsProvider/) });
+    expect(h.emulator.requests.filter((r) => r.operation === 'TagResource')).toEqual([]);
   });
 
   test('the same Create delivered twice makes one room', async () => {
@@ -188,6 +195,8 @@ describe('room lifecycle through the bundled handler', () => {
     expect(h.emulator.rooms()).toHaveLength(1);
     expect(h.emulator.call('GetRoom', { RoomArn: existing }).Room).toMatchObject({ Description: 'Floor 5', ProviderCalendarId: 'board@contoso.com', ProfileArn: props.ProfileArn });
     expect(liveTags(existing)).toEqual({ floor: '5' });
+    // Held by this resource now; taken from no recorded holder, so a rollback's Delete would leave it in A4B.
+    expect(allTags(existing)).toMatchObject({ [OWNER_TAG]: `${h.stackId}/${roomId}`, [PREVIOUS_OWNER_TAG]: OWNER_NONE });
     expect(devicesIn('Board Room')).toEqual([devices[0]]);
     expect(roomSkillGroups(h.emulator, existing)).toEqual([sgArn(g1)]);
   });

@@ -135,7 +135,8 @@ describe('a room names its profile and skill groups', () => {
     const ops = await requestsOf(async () => (up = await update(res.PhysicalResourceId, props({ Description: 'Floor 5', ProfileName: 'STD' }), props(), fresh)));
     expect(up.Status).toBe('SUCCESS');
     // The profile named in another case is the same profile: A4B names are unique ignoring case.
-    expect(ops).toEqual(['UpdateRoom']);
+    // ListTags: who holds the room (an Update of a room another resource holds is refused before any change).
+    expect(ops).toEqual(['ListTags', 'UpdateRoom']);
     expect(room(res.PhysicalResourceId)).toMatchObject({ Description: 'Floor 5', ProfileArn: profiles.Std });
   });
 
@@ -144,7 +145,7 @@ describe('a room names its profile and skill groups', () => {
     let up!: CfnResponse;
     const ops = await requestsOf(async () => (up = await update(res.PhysicalResourceId, props({ ProfileName: 'Other' }), props())));
     expect(up.Status).toBe('SUCCESS');
-    expect(ops).toEqual(['SearchProfiles', 'UpdateRoom']);
+    expect(ops).toEqual(['ListTags', 'SearchProfiles', 'UpdateRoom']);
     expect(emulator.requests.find((r) => r.operation === 'UpdateRoom')!.input).toEqual({ RoomArn: res.PhysicalResourceId, ProfileArn: profiles.Other });
     expect(room(res.PhysicalResourceId).ProfileArn).toBe(profiles.Other);
   });
@@ -155,7 +156,7 @@ describe('a room names its profile and skill groups', () => {
     let up!: CfnResponse;
     const ops = await requestsOf(async () => (up = await update(res.PhysicalResourceId, props({ SkillGroupNames: ['B', 'C', 'D'] }), props(), fresh)));
     expect(up.Status).toBe('SUCCESS');
-    expect(ops).toEqual(['SearchSkillGroups', 'DisassociateSkillGroupFromRoom', 'AssociateSkillGroupWithRoom']);
+    expect(ops).toEqual(['ListTags', 'SearchSkillGroups', 'DisassociateSkillGroupFromRoom', 'AssociateSkillGroupWithRoom']);
     expect(emulator.requests.find((r) => r.operation === 'SearchSkillGroups' && r.input.Filters[0].Values.includes('D'))!.input.Filters[0].Values).toEqual(['D', 'A']);
     expect(groupsOf(res.PhysicalResourceId)).toEqual(arnsOf('B', 'C', 'D'));
   });
@@ -167,7 +168,7 @@ describe('a room names its profile and skill groups', () => {
     const ops = await requestsOf(async () => (up = await update(res.PhysicalResourceId, props({ SkillGroupNames: ['B', 'C'] }), props(), lambda)));
     expect(up.Status).toBe('SUCCESS');
     // The cached ARN of A answers NotFound: resolved again (the exact search and the whole list), gone, skipped.
-    expect(ops).toEqual(['DisassociateSkillGroupFromRoom:NotFoundException', 'SearchSkillGroups', 'SearchSkillGroups']);
+    expect(ops).toEqual(['ListTags', 'DisassociateSkillGroupFromRoom:NotFoundException', 'SearchSkillGroups', 'SearchSkillGroups']);
     expect(groupsOf(res.PhysicalResourceId)).toEqual(arnsOf('B', 'C'));
   });
 
@@ -179,14 +180,14 @@ describe('a room names its profile and skill groups', () => {
     const same = await requestsOf(async () => (up = await update(res.PhysicalResourceId, props({ SkillGroupNames: ['A', 'B'] }), old)));
     expect(up.Status).toBe('SUCCESS');
     // The name is resolved and compared with the old ARN; B moved from ARN to name stays associated.
-    expect(same).toEqual(['SearchProfiles', 'SearchSkillGroups']);
+    expect(same).toEqual(['ListTags', 'SearchProfiles', 'SearchSkillGroups']);
     expect(groupsOf(res.PhysicalResourceId)).toEqual(arnsOf('A', 'B'));
 
     // Back to ARNs, with another profile and B dropped from both lists: one UpdateRoom, one disassociation.
     const back = props({ ProfileName: undefined, ProfileArn: profiles.Other, SkillGroupNames: undefined, SkillGroupArns: [groups.A] });
     const ops = await requestsOf(async () => (up = await update(res.PhysicalResourceId, back, props({ SkillGroupNames: ['A', 'B'] }))));
     expect(up.Status).toBe('SUCCESS');
-    expect(ops).toEqual(['UpdateRoom', 'DisassociateSkillGroupFromRoom']);
+    expect(ops).toEqual(['ListTags', 'UpdateRoom', 'DisassociateSkillGroupFromRoom']);
     expect(room(res.PhysicalResourceId).ProfileArn).toBe(profiles.Other);
     expect(groupsOf(res.PhysicalResourceId)).toEqual(arnsOf('A'));
   });
@@ -264,7 +265,8 @@ describe('a room names its profile and skill groups', () => {
     const ops = await requestsOf(async () => (res = await create(props({ AdoptExisting: 'true', SkillGroupNames: ['A'] }))));
     expect(res.Status).toBe('SUCCESS');
     expect(res.PhysicalResourceId).toBe(existing);
-    expect(ops.filter((o) => !o.startsWith('Search') && o !== 'GetRoom' && o !== 'ListTags')).toEqual(['AssociateSkillGroupWithRoom']);
+    // The one TagResource marks the room as held by this resource (after the adoption's changes).
+    expect(ops.filter((o) => !o.startsWith('Search') && o !== 'GetRoom' && o !== 'ListTags')).toEqual(['AssociateSkillGroupWithRoom', 'TagResource']);
     expect(groupsOf(existing)).toEqual(arnsOf('A'));
   });
 

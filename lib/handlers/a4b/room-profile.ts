@@ -4,7 +4,7 @@ import {
 import { MeetingRoomProps as M, RoomProfileProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
-import { forget, remember } from './names';
+import { forget, NameResolver, remember } from './names';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
@@ -121,14 +121,15 @@ export function planRoomProfileUpdate(before: RoomProfileSpec, after: RoomProfil
 export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
   arnKind: 'profile',
   label: 'room profile',
-  operations: { create: 'CreateProfile', find: 'SearchProfiles' },
+  operations: { create: 'CreateProfile', find: 'SearchProfiles', read: 'GetProfile', rename: 'UpdateProfile' },
   read: readRoomProfile,
   name: (spec) => spec.ProfileName,
   adoptExisting: (spec) => spec.adoptExisting,
 
-  async create(spec, token) {
+  async create(spec, token, _steps, systemTags) {
     const { tags, adoptExisting, ...fields } = spec;
-    const out = await a4b.send(new CreateProfileCommand({ ...(fields as any), ClientRequestToken: token, Tags: tags.length ? tags : undefined }));
+    const all = [...tags, ...systemTags];
+    const out = await a4b.send(new CreateProfileCommand({ ...(fields as any), ClientRequestToken: token, Tags: all.length ? all : undefined }));
     // Rooms served by this container find it without a search.
     remember('profile', spec.ProfileName, out.ProfileArn!);
     return out.ProfileArn!;
@@ -139,6 +140,17 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
   async find(name) {
     const out = await a4b.send(new SearchProfilesCommand({ Filters: [{ Key: 'ProfileName', Values: [name] }], MaxResults: 10 }));
     return out.Profiles?.find((p) => p.ProfileName === name)?.ProfileArn;
+  },
+
+  async findExisting(spec, steps) {
+    // Fresh: the name was just refused, so a cached ARN may be stale. A4B names are unique ignoring case.
+    const found = (await new NameResolver(steps).resolve('profile', [spec.ProfileName], [], true)).get(spec.ProfileName.toLowerCase());
+    return found && { arn: found.arn, name: found.name, plainlySame: false };
+  },
+
+  async rename(arn, name) {
+    await a4b.send(new UpdateProfileCommand({ ProfileArn: arn, ProfileName: name }));
+    remember('profile', name, arn);
   },
 
   async readLive(arn) {

@@ -1,10 +1,10 @@
 import {
   AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateRoomCommand, DeleteRoomCommand, DisassociateDeviceFromRoomCommand,
-  DisassociateSkillGroupFromRoomCommand, GetProfileCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand, TagResourceCommand,
-  UntagResourceCommand, UpdateRoomCommand,
+  DisassociateSkillGroupFromRoomCommand, GetProfileCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand,
+  UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { RENAMED_FROM_TAG, RoomProps } from '../../contract';
-import { currentRequest, ResourceError } from '../cfn';
+import { RoomProps } from '../../contract';
+import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { NameResolver, Resolved } from './names';
 import {
@@ -128,19 +128,20 @@ export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
 export const roomKind: ResourceKind<RoomSpec> = {
   arnKind: 'room',
   label: 'room',
-  operations: { create: 'CreateRoom', find: 'SearchRooms' },
+  operations: { create: 'CreateRoom', find: 'SearchRooms', read: 'GetRoom', rename: 'UpdateRoom' },
   read: readRoom,
   name: (spec) => spec.RoomName,
   adoptExisting: (spec) => spec.adoptExisting,
 
-  async create(spec, token, steps) {
+  async create(spec, token, steps, systemTags) {
+    const tags = [...spec.tags, ...systemTags];
     const create = (ProfileArn: string | undefined) => a4b.send(new CreateRoomCommand({
       RoomName: spec.RoomName,
       Description: spec.Description,
       ProviderCalendarId: spec.ProviderCalendarId,
       ProfileArn,
       ClientRequestToken: token,
-      Tags: spec.tags.length ? spec.tags : undefined,
+      Tags: tags.length ? tags : undefined,
     }));
     // Every name is resolved before anything is created (the skill groups for afterCreate, from the cache then): a name
     // that does not resolve fails the room with nothing made.
@@ -217,59 +218,30 @@ export const roomKind: ResourceKind<RoomSpec> = {
     await a4b.send(new DeleteRoomCommand({ RoomArn: arn }));
   },
 
-  // A case-only rename (Bravo -> BRAVO) gives the room a new construct id, so CloudFormation creates a new resource
-  // before it deletes the old one; A4B names are unique ignoring case, so the Create meets the old room. That room is
-  // taken over when it is plainly the same room: same name but for case, same profile, same mailbox. It is marked
-  // until the old resource's cleanup Delete confirms the rename; a rollback's Delete gives it its old name back.
-  async takeOver(spec, steps) {
-    // A profile given by name was resolved by the create (cached, with the name as A4B spells it): no GetProfile.
+  // After a CreateRoom met the name in use. A4B names are unique ignoring case and SearchRooms filters match exactly,
+  // so a name in another case is looked for among the rooms of the declared profile.
+  async findExisting(spec, steps) {
+    // Reads only: a failure is the create's, and nothing is recorded as applied.
+    const exact = await roomKind.find(spec.RoomName);
     const profileName = spec.ProfileName !== undefined
       ? (await new NameResolver(steps).one('profile', spec.ProfileName, true)).name
-      : (await steps.run('GetProfile', 'read the room profile', () => a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn })))).Profile!.ProfileName!;
-    // SearchRooms filters match names exactly; the room's profile narrows the list to read.
-    const rooms = await steps.run('SearchRooms', 'looked for the room under another case', () => allPages((NextToken) =>
+      : (await a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn }))).Profile!.ProfileName!;
+    const rooms = await allPages((NextToken) =>
       a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [profileName] }], MaxResults: 50, NextToken }))
-        .then((o) => ({ items: o.Rooms, NextToken: o.NextToken }))));
-    const same = rooms.find((r) => r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()
-      && (r.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase());
-    if (!same) return undefined;
-    const arn = same.RoomArn!;
-    const mark = (await liveTags(arn, true)).find((t) => t.Key === RENAMED_FROM_TAG)?.Value;
-    // The same name exactly is someone else's room, unless an interrupted takeover already renamed it.
-    if (same.RoomName === spec.RoomName && mark === undefined) return undefined;
-    if (mark === undefined) {
-      await steps.run('TagResource', `marked room ${arn} as renamed from '${same.RoomName}'`,
-        () => a4b.send(new TagResourceCommand({ Arn: arn, Tags: [{ Key: RENAMED_FROM_TAG, Value: Buffer.from(same.RoomName!).toString('base64url') }] })));
+        .then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
+    const same = rooms.find((r) => (exact ? r.RoomArn === exact : r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()));
+    if (same) {
+      // Plainly the same room, renamed in case only (for a room no request has marked): same profile and mailbox.
+      const plainlySame = same.RoomName !== spec.RoomName
+        && (same.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase();
+      return { arn: same.RoomArn!, name: same.RoomName!, plainlySame };
     }
-    // Marked, the room is this request's: a failure from here names it, so the rollback's Delete gives it its old name back.
-    const scope = currentRequest();
-    if (scope) scope.physicalResourceId = arn;
-    if (same.RoomName !== spec.RoomName) {
-      await steps.run('UpdateRoom', `renamed room '${same.RoomName}' to '${spec.RoomName}'`, () => a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: spec.RoomName })));
-    }
-    return arn;
+    if (exact) return { arn: exact, name: spec.RoomName, plainlySame: false };
+    return undefined;
   },
 
-  async release(arn, props) {
-    const declared = typeof props[RoomProps.NAME] === 'string' ? props[RoomProps.NAME] as string : undefined;
-    const mark = (await liveTags(arn, true)).find((t) => t.Key === RENAMED_FROM_TAG)?.Value;
-    if (mark === undefined || declared === undefined) return true;
-    const from = Buffer.from(mark, 'base64url').toString('utf8');
-    const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
-    const unmark = () => a4b.send(new UntagResourceCommand({ Arn: arn, TagKeys: [RENAMED_FROM_TAG] }));
-    if (Room!.RoomName !== declared) {
-      // The old resource's cleanup after a case-only rename: the new resource holds the room now.
-      await unmark();
-      return false;
-    }
-    if (from !== declared) {
-      // The rollback of a case-only rename deletes the new resource: the room gets its old name back and stays.
-      await a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: from }));
-      await unmark();
-      return false;
-    }
-    await unmark();
-    return true;
+  async rename(arn, name) {
+    await a4b.send(new UpdateRoomCommand({ RoomArn: arn, RoomName: name }));
   },
 };
 

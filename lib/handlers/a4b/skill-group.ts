@@ -4,7 +4,7 @@ import {
 import { SkillGroupProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
-import { forget, remember } from './names';
+import { forget, NameResolver, remember } from './names';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
@@ -29,14 +29,15 @@ export function readSkillGroup(props: Record<string, unknown>, resource: string)
 export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
   arnKind: 'skill-group',
   label: 'skill group',
-  operations: { create: 'CreateSkillGroup', find: 'SearchSkillGroups' },
+  operations: { create: 'CreateSkillGroup', find: 'SearchSkillGroups', read: 'GetSkillGroup', rename: 'UpdateSkillGroup' },
   read: readSkillGroup,
   name: (spec) => spec.SkillGroupName,
   adoptExisting: (spec) => spec.adoptExisting,
 
-  async create(spec, token) {
+  async create(spec, token, _steps, systemTags) {
+    const tags = [...spec.tags, ...systemTags];
     const out = await a4b.send(new CreateSkillGroupCommand({
-      SkillGroupName: spec.SkillGroupName, Description: spec.Description, ClientRequestToken: token, Tags: spec.tags.length ? spec.tags : undefined,
+      SkillGroupName: spec.SkillGroupName, Description: spec.Description, ClientRequestToken: token, Tags: tags.length ? tags : undefined,
     }));
     // Rooms served by this container find it without a search.
     remember('skillGroup', spec.SkillGroupName, out.SkillGroupArn!);
@@ -48,6 +49,17 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
   async find(name) {
     const out = await a4b.send(new SearchSkillGroupsCommand({ Filters: [{ Key: 'SkillGroupName', Values: [name] }], MaxResults: 10 }));
     return out.SkillGroups?.find((g) => g.SkillGroupName === name)?.SkillGroupArn;
+  },
+
+  async findExisting(spec, steps) {
+    // Fresh: the name was just refused, so a cached ARN may be stale. A4B names are unique ignoring case.
+    const found = (await new NameResolver(steps).resolve('skillGroup', [spec.SkillGroupName], [], true)).get(spec.SkillGroupName.toLowerCase());
+    return found && { arn: found.arn, name: found.name, plainlySame: false };
+  },
+
+  async rename(arn, name) {
+    await a4b.send(new UpdateSkillGroupCommand({ SkillGroupArn: arn, SkillGroupName: name }));
+    remember('skillGroup', name, arn);
   },
 
   async readLive(arn) {
