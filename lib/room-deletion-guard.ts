@@ -1,15 +1,15 @@
 import { CfnResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
-import { ResourceTypes, ROOM_KEY_CHARS, RoomDeletionGuardProps as G } from './contract';
+import { ResourceTypes, ROOM_NO_ID, RoomDeletionGuardProps as G } from './contract';
 import { providerResource } from './provider-resource';
 
 /** @internal */
 export interface RoomDeletionGuardProps {
   /** Where the rooms are declared, for messages. */
   readonly inventory: string;
-  /** Each room resource as `<nested stack id>/<construct id>`: moving a room to another shard deletes it too. */
-  readonly rooms: string[];
+  /** Each room by its A4B name and stable id: what a deploy deletes is a room whose name and id are both gone. */
+  readonly rooms: Array<{ readonly name: string; readonly id?: string }>;
   readonly maxRoomDeletions: number;
 }
 
@@ -26,15 +26,20 @@ export class RoomDeletionGuard extends Construct {
       type: ResourceTypes.ROOM_DELETION_GUARD,
       properties: {
         [G.INVENTORY]: props.inventory,
-        // 8 characters a room keeps 10,000 rooms at 80 KB of template; sorted, so the order of the file changes nothing.
-        [G.ROOMS]: props.rooms.map(roomKey).sort().join(''),
+        // 8 characters a room keep 10,000 rooms at 80 KB of template, and an Update's old and new lists within Lambda's
+        // 256 KB event; sorted, so the order of the file changes nothing.
+        [G.ROOM_NAMES]: props.rooms.map((r) => roomKey(r.name.normalize('NFC').trim().toLowerCase()) + (r.id === undefined ? ROOM_NO_ID : roomKey(`id:${r.id}`))).sort().join(''),
         [G.MAX_DELETIONS]: props.maxRoomDeletions,
       },
     });
   }
 }
 
-/** 48 bits of SHA-256, base64url: a collision among 10,000 rooms is about a one in five million chance, and only undercounts. */
-function roomKey(room: string): string {
-  return createHash('sha256').update(room).digest().subarray(0, 6).toString('base64url').slice(0, ROOM_KEY_CHARS);
+/**
+ * 24 bits of SHA-256, base64url. A deleted room is missed only when both its keys equal another room's (for a room
+ * without an id, its name key alone): at 10,000 rooms about one in 1,700 per deleted room, so the count of a mass
+ * deletion is off by a few at most, and only ever low.
+ */
+function roomKey(value: string): string {
+  return createHash('sha256').update(value).digest().subarray(0, 3).toString('base64url');
 }

@@ -94,12 +94,12 @@ export class RoomInventory extends Construct {
       if (rooms) rooms.push(r);
       else byShard.set(n, [r]);
     }
-    // Each room's construct id, worked out once for the guard and its shard.
+    // Each room's construct id, worked out once for its shard.
     const roomIds = new Map<Rooms[number], string>();
     for (const rooms of byShard.values()) for (const r of rooms) roomIds.set(r, constructIdFor('Room', roomKey(r)));
     const guard = new RoomDeletionGuard(this, 'RoomDeletionGuard', {
       inventory: `inventory ${this.node.path}`,
-      rooms: [...byShard].flatMap(([n, rooms]) => rooms.map((r) => `${shardId(n)}/${roomIds.get(r)}`)),
+      rooms: (inv.rooms ?? []).map((r) => ({ name: r.name, id: r.id })),
       maxRoomDeletions,
     });
     // Every write waits for the guard, so a refused deploy fails before it changes anything.

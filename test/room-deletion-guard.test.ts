@@ -6,6 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ResourceTypes, RoomDeletionGuardProps as G } from '../lib/contract';
 import { RoomInventory } from '../lib';
 import { Template } from '../lib/local/template';
+import { readGuard, roomDeletions } from '../lib/handlers/a4b/deletion-guard';
 import { idsOfType, ProviderHarness, tempDir } from './helpers';
 
 const rooms = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ name: `Room ${from + i}`, profile: 'Std' }));
@@ -38,7 +39,8 @@ describe('RoomDeletionGuard in the template', () => {
     }
     const props = guardOf(parent).Properties as Record<string, unknown>;
     expect(props[G.MAX_DELETIONS]).toBe(5);
-    expect(props[G.ROOMS]).toMatch(/^[A-Za-z0-9_-]{320}$/);
+    expect(props[G.ROOM_NAMES]).toMatch(/^([A-Za-z0-9_-]{4}\.{4}){40}$/);
+    expect(props[G.ROOMS]).toBeUndefined();
     expect(props[G.INVENTORY]).toBe('inventory Rooms/Inventory');
   });
 
@@ -49,21 +51,26 @@ describe('RoomDeletionGuard in the template', () => {
     expect(() => synthInventory(inventory(rooms(2)), { maxRoomDeletions: -1 })).toThrow('maxRoomDeletions -1 must be a whole number of rooms, 0 or more');
   });
 
-  test('the room set ignores file order, and changes when rooms move between shards', () => {
-    const a = guardOf(synthInventory(inventory(rooms(30))).parent).Properties![G.ROOMS];
-    expect(guardOf(synthInventory(inventory(rooms(30).reverse())).parent).Properties![G.ROOMS]).toBe(a);
-    const resharded = String(guardOf(synthInventory(inventory(rooms(30)), { shards: 7 }).parent).Properties![G.ROOMS]);
-    const keys = (s: string) => new Set(s.match(/.{8}/g));
-    const moved = [...keys(String(a))].filter((k) => !keys(resharded).has(k));
-    expect(moved.length).toBeGreaterThan(20);
+  test('the room set ignores file order and the shard count: it names rooms, not resources', () => {
+    const a = guardOf(synthInventory(inventory(rooms(30))).parent).Properties![G.ROOM_NAMES];
+    expect(guardOf(synthInventory(inventory(rooms(30).reverse())).parent).Properties![G.ROOM_NAMES]).toBe(a);
+    expect(guardOf(synthInventory(inventory(rooms(30)), { shards: 7 }).parent).Properties![G.ROOM_NAMES]).toBe(a);
+    // The same name in another case or normalization form is the same A4B room.
+    const nfd = rooms(30).map((r, i) => (i === 0 ? { ...r, name: 'ROOM 0' } : r));
+    expect(guardOf(synthInventory(inventory(nfd)).parent).Properties![G.ROOM_NAMES]).toBe(a);
+    const withId = rooms(30).map((r, i) => (i === 0 ? { ...r, id: 'r0' } : r));
+    expect(guardOf(synthInventory(inventory(withId)).parent).Properties![G.ROOM_NAMES]).not.toBe(a);
   });
+
 
   test('a room with an id keeps its resource (logical id, shard) when its name changes', () => {
     const before = synthInventory(inventory([{ id: 'hq-2-01', name: 'Spree', profile: 'Std' }, ...rooms(5)]));
     const after = synthInventory(inventory([{ id: 'hq-2-01', name: 'Spree (renamed)', profile: 'Std' }, ...rooms(5)]));
     const roomIds = (t: { nested: Template[] }) => t.nested.flatMap((n) => idsOfType(n, ResourceTypes.ROOM)).sort();
     expect(roomIds(after)).toEqual(roomIds(before));
-    expect(guardOf(after.parent).Properties![G.ROOMS]).toBe(guardOf(before.parent).Properties![G.ROOMS]);
+    // The guard sees the room renamed in place, not deleted.
+    const spec = (t: { parent: Template }) => readGuard(guardOf(t.parent).Properties as Record<string, unknown>, 'guard');
+    expect(roomDeletions(spec(before), spec(after))).toBe(0);
     const names = after.nested.flatMap((n) => idsOfType(n, ResourceTypes.ROOM).map((id) => n.Resources![id].Properties!.RoomName));
     expect(names).toContain('Spree (renamed)');
     // Without ids the logical ids are what they were before ids existed: derived from the name.
@@ -75,6 +82,34 @@ describe('RoomDeletionGuard in the template', () => {
       .toThrow(/room 'Room 1': name 'Room 1' is also the key \(id, or name without an id\) of room 'Spree' \(rooms\[0\]\): each room needs its own id/);
     expect(() => synthInventory(inventory([{ id: 'x', name: 'A', profile: 'Std' }, { id: 'X', name: 'B', profile: 'Std' }])))
       .toThrow(/room 'B': id 'X' is also the key \(id, or name without an id\) of room 'A' \(rooms\[0\]\)/);
+  });
+});
+
+describe('roomDeletions: rooms whose name and id are both gone, not resources that move', () => {
+  const guard = (list: Array<{ name: string; id?: string }>) => {
+    const t = synthInventory(inventory(list.map((r) => ({ ...r, profile: 'Std' }))));
+    return readGuard(guardOf(t.parent).Properties as Record<string, unknown>, 'guard');
+  };
+  const base = [{ name: 'Spree' }, { name: 'Havel', id: 'h1' }, { name: 'Elbe' }];
+  test.each([
+    ['nothing changes', base, 0],
+    ['a room removed', base.slice(1), 1],
+    ['an id added (a new resource for the same room)', [{ name: 'Spree', id: 'hq-spree' }, ...base.slice(1)], 0],
+    ['the name in another case', [{ name: 'SPREE' }, ...base.slice(1)], 0],
+    ['renamed, keeping its id', [base[0], { name: 'Havel (2.02)', id: 'h1' }, base[2]], 0],
+    ['its id changed, keeping its name', [base[0], { name: 'Havel', id: 'h2' }, base[2]], 0],
+    ['renamed without an id: the old room goes, a new one comes', [{ name: 'Spree 2' }, ...base.slice(1)], 1],
+    ['both name and id changed', [base[0], { name: 'Havel 2', id: 'h2' }, base[2]], 1],
+    ['everything gone', [], 3],
+  ])('%s', (_, after, deletions) => {
+    expect(roomDeletions(guard(base), guard(after))).toBe(deletions);
+  });
+
+  test('against the properties of an earlier version\'s guard (resource keys), only the drop in count is known', () => {
+    const old = (n: number) => readGuard({ [G.ROOMS]: 'abcdefgh'.repeat(n).split('').map((c, i) => String.fromCharCode(65 + ((i * 7 + c.charCodeAt(0)) % 26))).join(''), [G.MAX_DELETIONS]: '5' }, 'guard');
+    expect(old(3).resourceKeys).toBe(true);
+    expect(roomDeletions(old(3), guard(base))).toBe(0);
+    expect(roomDeletions(old(3), guard(base.slice(1)))).toBe(1);
   });
 });
 

@@ -88,14 +88,26 @@ export const SkillGroupProps = {
 export const RoomDeletionGuardProps = {
   /** Where the rooms are declared (the inventory's construct path), for messages. */
   INVENTORY: 'Inventory',
-  /** Every room resource of the inventory, each as ROOM_KEY_CHARS characters (a hash of its shard and construct id), concatenated. */
+  /**
+   * Earlier versions: every room resource as ROOM_KEY_CHARS characters (a hash of its shard and construct id). Read
+   * only from the previous properties of a guard made by such a version.
+   */
   ROOMS: 'Rooms',
+  /**
+   * Every room by what makes it the same A4B room, ROOM_KEY_CHARS characters each, concatenated: half a hash of its name
+   * (NFC, case-folded: A4B names are unique ignoring case), half a hash of its stable `id` (ROOM_NO_ID without one).
+   * A room whose resource moves (another shard, a new `id`) keeps its A4B room, so only a room whose name and id are
+   * both gone is deleted.
+   */
+  ROOM_NAMES: 'RoomNames',
   /** How many rooms one deploy may delete. */
   MAX_DELETIONS: 'MaxRoomDeletions',
 } as const;
 
-/** Characters per room in `RoomDeletionGuardProps.ROOMS`: 48 bits of a hash, base64url. */
+/** Characters per room in the guard's room lists: 24 bits of a hash, base64url, for its name and again for its id. */
 export const ROOM_KEY_CHARS = 8;
+/** The id half of a room without a stable id (not base64url, so no hash is equal to it). */
+export const ROOM_NO_ID = '....';
 
 /** Property names of `Custom::A4BCalendarLink`. */
 export const CalendarLinkProps = {

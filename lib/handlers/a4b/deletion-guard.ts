@@ -1,31 +1,47 @@
 // The room deletion guard of an inventory: an Update that would delete more rooms than allowed fails, so
 // CloudFormation rolls the whole deploy back before its cleanup phase deletes any room. It makes no A4B call.
 import { createHash } from 'crypto';
-import { ROOM_KEY_CHARS, RoomDeletionGuardProps as G } from '../../contract';
+import { ROOM_KEY_CHARS, ROOM_NO_ID, RoomDeletionGuardProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { PropertyReader } from '../properties';
 
 export interface GuardSpec {
   readonly inventory: string;
-  /** One key per room resource. */
+  /** One key per room: its name key, then its id key (ROOM_NO_ID without one). */
   readonly rooms: ReadonlySet<string>;
+  /** Properties of a guard made by an earlier version: the room keys name resources, not rooms, so only counts compare. */
+  readonly resourceKeys?: boolean;
   readonly maxDeletions: number;
 }
 
 export function readGuard(props: Record<string, unknown>, resource: string): GuardSpec {
   const p = new PropertyReader(props, resource);
-  const packed = p.string(G.ROOMS) ?? '';
+  const byName = p.string(G.ROOM_NAMES);
+  const packed = byName ?? p.string(G.ROOMS) ?? '';
   const rooms = new Set<string>();
   for (let i = 0; i < packed.length; i += ROOM_KEY_CHARS) rooms.add(packed.slice(i, i + ROOM_KEY_CHARS));
   const maxDeletions = p.integer(G.MAX_DELETIONS) ?? 0;
   if (maxDeletions < 0) throw new ResourceError(`${resource}: property ${G.MAX_DELETIONS} is ${maxDeletions}; it must be 0 or more`);
-  return { inventory: p.string(G.INVENTORY) ?? 'the inventory', rooms, maxDeletions };
+  return { inventory: p.string(G.INVENTORY) ?? 'the inventory', rooms, maxDeletions, ...(byName === undefined && packed ? { resourceKeys: true } : {}) };
 }
 
-/** How many room resources of `before` are gone from `after`: CloudFormation deletes each in its cleanup phase. */
+/**
+ * How many rooms of `before` a deploy to `after` deletes. A room whose name (ignoring case) or stable id is still
+ * declared keeps its A4B room: its resource may move (another shard, a new id, a renamed construct), and the new
+ * resource takes the room over while the old one's cleanup Delete keeps it. Against an earlier version's list, which
+ * keyed resources, the drop in the number of rooms is what is known to go.
+ */
 export function roomDeletions(before: GuardSpec, after: GuardSpec): number {
+  if (before.resourceKeys) return Math.max(0, before.rooms.size - after.rooms.size);
+  const half = ROOM_KEY_CHARS / 2;
+  const names = new Set<string>();
+  const ids = new Set<string>();
+  for (const k of after.rooms) {
+    names.add(k.slice(0, half));
+    if (k.slice(half) !== ROOM_NO_ID) ids.add(k.slice(half));
+  }
   let n = 0;
-  for (const k of before.rooms) if (!after.rooms.has(k)) n++;
+  for (const k of before.rooms) if (!names.has(k.slice(0, half)) && !ids.has(k.slice(half))) n++;
   return n;
 }
 

@@ -96,19 +96,20 @@ export function onDelete(o: Ownership, me: string): OwnershipDecision {
 
 /**
  * An Update of resource `me`: an unmarked resource is marked ours; an unconfirmed takeover by us is confirmed (an
- * Update means the deploy that made us succeeded); a takeover from us that was never confirmed is undone; a resource
- * another resource holds is refused before any change (two declarations of one A4B resource).
+ * Update means the deploy that made us succeeded). A resource another resource holds is refused before any change:
+ * two declarations of one A4B resource, or a takeover from us in this very deploy (a room renamed while a new room
+ * takes its old name) that the deploy must not undo silently; the refusal rolls the deploy back, which hands it back.
  */
 export function onUpdate(o: Ownership, me: string, provider: string | undefined): OwnershipDecision {
-  const mark = { [OWNER_TAG]: me, ...(provider && provider !== o.provider ? { [OWNER_PROVIDER_TAG]: provider } : {}) };
-  if (o.owner === undefined) return decision('update', mark);
-  if (o.owner === me) {
-    return decision('update', provider && provider !== o.provider ? { [OWNER_PROVIDER_TAG]: provider } : {}, confirmed(o));
-  }
-  if (o.previous === me) return decision('update', mark, confirmed(o));
+  const providerTag: Record<string, string> = provider && provider !== o.provider ? { [OWNER_PROVIDER_TAG]: provider } : {};
+  if (o.owner === undefined) return decision('update', { [OWNER_TAG]: me, ...providerTag });
+  if (o.owner === me) return decision('update', providerTag, confirmed(o));
   return decision('refuse', {}, [], {
-    note: `${holderText(o.owner)} holds it (it took it over, or declares it too): nothing was changed. Declare it in one place only; `
-      + 'to move it here, remove the other declaration, or deploy this one with adoptExisting',
+    note: o.previous === me
+      ? `${holderText(o.owner)} took it over from this resource in a deploy that has not completed (did a new resource take its name while `
+        + 'this one is renamed? Deploy the rename first, then the new room): nothing was changed'
+      : `${holderText(o.owner)} holds it (it took it over, or declares it too): nothing was changed. Declare it in one place only; `
+        + 'to move it here, remove the other declaration, or deploy this one with adoptExisting',
   });
 }
 
