@@ -16,6 +16,11 @@ export interface InventoryProblem {
   readonly message: string;
   /** Point at the key of the last path element rather than its value (an unknown field, a bad tag key). */
   readonly at?: 'key';
+  /**
+   * For a problem between two entries (one name, mailbox or device twice), where the other one stands: its
+   * `(rooms[0])` in the message is then given with its FILE:LINE:COL, so both places are in the report.
+   */
+  readonly also?: InventoryPath;
 }
 
 export interface ParsedInventory {

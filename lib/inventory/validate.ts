@@ -102,7 +102,7 @@ export function inventoryProblems(inventory: unknown): InventoryProblem[] {
 /** Every problem of a parsed inventory file, formatted and in file order. */
 export function validateInventory(parsed: ParsedInventory): string[] {
   if (parsed.syntaxProblems.length) return parsed.syntaxProblems;
-  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path, p.at), text: `${p.entity}: ${p.message}` }));
+  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path, p.at), text: `${p.entity}: ${withOtherPlace(p, parsed)}` }));
   const key = (where: string) => where.split(':').slice(-2).map(Number);
   located.sort((a, b) => {
     const [la, ca] = key(a.where);
@@ -110,6 +110,13 @@ export function validateInventory(parsed: ParsedInventory): string[] {
     return la - lb || ca - cb;
   });
   return [...new Set(located.map((l) => `${l.where}: ${l.text}`))];
+}
+
+/** The message, its `(rooms[0])` given the other entry's place: `(rooms[0], rooms.yaml:8:13)`. */
+function withOtherPlace(p: InventoryProblem, parsed: ParsedInventory): string {
+  if (!p.also) return p.message;
+  const entry = `(${String(p.also[0])}[${String(p.also[1])}])`;
+  return p.message.replace(entry, `${entry.slice(0, -1)}, ${parsed.locate(p.also)})`);
 }
 
 function editDistance(a: string, b: string): number {
