@@ -58,7 +58,9 @@ class EntryProblems {
   }
 
   integer(at: InventoryPath, field: string, value: unknown, rule: IntegerRule): void {
-    if (typeof value === 'number') this.add(at, field, value, integerProblem(rule, value));
+    if (typeof value !== 'number') return;
+    if (Number.isFinite(value)) this.add(at, field, value, integerProblem(rule, value));
+    else this.out.push({ path: [...this.base, ...at], entity: this.entity, field, message: nonFiniteInteger(field, value, rule) });
   }
 
   tags(at: string, tags: Record<string, string> | undefined): void {
@@ -69,6 +71,19 @@ class EntryProblems {
       this.text([at, k], `tag '${k}' value`, tags[k], StringRules.TagValue);
     }
   }
+}
+
+/**
+ * How YAML writes the numbers JSON has no words for (`.nan`, `.inf`, `-.inf`, in any of their spellings): the YAML
+ * library reads them as NaN and ±Infinity, which JSON would print as null.
+ */
+export function yamlNumber(value: number): string {
+  return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
+}
+
+/** A number A4B cannot take where it takes a whole number: what was written and what to write. */
+export function nonFiniteInteger(field: string, value: number, rule: IntegerRule): string {
+  return `${field}: ${yamlNumber(value)} is not a number A4B accepts: give a whole number from ${rule.min} to ${rule.max}${rule.step ? ` in steps of ${rule.step}` : ''}`;
 }
 
 /** Runs `check` on each entry of one of the inventory's lists, collecting the problems of all of them. */

@@ -85,6 +85,41 @@ describe('inventory validation', () => {
     expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    name: B\n', 'rooms.yaml'))).toEqual(["rooms.yaml:3:5: duplicate key 'name': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one"]);
   });
 
+  test('two YAML documents in one file: refused where the second starts, with what to do instead of the library\'s advice', () => {
+    const ONE = 'an inventory is one document; merge the two or split them into two files';
+    expect(validateInventory(parseInventoryText(`${HEAD}  - { name: A, profile: Std }\n---\nrooms: []\n`, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:9:1: a second YAML document starts here (---): ${ONE}`]);
+    // A first `---` is one document; a document ended by `...` and then another is two.
+    expect(validateInventory(parseInventoryText(`---\n${HEAD}  - { name: A, profile: Std }\n`, 'rooms.yaml'))).toEqual([]);
+    expect(validateInventory(parseInventoryText(`---\n${HEAD}  - { name: A, profile: Std }\n...\nrooms: []\n`, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:11:1: a second YAML document starts here: ${ONE}`]);
+  });
+
+  // The YAML library reads `.nan`, `.inf` and `-.inf` (in each spelling) as numbers, which JSON prints as null.
+  test.each([
+    ['.nan', '.nan'], ['.NaN', '.nan'], ['.NAN', '.nan'], ['.inf', '.inf'], ['+.Inf', '.inf'], ['-.inf', '-.inf'], ['-.INF', '-.inf'],
+  ])('%s where a whole number goes says what was written and what to write', (written, shown) => {
+    const block = `profiles:\n  - name: Std\n    address: 1 Main St\n    timezone: UTC\n    maxVolume: ${written}\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(block, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:5:16: profile 'Std': maxVolume: ${shown} is not a number A4B accepts: give a whole number from 0 to 10`]);
+    // Flow style, and the reminder's range with its steps: the same words.
+    const flow = `profiles:\n  - { name: Std, address: a, timezone: UTC, maxVolume: ${written}, meetingRoom: { instantBooking: { durationMinutes: ${written} } } }\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(flow, 'rooms.yaml')).map((p) => p.replace(/^rooms\.yaml:\d+:\d+: /, ''))).toEqual([
+      `profile 'Std': maxVolume: ${shown} is not a number A4B accepts: give a whole number from 0 to 10`,
+      `profile 'Std': meetingRoom.instantBooking.durationMinutes: ${shown} is not a number A4B accepts: give a whole number from 15 to 240 in steps of 15`,
+    ]);
+  });
+
+  test('.nan and .inf where text, a boolean or a choice goes; a -.inf is still refused next to another bad value', () => {
+    const text = `profiles:\n  - name: Std\n    address: .nan\n    timezone: UTC\n    maxVolume: -.inf\n    wakeWord: .inf\n    setupModeDisabled: .nan\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(text, 'rooms.yaml'))).toEqual([
+      "rooms.yaml:3:14: profile 'Std': address: .nan is a number to YAML (not-a-number), not text: write '.nan' in quotes if you mean those characters",
+      "rooms.yaml:5:16: profile 'Std': maxVolume: -.inf is not a number A4B accepts: give a whole number from 0 to 10",
+      "rooms.yaml:6:15: profile 'Std': wakeWord: .inf is a number to YAML (infinity): give one of ALEXA, AMAZON, ECHO, COMPUTER",
+      "rooms.yaml:7:24: profile 'Std': setupModeDisabled: .nan is a number to YAML (not-a-number), not a boolean: write true or false",
+    ]);
+  });
+
   test('every problem of the file in one run, in file order', () => {
     const problems = check('  - { name: A, profile: Nope }\n  - { name: a, profile: Std, mailbox: x }\n');
     expect(problems.map((p) => p.split(': ')[0])).toEqual(['rooms.yaml:8:25', 'rooms.yaml:9:13', 'rooms.yaml:9:39']);
