@@ -141,8 +141,9 @@ local.command('serve')
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet')
   .addOption(a4bRateLimitOption())
   .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string; a4bRateLimit?: number }) => {
+    const stateDir = newStateDir(opts.state);
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
-    const world = await serveLocalWorld(newStateDir(opts.state), {
+    const world = await serveLocalWorld(stateDir, {
       a4bPort: opts.port, graphPort: opts.graphPort, tenant, a4bRateLimit: opts.a4bRateLimit,
     });
     console.log(JSON.stringify(world.endpoints, null, 2));
@@ -172,6 +173,12 @@ local.command('deploy')
     app?: string; assembly?: string; state: string; context?: string[]; concurrency?: number; accountConcurrency: number; a4bRateLimit?: number;
     tenant?: string;
   }) => {
+    // One source: with two, one would be deployed and the other ignored (an --assembly deployed over an inventory
+    // file deletes the rooms the file declares).
+    const sources = [file !== undefined && `inventory ${file}`, opts.app !== undefined && `--app ${opts.app}`, opts.assembly !== undefined && `--assembly ${opts.assembly}`]
+      .filter((x): x is string => typeof x === 'string');
+    if (sources.length > 1) throw new Error(`local deploy takes one source, not ${sources.join(' and ')}: give the inventory file, --app or --assembly alone`);
+    const stateDir = newStateDir(opts.state);
     const context = parseContext(opts.context ?? []);
     if (file) {
       const problems = validateInventory(parseInventoryFile(file));
@@ -184,7 +191,7 @@ local.command('deploy')
       if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
     };
     const result = await localDeploy({
-      app, assemblyDir: opts.assembly, stateDir: newStateDir(opts.state), context,
+      app, assemblyDir: opts.assembly, stateDir, context,
       concurrency: opts.concurrency, accountConcurrency: opts.accountConcurrency, a4bRateLimit: opts.a4bRateLimit,
       onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
@@ -214,11 +221,37 @@ local.command('deploy')
 const LOCAL_STATE_FILES = ['a4b.json', 'a4b.journal.jsonl', 'endpoints.json', 'emulators.lock', 'deploy.lock'];
 
 /**
+ * The absolute path of a --state directory, refused when it is the working directory, one of its parents or the root
+ * (an empty --state is the working directory): the emulators would write their state there, and local deploy would
+ * replace ./cdk.out with its own. Every command that takes --state checks it through here.
+ */
+function ownStateDir(dir: string): string {
+  const abs = path.resolve(dir);
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const [state, cwd] = [real(abs), real(process.cwd())];
+  const what = dir === '' ? 'an empty path is the working directory'
+    : state === path.parse(state).root ? 'that is the root directory'
+      : state === cwd ? 'that is the working directory'
+        : cwd.startsWith(state + path.sep) ? 'that is a parent of the working directory' : undefined;
+  if (what) {
+    throw new Error(`--state ${dir === '' ? "''" : dir}: ${what}, where the emulators' state and local deploy's cdk.out would go (replacing ./cdk.out); `
+      + `give a directory of its own, such as the default ${DEFAULT_STATE}`);
+  }
+  return abs;
+}
+
+/**
  * A state directory for `local deploy` and `local serve`, created when missing: refused when it, or the nearest part
  * of its path that exists, is not a directory (mkdir would fail with a bare EEXIST or ENOTDIR).
  */
 function newStateDir(dir: string): string {
-  const abs = path.resolve(dir);
+  const abs = ownStateDir(dir);
   let existing = abs;
   while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   if (!fs.statSync(existing).isDirectory()) {
@@ -232,7 +265,7 @@ function newStateDir(dir: string): string {
  * an empty emulator, so drift would call every room missing and import would write an empty inventory.
  */
 function existingStateDir(dir: string): string {
-  const abs = path.resolve(dir);
+  const abs = ownStateDir(dir);
   const stat = fs.statSync(abs, { throwIfNoEntry: false });
   if (stat && !stat.isDirectory()) throw new Error(`--state ${dir} is a file, not a directory; give the state directory that local deploy or local serve wrote`);
   if (!stat || !LOCAL_STATE_FILES.some((f) => fs.existsSync(path.join(abs, f)))) {

@@ -3,6 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
+import { canonicalName } from './inventory/names';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, SKILL_GROUP_STACKS, skillGroupStackOf, waveOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
@@ -140,20 +141,21 @@ export class RoomInventory extends Construct {
     const stackName = Stack.of(this).stackName;
     // Only when there are profiles: CloudFormation refuses a template without resources.
     const profilesStack = inv.profiles?.length ? orderedAsAWhole(new NestedStack(this, 'Profiles', { description: `cdk-a4b-rooms: room profiles of ${stackName}` })) : undefined;
-    const profiles = new Map(byName(inv.profiles).map((p) => [p.name, profileOf(profilesStack!, p, inv.tags)]));
+    // Keyed by NFC name: rooms may name them in NFC or NFD (the rules hold them to one of the two).
+    const profiles = new Map(byName(inv.profiles).map((p) => [canonicalName(p.name), profileOf(profilesStack!, p, inv.tags)]));
     if (profilesStack) paceInWaves(profilesStack, [...profiles].map(([key, construct]) => ({ key, construct })));
     const groupStacks = new Map<number, NestedStack>();
     const groups = new Map<string, SkillGroup>();
     const groupStackOf = new Map<string, number>();
     for (const g of byName(inv.skillGroups)) {
       const n = skillGroupStackOf(g.name);
-      groupStackOf.set(g.name, n);
+      groupStackOf.set(canonicalName(g.name), n);
       let groupStack = groupStacks.get(n);
       if (!groupStack) {
         groupStack = orderedAsAWhole(new NestedStack(this, `SkillGroups${n}`, { description: `cdk-a4b-rooms: skill groups of ${stackName}, part ${n + 1} of ${SKILL_GROUP_STACKS}` }));
         groupStacks.set(n, groupStack);
       }
-      groups.set(g.name, new SkillGroup(groupStack, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
+      groups.set(canonicalName(g.name), new SkillGroup(groupStack, constructIdFor('SkillGroup', g.name), { skillGroupName: g.name, description: g.description, tags: { ...inv.tags, ...g.tags }, adoptExisting: g.adoptExisting }));
     }
     for (const groupStack of groupStacks.values()) {
       paceInWaves(groupStack, [...groups].filter(([, g]) => Stack.of(g) === groupStack).map(([key, construct]) => ({ key, construct })));
@@ -175,15 +177,15 @@ export class RoomInventory extends Construct {
     // Nothing else: a new skill group changes one skill-group stack and no shard.
     dependsOn(shard, catalog.profilesStack!);
     const named = new Set<number>();
-    for (const r of rooms) for (const g of r.skillGroups ?? []) named.add(catalog.groupStackOf.get(g)!);
+    for (const r of rooms) for (const g of r.skillGroups ?? []) named.add(catalog.groupStackOf.get(canonicalName(g))!);
     for (const [m, groupStack] of catalog.groupStacks) if (named.has(m)) dependsOn(shard, groupStack);
     paceInWaves(shard, rooms.map((r) => {
       const room = new Room(shard, roomIds.get(r)!, {
         roomName: r.name,
         mailbox: r.mailbox,
         description: r.description,
-        profile: catalog.profiles.get(r.profile)!,
-        skillGroups: (r.skillGroups ?? []).map((g) => catalog.groups.get(g)!),
+        profile: catalog.profiles.get(canonicalName(r.profile))!,
+        skillGroups: (r.skillGroups ?? []).map((g) => catalog.groups.get(canonicalName(g))!),
         deviceArns: r.devices,
         // Inventory tags are merged here rather than with Tags.of(): an aspect over 10,000 rooms costs seconds.
         tags: { ...tags, ...r.tags },
@@ -227,7 +229,7 @@ interface Catalog {
   readonly profiles: Map<string, RoomProfile>;
   readonly groupStacks: Array<[number, NestedStack]>;
   readonly groups: Map<string, SkillGroup>;
-  /** The skill-group stack of each skill group, by name. */
+  /** The skill-group stack of each skill group, by name (the maps are keyed by NFC name). */
   readonly groupStackOf: Map<string, number>;
   readonly stacks: NestedStack[];
 }
@@ -375,7 +377,7 @@ function secretFrom(scope: Construct, nameOrArn: string): secretsmanager.ISecret
 }
 
 function compareNames(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
+  const x = canonicalName(a).toLowerCase();
+  const y = canonicalName(b).toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 import { CfnResource, IResource, ITaggable, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { isDeviceArn, MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
 import { providerResource } from './provider-resource';
@@ -89,6 +89,9 @@ export interface RoomProps {
  *
  * @resource Custom::A4BRoom
  */
+/** Per app (its root construct): the first Room to list each device ARN. */
+const deviceClaims = new WeakMap<IConstruct, Map<string, Room>>();
+
 export class Room extends Resource implements IRoom, ITaggable {
   /** A room that exists outside this stack. */
   public static fromRoomArn(scope: Construct, id: string, roomArn: string): IRoom {
@@ -114,6 +117,7 @@ export class Room extends Resource implements IRoom, ITaggable {
     this.mailbox = props.mailbox;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM, props.tags);
     this.node.addValidation({ validate: () => validateRoom(`room ${showValue(props.roomName)}`, props, this.tags, this.checkedByInventory) });
+    if (props.deviceArns?.length) this.claimDevices(props.deviceArns);
 
     // A profile or skill group of another stack is named, not referenced by ARN: the handler resolves the name at
     // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
@@ -147,6 +151,29 @@ export class Room extends Resource implements IRoom, ITaggable {
     properties[P.TAGS] = undefined; // rendered with the template, tags from Tags.of included
     if (props.adoptExisting) properties[P.ADOPT_EXISTING] = true;
     this.resource = providerResource(this, 'Resource', { type: ResourceTypes.ROOM, removalPolicy: props.removalPolicy, tags: this.tags, properties });
+  }
+
+  /**
+   * Records this room as the first of its app to list each of `devices`, or fails synth naming the room that listed
+   * one first: a device is in one room at a time, and two rooms would take it from each other on every deploy.
+   * Rooms of one inventory are left to its rules (uniqueDevices), which give both FILE:LINE:COL.
+   */
+  private claimDevices(devices: readonly string[]): void {
+    let claims = deviceClaims.get(this.node.root);
+    if (!claims) deviceClaims.set(this.node.root, claims = new Map());
+    const taken: Array<[string, Room]> = [];
+    for (const d of devices) {
+      if (Token.isUnresolved(d)) continue;
+      const first = claims.get(d);
+      if (!first) claims.set(d, this);
+      else if (first !== this) taken.push([d, first]);
+    }
+    if (!taken.length) return;
+    this.node.addValidation({
+      validate: () => taken.filter(([, first]) => !(this.checkedByInventory && first.checkedByInventory))
+        .map(([d, first]) => `room ${showValue(this.roomName)}: deviceArns ${showValue(d)} is also a device of room ${showValue(first.roomName)} `
+          + `(${first.node.path}): a device is in one room at a time; remove it from one of them`),
+    });
   }
 
   /**

@@ -9,13 +9,13 @@ import { tempDir } from './helpers';
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
 
-function cli(args: string[]) {
-  return spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+function cli(args: string[], cwd = ROOT) {
+  return spawnSync('node', [CLI, ...args], { cwd, encoding: 'utf8' });
 }
 
 /** Exit 1 with exactly this one line on stderr and nothing on stdout. */
-function refused(args: string[], line: string) {
-  const res = cli(args);
+function refused(args: string[], line: string, cwd = ROOT) {
+  const res = cli(args, cwd);
   expect({ status: res.status, stderr: res.stderr, stdout: res.stdout }).toEqual({ status: 1, stderr: `a4b-rooms: ${line}\n`, stdout: '' });
 }
 
@@ -111,5 +111,94 @@ describe('a4b-rooms misuse', () => {
       expect([res.status, res.stderr]).toEqual([1, `a4b-rooms: 1 problem in tenant file ${tenant}:\n${tenant}:3:46: apps[0].roles must be a list of strings\n`]);
     }
     expect(fs.existsSync(state)).toBe(false);
+  });
+
+  test('local deploy refuses two sources at once, naming both, before anything is touched', () => {
+    const dir = tempDir();
+    const state = path.join(dir, 'state');
+    const assembly = path.join(dir, 'cdk.out');
+    fs.mkdirSync(assembly);
+    const ALONE = 'give the inventory file, --app or --assembly alone';
+    refused(['local', 'deploy', 'examples/rooms.yaml', '--assembly', assembly, '--state', state],
+      `local deploy takes one source, not inventory examples/rooms.yaml and --assembly ${assembly}: ${ALONE}`);
+    refused(['local', 'deploy', '--app', 'node app.js', '--assembly', assembly, '--state', state],
+      `local deploy takes one source, not --app node app.js and --assembly ${assembly}: ${ALONE}`);
+    refused(['local', 'deploy', 'examples/rooms.yaml', '--app', 'node app.js', '--assembly', assembly, '--state', state],
+      `local deploy takes one source, not inventory examples/rooms.yaml and --app node app.js and --assembly ${assembly}: ${ALONE}`);
+    expect(fs.readdirSync(dir)).toEqual(['cdk.out']);
+    expect(fs.readdirSync(assembly)).toEqual([]);
+  });
+
+  test('--state that is the working directory, a parent of it, the root or empty is refused by every command that takes it', () => {
+    // The working directory holds a cdk.out that local deploy would have replaced with its own.
+    const work = path.join(tempDir(), 'project');
+    fs.mkdirSync(path.join(work, 'cdk.out'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'cdk.out', 'manifest.json'), '{}');
+    fs.writeFileSync(path.join(work, 'rooms.yaml'), fs.readFileSync(path.join(ROOT, 'examples', 'rooms.yaml')));
+    const REST = "where the emulators' state and local deploy's cdk.out would go (replacing ./cdk.out); give a directory of its own, such as the default .a4b-local";
+    const states: Array<[string, string]> = [
+      ['', "--state '': an empty path is the working directory"],
+      ['.', '--state .: that is the working directory'],
+      [work, `--state ${work}: that is the working directory`],
+      ['./', '--state ./: that is the working directory'],
+      ['..', '--state ..: that is a parent of the working directory'],
+      ['/', '--state /: that is the root directory'],
+    ];
+    const commands = [
+      ['drift', 'rooms.yaml', '--local'], ['check', 'rooms.yaml', '--local'], ['test-booking', 'rooms.yaml', '--local'], ['import', '--local'],
+      ['local', 'serve'], ['local', 'deploy', 'rooms.yaml'], ['local', 'deploy', '--assembly', 'cdk.out'],
+    ];
+    // Every form with one command, every command with one form (one helper checks them all).
+    for (const [state, says] of states) refused(['local', 'deploy', 'rooms.yaml', '--state', state], `${says}, ${REST}`, work);
+    commands.forEach((command, i) => {
+      const [state, says] = states[i % states.length];
+      refused([...command, '--state', state], `${says}, ${REST}`, work);
+    });
+    expect(fs.readdirSync(work).sort()).toEqual(['cdk.out', 'rooms.yaml']);
+    expect(fs.readdirSync(path.join(work, 'cdk.out'))).toEqual(['manifest.json']);
+  });
+
+  test('validate: a device in two rooms, .nan and .inf, and a second YAML document, each at FILE:LINE:COL (the device at both places)', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'rooms.yaml');
+    const device = 'arn:aws:a4b:us-east-1:123456789012:device/echo/1';
+    fs.writeFileSync(file, [
+      'profiles:',
+      '  - name: Std',
+      '    address: 1 Main St',
+      '    timezone: UTC',
+      '    maxVolume: .nan',
+      '    meetingRoom: { requireCheckIn: { releaseAfterMinutes: -.inf } }',
+      'rooms:',
+      '  - name: Spree',
+      '    profile: Std',
+      `    devices: [${device}]`,
+      '  - name: Havel',
+      '    profile: Std',
+      '    devices:',
+      `      - ${device}`,
+      '',
+    ].join('\n'));
+    const res = cli(['validate', file]);
+    expect([res.status, res.stdout]).toEqual([1, '']);
+    expect(res.stderr.split('\n')).toEqual([
+      `${file}:5:16: profile 'Std': maxVolume: .nan is not a number A4B accepts: give a whole number from 0 to 10`,
+      `${file}:6:59: profile 'Std': meetingRoom.requireCheckIn.releaseAfterMinutes: -.inf is not a number A4B accepts: give a whole number from 5 to 20`,
+      `${file}:14:9: room 'Havel': devices '${device}' is also a device of room 'Spree' (rooms[0], ${file}:10:15): a device is in one room at a time; remove it from one of them`,
+      '',
+      `3 problems in ${file}`,
+      '',
+    ]);
+
+    const two = path.join(dir, 'two.yaml');
+    fs.writeFileSync(two, 'profiles: []\nrooms: []\n---\nrooms: []\n');
+    const res2 = cli(['validate', two]);
+    expect([res2.status, res2.stderr]).toEqual([1, `${two}:3:1: a second YAML document starts here (---): an inventory is one document; merge the two or split them into two files\n\n1 problem in ${two}\n`]);
+    // Tenant files are read the same way, and say what they are.
+    const tenant = path.join(dir, 'tenant.yaml');
+    fs.writeFileSync(tenant, 'tenantId: contoso.onmicrosoft.com\n---\ntenantId: fabrikam.onmicrosoft.com\n');
+    const res3 = cli(['local', 'serve', '--state', path.join(dir, 'state'), '--tenant', tenant]);
+    expect([res3.status, res3.stderr]).toEqual([1, `a4b-rooms: 1 problem in tenant file ${tenant}:\n${tenant}:2:1: a second YAML document starts here (---): a tenant file is one document; merge the two or split them into two files\n`]);
+    expect(fs.existsSync(path.join(dir, 'state'))).toBe(false);
   });
 });

@@ -112,7 +112,7 @@ describe('a4b-rooms CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toEqual([
       `${file}:4:39: room 'A': mailbox 'nope' must be the email address of the room's resource mailbox, e.g. board-room@contoso.com`,
-      `${file}:5:13: room 'a': name 'a' is also the name of room 'A' (rooms[0]): names are unique per A4B account, ignoring case`,
+      `${file}:5:13: room 'a': name 'a' is also the name of room 'A' (rooms[0], ${file}:4:13): names are unique per A4B account, ignoring case`,
       '',
       `2 problems in ${file}`,
     ]);

@@ -79,9 +79,9 @@ describe('RoomDeletionGuard in the template', () => {
 
   test('two rooms with one key are refused, naming both', () => {
     expect(() => synthInventory(inventory([{ id: 'Room 1', name: 'Spree', profile: 'Std' }, ...rooms(3)])))
-      .toThrow(/room 'Room 1': name 'Room 1' is also the key \(id, or name without an id\) of room 'Spree' \(rooms\[0\]\): each room needs its own id/);
+      .toThrow(/room 'Room 1': name 'Room 1' is also the key \(id, or name without an id\) of room 'Spree' \(rooms\[0\], <inventory>:\d+:\d+\): each room needs its own id/);
     expect(() => synthInventory(inventory([{ id: 'x', name: 'A', profile: 'Std' }, { id: 'X', name: 'B', profile: 'Std' }])))
-      .toThrow(/room 'B': id 'X' is also the key \(id, or name without an id\) of room 'A' \(rooms\[0\]\)/);
+      .toThrow(/room 'B': id 'X' is also the key \(id, or name without an id\) of room 'A' \(rooms\[0\], <inventory>:\d+:\d+\)/);
   });
 });
 

@@ -26,6 +26,11 @@ function synthesize(inv: object): Record<string, any> {
 }
 
 const names = (n: number, offset = 0) => Array.from({ length: n }, (_, i) => `Room ${String(i + offset).padStart(5, '0')}`);
+/** Templates by masked file name (a nested template's file name holds its content hash). */
+const byFile = (t: Record<string, any>) =>
+  Object.fromEntries(Object.entries(t).map(([f, x]) => [maskHashes(f), x]).sort(([a], [b]) => (a < b ? -1 : 1)));
+/** Content hashes (asset hashes in file names and S3 keys, the mailbox gate's hash) replaced by one placeholder. */
+const maskHashes = (text: string) => text.replace(/\b[0-9a-fA-F]{64}\b/g, '<hash>').replace(/"Checked":"[\w-]+"/g, '"Checked":"<hash>"').replace(/[0-9A-F]{8}(\.nested\.template\.json)/g, '<id>$1');
 const roomsIn = (t: any) => Object.values<any>(t.Resources).filter((r) => r.Type === 'Custom::A4BRoom').map((r) => r.Properties.RoomName);
 
 describe('RoomInventory', () => {
@@ -162,6 +167,31 @@ describe('RoomInventory', () => {
     // The parent changes only where the new skill group's stack is new to it; no shard nor check changes.
     expect(changed(grown).filter((f) => /Shard|MailboxChecks/.test(f))).toEqual([]);
     expect(changed(grown).filter((f) => /Profiles|SkillGroups/.test(f)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a name written in NFD keeps the logical id, shard and wave of its NFC spelling: only the names differ', () => {
+    // Every name and reference in NFC, then in NFD ('é' as 'e' + U+0301): a user's editor may save either.
+    const spelled = (form: 'NFC' | 'NFD') => {
+      const n = (s: string) => s.normalize(form);
+      return {
+        calendarLink: inventory([]).calendarLink,
+        profiles: [{ name: n('Büro Standard'), address: '1 Main St', timezone: 'UTC' }],
+        skillGroups: [{ name: n('Konferenzräume') }, { name: 'Plain' }],
+        rooms: [...['Café Ost', 'Zürich Süd', 'Salle Élysée', 'Plain Room'], ...names(40)].map((name, i) => ({
+          name: n(name), mailbox: `room${i}@contoso.onmicrosoft.com`, profile: n('Büro Standard'), skillGroups: [n('Konferenzräume'), 'Plain'],
+        })),
+      };
+    };
+    const nfc = synthesize(spelled('NFC'));
+    const nfd = synthesize(spelled('NFD'));
+    expect(JSON.stringify(nfd)).toContain('Cafe\u0301 Ost');
+    // The same nested stacks (shards, skill-group stacks), the same logical ids in each, and the same templates once
+    // the names are read in NFC and the hashes that cover them (nested template files, the gate's hash) are masked.
+    expect(Object.keys(nfd).map(maskHashes).sort()).toEqual(Object.keys(nfc).map(maskHashes).sort());
+    const byStack = (t: Record<string, any>) =>
+      Object.fromEntries(Object.entries(t).map(([f, x]) => [maskHashes(f), Object.keys(x.Resources).sort()]));
+    expect(byStack(nfd)).toEqual(byStack(nfc));
+    expect(JSON.parse(maskHashes(JSON.stringify(byFile(nfd)).normalize('NFC')))).toEqual(JSON.parse(maskHashes(JSON.stringify(byFile(nfc)))));
   });
 
   test('a bad inventory fails synth with every problem, as a4b-rooms validate words them', () => {

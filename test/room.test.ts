@@ -132,6 +132,21 @@ describe('Room', () => {
     expect(() => app.synth()).toThrow(message);
   });
 
+  test('one device in two rooms of one app fails synth, naming both rooms and their paths; the same device in two apps does not', () => {
+    const { app, stack, profile } = setup();
+    const device = 'arn:aws:a4b:us-east-1:123456789012:device/echo/1';
+    new Room(stack, 'Spree', { roomName: 'Spree', profile, deviceArns: [device] });
+    // In another stack of the same app: still one device in two rooms.
+    const annex = new Stack(app, 'Annex');
+    new Room(annex, 'Havel', { roomName: 'Havel', profile: RoomProfile.fromRoomProfileArn(annex, 'Std', 'arn:aws:a4b:us-east-1:123456789012:room-profile/std'), deviceArns: [device] });
+    expect(() => app.synth()).toThrow(`[Annex/Havel] room 'Havel': deviceArns '${device}' is also a device of room 'Spree' (Rooms/Spree): a device is in one room at a time; remove it from one of them`);
+
+    const other = setup();
+    new Room(other.stack, 'Spree', { roomName: 'Spree', profile: other.profile, deviceArns: [device] });
+    new Room(other.stack, 'Havel', { roomName: 'Havel', profile: other.profile, deviceArns: ['arn:aws:a4b:us-east-1:123456789012:device/echo/2'] });
+    expect(() => other.app.synth()).not.toThrow();
+  });
+
   test('a skill group listed twice fails synth', () => {
     const { app, stack, profile } = setup();
     const sg = new SkillGroup(stack, 'Sg', { skillGroupName: 'S' });

@@ -16,6 +16,11 @@ export interface InventoryProblem {
   readonly message: string;
   /** Point at the key of the last path element rather than its value (an unknown field, a bad tag key). */
   readonly at?: 'key';
+  /**
+   * For a problem between two entries (one name, mailbox or device twice), where the other one stands: its
+   * `(rooms[0])` in the message is then given with its FILE:LINE:COL, so both places are in the report.
+   */
+  readonly also?: InventoryPath;
 }
 
 export interface ParsedInventory {
@@ -51,9 +56,10 @@ export function parseInventoryText(text: string, file: string): ParsedInventory 
 
 /**
  * A YAML or JSON text with positions, refused (as `syntaxProblems`) when it has a syntax error, a duplicate key,
- * nests too deeply or holds nothing (`empty`: what to say then). Shared by inventories and tenant files.
+ * nests too deeply, holds nothing (`empty`: what to say then) or more than one document (`one`: what the file is, as
+ * in "an inventory is one document"). Shared by inventories and tenant files.
  */
-export function parseDataText(text: string, file: string, empty: string): ParsedInventory {
+export function parseDataText(text: string, file: string, empty: string, one = 'an inventory'): ParsedInventory {
   // JSON is read by JSON.parse, ten times faster than a YAML parser on a 10,000-room file; the YAML document that
   // knows positions is built only when a problem needs one.
   if (/^\s*\{/.test(text)) {
@@ -65,7 +71,7 @@ export function parseDataText(text: string, file: string, empty: string): Parsed
     }
     if (inventory !== undefined) {
       let located: ParsedInventory | undefined;
-      const yamlDoc = () => (located ??= parseYaml(text, file, empty));
+      const yamlDoc = () => (located ??= parseYaml(text, file, empty, one));
       const locate = (path: InventoryPath, where?: 'key') => yamlDoc().locate(path, where);
       const { depth, keys } = shape(inventory);
       if (depth > MAX_NESTING) return { file, inventory: {}, syntaxProblems: [`${lineCol(text, file, deepOffset(text))}: ${tooDeep()}`], locate: () => `${file}:1:1` };
@@ -85,10 +91,10 @@ export function parseDataText(text: string, file: string, empty: string): Parsed
   const plainValue = parsePlainYaml(text, MAX_NESTING);
   if (plainValue !== undefined) {
     let located: ParsedInventory | undefined;
-    const locate = (path: InventoryPath, where?: 'key') => (located ??= parseYaml(text, file, empty)).locate(path, where);
+    const locate = (path: InventoryPath, where?: 'key') => (located ??= parseYaml(text, file, empty, one)).locate(path, where);
     return { file, inventory: plainValue as Inventory, syntaxProblems: [], locate };
   }
-  return parseYaml(text, file, empty);
+  return parseYaml(text, file, empty, one);
 }
 
 /** The YAML library, loaded when a file needs it (a JSON inventory without problems never does). */
@@ -96,7 +102,7 @@ function yaml(): typeof import('yaml') {
   return require('yaml');
 }
 
-function parseYaml(text: string, file: string, empty: string): ParsedInventory {
+function parseYaml(text: string, file: string, empty: string, one: string): ParsedInventory {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -109,7 +115,7 @@ function parseYaml(text: string, file: string, empty: string): ParsedInventory {
   if (doc.errors.length) {
     // A stack overflow surfaces once per collection it unwinds through: the first says it.
     const errors = doc.errors.filter((e, i) => !/Maximum call stack/.test(e.message) || doc.errors.findIndex((x) => /Maximum call stack/.test(x.message)) === i);
-    return failed(errors.map((e) => `${at(e.pos[0])}: ${yamlMessage(e, text)}`));
+    return failed(errors.map((e) => `${at(e.pos[0])}: ${yamlMessage(e, text, one)}`));
   }
   if (doc.contents === null) return failed([`${at(0)}: ${empty}`]);
   const deep = deepNode(doc);
@@ -129,7 +135,11 @@ function parseYaml(text: string, file: string, empty: string): ParsedInventory {
 }
 
 /** The YAML library's message, worded for this file (its first line otherwise). */
-function yamlMessage(e: { code: string; pos: [number, number]; message: string }, text: string): string {
+function yamlMessage(e: { code: string; pos: [number, number]; message: string }, text: string, one: string): string {
+  // The library's own words send the user to its parseAllDocuments().
+  if (e.code === 'MULTIPLE_DOCS') {
+    return `a second YAML document starts here${text.startsWith('---', e.pos[0]) ? ' (---)' : ''}: ${one} is one document; merge the two or split them into two files`;
+  }
   if (e.code === 'DUPLICATE_KEY') {
     const key = /^(?:"((?:[^"\\]|\\.)*)"|'((?:[^']|'')*)'|([^:\n#]+?))\s*:/.exec(text.slice(e.pos[0], e.pos[0] + 300));
     const name = key ? key[1] ?? key[2] ?? key[3] : undefined;

@@ -1,5 +1,7 @@
 // Where a room of an inventory goes: a shard (nested stack) and a construct id, both derived from its name only,
-// never from its position, so adding, removing or reordering rooms changes only the shards that hold them.
+// never from its position, so adding, removing or reordering rooms changes only the shards that hold them. Names
+// count in their NFC form: a name written in NFD is the same room, in the same place.
+import { canonicalName } from './names';
 
 /** Rooms spread over this many shards unless the inventory says otherwise: 10,000 rooms (the A4B quota) fit. */
 export const DEFAULT_SHARDS = 32;
@@ -38,18 +40,18 @@ export function stableHash(text: string): number {
 const ASCII = /^[\x00-\x7f]*$/;
 
 export function shardOf(roomName: string, shards: number): number {
-  return stableHash(roomName.toLowerCase()) % shards;
+  return stableHash(canonicalName(roomName).toLowerCase()) % shards;
 }
 
 /** The wave of a room, profile or skill group in its stack: a hash of its key independent of the shard's. */
 export function waveOf(key: string): number {
   // The top bits: FNV-1a's low bits depend only on the low bits of the input, so any `% 2^k` of the same or a
   // prefixed hash would put every room of a shard (chosen by the low bits) into the same few waves.
-  return Math.floor(stableHash(key.toLowerCase()) / 2 ** 32 * WAVES);
+  return Math.floor(stableHash(canonicalName(key).toLowerCase()) / 2 ** 32 * WAVES);
 }
 
 export function skillGroupStackOf(name: string): number {
-  return stableHash(name.toLowerCase()) % SKILL_GROUP_STACKS;
+  return stableHash(canonicalName(name).toLowerCase()) % SKILL_GROUP_STACKS;
 }
 
 export function shardId(shard: number): string {
@@ -57,7 +59,8 @@ export function shardId(shard: number): string {
 }
 
 /** A construct id from a name: readable, unique per name (names are unique ignoring case), stable. */
-export function constructIdFor(kind: string, name: string): string {
+export function constructIdFor(kind: string, written: string): string {
+  const name = canonicalName(written);
   const readable = name.replace(/[^A-Za-z0-9]+/g, '').slice(0, 40) || kind;
   return `${kind}${readable}${stableHash(name.toLowerCase()).toString(16).padStart(8, '0')}`;
 }

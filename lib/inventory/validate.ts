@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { showValue } from '../constraints';
 import { Inventory } from './model';
 import { InventoryPath, InventoryProblem, NO_ROOMS_FIX, ParsedInventory } from './parse';
-import { INVENTORY_RULES } from './rules';
+import { INVENTORY_RULES, yamlNumber } from './rules';
 
 type SchemaCheck = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 let compiled: SchemaCheck | undefined;
@@ -29,7 +29,17 @@ const SCHEMA_KEYWORDS = new Set(['type', 'required', 'additionalProperties', 'en
 export function schemaProblems(inventory: unknown): InventoryProblem[] {
   compiled ??= schemaCheck();
   compiled(inventory);
-  return (compiled.errors ?? []).filter((e) => SCHEMA_KEYWORDS.has(e.keyword)).map((e) => fromAjv(e, inventory as Inventory));
+  return (compiled.errors ?? []).filter((e) => SCHEMA_KEYWORDS.has(e.keyword) && !nanForInteger(e, inventory))
+    .map((e) => fromAjv(e, inventory as Inventory));
+}
+
+/** `.nan` where a whole number goes: the integer rules word it, with the range (ajv passes ±.inf as integers). */
+function nanForInteger(e: ErrorObject, inventory: unknown): boolean {
+  return e.keyword === 'type' && (e.params as { type: string }).type === 'integer' && Number.isNaN(valueAt(e, inventory));
+}
+
+function valueAt(e: ErrorObject, inventory: unknown): unknown {
+  return e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).reduce<any>((v, k) => v?.[k], inventory);
 }
 
 function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
@@ -37,6 +47,9 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
   const entity = entityOf(path, inventory);
   const value = path.reduce<any>((v, k) => v?.[k], inventory);
   const field = fieldOf(path);
+  if (typeof value === 'number' && !Number.isFinite(value) && (e.keyword === 'type' || e.keyword === 'enum')) {
+    return { path, entity, field, message: nonFiniteValue(field, value, e) };
+  }
   switch (e.keyword) {
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -55,6 +68,16 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
     default:
       return { path, entity, field, message: `${field} ${showValue(value)} must be ${article((e.params as { type: string }).type)}` };
   }
+}
+
+/** `.nan` or `.inf` where text, a boolean or one of a list goes: YAML read a number; say what was meant. */
+function nonFiniteValue(field: string, value: number, e: ErrorObject): string {
+  const written = yamlNumber(value);
+  const head = `${field}: ${written} is a number to YAML (${Number.isNaN(value) ? 'not-a-number' : 'infinity'})`;
+  if (e.keyword === 'enum') return `${head}: give one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}`;
+  const type = (e.params as { type: string }).type;
+  if (type === 'string') return `${head}, not text: write '${written}' in quotes if you mean those characters`;
+  return `${head}, not ${article(type)}${type === 'boolean' ? ': write true or false' : ''}`;
 }
 
 function article(type: string): string {
@@ -79,10 +102,11 @@ export function entityOf(path: InventoryPath, inventory: Inventory): string {
 
 /** A copy without the values the schema found of the wrong type, so the rules read only what they understand. */
 function withoutBadTypes(inventory: unknown, problems: InventoryProblem[]): Inventory {
-  const bad = problems.filter((p) => / must be (a |one of)/.test(p.message) && p.path.length > 0);
+  const bad = problems.filter((p) => / must be (a |one of)| is a number to YAML /.test(p.message) && p.path.length > 0);
   // The rules only read: without bad values the inventory itself will do (copying 10,000 rooms costs 15 ms).
   if (!bad.length) return (inventory ?? {}) as Inventory;
-  const copy = JSON.parse(JSON.stringify(inventory ?? {}));
+  // structuredClone, not JSON: JSON would turn a -.inf the rules still have to refuse into a null they skip.
+  const copy = structuredClone(inventory ?? {}) as any;
   for (const p of bad) {
     const parent = p.path.slice(0, -1).reduce<any>((v, k) => v?.[k], copy);
     if (parent && typeof parent === 'object') delete parent[p.path[p.path.length - 1]];
@@ -102,7 +126,7 @@ export function inventoryProblems(inventory: unknown): InventoryProblem[] {
 /** Every problem of a parsed inventory file, formatted and in file order. */
 export function validateInventory(parsed: ParsedInventory): string[] {
   if (parsed.syntaxProblems.length) return parsed.syntaxProblems;
-  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path, p.at), text: `${p.entity}: ${p.message}` }));
+  const located = inventoryProblems(parsed.inventory).map((p) => ({ where: parsed.locate(p.path, p.at), text: `${p.entity}: ${withOtherPlace(p, parsed)}` }));
   const key = (where: string) => where.split(':').slice(-2).map(Number);
   located.sort((a, b) => {
     const [la, ca] = key(a.where);
@@ -110,6 +134,13 @@ export function validateInventory(parsed: ParsedInventory): string[] {
     return la - lb || ca - cb;
   });
   return [...new Set(located.map((l) => `${l.where}: ${l.text}`))];
+}
+
+/** The message, its `(rooms[0])` given the other entry's place: `(rooms[0], rooms.yaml:8:13)`. */
+function withOtherPlace(p: InventoryProblem, parsed: ParsedInventory): string {
+  if (!p.also) return p.message;
+  const entry = `(${String(p.also[0])}[${String(p.also[1])}])`;
+  return p.message.replace(entry, `${entry.slice(0, -1)}, ${parsed.locate(p.also)})`);
 }
 
 function editDistance(a: string, b: string): number {

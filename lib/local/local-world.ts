@@ -49,7 +49,7 @@ export function endpointsFile(stateDir: string): string {
 /** A tenant file, YAML or JSON; throws with every problem at FILE:LINE:COL (never a value: a tenant file holds secrets). */
 export function readTenantFile(file: string): TenantFile {
   const text = readTextFile(file, 'tenant', MAX_INVENTORY_BYTES);
-  const parsed = typeof text === 'string' ? parseDataText(text, file, 'the file holds no tenant (it is empty or only comments): a tenant file needs tenantId') : undefined;
+  const parsed = typeof text === 'string' ? parseDataText(text, file, 'the file holds no tenant (it is empty or only comments): a tenant file needs tenantId', 'a tenant file') : undefined;
   const problems = !parsed ? [(text as { problem: string }).problem]
     : parsed.syntaxProblems.length ? parsed.syntaxProblems
       : tenantProblems(parsed.inventory).map((p) => `${parsed.locate(p.path)}: ${p.message}`);

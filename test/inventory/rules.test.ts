@@ -3,13 +3,16 @@
 import { Inventory, InventoryRoom } from '../../lib/inventory/model';
 import { InventoryProblem } from '../../lib/inventory/parse';
 import {
-  calendarLink, inventoryTags, InventoryRule, profileFields, quotas, references, roomFields, skillGroupFields, uniqueMailboxes, uniqueNames,
-  uniqueRoomKeys,
+  calendarLink, inventoryTags, InventoryRule, profileFields, quotas, references, roomFields, skillGroupFields, uniqueDevices, uniqueMailboxes,
+  uniqueNames, uniqueRoomKeys,
 } from '../../lib/inventory/rules';
 
 type Row = [string, Inventory, InventoryProblem[]];
 const problem = (path: (string | number)[], entity: string, field: string, message: string, at?: 'key'): InventoryProblem =>
   (at ? { path, entity, field, message, at } : { path, entity, field, message });
+/** A problem between two entries: `also` is where the other one stands. */
+const between = (path: (string | number)[], entity: string, field: string, message: string, also: (string | number)[]): InventoryProblem =>
+  ({ path, entity, field, message, also });
 
 const x = (n: number, c = 'x') => c.repeat(n);
 /** How showValue shows a long string: its first 60 characters, then an ellipsis. */
@@ -17,6 +20,7 @@ const cut = (s: string) => `'${s.slice(0, 60)}…'`;
 const rooms = (...list: Partial<InventoryRoom>[]): Inventory => ({ rooms: list.map((r) => ({ name: 'A', profile: 'Std', ...r }) as InventoryRoom) });
 const TAG_CHARS = 'letters, digits, spaces and _ . : / = + - @';
 const SYSTEM = 'must not start with aws: or cdk-a4b-rooms: (system tags are reserved)';
+const LOOKS = (name: string) => `(A4B accepts it, but the name would look like '${name}' and be another name)`;
 const DEVICE = (s: string) => `arn:aws:a4b:us-east-1:123456789012:device/${s}`;
 
 const run = (rule: InventoryRule) => (_: string, inventory: Inventory, expected: InventoryProblem[]) => {
@@ -32,6 +36,19 @@ describe('roomFields', () => {
     ['an empty name', rooms({ name: '' }), [problem(['rooms', 0, 'name'], "room ''", 'name', "name '' must be 1 to 100 characters (it is 0)")]],
     ['a name of 100 astral characters counts characters, not UTF-16 units', rooms({ name: x(100, '😀') }), []],
     ['a control character in the name', rooms({ name: 'A\u0001' }), [problem(['rooms', 0, 'name'], "room 'A\u0001'", 'name', "name 'A\u0001' must contain only printable characters")]],
+    ['a name in NFD (combining accent) is a name like any other', rooms({ name: 'Cafe\u0301' }), []],
+    ['a no-break space inside a name', rooms({ name: 'Room\u00a04' }), []],
+    ['a zero width space in the name', rooms({ name: 'Spr\u200bee' }),
+      [problem(['rooms', 0, 'name'], "room 'Spr\u200bee'", 'name', `name 'Spr\u200bee' has the invisible character U+200B (zero width space) at position 4: remove it ${LOOKS('Spree')}`)]],
+    ...([['\u200c', 'U+200C (zero width non-joiner)'], ['\u200d', 'U+200D (zero width joiner)'], ['\u2060', 'U+2060 (word joiner)'], ['\ufeff', 'U+FEFF (zero width no-break space)']] as const)
+      .map(([c, named]): Row => [`${named} at the end of the name`, rooms({ name: `Spree${c}` }),
+        [problem(['rooms', 0, 'name'], `room 'Spree${c}'`, 'name', `name 'Spree${c}' has the invisible character ${named} at position 6: remove it ${LOOKS('Spree')}`)]]),
+    ['a space at the start of the name', rooms({ name: ' Spree' }),
+      [problem(['rooms', 0, 'name'], "room ' Spree'", 'name', `name ' Spree' has the invisible character U+0020 (white space at the start) at position 1: remove it ${LOOKS('Spree')}`)]],
+    ['a no-break space at the end of the name (astral characters count as one)', rooms({ name: '😀 Spree\u00a0' }),
+      [problem(['rooms', 0, 'name'], "room '😀 Spree\u00a0'", 'name', `name '😀 Spree\u00a0' has the invisible character U+00A0 (white space at the end) at position 8: remove it ${LOOKS('😀 Spree')}`)]],
+    ['a zero width space in the id', rooms({ id: 'r1\u200b' }),
+      [problem(['rooms', 0, 'id'], "room 'A'", 'id', `id 'r1\u200b' has the invisible character U+200B (zero width space) at position 3: remove it ${LOOKS('r1')}`)]],
     ['an empty id', rooms({ id: '' }), [problem(['rooms', 0, 'id'], "room 'A'", 'id', "id '' must be 1 to 100 characters (it is 0)")]],
     ['an id of 101 characters', rooms({ id: x(101, 'i') }), [problem(['rooms', 0, 'id'], "room 'A'", 'id', `id ${cut(x(101, 'i'))} must be 1 to 100 characters (it is 101)`)]],
     ['a description of 200 characters', rooms({ description: x(200, 'd') }), []],
@@ -147,28 +164,81 @@ describe('uniqueNames', () => {
     ['distinct names', rooms({ name: 'A' }, { name: 'B' }), []],
     ['a room and a profile may share a name', { ...rooms({ name: 'Std' }), profiles: [std] }, []],
     ['two rooms with one name, ignoring case', rooms({ name: 'Spree' }, { name: 'SPREE' }),
-      [problem(['rooms', 1, 'name'], "room 'SPREE'", 'name', `name 'SPREE' is also the name of room 'Spree' (rooms[0]): ${UNIQUE}`)]],
+      [between(['rooms', 1, 'name'], "room 'SPREE'", 'name', `name 'SPREE' is also the name of room 'Spree' (rooms[0]): ${UNIQUE}`, ['rooms', 0, 'name'])]],
     ['a third room points at the first of its name', rooms({ name: 'A' }, { name: 'B' }, { name: 'a' }),
-      [problem(['rooms', 2, 'name'], "room 'a'", 'name', `name 'a' is also the name of room 'A' (rooms[0]): ${UNIQUE}`)]],
+      [between(['rooms', 2, 'name'], "room 'a'", 'name', `name 'a' is also the name of room 'A' (rooms[0]): ${UNIQUE}`, ['rooms', 0, 'name'])]],
     ['two profiles with one name', { profiles: [std, { ...std, name: 'std' }] },
-      [problem(['profiles', 1, 'name'], "profile 'std'", 'name', `name 'std' is also the name of profile 'Std' (profiles[0]): ${UNIQUE}`)]],
+      [between(['profiles', 1, 'name'], "profile 'std'", 'name', `name 'std' is also the name of profile 'Std' (profiles[0]): ${UNIQUE}`, ['profiles', 0, 'name'])]],
     ['two skill groups with one name', { skillGroups: [{ name: 'G' }, { name: 'H' }, { name: 'G' }] },
-      [problem(['skillGroups', 2, 'name'], "skill group 'G'", 'name', `name 'G' is also the name of skill group 'G' (skillGroups[0]): ${UNIQUE}`)]],
+      [between(['skillGroups', 2, 'name'], "skill group 'G'", 'name', `name 'G' is also the name of skill group 'G' (skillGroups[0]): ${UNIQUE}`, ['skillGroups', 0, 'name'])]],
   ])('%s', run(uniqueNames));
 });
 
 const OWN_ID = 'each room needs its own id';
+describe('names that look the same are one name', () => {
+  const LOOK_ALIKE = 'the two look the same (they differ only in Unicode form, invisible characters or surrounding spaces): give each its own name';
+  const NFC = 'Caf\u00e9';
+  const NFD = 'Cafe\u0301';
+  test.each<Row>([
+    ['a room in NFC and one in NFD', rooms({ name: NFC }, { name: NFD }),
+      [between(['rooms', 1, 'name'], `room '${NFD}'`, 'name', `name '${NFD}' is also the name of room '${NFC}' (rooms[0]): ${LOOK_ALIKE}`, ['rooms', 0, 'name'])]],
+    ['NFD and upper case together', rooms({ name: NFC }, { name: 'CAFE\u0301' }),
+      [between(['rooms', 1, 'name'], "room 'CAFE\u0301'", 'name', `name 'CAFE\u0301' is also the name of room '${NFC}' (rooms[0]): ${LOOK_ALIKE}`, ['rooms', 0, 'name'])]],
+    ['a zero width joiner apart', rooms({ name: 'Spree' }, { name: 'Sp\u200dree' }),
+      [between(['rooms', 1, 'name'], "room 'Sp\u200dree'", 'name', `name 'Sp\u200dree' is also the name of room 'Spree' (rooms[0]): ${LOOK_ALIKE}`, ['rooms', 0, 'name'])]],
+    ['a trailing space apart, in profiles', { profiles: [std, { ...std, name: 'Std ' }] },
+      [between(['profiles', 1, 'name'], "profile 'Std '", 'name', `name 'Std ' is also the name of profile 'Std' (profiles[0]): ${LOOK_ALIKE}`, ['profiles', 0, 'name'])]],
+    ['NFC and NFD skill groups', { skillGroups: [{ name: `${NFC} Talk` }, { name: `${NFD} Talk` }] },
+      [between(['skillGroups', 1, 'name'], `skill group '${NFD} Talk'`, 'name', `name '${NFD} Talk' is also the name of skill group '${NFC} Talk' (skillGroups[0]): ${LOOK_ALIKE}`, ['skillGroups', 0, 'name'])]],
+    ['different letters with the same accent stay apart', rooms({ name: NFC }, { name: 'Cafe\u0300' }), []],
+  ])('%s', run(uniqueNames));
+
+  test.each<Row>([
+    ['an id in NFD on the key of a room in NFC', rooms({ name: NFC }, { id: NFD, name: 'B' }),
+      [between(['rooms', 1, 'id'], "room 'B'", 'id', `id '${NFD}' is also the key (id, or name without an id) of room '${NFC}' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'name'])]],
+  ])('%s', run(uniqueRoomKeys));
+
+  const inv = (...list: Partial<InventoryRoom>[]): Inventory => ({ ...rooms(...list), profiles: [{ ...std, name: NFC }], skillGroups: [{ name: `${NFD} Talk` }] });
+  test.each<Row>([
+    ['a profile declared in NFC named in NFD, a skill group declared in NFD named in NFC', inv({ profile: NFD, skillGroups: [`${NFC} Talk`] }), []],
+    ['a skill group named in NFC and NFD is listed twice', inv({ profile: NFC, skillGroups: [`${NFC} Talk`, `${NFD} Talk`] }),
+      [problem(['rooms', 0, 'skillGroups', 1], "room 'A'", 'skillGroups', `skillGroups '${NFD} Talk' is listed twice`)]],
+    ['a profile named with a zero width space', inv({ profile: `${NFC}\u200b` }),
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', `profile '${NFC}\u200b' must name a profile of this inventory as it is declared: did you mean '${NFC}'?`)]],
+  ])('%s', run(references));
+
+  test('profiles and skill groups are held to the invisible-character rule too', () => {
+    expect(profileFields({ profiles: [{ ...std, name: 'Std\u2060' }] }).map((p) => p.message))
+      .toEqual([`name 'Std\u2060' has the invisible character U+2060 (word joiner) at position 4: remove it ${LOOKS('Std')}`]);
+    expect(skillGroupFields({ skillGroups: [{ name: '\ufeffG' }] }).map((p) => p.message))
+      .toEqual([`name '\ufeffG' has the invisible character U+FEFF (zero width no-break space) at position 1: remove it ${LOOKS('G')}`]);
+  });
+});
+
+describe('uniqueDevices', () => {
+  const SPREE = { name: 'Spree', profile: 'Std' };
+  test.each<Row>([
+    ['distinct devices in two rooms', rooms({ name: 'A', devices: [DEVICE('a')] }, { name: 'B', devices: [DEVICE('b')] }), []],
+    ['a device twice in one room is roomFields\' problem, not this one', rooms({ devices: [DEVICE('a'), DEVICE('a')] }), []],
+    ['one device in two rooms', rooms({ name: 'A', devices: [DEVICE('x'), DEVICE('a')] }, { name: 'B', devices: [DEVICE('a')] }),
+      [between(['rooms', 1, 'devices', 0], "room 'B'", 'devices', `devices '${DEVICE('a')}' is also a device of room 'A' (rooms[0]): a device is in one room at a time; remove it from one of them`, ['rooms', 0, 'devices', 1])]],
+    ['a third room points at the first', rooms({ name: 'A', devices: [DEVICE('a')] }, { ...SPREE, devices: [] }, { name: 'C', devices: [DEVICE('b'), DEVICE('a')] }),
+      [between(['rooms', 2, 'devices', 1], "room 'C'", 'devices', `devices '${DEVICE('a')}' is also a device of room 'A' (rooms[0]): a device is in one room at a time; remove it from one of them`, ['rooms', 0, 'devices', 0])]],
+    ['ARNs that are not device ARNs are roomFields\' problem', rooms({ name: 'A', devices: ['x'] }, { name: 'B', devices: ['x'] }), []],
+  ])('%s', run(uniqueDevices));
+});
+
 describe('uniqueRoomKeys', () => {
   test.each<Row>([
     ['rooms without ids (their names are checked by uniqueNames)', rooms({ name: 'A' }, { name: 'a' }), []],
     ['distinct ids', rooms({ id: 'r1', name: 'A' }, { id: 'r2', name: 'B' }), []],
     ['an id that is another room\'s name is fine when that room has its own id', rooms({ id: 'r1', name: 'B' }, { id: 'B', name: 'C' }), []],
     ['one id on two rooms, ignoring case', rooms({ id: 'r1', name: 'A' }, { id: 'R1', name: 'B' }),
-      [problem(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`)]],
+      [between(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id'])]],
     ['an id equal to the name of a room without an id', rooms({ name: 'X' }, { id: 'x', name: 'Y' }),
-      [problem(['rooms', 1, 'id'], "room 'Y'", 'id', `id 'x' is also the key (id, or name without an id) of room 'X' (rooms[0]): ${OWN_ID}`)]],
+      [between(['rooms', 1, 'id'], "room 'Y'", 'id', `id 'x' is also the key (id, or name without an id) of room 'X' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'name'])]],
     ['a room without an id named like an earlier id', rooms({ id: 'Y', name: 'A' }, { name: 'y' }),
-      [problem(['rooms', 1, 'name'], "room 'y'", 'name', `name 'y' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`)]],
+      [between(['rooms', 1, 'name'], "room 'y'", 'name', `name 'y' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id'])]],
   ])('%s', run(uniqueRoomKeys));
 });
 
@@ -177,7 +247,7 @@ describe('uniqueMailboxes', () => {
     ['rooms without mailboxes', rooms({ name: 'A' }, { name: 'B' }), []],
     ['distinct mailboxes', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'b@contoso.com' }), []],
     ['one mailbox on two rooms, ignoring case', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'A@contoso.com' }),
-      [problem(['rooms', 1, 'mailbox'], "room 'B'", 'mailbox', "mailbox 'A@contoso.com' is also the mailbox of room 'A' (rooms[0]): a resource mailbox belongs to one room")]],
+      [between(['rooms', 1, 'mailbox'], "room 'B'", 'mailbox', "mailbox 'A@contoso.com' is also the mailbox of room 'A' (rooms[0]): a resource mailbox belongs to one room", ['rooms', 0, 'mailbox'])]],
   ])('%s', run(uniqueMailboxes));
 });
 

@@ -1,6 +1,6 @@
 // The hash behind every shard, wave and construct id: 32-bit FNV-1a over the UTF-8 bytes of a name. It must never
 // change (it places rooms in shards and names their resources), whichever path computes it.
-import { constructIdFor, shardOf, stableHash } from '../../lib/inventory/sharding';
+import { constructIdFor, shardOf, skillGroupStackOf, stableHash, waveOf } from '../../lib/inventory/sharding';
 
 /** FNV-1a over Buffer.from(text, 'utf8'), as the hash was first written. */
 function reference(text: string): number {
@@ -40,5 +40,16 @@ describe('stableHash', () => {
   test('shards and construct ids of known names are as they were', () => {
     expect(shardOf('Room 00042', 32)).toBe(reference('room 00042') % 32);
     expect(constructIdFor('Room', 'Board Room')).toBe(`RoomBoardRoom${reference('board room').toString(16).padStart(8, '0')}`);
+  });
+
+  // A name's NFC form places it (its hash is over the NFC UTF-8 bytes): NFC names place as they always did, and the
+  // same name saved in NFD lands in the same place.
+  test.each([['Café Ost'], ['Zürich Süd'], ['Salle Élysée'], ['한국 회의실'], ['Board Room']])('%p in NFC and NFD: one shard, wave, skill-group stack and construct id', (name) => {
+    const [nfc, nfd] = [name.normalize('NFC'), name.normalize('NFD')];
+    expect(constructIdFor('Room', nfc)).toBe(`Room${nfc.replace(/[^A-Za-z0-9]+/g, '') || 'Room'}${reference(nfc.toLowerCase()).toString(16).padStart(8, '0')}`);
+    expect(constructIdFor('Room', nfd)).toBe(constructIdFor('Room', nfc));
+    expect(shardOf(nfd, 32)).toBe(reference(nfc.toLowerCase()) % 32);
+    expect(waveOf(nfd)).toBe(waveOf(nfc));
+    expect(skillGroupStackOf(nfd)).toBe(skillGroupStackOf(nfc));
   });
 });

@@ -27,8 +27,14 @@ describe('inventory validation', () => {
     ['a device ARN that is not a device', '  - name: A\n    profile: Std\n    devices: [arn:aws:a4b:us-east-1:123456789012:room/a/b]\n', "rooms.yaml:10:15: room 'A': devices 'arn:aws:a4b:us-east-1:123456789012:room/a/b' must be an A4B device ARN"],
     ['a tag value with #', '  - name: A\n    profile: Std\n    tags: { team: "a#b" }\n', "rooms.yaml:10:19: room 'A': tag 'team' value 'a#b' must contain only letters, digits, spaces and _ . : / = \\+ - @"],
     ['a system tag', '  - name: A\n    profile: Std\n    tags: { "aws:x": "1" }\n', "rooms.yaml:10:13: room 'A': tag key 'aws:x' must not start with aws:"],
-    ['two rooms with one name, ignoring case', '  - { name: Spree, profile: Std }\n  - { name: SPREE, profile: Std }\n', "rooms.yaml:9:13: room 'SPREE': name 'SPREE' is also the name of room 'Spree' \\(rooms\\[0\\]\\): names are unique per A4B account, ignoring case"],
-    ['one mailbox on two rooms', '  - { name: A, profile: Std, mailbox: a@contoso.com }\n  - { name: B, profile: Std, mailbox: A@contoso.com }\n', "rooms.yaml:9:39: room 'B': mailbox 'A@contoso.com' is also the mailbox of room 'A' \\(rooms\\[0\\]\\): a resource mailbox belongs to one room"],
+    ['two rooms with one name, ignoring case', '  - { name: Spree, profile: Std }\n  - { name: SPREE, profile: Std }\n', "rooms.yaml:9:13: room 'SPREE': name 'SPREE' is also the name of room 'Spree' \\(rooms\\[0\\], rooms.yaml:8:13\\): names are unique per A4B account, ignoring case"],
+    ['one mailbox on two rooms', '  - { name: A, profile: Std, mailbox: a@contoso.com }\n  - { name: B, profile: Std, mailbox: A@contoso.com }\n', "rooms.yaml:9:39: room 'B': mailbox 'A@contoso.com' is also the mailbox of room 'A' \\(rooms\\[0\\], rooms.yaml:8:39\\): a resource mailbox belongs to one room"],
+    ['one device in two rooms, both places given', '  - { name: A, profile: Std, devices: [arn:aws:a4b:us-east-1:123456789012:device/a/1] }\n  - name: B\n    profile: Std\n    devices:\n      - arn:aws:a4b:us-east-1:123456789012:device/a/1\n',
+      "rooms.yaml:12:9: room 'B': devices 'arn:aws:a4b:us-east-1:123456789012:device/a/1' is also a device of room 'A' \\(rooms\\[0\\], rooms.yaml:8:40\\): a device is in one room at a time; remove it from one of them"],
+    ['a room in NFD next to the same name in NFC', '  - { name: "Caf\u00e9", profile: Std }\n  - { name: "Cafe\u0301", profile: Std }\n',
+      "rooms.yaml:9:13: room 'Cafe\u0301': name 'Cafe\u0301' is also the name of room 'Caf\u00e9' \\(rooms\\[0\\], rooms.yaml:8:13\\): the two look the same"],
+    ['a zero width space in a name', '  - { name: "Spree\u200b", profile: Std }\n',
+      "rooms.yaml:8:13: room 'Spree\u200b': name 'Spree\u200b' has the invisible character U\\+200B \\(zero width space\\) at position 6: remove it"],
     ['an unknown profile', '  - { name: A, profile: Standard }\n', "rooms.yaml:8:25: room 'A': profile 'Standard' must name a profile of this inventory \\('Std'\\)"],
     ['an unknown skill group', '  - { name: A, profile: Std, skillGroups: [Conferencing, Confrencing] }\n', "rooms.yaml:8:58: room 'A': skillGroups 'Confrencing' must name a skill group of this inventory \\('Conferencing'\\)"],
     ['a skill group listed twice', '  - { name: A, profile: Std, skillGroups: [Conferencing, Conferencing] }\n', "rooms.yaml:8:58: room 'A': skillGroups 'Conferencing' is listed twice"],
@@ -77,6 +83,41 @@ describe('inventory validation', () => {
   test('a YAML syntax error is reported where it is', () => {
     expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    profile: [Std\n', 'rooms.yaml'))[0]).toMatch(/^rooms\.yaml:\d+:\d+: /);
     expect(validateInventory(parseInventoryText('rooms:\n  - name: A\n    name: B\n', 'rooms.yaml'))).toEqual(["rooms.yaml:3:5: duplicate key 'name': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one"]);
+  });
+
+  test('two YAML documents in one file: refused where the second starts, with what to do instead of the library\'s advice', () => {
+    const ONE = 'an inventory is one document; merge the two or split them into two files';
+    expect(validateInventory(parseInventoryText(`${HEAD}  - { name: A, profile: Std }\n---\nrooms: []\n`, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:9:1: a second YAML document starts here (---): ${ONE}`]);
+    // A first `---` is one document; a document ended by `...` and then another is two.
+    expect(validateInventory(parseInventoryText(`---\n${HEAD}  - { name: A, profile: Std }\n`, 'rooms.yaml'))).toEqual([]);
+    expect(validateInventory(parseInventoryText(`---\n${HEAD}  - { name: A, profile: Std }\n...\nrooms: []\n`, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:11:1: a second YAML document starts here: ${ONE}`]);
+  });
+
+  // The YAML library reads `.nan`, `.inf` and `-.inf` (in each spelling) as numbers, which JSON prints as null.
+  test.each([
+    ['.nan', '.nan'], ['.NaN', '.nan'], ['.NAN', '.nan'], ['.inf', '.inf'], ['+.Inf', '.inf'], ['-.inf', '-.inf'], ['-.INF', '-.inf'],
+  ])('%s where a whole number goes says what was written and what to write', (written, shown) => {
+    const block = `profiles:\n  - name: Std\n    address: 1 Main St\n    timezone: UTC\n    maxVolume: ${written}\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(block, 'rooms.yaml')))
+      .toEqual([`rooms.yaml:5:16: profile 'Std': maxVolume: ${shown} is not a number A4B accepts: give a whole number from 0 to 10`]);
+    // Flow style, and the reminder's range with its steps: the same words.
+    const flow = `profiles:\n  - { name: Std, address: a, timezone: UTC, maxVolume: ${written}, meetingRoom: { instantBooking: { durationMinutes: ${written} } } }\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(flow, 'rooms.yaml')).map((p) => p.replace(/^rooms\.yaml:\d+:\d+: /, ''))).toEqual([
+      `profile 'Std': maxVolume: ${shown} is not a number A4B accepts: give a whole number from 0 to 10`,
+      `profile 'Std': meetingRoom.instantBooking.durationMinutes: ${shown} is not a number A4B accepts: give a whole number from 15 to 240 in steps of 15`,
+    ]);
+  });
+
+  test('.nan and .inf where text, a boolean or a choice goes; a -.inf is still refused next to another bad value', () => {
+    const text = `profiles:\n  - name: Std\n    address: .nan\n    timezone: UTC\n    maxVolume: -.inf\n    wakeWord: .inf\n    setupModeDisabled: .nan\nrooms: []\n`;
+    expect(validateInventory(parseInventoryText(text, 'rooms.yaml'))).toEqual([
+      "rooms.yaml:3:14: profile 'Std': address: .nan is a number to YAML (not-a-number), not text: write '.nan' in quotes if you mean those characters",
+      "rooms.yaml:5:16: profile 'Std': maxVolume: -.inf is not a number A4B accepts: give a whole number from 0 to 10",
+      "rooms.yaml:6:15: profile 'Std': wakeWord: .inf is a number to YAML (infinity): give one of ALEXA, AMAZON, ECHO, COMPUTER",
+      "rooms.yaml:7:24: profile 'Std': setupModeDisabled: .nan is a number to YAML (not-a-number), not a boolean: write true or false",
+    ]);
   });
 
   test('every problem of the file in one run, in file order', () => {
