@@ -262,6 +262,54 @@ export class DeployEngine {
     return path.join(this.options.stateDir, 'stacks', `${stackName}.ops.jsonl`);
   }
 
+  /** A nested stack's template by its hash, kept so that a rollback of its parent can go back to it. */
+  private templateFile(nestedName: string, hash: string): string {
+    return path.join(this.options.stateDir, 'stacks', `${nestedName.split('/')[0]}.templates`, `${hash}.json`);
+  }
+
+  private keepTemplate(nestedName: string, hash: string, template: Template): void {
+    const file = this.templateFile(nestedName, hash);
+    if (fs.existsSync(file)) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeDurably(file, JSON.stringify(template));
+  }
+
+  /** The kept template of that hash; or the nested stack's snapshot's, when it is that one (state made before templates were kept). */
+  private keptTemplate(nestedName: string, hash: string): Template | undefined {
+    const file = this.templateFile(nestedName, hash);
+    if (fs.existsSync(file)) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (templateHash(text) === hash) return JSON.parse(text);
+    }
+    const own = this.readState(nestedName).template;
+    return own && templateHash(JSON.stringify(own)) === hash ? own : undefined;
+  }
+
+  /** Whether the nested stack's own state is that template with those parameters, nothing more, and no run of it unfinished. */
+  private nestedStackAt(nestedName: string, properties: { TemplateHash: string; Parameters: Record<string, unknown> }, template: Template): boolean {
+    const state = this.readState(nestedName);
+    return !!state.template && templateHash(JSON.stringify(state.template)) === properties.TemplateHash
+      && sameJson(state.parameters ?? {}, properties.Parameters)
+      && Object.keys(state.resources).every((id) => template.Resources?.[id])
+      && !this.readJournal(nestedName);
+  }
+
+  /** Drops the kept templates that no committed state of the root stack's tree names (after the root committed). */
+  private pruneTemplates(rootName: string, state: StackState): void {
+    const dir = path.dirname(this.templateFile(rootName, 'x'));
+    if (!fs.existsSync(dir)) return;
+    const named = new Set<string>();
+    const visit = (name: string, s: StackState) => {
+      for (const [id, r] of Object.entries(s.resources)) {
+        if (r.type !== NESTED_STACK) continue;
+        named.add(String(r.properties.TemplateHash));
+        if (fs.existsSync(this.stateFile(`${name}/${id}`))) visit(`${name}/${id}`, this.readState(`${name}/${id}`));
+      }
+    };
+    visit(rootName, state);
+    for (const f of fs.readdirSync(dir)) if (!named.has(f.replace(/\.json$/, ''))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+
   /** The state of the last finished deploy (without what an unfinished run's journal holds). */
   readState(stackName: string): StackState {
     const file = this.stateFile(stackName);
@@ -499,10 +547,14 @@ export class DeployEngine {
     const props = resolve(r.Properties ?? {}, ctx, template) as { TemplateURL: string; Parameters?: Record<string, unknown> };
     const nested = nestedTemplate!(props.TemplateURL);
     const nestedName = `${stackName}/${id}`;
-    const properties = { TemplateHash: createHash('sha256').update(JSON.stringify(nested)).digest('hex'), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown> };
+    const properties = {
+      TemplateHash: templateHash(JSON.stringify(nested)), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown>,
+    };
     const before = previous.resources[id];
     const base = { type: NESTED_STACK, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain', physicalId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${nestedName}` };
-    if (before && sameJson(before.properties, properties)) {
+    // Unchanged only when the nested stack itself is where its parent's record says: a run killed (or failed) after
+    // the nested stack was updated, before its parent committed, leaves it elsewhere, and it is deployed again.
+    if (before && sameJson(before.properties, properties) && this.nestedStackAt(nestedName, properties, nested)) {
       // An unchanged nested template with unchanged parameters: CloudFormation leaves the nested stack alone.
       current[id] = { ...before, ...base };
       report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
@@ -512,19 +564,32 @@ export class DeployEngine {
     // them when it creates or updates the nested stack, which then fails, and the parent rolls back.
     const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
     if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
-    const prior = this.readState(nestedName);
+    this.keepTemplate(nestedName, properties.TemplateHash, nested);
     const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, {
       deferCleanup: true, limitsChecked: true, files: options.files,
     });
     outcomes.push(...result.outcomes);
     if (result.cleanup) nestedCleanups.push(result.cleanup);
-    // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
+    // When the parent rolls back, the nested stack goes back to what the parent's last finished deploy gave it (or is
+    // emptied when that had none). Not to the nested stack's own last snapshot: after a killed or failed run that is
+    // the new template, whose rollback would run the cleanup and delete rooms the last finished deploy held.
     const restore = async () => {
-      const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate, { limitsChecked: true });
+      if (!before) {
+        const back = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate, { limitsChecked: true });
+        return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
+      }
+      const target = before.properties as { TemplateHash: string; Parameters: Record<string, unknown> };
+      const kept = this.keptTemplate(nestedName, target.TemplateHash);
+      if (!kept) {
+        const dir = path.dirname(this.templateFile(nestedName, target.TemplateHash));
+        return `${nestedName}: not restored: the template of its last finished deploy is not kept in ${dir}; its resources stay as they are`;
+      }
+      const back = await this.deployStack(nestedName, kept, target.Parameters, nestedTemplate, { limitsChecked: true });
       return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
     };
-    if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
+    // A failed nested stack rolled itself back to its own snapshot; restored too, in case that was not the parent's record.
     undo.push(restore);
+    if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
     current[id] = { ...base, data: nestedOutputs(nested, nestedName, this.readState(nestedName)) };
     report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: before ? 'update' : 'create', name: nestedName, physicalId: base.physicalId });
   }
@@ -623,6 +688,7 @@ export class DeployEngine {
     outcomes.push(...cleaned.outcomes);
     journal.close();
     this.writeState(stackName, finalState());
+    if (!stackName.includes('/')) this.pruneTemplates(stackName, finalState());
     if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }
@@ -945,6 +1011,24 @@ function nestedOutputs(
     }
   }
   return out;
+}
+
+function templateHash(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/** Writes a file aside, fsync'd, and renames it into place (and fsyncs the directory): whole or not at all. */
+function writeDurably(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

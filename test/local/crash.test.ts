@@ -184,6 +184,67 @@ describe('local deploy killed with SIGKILL, then run again', () => {
   });
 });
 
+/** An inventory of `count` rooms (no calendar link), every room tagged `wave: <wave>`. */
+function inventory(count: number, wave: string): string {
+  const file = path.join(tempDir('a4b-inv-'), 'rooms.yaml');
+  fs.writeFileSync(file, stringifyYaml({
+    tags: { wave }, profiles: [{ name: 'Berlin', address: 'Friedrichstraße 100, 10117 Berlin', timezone: 'Europe/Berlin' }],
+    rooms: Array.from({ length: count }, (_, i) => ({ name: `Room ${String(i).padStart(3, '0')}`, profile: 'Berlin' })),
+  }));
+  return file;
+}
+
+describe('a crash followed by a failing re-run', () => {
+  test('killed during the rollback of an update that removes rooms, re-run with the fault still on: the rollback deletes none of the rooms the last finished deploy held', async () => {
+    const stateDir = tempDir('a4b-crash-');
+    expect((await deploy(stateDir, {}, inventory(30, 'a'))).code).toBe(0);
+    // Every room's tag changes and 3 rooms go; one room's TagResource always fails, every TagResource takes 400 ms.
+    const update = inventory(27, 'b');
+    const allow = ['-c', 'allowRoomDeletions=3'];
+    const world = await serve(stateDir);
+    let after: { rooms: Array<{ RoomName: string; RoomArn: string }>; deletes: number };
+    try {
+      const rooms = async () => (await (await fetch(world.a4b, {
+        method: 'POST', body: '{"MaxResults":50}', headers: { 'x-amz-target': 'AlexaForBusiness.SearchRooms', 'content-type': 'application/x-amz-json-1.1' },
+      })).json()).Rooms as Array<{ RoomName: string; RoomArn: string }>;
+      const victim = (await rooms()).find((r) => r.RoomName === 'Room 005')!.RoomArn;
+      await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', match: { Arn: victim }, status: 400, errorType: 'BadRequestException' });
+      await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', latencyMs: 400 });
+      const requests = async () => (await admin(`${world.a4b}/_emulator/requests`, 'GET')).requests as Array<{ operation: string; status: number; input: any }>;
+      // Killed once the failing room's own rollback was refused: the other shards are updated (their removed rooms kept
+      // for the cleanup), and the parent's restores of them (400 ms a room, one shard after the other) have only begun.
+      let rollingBack = false;
+      const watcher = setInterval(() => void requests().then((r) => (rollingBack = r.some((x) => x.operation === 'TagResource' && x.status === 400
+        && x.input.Tags?.some((t: { Key: string; Value: string }) => t.Key === 'wave' && t.Value === 'a'))), () => undefined), 20);
+      const killed = await deploy(stateDir, { killWhen: () => rollingBack }, update, allow);
+      clearInterval(watcher);
+      expect(killed.signal).toBe('SIGKILL');
+      const again = await deploy(stateDir, {}, update, allow);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('TagResource failed with BadRequestException');
+      after = { rooms: await rooms(), deletes: (await requests()).filter((r) => r.operation === 'DeleteRoom').length };
+      await admin(`${world.a4b}/_emulator/faults`, 'DELETE');
+    } finally {
+      await world.stop();
+    }
+    expect(after.deletes).toBe(0);
+    expect(after.rooms.map((r) => r.RoomName).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+    // Rolled back to the last finished deploy: every room but the failing one has its old tag again.
+    const emulator = await A4bEmulator.start({ stateDir });
+    try {
+      const waves = emulator.rooms().filter((r) => r.RoomName !== 'Room 005').map((r) => emulator.db.get<Record<string, string>>('tags', r.RoomArn)?.wave);
+      expect(new Set(waves)).toEqual(new Set(['a']));
+    } finally {
+      await emulator.stop();
+    }
+    // Without the fault the update goes through: 27 rooms, each once.
+    const fixed = await deploy(stateDir, {}, update, allow);
+    expect(fixed.code).toBe(0);
+    expect((await a4bState(stateDir)).rooms).toEqual(Array.from({ length: 27 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+    expect(journalFiles(stateDir)).toEqual([]);
+  });
+});
+
 describe('two processes on one state directory', () => {
   test('a second deploy refuses (no wait) naming the first one\'s PID, a drift --local does too, and the first deploy finishes unharmed', async () => {
     const stateDir = tempDir('a4b-lock-');
