@@ -178,7 +178,16 @@ export interface DeployEngineOptions {
    * handler gets that much time, as in Lambda. @default no limit for functions not listed
    */
   readonly functionTimeouts?: Readonly<Record<string, number>>;
+  /**
+   * Asked when a handler fails: why the services it calls stopped answering, when they did (a `local serve` killed).
+   * The run then stops at once, without recording that answer and without a rollback, which could not reach them either;
+   * the next run re-sends the request with its RequestId and continues. @default never
+   */
+  readonly servicesGone?: () => Promise<string | undefined>;
 }
+
+/** The services the handlers call stopped answering: the run stopped, its journal kept for the next run. */
+export class ServicesGone extends Error {}
 
 /** The timeouts of a template's Lambda functions (and its nested stacks'), keyed as the engine resolves ServiceTokens. */
 export function functionTimeouts(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
@@ -389,6 +398,7 @@ export class DeployEngine {
         let answer = answers.get(record.event.RequestId);
         if (!answer) {
           const res = await this.call(record.event, String(record.event.StackId));
+          await this.stopIfServicesGone(res);
           answer = { t: 'done', requestId: record.event.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data };
           resend.append(answer);
           if (res.Status !== 'SUCCESS' && record.event.RequestType === 'Create' && res.PhysicalResourceId) {
@@ -407,11 +417,19 @@ export class DeployEngine {
     return recovered;
   }
 
+  /** A failed answer that only says the services went away is no answer: the request stays unanswered in the journal. */
+  private async stopIfServicesGone(res: CfnResponse): Promise<void> {
+    if (res.Status === 'SUCCESS' || !this.options.servicesGone) return;
+    const gone = await this.options.servicesGone();
+    if (gone) throw new ServicesGone(gone);
+  }
+
   /** Journals the request, sends it, journals the answer. */
   private async send(journal: OpsJournal, stackId: string, event: Record<string, unknown>, change?: StateChange): Promise<CfnResponse> {
     const full = { ...event, StackId: stackId, RequestId: randomUUID() };
     await journal.appendDurable({ t: 'call', event: full, change });
     const res = await this.call(full, stackId);
+    await this.stopIfServicesGone(res);
     journal.append({ t: 'done', requestId: full.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data });
     return res;
   }
@@ -428,6 +446,8 @@ export class DeployEngine {
     try {
       await runInOrder(run.deps, this.options.concurrency ?? Infinity, (id) => this.apply(run, id));
     } catch (e) {
+      if (e instanceof ServicesGone) run.journal.close();
+      if (e instanceof ServicesGone) throw e;
       return this.rollBack(run, e);
     }
     return this.commit(run);
@@ -598,8 +618,16 @@ export class DeployEngine {
   private async rollBack(run: StackRun, e: unknown): Promise<StackDeployResult> {
     const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
     const rollback: string[] = [];
-    for (const step of run.undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
-    run.journal.close();
+    try {
+      for (const step of run.undo.reverse()) {
+        rollback.push(await step().catch((err: Error) => {
+          if (err instanceof ServicesGone) throw err;
+          return `rollback step failed: ${err.message}`;
+        }));
+      }
+    } finally {
+      run.journal.close();
+    }
     // The journal holds what the deploy and its rollback did (a resource whose rollback failed stays in the state); fold it in.
     // When that fails too (a handler that throws), the journal stays for the next run to finish.
     await this.recover(run.stackName).catch(() => undefined);
@@ -675,11 +703,15 @@ export class DeployEngine {
         stack: stackName, ok: true, outcomes,
         cleanup: async () => {
           const later = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
+          let gone = false;
           try {
             return await this.cleanUp(run, removed, (event, change) => this.send(later, previous.stackId, event, change));
+          } catch (e) {
+            gone = e instanceof ServicesGone; // the journal keeps the cleanup's unanswered request for the next run
+            throw e;
           } finally {
             later.close();
-            this.writeState(stackName, finalState());
+            if (!gone) this.writeState(stackName, finalState());
           }
         },
       };

@@ -88,9 +88,10 @@ async function expectComplete(stateDir: string, file = EXAMPLE): Promise<void> {
   expect(journalFiles(stateDir)).toEqual([]);
 }
 
-async function serve(stateDir: string): Promise<{ child: ChildProcess; a4b: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+async function serve(stateDir: string, extra: string[] = []): Promise<{ child: ChildProcess; a4b: string; stop: () => Promise<void> }> {
   const file = path.join(stateDir, 'endpoints.json');
+  fs.rmSync(file, { force: true }); // left by a serve that was killed
+  const child = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
   const closed = new Promise((r) => child.on('close', r));
   return { child, a4b: JSON.parse(fs.readFileSync(file, 'utf8')).a4b, stop: async () => { child.kill('SIGTERM'); await closed; } };
@@ -241,6 +242,50 @@ describe('a crash followed by a failing re-run', () => {
     const fixed = await deploy(stateDir, {}, update, allow);
     expect(fixed.code).toBe(0);
     expect((await a4bState(stateDir)).rooms).toEqual(Array.from({ length: 27 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+    expect(journalFiles(stateDir)).toEqual([]);
+  });
+});
+
+describe('the emulators killed in the middle of a deploy', () => {
+  test('serve killed with SIGKILL mid-deploy: the deploy says what happened; after a restart the re-run finishes, every room once with its profile', async () => {
+    const stateDir = tempDir('a4b-crash-');
+    const file = inventory(60, 'a');
+    let world = await serve(stateDir, ['--a4b-rate-limit', '20']);
+    const served = world.a4b;
+    let killed: Run;
+    try {
+      // Killed once a third of the rooms are made (the emulator's own request counter), while the rest are in flight.
+      const rooms = async () => (await admin(`${world.a4b}/_emulator/requests`, 'GET')).requests.filter((r: any) => r.operation === 'CreateRoom' && r.status === 200).length;
+      let made = 0;
+      const watcher = setInterval(() => void rooms().then((n) => {
+        made = n;
+        if (n >= 20) world.child.kill('SIGKILL');
+      }, () => undefined), 20);
+      killed = await deploy(stateDir, {}, file);
+      clearInterval(watcher);
+      expect(made).toBeGreaterThanOrEqual(20);
+    } finally {
+      await world.stop();
+    }
+    expect(killed.code).toBe(1);
+    expect(killed.stderr).toContain(`the A4B emulator at ${served} stopped answering`);
+    expect(killed.stderr).toContain(`restart \`a4b-rooms local serve --state ${stateDir}\` and run the deploy again; it continues where it stopped`);
+    world = await serve(stateDir, ['--a4b-rate-limit', '20']);
+    try {
+      const again = await deploy(stateDir, {}, file);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+    } finally {
+      await world.stop();
+    }
+    const emulator = await A4bEmulator.start({ stateDir });
+    try {
+      const rooms = emulator.rooms();
+      expect(rooms.map((r) => r.RoomName).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+      expect(rooms.filter((r) => !r.ProfileArn)).toEqual([]);
+    } finally {
+      await emulator.stop();
+    }
     expect(journalFiles(stateDir)).toEqual([]);
   });
 });
