@@ -20,7 +20,7 @@ import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
-import { fsyncDir, jsonProblem } from './journaled-store';
+import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
@@ -365,6 +365,7 @@ export class DeployEngine {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const records: JournalRecord[] = [];
     for (let i = 0; i < lines.length; i++) {
+      if (lines[i].includes('\0')) throw new Error(zeroBytesProblem(file, i + 1, `what the interrupted deploy of ${stackName} did`));
       if (!lines[i].trim()) continue;
       try {
         records.push(JSON.parse(lines[i]));
