@@ -20,7 +20,7 @@ import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
-import { fsyncDir, jsonProblem } from './journaled-store';
+import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
@@ -178,7 +178,16 @@ export interface DeployEngineOptions {
    * handler gets that much time, as in Lambda. @default no limit for functions not listed
    */
   readonly functionTimeouts?: Readonly<Record<string, number>>;
+  /**
+   * Asked when a handler fails: why the services it calls stopped answering, when they did (a `local serve` killed).
+   * The run then stops at once, without recording that answer and without a rollback, which could not reach them either;
+   * the next run re-sends the request with its RequestId and continues. @default never
+   */
+  readonly servicesGone?: () => Promise<string | undefined>;
 }
+
+/** The services the handlers call stopped answering: the run stopped, its journal kept for the next run. */
+export class ServicesGone extends Error {}
 
 /** The timeouts of a template's Lambda functions (and its nested stacks'), keyed as the engine resolves ServiceTokens. */
 export function functionTimeouts(template: Template, nestedTemplate?: (templateUrl: string) => Template, stackName = 'stack'): Record<string, number> {
@@ -263,6 +272,54 @@ export class DeployEngine {
     return path.join(this.options.stateDir, 'stacks', `${stackName}.ops.jsonl`);
   }
 
+  /** A nested stack's template by its hash, kept so that a rollback of its parent can go back to it. */
+  private templateFile(nestedName: string, hash: string): string {
+    return path.join(this.options.stateDir, 'stacks', `${nestedName.split('/')[0]}.templates`, `${hash}.json`);
+  }
+
+  private keepTemplate(nestedName: string, hash: string, template: Template): void {
+    const file = this.templateFile(nestedName, hash);
+    if (fs.existsSync(file)) return;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeDurably(file, JSON.stringify(template));
+  }
+
+  /** The kept template of that hash; or the nested stack's snapshot's, when it is that one (state made before templates were kept). */
+  private keptTemplate(nestedName: string, hash: string): Template | undefined {
+    const file = this.templateFile(nestedName, hash);
+    if (fs.existsSync(file)) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (templateHash(text) === hash) return JSON.parse(text);
+    }
+    const own = this.readState(nestedName).template;
+    return own && templateHash(JSON.stringify(own)) === hash ? own : undefined;
+  }
+
+  /** Whether the nested stack's own state is that template with those parameters, nothing more, and no run of it unfinished. */
+  private nestedStackAt(nestedName: string, properties: { TemplateHash: string; Parameters: Record<string, unknown> }, template: Template): boolean {
+    const state = this.readState(nestedName);
+    return !!state.template && templateHash(JSON.stringify(state.template)) === properties.TemplateHash
+      && sameJson(state.parameters ?? {}, properties.Parameters)
+      && Object.keys(state.resources).every((id) => template.Resources?.[id])
+      && !this.readJournal(nestedName);
+  }
+
+  /** Drops the kept templates that no committed state of the root stack's tree names (after the root committed). */
+  private pruneTemplates(rootName: string, state: StackState): void {
+    const dir = path.dirname(this.templateFile(rootName, 'x'));
+    if (!fs.existsSync(dir)) return;
+    const named = new Set<string>();
+    const visit = (name: string, s: StackState) => {
+      for (const [id, r] of Object.entries(s.resources)) {
+        if (r.type !== NESTED_STACK) continue;
+        named.add(String(r.properties.TemplateHash));
+        if (fs.existsSync(this.stateFile(`${name}/${id}`))) visit(`${name}/${id}`, this.readState(`${name}/${id}`));
+      }
+    };
+    visit(rootName, state);
+    for (const f of fs.readdirSync(dir)) if (!named.has(f.replace(/\.json$/, ''))) fs.rmSync(path.join(dir, f), { force: true });
+  }
+
   /** The state of the last finished deploy (without what an unfinished run's journal holds). */
   readState(stackName: string): StackState {
     const file = this.stateFile(stackName);
@@ -309,6 +366,7 @@ export class DeployEngine {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const records: JournalRecord[] = [];
     for (let i = 0; i < lines.length; i++) {
+      if (lines[i].includes('\0')) throw new Error(zeroBytesProblem(file, i + 1, `what the interrupted deploy of ${stackName} did`));
       if (!lines[i].trim()) continue;
       try {
         records.push(JSON.parse(lines[i]));
@@ -342,6 +400,7 @@ export class DeployEngine {
         let answer = answers.get(record.event.RequestId);
         if (!answer) {
           const res = await this.call(record.event, String(record.event.StackId));
+          await this.stopIfServicesGone(res);
           answer = { t: 'done', requestId: record.event.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data };
           resend.append(answer);
           if (res.Status !== 'SUCCESS' && record.event.RequestType === 'Create' && res.PhysicalResourceId) {
@@ -360,11 +419,19 @@ export class DeployEngine {
     return recovered;
   }
 
+  /** A failed answer that only says the services went away is no answer: the request stays unanswered in the journal. */
+  private async stopIfServicesGone(res: CfnResponse): Promise<void> {
+    if (res.Status === 'SUCCESS' || !this.options.servicesGone) return;
+    const gone = await this.options.servicesGone();
+    if (gone) throw new ServicesGone(gone);
+  }
+
   /** Journals the request, sends it, journals the answer. */
   private async send(journal: OpsJournal, stackId: string, event: Record<string, unknown>, change?: StateChange): Promise<CfnResponse> {
     const full = { ...event, StackId: stackId, RequestId: randomUUID() };
     await journal.appendDurable({ t: 'call', event: full, change });
     const res = await this.call(full, stackId);
+    await this.stopIfServicesGone(res);
     journal.append({ t: 'done', requestId: full.RequestId, status: res.Status, physicalId: res.PhysicalResourceId, data: res.Data });
     return res;
   }
@@ -381,6 +448,8 @@ export class DeployEngine {
     try {
       await runInOrder(run.deps, this.options.concurrency ?? Infinity, (id) => this.apply(run, id));
     } catch (e) {
+      if (e instanceof ServicesGone) run.journal.close();
+      if (e instanceof ServicesGone) throw e;
       return this.rollBack(run, e);
     }
     return this.commit(run);
@@ -500,10 +569,14 @@ export class DeployEngine {
     const props = resolve(r.Properties ?? {}, ctx, template) as { TemplateURL: string; Parameters?: Record<string, unknown> };
     const nested = nestedTemplate!(props.TemplateURL);
     const nestedName = `${stackName}/${id}`;
-    const properties = { TemplateHash: createHash('sha256').update(JSON.stringify(nested)).digest('hex'), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown> };
+    const properties = {
+      TemplateHash: templateHash(JSON.stringify(nested)), Parameters: stringifyScalars(props.Parameters ?? {}) as Record<string, unknown>,
+    };
     const before = previous.resources[id];
     const base = { type: NESTED_STACK, properties, dependsOn: deps.get(id) ?? [], retain: r.DeletionPolicy === 'Retain', physicalId: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${nestedName}` };
-    if (before && sameJson(before.properties, properties)) {
+    // Unchanged only when the nested stack itself is where its parent's record says: a run killed (or failed) after
+    // the nested stack was updated, before its parent committed, leaves it elsewhere, and it is deployed again.
+    if (before && sameJson(before.properties, properties) && this.nestedStackAt(nestedName, properties, nested)) {
       // An unchanged nested template with unchanged parameters: CloudFormation leaves the nested stack alone.
       current[id] = { ...before, ...base };
       report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: 'unchanged', name: nestedName, physicalId: base.physicalId });
@@ -513,19 +586,32 @@ export class DeployEngine {
     // them when it creates or updates the nested stack, which then fails, and the parent rolls back.
     const valueBreaches = templateLimitBreaches('', nested, properties.Parameters as Record<string, string>).filter((b) => b.limit === 'parameterValueBytes');
     if (valueBreaches.length) throw new StackFailure(id, valueBreaches.map((b) => b.message).join('; '));
-    const prior = this.readState(nestedName);
+    this.keepTemplate(nestedName, properties.TemplateHash, nested);
     const result = await this.deployStack(nestedName, nested, properties.Parameters, nestedTemplate, {
       deferCleanup: true, limitsChecked: true, files: options.files,
     });
     outcomes.push(...result.outcomes);
     if (result.cleanup) nestedCleanups.push(result.cleanup);
-    // A nested stack that was applied is restored to its last template (or emptied) when the parent rolls back.
+    // When the parent rolls back, the nested stack goes back to what the parent's last finished deploy gave it (or is
+    // emptied when that had none). Not to the nested stack's own last snapshot: after a killed or failed run that is
+    // the new template, whose rollback would run the cleanup and delete rooms the last finished deploy held.
     const restore = async () => {
-      const back = await this.deployStack(nestedName, prior.template ?? EMPTY_TEMPLATE, prior.parameters, nestedTemplate, { limitsChecked: true });
+      if (!before) {
+        const back = await this.deployStack(nestedName, EMPTY_TEMPLATE, undefined, nestedTemplate, { limitsChecked: true });
+        return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
+      }
+      const target = before.properties as { TemplateHash: string; Parameters: Record<string, unknown> };
+      const kept = this.keptTemplate(nestedName, target.TemplateHash);
+      if (!kept) {
+        const dir = path.dirname(this.templateFile(nestedName, target.TemplateHash));
+        return `${nestedName}: not restored: the template of its last finished deploy is not kept in ${dir}; its resources stay as they are`;
+      }
+      const back = await this.deployStack(nestedName, kept, target.Parameters, nestedTemplate, { limitsChecked: true });
       return back.ok ? `${nestedName}: restored` : `${nestedName}: restore failed: ${back.error}`;
     };
-    if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
+    // A failed nested stack rolled itself back to its own snapshot; restored too, in case that was not the parent's record.
     undo.push(restore);
+    if (!result.ok) throw new StackFailure(id, `${result.error}${result.rollback?.length ? ` (rolled back: ${result.rollback.join('; ')})` : ''}`);
     current[id] = { ...base, data: nestedOutputs(nested, nestedName, this.readState(nestedName)) };
     report({ stack: stackName, logicalId: id, type: NESTED_STACK, action: before ? 'update' : 'create', name: nestedName, physicalId: base.physicalId });
   }
@@ -534,8 +620,16 @@ export class DeployEngine {
   private async rollBack(run: StackRun, e: unknown): Promise<StackDeployResult> {
     const failure = e instanceof StackFailure ? e : new StackFailure('(engine)', (e as Error).message);
     const rollback: string[] = [];
-    for (const step of run.undo.reverse()) rollback.push(await step().catch((err: Error) => `rollback step failed: ${err.message}`));
-    run.journal.close();
+    try {
+      for (const step of run.undo.reverse()) {
+        rollback.push(await step().catch((err: Error) => {
+          if (err instanceof ServicesGone) throw err;
+          return `rollback step failed: ${err.message}`;
+        }));
+      }
+    } finally {
+      run.journal.close();
+    }
     // The journal holds what the deploy and its rollback did (a resource whose rollback failed stays in the state); fold it in.
     // When that fails too (a handler that throws), the journal stays for the next run to finish.
     await this.recover(run.stackName).catch(() => undefined);
@@ -612,11 +706,15 @@ export class DeployEngine {
         stack: stackName, ok: true, outcomes,
         cleanup: async () => {
           const later = new OpsJournal(this.journalFile(stackName), { t: 'begin', serial: this.readSerial(stackName), stackId: previous.stackId });
+          let gone = false;
           try {
             return await this.cleanUp(run, removed, (event, change) => this.send(later, previous.stackId, event, change));
+          } catch (e) {
+            gone = e instanceof ServicesGone; // the journal keeps the cleanup's unanswered request for the next run
+            throw e;
           } finally {
             later.close();
-            this.writeState(stackName, finalState());
+            if (!gone) this.writeState(stackName, finalState());
           }
         },
       };
@@ -625,6 +723,7 @@ export class DeployEngine {
     outcomes.push(...cleaned.outcomes);
     journal.close();
     this.writeState(stackName, finalState());
+    if (!stackName.includes('/')) this.pruneTemplates(stackName, finalState());
     if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }
@@ -947,6 +1046,24 @@ function nestedOutputs(
     }
   }
   return out;
+}
+
+function templateHash(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/** Writes a file aside, fsync'd, and renames it into place (and fsyncs the directory): whole or not at all. */
+function writeDurably(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

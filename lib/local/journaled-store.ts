@@ -137,6 +137,7 @@ export class JournaledStore {
     const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
+      if (line.includes('\0')) throw new Error(zeroBytesProblem(this.journalFile!, i + 1, 'the emulator state'));
       if (!line.trim()) continue;
       let entries: JournalEntry[];
       try {
@@ -172,6 +173,17 @@ export class JournaledStore {
     if (entry.v === undefined) c.delete(entry.k);
     else c.set(entry.k, entry.v);
   }
+}
+
+/**
+ * A journal line holding zero (NUL) bytes. An append cut off by a kill leaves the start of a record, never zeros:
+ * those come from outside damage (a file system that lost the data of an extended file, a disk image filled with zeros),
+ * so the line is damage wherever it is, the last line included, never a torn write to leave out.
+ */
+export function zeroBytesProblem(file: string, line: number, what: string): string {
+  return `${file}:${line}: zero bytes in the journal, which no write of a4b-rooms leaves (not an append cut off by a kill): `
+    + `the file was damaged, so ${what} is not known; it was left as it is. Restore the file from a backup, `
+    + 'or move the state directory aside to start from an empty state';
 }
 
 /**

@@ -97,6 +97,8 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
       stateDir: options.stateDir, concurrency: options.concurrency, onProgress: options.onProgress, accountConcurrency: options.accountConcurrency,
       functionTimeouts: Object.assign({}, ...stacks.map((s) => functionTimeouts(s.template, s.nestedTemplate, s.stackName))),
       reservedConcurrency: Object.assign({}, ...stacks.map((s) => functionReservedConcurrency(s.template, s.nestedTemplate, s.stackName))),
+      // Emulators inside this process cannot go away; a `local serve` can (killed, stopped).
+      servicesGone: world.a4b ? undefined : () => emulatorGone(world.endpoints.a4b, options.stateDir),
     });
     const a4bBefore = await a4bStats(world.endpoints);
     const results: StackDeployResult[] = [];
@@ -115,6 +117,18 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     for (const l of lambdas) await l.stop();
     await new Promise((r) => log.end(r));
     await world.close();
+  }
+}
+
+/** Why the `local serve` whose A4B emulator the deploy uses does not answer, if it does not. */
+async function emulatorGone(a4b: string, stateDir: string): Promise<string | undefined> {
+  try {
+    await fetch(`${a4b}/_emulator/health`, { signal: AbortSignal.timeout(5000) });
+    return undefined;
+  } catch (e) {
+    const cause = (e as Error).name === 'TimeoutError' ? 'no answer within 5 s' : (e as Error).message;
+    return `the A4B emulator at ${a4b} stopped answering (${cause}): restart \`a4b-rooms local serve --state ${stateDir}\` and run the deploy again; `
+      + 'it continues where it stopped';
   }
 }
 

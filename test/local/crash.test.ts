@@ -88,9 +88,10 @@ async function expectComplete(stateDir: string, file = EXAMPLE): Promise<void> {
   expect(journalFiles(stateDir)).toEqual([]);
 }
 
-async function serve(stateDir: string): Promise<{ child: ChildProcess; a4b: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+async function serve(stateDir: string, extra: string[] = []): Promise<{ child: ChildProcess; a4b: string; stop: () => Promise<void> }> {
   const file = path.join(stateDir, 'endpoints.json');
+  fs.rmSync(file, { force: true }); // left by a serve that was killed
+  const child = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
   const closed = new Promise((r) => child.on('close', r));
   return { child, a4b: JSON.parse(fs.readFileSync(file, 'utf8')).a4b, stop: async () => { child.kill('SIGTERM'); await closed; } };
@@ -181,6 +182,111 @@ describe('local deploy killed with SIGKILL, then run again', () => {
     const again = await deploy(stateDir, {}, smaller, allow);
     expect(again.code).toBe(0);
     await expectComplete(stateDir, smaller);
+  });
+});
+
+/** An inventory of `count` rooms (no calendar link), every room tagged `wave: <wave>`. */
+function inventory(count: number, wave: string): string {
+  const file = path.join(tempDir('a4b-inv-'), 'rooms.yaml');
+  fs.writeFileSync(file, stringifyYaml({
+    tags: { wave }, profiles: [{ name: 'Berlin', address: 'Friedrichstraße 100, 10117 Berlin', timezone: 'Europe/Berlin' }],
+    rooms: Array.from({ length: count }, (_, i) => ({ name: `Room ${String(i).padStart(3, '0')}`, profile: 'Berlin' })),
+  }));
+  return file;
+}
+
+describe('a crash followed by a failing re-run', () => {
+  test('killed during the rollback of an update that removes rooms, re-run with the fault still on: the rollback deletes none of the rooms the last finished deploy held', async () => {
+    const stateDir = tempDir('a4b-crash-');
+    expect((await deploy(stateDir, {}, inventory(30, 'a'))).code).toBe(0);
+    // Every room's tag changes and 3 rooms go; one room's TagResource always fails, every TagResource takes 400 ms.
+    const update = inventory(27, 'b');
+    const allow = ['-c', 'allowRoomDeletions=3'];
+    const world = await serve(stateDir);
+    let after: { rooms: Array<{ RoomName: string; RoomArn: string }>; deletes: number };
+    try {
+      const rooms = async () => (await (await fetch(world.a4b, {
+        method: 'POST', body: '{"MaxResults":50}', headers: { 'x-amz-target': 'AlexaForBusiness.SearchRooms', 'content-type': 'application/x-amz-json-1.1' },
+      })).json()).Rooms as Array<{ RoomName: string; RoomArn: string }>;
+      const victim = (await rooms()).find((r) => r.RoomName === 'Room 005')!.RoomArn;
+      await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', match: { Arn: victim }, status: 400, errorType: 'BadRequestException' });
+      await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', latencyMs: 400 });
+      const requests = async () => (await admin(`${world.a4b}/_emulator/requests`, 'GET')).requests as Array<{ operation: string; status: number; input: any }>;
+      // Killed once the failing room's own rollback was refused: the other shards are updated (their removed rooms kept
+      // for the cleanup), and the parent's restores of them (400 ms a room, one shard after the other) have only begun.
+      let rollingBack = false;
+      const watcher = setInterval(() => void requests().then((r) => (rollingBack = r.some((x) => x.operation === 'TagResource' && x.status === 400
+        && x.input.Tags?.some((t: { Key: string; Value: string }) => t.Key === 'wave' && t.Value === 'a'))), () => undefined), 20);
+      const killed = await deploy(stateDir, { killWhen: () => rollingBack }, update, allow);
+      clearInterval(watcher);
+      expect(killed.signal).toBe('SIGKILL');
+      const again = await deploy(stateDir, {}, update, allow);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('TagResource failed with BadRequestException');
+      after = { rooms: await rooms(), deletes: (await requests()).filter((r) => r.operation === 'DeleteRoom').length };
+      await admin(`${world.a4b}/_emulator/faults`, 'DELETE');
+    } finally {
+      await world.stop();
+    }
+    expect(after.deletes).toBe(0);
+    expect(after.rooms.map((r) => r.RoomName).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+    // Rolled back to the last finished deploy: every room but the failing one has its old tag again.
+    const emulator = await A4bEmulator.start({ stateDir });
+    try {
+      const waves = emulator.rooms().filter((r) => r.RoomName !== 'Room 005').map((r) => emulator.db.get<Record<string, string>>('tags', r.RoomArn)?.wave);
+      expect(new Set(waves)).toEqual(new Set(['a']));
+    } finally {
+      await emulator.stop();
+    }
+    // Without the fault the update goes through: 27 rooms, each once.
+    const fixed = await deploy(stateDir, {}, update, allow);
+    expect(fixed.code).toBe(0);
+    expect((await a4bState(stateDir)).rooms).toEqual(Array.from({ length: 27 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+    expect(journalFiles(stateDir)).toEqual([]);
+  });
+});
+
+describe('the emulators killed in the middle of a deploy', () => {
+  test('serve killed with SIGKILL mid-deploy: the deploy says what happened; after a restart the re-run finishes, every room once with its profile', async () => {
+    const stateDir = tempDir('a4b-crash-');
+    const file = inventory(60, 'a');
+    let world = await serve(stateDir, ['--a4b-rate-limit', '20']);
+    const served = world.a4b;
+    let killed: Run;
+    try {
+      // Killed once a third of the rooms are made (the emulator's own request counter), while the rest are in flight.
+      const rooms = async () => (await admin(`${world.a4b}/_emulator/requests`, 'GET')).requests.filter((r: any) => r.operation === 'CreateRoom' && r.status === 200).length;
+      let made = 0;
+      const watcher = setInterval(() => void rooms().then((n) => {
+        made = n;
+        if (n >= 20) world.child.kill('SIGKILL');
+      }, () => undefined), 20);
+      killed = await deploy(stateDir, {}, file);
+      clearInterval(watcher);
+      expect(made).toBeGreaterThanOrEqual(20);
+    } finally {
+      await world.stop();
+    }
+    expect(killed.code).toBe(1);
+    expect(killed.stderr).toContain(`the A4B emulator at ${served} stopped answering`);
+    expect(killed.stderr).toContain(`restart \`a4b-rooms local serve --state ${stateDir}\` and run the deploy again; it continues where it stopped`);
+    world = await serve(stateDir, ['--a4b-rate-limit', '20']);
+    try {
+      const again = await deploy(stateDir, {}, file);
+      expect(again.stderr).toBe('');
+      expect(again.code).toBe(0);
+    } finally {
+      await world.stop();
+    }
+    const emulator = await A4bEmulator.start({ stateDir });
+    try {
+      const rooms = emulator.rooms();
+      expect(rooms.map((r) => r.RoomName).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `Room ${String(i).padStart(3, '0')}`));
+      expect(rooms.filter((r) => !r.ProfileArn)).toEqual([]);
+    } finally {
+      await emulator.stop();
+    }
+    expect(journalFiles(stateDir)).toEqual([]);
   });
 });
 

@@ -104,4 +104,15 @@ describe('deploy engine operations journal', () => {
     await expect(next.deployStack('S', things('a', 'b'))).rejects.toThrow(`${next.stateFile('S')} is not a readable stack state`);
     expect(log()).toHaveLength(sent);
   });
+
+  test('an operations journal filled with zero bytes is damage, not a torn write: refused naming the file, nothing sent, the file kept', async () => {
+    await abandoned('S', things('a', 'b'), 'b');
+    const next = await engine();
+    const journal = next.journalFile('S');
+    fs.writeFileSync(journal, Buffer.alloc(fs.statSync(journal).size));
+    const sent = log().length;
+    await expect(next.deployStack('S', things('a', 'b'))).rejects.toThrow(`${journal}:1: zero bytes in the journal, which no write of a4b-rooms leaves`);
+    expect(log()).toHaveLength(sent);
+    expect(fs.readFileSync(journal).every((b) => b === 0)).toBe(true);
+  });
 });

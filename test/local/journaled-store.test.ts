@@ -36,6 +36,18 @@ describe('JournaledStore', () => {
     expect(names(new JournaledStore(dir, 'db'))).toEqual(['A', 'B', 'C']);
   });
 
+  test.each([
+    ['a journal filled with zero bytes', (text: string) => '\0'.repeat(text.length)],
+    ['zero bytes after the last record (no newline)', (text: string) => `${text}${'\0'.repeat(64)}`],
+    ['a line of zero bytes in the middle', (text: string) => text.replace('\n', `\n${'\0'.repeat(20)}\n`)],
+  ])('%s is damage, not a torn write: the load stops naming the file and line, files untouched', (_, damage) => {
+    const dir = crashedWithThreeRooms();
+    fs.writeFileSync(journal(dir), damage(fs.readFileSync(journal(dir), 'utf8')));
+    const before = fs.readFileSync(journal(dir));
+    expect(() => new JournaledStore(dir, 'db')).toThrow(new RegExp(`^${journal(dir)}:\\d+: zero bytes in the journal, which no write of a4b-rooms leaves`));
+    expect(fs.readFileSync(journal(dir)).equals(before)).toBe(true);
+  });
+
   test('a garbage line in the middle stops the load naming the file and line, and leaves both files untouched', () => {
     const dir = crashedWithThreeRooms();
     const lines = fs.readFileSync(journal(dir), 'utf8').split('\n');
