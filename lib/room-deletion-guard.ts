@@ -2,6 +2,7 @@ import { CfnResource } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 import { ResourceTypes, ROOM_NO_ID, RoomDeletionGuardProps as G } from './contract';
+import { nameKey } from './inventory/names';
 import { providerResource } from './provider-resource';
 
 /** @internal */
@@ -28,7 +29,7 @@ export class RoomDeletionGuard extends Construct {
         [G.INVENTORY]: props.inventory,
         // 8 characters a room keep 10,000 rooms at 80 KB of template, and an Update's old and new lists within Lambda's
         // 256 KB event; sorted, so the order of the file changes nothing.
-        [G.ROOM_NAMES]: props.rooms.map((r) => roomKey(r.name.normalize('NFC').trim().toLowerCase()) + (r.id === undefined ? ROOM_NO_ID : roomKey(`id:${r.id}`))).sort().join(''),
+        [G.ROOM_NAMES]: props.rooms.map((r) => roomKey(nameKey(r.name)) + (r.id === undefined ? ROOM_NO_ID : roomKey(`id:${r.id}`))).sort().join(''),
         [G.MAX_DELETIONS]: props.maxRoomDeletions,
       },
     });
