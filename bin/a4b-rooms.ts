@@ -199,7 +199,7 @@ local.command('deploy')
     for (const stack of result.stacks) {
       console.log(`\nStack ${stack.stack}`);
       for (const o of stack.outcomes.filter((x) => x.action !== 'unchanged')) {
-        console.log(`  ${o.action.padEnd(9)} ${o.type.padEnd(23)} ${o.name ?? o.logicalId}  ${o.physicalId ?? ''}`);
+        console.log(`  ${o.action.padEnd(9)} ${o.type.padEnd(23)} ${o.name ?? o.logicalId}  ${o.physicalId ?? ''}${o.note ? `\n            ${o.note}` : ''}`);
       }
       const count = (a: string) => stack.outcomes.filter((o) => o.action === a).length;
       console.log(`  created ${count('create')}, updated ${count('update') + count('replace')}, deleted ${count('delete')}, `

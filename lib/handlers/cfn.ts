@@ -22,6 +22,8 @@ export interface CfnEvent {
 export interface CfnResult {
   readonly PhysicalResourceId: string;
   readonly Data?: Record<string, string>;
+  /** On a success, what the operator should know (CloudFormation shows it as the event's status reason). */
+  readonly Reason?: string;
 }
 
 /** CloudFormation rejects response bodies over 4096 bytes; the reason gets what is left after the other fields. */
@@ -103,7 +105,9 @@ export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, fai
       Status: 'FAILED', Reason: truncateReason(err.message), PhysicalResourceId: err.physicalResourceId ?? event.PhysicalResourceId ?? failedId(event),
     });
     const work = runInRequest(scope, () => onEvent(event)).then(
-      (result): Record<string, unknown> => ({ Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {} }),
+      (result): Record<string, unknown> => ({
+        Status: 'SUCCESS', PhysicalResourceId: result.PhysicalResourceId, Data: result.Data ?? {}, ...(result.Reason ? { Reason: truncateReason(result.Reason) } : {}),
+      }),
       (e) => {
         const err = e instanceof ResourceError ? e : new ResourceError(`${event.LogicalResourceId}: ${(e as Error)?.message ?? String(e)}`);
         console.log(JSON.stringify({ failed: err.message }));

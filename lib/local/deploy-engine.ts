@@ -86,6 +86,8 @@ export interface ResourceOutcome {
   readonly action: Action;
   readonly name?: string;
   readonly physicalId?: string;
+  /** What the handler said of a success (a Delete that kept the room another resource holds now). */
+  readonly note?: string;
 }
 
 export interface StackDeployResult {
@@ -683,7 +685,7 @@ export class DeployEngine {
         current[id] = r;
         continue;
       }
-      note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId });
+      note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nameOf(r.properties), physicalId: r.physicalId, ...(res.Reason ? { note: res.Reason } : {}) });
     }
     for (const [id, old] of replaced) {
       // CloudFormation names the resource's own logical id in the Delete of the physical id it replaced.

@@ -57,7 +57,8 @@ export function providerName(serviceToken: unknown): string | undefined {
 
 /** How a message names a holder. */
 export function holderText(owner: string): string {
-  const m = /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\/([^/]+)\/[^/]+\/(.+)$/.exec(owner);
+  // The logical id is the last segment, the stack's UUID the one before it; a stack name has no slash in AWS.
+  const m = /^arn:[^:]+:cloudformation:[^:]*:[^:]*:stack\/(.+)\/[^/]+\/([^/]+)$/.exec(owner);
   return m ? `resource ${m[2]} of stack ${m[1]}` : `resource ${owner}`;
 }
 

@@ -70,7 +70,7 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
         await steps.run('TagResource', 'recorded who holds it', () => applyOwnership(arn, d));
         // Said where the operator looks: the provider's log (CloudFormation shows no message for a successful Delete).
         console.log(JSON.stringify({ resource, arn, notDeleted: d.note }));
-        return { PhysicalResourceId: arn };
+        return { PhysicalResourceId: arn, Reason: `${resource}: ${kind.label} ${arn} not deleted, ${d.note}` };
       }
       await kind.delete(arn);
     } catch (e) {
