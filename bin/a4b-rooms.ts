@@ -2,7 +2,8 @@
 // a4b-rooms: the command line of cdk-a4b-rooms.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { cliMessage, errorDocument } from '../lib/cli/errors';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
@@ -16,7 +17,16 @@ const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 const program = new Command()
   .name('a4b-rooms')
   .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
-  .showHelpAfterError();
+  .option('--debug', 'print the stack of an error')
+  .showHelpAfterError()
+  // Usage errors come back to failed() below (commander has printed them), so that --json still gets its document.
+  .exitOverride();
+
+/** The command whose action runs (set before it starts), for failed() to know its name and whether --json was given. */
+let running: Command | undefined;
+program.hook('preAction', (_, action) => {
+  running = action;
+});
 
 program.command('validate')
   .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
@@ -299,7 +309,28 @@ function parsePositive(v: string, flag: string): number {
   return n;
 }
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  console.error(`a4b-rooms: ${e.message}`);
+/**
+ * Every failure of every command ends here, thrown by an action, rejected unawaited or thrown from a callback: one
+ * line on stderr naming what failed and the fix (the stack only with --debug), with --json a document whose status is
+ * error on stdout (a pipeline posts stdout), and exit 1.
+ */
+function failed(error: unknown): never {
+  const argv = process.argv.slice(2);
+  if (error instanceof CommanderError) {
+    // --help and --version end here with 0; a usage error has been printed by commander.
+    if (error.exitCode === 0) process.exit(0);
+  } else {
+    console.error(`a4b-rooms: ${cliMessage(error)}`);
+  }
+  if (program.opts().debug || argv.includes('--debug')) {
+    for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) console.error((e as Error).stack ?? String(e));
+  }
+  const command = running ?? program.commands.find((c) => argv.includes(c.name()));
+  const json = running ? running.opts().json : argv.includes('--json');
+  if (json && command?.options.some((o) => o.long === '--json')) process.stdout.write(`${JSON.stringify(errorDocument(command.name(), error instanceof CommanderError ? error.message.replace(/^error: /, '') : cliMessage(error)), null, 2)}\n`);
   process.exit(1);
-});
+}
+
+process.on('unhandledRejection', failed);
+process.on('uncaughtException', failed);
+program.parseAsync(process.argv).catch(failed);

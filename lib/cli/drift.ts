@@ -8,7 +8,9 @@ import { compare, DriftReport } from '../drift/compare';
 import { desiredFromInventory } from '../drift/desired';
 import { desiredFromAssembly } from './desired-assembly';
 import { readLive } from '../drift/live';
+import { describeRead } from './errors';
 import { LOCAL_AWS_CREDENTIALS, withLocalEmulators } from './local-emulators';
+import { secretsClient } from './secrets';
 
 export interface DriftOptions {
   /** The desired state: an inventory file... */
@@ -48,8 +50,16 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
 
   const a4b = a4bClient({ region: options.region });
   const link = desired.link;
-  const live = await readLive(desired, { a4b, graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env)) });
-  a4b.destroy();
-  return compare(desired, live, options);
+  const secrets = link && secretsClient(link.credentialsSecret, options.region);
+  try {
+    const live = await readLive(desired, {
+      a4b, describeError: describeRead,
+      graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env, secrets)),
+    });
+    return compare(desired, live, options);
+  } finally {
+    a4b.destroy();
+    secrets?.destroy();
+  }
 }
 

@@ -20,9 +20,14 @@ export interface A4bClientOptions {
   readonly maxAttempts?: number;
 }
 
+/** The A4B region: the one given, else A4B_REGION, else AWS_REGION, else us-east-1 (the only region A4B ran in). */
+export function a4bRegion(region?: string): string {
+  return region ?? process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1';
+}
+
 export function a4bClient(options: A4bClientOptions = {}): AlexaForBusinessClient {
   return new AlexaForBusinessClient({
-    region: options.region ?? process.env[HandlerEnv.A4B_REGION] ?? process.env.AWS_REGION ?? 'us-east-1',
+    region: a4bRegion(options.region),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     retryStrategy: new A4bRetryStrategy(options.maxAttempts ?? Number(process.env[HandlerEnv.A4B_MAX_ATTEMPTS] ?? DEFAULT_MAX_ATTEMPTS)),
