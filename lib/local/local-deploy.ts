@@ -11,6 +11,7 @@ import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
 import { Endpoints, openLocalWorld, postJson } from './local-world';
+import { makeTreePrivate, privateAppendStream, privateDir } from './private-files';
 import { StateLock } from './state-lock';
 
 export interface LocalDeployOptions {
@@ -60,7 +61,7 @@ export function deployStatsLine(result: Pick<LocalDeployResult, 'lambda' | 'a4b'
 }
 
 export async function localDeploy(options: LocalDeployOptions): Promise<LocalDeployResult> {
-  fs.mkdirSync(options.stateDir, { recursive: true });
+  privateDir(options.stateDir);
   // One deploy at a time per state directory (stacks/ and cdk.out are its own); a running serve may be shared.
   const lock = await StateLock.acquire(options.stateDir, 'deploy');
   try {
@@ -77,10 +78,11 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     assemblyDir = path.join(options.stateDir, 'cdk.out');
     fs.rmSync(assemblyDir, { recursive: true, force: true });
     synthesize(options.app, assemblyDir, options.context, options.cwd);
+    makeTreePrivate(assemblyDir);
   }
   const stacks = readAssembly(assemblyDir);
   const world = await openLocalWorld(options.stateDir, { a4bRateLimit: options.a4bRateLimit });
-  const log = fs.createWriteStream(path.join(options.stateDir, 'provider.log'), { flags: 'a' });
+  const log = privateAppendStream(path.join(options.stateDir, 'provider.log'));
   const lambdas: LocalLambda[] = [];
   try {
     await prepareTenant(world.endpoints, stacks, options.tenant);

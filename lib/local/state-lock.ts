@@ -14,6 +14,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { openPrivate, privateDir } from './private-files';
 
 export interface LockHolder {
   readonly pid: number;
@@ -72,12 +73,12 @@ export class StateLock {
 
   /** The lock, or who holds it now. */
   static tryAcquire(stateDir: string, name: LockName): StateLock | LockHolder {
-    fs.mkdirSync(stateDir, { recursive: true });
+    privateDir(stateDir);
     const file = lockFile(stateDir, name);
     const me: LockHolder = { pid: process.pid, host: os.hostname(), command: commandLine(), since: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const fd = fs.openSync(file, 'wx', 0o644);
+        const fd = openPrivate(file, 'wx');
         try {
           fs.writeSync(fd, JSON.stringify(me) + '\n');
           fs.fsyncSync(fd);
