@@ -190,6 +190,9 @@ local.command('deploy')
     }
     const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
     const tty = process.stderr.isTTY;
+    const stateDir = path.resolve(opts.state);
+    exitOnSignal((signal) => `${tty ? '\n' : ''}a4b-rooms: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: the local deploy to ${stateDir} `
+      + `stopped part way; the next local deploy continues from its journal in ${path.join(stateDir, 'stacks')}`);
     const onProgress = (o: ResourceOutcome, done: number, total: number) => {
       if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
     };
@@ -216,6 +219,20 @@ local.command('deploy')
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;
   });
+
+/**
+ * Ends the process on SIGINT or SIGTERM with `message` and the shell's codes (130, 143). What runs on exit releases
+ * the state directory's locks and stops the synth's app (lib/local/state-lock.ts, cloud-assembly.ts); the deploy's
+ * journals, written before each call, let the next run continue.
+ */
+function exitOnSignal(message: (signal: NodeJS.Signals) => string): void {
+  const exit = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${message(signal)}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', exit);
+  process.once('SIGTERM', exit);
+}
 
 /**
  * What an emulator writes into a state directory the first time it runs there (see JournaledStore, local serve), and

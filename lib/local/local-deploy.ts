@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
-import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
+import { AssemblyStack, readAssembly, runAssemblyDir, synthesize } from './cloud-assembly';
 import { A4bEmulatorStats } from './a4b-emulator';
 import { DeployEngine, functionReservedConcurrency, functionTimeouts, FunctionStats, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
 import { Template } from './template';
@@ -75,10 +75,18 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
   let assemblyDir = options.assemblyDir;
   if (!assemblyDir) {
     if (!options.app) throw new Error('local deploy needs an app command or a cloud assembly directory');
-    assemblyDir = path.join(options.stateDir, 'cdk.out');
-    fs.rmSync(assemblyDir, { recursive: true, force: true });
-    synthesize(options.app, assemblyDir, options.context, options.cwd);
-    makeTreePrivate(assemblyDir);
+    // Synthesized into a folder of this run's own, then renamed: an app left running by a killed deploy can only
+    // write into its own folder, never into the one this run reads.
+    const synthDir = runAssemblyDir(options.stateDir);
+    try {
+      await synthesize(options.app, synthDir, options.context, options.cwd);
+      makeTreePrivate(synthDir);
+      assemblyDir = path.join(options.stateDir, 'cdk.out');
+      fs.rmSync(assemblyDir, { recursive: true, force: true });
+      fs.renameSync(synthDir, assemblyDir);
+    } finally {
+      fs.rmSync(synthDir, { recursive: true, force: true });
+    }
   }
   const stacks = readAssembly(assemblyDir);
   const world = await openLocalWorld(options.stateDir, { a4bRateLimit: options.a4bRateLimit });

@@ -46,6 +46,9 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return seconds * 1000;
 }
 
+const HELD = new Set<StateLock>();
+let exitHook = false;
+
 export class StateLock {
   /**
    * Takes the lock, waiting while another live process holds it. `meanwhile` runs before each wait: when it
@@ -85,7 +88,7 @@ export class StateLock {
         } finally {
           fs.closeSync(fd);
         }
-        return new StateLock(file, me);
+        return StateLock.held(new StateLock(file, me));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
@@ -104,10 +107,26 @@ export class StateLock {
     throw new Error(`${file}: could not take the lock (it keeps changing); try again`);
   }
 
+  /**
+   * A lock this process holds is given up when it exits, also through process.exit (an interrupted deploy): a lock
+   * left behind would make the next run wait for, then take over, a process that is gone.
+   */
+  private static held(lock: StateLock): StateLock {
+    if (HELD.size === 0 && !exitHook) {
+      exitHook = true;
+      process.on('exit', () => {
+        for (const l of [...HELD]) l.release();
+      });
+    }
+    HELD.add(lock);
+    return lock;
+  }
+
   private constructor(readonly file: string, readonly holder: LockHolder) {}
 
   /** Gives the lock up, unless it was taken over meanwhile (then it is another process's now). */
   release(): void {
+    HELD.delete(this);
     const now = parseHolder(readIfThere(this.file) ?? '');
     if (now && now.pid === this.holder.pid && now.nonce === this.holder.nonce) fs.rmSync(this.file, { force: true });
   }
