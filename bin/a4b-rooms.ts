@@ -50,10 +50,13 @@ program.command('drift')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('--ignore-unmanaged', 'leave out rooms, profiles and skill groups that exist in A4B but are not declared')
+  .addOption(new Option('--request-timeout <seconds>', 'how long one A4B read may take, retries included, before its room or profile is reported unknown')
+    .default(30).argParser((v) => parseSeconds(v, '--request-timeout')))
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
   .action(async (file: string | undefined, opts: {
     app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
+    requestTimeout: number;
   }) => {
     const { drift } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
@@ -62,7 +65,7 @@ program.command('drift')
     if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
     const report = await drift({
       inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: stateDir,
-      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region,
+      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
     });
     console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
     process.exitCode = exitCode(report);
@@ -318,6 +321,12 @@ function a4bRateLimitOption(): Option {
       if (!Number.isFinite(n) || n <= 0) throw new Error(`--a4b-rate-limit ${v} must be a number of requests per second greater than 0`);
       return n;
     });
+}
+
+function parseSeconds(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} ${v} must be a number of seconds greater than 0`);
+  return n;
 }
 
 function parsePositive(v: string, flag: string): number {

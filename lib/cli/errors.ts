@@ -74,6 +74,8 @@ export function cliHint(error: unknown, env: NodeJS.ProcessEnv = process.env): s
     case 'ExpiredTokenException':
     case 'ExpiredToken':
       return `the session of ${who} has expired: refresh AWS_SESSION_TOKEN, or run aws sso login`;
+    case 'RequestTimeout':
+      return `${message}: --request-timeout gives it longer`;
     case 'AccessDeniedException':
       return `the credentials of ${who} may not do this: allow it in their IAM policy, or use AWS_PROFILE with a role that may`;
     default:
