@@ -2,7 +2,8 @@
 // a4b-rooms: the command line of cdk-a4b-rooms.
 import * as fs from 'fs';
 import * as path from 'path';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { cliMessage, errorDocument } from '../lib/cli/errors';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
@@ -16,7 +17,16 @@ const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 const program = new Command()
   .name('a4b-rooms')
   .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
-  .showHelpAfterError();
+  .option('--debug', 'print the stack of an error')
+  .showHelpAfterError()
+  // Usage errors come back to failed() below (commander has printed them), so that --json still gets its document.
+  .exitOverride();
+
+/** The command whose action runs (set before it starts), for failed() to know its name and whether --json was given. */
+let running: Command | undefined;
+program.hook('preAction', (_, action) => {
+  running = action;
+});
 
 program.command('validate')
   .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
@@ -40,10 +50,13 @@ program.command('drift')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('--ignore-unmanaged', 'leave out rooms, profiles and skill groups that exist in A4B but are not declared')
+  .addOption(new Option('--request-timeout <seconds>', 'how long one A4B read may take, retries included, before its room or profile is reported unknown')
+    .default(30).argParser((v) => parseSeconds(v, '--request-timeout')))
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
   .action(async (file: string | undefined, opts: {
     app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
+    requestTimeout: number;
   }) => {
     const { drift } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
@@ -52,7 +65,7 @@ program.command('drift')
     if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
     const report = await drift({
       inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: stateDir,
-      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region,
+      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
     });
     console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
     process.exitCode = exitCode(report);
@@ -187,6 +200,8 @@ local.command('deploy')
     }
     const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
     const tty = process.stderr.isTTY;
+    exitOnSignal((signal) => `${tty ? '\n' : ''}a4b-rooms: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: the local deploy to ${stateDir} `
+      + `stopped part way; the next local deploy continues from its journal in ${path.join(stateDir, 'stacks')}`);
     const onProgress = (o: ResourceOutcome, done: number, total: number) => {
       if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
     };
@@ -213,6 +228,20 @@ local.command('deploy')
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;
   });
+
+/**
+ * Ends the process on SIGINT or SIGTERM with `message` and the shell's codes (130, 143). What runs on exit releases
+ * the state directory's locks and stops the synth's app (lib/local/state-lock.ts, cloud-assembly.ts); the deploy's
+ * journals, written before each call, let the next run continue.
+ */
+function exitOnSignal(message: (signal: NodeJS.Signals) => string): void {
+  const exit = (signal: NodeJS.Signals) => {
+    process.stderr.write(`${message(signal)}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', exit);
+  process.once('SIGTERM', exit);
+}
 
 /**
  * What an emulator writes into a state directory the first time it runs there (see JournaledStore, local serve), and
@@ -326,13 +355,40 @@ function a4bRateLimitOption(): Option {
     });
 }
 
+function parseSeconds(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} ${v} must be a number of seconds greater than 0`);
+  return n;
+}
+
 function parsePositive(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} ${v} must be a whole number of at least 1`);
   return n;
 }
 
-program.parseAsync(process.argv).catch((e: Error) => {
-  console.error(`a4b-rooms: ${e.message}`);
+/**
+ * Every failure of every command ends here, thrown by an action, rejected unawaited or thrown from a callback: one
+ * line on stderr naming what failed and the fix (the stack only with --debug), with --json a document whose status is
+ * error on stdout (a pipeline posts stdout), and exit 1.
+ */
+function failed(error: unknown): never {
+  const argv = process.argv.slice(2);
+  if (error instanceof CommanderError) {
+    // --help and --version end here with 0; a usage error has been printed by commander.
+    if (error.exitCode === 0) process.exit(0);
+  } else {
+    console.error(`a4b-rooms: ${cliMessage(error)}`);
+  }
+  if (program.opts().debug || argv.includes('--debug')) {
+    for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) console.error((e as Error).stack ?? String(e));
+  }
+  const command = running ?? program.commands.find((c) => argv.includes(c.name()));
+  const json = running ? running.opts().json : argv.includes('--json');
+  if (json && command?.options.some((o) => o.long === '--json')) process.stdout.write(`${JSON.stringify(errorDocument(command.name(), error instanceof CommanderError ? error.message.replace(/^error: /, '') : cliMessage(error)), null, 2)}\n`);
   process.exit(1);
-});
+}
+
+process.on('unhandledRejection', failed);
+process.on('uncaughtException', failed);
+program.parseAsync(process.argv).catch(failed);

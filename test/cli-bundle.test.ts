@@ -77,6 +77,16 @@ describe('the CLI bundle, copied where no node_modules is above it', () => {
     expect(res.stderr).toContain(`${bad}:3:5: room 'Spree': mailBox is not a field here: did you mean mailbox?`);
   });
 
+  test('a failure is one line and exit 1, as from the compiled CLI: drift with no credentials, JSON with status error', () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: pkg, AWS_EC2_METADATA_DISABLED: 'true', AWS_PROFILE: 'nope' };
+    fs.copyFileSync(path.join(ROOT, 'examples', 'rooms.yaml'), path.join(pkg, 'drift.yaml'));
+    const res = spawnSync('node', [path.join(pkg, 'bin', 'a4b-rooms.js'), 'drift', 'drift.yaml', '--json'], { cwd: pkg, encoding: 'utf8', env });
+    expect({ status: res.status, stderr: res.stderr }).toEqual({ status: 1, stderr: '' });
+    const doc = JSON.parse(res.stdout);
+    expect(doc.status).toBe('error');
+    expect(doc.errors[0]).toContain('no AWS credentials for AWS_PROFILE=nope');
+  });
+
   test('local serve starts the emulators (the TLS certificate is made inside) and stops on SIGINT', async () => {
     const state = path.join(pkg, 'state');
     const child = spawn('node', [path.join(pkg, 'bin', 'a4b-rooms.js'), 'local', 'serve', '--state', state], { cwd: pkg, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -30,7 +30,10 @@ describe('a4b-rooms misuse', () => {
     expect(fs.readdirSync(empty)).toEqual([]);
     expect(fs.existsSync(out)).toBe(false);
     const missing = path.join(empty, 'typo');
-    refused(['drift', 'examples/rooms.yaml', '--local', '--state', missing, '--json'], NO_STATE(missing, true));
+    // With --json, the same line and a document with status error on stdout, for a pipeline that posts it.
+    const json = cli(['drift', 'examples/rooms.yaml', '--local', '--state', missing, '--json']);
+    expect({ status: json.status, stderr: json.stderr }).toEqual({ status: 1, stderr: `a4b-rooms: ${NO_STATE(missing, true)}\n` });
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'error', errors: [NO_STATE(missing, true)] });
     refused(['import', '--local', '--state', missing], NO_STATE(missing, true));
     expect(fs.existsSync(missing)).toBe(false);
   });

@@ -5,8 +5,10 @@ import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { LinkSpec, requiredPermissions } from '../o365/link-checks';
 import { graphFor } from '../runtime/graph/clients';
 import { checkLink } from '../runtime/graph/link-validation';
+import { cliMessage } from './errors';
 import { readLinkedInventory } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
+import { secretsClient } from './secrets';
 
 export interface CheckOptions {
   readonly inventoryFile: string;
@@ -58,10 +60,13 @@ export async function checkInventory(options: CheckOptions): Promise<CheckReport
       const status = out.some((r) => r.kind === 'unknown') ? 'error' : f.linkProblems.length || out.length ? 'problems' : 'clean';
       return { version: 1, status, link, permissions, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
     } catch (e) {
-      return { version: 1, status: 'error', link, permissions, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [(e as Error).message] };
+      return { version: 1, status: 'error', link, permissions, checked: 0, linkProblems: [], rooms: [], notes: [], grants: [], errors: [cliMessage(e)] };
     }
   };
-  if (!options.localStateDir) return run(process.env);
+  if (!options.localStateDir) {
+    const secrets = secretsClient(spec.credentialsSecretArn);
+    return run(process.env, secrets).finally(() => secrets.destroy());
+  }
   return withLocalEmulators(options.localStateDir, ({ env, secrets }) => run(env, secrets));
 }
 

@@ -1,6 +1,7 @@
 // `a4b-rooms drift`: the desired state from an inventory, the live state from A4B and Graph (real, or the local
 // emulators of a state directory), compared.
 import { a4bClient } from '../runtime/a4b/client';
+import { pace } from '../runtime/a4b/pacing';
 import { graphFor } from '../runtime/graph/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
@@ -8,7 +9,9 @@ import { compare, DriftReport } from '../drift/compare';
 import { desiredFromInventory } from '../drift/desired';
 import { desiredFromAssembly } from './desired-assembly';
 import { readLive } from '../drift/live';
+import { describeRead } from './errors';
 import { LOCAL_AWS_CREDENTIALS, withLocalEmulators } from './local-emulators';
+import { secretsClient } from './secrets';
 
 export interface DriftOptions {
   /** The desired state: an inventory file... */
@@ -20,7 +23,11 @@ export interface DriftOptions {
   readonly ignoreUnmanaged?: boolean;
   /** A4B region. @default us-east-1 */
   readonly region?: string;
+  /** How long one A4B read may take, retries included, before its room or profile is reported unknown. @default 30 */
+  readonly requestTimeoutSeconds?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
 
 function desiredFromFile(file: string | undefined) {
   if (!file) throw new Error('drift needs an inventory file or a cloud assembly (--app cdk.out)');
@@ -32,13 +39,16 @@ function desiredFromFile(file: string | undefined) {
 
 export async function drift(options: DriftOptions): Promise<DriftReport> {
   const desired = options.assemblyDir ? desiredFromAssembly(options.assemblyDir) : desiredFromFile(options.inventoryFile);
+  const callTimeoutMs = (options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
 
   if (options.localStateDir) {
     return withLocalEmulators(options.localStateDir, async ({ endpoints, env, secrets }) => {
       // The emulators answer at once: a read that fails three times is reported rather than retried for minutes.
-      const a4b = a4bClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, maxAttempts: 3 });
+      // Throttling is not such a failure: the client paces itself, as the provider does, and has all its attempts.
+      const a4b = a4bClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, otherErrorAttempts: 3, callTimeoutMs });
+      pace(a4b);
       const live = await readLive(desired, {
-        a4b, maxRetryWaitSeconds: 5,
+        a4b, maxRetryWaitSeconds: 5, describeError: describeRead,
         graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
       });
       a4b.destroy();
@@ -46,10 +56,19 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
     });
   }
 
-  const a4b = a4bClient({ region: options.region });
+  const a4b = a4bClient({ region: options.region, callTimeoutMs });
+  pace(a4b);
   const link = desired.link;
-  const live = await readLive(desired, { a4b, graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env)) });
-  a4b.destroy();
-  return compare(desired, live, options);
+  const secrets = link && secretsClient(link.credentialsSecret, options.region);
+  try {
+    const live = await readLive(desired, {
+      a4b, describeError: describeRead,
+      graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env, secrets)),
+    });
+    return compare(desired, live, options);
+  } finally {
+    a4b.destroy();
+    secrets?.destroy();
+  }
 }
 

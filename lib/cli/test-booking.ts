@@ -13,8 +13,10 @@
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Graph, graphFor } from '../runtime/graph/clients';
+import { cliMessage } from './errors';
 import { readLinkedInventory } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
+import { secretsClient } from './secrets';
 import {
   BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting,
   testSlot,
@@ -91,11 +93,14 @@ export async function testBooking(options: TestBookingOptions): Promise<BookingR
     try {
       graph = await graphFor(l.credentialsSecret, l.tenantId, env, secrets);
     } catch (e) {
-      return errorReport(organizer, [(e as Error).message]);
+      return errorReport(organizer, [cliMessage(e)]);
     }
     return new BookingRun(graph, organizer, rooms, options).run();
   };
-  if (!options.localStateDir) return run(process.env);
+  if (!options.localStateDir) {
+    const secrets = secretsClient(l.credentialsSecret);
+    return run(process.env, secrets).finally(() => secrets.destroy());
+  }
   return withLocalEmulators(options.localStateDir, ({ env, secrets }) => run(env, secrets));
 }
 

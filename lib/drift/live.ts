@@ -23,6 +23,18 @@ export interface LiveReadOptions {
   /** Graph batch requests in flight at once. @default 4 */
   readonly graphConcurrency?: number;
   readonly maxRetryWaitSeconds?: number;
+  /** How a failed read's error is worded in the report. @default its name and message */
+  readonly describeError?: (error: unknown) => string;
+}
+
+function nameAndMessage(e: unknown): string {
+  return `${(e as Error).name}: ${(e as Error).message}`;
+}
+
+/** A read started early and awaited later: its failure is handled where it is awaited, not reported as unhandled meanwhile. */
+function startedEarly<T>(read: Promise<T>): Promise<T> {
+  read.catch(() => undefined);
+  return read;
 }
 
 
@@ -59,12 +71,13 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
 async function readA4b(desired: DesiredState, live: LiveState, options: LiveReadOptions): Promise<void> {
   const a4b = options.a4b;
   const limit = limiter(options.concurrency ?? 8);
+  const describe = options.describeError ?? nameAndMessage;
   try {
     const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
-    const devicesRead = needDevices ? searchAll.devices(a4b) : Promise.resolve([]);
-    const groupsRead = searchAll.skillGroups(a4b);
-    const profilesRead = searchAll.profiles(a4b)
-      .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live)))));
+    const devicesRead = startedEarly(needDevices ? searchAll.devices(a4b) : Promise.resolve([]));
+    const groupsRead = startedEarly(searchAll.skillGroups(a4b));
+    const profilesRead = startedEarly(searchAll.profiles(a4b)
+      .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live, describe))))));
     // Each room's tags are read as soon as its page arrives, while the next page is fetched.
     const roomReads: Array<Promise<void>> = [];
     const rooms: Array<{ RoomName?: string; RoomArn?: string; ProviderCalendarId?: string; Description?: string; ProfileName?: string }> = [];
@@ -78,7 +91,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
           try {
             tags.set(r.RoomArn!, Object.fromEntries((await listTags(a4b, r.RoomArn!)).map((t) => [t.Key, t.Value])));
           } catch (e) {
-            live.unknownRooms.set(key(r.RoomName!), `A4B ${(e as Error).name}: ${(e as Error).message}`);
+            live.unknownRooms.set(key(r.RoomName!), `A4B ${describe(e)}`);
           }
         }));
       }
@@ -101,16 +114,16 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
       live.skillGroups.set(key(group.name), group);
     }
   } catch (e) {
-    live.errors.push(`A4B: listing the account failed (${(e as Error).name}: ${(e as Error).message}); nothing can be said about A4B`);
+    live.errors.push(`A4B: listing the account failed (${describe(e)}); nothing can be said about A4B`);
   }
 }
 
-async function readProfile(a4b: AlexaForBusinessClient, arn: string, name: string, live: LiveState): Promise<void> {
+async function readProfile(a4b: AlexaForBusinessClient, arn: string, name: string, live: LiveState, describe: (e: unknown) => string): Promise<void> {
   try {
     const { Profile } = await a4b.send(new GetProfileCommand({ ProfileArn: arn }));
     live.profiles.set(key(name), { name, arn, fields: profileFields(profileFromA4b(Profile ?? {})) } satisfies ProfileState);
   } catch (e) {
-    live.errors.push(`A4B: reading profile ${name} failed (${(e as Error).name}: ${(e as Error).message})`);
+    live.errors.push(`A4B: reading profile ${name} failed (${describe(e)})`);
   }
 }
 
@@ -121,7 +134,7 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
     graph = await options.graph!();
     await graph.credential.getToken('https://graph.microsoft.com/.default');
   } catch (e) {
-    live.errors.push(`Graph: no token (${(e as Error).message.split('\n')[0]}); nothing can be said about Office 365`);
+    live.errors.push(`Graph: no token (${options.describeError ? options.describeError(e) : (e as Error).message.split('\n')[0]}); nothing can be said about Office 365`);
     return;
   }
   const withMailbox = [...desired.rooms.values()].filter((r) => r.mailbox);
@@ -163,6 +176,6 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
       (live as { consent?: boolean }).consent = !!c.app && decideConsent(c.assignments, c.resources).kind === 'ok';
     }
   } catch (e) {
-    live.errors.push(`Graph: reading failed (${(e as Error).message}); nothing can be said about Office 365`);
+    live.errors.push(`Graph: reading failed (${options.describeError ? options.describeError(e) : (e as Error).message}); nothing can be said about Office 365`);
   }
 }

@@ -244,7 +244,10 @@ export class A4bEmulator {
       input = parsed as Record<string, any>;
       if (!OPERATIONS[operation]) throw new WireError('UnknownOperationException', `Unknown operation ${target || '(no X-Amz-Target)'}`);
       const fault = this.takeFault(operation, input);
-      if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+      if (fault?.latencyMs) {
+        // Unref'd: a delayed answer whose client gave up does not keep a stopped emulator's process alive.
+        await new Promise((r) => setTimeout(r, fault.latencyMs).unref());
+      }
       const failing = fault && (fault.errorType !== undefined || fault.status !== undefined) ? fault : undefined;
       if (failing && failing.phase !== 'after') throw faultError(failing);
       const output = this.call(operation, input);

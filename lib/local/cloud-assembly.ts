@@ -1,6 +1,7 @@
 // Synthesizes a CDK app into a cloud assembly and reads its stacks, without the CDK CLI: the app command runs
 // with CDK_OUTDIR and CDK_CONTEXT_JSON set, as `cdk synth` runs it.
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Template } from './template';
@@ -16,17 +17,75 @@ export interface AssemblyStack {
   readonly nestedTemplateFile: (templateUrl: string) => string;
 }
 
-export function synthesize(appCommand: string, outdir: string, context: Record<string, string> = {}, cwd = process.cwd()): void {
+/**
+ * Runs the app under a watchdog: a node process that starts the app in its own process group and kills that group
+ * when this process goes away, however it goes (its stdin, a pipe from this process, then ends: also on kill -9, which
+ * no handler here sees), or when it gets SIGINT/SIGTERM/SIGHUP. Otherwise an app killed with its CLI keeps writing
+ * into the assembly folder, and the shell's children (the app itself) outlive the shell.
+ */
+const WATCHDOG = `
+const { spawn } = require('child_process');
+const [command, cwd] = process.argv.slice(1);
+const app = spawn(command, { shell: true, cwd, stdio: ['ignore', 'inherit', 'inherit'], detached: process.platform !== 'win32' });
+const stop = () => {
+  try { process.kill(process.platform === 'win32' ? app.pid : -app.pid, 'SIGKILL'); } catch {}
+  process.exit(1);
+};
+process.stdin.on('end', stop);
+process.stdin.on('error', stop);
+process.stdin.resume();
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, stop);
+app.on('error', (e) => { process.stderr.write(String(e.message) + '\\n'); process.exit(1); });
+app.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+`;
+
+/** The watchdogs of syntheses in flight, killed when this process exits (their stdin ends then in any case). */
+const running = new Set<ChildProcess>();
+let exitHook = false;
+
+/** Runs the app command with CDK_OUTDIR and CDK_CONTEXT_JSON, as `cdk synth` does; its process group dies with this process. */
+export async function synthesize(appCommand: string, outdir: string, context: Record<string, string> = {}, cwd = process.cwd()): Promise<void> {
   fs.mkdirSync(outdir, { recursive: true });
-  const result = spawnSync(appCommand, {
-    shell: true,
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const child of running) child.kill('SIGTERM');
+    });
+  }
+  const child = spawn(process.execPath, ['-e', WATCHDOG, appCommand, cwd], {
     cwd,
     env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify(context) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  if (result.status !== 0) {
-    throw new Error(`synth failed (${appCommand}, exit ${result.status}):\n${(result.stderr || result.stdout || '').trim()}`);
+  running.add(child);
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const status = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code));
+  }).finally(() => running.delete(child));
+  if (status !== 0) throw new Error(`synth failed (${appCommand}, exit ${status}):\n${output.trim()}`);
+}
+
+/**
+ * A folder of its own for one run's synthesis, STATE/cdk.out.<pid>-<random>, after removing those of runs whose
+ * process is gone (a killed deploy leaves one).
+ */
+export function runAssemblyDir(stateDir: string): string {
+  for (const name of fs.readdirSync(stateDir)) {
+    const pid = /^cdk\.out\.(\d+)-[0-9a-f]+$/.exec(name)?.[1];
+    if (pid && !isAlive(Number(pid))) fs.rmSync(path.join(stateDir, name), { recursive: true, force: true });
+  }
+  return path.join(stateDir, `cdk.out.${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

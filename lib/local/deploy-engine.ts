@@ -21,6 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
+import { openPrivate, privateDir } from './private-files';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
@@ -342,8 +343,8 @@ export class DeployEngine {
   /** Writes the stack's state (aside, fsync'd, renamed) and then drops its journal, whose operations it now holds. */
   private writeState(stackName: string, state: StackState): void {
     const file = this.stateFile(stackName);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const fd = fs.openSync(`${file}.tmp`, 'w');
+    privateDir(path.dirname(file));
+    const fd = openPrivate(`${file}.tmp`, 'w');
     try {
       fs.writeSync(fd, JSON.stringify({ ...state, serial: (this.readSerial(stackName)) + 1 }, null, 1));
       fs.fsyncSync(fd);
@@ -917,8 +918,8 @@ class OpsJournal {
   private fd?: number;
 
   constructor(private readonly file: string, begin?: JournalRecord) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, begin ? 'w' : 'a');
+    privateDir(path.dirname(file));
+    this.fd = openPrivate(file, begin ? 'w' : 'a');
     if (begin) this.append(begin);
     if (begin) fsyncDir(path.dirname(file));
   }

@@ -14,6 +14,7 @@ import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GU
 import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
+import { makePrivate, privateDir, writePrivate } from './private-files';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
 export type { TenantFile } from './graph-tenant';
@@ -1122,6 +1123,8 @@ async function certificate(stateDir?: string): Promise<{ cert: string; key: stri
   const certFile = stateDir && path.join(stateDir, 'graph-tls.cert.pem');
   const keyFile = stateDir && path.join(stateDir, 'graph-tls.key.pem');
   if (certFile && keyFile && fs.existsSync(certFile) && fs.existsSync(keyFile)) {
+    // A key another user may read (written by an older version, or copied in) is made private before it is used.
+    if (makePrivate(keyFile)) process.stderr.write(`notice: ${keyFile} could be read by other users; made it 0600\n`);
     return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8'), caFile: certFile };
   }
   const selfsigned = await import('selfsigned');
@@ -1137,15 +1140,10 @@ async function certificate(stateDir?: string): Promise<{ cert: string; key: stri
   if (certFile && keyFile) {
     // Made only by the process that holds the state directory's emulator lock, and each file appears whole
     // (written aside, then renamed), key first: a reader never sees a half certificate or a cert without its key.
-    fs.mkdirSync(stateDir!, { recursive: true });
-    writeWhole(keyFile, pems.private, 0o600);
-    writeWhole(certFile, pems.cert, 0o644);
+    privateDir(stateDir!);
+    writePrivate(keyFile, pems.private);
+    writePrivate(certFile, pems.cert);
   }
   return { cert: pems.cert, key: pems.private, caFile: certFile };
 }
 
-function writeWhole(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, text, { mode });
-  fs.renameSync(tmp, file);
-}

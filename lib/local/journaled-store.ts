@@ -8,6 +8,7 @@
 // holds Secrets Manager secrets, the Graph store the tenant's app credentials.
 import * as fs from 'fs';
 import * as path from 'path';
+import { openPrivate, privateDir, PRIVATE_FILE_MODE } from './private-files';
 
 interface JournalEntry {
   readonly c: string;
@@ -16,7 +17,7 @@ interface JournalEntry {
 }
 
 /** Owner read and write only, like the TLS key: these files hold secrets. */
-export const PRIVATE_FILE_MODE = 0o600;
+export { PRIVATE_FILE_MODE };
 
 export class JournaledStore {
   private readonly collections = new Map<string, Map<string, unknown>>();
@@ -29,7 +30,7 @@ export class JournaledStore {
   /** @param dir where to persist; in memory only when absent */
   constructor(dir: string | undefined, name: string) {
     if (!dir) return;
-    fs.mkdirSync(dir, { recursive: true });
+    privateDir(dir);
     this.snapshotFile = path.join(dir, `${name}.json`);
     this.journalFile = path.join(dir, `${name}.journal.jsonl`);
     if (fs.existsSync(this.snapshotFile)) {
@@ -114,7 +115,7 @@ export class JournaledStore {
     const snapshot: Record<string, Record<string, unknown>> = {};
     for (const [c, entries] of this.collections) snapshot[c] = Object.fromEntries(entries);
     const tmp = `${this.snapshotFile}.${process.pid}.tmp`;
-    const fd = fs.openSync(tmp, 'w', PRIVATE_FILE_MODE);
+    const fd = openPrivate(tmp, 'w');
     try {
       fs.writeSync(fd, JSON.stringify(snapshot));
       fs.fsyncSync(fd);
@@ -124,7 +125,7 @@ export class JournaledStore {
     fs.renameSync(tmp, this.snapshotFile);
     fsyncDir(path.dirname(this.snapshotFile));
     if (this.journalFd !== undefined) fs.closeSync(this.journalFd);
-    this.journalFd = fs.openSync(this.journalFile, 'w', PRIVATE_FILE_MODE);
+    this.journalFd = openPrivate(this.journalFile, 'w');
   }
 
   close(): void {

@@ -4,13 +4,14 @@ import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
-import { AssemblyStack, readAssembly, synthesize } from './cloud-assembly';
+import { AssemblyStack, readAssembly, runAssemblyDir, synthesize } from './cloud-assembly';
 import { A4bEmulatorStats } from './a4b-emulator';
 import { DeployEngine, functionReservedConcurrency, functionTimeouts, FunctionStats, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
 import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
 import { Endpoints, openLocalWorld, postJson } from './local-world';
+import { makeTreePrivate, privateAppendStream, privateDir } from './private-files';
 import { StateLock } from './state-lock';
 
 export interface LocalDeployOptions {
@@ -60,7 +61,7 @@ export function deployStatsLine(result: Pick<LocalDeployResult, 'lambda' | 'a4b'
 }
 
 export async function localDeploy(options: LocalDeployOptions): Promise<LocalDeployResult> {
-  fs.mkdirSync(options.stateDir, { recursive: true });
+  privateDir(options.stateDir);
   // One deploy at a time per state directory (stacks/ and cdk.out are its own); a running serve may be shared.
   const lock = await StateLock.acquire(options.stateDir, 'deploy');
   try {
@@ -74,13 +75,22 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
   let assemblyDir = options.assemblyDir;
   if (!assemblyDir) {
     if (!options.app) throw new Error('local deploy needs an app command or a cloud assembly directory');
-    assemblyDir = path.join(options.stateDir, 'cdk.out');
-    fs.rmSync(assemblyDir, { recursive: true, force: true });
-    synthesize(options.app, assemblyDir, options.context, options.cwd);
+    // Synthesized into a folder of this run's own, then renamed: an app left running by a killed deploy can only
+    // write into its own folder, never into the one this run reads.
+    const synthDir = runAssemblyDir(options.stateDir);
+    try {
+      await synthesize(options.app, synthDir, options.context, options.cwd);
+      makeTreePrivate(synthDir);
+      assemblyDir = path.join(options.stateDir, 'cdk.out');
+      fs.rmSync(assemblyDir, { recursive: true, force: true });
+      fs.renameSync(synthDir, assemblyDir);
+    } finally {
+      fs.rmSync(synthDir, { recursive: true, force: true });
+    }
   }
   const stacks = readAssembly(assemblyDir);
   const world = await openLocalWorld(options.stateDir, { a4bRateLimit: options.a4bRateLimit });
-  const log = fs.createWriteStream(path.join(options.stateDir, 'provider.log'), { flags: 'a' });
+  const log = privateAppendStream(path.join(options.stateDir, 'provider.log'));
   const lambdas: LocalLambda[] = [];
   try {
     await prepareTenant(world.endpoints, stacks, options.tenant);

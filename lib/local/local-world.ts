@@ -9,6 +9,7 @@ import { A4bEmulator } from './a4b-emulator';
 import { calendarProcessingProblems } from './graph-calendar';
 import { GraphEmulator, TenantFile } from './graph-emulator';
 import { tenantProblems as tenantModelProblems } from './graph-tenant';
+import { writePrivate } from './private-files';
 import { StateLock } from './state-lock';
 
 /** What endpoints.json holds. */
@@ -158,9 +159,7 @@ export async function serveLocalWorld(stateDir: string, options: LocalWorldOptio
   if (!(lock instanceof StateLock)) throw new Error(`a local serve already runs for ${stateDir} (see ${endpointsFile(stateDir)})`);
   const world = await startWorld(stateDir, options, lock);
   // Written aside and renamed: a deploy reading it never sees half of it.
-  const tmp = `${endpointsFile(stateDir)}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(world.endpoints, null, 2) + '\n');
-  fs.renameSync(tmp, endpointsFile(stateDir));
+  writePrivate(endpointsFile(stateDir), JSON.stringify(world.endpoints, null, 2) + '\n');
   return {
     ...world,
     close: async () => {

@@ -14,6 +14,7 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { openPrivate, privateDir } from './private-files';
 
 export interface LockHolder {
   readonly pid: number;
@@ -45,6 +46,9 @@ export function lockWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return seconds * 1000;
 }
 
+const HELD = new Set<StateLock>();
+let exitHook = false;
+
 export class StateLock {
   /**
    * Takes the lock, waiting while another live process holds it. `meanwhile` runs before each wait: when it
@@ -72,19 +76,19 @@ export class StateLock {
 
   /** The lock, or who holds it now. */
   static tryAcquire(stateDir: string, name: LockName): StateLock | LockHolder {
-    fs.mkdirSync(stateDir, { recursive: true });
+    privateDir(stateDir);
     const file = lockFile(stateDir, name);
     const me: LockHolder = { pid: process.pid, host: os.hostname(), command: commandLine(), since: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const fd = fs.openSync(file, 'wx', 0o644);
+        const fd = openPrivate(file, 'wx');
         try {
           fs.writeSync(fd, JSON.stringify(me) + '\n');
           fs.fsyncSync(fd);
         } finally {
           fs.closeSync(fd);
         }
-        return new StateLock(file, me);
+        return StateLock.held(new StateLock(file, me));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
@@ -103,10 +107,26 @@ export class StateLock {
     throw new Error(`${file}: could not take the lock (it keeps changing); try again`);
   }
 
+  /**
+   * A lock this process holds is given up when it exits, also through process.exit (an interrupted deploy): a lock
+   * left behind would make the next run wait for, then take over, a process that is gone.
+   */
+  private static held(lock: StateLock): StateLock {
+    if (HELD.size === 0 && !exitHook) {
+      exitHook = true;
+      process.on('exit', () => {
+        for (const l of [...HELD]) l.release();
+      });
+    }
+    HELD.add(lock);
+    return lock;
+  }
+
   private constructor(readonly file: string, readonly holder: LockHolder) {}
 
   /** Gives the lock up, unless it was taken over meanwhile (then it is another process's now). */
   release(): void {
+    HELD.delete(this);
     const now = parseHolder(readIfThere(this.file) ?? '');
     if (now && now.pid === this.holder.pid && now.nonce === this.holder.nonce) fs.rmSync(this.file, { force: true });
   }

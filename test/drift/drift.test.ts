@@ -164,7 +164,7 @@ describe('drift from a cloud assembly', () => {
     const { parseInventoryFile } = await import('../../lib/inventory/parse');
     const { synthesize } = await import('../../lib/local/cloud-assembly');
     const outdir = tempDir('a4b-drift-asm-');
-    synthesize(APP, outdir, { inventory: INVENTORY, driftMonitor: 'false' });
+    await synthesize(APP, outdir, { inventory: INVENTORY, driftMonitor: 'false' });
     const fromAssembly = desiredFromAssembly(outdir);
     const fromInventory = desiredFromInventory(parseInventoryFile(INVENTORY).inventory);
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);

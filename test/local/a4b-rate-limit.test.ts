@@ -3,6 +3,7 @@
 import * as http from 'http';
 import { SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
+import { a4bClient as runtimeA4bClient } from '../../lib/runtime/a4b/client';
 import { openLocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { a4bClient, tempDir } from '../helpers';
 
@@ -64,6 +65,19 @@ describe('A4B emulator rate limit', () => {
     client.destroy();
     expect(emulator.stats()).toEqual({ requests: 10, throttled: 0, rateLimit: 5 });
   }, 15_000);
+
+  test.each<[string, { errorType: string; status: number }, number]>([
+    ['a 500 stops at otherErrorAttempts', { errorType: 'InternalFailure', status: 500 }, 2],
+    ['throttling has every attempt', { errorType: 'ThrottlingException', status: 400 }, 4],
+  ])('a reader client with maxAttempts 4 and otherErrorAttempts 2: %s', async (_, fault, attempts) => {
+    emulator = await A4bEmulator.start();
+    emulator.injectFault({ operation: 'SearchRooms', ...fault });
+    const client = runtimeA4bClient({ endpoint: emulator.endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' }, maxAttempts: 4, otherErrorAttempts: 2 });
+    const error = await client.send(new SearchRoomsCommand({})).catch((e) => e);
+    client.destroy();
+    expect({ name: error.name, attempts: error.$metadata?.attempts, sent: emulator.requests.length })
+      .toEqual({ name: fault.errorType, attempts, sent: attempts });
+  }, 30_000);
 
   test('without a rate limit nothing is throttled; a limit that is not a positive number is refused', async () => {
     emulator = await A4bEmulator.start();

@@ -20,9 +20,9 @@ describe('local deploy of an assembly whose templates break a CloudFormation lim
   let outdir: string;
   let manifest: { artifacts: Record<string, { type: string; properties?: { templateFile: string } }> };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     outdir = tempDir('a4b-asm-');
-    synthesize(APP, outdir, { inventory: EXAMPLE });
+    await synthesize(APP, outdir, { inventory: EXAMPLE });
     manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   });
   beforeEach(async () => {

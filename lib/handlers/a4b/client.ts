@@ -1,8 +1,8 @@
 // One A4B client per container. Endpoint from AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS (the SDK reads it itself).
 import { HandlerEnv } from '../../contract';
 import { a4bClient, DEFAULT_MAX_ATTEMPTS } from '../../runtime/a4b/client';
-import { currentRequest, sleep } from '../cfn';
-import { isThrottling, SendRate } from '../../runtime/a4b/pacing';
+import { currentRequest } from '../cfn';
+import { pace } from '../../runtime/a4b/pacing';
 import { A4bRetryStrategy } from '../../runtime/a4b/retry';
 
 export { A4bRetryStrategy };
@@ -24,17 +24,5 @@ a4b.middlewareStack.add((next, context) => (args) => {
 }, { step: 'initialize', name: 'a4bRequestScope' });
 
 // Every attempt (inside the SDK's retries) waits for its slot in the container's send rate, which A4B's throttling
-// lowers and its successes raise (./pacing.ts).
-export const sendRate = new SendRate();
-a4b.middlewareStack.add((next) => async (args) => {
-  const wait = sendRate.reserve();
-  if (wait > 0) await sleep(wait);
-  try {
-    const out = await next(args);
-    sendRate.succeeded();
-    return out;
-  } catch (e) {
-    if (isThrottling(e)) sendRate.throttled();
-    throw e;
-  }
-}, { step: 'finalizeRequest', priority: 'low', name: 'a4bPacing' });
+// lowers and its successes raise (../../runtime/a4b/pacing.ts).
+export const sendRate = pace(a4b);

@@ -4,6 +4,8 @@
 // client's retry quota) on a bucket the others keep empty. Paced, a container sends no faster than A4B has recently
 // let it, so a first deploy of thousands of rooms completes under the limit instead of rolling back.
 // A4B's real rate limit was never documented; this assumes only that throttling means "send less".
+import type { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { sleep } from '../request';
 
 /** The send rate of one container: unlimited until A4B first throttles, then adapted to what A4B lets through. */
 export class SendRate {
@@ -53,4 +55,24 @@ export class SendRate {
 export function isThrottling(error: unknown): boolean {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   return e?.name === 'ThrottlingException' || e?.name === 'TooManyRequestsException' || e?.$metadata?.httpStatusCode === 429;
+}
+
+/**
+ * Makes every attempt of the client's calls (inside the SDK's retries) wait for its slot in `rate`, which throttling
+ * lowers and successes raise: the provider handler's container and the CLI's drift and import send alike.
+ */
+export function pace(client: AlexaForBusinessClient, rate = new SendRate()): SendRate {
+  client.middlewareStack.add((next) => async (args) => {
+    const wait = rate.reserve();
+    if (wait > 0) await sleep(wait);
+    try {
+      const out = await next(args);
+      rate.succeeded();
+      return out;
+    } catch (e) {
+      if (isThrottling(e)) rate.throttled();
+      throw e;
+    }
+  }, { step: 'finalizeRequest', priority: 'low', name: 'a4bPacing' });
+  return rate;
 }

@@ -32,8 +32,10 @@ export async function graphFor(
     secret = await (secrets ?? (defaultSecrets ??= new SecretsManagerClient({}))).send(new GetSecretValueCommand({ SecretId: secretArn }));
   } catch (e) {
     const name = (e as Error).name;
-    throw new ResourceError(`calendar link: cannot read the Graph credentials secret ${secretArn} (${name}: ${(e as Error).message}). `
-      + (name === 'ResourceNotFoundException' ? 'Create the secret, or fix its name or ARN.' : 'Check that the provider role may read it (and decrypt it with its KMS key).'));
+    const what = `calendar link: cannot read the Graph credentials secret ${secretArn}`;
+    // What and cause kept apart, so that the CLI can word the fix in its own inputs (lib/cli/errors.ts).
+    throw Object.assign(new ResourceError(`${what} (${name}: ${(e as Error).message}). `
+      + (name === 'ResourceNotFoundException' ? 'Create the secret, or fix its name or ARN.' : 'Check that the provider role may read it (and decrypt it with its KMS key).')), { what, cause: e });
   }
   // The endpoints are part of the key: a client made for one authority and Graph must not answer for another.
   const key = `${secretArn}|${secret.VersionId}|${tenant}|${env[HandlerEnv.AUTHORITY_HOST] ?? ''}|${env[HandlerEnv.GRAPH_BASE_URL] ?? ''}|${env[HandlerEnv.EXTRA_CA_FILE] ?? ''}`;
