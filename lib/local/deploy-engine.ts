@@ -283,7 +283,7 @@ export class DeployEngine {
   private keepTemplate(nestedName: string, hash: string, template: Template): void {
     const file = this.templateFile(nestedName, hash);
     if (fs.existsSync(file)) return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    privateDir(path.dirname(file));
     writeDurably(file, JSON.stringify(template));
   }
 
@@ -1058,7 +1058,7 @@ function templateHash(json: string): string {
 /** Writes a file aside, fsync'd, and renames it into place (and fsyncs the directory): whole or not at all. */
 function writeDurably(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = openPrivate(tmp, 'w');
   try {
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
