@@ -139,6 +139,8 @@ describe('apps of the user\'s own', () => {
     return `node ${file}`;
   };
   const deploy = (command: string, context: Record<string, string>) => localDeploy({ app: command, context, stateDir });
+  /** Drift of the app last deployed (the assembly local deploy synthesized) against the emulators. */
+  const inSync = async () => exitCode(await drift({ assemblyDir: path.join(stateDir, 'cdk.out'), localStateDir: stateDir }));
 
   test('a hand-written Room whose construct is renamed keeps its room', async () => {
     const command = app(`const stack = new Stack(app, 'Rooms');
@@ -151,6 +153,30 @@ new a4b.Room(stack, app.node.tryGetContext('roomId'), { roomName: 'Board Room', 
     expect(roomActions(renamed).map((a) => a.split(' ')[0])).toEqual(['create', 'delete']);
     expect(roomArns()).toEqual(before);
     expect(deletes()).toBe(0);
+    expect(await inSync()).toBe(0);
+  });
+
+  test('a room moved to another stack of the app, with adoptExisting, the stack that gains it deployed first: same room', async () => {
+    // Each stack has its own provider, so the move is an adoption; the stack that loses the room depends on the one
+    // that gains it, so its cleanup runs after the takeover and keeps the room.
+    const command = app(`const east = new Stack(app, 'East');
+const west = new Stack(app, 'West');
+west.addDependency(east);
+const where = app.node.tryGetContext('delta');
+for (const stack of [east, west]) {
+  const profile = new a4b.RoomProfile(stack, 'Std', { roomProfileName: stack.stackName + ' rooms', address: '1 Main St', timezone: 'UTC' });
+  new a4b.Room(stack, 'Own', { roomName: stack.stackName + ' lobby', profile });
+  if (where === stack.stackName) new a4b.Room(stack, 'Delta', { roomName: 'Delta', profile, adoptExisting: stack.stackName === 'East' });
+}`);
+    expect(errors(await deploy(command, { delta: 'West' }))).toEqual([]);
+    const before = roomArns();
+    const moved = await deploy(command, { delta: 'East' });
+    expect(errors(moved)).toEqual([]);
+    expect(roomArns()).toEqual(before);
+    expect(deletes()).toBe(0);
+    const east = world.a4b!.call('SearchProfiles', {}).Profiles.find((p: { ProfileName: string }) => p.ProfileName === 'East rooms').ProfileArn;
+    expect(world.a4b!.rooms().find((r) => r.RoomName === 'Delta')!.ProfileArn).toBe(east);
+    expect(await inSync()).toBe(0);
   });
 
   test('a room moved from one RoomInventory of a stack to another keeps its room and takes the new inventory\'s profile', async () => {
@@ -174,5 +200,6 @@ new a4b.RoomInventory(stack, 'South', { file: app.node.tryGetContext('south') })
     expect(deletes()).toBe(0);
     const south = world.a4b!.call('SearchProfiles', {}).Profiles.find((p: { ProfileName: string }) => p.ProfileName === 'South rooms').ProfileArn;
     expect(world.a4b!.rooms().find((r) => r.RoomName === 'Bravo')!.ProfileArn).toBe(south);
+    expect(await inSync()).toBe(0);
   });
 });
