@@ -247,7 +247,7 @@ describe('a crash followed by a failing re-run', () => {
 });
 
 describe('the emulators killed in the middle of a deploy', () => {
-  test('serve killed with SIGKILL mid-deploy: the deploy says what happened; after a restart the re-run finishes, every room once with its profile', async () => {
+  test.each(['SIGKILL', 'SIGTERM'] as const)('serve stopped with %s mid-deploy: the deploy says what happened; after a restart the re-run finishes, every room once with its profile', async (signal) => {
     const stateDir = tempDir('a4b-crash-');
     const file = inventory(60, 'a');
     let world = await serve(stateDir, ['--a4b-rate-limit', '20']);
@@ -259,7 +259,7 @@ describe('the emulators killed in the middle of a deploy', () => {
       let made = 0;
       const watcher = setInterval(() => void rooms().then((n) => {
         made = n;
-        if (n >= 20) world.child.kill('SIGKILL');
+        if (n >= 20) world.child.kill(signal);
       }, () => undefined), 20);
       killed = await deploy(stateDir, {}, file);
       clearInterval(watcher);
