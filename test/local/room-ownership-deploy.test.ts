@@ -117,6 +117,20 @@ describe('an inventory whose rooms change logical id', () => {
     expect(await inSync()).toBe(0);
   });
 
+  test('a name rewritten from NFC to NFD (it looks the same) keeps its resource and its room: an update in place, drift 0', async () => {
+    expect(errors(await deploy(EXAMPLE))).toEqual([]);
+    const before = world.a4b!.rooms().map((r) => r.RoomArn).sort();
+    const nfd = 'Würm (1.02)'.normalize('NFD');
+    expect(nfd).not.toBe('Würm (1.02)');
+    const rewritten = await deploy(EXAMPLE.replace('Würm (1.02)', nfd));
+    expect(errors(rewritten)).toEqual([]);
+    expect(roomActions(rewritten).map((a) => a.split(' ')[0])).toEqual(['update']);
+    expect(world.a4b!.rooms().map((r) => r.RoomArn).sort()).toEqual(before);
+    expect(world.a4b!.rooms().map((r) => r.RoomName)).toContain(nfd);
+    expect(deletes()).toBe(0);
+    expect(await inSync()).toBe(0);
+  });
+
   test('the deletion guard counts rooms that go, not resources that move: 12 rooms resharded and 6 given ids pass; 6 removed do not', async () => {
     expect(errors(await deploy(EXAMPLE))).toEqual([]);
     let n = 0;
