@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isAlive } from './state-lock';
 import { Template } from './template';
 
 export interface AssemblyStack {
@@ -80,14 +81,6 @@ export function runAssemblyDir(stateDir: string): string {
   return path.join(stateDir, `cdk.out.${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The top-level stacks of an assembly, each after the stacks it depends on. */
 export function readAssembly(dir: string): AssemblyStack[] {

@@ -141,11 +141,16 @@ function busyMessage(stateDir: string, name: LockName, holder: LockHolder, waitM
 function isStale(holder: LockHolder): boolean {
   if (holder.host !== os.hostname()) return false; // another machine's process (a shared drive): it cannot be checked from here
   if (holder.pid === process.pid) return false;
+  return !isAlive(holder.pid);
+}
+
+/** Whether a process of this machine runs: only "no such process" says it does not (another user's process is alive). */
+export function isAlive(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
-    return false;
+    process.kill(pid, 0);
+    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -4,6 +4,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isAlive } from '../../lib/local/state-lock';
 import { tempDir } from '../helpers';
 
 jest.setTimeout(120_000);
@@ -43,14 +44,6 @@ function handlerRequests(stateDir: string): number {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"request"')).length : 0;
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Resolves once `condition` holds, checked every 10 ms; rejects after `ms` (a bound, not a pace). */
 async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {

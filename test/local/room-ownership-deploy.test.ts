@@ -155,18 +155,32 @@ describe('apps of the user\'s own', () => {
   const deploy = (command: string, context: Record<string, string>) => localDeploy({ app: command, context, stateDir });
   /** Drift of the app last deployed (the assembly local deploy synthesized) against the emulators. */
   const inSync = async () => exitCode(await drift({ assemblyDir: path.join(stateDir, 'cdk.out'), localStateDir: stateDir }));
-
-  test('a hand-written Room whose construct is renamed keeps its room', async () => {
-    const command = app(`const stack = new Stack(app, 'Rooms');
-const profile = new a4b.RoomProfile(stack, 'Std', { roomProfileName: 'Std', address: '1 Main St', timezone: 'UTC' });
-new a4b.Room(stack, app.node.tryGetContext('roomId'), { roomName: 'Board Room', profile, tags: { floor: '5' } });`);
-    expect(errors(await deploy(command, { roomId: 'Board' }))).toEqual([]);
+  /** Deploys the app with `from`, then with `to`: the room `room` moved keeps its ARN (no room deleted) under the profile `profile`. */
+  const move = async (command: string, from: Record<string, string>, to: Record<string, string>, room: string, profile: string) => {
+    expect(errors(await deploy(command, from))).toEqual([]);
     const before = roomArns();
-    const renamed = await deploy(command, { roomId: 'BoardRoom' });
-    expect(errors(renamed)).toEqual([]);
-    expect(roomActions(renamed).map((a) => a.split(' ')[0])).toEqual(['create', 'delete']);
+    expect(errors(await deploy(command, to))).toEqual([]);
     expect(roomArns()).toEqual(before);
     expect(deletes()).toBe(0);
+    const arn = world.a4b!.call('SearchProfiles', {}).Profiles.find((p: { ProfileName: string }) => p.ProfileName === profile).ProfileArn;
+    expect(world.a4b!.rooms().find((r) => r.RoomName === room)!.ProfileArn).toBe(arn);
+    expect(await inSync()).toBe(0);
+  };
+
+  test('a hand-written Room, RoomProfile and SkillGroup whose constructs are renamed keep their A4B resources', async () => {
+    const command = app(`const stack = new Stack(app, 'Rooms');
+const id = app.node.tryGetContext('id');
+const profile = new a4b.RoomProfile(stack, 'Std' + id, { roomProfileName: 'Std', address: '1 Main St', timezone: 'UTC' });
+const group = new a4b.SkillGroup(stack, 'Conf' + id, { skillGroupName: 'Conferencing' });
+new a4b.Room(stack, 'Board' + id, { roomName: 'Board Room', profile, skillGroups: [group], tags: { floor: '5' } });`);
+    const arns = (op: string, list: string, arn: string) => world.a4b!.call(op, {})[list].map((x: Record<string, string>) => x[arn]).sort();
+    expect(errors(await deploy(command, { id: '' }))).toEqual([]);
+    const before = [roomArns(), arns('SearchProfiles', 'Profiles', 'ProfileArn'), arns('SearchSkillGroups', 'SkillGroups', 'SkillGroupArn')];
+    const renamed = await deploy(command, { id: 'Renamed' });
+    expect(errors(renamed)).toEqual([]);
+    expect(roomActions(renamed).map((a) => a.split(' ')[0])).toEqual(['create', 'delete']);
+    expect([roomArns(), arns('SearchProfiles', 'Profiles', 'ProfileArn'), arns('SearchSkillGroups', 'SkillGroups', 'SkillGroupArn')]).toEqual(before);
+    expect(world.a4b!.requests.filter((r) => /^Delete/.test(r.operation) && r.status === 200)).toEqual([]);
     expect(await inSync()).toBe(0);
   });
 
@@ -182,15 +196,7 @@ for (const stack of [east, west]) {
   new a4b.Room(stack, 'Own', { roomName: stack.stackName + ' lobby', profile });
   if (where === stack.stackName) new a4b.Room(stack, 'Delta', { roomName: 'Delta', profile, adoptExisting: stack.stackName === 'East' });
 }`);
-    expect(errors(await deploy(command, { delta: 'West' }))).toEqual([]);
-    const before = roomArns();
-    const moved = await deploy(command, { delta: 'East' });
-    expect(errors(moved)).toEqual([]);
-    expect(roomArns()).toEqual(before);
-    expect(deletes()).toBe(0);
-    const east = world.a4b!.call('SearchProfiles', {}).Profiles.find((p: { ProfileName: string }) => p.ProfileName === 'East rooms').ProfileArn;
-    expect(world.a4b!.rooms().find((r) => r.RoomName === 'Delta')!.ProfileArn).toBe(east);
-    expect(await inSync()).toBe(0);
+    await move(command, { delta: 'West' }, { delta: 'East' }, 'Delta', 'East rooms');
   });
 
   test('a room moved from one RoomInventory of a stack to another keeps its room and takes the new inventory\'s profile', async () => {
@@ -206,14 +212,7 @@ for (const stack of [east, west]) {
     const command = app(`const stack = new Stack(app, 'Rooms');
 new a4b.RoomInventory(stack, 'North', { file: app.node.tryGetContext('north') });
 new a4b.RoomInventory(stack, 'South', { file: app.node.tryGetContext('south') });`);
-    expect(errors(await deploy(command, { north: inv('North', ['Alpha', 'Bravo']), south: inv('South', ['Charlie']) }))).toEqual([]);
-    const before = roomArns();
-    const moved = await deploy(command, { north: inv('North', ['Alpha']), south: inv('South', ['Bravo', 'Charlie']) });
-    expect(errors(moved)).toEqual([]);
-    expect(roomArns()).toEqual(before);
-    expect(deletes()).toBe(0);
-    const south = world.a4b!.call('SearchProfiles', {}).Profiles.find((p: { ProfileName: string }) => p.ProfileName === 'South rooms').ProfileArn;
-    expect(world.a4b!.rooms().find((r) => r.RoomName === 'Bravo')!.ProfileArn).toBe(south);
-    expect(await inSync()).toBe(0);
+    await move(command, { north: inv('North', ['Alpha', 'Bravo']), south: inv('South', ['Charlie']) },
+      { north: inv('North', ['Alpha']), south: inv('South', ['Bravo', 'Charlie']) }, 'Bravo', 'South rooms');
   });
 });

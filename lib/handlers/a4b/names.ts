@@ -170,6 +170,15 @@ export class NameResolver {
   }
 
   /**
+   * The resource that holds a name a create was just refused (A4B names are unique ignoring case), read afresh: a
+   * cached ARN may be stale.
+   */
+  async existing(kind: NamedKind, name: string): Promise<{ arn: string; name: string; plainlySame: boolean } | undefined> {
+    const found = (await this.resolve(kind, [name], [], true)).get(key(name));
+    return found && { arn: found.arn, name: found.name, plainlySame: false };
+  }
+
+  /**
    * Runs `call` with a resolved ARN. A cached ARN that A4B no longer knows (NotFoundException: the resource was
    * deleted, maybe re-created under the same name) is dropped and the name resolved once more; then `call` runs again
    * with the new ARN, or, when the name is gone, fails the request (`fail`) or is skipped (`skip`: nothing to undo).

@@ -142,10 +142,8 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
     return out.Profiles?.find((p) => p.ProfileName === name)?.ProfileArn;
   },
 
-  async findExisting(spec, steps) {
-    // Fresh: the name was just refused, so a cached ARN may be stale. A4B names are unique ignoring case.
-    const found = (await new NameResolver(steps).resolve('profile', [spec.ProfileName], [], true)).get(spec.ProfileName.toLowerCase());
-    return found && { arn: found.arn, name: found.name, plainlySame: false };
+  findExisting(spec, steps) {
+    return new NameResolver(steps).existing('profile', spec.ProfileName);
   },
 
   async rename(arn, name) {

@@ -51,10 +51,8 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
     return out.SkillGroups?.find((g) => g.SkillGroupName === name)?.SkillGroupArn;
   },
 
-  async findExisting(spec, steps) {
-    // Fresh: the name was just refused, so a cached ARN may be stale. A4B names are unique ignoring case.
-    const found = (await new NameResolver(steps).resolve('skillGroup', [spec.SkillGroupName], [], true)).get(spec.SkillGroupName.toLowerCase());
-    return found && { arn: found.arn, name: found.name, plainlySame: false };
+  findExisting(spec, steps) {
+    return new NameResolver(steps).existing('skillGroup', spec.SkillGroupName);
   },
 
   async rename(arn, name) {
