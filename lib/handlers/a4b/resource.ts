@@ -68,7 +68,7 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
       if (d.action === 'keep') {
         if (d.restoreName !== undefined) await steps.run(kind.operations.rename, `gave it back its name '${d.restoreName}'`, () => kind.rename(arn, d.restoreName!));
         await steps.run('TagResource', 'recorded who holds it', () => applyOwnership(arn, d));
-        // Said where the operator looks: the provider's log (CloudFormation shows no message for a successful Delete).
+        // Said in the provider's log and as the event's status reason (which local deploy prints beside the delete).
         console.log(JSON.stringify({ resource, arn, notDeleted: d.note }));
         return { PhysicalResourceId: arn, Reason: `${resource}: ${kind.label} ${arn} not deleted, ${d.note}` };
       }
