@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
+import { ProgressLine } from '../lib/cli/progress';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
@@ -202,22 +203,27 @@ local.command('deploy')
     const tty = process.stderr.isTTY;
     exitOnSignal((signal) => `${tty ? '\n' : ''}a4b-rooms: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: the local deploy to ${stateDir} `
       + `stopped part way; the next local deploy continues from its journal in ${path.join(stateDir, 'stacks')}`);
-    const onProgress = (o: ResourceOutcome, done: number, total: number) => {
-      if (tty) process.stderr.write(`\r${o.stack}: ${done}/${total} resources  `);
+    // Each event as it happens (a line each, what a CI log keeps), and on a terminal a status line under them.
+    const progress = new ProgressLine(process.stderr, (line) => console.log(line));
+    let done = 0;
+    let changed = 0;
+    const onProgress = (o: ResourceOutcome) => {
+      done++;
+      if (o.action !== 'unchanged') {
+        changed++;
+        progress.event(`  ${o.action.padEnd(9)} ${o.type.padEnd(23)} ${o.name ?? o.logicalId}  ${o.physicalId ?? ''}${o.note ? `\n            ${o.note}` : ''}`);
+      }
+      progress.status(`${done} resource${done === 1 ? '' : 's'} done, ${changed} changed`);
     };
     const result = await localDeploy({
       app, assemblyDir: opts.assembly, stateDir, context,
       concurrency: opts.concurrency, accountConcurrency: opts.accountConcurrency, a4bRateLimit: opts.a4bRateLimit,
-      onProgress, tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
+      onProgress, onPhase: (message) => progress.event(message), tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
     });
-    if (tty) process.stderr.write('\n');
+    progress.clear();
     for (const stack of result.stacks) {
-      console.log(`\nStack ${stack.stack}`);
-      for (const o of stack.outcomes.filter((x) => x.action !== 'unchanged')) {
-        console.log(`  ${o.action.padEnd(9)} ${o.type.padEnd(23)} ${o.name ?? o.logicalId}  ${o.physicalId ?? ''}${o.note ? `\n            ${o.note}` : ''}`);
-      }
       const count = (a: string) => stack.outcomes.filter((o) => o.action === a).length;
-      console.log(`  created ${count('create')}, updated ${count('update') + count('replace')}, deleted ${count('delete')}, `
+      console.log(`\nStack ${stack.stack}: created ${count('create')}, updated ${count('update') + count('replace')}, deleted ${count('delete')}, `
         + `retained ${count('retain')}, unchanged ${count('unchanged')}, failed ${stack.ok ? 0 : 1}`);
       if (!stack.ok) {
         console.error(`\n✗ ${stack.stack} failed: ${stack.error}`);

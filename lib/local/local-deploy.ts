@@ -35,6 +35,8 @@ export interface LocalDeployOptions {
   /** A4B requests per second per account in the emulator (see A4bEmulatorOptions.rateLimit). @default no limit */
   readonly a4bRateLimit?: number;
   readonly onProgress?: (outcome: ResourceOutcome, done: number, total: number) => void;
+  /** Each phase as it starts (synthesizing, deploying a stack), for a person watching. */
+  readonly onPhase?: (message: string) => void;
   /** Working directory for the app command. */
   readonly cwd?: string;
 }
@@ -78,6 +80,7 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     // Synthesized into a folder of this run's own, then renamed: an app left running by a killed deploy can only
     // write into its own folder, never into the one this run reads.
     const synthDir = runAssemblyDir(options.stateDir);
+    options.onPhase?.(`synthesizing: ${options.app}`);
     try {
       await synthesize(options.app, synthDir, options.context, options.cwd);
       makeTreePrivate(synthDir);
@@ -113,6 +116,7 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     const a4bBefore = await a4bStats(world.endpoints);
     const results: StackDeployResult[] = [];
     for (const stack of stacks) {
+      options.onPhase?.(`deploying stack ${stack.stackName} to the local emulators (A4B at ${world.endpoints.a4b})`);
       const result = await engine.deployStack(stack.stackName, stack.template, undefined, stack.nestedTemplate,
         { files: { root: stack.templateFile, nested: stack.nestedTemplateFile } });
       results.push(result);
