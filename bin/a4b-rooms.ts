@@ -230,6 +230,8 @@ local.command('deploy')
         for (const r of stack.rollback ?? []) console.error(`  rollback: ${r}`);
       }
     }
+    const outputs = result.stacks.flatMap((st) => Object.entries(st.outputs ?? {}).map(([k, v]) => `${st.stack}.${k} = ${v}`));
+    if (outputs.length) console.log(`\nOutputs:\n${outputs.join('\n')}`);
     console.log(`\n${deployStatsLine(result)}`);
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;

@@ -16,6 +16,26 @@ export interface AssemblyStack {
   readonly templateFile: string;
   /** The file of a nested stack's template, by its TemplateURL. */
   readonly nestedTemplateFile: (templateUrl: string) => string;
+  /** What the app said at synth (Annotations: info and warnings), as `cdk deploy` shows it. */
+  readonly notices: readonly Notice[];
+}
+
+export interface Notice {
+  readonly level: 'info' | 'warning';
+  /** The construct path. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The info and warning annotations of a stack artifact of the manifest. */
+function noticesOf(artifact: { metadata?: Record<string, Array<{ type: string; data: unknown }>> }): Notice[] {
+  const out: Notice[] = [];
+  for (const [where, entries] of Object.entries(artifact.metadata ?? {})) {
+    for (const e of entries) {
+      if (e.type === 'aws:cdk:info' || e.type === 'aws:cdk:warning') out.push({ level: e.type === 'aws:cdk:info' ? 'info' : 'warning', path: where, message: String(e.data) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -102,7 +122,7 @@ export function readAssembly(dir: string): AssemblyStack[] {
     return {
       stackName: a.properties?.stackName ?? id,
       template: JSON.parse(fs.readFileSync(templateFile, 'utf8')),
-      nestedTemplate, templateFile, nestedTemplateFile,
+      nestedTemplate, templateFile, nestedTemplateFile, notices: noticesOf(a),
     };
   });
 }

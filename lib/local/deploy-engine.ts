@@ -99,6 +99,8 @@ export interface StackDeployResult {
   readonly error?: string;
   /** What the rollback did, when there was one. */
   readonly rollback?: string[];
+  /** A top-level stack's outputs after it deployed (CfnOutput values), by output name, as `cdk deploy` prints them. */
+  readonly outputs?: Record<string, string>;
   /** A nested stack deployed with `deferCleanup`: its cleanup phase, which the root runs once every stack of the tree is updated. */
   readonly cleanup?: () => Promise<CleanupResult>;
   /** Set when a template of the deploy breaks a CloudFormation template limit: each breach and the template it is in. */
@@ -1032,7 +1034,11 @@ export async function runInOrder(
 }
 
 /** A nested stack's Outputs, resolved against its applied resources, as `Outputs.<name>` attributes. */
-function nestedOutputs(
+/**
+ * The outputs of a stack as last deployed, resolved against its state (those of resources that exist only in AWS are
+ * left out), keyed `Outputs.<name>` as a nested stack's attributes are.
+ */
+export function nestedOutputs(
   template: Template & { Outputs?: Record<string, { Value: unknown }> }, stackName: string, state: StackState,
 ): Record<string, string> {
   const ctx = {

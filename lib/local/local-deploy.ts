@@ -6,7 +6,9 @@ import * as path from 'path';
 import { CalendarLinkProps as L, HandlerEnv, ResourceTypes } from '../contract';
 import { AssemblyStack, readAssembly, runAssemblyDir, synthesize } from './cloud-assembly';
 import { A4bEmulatorStats } from './a4b-emulator';
-import { DeployEngine, functionReservedConcurrency, functionTimeouts, FunctionStats, ResourceOutcome, StackDeployResult, staticProperties } from './deploy-engine';
+import {
+  DeployEngine, functionReservedConcurrency, functionTimeouts, FunctionStats, nestedOutputs, ResourceOutcome, StackDeployResult, staticProperties,
+} from './deploy-engine';
 import { Template } from './template';
 import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
@@ -92,6 +94,8 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
     }
   }
   const stacks = readAssembly(assemblyDir);
+  // What the app said at synth, as `cdk deploy` shows it (the calendar link's DeleteComments script, say).
+  for (const n of stacks.flatMap((x) => x.notices)) options.onPhase?.(`[${n.level === 'info' ? 'Info' : 'Warning'} at ${n.path}] ${n.message}`);
   const world = await openLocalWorld(options.stateDir, { a4bRateLimit: options.a4bRateLimit });
   const log = privateAppendStream(path.join(options.stateDir, 'provider.log'));
   const lambdas: LocalLambda[] = [];
@@ -119,7 +123,8 @@ async function deployLocked(options: LocalDeployOptions): Promise<LocalDeployRes
       options.onPhase?.(`deploying stack ${stack.stackName} to the local emulators (A4B at ${world.endpoints.a4b})`);
       const result = await engine.deployStack(stack.stackName, stack.template, undefined, stack.nestedTemplate,
         { files: { root: stack.templateFile, nested: stack.nestedTemplateFile } });
-      results.push(result);
+      const outputs = result.ok ? nestedOutputs(stack.template, stack.stackName, engine.readState(stack.stackName)) : {};
+      results.push({ ...result, outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k.replace(/^Outputs\./, ''), v])) });
       if (!result.ok) break;
     }
     const a4bAfter = await a4bStats(world.endpoints);

@@ -90,6 +90,9 @@ describe('a4b-rooms local deploy, as it runs', () => {
       // The slow room is printed later, and the summary last.
       expect(out.indexOf('Lech (2.01)')).toBeGreaterThan(seen.out.length);
       expect(out).toMatch(/\nStack A4BRooms: created 51, updated 0, deleted 0, retained 0, unchanged 0, failed 0\n/);
+      // What `cdk deploy` would show: the app's notices (the DeleteComments script) before, the outputs (the console step) after.
+      expect(seen.out).toMatch(/^\[Info at \/A4BRooms\/Inventory\/CalendarLink\] Graph cannot read whether room mailboxes keep meeting descriptions.* Set-CalendarProcessing/m);
+      expect(out).toMatch(/\nOutputs:\nA4BRooms\.InventoryCalendarLinkConsoleStep\w+ = In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso\.onmicrosoft\.com/);
     } finally {
       serve.kill('SIGTERM');
       await served;
