@@ -8,12 +8,14 @@ import { CfnElement, CfnResource, IResolvable, IResolveContext, Token, Tokenizat
  * - CDK's search for references sees only what can hold one.
  */
 export class LeanCfnResource extends CfnResource {
+  /** @internal The logical id as the stack allocates it (its construct path, hashed), before renames and overrides. */
+  public _allocatedLogicalId?: string;
   /** @internal */
-  public _cachedLogicalId?: string;
+  public _logicalIdOverrideLean?: string;
 
   public overrideLogicalId(newLogicalId: string): void {
-    this._cachedLogicalId = undefined;
     super.overrideLogicalId(newLogicalId);
+    this._logicalIdOverrideLean = newLogicalId;
   }
 
   /** @internal The resource as CfnResource renders it, resolved when it is needed (ReferenceSearch). */
@@ -78,15 +80,21 @@ export function holdsToken(value: unknown): boolean {
 }
 
 // CDK works a logical id out anew (an MD5 of the construct path, then the stack's renames) each time it is resolved,
-// about 16 times a resource in one synth: 160,000 hashes at 10,000 rooms. These resources keep theirs once it is first
-// resolved, during synthesis, after the app's renameLogicalId calls; overrideLogicalId still takes effect. The method
-// is aws-cdk-lib's private CfnElement#synthesizeLogicalId (2.220), renamed _synthesizeLogicalId (2.276); where neither
-// is found, nothing changes but the speed (test/room.test.ts counts the work, against both versions in CI).
+// about 16 times a resource in one synth: 160,000 hashes at 10,000 rooms. These resources keep the hash (what
+// Stack#allocateLogicalId gives, a stack subclass's own included) and apply the stack's renames and their override
+// each time, so a renameLogicalId or overrideLogicalId made after the id was first resolved still wins, as with
+// CfnResource. The method is aws-cdk-lib's private CfnElement#synthesizeLogicalId (2.220), renamed _synthesizeLogicalId
+// (2.276); the renames are the stack's private LogicalIDs. Where either is missing, CDK's own method runs: nothing
+// changes but the speed (test/room.test.ts counts the work, against both versions in CI).
 for (const name of ['_synthesizeLogicalId', 'synthesizeLogicalId']) {
   const synthesizeLogicalId: ((this: CfnElement) => string) | undefined = (CfnElement.prototype as any)[name];
   if (typeof synthesizeLogicalId !== 'function') continue;
   (LeanCfnResource.prototype as any)[name] = function (this: LeanCfnResource): string {
-    return (this._cachedLogicalId ??= synthesizeLogicalId.call(this));
+    if (this._logicalIdOverrideLean !== undefined) return this._logicalIdOverrideLean;
+    const renames = (this.stack as unknown as { _logicalIds?: { applyRename?: (id: string) => string } })._logicalIds;
+    if (typeof renames?.applyRename !== 'function') return synthesizeLogicalId.call(this);
+    this._allocatedLogicalId ??= (this.stack as unknown as { allocateLogicalId(e: CfnElement): string }).allocateLogicalId(this);
+    return renames.applyRename(this._allocatedLogicalId);
   };
   break;
 }

@@ -129,3 +129,50 @@ describe('LeanCfnResource', () => {
     expect(holdsToken(value())).toBe(expected);
   });
 });
+
+describe('late renames and overrides win, as with CfnResource', () => {
+  /** A stack whose three resources are resolved once (their ids used), then renamed, overridden and changed. */
+  function lateChanges(kind: Kind): Record<string, unknown> {
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const renamed = new kind(stack, 'Renamed', { type: 'Custom::A4BRoom', properties: { RoomName: 'A' } });
+    const overridden = new kind(stack, 'Overridden', { type: 'Custom::A4BRoom', properties: { RoomName: 'B' } });
+    const changed = new kind(stack, 'Changed', { type: 'Custom::A4BRoom', properties: { RoomName: 'C' } });
+    const first = [renamed, overridden, changed].map((r) => stack.resolve(r.logicalId));
+    expect(first).toEqual([expect.stringMatching(/^Renamed/), expect.stringMatching(/^Overridden/), expect.stringMatching(/^Changed/)]);
+    stack.renameLogicalId(first[0], 'RoomRenamedLater');
+    overridden.overrideLogicalId('RoomOverriddenLater');
+    changed.addOverride('Properties.RoomName', 'C later');
+    changed.addOverride('DeletionPolicy', 'Retain');
+    return app.synth().getStackByName('S').template.Resources;
+  }
+
+  test('renameLogicalId, overrideLogicalId and addOverride after the id was resolved', () => {
+    const lean = lateChanges(LeanCfnResource);
+    expect(lean).toEqual(lateChanges(CfnResource));
+    expect(Object.keys(lean).sort()).toEqual(['Changed', 'RoomOverriddenLater', 'RoomRenamedLater'].map((id, i) => (i === 0 ? expect.stringMatching(/^Changed/) : id)));
+    const changed = Object.entries(lean).find(([id]) => id.startsWith('Changed'))![1];
+    expect(changed).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RoomName: 'C later' } });
+  });
+
+  test('a late rename onto another resource\'s id fails as with CfnResource', () => {
+    const failure = (kind: Kind) => {
+      const app = new App();
+      const stack = new Stack(app, 'S');
+      const a = new kind(stack, 'A', { type: 'Custom::A4BRoom' });
+      const b = new kind(stack, 'B', { type: 'Custom::A4BRoom' });
+      const [idA, idB] = [stack.resolve(a.logicalId), stack.resolve(b.logicalId)];
+      stack.renameLogicalId(idB, idA);
+      return (() => {
+        try {
+          app.synth();
+          return 'no error';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+    };
+    expect(failure(LeanCfnResource)).toBe(failure(CfnResource));
+    expect(failure(LeanCfnResource)).toContain('Two objects have been assigned the same Logical ID');
+  });
+});

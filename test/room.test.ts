@@ -64,10 +64,12 @@ describe('Room', () => {
     const barrier = new CfnResource(stack, 'After', { type: 'AWS::CloudFormation::WaitConditionHandle' });
     for (const r of rooms) barrier.node.addDependency(r.node.defaultChild!);
     const worked = new Map<unknown, number>();
-    const getLogicalId = Stack.prototype.getLogicalId;
-    const spy = jest.spyOn(Stack.prototype, 'getLogicalId').mockImplementation(function (this: Stack, e) {
+    // The work is the hash of the construct path (Stack#allocateLogicalId); renames and overrides are applied each time.
+    const proto = Stack.prototype as unknown as { allocateLogicalId(e: unknown): string };
+    const allocateLogicalId = proto.allocateLogicalId;
+    const spy = jest.spyOn(proto, 'allocateLogicalId').mockImplementation(function (this: Stack, e: unknown) {
       worked.set(e, (worked.get(e) ?? 0) + 1);
-      return getLogicalId.call(this, e);
+      return allocateLogicalId.call(this, e);
     });
     try {
       stack.renameLogicalId(stack.getLogicalId(rooms[0].node.defaultChild as CfnResource), 'RenamedRoomA');
