@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { attached, attachedValue, isMarked, mark } from './markers';
 import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
 import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
@@ -152,8 +153,6 @@ export interface Office365CalendarLinkProps {
 /** Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After. */
 const LINK_FUNCTION_TIMEOUT = Duration.minutes(10);
 
-const links = new WeakMap<Stack, Office365CalendarLink>();
-
 /**
  * The Office 365 side of the A4B calendar link, checked on every deploy before any A4B write: each room mailbox of
  * the stack exists and is a room, and the service account may write its calendar (or the A4B app holds the
@@ -165,9 +164,17 @@ const links = new WeakMap<Stack, Office365CalendarLink>();
  * @resource Custom::A4BCalendarLink
  */
 export class Office365CalendarLink extends Construct {
+  /**
+   * Whether `x` is an Office 365 calendar link construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isOffice365CalendarLink(x: any): x is Office365CalendarLink {
+    return isMarked(x, 'Office365CalendarLink');
+  }
+
   /** The link of a scope's top-level stack, if it has one. */
   public static of(scope: IConstruct): Office365CalendarLink | undefined {
-    return links.get(rootStack(scope));
+    return attachedValue<Office365CalendarLink>(rootStack(scope), 'CalendarLink');
   }
 
   /** The validation function. */
@@ -186,10 +193,11 @@ export class Office365CalendarLink extends Construct {
 
   constructor(scope: Construct, id: string, props: Office365CalendarLinkProps) {
     super(scope, id);
+    mark(this, 'Office365CalendarLink');
     const stack = Stack.of(this);
-    const existing = links.get(rootStack(this));
-    if (existing) throw new Error(`stack ${rootStack(this).node.path} already has an Office365CalendarLink at ${existing.node.path}: an A4B account links to one tenant`);
-    links.set(rootStack(this), this);
+    // Kept on the top-level stack under a key every copy of the library shares, so Office365CalendarLink.of finds it.
+    const existing = attached<Office365CalendarLink>(rootStack(this), 'CalendarLink', () => this);
+    if (existing !== this) throw new Error(`stack ${rootStack(this).node.path} already has an Office365CalendarLink at ${existing.node.path}: an A4B account links to one tenant`);
 
     const p = new PropsProblems('calendar link');
     p.check('tenant', props.tenant, Token.isUnresolved(props.tenant) || GUID_PATTERN.test(props.tenant) || DOMAIN_PATTERN.test(props.tenant), 'must be the directory id (a GUID) or a domain such as contoso.onmicrosoft.com');
@@ -348,7 +356,7 @@ export class Office365CalendarLink extends Construct {
     const walk = (scope: IConstruct) => {
       for (const c of scope.node.children) {
         if (Stack.isStack(c)) continue;
-        if (c instanceof Room && c.mailbox !== undefined) rooms.push(c);
+        if (Room.isRoom(c) && c.mailbox !== undefined) rooms.push(c);
         walk(c);
       }
     };
@@ -444,7 +452,7 @@ class LinkAspect implements IAspect {
     const underRoot = root.node.findAll();
     const linkStack = Stack.of(this.link);
     for (const c of linkStack === root ? underRoot : linkStack.node.findAll()) {
-      if (c instanceof Room || c instanceof RoomProfile || c instanceof SkillGroup) this.order(c);
+      if (Room.isRoom(c) || RoomProfile.isRoomProfile(c) || SkillGroup.isSkillGroup(c)) this.order(c);
     }
     this.notice(root, underRoot);
   }
@@ -463,14 +471,14 @@ class LinkAspect implements IAspect {
       settled = { checked: own !== undefined };
       if (ownAsAWhole && linkAsAWhole) this.settled.set(stack, settled);
     }
-    if (!settled.checked && resource instanceof Room && resource.mailbox !== undefined) {
+    if (!settled.checked && Room.isRoom(resource) && resource.mailbox !== undefined) {
       Annotations.of(resource).addError(`room ${resource.roomName} is in stack ${stack.node.path}, whose mailboxes the calendar link does not check: call validateRoomsIn(stack) on the Office365CalendarLink`);
     }
   }
 
   /** Says which Exchange setting Graph cannot check, for the room mailboxes under `root`, with a script for them. */
   private notice(root: Stack, underRoot: IConstruct[]): void {
-    const mailboxes = (all: IConstruct[]) => all.filter((c): c is Room => c instanceof Room && c.mailbox !== undefined)
+    const mailboxes = (all: IConstruct[]) => all.filter((c): c is Room => Room.isRoom(c) && c.mailbox !== undefined)
       .map((r) => r.mailbox!).filter((m) => !Token.isUnresolved(m));
     const seen = mailboxes(underRoot);
     const count = seen.length;

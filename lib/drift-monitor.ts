@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { isMarked, mark } from './markers';
 import { A4B_WILDCARDS, acceptNagFindings, SECRET_BY_NAME } from './bundled-function';
 import {
   DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
@@ -85,6 +86,14 @@ export interface DriftMonitorProps {
  * only read: A4B searches and reads, and the calendar link's credentials secret.
  */
 export class DriftMonitor extends Construct {
+  /**
+   * Whether `x` is a drift monitor construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isDriftMonitor(x: any): x is DriftMonitor {
+    return isMarked(x, 'DriftMonitor');
+  }
+
   /** The scheduled function. */
   public readonly function: lambda.IFunction;
   /** In alarm when a room drifted (declared and live differ, or its Office 365 side changed). */
@@ -106,6 +115,7 @@ export class DriftMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
+    mark(this, 'DriftMonitor');
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
     // The function's code is the prebundled handler beside the inventory it checks, as one asset.
     const dir = assetDir();

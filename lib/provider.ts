@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { isMarked, mark } from './markers';
 import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
 import { HandlerEnv } from './contract';
 import { checkTemplateLimits } from './template-limits';
@@ -112,6 +113,14 @@ function providerIn(stack: Stack): RoomsProvider | undefined {
  */
 export class RoomsProvider extends Construct {
   /**
+   * Whether `x` is a rooms provider construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isRoomsProvider(x: any): x is RoomsProvider {
+    return isMarked(x, 'RoomsProvider');
+  }
+
+  /**
    * The provider of the scope's top-level stack, created with defaults when there is none yet. Nested stacks share
    * it (CloudFormation passes its ARN in as a parameter), so thousands of rooms in shards still use one function.
    */
@@ -139,6 +148,7 @@ export class RoomsProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
     super(scope, id);
+    mark(this, 'RoomsProvider');
     const stack = rootStack(this);
     const existing = providerIn(stack);
     if (existing && existing !== this) {

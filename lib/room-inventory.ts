@@ -1,6 +1,7 @@
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { isMarked, mark } from './markers';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
 import { canonicalName } from './inventory/names';
@@ -67,6 +68,14 @@ const ALLOW_ROOM_DELETIONS_CONTEXT = 'allowRoomDeletions';
  * reported as FILE:LINE:COL, exactly as `a4b-rooms validate` reports it.
  */
 export class RoomInventory extends Construct {
+  /**
+   * Whether `x` is a room inventory construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isRoomInventory(x: any): x is RoomInventory {
+    return isMarked(x, 'RoomInventory');
+  }
+
   /** @internal The checked inventory (not part of the jsii API: its shape is the file format's). */
   public readonly _inventory: Inventory;
   /** The number of rooms. */
@@ -78,6 +87,7 @@ export class RoomInventory extends Construct {
 
   constructor(scope: Construct, id: string, props: RoomInventoryProps) {
     super(scope, id);
+    mark(this, 'RoomInventory');
     if ((props.file === undefined) === (props.inventory === undefined)) {
       throw new Error(`RoomInventory ${this.node.path}: give exactly one of file and inventory`);
     }
@@ -360,8 +370,8 @@ function dependsOn(a: Construct, b: Construct): void {
 
 /** The CloudFormation resource of a Room, RoomProfile or SkillGroup (its default child), or of a nested stack. */
 function cfnOf(c: Construct): CfnResource {
-  if (c instanceof NestedStack) return c.nestedStackResource!;
-  return c instanceof CfnResource ? c : cfnOf(c.node.defaultChild as Construct);
+  if (NestedStack.isNestedStack(c)) return c.nestedStackResource!;
+  return CfnResource.isCfnResource(c) ? c : cfnOf(c.node.defaultChild as Construct);
 }
 
 /** What identifies a room across deploys: its `id` when it has one (so its name may change), else its name. */

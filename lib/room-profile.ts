@@ -1,5 +1,6 @@
 import { IResource, RemovalPolicy, Resource, TagManager, TagType, ITaggable, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { isMarked, mark } from './markers';
 import { EnumValues, IntegerRules, isTimeZone, showValue, StringRules } from './constraints';
 import { Attributes, MeetingRoomProps as M, ResourceTypes, RoomProfileProps as P } from './contract';
 import { providerResource } from './provider-resource';
@@ -227,6 +228,14 @@ export interface RoomProfileProps {
  * @resource Custom::A4BRoomProfile
  */
 export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
+  /**
+   * Whether `x` is a room profile construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isRoomProfile(x: any): x is RoomProfile {
+    return isMarked(x, 'RoomProfile');
+  }
+
   /** A profile that exists outside this stack. */
   public static fromRoomProfileArn(scope: Construct, id: string, roomProfileArn: string): IRoomProfile {
     class Import extends Resource implements IRoomProfile {
@@ -243,6 +252,7 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
   constructor(scope: Construct, id: string, props: RoomProfileProps) {
     // Its physical name is its A4B name. Given, it also spares CDK a token per resource (10,000 at the room quota).
     super(scope, id, { physicalName: props.roomProfileName });
+    mark(this, 'RoomProfile');
     this.roomProfileName = props.roomProfileName;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM_PROFILE, props.tags);
     const what = `room profile ${showValue(props.roomProfileName)}`;

@@ -1,5 +1,6 @@
 import { CfnResource, IResource, ITaggable, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+import { attached, isMarked, mark } from './markers';
 import { isDeviceArn, MAILBOX_PATTERN, showValue, StringRules } from './constraints';
 import { Attributes, Quotas, ResourceTypes, RoomProps as P } from './contract';
 import { providerResource } from './provider-resource';
@@ -89,10 +90,15 @@ export interface RoomProps {
  *
  * @resource Custom::A4BRoom
  */
-/** Per app (its root construct): the first Room to list each device ARN. */
-const deviceClaims = new WeakMap<IConstruct, Map<string, Room>>();
-
 export class Room extends Resource implements IRoom, ITaggable {
+  /**
+   * Whether `x` is an A4B room construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isRoom(x: any): x is Room {
+    return isMarked(x, 'Room');
+  }
+
   /** A room that exists outside this stack. */
   public static fromRoomArn(scope: Construct, id: string, roomArn: string): IRoom {
     class Import extends Resource implements IRoom {
@@ -113,6 +119,7 @@ export class Room extends Resource implements IRoom, ITaggable {
   constructor(scope: Construct, id: string, props: RoomProps) {
     // Its physical name is its A4B name. Given, it also spares CDK a token per resource (10,000 at the room quota).
     super(scope, id, { physicalName: props.roomName });
+    mark(this, 'Room');
     this.roomName = props.roomName;
     this.mailbox = props.mailbox;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.ROOM, props.tags);
@@ -125,7 +132,7 @@ export class Room extends Resource implements IRoom, ITaggable {
     // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
     const stack = Stack.of(this);
     const byName = (target: IRoomProfile | ISkillGroup): boolean =>
-      (target instanceof RoomProfile || target instanceof SkillGroup) && Stack.of(target) !== stack;
+      (RoomProfile.isRoomProfile(target) || SkillGroup.isSkillGroup(target)) && Stack.of(target) !== stack;
     const profileByName = byName(props.profile);
     const named: SkillGroup[] = [];
     const byArn: ISkillGroup[] = [];
@@ -159,8 +166,8 @@ export class Room extends Resource implements IRoom, ITaggable {
    * Rooms of one inventory are left to its rules (uniqueDevices), which give both FILE:LINE:COL.
    */
   private claimDevices(devices: readonly string[]): void {
-    let claims = deviceClaims.get(this.node.root);
-    if (!claims) deviceClaims.set(this.node.root, claims = new Map());
+    // Per app (its root construct): the first Room to list each device ARN.
+    const claims = attached(this.node.root, 'DeviceClaims', () => new Map<string, Room>());
     const taken: Array<[string, Room]> = [];
     for (const d of devices) {
       if (Token.isUnresolved(d)) continue;

@@ -1,5 +1,6 @@
 import { IResource, ITaggable, RemovalPolicy, Resource, TagManager, TagType, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { isMarked, mark } from './markers';
 import { showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, SkillGroupProps as P } from './contract';
 import { providerResource } from './provider-resource';
@@ -59,6 +60,14 @@ export interface SkillGroupProps {
  * @resource Custom::A4BSkillGroup
  */
 export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
+  /**
+   * Whether `x` is a skill group construct, made by this copy of cdk-a4b-rooms or by another one in the same app
+   * (use this rather than `instanceof`).
+   */
+  public static isSkillGroup(x: any): x is SkillGroup {
+    return isMarked(x, 'SkillGroup');
+  }
+
   /** A skill group that exists outside this stack. */
   public static fromSkillGroupArn(scope: Construct, id: string, skillGroupArn: string): ISkillGroup {
     class Import extends Resource implements ISkillGroup {
@@ -75,6 +84,7 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
   constructor(scope: Construct, id: string, props: SkillGroupProps) {
     // Its physical name is its A4B name. Given, it also spares CDK a token per resource (10,000 at the room quota).
     super(scope, id, { physicalName: props.skillGroupName });
+    mark(this, 'SkillGroup');
     this.skillGroupName = props.skillGroupName;
     this.tags = new TagManager(TagType.KEY_VALUE, ResourceTypes.SKILL_GROUP, props.tags);
     const what = `skill group ${showValue(props.skillGroupName)}`;
