@@ -22,6 +22,7 @@ import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
 import { openPrivate, privateDir } from './private-files';
+import { recordRootStacks } from './state-manifest';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
@@ -239,6 +240,8 @@ interface StackRun {
   /** Resources an Update replaced (a new physical id), by logical id: their old physical ids are deleted in cleanup. */
   readonly replaced: Array<[string, AppliedResource]>;
   readonly nestedCleanups: Array<() => Promise<CleanupResult>>;
+  /** Nested stacks the cleanup emptied and removed: their files go once this stack's state no longer records them. */
+  readonly removedNested: string[];
   readonly total: number;
   readonly report: (o: ResourceOutcome) => void;
 }
@@ -247,6 +250,8 @@ export class DeployEngine {
   /** Lambda concurrency: one FIFO pool per function with reserved concurrency, one shared by the others. */
   private readonly pools = new Map<string, ConcurrencyPool>();
   private readonly stats = new Map<string, Mutable<FunctionStats> & { inFlight: number }>();
+  /** Root stacks this engine has seen in the state directory's stacks manifest (state-manifest.ts). */
+  private readonly recordedRoots = new Set<string>();
 
   constructor(private readonly options: DeployEngineOptions) {
     const reserved = Object.values(options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
@@ -355,6 +360,23 @@ export class DeployEngine {
     fsyncDir(path.dirname(file));
     // A crash here leaves a journal that names the previous serial: the next run sees it is already folded in.
     fs.rmSync(this.journalFile(stackName), { force: true });
+    // Listed once it has a state, so that losing the file later is named as damage (a nested stack is recorded by its parent's state).
+    if (!stackName.includes('/') && !this.recordedRoots.has(stackName)) {
+      recordRootStacks(this.options.stateDir, [stackName]);
+      this.recordedRoots.add(stackName);
+    }
+  }
+
+  /**
+   * The files of nested stacks that a cleanup emptied, removed only after their parent's new state (which no longer
+   * records them) is written: a kill in between leaves an empty state nobody records, never a parent's record of a
+   * nested stack whose state is gone (which the next run would refuse as damage). Journal first, for the same reason.
+   */
+  private dropNestedState(names: readonly string[]): void {
+    for (const name of names) {
+      fs.rmSync(this.journalFile(name), { force: true });
+      fs.rmSync(this.stateFile(name), { force: true });
+    }
   }
 
   private readSerial(stackName: string): number {
@@ -498,7 +520,7 @@ export class DeployEngine {
     };
     return {
       stackName, template, parameters, nestedTemplate, options, previous, journal, send, declared, known, deps, current, ctx,
-      outcomes, undo: [], replaced: [], nestedCleanups: [], total, report,
+      outcomes, undo: [], replaced: [], nestedCleanups: [], removedNested: [], total, report,
     };
   }
 
@@ -674,8 +696,7 @@ export class DeployEngine {
           current[id] = r;
           continue;
         }
-        fs.rmSync(this.stateFile(nestedName), { force: true });
-        fs.rmSync(this.journalFile(nestedName), { force: true });
+        run.removedNested.push(nestedName);
         note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
         continue;
       }
@@ -717,7 +738,10 @@ export class DeployEngine {
             throw e;
           } finally {
             later.close();
-            if (!gone) this.writeState(stackName, finalState());
+            if (!gone) {
+              this.writeState(stackName, finalState());
+              this.dropNestedState(run.removedNested);
+            }
           }
         },
       };
@@ -726,6 +750,7 @@ export class DeployEngine {
     outcomes.push(...cleaned.outcomes);
     journal.close();
     this.writeState(stackName, finalState());
+    this.dropNestedState(run.removedNested);
     if (!stackName.includes('/')) this.pruneTemplates(stackName, finalState());
     if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
