@@ -21,7 +21,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
-import { openPrivate, privateDir } from './private-files';
+import { openPrivate, privateDir, writePrivate } from './private-files';
 import { recordRootStacks } from './state-manifest';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
@@ -288,8 +288,9 @@ export class DeployEngine {
   private keepTemplate(nestedName: string, hash: string, template: Template): void {
     const file = this.templateFile(nestedName, hash);
     if (fs.existsSync(file)) return;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeDurably(file, JSON.stringify(template));
+    // 0600 like every file of the state directory (private-files.ts), durable like the state that names it.
+    privateDir(path.dirname(file));
+    writePrivate(file, JSON.stringify(template));
   }
 
   /** The kept template of that hash; or the nested stack's snapshot's, when it is that one (state made before templates were kept). */
@@ -1078,20 +1079,6 @@ function nestedOutputs(
 
 function templateHash(json: string): string {
   return createHash('sha256').update(json).digest('hex');
-}
-
-/** Writes a file aside, fsync'd, and renames it into place (and fsyncs the directory): whole or not at all. */
-function writeDurably(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
