@@ -329,6 +329,37 @@ export class DeployEngine {
     for (const f of fs.readdirSync(dir)) if (!named.has(f.replace(/\.json$/, ''))) fs.rmSync(path.join(dir, f), { force: true });
   }
 
+  /**
+   * Drops the states of nested stacks under the root's folder that no committed state of its tree records and that
+   * hold nothing (a cleanup's emptied stack left by a kill before its files went, a rolled-back new one). One that
+   * still holds resources, or has a journal, is kept: its resources exist, and only its state says where.
+   */
+  private pruneEmptyNested(rootName: string, state: StackState): void {
+    const dir = path.join(this.options.stateDir, 'stacks', rootName);
+    if (!fs.existsSync(dir)) return;
+    const recorded = new Set<string>();
+    const visit = (name: string, s: StackState) => {
+      for (const [id, r] of Object.entries(s.resources)) {
+        if (r.type !== NESTED_STACK || !fs.existsSync(this.stateFile(`${name}/${id}`))) continue;
+        recorded.add(`${name}/${id}`);
+        visit(`${name}/${id}`, this.readState(`${name}/${id}`));
+      }
+    };
+    visit(rootName, state);
+    const files = fs.readdirSync(dir, { recursive: true }) as string[];
+    for (const f of files.filter((x) => x.endsWith('.json'))) {
+      const name = `${rootName}/${f.slice(0, -'.json'.length).split(path.sep).join('/')}`;
+      if (recorded.has(name) || fs.existsSync(this.journalFile(name))) continue;
+      let empty = false;
+      try {
+        empty = Object.keys(this.readState(name).resources).length === 0;
+      } catch {
+        // unreadable: not this cleanup's to judge
+      }
+      if (empty) fs.rmSync(this.stateFile(name), { force: true });
+    }
+  }
+
   /** The state of the last finished deploy (without what an unfinished run's journal holds). */
   readState(stackName: string): StackState {
     const file = this.stateFile(stackName);
@@ -752,7 +783,10 @@ export class DeployEngine {
     journal.close();
     this.writeState(stackName, finalState());
     this.dropNestedState(run.removedNested);
-    if (!stackName.includes('/')) this.pruneTemplates(stackName, finalState());
+    if (!stackName.includes('/')) {
+      this.pruneTemplates(stackName, finalState());
+      this.pruneEmptyNested(stackName, finalState());
+    }
     if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }

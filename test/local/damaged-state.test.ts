@@ -139,6 +139,30 @@ describe('damaged local state', () => {
     expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 0, stderr: '' });
   });
 
+  test('killed at the end of a cleanup that removes a shard (emptied, its parent\'s state being written): the next run finishes, nothing refused or left', async () => {
+    const state = await deployed();
+    const file = path.join(path.dirname(state), 'rooms.yaml');
+    // Lech (2.01) is the only room of its shard: removing it removes the shard's nested stack in the root's cleanup,
+    // which then deletes the resources the deploy replaced (the deletion guard's Delete) before the root's state is written.
+    // The kill lands somewhere in those last steps: before the root's state is written (the root still records the
+    // emptied shard, whose state must still be there), or after it (an empty shard state nobody records, dropped later).
+    fs.writeFileSync(file, fs.readFileSync(EXAMPLE, 'utf8').split('\n').filter((l) => !l.includes('Lech (2.01)')).join('\n'));
+    const log = path.join(state, 'provider.log');
+    const before = fs.readFileSync(log, 'utf8').length;
+    const guardDeleted = () => fs.readFileSync(log, 'utf8').slice(before).split('\n')
+      .some((l) => l.includes('"RequestType":"Delete"') && l.includes('Custom::A4BRoomDeletionGuard'));
+    const child = spawn(process.execPath, [CLI, 'local', 'deploy', file, '--state', state, '-c', 'driftMonitor=false'], { cwd: ROOT, stdio: 'ignore' });
+    const poll = setInterval(() => guardDeleted() && child.kill('SIGKILL'), 10);
+    const signal = await new Promise((r) => child.on('close', (_, sig) => r(sig)));
+    clearInterval(poll);
+    expect(signal).toBe('SIGKILL');
+    const again = await run(['local', 'deploy', file, '--state', state, '-c', 'driftMonitor=false']);
+    expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
+    const inSync = await run(['drift', file, '--local', '--state', state]);
+    expect({ code: inSync.code, stderr: inSync.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(fs.readdirSync(path.join(state, 'stacks', 'A4BRooms')).filter((f) => f.includes('Shard01'))).toEqual([]);
+  });
+
   test('a state directory from before the manifests keeps working and gets them', async () => {
     const state = await deployed();
     const manifests = ['emulators.manifest.json', 'stacks.manifest.json'].map((f) => path.join(state, f));
