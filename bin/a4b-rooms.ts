@@ -9,9 +9,12 @@ import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
 import { deployStatsLine, localDeploy } from '../lib/local/local-deploy';
-import { readTenantFile, serveLocalWorld } from '../lib/local/local-world';
+import { readTenantFile, resetStateDir, serveLocalWorld } from '../lib/local/local-world';
+import { isStateDir } from '../lib/local/state-manifest';
 
 const DEFAULT_STATE = '.a4b-local';
+const RESET_STATE_HELP = 'start from an empty state: move the --state directory aside to <dir>.broken-<UTC time> first (kept, never deleted), '
+  + 'for a state directory refused as damaged';
 /** The app that deploys an inventory file (given as context), this package's own. */
 const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 
@@ -154,9 +157,11 @@ local.command('serve')
   .option('--graph-port <port>', 'Entra ID and Graph emulator port (0: any free port)', (v) => parsePort(v), 0)
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet')
   .addOption(a4bRateLimitOption())
-  .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string; a4bRateLimit?: number }) => {
+  .option('--reset-state', RESET_STATE_HELP)
+  .action(async (opts: { state: string; port: number; graphPort: number; tenant?: string; a4bRateLimit?: number; resetState?: boolean }) => {
     const stateDir = newStateDir(opts.state);
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
+    if (opts.resetState) await resetState(stateDir);
     const world = await serveLocalWorld(stateDir, {
       a4bPort: opts.port, graphPort: opts.graphPort, tenant, a4bRateLimit: opts.a4bRateLimit,
     });
@@ -183,9 +188,10 @@ local.command('deploy')
   .addOption(new Option('--account-concurrency <n>', 'the account\'s Lambda concurrency, shared by functions without ReservedConcurrentExecutions')
     .default(1000).argParser((v) => parsePositive(v, '--account-concurrency')))
   .addOption(a4bRateLimitOption())
+  .option('--reset-state', RESET_STATE_HELP)
   .action(async (file: string | undefined, opts: {
     app?: string; assembly?: string; state: string; context?: string[]; concurrency?: number; accountConcurrency: number; a4bRateLimit?: number;
-    tenant?: string;
+    tenant?: string; resetState?: boolean;
   }) => {
     // One source: with two, one would be deployed and the other ignored (an --assembly deployed over an inventory
     // file deletes the rooms the file declares).
@@ -200,6 +206,9 @@ local.command('deploy')
       context.inventory = path.resolve(file);
     }
     const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
+    const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
+    notAProjectDir(opts.state, stateDir);
+    if (opts.resetState) await resetState(stateDir);
     const tty = process.stderr.isTTY;
     exitOnSignal((signal) => `${tty ? '\n' : ''}a4b-rooms: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: the local deploy to ${stateDir} `
       + `stopped part way; the next local deploy continues from its journal in ${path.join(stateDir, 'stacks')}`);
@@ -218,7 +227,7 @@ local.command('deploy')
     const result = await localDeploy({
       app, assemblyDir: opts.assembly, stateDir, context,
       concurrency: opts.concurrency, accountConcurrency: opts.accountConcurrency, a4bRateLimit: opts.a4bRateLimit,
-      onProgress, onPhase: (message) => progress.event(message), tenant: opts.tenant ? readTenantFile(opts.tenant) : undefined,
+      onProgress, onPhase: (message) => progress.event(message), tenant,
     });
     progress.clear();
     for (const stack of result.stacks) {
@@ -236,6 +245,23 @@ local.command('deploy')
     console.log(`\nA4B emulator state: ${path.resolve(opts.state)} (endpoint during this run: ${result.endpoints.a4b})`);
     process.exitCode = result.ok ? 0 : 1;
   });
+
+/** --reset-state: the state directory moved aside, and where it went, on stderr. */
+async function resetState(stateDir: string): Promise<void> {
+  const aside = await resetStateDir(stateDir);
+  if (aside) console.error(`notice: moved the state directory ${stateDir} aside to ${aside}; starting from an empty state`);
+}
+
+/**
+ * A directory that holds a cdk.out but no local state is a CDK project's output, not a state directory: local deploy
+ * would replace that cdk.out with its own.
+ */
+function notAProjectDir(dir: string, abs: string): void {
+  if (fs.existsSync(path.join(abs, 'cdk.out')) && !isStateDir(abs)) {
+    throw new Error(`--state ${dir} holds a cdk.out but no local state (no a4b.json, graph.json or stacks/): local deploy would replace that cdk.out with its own; `
+      + `give a directory of its own for the emulators' state, such as the default ${DEFAULT_STATE}`);
+  }
+}
 
 /**
  * Ends the process on SIGINT or SIGTERM with `message` and the shell's codes (130, 143). What runs on exit releases

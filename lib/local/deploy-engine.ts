@@ -21,7 +21,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
 import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
-import { openPrivate, privateDir } from './private-files';
+import { openPrivate, privateDir, writePrivate } from './private-files';
+import { recordRootStacks } from './state-manifest';
 import { CfnResponse, LocalLambda, NO_RESPONSE_REASON } from './local-lambda';
 import { dependencies, resolve, ResolveContext, stringifyScalars, Template, TemplateResource, topologicalOrder } from './template';
 
@@ -241,6 +242,8 @@ interface StackRun {
   /** Resources an Update replaced (a new physical id), by logical id: their old physical ids are deleted in cleanup. */
   readonly replaced: Array<[string, AppliedResource]>;
   readonly nestedCleanups: Array<() => Promise<CleanupResult>>;
+  /** Nested stacks the cleanup emptied and removed: their files go once this stack's state no longer records them. */
+  readonly removedNested: string[];
   readonly total: number;
   readonly report: (o: ResourceOutcome) => void;
 }
@@ -249,6 +252,8 @@ export class DeployEngine {
   /** Lambda concurrency: one FIFO pool per function with reserved concurrency, one shared by the others. */
   private readonly pools = new Map<string, ConcurrencyPool>();
   private readonly stats = new Map<string, Mutable<FunctionStats> & { inFlight: number }>();
+  /** Root stacks this engine has seen in the state directory's stacks manifest (state-manifest.ts). */
+  private readonly recordedRoots = new Set<string>();
 
   constructor(private readonly options: DeployEngineOptions) {
     const reserved = Object.values(options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
@@ -285,8 +290,9 @@ export class DeployEngine {
   private keepTemplate(nestedName: string, hash: string, template: Template): void {
     const file = this.templateFile(nestedName, hash);
     if (fs.existsSync(file)) return;
+    // 0600 like every file of the state directory (private-files.ts), durable like the state that names it.
     privateDir(path.dirname(file));
-    writeDurably(file, JSON.stringify(template));
+    writePrivate(file, JSON.stringify(template));
   }
 
   /** The kept template of that hash; or the nested stack's snapshot's, when it is that one (state made before templates were kept). */
@@ -325,6 +331,37 @@ export class DeployEngine {
     for (const f of fs.readdirSync(dir)) if (!named.has(f.replace(/\.json$/, ''))) fs.rmSync(path.join(dir, f), { force: true });
   }
 
+  /**
+   * Drops the states of nested stacks under the root's folder that no committed state of its tree records and that
+   * hold nothing (a cleanup's emptied stack left by a kill before its files went, a rolled-back new one). One that
+   * still holds resources, or has a journal, is kept: its resources exist, and only its state says where.
+   */
+  private pruneEmptyNested(rootName: string, state: StackState): void {
+    const dir = path.join(this.options.stateDir, 'stacks', rootName);
+    if (!fs.existsSync(dir)) return;
+    const recorded = new Set<string>();
+    const visit = (name: string, s: StackState) => {
+      for (const [id, r] of Object.entries(s.resources)) {
+        if (r.type !== NESTED_STACK || !fs.existsSync(this.stateFile(`${name}/${id}`))) continue;
+        recorded.add(`${name}/${id}`);
+        visit(`${name}/${id}`, this.readState(`${name}/${id}`));
+      }
+    };
+    visit(rootName, state);
+    const files = fs.readdirSync(dir, { recursive: true }) as string[];
+    for (const f of files.filter((x) => x.endsWith('.json'))) {
+      const name = `${rootName}/${f.slice(0, -'.json'.length).split(path.sep).join('/')}`;
+      if (recorded.has(name) || fs.existsSync(this.journalFile(name))) continue;
+      let empty = false;
+      try {
+        empty = Object.keys(this.readState(name).resources).length === 0;
+      } catch {
+        // unreadable: not this cleanup's to judge
+      }
+      if (empty) fs.rmSync(this.stateFile(name), { force: true });
+    }
+  }
+
   /** The state of the last finished deploy (without what an unfinished run's journal holds). */
   readState(stackName: string): StackState {
     const file = this.stateFile(stackName);
@@ -357,6 +394,23 @@ export class DeployEngine {
     fsyncDir(path.dirname(file));
     // A crash here leaves a journal that names the previous serial: the next run sees it is already folded in.
     fs.rmSync(this.journalFile(stackName), { force: true });
+    // Listed once it has a state, so that losing the file later is named as damage (a nested stack is recorded by its parent's state).
+    if (!stackName.includes('/') && !this.recordedRoots.has(stackName)) {
+      recordRootStacks(this.options.stateDir, [stackName]);
+      this.recordedRoots.add(stackName);
+    }
+  }
+
+  /**
+   * The files of nested stacks that a cleanup emptied, removed only after their parent's new state (which no longer
+   * records them) is written: a kill in between leaves an empty state nobody records, never a parent's record of a
+   * nested stack whose state is gone (which the next run would refuse as damage). Journal first, for the same reason.
+   */
+  private dropNestedState(names: readonly string[]): void {
+    for (const name of names) {
+      fs.rmSync(this.journalFile(name), { force: true });
+      fs.rmSync(this.stateFile(name), { force: true });
+    }
   }
 
   private readSerial(stackName: string): number {
@@ -500,7 +554,7 @@ export class DeployEngine {
     };
     return {
       stackName, template, parameters, nestedTemplate, options, previous, journal, send, declared, known, deps, current, ctx,
-      outcomes, undo: [], replaced: [], nestedCleanups: [], total, report,
+      outcomes, undo: [], replaced: [], nestedCleanups: [], removedNested: [], total, report,
     };
   }
 
@@ -676,8 +730,7 @@ export class DeployEngine {
           current[id] = r;
           continue;
         }
-        fs.rmSync(this.stateFile(nestedName), { force: true });
-        fs.rmSync(this.journalFile(nestedName), { force: true });
+        run.removedNested.push(nestedName);
         note({ stack: stackName, logicalId: id, type: r.type, action: 'delete', name: nestedName, physicalId: r.physicalId });
         continue;
       }
@@ -719,7 +772,10 @@ export class DeployEngine {
             throw e;
           } finally {
             later.close();
-            if (!gone) this.writeState(stackName, finalState());
+            if (!gone) {
+              this.writeState(stackName, finalState());
+              this.dropNestedState(run.removedNested);
+            }
           }
         },
       };
@@ -728,7 +784,11 @@ export class DeployEngine {
     outcomes.push(...cleaned.outcomes);
     journal.close();
     this.writeState(stackName, finalState());
-    if (!stackName.includes('/')) this.pruneTemplates(stackName, finalState());
+    this.dropNestedState(run.removedNested);
+    if (!stackName.includes('/')) {
+      this.pruneTemplates(stackName, finalState());
+      this.pruneEmptyNested(stackName, finalState());
+    }
     if (cleaned.errors.length) return { stack: stackName, ok: false, outcomes, error: `cleanup failed: ${cleaned.errors.join('; ')}` };
     return { stack: stackName, ok: true, outcomes };
   }
@@ -1059,20 +1119,6 @@ export function nestedOutputs(
 
 function templateHash(json: string): string {
   return createHash('sha256').update(json).digest('hex');
-}
-
-/** Writes a file aside, fsync'd, and renames it into place (and fsyncs the directory): whole or not at all. */
-function writeDurably(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openPrivate(tmp, 'w');
-  try {
-    fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-  fsyncDir(path.dirname(file));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {

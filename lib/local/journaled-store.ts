@@ -8,7 +8,7 @@
 // holds Secrets Manager secrets, the Graph store the tenant's app credentials.
 import * as fs from 'fs';
 import * as path from 'path';
-import { openPrivate, privateDir, PRIVATE_FILE_MODE } from './private-files';
+import { fsyncDir, openPrivate, privateDir, PRIVATE_FILE_MODE } from './private-files';
 
 interface JournalEntry {
   readonly c: string;
@@ -18,6 +18,7 @@ interface JournalEntry {
 
 /** Owner read and write only, like the TLS key: these files hold secrets. */
 export { PRIVATE_FILE_MODE };
+export { fsyncDir };
 
 export class JournaledStore {
   private readonly collections = new Map<string, Map<string, unknown>>();
@@ -199,17 +200,4 @@ export function jsonProblem(e: unknown): string {
 
 function isEntry(e: unknown): e is JournalEntry {
   return !!e && typeof e === 'object' && typeof (e as JournalEntry).c === 'string' && typeof (e as JournalEntry).k === 'string';
-}
-
-/** Makes a rename durable (POSIX: the new directory entry is on disk once the directory is fsync'd). */
-export function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
-  } catch {
-    // some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
 }

@@ -14,6 +14,7 @@ import { GRAPH_APP_ROLES, TenantFile } from './graph-emulator';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE, LocalLambda } from './local-lambda';
 import { Endpoints, openLocalWorld, postJson } from './local-world';
 import { makeTreePrivate, privateAppendStream, privateDir } from './private-files';
+import { damagedState, emulatorStateCheck, recordRootStacks, rootStacks, stackStateProblems } from './state-manifest';
 import { StateLock } from './state-lock';
 
 export interface LocalDeployOptions {
@@ -69,6 +70,11 @@ export async function localDeploy(options: LocalDeployOptions): Promise<LocalDep
   // One deploy at a time per state directory (stacks/ and cdk.out are its own); a running serve may be shared.
   const lock = await StateLock.acquire(options.stateDir, 'deploy');
   try {
+    // The state before anything (synth, emulators): a stack whose state is gone would make its rooms again.
+    const damage = damagedState(options.stateDir, [...emulatorStateCheck(options.stateDir).problems, ...stackStateProblems(options.stateDir)]);
+    if (damage) throw damage;
+    // A state directory from before the manifest gets one now, from the root stacks it holds.
+    recordRootStacks(options.stateDir, rootStacks(options.stateDir));
     return await deployLocked(options);
   } finally {
     lock.release();

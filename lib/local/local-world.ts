@@ -10,7 +10,8 @@ import { calendarProcessingProblems } from './graph-calendar';
 import { GraphEmulator, TenantFile } from './graph-emulator';
 import { tenantProblems as tenantModelProblems } from './graph-tenant';
 import { writePrivate } from './private-files';
-import { StateLock } from './state-lock';
+import { damagedState, emulatorStateCheck, isStateDir, recordEmulatorSnapshots, stackStateProblems } from './state-manifest';
+import { lockFile, StateLock } from './state-lock';
 
 /** What endpoints.json holds. */
 export interface Endpoints {
@@ -41,6 +42,8 @@ export interface LocalWorldOptions {
   readonly graphPort?: number;
   /** A4B requests per second per account (see A4bEmulatorOptions.rateLimit). @default no limit */
   readonly a4bRateLimit?: number;
+  /** Told what was repaired on the way (a snapshot rebuilt from its journal). @default a `notice:` line on stderr */
+  readonly onNotice?: (message: string) => void;
 }
 
 export function endpointsFile(stateDir: string): string {
@@ -129,8 +132,14 @@ async function startWorld(
 ): Promise<LocalWorld & { a4b: A4bEmulator; graph: GraphEmulator }> {
   let graph: GraphEmulator | undefined;
   try {
+    // Before any store is opened: an emulator without its snapshot would start empty and write a new one.
+    const check = emulatorStateCheck(stateDir);
+    const damage = damagedState(stateDir, [...check.problems, ...stackStateProblems(stateDir)]);
+    if (damage) throw damage;
     graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });
     const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort, rateLimit: options.a4bRateLimit });
+    recordEmulatorSnapshots(stateDir);
+    for (const line of check.rebuilt) (options.onNotice ?? ((m: string) => process.stderr.write(`notice: ${m}\n`)))(line);
     const endpoints: Endpoints = { a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! };
     const started = graph;
     return {
@@ -184,6 +193,37 @@ export async function openLocalWorld(stateDir: string, options: LocalWorldOption
   }
   if (options.tenant) await postJson(`${lockOrServe.graph}/_emulator/tenant`, options.tenant, fs.readFileSync(lockOrServe.ca, 'utf8'));
   return { endpoints: lockOrServe, close: async () => {} };
+}
+
+/**
+ * `--reset-state`: moves the state directory aside to `<DIR>.broken-<UTC time>` (never deleting it) so the command
+ * starts from an empty one; returns where it went, or undefined when there was no state directory. Refused while a
+ * `local serve` runs on it or another process holds one of its locks (both are taken for the move).
+ */
+export async function resetStateDir(stateDir: string, now: Date = new Date()): Promise<string | undefined> {
+  if (!fs.existsSync(stateDir)) return undefined;
+  if (!isStateDir(stateDir)) {
+    throw new Error(`--reset-state: ${stateDir} holds no local state (no a4b.json, graph.json, stacks/ or manifest), so it was not moved; give the --state directory of a local deploy or local serve`);
+  }
+  const serving = `a local serve runs for ${stateDir} (see ${endpointsFile(stateDir)}): stop it before --reset-state`;
+  if (await runningWorld(stateDir)) throw new Error(serving);
+  const deploy = await StateLock.acquire(stateDir, 'deploy');
+  try {
+    const emulators = await StateLock.acquire(stateDir, 'emulators', { meanwhile: () => runningWorld(stateDir) });
+    if (!(emulators instanceof StateLock)) throw new Error(serving);
+    let aside = `${stateDir}.broken-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+    for (let n = 2; fs.existsSync(aside); n++) aside = aside.replace(/(-\d+)?$/, `-${n}`);
+    try {
+      fs.renameSync(stateDir, aside);
+    } finally {
+      emulators.release(); // after the move: finds no lock at the old path, and leaves any new one alone
+    }
+    // This process's locks moved with the directory; the copy aside is not in use.
+    for (const name of ['deploy', 'emulators'] as const) fs.rmSync(lockFile(aside, name), { force: true });
+    return aside;
+  } finally {
+    deploy.release();
+  }
 }
 
 async function runningWorld(stateDir: string): Promise<Endpoints | undefined> {

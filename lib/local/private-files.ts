@@ -25,16 +25,34 @@ export function openPrivate(file: string, flags: string): number {
   return fd;
 }
 
-/** Writes `text` to `file`, 0600, through a temporary file beside it and a rename: a reader never sees half of it. */
+/**
+ * Writes `text` to `file`, 0600, through a temporary file beside it, fsync'd, and a rename (the directory fsync'd
+ * too): a reader never sees half of it, and after a crash the file is the old one or the new one.
+ */
 export function writePrivate(file: string, text: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openPrivate(tmp, 'w');
   try {
     fs.writeSync(fd, text);
+    fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}
+
+/** Makes a rename durable (POSIX: the new directory entry is on disk once the directory is fsync'd). */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // some platforms (Windows) cannot open or fsync a directory; the rename is still atomic there
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** An append stream on `file`, 0600. */
