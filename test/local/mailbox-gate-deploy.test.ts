@@ -7,7 +7,7 @@ import { shardOf } from '../../lib/inventory/sharding';
 import { isWriteOperation } from '../../lib/local/a4b-emulator';
 import { GRAPH_APP_ROLES, TenantFile } from '../../lib/local/graph-emulator';
 import { localDeploy } from '../../lib/local/local-deploy';
-import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
+import { LocalWorld, resetStateDir, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir } from '../helpers';
 
 const APP = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
@@ -94,9 +94,10 @@ describe('local deploy: every bad mailbox of an inventory in one deploy', () => 
     expect(world.graph!.requests.length).toBeGreaterThan(graphBefore);
     expect(world.a4b!.requests.filter((r) => isWriteOperation(r.operation))).toEqual([]);
 
-    // The tenant fixed (the state reseeded from the fixed tenant file), the same inventory deploys.
+    // The tenant fixed: a local tenant is seeded once per state, so the state starts over (--reset-state moves it
+    // aside; deleting graph.json alone is damage, refused) and is seeded from the fixed tenant file.
     await world.close();
-    for (const f of ['graph.json', 'graph.journal.jsonl']) fs.rmSync(path.join(stateDir, f), { force: true });
+    expect(await resetStateDir(stateDir)).toMatch(/\.broken-/);
     world = await serveLocalWorld(stateDir);
     const fixed = await deploy(tenant(true));
     expect(fixed.stacks.map((s) => s.error)).toEqual([undefined]);
