@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
+import type { InitLanguage, PackageManifest } from '../lib/cli/init';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
@@ -11,6 +12,8 @@ import { deployStatsLine, localDeploy } from '../lib/local/local-deploy';
 import { readTenantFile, serveLocalWorld } from '../lib/local/local-world';
 
 const DEFAULT_STATE = '.a4b-local';
+/** This package's package.json, beside bin/ in the checkout and in the installed package alike. */
+const PACKAGE_JSON = path.join(__dirname, '..', 'package.json');
 /** The app that deploys an inventory file (given as context), this package's own. */
 const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 
@@ -27,6 +30,19 @@ let running: Command | undefined;
 program.hook('preAction', (_, action) => {
   running = action;
 });
+
+program.command('init')
+  .description('scaffold a CDK app for an inventory, as cdk init does: package.json, cdk.json, the app, a starter rooms.yaml, .gitignore, README.md')
+  .argument('[dir]', 'the project folder, created when missing (default: the working directory)', '.')
+  .addOption(new Option('--language <language>', 'the app\'s language').choices(['typescript', 'javascript']).default('typescript'))
+  .option('--from-import <file>', 'start from an inventory that a4b-rooms import wrote (validated, copied to rooms.yaml) instead of the starter one')
+  .option('--force', 'write into a folder that has files in it (the project\'s files are overwritten, others left)')
+  .action(async (dir: string, opts: { language: InitLanguage; fromImport?: string; force?: boolean }) => {
+    const { initProject, nextCommands } = await import('../lib/cli/init');
+    const written = initProject(ownPackage(), { dir, language: opts.language, fromImport: opts.fromImport, force: opts.force });
+    for (const f of written) console.log(`wrote ${path.join(dir, f)}`);
+    console.log(`\nNext:\n${nextCommands(dir).map((c) => `  ${c}`).join('\n')}`);
+  });
 
 program.command('validate')
   .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
@@ -322,6 +338,11 @@ function writeAtomically(file: string, text: string): void {
     fs.rmSync(temp, { force: true });
     throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`);
   }
+}
+
+/** This package's manifest: its version, and the versions init pins. */
+function ownPackage(): PackageManifest {
+  return JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8'));
 }
 
 function appFromCdkJson(): string {
