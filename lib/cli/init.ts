@@ -154,7 +154,7 @@ function appSource(language: InitLanguage): string {
     'const app = new App();',
     '// The inventory: rooms.yaml, or another file with `cdk synth -c inventory=FILE`.',
     `const file${language === 'typescript' ? ': string' : ''} = app.node.tryGetContext('inventory') ?? 'rooms.yaml';`,
-    "const stack = new Stack(app, 'A4BRooms', { description: `Alexa for Business rooms of ${file}` });",
+    "const stack = new Stack(app, 'A4BRooms', { description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(file)}` });",
     'const inventory = new RoomInventory(stack, \'Inventory\', { file });',
     '// An hourly drift check with alarms; -c driftMonitor=false leaves it out.',
     "const driftMonitor = app.node.tryGetContext('driftMonitor');",
@@ -166,9 +166,9 @@ function appSource(language: InitLanguage): string {
   ];
   const head = language === 'typescript'
     ? ['#!/usr/bin/env node', '// The CDK app: the rooms, profiles and skill groups of rooms.yaml, in one stack.',
-      "import { App, Stack } from 'aws-cdk-lib';", "import { DriftMonitor, RoomInventory } from 'cdk-a4b-rooms';"]
+      "import * as path from 'path';", "import { App, Stack } from 'aws-cdk-lib';", "import { DriftMonitor, RoomInventory } from 'cdk-a4b-rooms';"]
     : ['#!/usr/bin/env node', '// The CDK app: the rooms, profiles and skill groups of rooms.yaml, in one stack.',
-      "const { App, Stack } = require('aws-cdk-lib');", "const { DriftMonitor, RoomInventory } = require('cdk-a4b-rooms');"];
+      "const path = require('path');", "const { App, Stack } = require('aws-cdk-lib');", "const { DriftMonitor, RoomInventory } = require('cdk-a4b-rooms');"];
   return [...head, ...body].join('\n');
 }
 
