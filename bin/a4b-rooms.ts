@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
+import { validateReport } from '../lib/cli/validate';
+import { plural } from '../lib/cli/words';
 import type { InitLanguage, PackageManifest } from '../lib/cli/init';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
@@ -20,6 +22,7 @@ const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 const program = new Command()
   .name('a4b-rooms')
   .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
+  .version(ownPackage().version, '-V, --version', 'print the version of cdk-a4b-rooms')
   .option('--debug', 'print the stack of an error')
   .showHelpAfterError()
   // Usage errors come back to failed() below (commander has printed them), so that --json still gets its document.
@@ -47,12 +50,15 @@ program.command('init')
 program.command('validate')
   .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
   .argument('<file>', 'inventory file (YAML or JSON)')
-  .action((file: string) => {
+  .option('--json', 'JSON output on stdout (version 1: status valid or invalid, file, problems [{ file, line, column, message }])')
+  .action((file: string, opts: { json?: boolean }) => {
     const problems = validateInventory(parseInventoryFile(file));
-    for (const p of problems) console.error(p);
-    if (problems.length) {
-      console.error(`\n${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}`);
-      process.exitCode = 1;
+    process.exitCode = problems.length ? 1 : 0;
+    if (opts.json) {
+      console.log(JSON.stringify(validateReport(file, problems), null, 2));
+    } else if (problems.length) {
+      for (const p of problems) console.error(p);
+      console.error(`\n${plural(problems.length, 'problem')} in ${file}`);
     } else {
       console.log(`${file}: valid`);
     }
@@ -143,7 +149,7 @@ program.command('import')
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('-o, --output <file>', 'write the inventory here instead of to standard output')
   .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
-    const { importInventory, inventoryYaml } = await import('../lib/cli/import');
+    const { importInventory, inventoryCounts, inventoryYaml } = await import('../lib/cli/import');
     const { a4bClient } = await import('../lib/runtime/a4b/client');
     const { openLocalWorld } = await import('../lib/local/local-world');
     const { LOCAL_AWS_CREDENTIALS } = await import('../lib/cli/local-emulators');
@@ -151,10 +157,15 @@ program.command('import')
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
       const a4b = a4bClient({ region: opts.region, ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}) });
-      const text = inventoryYaml(await importInventory(a4b));
+      const inventory = await importInventory(a4b);
+      const text = inventoryYaml(inventory);
       a4b.destroy();
-      if (opts.output) writeAtomically(opts.output, text);
-      else process.stdout.write(text);
+      if (opts.output) {
+        writeAtomically(opts.output, text);
+        console.log(`wrote ${inventoryCounts(inventory)} to ${opts.output}`);
+      } else {
+        process.stdout.write(text);
+      }
     } finally {
       await world?.close();
     }
