@@ -219,13 +219,16 @@ local.command('deploy')
       .filter((x): x is string => typeof x === 'string');
     if (sources.length > 1) throw new Error(`local deploy takes one source, not ${sources.join(' and ')}: give the inventory file, --app or --assembly alone`);
     const stateDir = newStateDir(opts.state);
-    const context = parseContext(opts.context ?? []);
+    const fromCdkJson = !file && !opts.app && !opts.assembly ? cdkJson() : undefined;
+    // As cdk synth: the context of cdk.json, then -c over it. Its values reach the app as JSON (CDK_CONTEXT_JSON), so a
+    // number or a boolean of cdk.json stays one.
+    const context = { ...fromCdkJson?.context, ...parseContext(opts.context ?? []) } as Record<string, string>;
     if (file) {
       const problems = validateInventory(parseInventoryFile(file));
       if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}; nothing was deployed:\n${problems.join('\n')}`);
       context.inventory = path.resolve(file);
     }
-    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
+    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? fromCdkJson!.app;
     const tty = process.stderr.isTTY;
     exitOnSignal((signal) => `${tty ? '\n' : ''}a4b-rooms: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: the local deploy to ${stateDir} `
       + `stopped part way; the next local deploy continues from its journal in ${path.join(stateDir, 'stacks')}`);
@@ -356,12 +359,13 @@ function ownPackage(): PackageManifest {
   return JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8'));
 }
 
-function appFromCdkJson(): string {
+/** The app command and context of ./cdk.json, for a local deploy given neither a file, --app nor --assembly. */
+function cdkJson(): { app: string; context: Record<string, unknown> } {
   const file = path.resolve('cdk.json');
-  if (!fs.existsSync(file)) throw new Error('no --app given and no cdk.json in this directory');
-  const app = JSON.parse(fs.readFileSync(file, 'utf8')).app;
+  if (!fs.existsSync(file)) throw new Error('no inventory file, --app or --assembly given and no cdk.json in this directory: give one of them, e.g. a4b-rooms local deploy rooms.yaml');
+  const { app, context } = JSON.parse(fs.readFileSync(file, 'utf8'));
   if (typeof app !== 'string') throw new Error(`${file} has no "app" command`);
-  return app;
+  return { app, context: context && typeof context === 'object' ? context : {} };
 }
 
 function parseContext(pairs: string[]): Record<string, string> {
