@@ -5,6 +5,9 @@ import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
 import { ProgressLine } from '../lib/cli/progress';
+import { validateReport } from '../lib/cli/validate';
+import { plural } from '../lib/cli/words';
+import type { InitLanguage, PackageManifest } from '../lib/cli/init';
 import { parseInventoryFile } from '../lib/inventory/parse';
 import { validateInventory } from '../lib/inventory/validate';
 import { ResourceOutcome } from '../lib/local/deploy-engine';
@@ -15,12 +18,15 @@ import { isStateDir } from '../lib/local/state-manifest';
 const DEFAULT_STATE = '.a4b-local';
 const RESET_STATE_HELP = 'start from an empty state: move the --state directory aside to <dir>.broken-<UTC time> first (kept, never deleted), '
   + 'for a state directory refused as damaged';
+/** This package's package.json, beside bin/ in the checkout and in the installed package alike. */
+const PACKAGE_JSON = path.join(__dirname, '..', 'package.json');
 /** The app that deploys an inventory file (given as context), this package's own. */
 const INVENTORY_APP = `node ${JSON.stringify(path.join(__dirname, 'app.js'))}`;
 
 const program = new Command()
   .name('a4b-rooms')
   .description('Alexa for Business rooms as code: local emulators and deploys for cdk-a4b-rooms')
+  .version(ownPackage().version, '-V, --version', 'print the version of cdk-a4b-rooms')
   .option('--debug', 'print the stack of an error')
   .showHelpAfterError()
   // Usage errors come back to failed() below (commander has printed them), so that --json still gets its document.
@@ -32,15 +38,31 @@ program.hook('preAction', (_, action) => {
   running = action;
 });
 
+program.command('init')
+  .description('scaffold a CDK app for an inventory, as cdk init does: package.json, cdk.json, the app, a starter rooms.yaml, .gitignore, README.md')
+  .argument('[dir]', 'the project folder, created when missing (default: the working directory)', '.')
+  .addOption(new Option('--language <language>', 'the app\'s language').choices(['typescript', 'javascript']).default('typescript'))
+  .option('--from-import <file>', 'start from an inventory that a4b-rooms import wrote (validated, copied to rooms.yaml) instead of the starter one')
+  .option('--force', 'write into a folder that has files in it (the project\'s files are overwritten, others left)')
+  .action(async (dir: string, opts: { language: InitLanguage; fromImport?: string; force?: boolean }) => {
+    const { initProject, nextCommands } = await import('../lib/cli/init');
+    const written = initProject(ownPackage(), { dir, language: opts.language, fromImport: opts.fromImport, force: opts.force });
+    for (const f of written) console.log(`wrote ${path.join(dir, f)}`);
+    console.log(`\nNext:\n${nextCommands(dir).map((c) => `  ${c}`).join('\n')}`);
+  });
+
 program.command('validate')
   .description('check an inventory offline: every problem as FILE:LINE:COL, exit 1 when there is one')
   .argument('<file>', 'inventory file (YAML or JSON)')
-  .action((file: string) => {
+  .option('--json', 'JSON output on stdout (version 1: status valid or invalid, file, problems [{ file, line, column, message }])')
+  .action((file: string, opts: { json?: boolean }) => {
     const problems = validateInventory(parseInventoryFile(file));
-    for (const p of problems) console.error(p);
-    if (problems.length) {
-      console.error(`\n${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}`);
-      process.exitCode = 1;
+    process.exitCode = problems.length ? 1 : 0;
+    if (opts.json) {
+      console.log(JSON.stringify(validateReport(file, problems), null, 2));
+    } else if (problems.length) {
+      for (const p of problems) console.error(p);
+      console.error(`\n${plural(problems.length, 'problem')} in ${file}`);
     } else {
       console.log(`${file}: valid`);
     }
@@ -131,7 +153,7 @@ program.command('import')
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
   .option('-o, --output <file>', 'write the inventory here instead of to standard output')
   .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
-    const { importInventory, inventoryYaml } = await import('../lib/cli/import');
+    const { importInventory, inventoryCounts, inventoryYaml } = await import('../lib/cli/import');
     const { a4bClient } = await import('../lib/runtime/a4b/client');
     const { openLocalWorld } = await import('../lib/local/local-world');
     const { LOCAL_AWS_CREDENTIALS } = await import('../lib/cli/local-emulators');
@@ -139,10 +161,15 @@ program.command('import')
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
       const a4b = a4bClient({ region: opts.region, ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}) });
-      const text = inventoryYaml(await importInventory(a4b));
+      const inventory = await importInventory(a4b);
+      const text = inventoryYaml(inventory);
       a4b.destroy();
-      if (opts.output) writeAtomically(opts.output, text);
-      else process.stdout.write(text);
+      if (opts.output) {
+        writeAtomically(opts.output, text);
+        console.log(`wrote ${inventoryCounts(inventory)} to ${opts.output}`);
+      } else {
+        process.stdout.write(text);
+      }
     } finally {
       await world?.close();
     }
@@ -199,13 +226,16 @@ local.command('deploy')
       .filter((x): x is string => typeof x === 'string');
     if (sources.length > 1) throw new Error(`local deploy takes one source, not ${sources.join(' and ')}: give the inventory file, --app or --assembly alone`);
     const stateDir = newStateDir(opts.state);
-    const context = parseContext(opts.context ?? []);
+    const fromCdkJson = !file && !opts.app && !opts.assembly ? cdkJson() : undefined;
+    // As cdk synth: the context of cdk.json, then -c over it. Its values reach the app as JSON (CDK_CONTEXT_JSON), so a
+    // number or a boolean of cdk.json stays one.
+    const context = { ...fromCdkJson?.context, ...parseContext(opts.context ?? []) } as Record<string, string>;
     if (file) {
       const problems = validateInventory(parseInventoryFile(file));
       if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}; nothing was deployed:\n${problems.join('\n')}`);
       context.inventory = path.resolve(file);
     }
-    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? appFromCdkJson();
+    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? fromCdkJson!.app;
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
     notAProjectDir(opts.state, stateDir);
     if (opts.resetState) await resetState(stateDir);
@@ -358,12 +388,18 @@ function writeAtomically(file: string, text: string): void {
   }
 }
 
-function appFromCdkJson(): string {
+/** This package's manifest: its version, and the versions init pins. */
+function ownPackage(): PackageManifest {
+  return JSON.parse(fs.readFileSync(PACKAGE_JSON, 'utf8'));
+}
+
+/** The app command and context of ./cdk.json, for a local deploy given neither a file, --app nor --assembly. */
+function cdkJson(): { app: string; context: Record<string, unknown> } {
   const file = path.resolve('cdk.json');
-  if (!fs.existsSync(file)) throw new Error('no --app given and no cdk.json in this directory');
-  const app = JSON.parse(fs.readFileSync(file, 'utf8')).app;
+  if (!fs.existsSync(file)) throw new Error('no inventory file, --app or --assembly given and no cdk.json in this directory: give one of them, e.g. a4b-rooms local deploy rooms.yaml');
+  const { app, context } = JSON.parse(fs.readFileSync(file, 'utf8'));
   if (typeof app !== 'string') throw new Error(`${file} has no "app" command`);
-  return app;
+  return { app, context: context && typeof context === 'object' ? context : {} };
 }
 
 function parseContext(pairs: string[]): Record<string, string> {

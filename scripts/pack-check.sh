@@ -126,5 +126,27 @@ wait "$serve_pid" || fail "a4b-rooms local serve did not stop cleanly on SIGINT:
 serve_pid=
 test ! -f "$state/endpoints.json" || fail "a4b-rooms local serve left its endpoints.json behind"
 
+# A new project as the README starts one: a4b-rooms init from the installed package into a fresh folder, the tarball
+# installed there with what the scaffold's package.json pins (from npm's cache where it holds them), then with no edit
+# cdk synth (the TypeScript app through ts-node), a local deploy of rooms.yaml, the project's own app (cdk.json) deployed
+# over it (it and the package's app make the same stack: nothing changes), and drift --local in sync.
+project="$work/new-project"
+a4b init "$project" > init.txt 2>&1 || fail "a4b-rooms init failed: $(cat init.txt)"
+for f in package.json cdk.json bin/app.ts tsconfig.json rooms.yaml .gitignore README.md; do
+  grep -qx "wrote $project/$f" init.txt || fail "a4b-rooms init did not list $f: $(cat init.txt)"
+done
+cd "$project"
+npm install --no-audit --no-fund --prefer-offline "$work/$tarball" > install.log 2>&1 || fail "npm install in the project a4b-rooms init wrote failed: $(tail -n 20 install.log)"
+test "$(node -p 'require("typescript/package.json").version.split(".").slice(0, 2).join(".")')" = 5.9 || fail "the project installed TypeScript $(node -p 'require("typescript/package.json").version'), not 5.9"
+CDK_DISABLE_CLI_TELEMETRY=true npx --no -- cdk synth --no-notices -q > synth.txt 2>&1 || fail "npx cdk synth in the project a4b-rooms init wrote failed: $(tail -n 20 synth.txt)"
+test -f cdk.out/A4BRooms.template.json || fail "npx cdk synth in the new project wrote no A4BRooms template: $(tail -n 20 synth.txt)"
+a4b local deploy rooms.yaml --state .a4b-local > deploy.txt 2>&1 || fail "a4b-rooms local deploy rooms.yaml in the new project failed: $(tail -n 20 deploy.txt)"
+project_rooms=$(grep -c '^  create  *Custom::A4BRoom ' deploy.txt || true)
+[ "$project_rooms" = "$(count_rooms rooms.yaml)" ] || fail "a4b-rooms local deploy in the new project created $project_rooms rooms of the $(count_rooms rooms.yaml) in its rooms.yaml: $(tail -n 20 deploy.txt)"
+a4b local deploy --state .a4b-local > redeploy.txt 2>&1 || fail "a4b-rooms local deploy of the new project's app (cdk.json) failed: $(tail -n 20 redeploy.txt)"
+grep -q 'created 0, updated 0, deleted 0, ' redeploy.txt || fail "the new project's own app (cdk.json) deploys differently from rooms.yaml: $(grep -E '^  (create|update|replace|delete) ' redeploy.txt | head -n 20)"
+a4b drift rooms.yaml --local --state .a4b-local > drift.txt 2>&1 || fail "a4b-rooms drift --local in the new project is not in sync: $(head -c 1000 drift.txt)"
+cd "$work"
+
 echo "pack-check: $packed bytes packed, $unpacked unpacked, $entries files ($(wc -l <<<"$files") own); a fresh app synthesized Rooms with $shards nested stacks" \
-  "offline and type-checks; from the installed package a4b-rooms --help, validate, local serve, local deploy ($rooms rooms), drift --local and import --local work"
+  "offline and type-checks; from the installed package a4b-rooms --help, validate, local serve, local deploy ($rooms rooms), drift --local and import --local work; a4b-rooms init made a project that installs, synthesizes, deploys locally ($project_rooms rooms) and is in sync"

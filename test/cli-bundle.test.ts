@@ -63,7 +63,13 @@ describe('the CLI bundle, copied where no node_modules is above it', () => {
   test('--help lists the commands', () => {
     const res = cli(['--help']);
     expect(res.status).toBe(0);
-    for (const command of ['validate', 'drift', 'check', 'test-booking', 'import', 'local']) expect(res.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['init', 'validate', 'drift', 'check', 'test-booking', 'import', 'local']) expect(res.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+
+  test('--version and -V print the version of the package the bundle sits in', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf8'));
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) expect([cli([flag]).status, cli([flag]).stdout]).toEqual([0, `${version}\n`]);
   });
 
   test('validate: the example inventory is valid, a misspelt field is reported at its line (yaml and the schema check are inside)', () => {
@@ -75,6 +81,22 @@ describe('the CLI bundle, copied where no node_modules is above it', () => {
     const res = cli(['validate', bad]);
     expect(res.status).toBe(1);
     expect(res.stderr).toContain(`${bad}:3:5: room 'Spree': mailBox is not a field here: did you mean mailbox?`);
+    expect(res.stderr).toContain(`\n2 problems in ${bad}\n`);
+
+    // --json: the same problems as a document on stdout, nothing on stderr, the same exit codes.
+    const json = cli(['validate', bad, '--json']);
+    expect([json.status, json.stderr]).toEqual([1, '']);
+    expect(JSON.parse(json.stdout)).toEqual({
+      version: 1, status: 'invalid', file: bad, problems: [
+        { file: bad, line: 2, column: 5, message: "room 'Spree': profile is required" },
+        { file: bad, line: 3, column: 5, message: expect.stringMatching(/^room 'Spree': mailBox is not a field here: did you mean mailbox\?/) },
+      ],
+    });
+    const valid = cli(['validate', good, '--json']);
+    expect([valid.status, JSON.parse(valid.stdout)]).toEqual([0, { version: 1, status: 'valid', file: good, problems: [] }]);
+    const one = path.join(pkg, 'one.yaml');
+    fs.writeFileSync(one, 'rooms:\n  - { name: Spree, profile: P }\n');
+    expect(cli(['validate', one]).stderr).toContain(`\n1 problem in ${one}\n`);
   });
 
   test('a failure is one line and exit 1, as from the compiled CLI: drift with no credentials, JSON with status error', () => {

@@ -76,6 +76,8 @@ describe('a4b-rooms misuse', () => {
       const res = cli(['import', '--local', '--state', state, '-o', out]);
       expect(res.stderr).toBe('');
       expect(res.status).toBe(0);
+      // What it wrote, counts in the right number (one room, one profile, no skill group).
+      expect(res.stdout).toBe(`wrote 1 room, 1 profile, 0 skill groups to ${out}\n`);
       expect(fs.readdirSync(dir)).toEqual(['rooms.yaml']);
       const text = fs.readFileSync(out, 'utf8');
       expect(text).not.toContain('the previous inventory');

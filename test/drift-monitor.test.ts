@@ -31,7 +31,7 @@ describe('DriftMonitor', () => {
   test('a synth leaves no folder behind: the handler and inventory are staged into the assembly, the temporary folder removed at exit', () => {
     const tmp = tempDir('a4b-tmp-');
     const outdir = tempDir('a4b-out-');
-    execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'app.js')], { env: { ...process.env, TMPDIR: tmp, CDK_OUTDIR: outdir } });
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'app.js')], { env: { ...process.env, TMPDIR: tmp, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ inventory: path.join(__dirname, '..', 'examples', 'rooms.yaml') }) } });
     expect(fs.readdirSync(tmp).filter((f) => f.startsWith('a4b-drift-monitor-'))).toEqual([]);
     const staged = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'inventory.json')));
     expect(staged).toHaveLength(1);

@@ -7,6 +7,7 @@ import { listTags, searchAll } from '../runtime/a4b/client';
 import { mapConcurrent } from '../runtime/graph/batch';
 import { inventoryMeetingRoom, profileFromA4b } from '../inventory/a4b-profile';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
+import { plural } from './words';
 
 
 export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
@@ -48,11 +49,16 @@ export function inventoryYaml(inventory: Inventory): string {
   const { stringify } = require('yaml') as typeof import('yaml');
   return [
     '# yaml-language-server: $schema=node_modules/cdk-a4b-rooms/schema/rooms.schema.json',
-    `# Imported from A4B by a4b-rooms import on ${new Date().toISOString().slice(0, 10)}: ${inventory.rooms?.length ?? 0} rooms, ${inventory.profiles?.length ?? 0} profiles, ${inventory.skillGroups?.length ?? 0} skill groups.`,
+    `# Imported from A4B by a4b-rooms import on ${new Date().toISOString().slice(0, 10)}: ${inventoryCounts(inventory)}.`,
     '# Every entry adopts the A4B resource of its name on the first deploy. Not readable from A4B, so add them yourself:',
     "# the rooms' skillGroups, and calendarLink (tenantId, method, serviceAccount or applicationId, credentialsSecret).",
     stringify(inventory, { lineWidth: 0 }),
   ].join('\n');
+}
+
+/** `12 rooms, 3 profiles, 1 skill group`: what an inventory holds, as import reports it. */
+export function inventoryCounts(inventory: Inventory): string {
+  return `${plural(inventory.rooms?.length ?? 0, 'room')}, ${plural(inventory.profiles?.length ?? 0, 'profile')}, ${plural(inventory.skillGroups?.length ?? 0, 'skill group')}`;
 }
 
 function clean<T extends object>(o: T): T {

@@ -8,6 +8,8 @@ import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { tempDir, writesIn } from '../helpers';
 
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'rooms.yaml');
+
 interface RoomDecl { id: string; name: string; mailbox?: string; retain?: boolean }
 
 function assembly(rooms: RoomDecl[]): string {
@@ -80,7 +82,7 @@ describe('local deploy', () => {
   });
 
   test('the example app without a tenant file: the tenant is made from its calendar link, and its secret put in the local Secrets Manager', async () => {
-    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir });
+    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir, context: { inventory: EXAMPLE } });
     expect(result.ok).toBe(true);
     expect(world.graph!.tenantId).toBe('contoso.onmicrosoft.com');
     expect(world.graph!.permissions('spree@contoso.onmicrosoft.com').find((p) => p.address === 'alexaforbusiness@contoso.onmicrosoft.com')?.role).toBe('write');
@@ -96,18 +98,18 @@ describe('local deploy', () => {
       calendarPermissions: ['spree', 'havel', 'tegel'].map((r) => ({ mailbox: `${r}@contoso.onmicrosoft.com`, user: 'alexaforbusiness@contoso.onmicrosoft.com', role: 'write' })),
     };
     const app = `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`;
-    const result = await localDeploy({ app, stateDir, tenant });
+    const result = await localDeploy({ app, stateDir, tenant, context: { inventory: EXAMPLE } });
     expect(result.ok).toBe(false);
     // Every shard's check ran; the gate after them fails with the nine missing mailboxes of the example's twelve rooms.
     expect(result.stacks[0].error).toMatch(/MailboxCheckGate\w*: calendar link .*: 9 of 12 rooms failed the Office 365 checks .*nothing was written to A4B.*\n- 9 rooms: there is no mailbox with this address in tenant contoso.onmicrosoft.com[^:]*: [^<]+ <[a-z]+@contoso.onmicrosoft.com>/s);
     expect(writesIn(world.a4b!)).toEqual([]);
-    const again = await localDeploy({ app, stateDir, tenant: { ...tenant, rooms: [...tenant.rooms, { mailbox: 'boardroom@contoso.onmicrosoft.com' }] } });
+    const again = await localDeploy({ app, stateDir, context: { inventory: EXAMPLE }, tenant: { ...tenant, rooms: [...tenant.rooms, { mailbox: 'boardroom@contoso.onmicrosoft.com' }] } });
     expect(again.ok).toBe(false);
     expect(world.a4b!.rooms()).toHaveLength(0);
   });
 
   test('the app command is synthesized first (bin/app.js, as cdk.json runs it)', async () => {
-    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir, context: { stackName: 'FromContext' } });
+    const result = await localDeploy({ app: `node ${path.join(__dirname, '..', '..', 'bin', 'app.js')}`, stateDir, context: { inventory: EXAMPLE, stackName: 'FromContext' } });
     expect(result.ok).toBe(true);
     expect(result.stacks.map((s) => s.stack)).toEqual(['FromContext']);
     expect(rooms()).toHaveLength(12);
