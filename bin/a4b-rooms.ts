@@ -36,6 +36,11 @@ const program = new Command()
 let running: Command | undefined;
 program.hook('preAction', (_, action) => {
   running = action;
+  // --state names the local emulators' state; given without --local, the command would read real AWS and Microsoft 365.
+  if (action.options.some((o) => o.long === '--local') && action.getOptionValueSource('state') === 'cli' && !action.opts().local) {
+    throw new Error(`${action.name()} --state ${action.opts().state}: --state is the local emulators' state directory; add --local to read them `
+      + '(without --local the command reads A4B and Microsoft 365)');
+  }
 });
 
 program.command('init')

@@ -38,6 +38,19 @@ describe('a4b-rooms misuse', () => {
     expect(fs.existsSync(missing)).toBe(false);
   });
 
+  test('--state without --local is refused: the command would read real AWS and Microsoft 365, not that state', () => {
+    const state = tempDir();
+    const fix = (command: string) => `${command} --state ${state}: --state is the local emulators' state directory; add --local to read them `
+      + '(without --local the command reads A4B and Microsoft 365)';
+    refused(['drift', 'examples/rooms.yaml', '--state', state], fix('drift'));
+    refused(['check', 'examples/rooms.yaml', '--state', state], fix('check'));
+    refused(['test-booking', 'examples/rooms.yaml', '--state', state], fix('test-booking'));
+    refused(['import', '--state', state], fix('import'));
+    const json = cli(['drift', 'examples/rooms.yaml', '--state', state, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ status: 'error', errors: [fix('drift')] });
+    expect(fs.readdirSync(state)).toEqual([]);
+  });
+
   test('--state that is a file', () => {
     const file = path.join(tempDir(), 'state');
     fs.writeFileSync(file, 'not a directory');
