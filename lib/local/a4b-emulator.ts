@@ -223,7 +223,7 @@ export class A4bEmulator {
     this.counts.requests++;
     if (this.bucket && !this.bucket.take()) {
       // The error shape AWS JSON 1.1 services answer a throttled request with; the SDK classifies ThrottlingException as
-      // throttling and retries it with backoff, out of its retry quota (A4B_FACTS.md §4).
+      // throttling and retries it with backoff, out of its retry quota (THROTTLING_ERROR_CODES in @smithy/service-error-classification).
       this.counts.throttled++;
       try {
         input = body ? JSON.parse(body) : {};
