@@ -24,6 +24,7 @@ const { constructIdFor, shardOf, skillGroupStackOf, waveOf } = require('../lib/i
 
 const ours = process.env.BENCH_FLOOR_LAYOUT === 'inventory';
 
+if (!process.env.BENCH_INVENTORY) throw new Error('BENCH_INVENTORY must name the inventory JSON file to synthesize (bench/run.js sets it)');
 const inventory = JSON.parse(fs.readFileSync(process.env.BENCH_INVENTORY, 'utf8'));
 const app = new App();
 const stack = new Stack(app, 'Floor');
@@ -51,6 +52,11 @@ const crOn = (f) => (scope, id, type, properties) => new CustomResource(scope, i
 const cr = crOn(fn);
 const check = crOn(linkFn);
 const cfn = (c) => c.node.defaultChild ?? c;
+/** The AWS::CloudFormation::Stack resource of a nested stack (set for every NestedStack; undefined only on a top-level stack). */
+const stackResource = (nested) => {
+  if (!nested.nestedStackResource) throw new Error(`${nested.node.path} is not a nested stack`);
+  return nested.nestedStackResource;
+};
 function waves(scope, items) {
   const byWave = [];
   for (const [key, c] of items) (byWave[waveOf(key)] ??= []).push(cfn(c));
@@ -104,8 +110,8 @@ for (const [n, rooms] of shards) {
     RoomName: r.name, Description: r.description, ProviderCalendarId: r.mailbox, ProfileName: r.profile, SkillGroupNames: r.skillGroups,
     Tags: Object.entries(r.tags).map(([Key, Value]) => ({ Key, Value })),
   })]));
-  shard.nestedStackResource.addDependency(profileStack.nestedStackResource);
-  for (const s of groupStacks.values()) shard.nestedStackResource.addDependency(s.nestedStackResource);
+  stackResource(shard).addDependency(stackResource(profileStack));
+  for (const s of groupStacks.values()) stackResource(shard).addDependency(stackResource(s));
 }
 check(stack, 'Gate', 'Custom::A4BMailboxCheckGate', { Checks: checkList.map((c) => c.getAttString('Findings')) });
 // The drift monitor's counterpart: a function whose asset holds the handler and the inventory, a schedule, four alarms.

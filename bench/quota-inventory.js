@@ -1,6 +1,7 @@
 // An inventory the way a platform team with a large estate would write one: rooms spread over the profiles (one per
 // building), each room in 0 to 3 skill groups (per department or floor), names drawn at random from a seeded
-// generator, so a test and the bench see the same file. Used by test/quota.test.ts and `npm run bench`.
+// generator, so a test and the bench see the same file. Used by test/local/quota-deploy.test.ts,
+// test/template-limits.test.ts, scripts/logical-ids.js and `npm run bench`.
 'use strict';
 
 /** mulberry32: a small seeded PRNG, so the inventory is the same on every run. */

@@ -59,7 +59,9 @@ function synthOnce(script, env) {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
   fs.rmSync(outdir, { recursive: true, force: true });
-  return { seconds, rssMb: Number(/BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr)[1]) / 1024 };
+  const rss = /BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
+  if (!rss) throw new Error(`${script} printed no BENCH_MAXRSS_KB line (bench/usage.js writes it at exit): ${r.stderr}`);
+  return { seconds, rssMb: Number(rss[1]) / 1024 };
 }
 
 /** The quota-sized inventory (rooms over `profiles` profiles, each in up to 3 of `skillGroups` skill groups, at random). */

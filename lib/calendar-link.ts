@@ -444,7 +444,7 @@ class LinkAspect implements IAspect {
 
   visit(node: IConstruct): void {
     // Applied to the link rather than its stack: CDK's aspect bookkeeping then covers the link's dozen constructs,
-    // not every construct of the stack (10 ms at 1,000 rooms), and one walk finds what the link orders. Rooms are
+    // not every construct of the stack (which grows with the rooms), and one walk finds what the link orders. Rooms are
     // made by constructs, before synth; one that another aspect added after this one ran would not be ordered.
     if (node !== this.link || this.visited) return;
     this.visited = true;

@@ -44,9 +44,9 @@ export class LeanCfnResource extends CfnResource {
  * (cross-stack references become parameters and outputs) gets only what holds a token. That search resolves every
  * resource of the app twice before any template is written, with `preparing` set (aws-cdk-lib's findTokens is the
  * only resolve that sets it). A room's names, mailbox and tags are plain text but for its ServiceToken, and CDK walked
- * each of them, and each of its options, with a context per value: 150 ms of a 1,000-room synth for the rooms, 50 for
- * the barriers (now about 100 in all). A value with a token anywhere in it (a Ref, a Lazy, a name from a parameter) is
- * searched as before, so every reference is found.
+ * each of them, and each of its options, with a context per value, which cost more than any part of this library's own
+ * code (figures: README, Develop, `npm run bench`). A value with a token anywhere in it (a Ref, a Lazy, a name from a
+ * parameter) is searched as before, so every reference is found.
  */
 class ReferenceSearch implements IResolvable {
   public readonly creationStack: string[] = [];

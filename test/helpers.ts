@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template as AssertTemplate } from 'aws-cdk-lib/assertions';
 import { A4bEmulator, A4bEmulatorOptions, isWriteOperation } from '../lib/local/a4b-emulator';
 import { localProviderEnv } from '../lib/local/local-deploy';
+import { Endpoints } from '../lib/local/local-world';
 import { A4B_PROVIDER_BUNDLE, CfnResponse, LocalLambda } from '../lib/local/local-lambda';
 import { resolve, stringifyScalars, Template } from '../lib/local/template';
 
@@ -36,6 +37,14 @@ export function writesIn(emulator: A4bEmulator): string[] {
 }
 
 /**
+ * The A4B provider's environment against an A4B emulator alone: its room, profile and skill-group handlers read no
+ * Secrets Manager, Graph or Entra ID endpoint, so those are left unset.
+ */
+export function a4bProviderEnv(a4b: string): Record<string, string | undefined> {
+  return localProviderEnv({ a4b } as Endpoints);
+}
+
+/**
  * The A4B emulator plus the bundled provider handler (assets/a4b-provider/index.js, what ships), driven with
  * CloudFormation-shaped events built from a synthesized template: intrinsics resolved against what was created,
  * every scalar a string, responses read from the ResponseURL PUT.
@@ -44,7 +53,7 @@ export class ProviderHarness {
   static async start(options: A4bEmulatorOptions = {}, env: Record<string, string> = {}): Promise<ProviderHarness> {
     const emulator = await A4bEmulator.start(options);
     const lambda = await LocalLambda.start(A4B_PROVIDER_BUNDLE, {
-      env: { ...localProviderEnv({ a4b: emulator.endpoint }), A4B_MAX_ATTEMPTS: '4', ...env },
+      env: { ...a4bProviderEnv(emulator.endpoint), A4B_MAX_ATTEMPTS: '4', ...env },
       log: fs.createWriteStream('/dev/null'),
     });
     return new ProviderHarness(emulator, lambda);
@@ -74,7 +83,7 @@ export class ProviderHarness {
     }
   }
 
-  async create(template: Template, logicalId: string, requestId = randomUUID()): Promise<CfnResponse> {
+  async create(template: Template, logicalId: string, requestId: string = randomUUID()): Promise<CfnResponse> {
     const res = await this.send({ RequestType: 'Create', LogicalResourceId: logicalId, ResourceType: template.Resources![logicalId].Type,
       ResourceProperties: this.properties(template, logicalId), RequestId: requestId });
     if (res.Status === 'SUCCESS') this.created.set(logicalId, res);

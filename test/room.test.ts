@@ -91,10 +91,11 @@ describe('Room', () => {
     const { stack, profile } = setup();
     const group = new SkillGroup(stack, 'Sg', { skillGroupName: 'Conferencing' });
     const room = new Room(stack, 'Board', { roomName: 'Board Room', profile });
-    expect([room.physicalName, profile.physicalName, group.physicalName]).toEqual(['Board Room', 'Std', 'Conferencing']);
+    // physicalName is protected in Resource (CDK reads it for cross-environment references): read by element access.
+    expect([room['physicalName'], profile['physicalName'], group['physicalName']]).toEqual(['Board Room', 'Std', 'Conferencing']);
     // A name given as a token stays that token.
     const named = new Room(stack, 'Named', { roomName: Fn.importValue('RoomName'), profile });
-    expect(stack.resolve(named.physicalName)).toEqual({ 'Fn::ImportValue': 'RoomName' });
+    expect(stack.resolve(named['physicalName'])).toEqual({ 'Fn::ImportValue': 'RoomName' });
   });
 
   test('defaults to DeletionPolicy Delete and does not send AdoptExisting unless asked', () => {

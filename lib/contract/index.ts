@@ -133,7 +133,7 @@ export const CalendarLinkProps = {
 export const CalendarLinkAttributes = {
   ROOMS_VALIDATED: 'RoomsValidated',
   PERMISSIONS_GRANTED: 'PermissionsGranted',
-  /** Record mode: the findings summary (compact JSON, see lib/handlers/calendar-link/findings.ts). */
+  /** Record mode: the findings summary (compact JSON, see lib/runtime/graph/findings.ts). */
   FINDINGS: 'Findings',
 } as const;
 

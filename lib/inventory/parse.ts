@@ -60,7 +60,7 @@ export function parseInventoryText(text: string, file: string): ParsedInventory 
  * in "an inventory is one document"). Shared by inventories and tenant files.
  */
 export function parseDataText(text: string, file: string, empty: string, one = 'an inventory'): ParsedInventory {
-  // JSON is read by JSON.parse, ten times faster than a YAML parser on a 10,000-room file; the YAML document that
+  // JSON is read by JSON.parse, far faster than a YAML parser on a large file; the YAML document that
   // knows positions is built only when a problem needs one.
   if (/^\s*\{/.test(text)) {
     let inventory: Inventory | undefined;
@@ -86,8 +86,8 @@ export function parseDataText(text: string, file: string, empty: string, one = '
       return { file, inventory, syntaxProblems: [], locate };
     }
   }
-  // Plain block YAML (most inventories) is read without the YAML library, which takes 0.8 s for 10,000 rooms to build
-  // a document with every position; that document is built only if a problem needs a position.
+  // Plain block YAML (most inventories) is read without the YAML library, which is slow to build a document with every
+  // position (README, Develop, `npm run bench`); that document is built only if a problem needs a position.
   const plainValue = parsePlainYaml(text, MAX_NESTING);
   if (plainValue !== undefined) {
     let located: ParsedInventory | undefined;

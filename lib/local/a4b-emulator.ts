@@ -15,6 +15,9 @@ import { InputShapes, validateInput, WireError } from './a4b-shapes';
 import { JournaledStore } from './journaled-store';
 import { SecretsEmulator, StoredSecret } from './secrets-emulator';
 
+/** A4B's account quotas as numbers (`Quotas` holds the real values as literal types), so tests may lower them. */
+export type AccountQuotas = { readonly [K in keyof typeof Quotas]: number };
+
 export interface A4bEmulatorOptions {
   /** Directory to persist state in; memory only when absent. */
   readonly stateDir?: string;
@@ -23,7 +26,7 @@ export interface A4bEmulatorOptions {
   /** Account id in minted ARNs. */
   readonly accountId?: string;
   /** Per-account quotas; tests lower them to reach a limit quickly. */
-  readonly quotas?: Partial<typeof Quotas>;
+  readonly quotas?: Partial<AccountQuotas>;
   /**
    * A4B requests per second the account may make (a token bucket holding `rateLimit` tokens, refilled at that rate, so
    * bursts of up to `rateLimit` pass); above it the answer is 400 ThrottlingException "Rate exceeded". A4B's real rate
@@ -103,7 +106,7 @@ export class A4bEmulator {
   private readonly server: http.Server;
   private readonly faults: Array<FaultSpec & { remaining: number }> = [];
   private readonly accountId: string;
-  private readonly quotas: typeof Quotas;
+  private readonly quotas: AccountQuotas;
   private readonly org: string;
   private readonly bucket?: TokenBucket;
   private readonly counts = { requests: 0, throttled: 0 };
@@ -220,7 +223,7 @@ export class A4bEmulator {
     this.counts.requests++;
     if (this.bucket && !this.bucket.take()) {
       // The error shape AWS JSON 1.1 services answer a throttled request with; the SDK classifies ThrottlingException as
-      // throttling and retries it with backoff, out of its retry quota (A4B_FACTS.md §4).
+      // throttling and retries it with backoff, out of its retry quota (THROTTLING_ERROR_CODES in @smithy/service-error-classification).
       this.counts.throttled++;
       try {
         input = body ? JSON.parse(body) : {};
@@ -306,7 +309,7 @@ export class A4bEmulator {
     return this.store;
   }
 
-  get limits(): typeof Quotas {
+  get limits(): AccountQuotas {
     return this.quotas;
   }
 }

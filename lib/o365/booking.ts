@@ -1,6 +1,6 @@
 // The booking test (`a4b-rooms test-booking`): the manual's "Test the calendar integration" and its
 // `Set-CalendarProcessing <room> -DeleteComments $FALSE` step, done with documented Graph calls. Pure: what to book,
-// when to stop waiting, and what the room's answer means. The I/O is lib/drift/test-booking.ts.
+// when to stop waiting, and what the room's answer means. The I/O is lib/cli/test-booking.ts.
 //
 // Sources:
 // - Set-CalendarProcessing (learn.microsoft.com/powershell/module/exchange/set-calendarprocessing): DeleteComments

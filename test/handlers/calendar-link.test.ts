@@ -460,14 +460,21 @@ describe('a fresh token after a 403', () => {
     const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: w.a4b.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     const graph = await graphFor('a4b/fresh', TENANT, env, secrets);
     const spec = { tenant: TENANT, method: 'delegate' as const, serviceAccount: SA, credentialsSecretArn: 'a4b/fresh', grantMissingPermissions: false, acceptedRoles: ['write'], rooms: [{ name: 'Spree', mailbox: mailbox('Spree') }] };
-    await expect(validateLink(spec, spec.rooms, graph, env)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
+    // What the handler would write to its log, kept here (a test prints nothing unless it fails).
+    const logged: string[] = [];
+    const log = (line: string) => logged.push(line);
+    await expect(validateLink(spec, spec.rooms, graph, env, log)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
     w.graph.grantConsent({ applicationId: APP.clientId, roles: ['MailboxSettings.Read'] });
     // Within the window the cached token is trusted: still denied.
-    await expect(validateLink(spec, spec.rooms, graph, env)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
+    await expect(validateLink(spec, spec.rooms, graph, env, log)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
     const tokens = w.graph.requests.filter((r) => r.path === '/token').length;
+    expect(logged.filter((l) => l.includes('renewedToken'))).toEqual([]);
     // Past it (0 s here), one fresh token, and the consent is seen.
-    await expect(validateLink(spec, spec.rooms, graph, { ...env, GRAPH_FRESH_TOKEN_SECONDS: '0' })).resolves.toMatchObject({ checked: 1 });
+    await expect(validateLink(spec, spec.rooms, graph, { ...env, GRAPH_FRESH_TOKEN_SECONDS: '0' }, log)).resolves.toMatchObject({ checked: 1 });
     expect(w.graph.requests.filter((r) => r.path === '/token').length).toBe(tokens + 1);
+    expect(logged.filter((l) => l.includes('renewedToken')).map((l) => JSON.parse(l))).toEqual([
+      { renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' },
+    ]);
     secrets.destroy();
   });
 });

@@ -72,7 +72,7 @@ test('the room gaining the device updated first: the losing room leaves it where
 test('moved back and forth many times, in either order, each move ends in the new room', async () => {
   let at: 'a' | 'b' = 'a';
   for (let i = 0; i < 12; i++) {
-    const to = at === 'a' ? 'b' : 'a';
+    const to: 'a' | 'b' = at === 'a' ? 'b' : 'a';
     const { loser, gainer } = moveEvents(at, to);
     if (i % 2 === 0) await expectSuccess(loser()).then(() => expectSuccess(gainer()));
     else await expectSuccess(gainer()).then(() => expectSuccess(loser()));
@@ -88,7 +88,7 @@ test('moved back and forth many times, in either order, each move ends in the ne
 test('sent at the same time, many times over, each move ends in the new room', async () => {
   let at: 'a' | 'b' = 'a';
   for (let i = 0; i < 20; i++) {
-    const to = at === 'a' ? 'b' : 'a';
+    const to: 'a' | 'b' = at === 'a' ? 'b' : 'a';
     const { loser, gainer } = moveEvents(at, to);
     await expectSuccess(...(i % 2 ? [loser(), gainer()] : [gainer(), loser()]));
     at = to;

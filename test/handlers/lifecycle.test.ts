@@ -189,7 +189,7 @@ describe('room lifecycle through the bundled handler', () => {
     const profileArn = h.created.get(idsOfType(template, 'Custom::A4BRoomProfile')[1])!.PhysicalResourceId;
     const existing = h.emulator.call('CreateRoom', { RoomName: 'Board Room', ProfileArn: profileArn, Description: 'old', Tags: [{ Key: 'legacy', Value: 'yes' }] }).RoomArn;
     h.emulator.call('AssociateDeviceWithRoom', { RoomArn: existing, DeviceArn: devices[1] });
-    const props = { ...h.properties(template, roomId), AdoptExisting: 'true' };
+    const props: Record<string, unknown> = { ...h.properties(template, roomId), AdoptExisting: 'true' };
     const res = await h.send({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: ROOM, ResourceProperties: props, RequestId: 'adopt-1' });
     expect(res).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: existing });
     expect(h.emulator.rooms()).toHaveLength(1);

@@ -5,8 +5,8 @@ import * as fs from 'fs';
 import { randomUUID } from 'crypto';
 import { pendingCreateId } from '../../lib/handlers/a4b/steps';
 import { A4bEmulator, roomSkillGroups } from '../../lib/local/a4b-emulator';
-import { localProviderEnv } from '../../lib/local/local-deploy';
 import { A4B_PROVIDER_BUNDLE, CfnResponse, LocalLambda } from '../../lib/local/local-lambda';
+import { a4bProviderEnv } from '../helpers';
 
 const ROOM = 'Custom::A4BRoom';
 const STACK = `arn:aws:cloudformation:us-east-1:123456789012:stack/Rooms/${randomUUID()}`;
@@ -20,7 +20,7 @@ let groups: Record<string, string>;
 /** A new Lambda container of the bundled provider: a fresh module instance, so an empty name cache. */
 async function container(): Promise<LocalLambda> {
   const l = await LocalLambda.start(A4B_PROVIDER_BUNDLE, {
-    env: { ...localProviderEnv({ a4b: emulator.endpoint }), A4B_MAX_ATTEMPTS: '2' }, log: fs.createWriteStream('/dev/null'),
+    env: { ...a4bProviderEnv(emulator.endpoint), A4B_MAX_ATTEMPTS: '2' }, log: fs.createWriteStream('/dev/null'),
   });
   containers.push(l);
   return l;

@@ -1,4 +1,4 @@
-// The A4B client's send rate (lib/handlers/a4b/pacing.ts), on a fake clock: unlimited until throttled, then AIMD.
+// The A4B client's send rate (lib/runtime/a4b/pacing.ts), on a fake clock: unlimited until throttled, then AIMD.
 import { isThrottling, SendRate } from '../../lib/runtime/a4b/pacing';
 
 function clocked() {

@@ -3,7 +3,7 @@
 // serves and sent as raw AWS JSON 1.1 over loopback, so no SDK serializer shapes the request: every required member
 // missing, every length, list-length and range bound -1/+1 rejected and exactly at the bound accepted, every pattern
 // and enum broken, wrong JSON types, null members, non-object bodies; every documented Search filter and sort key
-// accepted; every answer holding only modelled members of the modelled types. lib/constraints.ts (the constructs'
+// accepted; every answer holding only modelled members of the modelled types. lib/constraints/ (the constructs'
 // synth-time checks) is checked against the same model.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
@@ -431,7 +431,7 @@ describe('answers hold only modelled members of the modelled types', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// lib/constraints.ts against the model
+// lib/constraints/ against the model
 
 /** A pattern's text without the anchors and wrapping group the model or a regex literal adds. */
 const core = (source: string) => {
@@ -444,7 +444,7 @@ const core = (source: string) => {
 };
 const PROBES = ['', 'a', 'Board room', 'a\u0001', '#', '-a', 'a b', 'Sprée 😀', 'team:fm/x=y+z@q', 'arn:aws:a4b:us-east-1:123456789012:room/x', 'arn:aws:a4b::1:/x', '0abcdefghij', '_abcdefghij'];
 
-describe('lib/constraints.ts agrees with the model', () => {
+describe('lib/constraints agrees with the model', () => {
   test.each(Object.entries(StringRules))('StringRules.%s: lengths and pattern', (name, rule) => {
     const s = shapes[name];
     expect(s?.type).toBe('string');

@@ -205,9 +205,9 @@ describe('a crash followed by a failing re-run', () => {
     const world = await serve(stateDir);
     let after: { rooms: Array<{ RoomName: string; RoomArn: string }>; deletes: number };
     try {
-      const rooms = async () => (await (await fetch(world.a4b, {
+      const rooms = async () => ((await (await fetch(world.a4b, {
         method: 'POST', body: '{"MaxResults":50}', headers: { 'x-amz-target': 'AlexaForBusiness.SearchRooms', 'content-type': 'application/x-amz-json-1.1' },
-      })).json()).Rooms as Array<{ RoomName: string; RoomArn: string }>;
+      })).json()) as { Rooms: Array<{ RoomName: string; RoomArn: string }> }).Rooms;
       const victim = (await rooms()).find((r) => r.RoomName === 'Room 005')!.RoomArn;
       await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', match: { Arn: victim }, status: 400, errorType: 'BadRequestException' });
       await admin(`${world.a4b}/_emulator/faults`, 'POST', { operation: 'TagResource', latencyMs: 400 });

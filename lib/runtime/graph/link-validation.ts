@@ -45,19 +45,20 @@ export interface LinkFindings {
 const FRESH_TOKEN_MS = 5 * 60_000;
 const tokenSince = new WeakMap<Graph, number>();
 
+/** Checks the link and its rooms; notes and a token renewal are logged as JSON lines (to the function's log in Lambda). */
 export async function validateLink(
-  spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env,
+  spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log,
 ): Promise<ValidationResult> {
   let findings = await checkLink(spec, rooms, graph, env);
   // A 403 on a token older than a few minutes: ask once for a fresh token (a consent granted since must be seen).
   const freshMs = env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS] !== undefined ? Number(env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS]) * 1000 : FRESH_TOKEN_MS;
   if (findings.denied && graph.renew && Date.now() - (tokenSince.get(graph) ?? Date.now()) >= freshMs) {
     const fresh = graph.renew();
-    console.log(JSON.stringify({ renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' }));
+    log(JSON.stringify({ renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' }));
     findings = await checkLink(spec, rooms, fresh, env);
     graph = fresh;
   }
-  for (const note of findings.notes) console.log(JSON.stringify({ note }));
+  for (const note of findings.notes) log(JSON.stringify({ note }));
   if (findings.linkProblems.length) {
     const also = findings.problems.length ? `${formatReport(` Also ${findings.problems.length} of ${rooms.length} room${rooms.length > 1 ? 's' : ''} failed:`, findings.problems, 2000)}\n` : ' ';
     throw new ResourceError(`${findings.header}: ${findings.linkProblems.join(' ')}${also}Nothing was changed.`);
