@@ -131,7 +131,7 @@ describe('examples/pipeline.ts', () => {
     expect(check.stdout).toContain('12 room mailboxes checked, no problem');
     expect(check.status).toBe(0);
     const drift = cli([...commands[2], '--local', '--state', state]);
-    expect(drift.stdout).toBe('### ✅ A4B drift: in-sync\n\n12 rooms, 3 profiles, 3 skill groups, 12 mailboxes checked.\n\n');
+    expect(drift.stdout).toBe('### ✅ A4B drift: in sync\n\n12 rooms, 3 profiles, 3 skill groups, 12 mailboxes checked.\n\n');
     expect(drift.status).toBe(0);
     // The harness notices a flag the CLI does not have.
     const misspelt = cli(['drift', INVENTORY, '--markdwn', '--local', '--state', state]);

@@ -202,7 +202,7 @@ class BookingRun {
         }
       });
       const booked = bookings.filter((b) => b.id);
-      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting up to ${Math.ceil((this.deadline - Date.now()) / 1000)} s for the answers …`);
+      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting for the answers, up to ${Math.max(0, Math.round((this.deadline - Date.now()) / 1000))} s more (--timeout ${this.options.timeoutSeconds ?? 120} s from the start) …`);
       await mapLimit(booked, 4, (b) => this.awaitAnswer(b));
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);

@@ -101,7 +101,7 @@ export function compare(desired: DesiredState, live: LiveState, options: Compare
       const mb = live.mailboxes.get(want.mailbox.toLowerCase());
       if (!mb) continue;
       mailboxes++;
-      if (!mb.exists) findings.push({ resource: 'room', name: want.name, kind: 'mailbox-missing', field: 'mailbox', declared: want.mailbox, detail: 'the mailbox no longer exists in the tenant' });
+      if (!mb.exists) findings.push({ resource: 'room', name: want.name, kind: 'mailbox-missing', field: 'mailbox', declared: want.mailbox, detail: 'no mailbox with this address exists in the tenant' });
       else if (!mb.isRoom) findings.push({ resource: 'room', name: want.name, kind: 'not-a-room', field: 'mailbox', declared: want.mailbox, detail: mb.detail ?? 'the mailbox is no longer a room mailbox' });
       else if (desired.link.method === 'delegate' && !(mb.serviceAccountRole && desired.link.acceptedRoles.includes(mb.serviceAccountRole))) {
         findings.push({ resource: 'room', name: want.name, kind: 'permission-lost', field: 'calendar permission', declared: desired.link.acceptedRoles.join(' | '), live: mb.serviceAccountRole ?? 'none', detail: `${desired.link.serviceAccount} can no longer write the room's calendar` });

@@ -50,18 +50,34 @@ function what(f: Finding): string {
 
 const SIGN: Record<string, string> = { missing: '-', unmanaged: '+', changed: '~', unknown: '?' };
 
+/** A count with its noun in the right number: `1 room`, `2 rooms`, `0 rooms`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The status in words (the JSON keeps `in-sync`, `drift`, `error`). */
+const STATUS_WORDS: Record<string, string> = { 'in-sync': 'in sync', 'drift': 'drifted', 'error': 'not read (error)' };
+
+function checkedText(c: DriftReport['checked']): string {
+  return `${plural(c.rooms, 'room')}, ${plural(c.profiles, 'profile')}, ${plural(c.skillGroups, 'skill group')}, ${plural(c.mailboxes, 'mailbox', 'mailboxes')} checked`;
+}
+
+/** What an in-sync report vouches for: Office 365 only when a mailbox was read. */
+function inSyncText(c: DriftReport['checked']): string {
+  return c.mailboxes ? 'A4B and Office 365 match the declaration.' : 'A4B matches the declaration (no room mailbox declared, so Office 365 was not read).';
+}
+
 export function toTable(report: DriftReport): string {
-  const lines = [`Drift: ${report.status} (${report.checked.rooms} rooms, ${report.checked.profiles} profiles, ${report.checked.skillGroups} skill groups, ${report.checked.mailboxes} mailboxes checked)`];
+  const lines = [`A4B drift: ${STATUS_WORDS[report.status] ?? report.status} (${checkedText(report.checked)})`];
   for (const e of report.errors) lines.push(`[!] ${e}`);
   for (const f of report.findings) lines.push(`[${SIGN[f.kind] ?? '!'}] ${f.resource} ${f.name}: ${what(f)}`);
-  if (report.status === 'in-sync') lines.push('A4B and Office 365 match the declaration.');
+  if (report.status === 'in-sync') lines.push(inSyncText(report.checked));
   return lines.join('\n');
 }
 
 export function toMarkdown(report: DriftReport): string {
   const icon = report.status === 'in-sync' ? '✅' : report.status === 'drift' ? '⚠️' : '❌';
-  const lines = [`### ${icon} A4B drift: ${report.status}`, '',
-    `${report.checked.rooms} rooms, ${report.checked.profiles} profiles, ${report.checked.skillGroups} skill groups, ${report.checked.mailboxes} mailboxes checked.`, ''];
+  const lines = [`### ${icon} A4B drift: ${STATUS_WORDS[report.status] ?? report.status}`, '', `${checkedText(report.checked)}.`, ''];
   for (const e of report.errors) lines.push(`> **Error:** ${e}`, '');
   if (report.findings.length) {
     lines.push('| | resource | name | finding |', '|---|---|---|---|');

@@ -106,7 +106,7 @@ describe('compare: calendar link', () => {
   test.each<[string, DesiredLink, Partial<LiveState>, DriftReport['status'], Finding[], number]>([
     ['a room mailbox with an accepted role (looked up lower-cased)', delegate, { mailboxes: mailbox(roomMailbox('write')) }, 'in-sync', [], 1],
     ['the mailbox was deleted', delegate, { mailboxes: mailbox({ exists: false, isRoom: false }) }, 'drift',
-      [{ resource: 'room', name: 'A', kind: 'mailbox-missing', field: 'mailbox', declared: 'A@contoso.com', detail: 'the mailbox no longer exists in the tenant' }], 1],
+      [{ resource: 'room', name: 'A', kind: 'mailbox-missing', field: 'mailbox', declared: 'A@contoso.com', detail: 'no mailbox with this address exists in the tenant' }], 1],
     ['the mailbox became a user mailbox', delegate, { mailboxes: mailbox({ exists: true, isRoom: false, detail: "a user mailbox (userPurpose 'user')" }) }, 'drift',
       [{ resource: 'room', name: 'A', kind: 'not-a-room', field: 'mailbox', declared: 'A@contoso.com', detail: "a user mailbox (userPurpose 'user')" }], 1],
     ['not a room, without words for what it is', delegate, { mailboxes: mailbox({ exists: true, isRoom: false }) }, 'drift',

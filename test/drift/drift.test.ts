@@ -175,3 +175,19 @@ describe('drift from a cloud assembly', () => {
     expect(fromAssembly.link).toEqual(fromInventory.link);
   });
 });
+
+describe('the report in words', () => {
+  const report = (checked: { rooms: number; profiles: number; skillGroups: number; mailboxes: number }, status: 'in-sync' | 'drift' | 'error') =>
+    ({ version: 1, status, checked, findings: [], errors: [] }) as unknown as Parameters<typeof toTable>[0];
+
+  test.each([
+    ['in-sync', { rooms: 12, profiles: 3, skillGroups: 3, mailboxes: 12 }, 'A4B drift: in sync (12 rooms, 3 profiles, 3 skill groups, 12 mailboxes checked)\nA4B and Office 365 match the declaration.'],
+    ['in-sync', { rooms: 1, profiles: 1, skillGroups: 0, mailboxes: 0 },
+      'A4B drift: in sync (1 room, 1 profile, 0 skill groups, 0 mailboxes checked)\nA4B matches the declaration (no room mailbox declared, so Office 365 was not read).'],
+    ['drift', { rooms: 2, profiles: 1, skillGroups: 1, mailboxes: 1 }, 'A4B drift: drifted (2 rooms, 1 profile, 1 skill group, 1 mailbox checked)'],
+    ['error', { rooms: 0, profiles: 0, skillGroups: 0, mailboxes: 0 }, 'A4B drift: not read (error) (0 rooms, 0 profiles, 0 skill groups, 0 mailboxes checked)'],
+  ] as const)('%s, %j', (status, checked, text) => {
+    expect(toTable(report(checked, status))).toBe(text);
+    expect(toMarkdown(report(checked, status)).split('\n')[2]).toBe(`${/\((\d+ rooms?, .* checked)\)/.exec(text)![1]}.`);
+  });
+});
