@@ -144,6 +144,7 @@ describe('late renames and overrides win, as with CfnResource', () => {
     overridden.overrideLogicalId('RoomOverriddenLater');
     changed.addOverride('Properties.RoomName', 'C later');
     changed.addOverride('DeletionPolicy', 'Retain');
+    changed.addOverride('UpdateReplacePolicy', 'Retain');
     return app.synth().getStackByName('S').template.Resources;
   }
 
@@ -152,7 +153,7 @@ describe('late renames and overrides win, as with CfnResource', () => {
     expect(lean).toEqual(lateChanges(CfnResource));
     expect(Object.keys(lean).sort()).toEqual(['Changed', 'RoomOverriddenLater', 'RoomRenamedLater'].map((id, i) => (i === 0 ? expect.stringMatching(/^Changed/) : id)));
     const changed = Object.entries(lean).find(([id]) => id.startsWith('Changed'))![1];
-    expect(changed).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RoomName: 'C later' } });
+    expect(changed).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain', Properties: { RoomName: 'C later' } });
   });
 
   test('a late rename onto another resource\'s id fails as with CfnResource', () => {
