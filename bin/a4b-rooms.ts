@@ -76,7 +76,8 @@ program.command('validate')
 program.command('drift')
   .description('compare live A4B and Office 365 with an inventory; exit 0 in sync, 2 drift, 1 error (as terraform -detailed-exitcode)')
   .argument('[file]', 'inventory file (YAML or JSON); or give --app')
-  .option('--app <dir>', 'the desired state from a synthesized cloud assembly (cdk.out) instead of an inventory')
+  .option('--app <command|dir>', 'the CDK app instead of an inventory file: a synthesized cloud assembly folder (cdk.out), or the command that runs the app (synthesized for this run), as cdk --app')
+  .option('-c, --context <key=value...>', 'context for the app given by --app, as cdk -c')
   .option('--local', 'read the local emulators instead of AWS and Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--region <region>', 'A4B region (default: A4B_REGION or us-east-1)')
@@ -86,48 +87,68 @@ program.command('drift')
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
   .action(async (file: string | undefined, opts: {
-    app?: string; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
+    app?: string; context?: string[]; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
     requestTimeout: number;
   }) => {
     const { drift } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
+    if (file === undefined && opts.app === undefined) throw new Error('drift needs the declaration: an inventory file, or --app (a cdk.out folder or the command that runs your app)');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
-    if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
-    const report = await drift({
-      inventoryFile: file, assemblyDir: opts.app && path.resolve(opts.app), localStateDir: stateDir,
-      ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
-    });
-    console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
-    process.exitCode = exitCode(report);
+    const source = await declaration(file, opts.app, opts.context);
+    try {
+      if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
+      const report = await drift({
+        inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir,
+        ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
+      });
+      console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
+      process.exitCode = exitCode(report);
+    } finally {
+      source.dispose();
+    }
   });
 
 program.command('check')
   .description('run the Office 365 checks of a deploy (mailboxes, permissions, consent) without deploying: every problem of every room with its fix; exit 0 clean, 1 problems or read errors')
-  .argument('[file]', 'inventory file (YAML or JSON)', 'rooms.yaml')
+  .argument('[file]', 'inventory file (YAML or JSON; default rooms.yaml); or give --app')
+  .option('--app <command|dir>', 'the CDK app instead of an inventory file: a synthesized cloud assembly folder (cdk.out), or the command that runs the app (synthesized for this run), as cdk --app')
+  .option('-c, --context <key=value...>', 'context for the app given by --app, as cdk -c')
   .option('--local', 'read the local emulators instead of Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
-  .action(async (file: string, opts: { local?: boolean; state: string; json?: boolean }) => {
+  .action(async (file: string | undefined, opts: { app?: string; context?: string[]; local?: boolean; state: string; json?: boolean }) => {
     const { checkInventory, checkExitCode, checkText } = await import('../lib/cli/check');
-    const report = await checkInventory({ inventoryFile: file, localStateDir: opts.local ? existingStateDir(opts.state) : undefined });
-    console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
-    process.exitCode = checkExitCode(report);
+    const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
+    const source = await declaration(file, opts.app, opts.context);
+    try {
+      const report = await checkInventory({ inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir });
+      console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
+      process.exitCode = checkExitCode(report);
+    } finally {
+      source.dispose();
+    }
   });
 
 program.command('test-booking')
   .description('book each room with a marked test meeting, read what the room kept (DeleteComments) and clean up: the manual\'s "Test the calendar integration", automated; exit 0 every room passed, 2 some room failed a check, 1 the test could not run')
-  .argument('[file]', 'inventory file (YAML or JSON)', 'rooms.yaml')
+  .argument('[file]', 'inventory file (YAML or JSON; default rooms.yaml); or give --app')
+  .option('--app <command|dir>', 'the CDK app instead of an inventory file: a synthesized cloud assembly folder (cdk.out), or the command that runs the app (synthesized for this run), as cdk --app')
+  .option('-c, --context <key=value...>', 'context for the app given by --app, as cdk -c')
   .option('--rooms <names>', 'comma-separated room names (default: every room with a mailbox)')
   .option('--organizer <address>', 'the mailbox that books (required in the application method; default the service account)')
   .option('--local', 'use the local emulators instead of Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
   .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
-  .action(async (file: string, opts: { rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean }) => {
+  .action(async (file: string | undefined, opts: {
+    app?: string; context?: string[]; rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean;
+  }) => {
     const { testBooking, bookingExitCode, bookingText } = await import('../lib/cli/test-booking');
     const timeoutSeconds = Number(opts.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout ${opts.timeout}: give a number of seconds greater than 0`);
+    const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
+    const source = await declaration(file, opts.app, opts.context);
     const abort = new AbortController();
     // Ctrl-C stops the waiting; the test meetings are still cancelled and deleted. A second Ctrl-C quits at once.
     const onSignal = () => {
@@ -139,8 +160,8 @@ program.command('test-booking')
     process.on('SIGTERM', onSignal);
     try {
       const report = await testBooking({
-        inventoryFile: file, rooms: opts.rooms?.split(',').map((r) => r.trim()).filter(Boolean), organizer: opts.organizer,
-        localStateDir: opts.local ? existingStateDir(opts.state) : undefined, timeoutSeconds, signal: abort.signal,
+        inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, rooms: opts.rooms?.split(',').map((r) => r.trim()).filter(Boolean),
+        organizer: opts.organizer, localStateDir: stateDir, timeoutSeconds, signal: abort.signal,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       console.log(opts.json ? JSON.stringify(report, null, 2) : bookingText(report));
@@ -148,6 +169,7 @@ program.command('test-booking')
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      source.dispose();
     }
   });
 
@@ -210,8 +232,8 @@ local.command('serve')
 local.command('deploy')
   .description('synthesize an inventory (or a CDK app) and apply it to the local emulators through the bundled handlers')
   .argument('[file]', 'inventory file (YAML or JSON); without it, --app, --assembly, or the app of ./cdk.json')
-  .option('--app <command>', 'command that runs the CDK app (default: "app" of ./cdk.json)')
-  .option('--assembly <dir>', 'deploy an already synthesized cloud assembly instead of running the app')
+  .option('--app <command|dir>', 'the CDK app: the command that runs it, or a synthesized cloud assembly folder (cdk.out), as cdk --app (default: "app" of ./cdk.json)')
+  .option('--assembly <dir>', 'deploy an already synthesized cloud assembly (the same as --app DIR)')
   .option('--state <dir>', 'state directory (emulator state and last applied templates)', DEFAULT_STATE)
   .option('-c, --context <key=value...>', 'context for the app, as cdk -c')
   .option('--tenant <file>', 'Office 365 tenant file (YAML or JSON) for a state directory that has no tenant yet (default: one in which the app\'s calendar link validates)')
@@ -240,7 +262,9 @@ local.command('deploy')
       if (problems.length) throw new Error(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${file}; nothing was deployed:\n${problems.join('\n')}`);
       context.inventory = path.resolve(file);
     }
-    const app = opts.assembly ? undefined : file ? INVENTORY_APP : opts.app ?? fromCdkJson!.app;
+    const { isAssemblyDir } = await import('../lib/cli/app-source');
+    const assemblyDir = opts.assembly ?? (opts.app !== undefined && isAssemblyDir(opts.app) ? opts.app : undefined);
+    const app = assemblyDir ? undefined : file ? INVENTORY_APP : opts.app ?? fromCdkJson!.app;
     const tenant = opts.tenant ? readTenantFile(opts.tenant) : undefined;
     notAProjectDir(opts.state, stateDir);
     if (opts.resetState) await resetState(stateDir);
@@ -260,7 +284,7 @@ local.command('deploy')
       progress.status(`${done} resource${done === 1 ? '' : 's'} done, ${changed} changed`);
     };
     const result = await localDeploy({
-      app, assemblyDir: opts.assembly, stateDir, context,
+      app, assemblyDir, stateDir, context,
       concurrency: opts.concurrency, accountConcurrency: opts.accountConcurrency, a4bRateLimit: opts.a4bRateLimit,
       onProgress, onPhase: (message) => progress.event(message), tenant,
     });
@@ -405,6 +429,21 @@ function cdkJson(): { app: string; context: Record<string, unknown> } {
   const { app, context } = JSON.parse(fs.readFileSync(file, 'utf8'));
   if (typeof app !== 'string') throw new Error(`${file} has no "app" command`);
   return { app, context: context && typeof context === 'object' ? context : {} };
+}
+
+/**
+ * What a command reads the declaration from: an inventory file, or `--app` (a cloud assembly folder, or an app command
+ * synthesized for this run, as `cdk --app`). Both at once are refused: one would be read and the other ignored.
+ */
+async function declaration(file: string | undefined, app: string | undefined, context: string[] | undefined)
+  : Promise<{ inventoryFile?: string; assemblyDir?: string; dispose(): void }> {
+  if (app === undefined) return { inventoryFile: file ?? 'rooms.yaml', dispose: () => undefined };
+  if (file !== undefined) throw new Error(`give the inventory file ${file} or --app ${app}, not both: one would be read and the other ignored`);
+  const { appAssembly } = await import('../lib/cli/app-source');
+  const assembly = await appAssembly(app, parseContext(context ?? []), (m) => {
+    if (process.stderr.isTTY) process.stderr.write(`${m}\n`);
+  });
+  return { assemblyDir: assembly.dir, dispose: assembly.dispose };
 }
 
 function parseContext(pairs: string[]): Record<string, string> {

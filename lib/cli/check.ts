@@ -6,12 +6,15 @@ import { LinkSpec, requiredPermissions } from '../o365/link-checks';
 import { graphFor } from '../runtime/graph/clients';
 import { checkLink } from '../runtime/graph/link-validation';
 import { cliMessage } from './errors';
-import { readLinkedInventory } from './linked-inventory';
+import { readLinked } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 import { secretsClient } from './secrets';
 
 export interface CheckOptions {
-  readonly inventoryFile: string;
+  /** The inventory file; or give `assemblyDir`. */
+  readonly inventoryFile?: string;
+  /** A synthesized cloud assembly (`--app`), instead of an inventory file. */
+  readonly assemblyDir?: string;
   /** Read the local emulators of this state directory instead of Microsoft 365. */
   readonly localStateDir?: string;
 }
@@ -44,7 +47,7 @@ export interface CheckReport {
 }
 
 export async function checkInventory(options: CheckOptions): Promise<CheckReport> {
-  const { link: l, rooms } = readLinkedInventory(options.inventoryFile, 'check');
+  const { link: l, rooms } = readLinked(options, 'check');
   const spec: LinkSpec = {
     tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, credentialsSecretArn: l.credentialsSecret,
     grantMissingPermissions: l.grantMissingPermissions ?? false, acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES,

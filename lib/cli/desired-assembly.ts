@@ -58,6 +58,7 @@ export function desiredFromAssembly(dir: string): DesiredState {
             (out as { link?: DesiredState['link'] }).link = {
               tenant: p.Tenant, method: p.Method, serviceAccount: p.ServiceAccount, applicationId: p.ApplicationId,
               acceptedRoles: p.AcceptedRoles ?? DEFAULT_ACCEPTED_ROLES, consentResources: p.ConsentResources, credentialsSecret,
+              grantMissingPermissions: String(p.GrantMissingPermissions) === 'true',
             };
           }
           break;

@@ -1,11 +1,13 @@
-// The inventory as the commands that go to Office 365 (`check`, `test-booking`) read it: valid, with a calendar
-// link, and its rooms that have a mailbox.
+// The declaration as the commands that go to Office 365 (`check`, `test-booking`) read it: an inventory file (valid)
+// or a CDK app's cloud assembly, with a calendar link, and its rooms that have a mailbox.
+import { desiredFromAssembly } from './desired-assembly';
 import { Inventory, InventoryCalendarLink } from '../inventory/model';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 
 export interface LinkedInventory {
-  readonly inventory: Inventory;
+  /** The inventory, when the declaration is a file. */
+  readonly inventory?: Inventory;
   readonly link: InventoryCalendarLink;
   readonly rooms: Array<{ name: string; mailbox: string }>;
 }
@@ -20,4 +22,23 @@ export function readLinkedInventory(file: string, verb: string): LinkedInventory
   if (!link) throw new Error(`${file} has no calendarLink: there is no Office 365 side to ${verb}`);
   const rooms = (inventory.rooms ?? []).filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
   return { inventory, link, rooms };
+}
+
+/** The same from a synthesized cloud assembly (`--app`): the calendar link and the rooms of every stack. */
+export function readLinkedAssembly(dir: string, verb: string): LinkedInventory {
+  const desired = desiredFromAssembly(dir);
+  const l = desired.link;
+  if (!l) throw new Error(`the app (${dir}) has no Office365CalendarLink: there is no Office 365 side to ${verb}`);
+  const link: InventoryCalendarLink = {
+    tenantId: l.tenant, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, credentialsSecret: l.credentialsSecret,
+    grantMissingPermissions: l.grantMissingPermissions, acceptedRoles: l.acceptedRoles, consentResources: l.consentResources,
+  };
+  const rooms = [...desired.rooms.values()].filter((r) => r.mailbox).map((r) => ({ name: r.name, mailbox: r.mailbox! }));
+  return { link, rooms };
+}
+
+/** A file or an assembly: what `check` and `test-booking` were given. */
+export function readLinked(source: { readonly inventoryFile?: string; readonly assemblyDir?: string }, verb: string): LinkedInventory {
+  if (source.assemblyDir) return readLinkedAssembly(source.assemblyDir, verb);
+  return readLinkedInventory(source.inventoryFile ?? 'rooms.yaml', verb);
 }

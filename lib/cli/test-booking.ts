@@ -14,7 +14,7 @@ import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Graph, graphFor } from '../runtime/graph/clients';
 import { cliMessage } from './errors';
-import { readLinkedInventory } from './linked-inventory';
+import { readLinked } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 import { secretsClient } from './secrets';
 import {
@@ -23,7 +23,10 @@ import {
 } from '../o365/booking';
 
 export interface TestBookingOptions {
-  readonly inventoryFile: string;
+  /** The inventory file; or give `assemblyDir`. */
+  readonly inventoryFile?: string;
+  /** A synthesized cloud assembly (`--app`), instead of an inventory file. */
+  readonly assemblyDir?: string;
   /** Room names to test (default: every room with a mailbox). */
   readonly rooms?: string[];
   /** The organizer's mailbox (required in the application method; default the service account). */
@@ -78,12 +81,12 @@ export const BOOKING_PERMISSIONS = [
 interface GraphFailure { statusCode?: number; code?: string; message?: string }
 
 export async function testBooking(options: TestBookingOptions): Promise<BookingReport> {
-  const linked = readLinkedInventory(options.inventoryFile, 'test');
+  const linked = readLinked(options, 'test');
   const l = linked.link;
   let rooms = linked.rooms;
   if (options.rooms?.length) {
     const unknown = options.rooms.filter((n) => !rooms.some((r) => r.name.toLowerCase() === n.toLowerCase()));
-    if (unknown.length) throw new Error(`--rooms: ${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length === 1 ? 'is not a room' : 'are not rooms'} with a mailbox in ${options.inventoryFile}; the rooms are: ${rooms.map((r) => r.name).join(', ')}`);
+    if (unknown.length) throw new Error(`--rooms: ${unknown.map((n) => `'${n}'`).join(', ')} ${unknown.length === 1 ? 'is not a room' : 'are not rooms'} with a mailbox in ${options.assemblyDir ?? options.inventoryFile}; the rooms are: ${rooms.map((r) => r.name).join(', ')}`);
     rooms = rooms.filter((r) => options.rooms!.some((n) => n.toLowerCase() === r.name.toLowerCase()));
   }
   const organizer = options.organizer ?? (l.method === 'delegate' ? l.serviceAccount : undefined);

@@ -21,6 +21,7 @@ export function desiredFromInventory(inv: Inventory): DesiredState {
     link: l && {
       tenant: l.tenantId, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId,
       acceptedRoles: l.acceptedRoles ?? DEFAULT_ACCEPTED_ROLES, consentResources: l.consentResources, credentialsSecret: l.credentialsSecret,
+      grantMissingPermissions: l.grantMissingPermissions ?? false,
     },
   };
 }

@@ -50,6 +50,8 @@ export interface DesiredLink {
   /** Application method: `graph`, `exchange`. @default both */
   readonly consentResources?: string[];
   readonly credentialsSecret: string;
+  /** Whether a deploy grants what is missing (what `check` words as "would grant"). */
+  readonly grantMissingPermissions?: boolean;
 }
 
 export interface DesiredState extends AccountState {
