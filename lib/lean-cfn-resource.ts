@@ -45,7 +45,7 @@ export class LeanCfnResource extends CfnResource {
  * resource of the app twice before any template is written, with `preparing` set (aws-cdk-lib's findTokens is the
  * only resolve that sets it). A room's names, mailbox and tags are plain text but for its ServiceToken, and CDK walked
  * each of them, and each of its options, with a context per value, which cost more than any part of this library's own
- * code (figures: README, Develop, `npm run bench`). A value with a token anywhere in it (a Ref, a Lazy, a name from a
+ * code (figures: docs/benchmarks.md, `npm run bench`). A value with a token anywhere in it (a Ref, a Lazy, a name from a
  * parameter) is searched as before, so every reference is found.
  */
 class ReferenceSearch implements IResolvable {

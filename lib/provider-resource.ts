@@ -50,7 +50,7 @@ class ProviderCfnResource extends LeanCfnResource {
     const declared = super.cfnProperties;
     // The tags as they are now (Tags.of adds them during synth), in their place; undefined when there are none, which
     // leaves them out of the template. Set on the declared properties, which only this resource holds: CDK reads
-    // them several times a synth, and a copy each time costs objects per room per read (README, Develop, `npm run bench`).
+    // them several times a synth, and a copy each time costs objects per room per read (docs/benchmarks.md, `npm run bench`).
     if (this.tagSource) declared.Tags = this.tagSource.renderTags();
     return declared;
   }

@@ -1,6 +1,6 @@
 // The IANA time zones (canonical names) of ICU 78.2 (tz 2025c), as Node 20.20.2 lists them with
 // Intl.supportedValuesOf('timeZone'). Looked up before asking Intl, because the first Intl time-zone lookup loads ICU's
-// zone data, a fixed cost of every synth (README, Develop, `npm run bench`). A name not here (an alias such as US/Eastern, a zone newer than this list) is
+// zone data, a fixed cost of every synth (docs/benchmarks.md, `npm run bench`). A name not here (an alias such as US/Eastern, a zone newer than this list) is
 // still asked of Intl, so the list changes the speed, never the answer: test/constraints/time-zones.test.ts checks that Intl
 // accepts every name here. Pure: no CDK, no I/O.
 

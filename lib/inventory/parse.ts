@@ -87,7 +87,7 @@ export function parseDataText(text: string, file: string, empty: string, one = '
     }
   }
   // Plain block YAML (most inventories) is read without the YAML library, which is slow to build a document with every
-  // position (README, Develop, `npm run bench`); that document is built only if a problem needs a position.
+  // position (docs/benchmarks.md, `npm run bench`); that document is built only if a problem needs a position.
   const plainValue = parsePlainYaml(text, MAX_NESTING);
   if (plainValue !== undefined) {
     let located: ParsedInventory | undefined;

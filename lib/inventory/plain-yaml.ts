@@ -1,6 +1,6 @@
 // A reader for the plain block YAML that inventories are written in (and that `a4b-rooms import` writes): nested
 // mappings and lists, one scalar a line, comments. It is many times faster than the YAML library, which builds a
-// document with positions for every node (figures: README, Develop, `npm run bench`). It gives up, returning undefined, on
+// document with positions for every node (figures: docs/benchmarks.md, `npm run bench`). It gives up, returning undefined, on
 // anything it does not know for certain: anchors and aliases, tags, block and multi-line scalars, escapes, floats,
 // flow collections over more than one line, duplicate keys, deep nesting, document markers. The
 // caller then reads the text with the YAML library, which also says where a problem is. Whatever it does return is

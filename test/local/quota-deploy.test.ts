@@ -30,7 +30,7 @@ test('1,000 rooms, 100 profiles, 1,000 skill groups under --a4b-rate-limit 50: t
   expect(provider.maxInFlight).toBeLessThanOrEqual(10);
   expect(provider.maxShareOfServiceTimeout).toBeLessThan(1);
   expect(provider.invocations).toBeGreaterThanOrEqual(2100);
-  // The figures for the README's bench notes, on request: a passing test prints nothing.
+  // The figures for docs/benchmarks.md, on request: a passing test prints nothing.
   if (process.env.A4B_DEPLOY_STATS) console.log(deployStatsLine(result));
 
   const report = await drift({ inventoryFile: file, localStateDir: stateDir });
