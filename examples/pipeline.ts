@@ -23,6 +23,9 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { DriftMonitor, RoomInventory } from '../lib';
 
+/** Where A4B runs (it only ever ran in us-east-1): the region the pipeline's A4B steps read and may read in. */
+const A4B_REGION = 'us-east-1';
+
 export interface RoomsStageProps extends StageProps {
   /** The inventory file, as the CLI steps name it: relative to the repository root (and to where synth runs). */
   readonly inventoryFile: string;
@@ -77,22 +80,25 @@ export class RoomsPipelineStack extends Stack {
 
     // Before the deploy: the Office 365 checks of a deploy (mailboxes, rooms, calendar permissions, consent), every
     // problem of every room with its fix; exit 1 stops the pipeline before CloudFormation starts.
+    // The CLI reads A4B in A4B_REGION (else the build's AWS_REGION, the pipeline's): A4B ran in us-east-1 only.
+    const env = { A4B_REGION: A4B_REGION };
     const check = new pipelines.CodeBuildStep('Check', {
       input: source,
+      env,
       commands: ['npm ci', `npx a4b-rooms check ${file}`],
     });
     // After the deploy: live A4B and Office 365 against the file, as a Markdown report in the build log. Exit 2
     // (drift, e.g. rooms in A4B the file does not declare: add --ignore-unmanaged to allow them) fails the stage.
     const drift = new pipelines.CodeBuildStep('Drift', {
       input: source,
+      env,
       commands: ['npm ci', `npx a4b-rooms drift ${file} --markdown`],
-      // What the drift monitor may read: A4B searches (no resource ARN in IAM), tags and profiles, in A4B's region
-      // (us-east-1, the CLI's default; give drift --region and these ARNs another).
+      // What the drift monitor may read: A4B searches (no resource ARN in IAM), tags and profiles, in A4B's region.
       rolePolicyStatements: [
         new iam.PolicyStatement({ actions: ['a4b:SearchRooms', 'a4b:SearchProfiles', 'a4b:SearchSkillGroups', 'a4b:SearchDevices'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['a4b:ListTags', 'a4b:GetProfile'],
-          resources: ['room', 'profile', 'skill-group'].map((type) => this.formatArn({ service: 'a4b', region: 'us-east-1', resource: type, resourceName: '*' })),
+          resources: ['room', 'profile', 'skill-group'].map((type) => this.formatArn({ service: 'a4b', region: A4B_REGION, resource: type, resourceName: '*' })),
         }),
       ],
     });

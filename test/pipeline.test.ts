@@ -56,7 +56,10 @@ const action = (name: string) => {
 /** The CodeBuild project behind a pipeline action: its build commands and its role's logical id. */
 const project = (actionName: string) => {
   const p = resources[action(actionName).Configuration.ProjectName.Ref].Properties;
-  return { commands: JSON.parse(p.Source.BuildSpec).phases.build.commands as string[], role: p.ServiceRole['Fn::GetAtt'][0] as string };
+  return {
+    commands: JSON.parse(p.Source.BuildSpec).phases.build.commands as string[], role: p.ServiceRole['Fn::GetAtt'][0] as string,
+    env: Object.fromEntries((p.Environment.EnvironmentVariables ?? []).map((v: { Name: string; Value: string }) => [v.Name, v.Value])),
+  };
 };
 
 describe('examples/pipeline.ts', () => {
@@ -71,6 +74,8 @@ describe('examples/pipeline.ts', () => {
     expect(project('Synth').commands).toEqual(['npm ci', 'npm run build', `npx a4b-rooms validate ${INVENTORY}`, 'npx cdk synth']);
     expect(project('Check').commands).toEqual(['npm ci', `npx a4b-rooms check ${INVENTORY}`]);
     expect(project('Drift').commands).toEqual(['npm ci', `npx a4b-rooms drift ${INVENTORY} --markdown`]);
+    // The CLI reads A4B where A4B runs, not in the pipeline's region (CodeBuild's AWS_REGION).
+    expect([project('Check').env, project('Drift').env]).toEqual([{ A4B_REGION: 'us-east-1' }, { A4B_REGION: 'us-east-1' }]);
     const rooms = stages.find((s) => s.Name === 'Rooms').Actions.map((a: any) => [a.Name, a.RunOrder]);
     expect(rooms).toEqual([['Check', 1], ['A4BRooms.Prepare', 2], ['A4BRooms.Deploy', 3], ['Drift', 4]]);
   });
