@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
+import { A4bContext, HandlerEnv } from '../lib/contract';
 import { ProgressLine } from '../lib/cli/progress';
 import { validateReport } from '../lib/cli/validate';
 import { plural } from '../lib/cli/words';
@@ -37,11 +38,31 @@ let running: Command | undefined;
 program.hook('preAction', (_, action) => {
   running = action;
   // --state names the local emulators' state; given without --local, the command would read real AWS and Microsoft 365.
-  if (action.options.some((o) => o.long === '--local') && action.getOptionValueSource('state') === 'cli' && !action.opts().local) {
+  const readsAws = action.options.some((o) => o.long === '--local') && !action.opts().local;
+  if (readsAws && action.getOptionValueSource('state') === 'cli') {
     throw new Error(`${action.name()} --state ${action.opts().state}: --state is the local emulators' state directory; add --local to read them `
       + '(without --local the command reads A4B and Microsoft 365)');
   }
+  if (readsAws) a4bFromCdkJson();
 });
+
+/**
+ * Where A4B is, from the one place the app and the pipeline read it too: the context of ./cdk.json (`a4bRegion`,
+ * `a4bEndpoint`), under what the environment (A4B_REGION, AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS) and --region say.
+ */
+function a4bFromCdkJson(): void {
+  const file = path.resolve('cdk.json');
+  if (!fs.existsSync(file)) return;
+  const context = (JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context ?? {};
+  const set = (key: string, variable: string) => {
+    const value = context[key];
+    if (value === undefined) return;
+    if (typeof value !== 'string' || !value.trim()) throw new Error(`${file}: context ${key} must be a string, not ${JSON.stringify(value)}`);
+    process.env[variable] ??= value;
+  };
+  set(A4bContext.REGION, HandlerEnv.A4B_REGION);
+  set(A4bContext.ENDPOINT, HandlerEnv.A4B_ENDPOINT);
+}
 
 program.command('init')
   .description('scaffold a CDK app for an inventory, as cdk init does: package.json, cdk.json, the app, a starter rooms.yaml, .gitignore, README.md')

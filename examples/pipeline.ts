@@ -23,9 +23,6 @@ import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
 import { DriftMonitor, RoomInventory } from '../lib';
 
-/** Where A4B runs (it only ever ran in us-east-1): the region the pipeline's A4B steps read and may read in. */
-const A4B_REGION = 'us-east-1';
-
 export interface RoomsStageProps extends StageProps {
   /** The inventory file, as the CLI steps name it: relative to the repository root (and to where synth runs). */
   readonly inventoryFile: string;
@@ -80,8 +77,10 @@ export class RoomsPipelineStack extends Stack {
 
     // Before the deploy: the Office 365 checks of a deploy (mailboxes, rooms, calendar permissions, consent), every
     // problem of every room with its fix; exit 1 stops the pipeline before CloudFormation starts.
-    // The CLI reads A4B in A4B_REGION (else the build's AWS_REGION, the pipeline's): A4B ran in us-east-1 only.
-    const env = { A4B_REGION: A4B_REGION };
+    // Where A4B is: the app's a4bRegion context (cdk.json), which the provider and the drift monitor read too, else
+    // us-east-1 (where A4B ran). The CLI steps get it as A4B_REGION: CodeBuild's AWS_REGION is the pipeline's.
+    const a4bRegion: string = this.node.tryGetContext('a4bRegion') ?? 'us-east-1';
+    const env = { A4B_REGION: a4bRegion };
     const check = new pipelines.CodeBuildStep('Check', {
       input: source,
       env,
@@ -98,7 +97,7 @@ export class RoomsPipelineStack extends Stack {
         new iam.PolicyStatement({ actions: ['a4b:SearchRooms', 'a4b:SearchProfiles', 'a4b:SearchSkillGroups', 'a4b:SearchDevices'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['a4b:ListTags', 'a4b:GetProfile'],
-          resources: ['room', 'profile', 'skill-group'].map((type) => this.formatArn({ service: 'a4b', region: A4B_REGION, resource: type, resourceName: '*' })),
+          resources: ['room', 'profile', 'skill-group'].map((type) => this.formatArn({ service: 'a4b', region: a4bRegion, resource: type, resourceName: '*' })),
         }),
       ],
     });

@@ -12,6 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
+import { a4bLocation } from './a4b-location';
 import { A4B_WILDCARDS, acceptNagFindings, SECRET_BY_NAME } from './bundled-function';
 import {
   DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
@@ -61,14 +62,14 @@ export interface DriftMonitorProps {
   /**
    * The region the A4B client signs requests for.
    *
-   * @default 'us-east-1'
+   * @default - the app's `a4bRegion` context (cdk.json), else 'us-east-1'
    */
   readonly a4bRegion?: string;
 
   /**
    * An A4B endpoint URL other than the public one.
    *
-   * @default - the SDK's public endpoint for `a4bRegion`
+   * @default - the app's `a4bEndpoint` context (cdk.json), else the SDK's public endpoint for `a4bRegion`
    */
   readonly a4bEndpoint?: string;
 
@@ -116,6 +117,7 @@ export class DriftMonitor extends Construct {
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
     mark(this, 'DriftMonitor');
+    const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
     // The function's code is the prebundled handler beside the inventory it checks, as one asset.
     const dir = assetDir();
@@ -131,8 +133,8 @@ export class DriftMonitor extends Construct {
       timeout: Duration.minutes(15),
       description: 'cdk-a4b-rooms: compares live A4B and Office 365 with the inventory and publishes drift metrics',
       environment: {
-        [HandlerEnv.A4B_REGION]: props.a4bRegion ?? 'us-east-1',
-        ...(props.a4bEndpoint ? { [HandlerEnv.A4B_ENDPOINT]: props.a4bEndpoint } : {}),
+        [HandlerEnv.A4B_REGION]: a4bRegion,
+        ...(a4bEndpoint ? { [HandlerEnv.A4B_ENDPOINT]: a4bEndpoint } : {}),
         ...(props.ignoreUnmanaged ? { [DriftMonitorEnv.IGNORE_UNMANAGED]: 'true' } : {}),
         [DriftMonitorEnv.INVENTORY_NAME]: this.inventoryName,
       },
@@ -144,7 +146,7 @@ export class DriftMonitor extends Construct {
       // Search actions take no resource ARN in IAM.
       resources: ['*'],
     }));
-    const arn = (type: string) => Stack.of(this).formatArn({ service: 'a4b', region: props.a4bRegion ?? 'us-east-1', resource: type, resourceName: '*' });
+    const arn = (type: string) => Stack.of(this).formatArn({ service: 'a4b', region: a4bRegion, resource: type, resourceName: '*' });
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'A4BReadTagsAndProfiles', actions: ['a4b:ListTags', 'a4b:GetProfile'], resources: ['room', 'profile', 'skill-group'].map(arn) }));
     props.inventory.calendarLink?.credentials.grantRead(fn);
     acceptNagFindings(fn, [A4B_WILDCARDS, SECRET_BY_NAME]);

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
 import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
+import { a4bLocation } from './a4b-location';
 import { HandlerEnv } from './contract';
 import { checkTemplateLimits } from './template-limits';
 
@@ -22,14 +23,14 @@ export interface RoomsProviderProps {
   /**
    * The region the A4B client signs requests for.
    *
-   * @default 'us-east-1' (the only region A4B ran in)
+   * @default - the app's `a4bRegion` context (cdk.json), else 'us-east-1' (the only region A4B ran in)
    */
   readonly a4bRegion?: string;
 
   /**
    * An A4B endpoint URL other than the public one, e.g. a local emulator or a proxy.
    *
-   * @default - the SDK's public endpoint for `a4bRegion`
+   * @default - the app's `a4bEndpoint` context (cdk.json), else the SDK's public endpoint for `a4bRegion`
    */
   readonly a4bEndpoint?: string;
 
@@ -180,9 +181,9 @@ export class RoomsProvider extends Construct {
     if (reserved !== undefined && (!Number.isInteger(reserved) || reserved < 1 || reserved > 1000)) {
       throw new Error(`RoomsProvider ${this.node.path}: reservedConcurrency ${reserved} must be a whole number from 1 to 1000 (0 would refuse every request; set reserveConcurrency: false for none)`);
     }
-    const a4bRegion = props.a4bRegion ?? 'us-east-1';
+    const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     const environment: Record<string, string> = { [HandlerEnv.A4B_REGION]: a4bRegion };
-    if (props.a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = props.a4bEndpoint;
+    if (a4bEndpoint) environment[HandlerEnv.A4B_ENDPOINT] = a4bEndpoint;
     if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
 
     const fn = bundledFunction(this, {

@@ -1,7 +1,7 @@
 // `--app` means one thing in every command that reads a declaration, as `cdk --app` does: a synthesized cloud assembly
 // folder, or the command that runs the app. Run as a user runs the CLI (compiled, in a child process), against a local
 // deploy of the example inventory.
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tempDir } from './helpers';
@@ -62,5 +62,40 @@ describe('--app, a command or a cloud assembly, in every command', () => {
     });
     const neither = cli(['drift', '--local', '--state', state]);
     expect(neither.stderr).toBe('a4b-rooms: drift needs the declaration: an inventory file, or --app (a cdk.out folder or the command that runs your app)\n');
+  });
+});
+
+describe('where A4B is, from cdk.json', () => {
+  test('drift without --local reads A4B at the cdk.json context\'s a4bEndpoint; the environment\'s endpoint wins over it', async () => {
+    const { A4bEmulator } = await import('../lib/local/a4b-emulator');
+    const emulator = await A4bEmulator.start({});
+    try {
+      const project = tempDir('a4b-project-');
+      fs.writeFileSync(path.join(project, 'cdk.json'), JSON.stringify({ app: 'node app.js', context: { a4bRegion: 'us-east-1', a4bEndpoint: emulator.endpoint } }));
+      fs.writeFileSync(path.join(project, 'rooms.yaml'), 'profiles: []\nrooms: []\n');
+      const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'local-emulator', AWS_REGION: 'eu-central-1' };
+      delete env.AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS;
+      delete env.AWS_PROFILE;
+      // Asynchronous: the emulator answers from this process.
+      const run = (extra: NodeJS.ProcessEnv = {}) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn('node', [CLI, 'drift', 'rooms.yaml', '--json'], { cwd: project, env: { ...env, ...extra } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
+      });
+      const read = await run();
+      expect({ status: read.status, stderr: read.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(JSON.parse(read.stdout)).toMatchObject({ status: 'in-sync' });
+      expect(emulator.requests.map((r) => r.operation)).toContain('SearchRooms');
+      const seen = emulator.requests.length;
+      const elsewhere = await run({ AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: 'http://127.0.0.1:9' });
+      expect(elsewhere.status).toBe(1);
+      expect(JSON.parse(elsewhere.stdout)).toMatchObject({ status: 'error' });
+      expect(emulator.requests).toHaveLength(seen);
+    } finally {
+      await emulator.stop();
+    }
   });
 });

@@ -127,3 +127,27 @@ describe('RoomsProvider', () => {
     expect(code).not.toMatch(/require\("@aws-sdk\//);
   });
 });
+
+describe('where A4B is: one setting for the app, the pipeline and the CLI (cdk.json context a4bRegion, a4bEndpoint)', () => {
+  const envOf = (stack: Stack, fn: string) => {
+    const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function');
+    const [, f] = Object.entries<any>(functions).find(([id]) => id.startsWith(fn))!;
+    return f.Properties.Environment.Variables;
+  };
+  const app = (context: Record<string, unknown>) => new Stack(new App({ context }), 'S');
+
+  test('RoomsProvider and DriftMonitor take the context when their props do not; props win; the IAM ARNs follow the region', () => {
+    const stack = app({ a4bRegion: 'eu-west-1', a4bEndpoint: 'https://a4b.example.internal' });
+    RoomsProvider.getOrCreate(stack);
+    expect(envOf(stack, 'A4BRoomsProviderHandler')).toMatchObject({ A4B_REGION: 'eu-west-1', AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: 'https://a4b.example.internal' });
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).toContain(':a4b:eu-west-1:');
+    const own = app({ a4bRegion: 'eu-west-1' });
+    new RoomsProvider(own, 'A4BRoomsProvider', { a4bRegion: 'us-east-1' });
+    expect(envOf(own, 'A4BRoomsProviderHandler')).toMatchObject({ A4B_REGION: 'us-east-1' });
+    expect(envOf(own, 'A4BRoomsProviderHandler').AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS).toBeUndefined();
+  });
+
+  test('a context value that is not a string is refused, naming the key', () => {
+    expect(() => RoomsProvider.getOrCreate(app({ a4bEndpoint: 42 }))).toThrow('S/A4BRoomsProvider: context a4bEndpoint must be a string (cdk.json "context": { "a4bEndpoint": "…" } or -c a4bEndpoint=…), not 42');
+  });
+});

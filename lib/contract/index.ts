@@ -166,6 +166,16 @@ export const Attributes = {
 } as const;
 
 /** Environment variables the provider sets on the handler. */
+/**
+ * Where A4B is, set once for the app, the pipeline and the CLI: context keys of cdk.json (`"context": { "a4bRegion":
+ * "us-east-1", "a4bEndpoint": "https://…" }`). RoomsProvider and DriftMonitor take them when their props do not; the
+ * CLI reads them from ./cdk.json, under A4B_REGION / AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS and its flags.
+ */
+export const A4bContext = {
+  REGION: 'a4bRegion',
+  ENDPOINT: 'a4bEndpoint',
+} as const;
+
 export const HandlerEnv = {
   /** Region the A4B client signs for (A4B ran in us-east-1 only). */
   A4B_REGION: 'A4B_REGION',
