@@ -80,7 +80,7 @@ async function a4bState(stateDir: string): Promise<{ rooms: string[]; profiles: 
 /** After a finished deploy: every declared room exactly once, no journal left, and drift --local exits 0. */
 async function expectComplete(stateDir: string, file = EXAMPLE): Promise<void> {
   const drift = await run(['drift', file, '--local', '--state', stateDir]);
-  expect({ code: drift.code, out: drift.stdout.split('\n')[0] }).toEqual({ code: 0, out: expect.stringContaining('in-sync') });
+  expect({ code: drift.code, out: drift.stdout.split('\n')[0] }).toEqual({ code: 0, out: expect.stringContaining('A4B drift: in sync (') });
   const state = await a4bState(stateDir);
   expect(state.rooms).toEqual(exampleRooms(file));
   expect(state.profiles).toBe(3);

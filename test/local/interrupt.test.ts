@@ -71,7 +71,7 @@ describe('local deploy interrupted', () => {
     const again = await run(['local', 'deploy', EXAMPLE, '--state', stateDir]);
     expect({ code: again.code, stderr: again.stderr }).toEqual({ code: 0, stderr: '' });
     const drift = await run(['drift', EXAMPLE, '--local', '--state', stateDir]);
-    expect({ code: drift.code, first: drift.stdout.split('\n')[0] }).toEqual({ code: 0, first: expect.stringContaining('in-sync') });
+    expect({ code: drift.code, first: drift.stdout.split('\n')[0] }).toEqual({ code: 0, first: expect.stringContaining('A4B drift: in sync (') });
   });
 
   test('killed with SIGKILL while the app synthesizes: the app dies too, and the next run succeeds without a leftover assembly folder', async () => {
