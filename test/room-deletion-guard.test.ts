@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { ResourceTypes, RoomDeletionGuardProps as G } from '../lib/contract';
 import { RoomInventory } from '../lib';
 import { Template } from '../lib/local/template';
-import { readGuard, roomDeletions } from '../lib/handlers/a4b/deletion-guard';
+import { deletedRoomsText, readGuard, roomDeletions } from '../lib/handlers/a4b/deletion-guard';
 import { idsOfType, ProviderHarness, tempDir } from './helpers';
 
 const rooms = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ name: `Room ${from + i}`, profile: 'Std' }));
@@ -155,6 +155,24 @@ describe('the bundled guard handler', () => {
     const res = await harness.update('G2', type, renamed, base, c.PhysicalResourceId);
     expect(res.Reason).toContain('would delete 10 of 10 rooms');
     expect((await harness.delete('G2', type, c.PhysicalResourceId, base)).Status).toBe('SUCCESS');
+  });
+
+  test('a refusal names the rooms A4B has under the names that would go, the first 20 and how many more', async () => {
+    const { ProfileArn } = harness.emulator.call('CreateProfile', { ProfileName: 'Std', Address: 'Main St 1', Timezone: 'Europe/Berlin', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' });
+    for (let i = 0; i < 30; i++) harness.emulator.call('CreateRoom', { RoomName: `Room ${i}`, ProfileArn });
+    const all = props(synthInventory(inventory(rooms(30))).parent);
+    const c = await harness.send({ RequestType: 'Create', LogicalResourceId: 'G4', ResourceType: type, ResourceProperties: all, RequestId: 'c4' });
+    const refused = await harness.update('G4', type, props(synthInventory(inventory(rooms(6))).parent), all, c.PhysicalResourceId);
+    const names = Array.from({ length: 24 }, (_, i) => `Room ${i + 6}`).sort((x, y) => x.localeCompare(y));
+    expect(refused.Reason).toContain(`would delete 24 of 30 rooms (${names.slice(0, 20).map((n) => `'${n}'`).join(', ')} and 4 more), more than the 5`);
+  });
+
+  test.each([
+    [[], 3, ''],
+    [['A'], 1, " ('A')"],
+    [['A', 'B'], 5, " ('A', 'B' and 3 more)"],
+  ])('deletedRoomsText(%j, %d)', (names, total, text) => {
+    expect(deletedRoomsText(names, total)).toBe(text);
   });
 
   test('a bad MaxRoomDeletions is named', async () => {

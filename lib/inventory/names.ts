@@ -1,3 +1,5 @@
+import { createHash } from 'crypto';
+
 // When two names of an inventory are the same name. A4B compares names as code units (ignoring case), so 'Café'
 // written precomposed (NFC) and decomposed (NFD), or 'Spree' and 'Spree' + U+200B, are two names there that look
 // like one: a rename between such spellings would replace the room. The inventory treats them as one name.
@@ -39,4 +41,17 @@ export function invisibleCharacterProblem(name: string): string | undefined {
 
 function codePoint(c: string): string {
   return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A room as the deletion guard lists it (ROOM_KEY_CHARS characters): 24 bits of SHA-256 of its name key, then of its
+ * stable id (ROOM_NO_ID without one). The construct writes these; the handler matches live rooms' names against them.
+ */
+export function guardRoomKey(name: string, id?: string, noId = '....'): string {
+  return guardHash(nameKey(name)) + (id === undefined ? noId : guardHash(`id:${id}`));
+}
+
+/** The name half of guardRoomKey. */
+export function guardHash(value: string): string {
+  return createHash('sha256').update(value).digest().subarray(0, 3).toString('base64url');
 }

@@ -40,7 +40,9 @@ describe('local deploy with the deletion guard', () => {
     const writes = writesIn(world.a4b!).length;
     const refused = await deploy(without(6));
     expect(refused.ok).toBe(false);
-    expect(refused.stacks[0].error).toContain('this deploy would delete 6 of 12 rooms, more than the 5 one deploy may delete; nothing was deleted');
+    // The rooms are named (from A4B: the guard lists only hashes of names), in name order.
+    const gone = ROOM_LINES.slice(0, 6).map((l) => /name: ([^,]+),/.exec(l)![1]).sort((x, y) => x.localeCompare(y)).map((n) => `'${n}'`).join(', ');
+    expect(refused.stacks[0].error).toContain(`this deploy would delete 6 of 12 rooms (${gone}), more than the 5 one deploy may delete; nothing was deleted`);
     expect(refused.stacks[0].error).toContain('-c allowRoomDeletions=6');
     expect(roomArns()).toEqual(before);
     expect(writesIn(world.a4b!).length).toBe(writes);

@@ -1,9 +1,13 @@
 // The room deletion guard of an inventory: an Update that would delete more rooms than allowed fails, so
-// CloudFormation rolls the whole deploy back before its cleanup phase deletes any room. It makes no A4B call.
+// CloudFormation rolls the whole deploy back before its cleanup phase deletes any room. Only a refusal reads A4B: the
+// rooms' names, to say which rooms would go.
 import { createHash } from 'crypto';
 import { ROOM_KEY_CHARS, ROOM_NO_ID, RoomDeletionGuardProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { PropertyReader } from '../properties';
+import { guardHash, nameKey } from '../../inventory/names';
+import { searchAll } from '../../runtime/a4b/client';
+import { a4b } from './client';
 
 export interface GuardSpec {
   readonly inventory: string;
@@ -33,6 +37,12 @@ export function readGuard(props: Record<string, unknown>, resource: string): Gua
  */
 export function roomDeletions(before: GuardSpec, after: GuardSpec): number {
   if (before.resourceKeys) return Math.max(0, before.rooms.size - after.rooms.size);
+  return deletedRooms(before, after).length;
+}
+
+/** The keys of the rooms of `before` whose name and id are both gone from `after` (none for an earlier version's list). */
+export function deletedRooms(before: GuardSpec, after: GuardSpec): string[] {
+  if (before.resourceKeys) return [];
   const half = ROOM_KEY_CHARS / 2;
   const names = new Set<string>();
   const ids = new Set<string>();
@@ -40,9 +50,22 @@ export function roomDeletions(before: GuardSpec, after: GuardSpec): number {
     names.add(k.slice(0, half));
     if (k.slice(half) !== ROOM_NO_ID) ids.add(k.slice(half));
   }
-  let n = 0;
-  for (const k of before.rooms) if (!names.has(k.slice(0, half)) && !ids.has(k.slice(half))) n++;
-  return n;
+  return [...before.rooms].filter((k) => !names.has(k.slice(0, half)) && !ids.has(k.slice(half)));
+}
+
+/** How a refusal names the rooms: the first 20 by name, then how many more. */
+export function deletedRoomsText(names: readonly string[], total: number): string {
+  if (!names.length) return '';
+  const shown = names.slice(0, 20).map((n) => `'${n}'`).join(', ');
+  return ` (${shown}${total > Math.min(names.length, 20) ? ` and ${total - Math.min(names.length, 20)} more` : ''})`;
+}
+
+/** The live rooms whose names have these keys: A4B's names of what the deploy would delete. */
+async function namesOf(keys: readonly string[]): Promise<string[]> {
+  const half = ROOM_KEY_CHARS / 2;
+  const wanted = new Set(keys.map((k) => k.slice(0, half)));
+  const rooms = await searchAll.rooms(a4b);
+  return rooms.map((r) => r.RoomName!).filter((n) => n && wanted.has(guardHash(nameKey(n)))).sort((x, y) => x.localeCompare(y));
 }
 
 /**
@@ -55,7 +78,7 @@ export function guardPhysicalId(spec: GuardSpec): string {
   return `room-deletion-guard-${createHash('sha256').update([...spec.rooms].sort().join('')).digest('hex').slice(0, 32)}`;
 }
 
-export function onGuardEvent(event: CfnEvent): CfnResult {
+export async function onGuardEvent(event: CfnEvent): Promise<CfnResult> {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId ?? 'room-deletion-guard' };
   const resource = `room deletion guard (${event.LogicalResourceId})`;
   const after = readGuard(event.ResourceProperties ?? {}, resource);
@@ -64,7 +87,10 @@ export function onGuardEvent(event: CfnEvent): CfnResult {
   const before = readGuard(event.OldResourceProperties ?? {}, resource);
   const deletions = roomDeletions(before, after);
   if (deletions > after.maxDeletions) {
-    throw new ResourceError(`${after.inventory}: this deploy would delete ${deletions} of ${before.rooms.size} rooms, more than the ${after.maxDeletions} `
+    // Which rooms: their keys matched against A4B's names (a read that fails only leaves the names out).
+    const keys = deletedRooms(before, after);
+    const names = keys.length ? await namesOf(keys).catch(() => []) : [];
+    throw new ResourceError(`${after.inventory}: this deploy would delete ${deletions} of ${before.rooms.size} rooms${deletedRoomsText(names, deletions)}, more than the ${after.maxDeletions} `
       + `one deploy may delete; nothing was deleted (cdk diff lists them). If that is intended, deploy again with -c allowRoomDeletions=${deletions}, `
       + 'or raise maxRoomDeletions of the RoomInventory', event.PhysicalResourceId);
   }
