@@ -62,6 +62,8 @@ describe('permission rules', () => {
     ['a group the account is not in', [perm('others@contoso.com', 'write')], ACCEPTED, 'missing', undefined],
     ['only My Organization', [perm('', 'freeBusyRead', { isRemovable: false })], ACCEPTED, 'missing', undefined],
     ['read, write allowed: raise', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['read', 'write'] })], ACCEPTED, 'below', 'read'],
+    // `none` is the lowest role, not an unknown one: it is raised like any role below write.
+    ['none, write allowed: raise', [perm('a4b-svc@contoso.com', 'none')], ACCEPTED, 'below', 'none'],
     ['read, write not allowed', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['freeBusyRead', 'read'] })], ACCEPTED, 'write-not-allowed', 'read'],
     ['read, not removable', [perm('a4b-svc@contoso.com', 'read', { isRemovable: false })], ACCEPTED, 'write-not-allowed', 'read'],
     ['delegate above write, not accepted: never lowered', [perm('a4b-svc@contoso.com', 'delegateWithPrivateEventAccess')], ['write'], 'unaccepted', 'delegateWithPrivateEventAccess'],
