@@ -2,6 +2,7 @@
 import { Readable } from 'stream';
 import { AlexaForBusinessClient, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
 import { HttpResponse } from '@smithy/protocol-http';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { isThrottling, pace, SendRate } from '../../lib/runtime/a4b/pacing';
 
 function clocked() {
@@ -103,14 +104,15 @@ test.each([
 
 describe('pace(): every attempt of a real A4B client takes its slot', () => {
   // The client's HTTP handler answers from a script; the rate's clock is fake, and calls are 10 s apart so none waits.
-  function pacedClient(answers: Array<[number, string]>) {
+  function pacedClient(answers: Array<[number, string]>, attempts = 1) {
     let t = 10_000;
     const rate = new SendRate(() => t);
     const sent: number[] = [];
     const client = new AlexaForBusinessClient({
       region: 'us-east-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      maxAttempts: 1,
+      // The SDK's own retries, without their backoff: pacing must see each attempt, not only the call's outcome.
+      retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
       requestHandler: {
         handle: async () => {
           sent.push(t);
@@ -142,5 +144,13 @@ describe('pace(): every attempt of a real A4B client takes its slot', () => {
     await client.send(get());
     expect(rate.perSecond).toBeCloseTo(2.1 + 1 / 2.1);
     expect(sent).toHaveLength(5);
+  });
+
+  test('an attempt the SDK retries counts: its throttle lowers the rate though the call succeeds', async () => {
+    const { client, rate, sent } = pacedClient([throttle, ok], 3);
+    await client.send(get());
+    expect(sent).toHaveLength(2);
+    // One attempt before the throttle: 0.7 a second; the retried attempt's success adds 1 / max(1, 0.7).
+    expect(rate.perSecond).toBeCloseTo(1.7);
   });
 });

@@ -1,6 +1,6 @@
 // The hash behind every shard, wave and construct id: 32-bit FNV-1a over the UTF-8 bytes of a name. It must never
 // change (it places rooms in shards and names their resources), whichever path computes it.
-import { constructIdFor, shardOf, skillGroupStackOf, stableHash, WAVES, waveOf } from '../../lib/inventory/sharding';
+import { constructIdFor, shardId, shardOf, skillGroupStackOf, stableHash, WAVES, waveOf } from '../../lib/inventory/sharding';
 
 /** FNV-1a over Buffer.from(text, 'utf8'), as the hash was first written. */
 function reference(text: string): number {
@@ -71,5 +71,33 @@ describe('waveOf', () => {
     const waves = new Set(Array.from({ length: 2000 }, (_, i) => waveOf(`room ${i}`)));
     expect([...waves].sort((a, b) => a - b)).toEqual(Array.from({ length: WAVES }, (_, i) => i));
     expect(waveOf('BOARD ROOM')).toBe(waveOf('board room'));
+  });
+});
+
+describe('where known names go', () => {
+  // Pinned: a change here moves deployed rooms to other nested stacks (a replacement) or other waves. A name counts
+  // ignoring case, so its upper-case form goes to the same place.
+  test.each<[string, number, number, number]>([
+    ['Room 00042', 24, 9, 0],
+    ['Board Room', 14, 3, 2],
+    ['Spree (2.01)', 28, 4, 0],
+    ['Café Ost', 27, 13, 3],
+    ['会议室', 28, 5, 0],
+  ])('%p: shard %p of 32, wave %p, skill-group stack %p', (name, shard, wave, stack) => {
+    for (const written of [name, name.toUpperCase(), name.toLowerCase()]) {
+      expect([shardOf(written, 32), waveOf(written), skillGroupStackOf(written)]).toEqual([shard, wave, stack]);
+    }
+  });
+
+  test.each([[0, 'Shard00'], [7, 'Shard07'], [31, 'Shard31'], [100, 'Shard100']])('shard %p is the nested stack %p', (shard, id) => {
+    expect(shardId(shard)).toBe(id);
+  });
+
+  test('a construct id keeps the first 40 letters and digits of a long name, then its hash', () => {
+    expect(constructIdFor('Room', 'A very long room name that goes on and on past forty letters'))
+      .toBe('RoomAverylongroomnamethatgoesonandonpastfort6018738d');
+    expect(constructIdFor('Room', '(2.01)')).toBe(`Room201${stableHash('(2.01)').toString(16).padStart(8, '0')}`);
+    // No letters or digits: the kind stands in for them.
+    expect(constructIdFor('Room', '---')).toBe(`RoomRoom${stableHash('---').toString(16).padStart(8, '0')}`);
   });
 });
