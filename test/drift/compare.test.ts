@@ -25,6 +25,7 @@ describe('compare: A4B side', () => {
     ['devices not declared are not compared', desired({ rooms: [{ ...spree, devices: undefined }] }), live({ rooms: [{ ...spree, devices: [] }] }), {}, 'in-sync', []],
     ['devices not readable are not compared', desired({ rooms: [spree] }), live({ rooms: [{ ...spree, devices: undefined }] }), {}, 'in-sync', []],
     ['an empty description against none', desired({ rooms: [room('A', { description: '' })] }), live({ rooms: [room('A')] }), {}, 'in-sync', []],
+    ['a description A4B answers as null is none', desired({ rooms: [room('A')] }), live({ rooms: [room('A', { description: null as never })] }), {}, 'in-sync', []],
     ['system tags and tag order', desired({ rooms: [room('A', { tags: { b: '2', a: '1' } })] }),
       live({ rooms: [room('A', { tags: { a: '1', 'aws:cloudformation:stack-name': 's', 'CDK-A4B-ROOMS:renamed-from': 'x', b: '2' } })] }), {}, 'in-sync', []],
     ['a name changed in case only is drift (A4B shows the live case)', desired({ rooms: [room('Spree')] }), live({ rooms: [room('SPREE')] }), {}, 'drift',
@@ -117,6 +118,7 @@ describe('compare: calendar link', () => {
     ['the consent was revoked', application, { mailboxes: mailbox(roomMailbox()), consent: false }, 'drift', [{
       resource: 'calendar link', name: 'app-1', kind: 'consent-missing', detail: 'the A4B app no longer holds Calendars.ReadWrite: an administrator revoked the consent',
     }], 1],
+    ['the delegate method does not look at consent', delegate, { mailboxes: mailbox(roomMailbox('write')), consent: false }, 'in-sync', [], 1],
     ['consent not read is not drift', application, { mailboxes: mailbox(roomMailbox()) }, 'in-sync', [], 1],
     ['a mailbox Graph did not answer for is not counted', delegate, {}, 'in-sync', [], 0],
     ['a failed Graph read reports no link finding', delegate, { mailboxes: mailbox({ exists: false, isRoom: false }), errors: ['Graph: token'] }, 'error', [], 0],
@@ -129,6 +131,12 @@ describe('compare: calendar link', () => {
     expect(report.checked).toEqual({ rooms: 1, profiles: 0, skillGroups: 0, mailboxes });
   });
 
+  test('a failed A4B read still compares the link', () => {
+    const report = compare(desired({ rooms: [a] }, delegate), live({}, { mailboxes: mailbox(roomMailbox('read')), errors: ['A4B: AccessDeniedException'] }));
+    expect(report.status).toBe('error');
+    expect(report.findings).toEqual([lost('read')]);
+  });
+
   test('without a link, Graph is not looked at', () => {
     expect(compare(desired({ rooms: [a] }), live({ rooms: [a] }, { mailboxes: mailbox({ exists: false, isRoom: false }) })))
       .toEqual({ status: 'in-sync', findings: [], errors: [], checked: { rooms: 1, profiles: 0, skillGroups: 0, mailboxes: 0 } });
@@ -139,4 +147,12 @@ describe('exitCode', () => {
   test.each<[DriftReport['status'], number]>([['in-sync', 0], ['drift', 2], ['error', 1]])('%s exits %d', (status, code) => {
     expect(exitCode({ status, findings: [], errors: [], checked: { rooms: 0, profiles: 0, skillGroups: 0, mailboxes: 0 } })).toBe(code);
   });
+});
+
+test('compare leaves the declared and live state as they were (devices are sorted in copies)', () => {
+  const devices = [`${ARN}:device/b`, `${ARN}:device/a`];
+  const liveDevices = [`${ARN}:device/c`, `${ARN}:device/a`];
+  compare(desired({ rooms: [room('A', { devices })] }), live({ rooms: [room('A', { devices: liveDevices })] }));
+  expect(devices).toEqual([`${ARN}:device/b`, `${ARN}:device/a`]);
+  expect(liveDevices).toEqual([`${ARN}:device/c`, `${ARN}:device/a`]);
 });

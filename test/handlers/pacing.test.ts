@@ -1,5 +1,9 @@
 // The A4B client's send rate (lib/runtime/a4b/pacing.ts), on a fake clock: unlimited until throttled, then AIMD.
-import { isThrottling, SendRate } from '../../lib/runtime/a4b/pacing';
+import { Readable } from 'stream';
+import { AlexaForBusinessClient, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
+import { HttpResponse } from '@smithy/protocol-http';
+import { ConfiguredRetryStrategy } from '@smithy/util-retry';
+import { isThrottling, pace, SendRate } from '../../lib/runtime/a4b/pacing';
 
 function clocked() {
   let t = 10_000;
@@ -35,6 +39,40 @@ test('throttles in the same second decrease once (the calls in flight all come b
   expect(rate.perSecond).toBeCloseTo(4.9);
 });
 
+test('after a decrease, throttles for the next 1000 ms (a round trip of calls in flight) do not decrease again', () => {
+  const { rate, advance } = clocked();
+  for (let i = 0; i < 10; i++) rate.reserve();
+  rate.throttled();
+  expect(rate.perSecond).toBeCloseTo(7);
+  for (const step of [250, 250, 250, 249]) {
+    advance(step);
+    rate.throttled();
+    expect(rate.perSecond).toBeCloseTo(7);
+  }
+  advance(1);
+  rate.throttled();
+  expect(rate.perSecond).toBeCloseTo(4.9);
+});
+
+test('the first throttle counts only the calls sent in the second before it', () => {
+  const { rate, advance } = clocked();
+  for (let i = 0; i < 30; i++) rate.reserve();
+  advance(500);
+  for (let i = 0; i < 10; i++) rate.reserve();
+  // 1100 ms after the first 30: only the 10 sent 600 ms ago count.
+  advance(600);
+  rate.throttled();
+  expect(rate.perSecond).toBeCloseTo(7);
+});
+
+test('calls sent exactly a second before the first throttle no longer count; with none left it starts from 1 a second', () => {
+  const { rate, advance } = clocked();
+  for (let i = 0; i < 5; i++) rate.reserve();
+  advance(1000);
+  rate.throttled();
+  expect(rate.perSecond).toBeCloseTo(0.7);
+});
+
 test('successes raise the rate by about one request a second per second, and it never falls below the minimum', () => {
   const { rate, advance } = clocked();
   rate.reserve();
@@ -57,7 +95,62 @@ test.each([
   [{ name: '429', $metadata: { httpStatusCode: 429 } }, true],
   [{ name: 'LimitExceededException', $metadata: { httpStatusCode: 400 } }, false],
   [{ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } }, false],
+  // Not an SDK error: no $metadata.
+  [new TypeError('fetch failed'), false],
   [undefined, false],
 ])('isThrottling(%p) is %p', (error, expected) => {
   expect(isThrottling(error)).toBe(expected);
+});
+
+describe('pace(): every attempt of a real A4B client takes its slot', () => {
+  // The client's HTTP handler answers from a script; the rate's clock is fake, and calls are 10 s apart so none waits.
+  function pacedClient(answers: Array<[number, string]>, attempts = 1) {
+    let t = 10_000;
+    const rate = new SendRate(() => t);
+    const sent: number[] = [];
+    const client = new AlexaForBusinessClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      // The SDK's own retries, without their backoff: pacing must see each attempt, not only the call's outcome.
+      retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
+      requestHandler: {
+        handle: async () => {
+          sent.push(t);
+          const [statusCode, body] = answers.shift()!;
+          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
+        },
+      },
+    });
+    expect(pace(client, rate)).toBe(rate);
+    return { client, rate, sent, advance: (ms: number) => { t += ms; } };
+  }
+  const get = () => new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/r' });
+  const ok: [number, string] = [200, '{"Room":{}}'];
+  const throttle: [number, string] = [400, '{"__type":"ThrottlingException","message":"Rate exceeded"}'];
+  const invalid: [number, string] = [400, '{"__type":"NotFoundException","message":"no such room"}'];
+
+  test('a throttle lowers the rate, another error does not, a success raises it', async () => {
+    const { client, rate, sent, advance } = pacedClient([ok, ok, throttle, invalid, ok]);
+    await client.send(get());
+    await client.send(get());
+    expect(rate.perSecond).toBe(Number.POSITIVE_INFINITY);
+    await expect(client.send(get())).rejects.toMatchObject({ name: 'ThrottlingException' });
+    // 3 calls in the last second: 2.1 a second.
+    expect(rate.perSecond).toBeCloseTo(2.1);
+    advance(10_000);
+    await expect(client.send(get())).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect(rate.perSecond).toBeCloseTo(2.1);
+    advance(10_000);
+    await client.send(get());
+    expect(rate.perSecond).toBeCloseTo(2.1 + 1 / 2.1);
+    expect(sent).toHaveLength(5);
+  });
+
+  test('an attempt the SDK retries counts: its throttle lowers the rate though the call succeeds', async () => {
+    const { client, rate, sent } = pacedClient([throttle, ok], 3);
+    await client.send(get());
+    expect(sent).toHaveLength(2);
+    // One attempt before the throttle: 0.7 a second; the retried attempt's success adds 1 / max(1, 0.7).
+    expect(rate.perSecond).toBeCloseTo(1.7);
+  });
 });

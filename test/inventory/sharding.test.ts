@@ -1,6 +1,6 @@
 // The hash behind every shard, wave and construct id: 32-bit FNV-1a over the UTF-8 bytes of a name. It must never
 // change (it places rooms in shards and names their resources), whichever path computes it.
-import { constructIdFor, shardOf, skillGroupStackOf, stableHash, waveOf } from '../../lib/inventory/sharding';
+import { constructIdFor, shardId, shardOf, skillGroupStackOf, stableHash, WAVES, waveOf } from '../../lib/inventory/sharding';
 
 /** FNV-1a over Buffer.from(text, 'utf8'), as the hash was first written. */
 function reference(text: string): number {
@@ -51,5 +51,56 @@ describe('stableHash', () => {
     expect(shardOf(nfd, 32)).toBe(reference(nfc.toLowerCase()) % 32);
     expect(waveOf(nfd)).toBe(waveOf(nfc));
     expect(skillGroupStackOf(nfd)).toBe(skillGroupStackOf(nfc));
+  });
+});
+
+describe('waveOf', () => {
+  // A shard's rooms are written a wave at a time: if the rooms of one shard fell into a few waves, those waves would
+  // put hundreds of rooms in flight at once and the rest would wait for nothing.
+  test.each([[0], [7], [31]])('the rooms of shard %p of 32 spread over all %p waves', (shard) => {
+    const names = Array.from({ length: 10_000 }, (_, i) => `Room ${String(i).padStart(5, '0')}`).filter((n) => shardOf(n, 32) === shard);
+    const perWave = Array<number>(WAVES).fill(0);
+    for (const n of names) perWave[waveOf(n)]++;
+    expect(names.length).toBeGreaterThan(250);
+    // About names / 16 each (~20); none empty, none holding more than twice its share.
+    expect(Math.min(...perWave)).toBeGreaterThan(0);
+    expect(Math.max(...perWave)).toBeLessThan((2 * names.length) / WAVES);
+  });
+
+  test('a wave is one of 0..WAVES-1, the same for a name in any case', () => {
+    const waves = new Set(Array.from({ length: 2000 }, (_, i) => waveOf(`room ${i}`)));
+    expect([...waves].sort((a, b) => a - b)).toEqual(Array.from({ length: WAVES }, (_, i) => i));
+    expect(waveOf('BOARD ROOM')).toBe(waveOf('board room'));
+  });
+});
+
+describe('where known names go', () => {
+  // Pinned: a change here moves deployed rooms to other nested stacks (a replacement) or other waves. A name counts
+  // ignoring case, so its upper-case form goes to the same place.
+  test.each<[string, number, number, number]>([
+    ['Room 00042', 24, 9, 0],
+    ['Board Room', 14, 3, 2],
+    ['Spree (2.01)', 28, 4, 0],
+    ['Café Ost', 27, 13, 3],
+    ['会议室', 28, 5, 0],
+    // Upper case flips bit 5 of each letter, which the low bits of FNV-1a (the shard) do not see; ß -> SS they do.
+    ['Großer Saal', 5, 7, 1],
+  ])('%p: shard %p of 32, wave %p, skill-group stack %p', (name, shard, wave, stack) => {
+    // (GROSSER SAAL is another name: its lower case is grosser saal.)
+    for (const written of [name, name.toUpperCase(), name.toLowerCase()].filter((w) => w.toLowerCase() === name.toLowerCase())) {
+      expect([shardOf(written, 32), waveOf(written), skillGroupStackOf(written)]).toEqual([shard, wave, stack]);
+    }
+  });
+
+  test.each([[0, 'Shard00'], [7, 'Shard07'], [31, 'Shard31'], [100, 'Shard100']])('shard %p is the nested stack %p', (shard, id) => {
+    expect(shardId(shard)).toBe(id);
+  });
+
+  test('a construct id keeps the first 40 letters and digits of a long name, then its hash', () => {
+    expect(constructIdFor('Room', 'A very long room name that goes on and on past forty letters'))
+      .toBe('RoomAverylongroomnamethatgoesonandonpastfort6018738d');
+    expect(constructIdFor('Room', '(2.01)')).toBe(`Room201${stableHash('(2.01)').toString(16).padStart(8, '0')}`);
+    // No letters or digits: the kind stands in for them.
+    expect(constructIdFor('Room', '---')).toBe(`RoomRoom${stableHash('---').toString(16).padStart(8, '0')}`);
   });
 });

@@ -1,7 +1,7 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
 import { decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
 import { addressesOfEntry, addressFilter, classifyMailbox, mailboxProblem, MailboxAnswers, nextReads } from '../../lib/o365/mailbox';
-import { CalendarPermission, decidePermission, permissionProblem } from '../../lib/o365/permissions';
+import { CalendarPermission, decidePermission, PermissionDecision, permissionProblem } from '../../lib/o365/permissions';
 
 const entry = { id: 'u1', userPrincipalName: 'douro.room@fabrikam.onmicrosoft.com', mail: 'douro@fabrikam.com', proxyAddresses: ['SMTP:douro@fabrikam.com', 'smtp:d@fabrikam.com', 'x500:/o=x'] };
 const found = { status: 200, body: { value: [entry] } };
@@ -62,6 +62,8 @@ describe('permission rules', () => {
     ['a group the account is not in', [perm('others@contoso.com', 'write')], ACCEPTED, 'missing', undefined],
     ['only My Organization', [perm('', 'freeBusyRead', { isRemovable: false })], ACCEPTED, 'missing', undefined],
     ['read, write allowed: raise', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['read', 'write'] })], ACCEPTED, 'below', 'read'],
+    // `none` is the lowest role, not an unknown one: it is raised like any role below write.
+    ['none, write allowed: raise', [perm('a4b-svc@contoso.com', 'none')], ACCEPTED, 'below', 'none'],
     ['read, write not allowed', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['freeBusyRead', 'read'] })], ACCEPTED, 'write-not-allowed', 'read'],
     ['read, not removable', [perm('a4b-svc@contoso.com', 'read', { isRemovable: false })], ACCEPTED, 'write-not-allowed', 'read'],
     ['delegate above write, not accepted: never lowered', [perm('a4b-svc@contoso.com', 'delegateWithPrivateEventAccess')], ['write'], 'unaccepted', 'delegateWithPrivateEventAccess'],
@@ -81,6 +83,73 @@ describe('permission rules', () => {
     const d = decidePermission([perm('svc@contoso.onmicrosoft.com', role)], account, accepted);
     const p = permissionProblem(d, 'r@x', 'svc@contoso.onmicrosoft.com', accepted, true)!;
     expect(`${p.problem} ${p.fix}`).not.toMatch(/Set-MailboxFolderPermission|-AccessRights/);
+  });
+
+  test.each<[string, CalendarPermission[], string[], string, string?]>([
+    ['freeBusyRead, limitedRead: raised', [perm('a4b-svc@contoso.com', 'freeBusyRead'), perm('a4b-svc@contoso.com', 'limitedRead')], ACCEPTED, 'below', 'freeBusyRead'],
+    ['write when only delegate roles are accepted: never touched', [perm('a4b-svc@contoso.com', 'write')], ['delegateWithPrivateEventAccess'], 'unaccepted', 'write'],
+    ['a role Graph does not list: never touched', [perm('a4b-svc@contoso.com', 'owner')], ACCEPTED, 'unaccepted', 'owner'],
+    ['read, allowedRoles not given: raise', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: undefined })], ACCEPTED, 'below', 'read'],
+    ['read, allowedRoles empty', [perm('a4b-svc@contoso.com', 'read', { allowedRoles: [] })], ACCEPTED, 'write-not-allowed', 'read'],
+    ['an entry without an address and one with a null address are not the account', [
+      { id: 'x', role: 'write' }, { id: 'y', role: 'write', emailAddress: { address: null, name: 'My Organization' } }], ACCEPTED, 'missing', undefined],
+  ])('%s', (_, perms, accepted, kind, role) => {
+    const d = decidePermission(perms, account, accepted);
+    expect(d.kind).toBe(kind);
+    if (role) expect((d as { role: string }).role).toBe(role);
+  });
+
+  test('groups not readable: only its own entries count', () => {
+    expect(decidePermission([perm('av-team@contoso.com', 'write')], { own: account.own }, ACCEPTED)).toEqual({ kind: 'missing' });
+  });
+
+  test('raising allowed: the permission to PATCH is named', () => {
+    expect(decidePermission([perm('a4b-svc@contoso.com', 'read', { id: 'p-7' })], account, ACCEPTED)).toEqual({ kind: 'below', role: 'read', permissionId: 'p-7' });
+    expect(decidePermission([perm('a4b-svc@contoso.com', 'read', { allowedRoles: ['read'] })], account, ACCEPTED))
+      .toEqual({ kind: 'write-not-allowed', role: 'read', allowedRoles: ['read'] });
+    expect(decidePermission([perm('av-team@contoso.com', 'write')], account, ACCEPTED)).toEqual({ kind: 'ok', role: 'write', via: 'av-team@contoso.com' });
+  });
+
+  // The words `check`, the link's findings and drift show: the problem, and a fix that never lowers a permission.
+  const set = 'Set-MailboxFolderPermission spree@contoso.com:\\Calendar -User svc@contoso.com -AccessRights Editor';
+  const add = 'Add-MailboxFolderPermission spree@contoso.com:\\Calendar -User svc@contoso.com -AccessRights Editor';
+  const groupsNote = ' (permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)';
+  test.each<[string, PermissionDecision, string[], boolean, boolean, { problem: string; fix: string } | undefined]>([
+    ['ok', { kind: 'ok', role: 'write' }, ACCEPTED, false, false, undefined],
+    ['missing, granted', { kind: 'missing' }, ACCEPTED, true, false,
+      { problem: "the service account svc@contoso.com has no permission on the room's calendar, and A4B needs Editor", fix: add }],
+    ['missing, not granted, groups unread', { kind: 'missing' }, ACCEPTED, false, true,
+      { problem: `the service account svc@contoso.com has no permission on the room's calendar${groupsNote}, and A4B needs Editor`, fix: `${add} (or set grantMissingPermissions)` }],
+    ['below, not granted', { kind: 'below', role: 'read', permissionId: 'x' }, ACCEPTED, false, false,
+      { problem: "the service account svc@contoso.com has only 'read' on the room's calendar, and A4B needs Editor", fix: `${set} (or set grantMissingPermissions)` }],
+    ['below, granted, groups unread', { kind: 'below', role: 'read', permissionId: 'x' }, ACCEPTED, true, true,
+      { problem: `the service account svc@contoso.com has only 'read' on the room's calendar${groupsNote}, and A4B needs Editor`, fix: set }],
+    ['write not allowed', { kind: 'write-not-allowed', role: 'read', allowedRoles: ['freeBusyRead', 'read'] }, ACCEPTED, true, false, {
+      problem: "the service account svc@contoso.com has 'read' on the room's calendar, and this permission cannot be raised to write (allowedRoles: freeBusyRead, read)",
+      fix: `${set} in Exchange Online PowerShell` }],
+    ['write not allowed, no allowedRoles', { kind: 'write-not-allowed', role: 'read', allowedRoles: [] }, ACCEPTED, true, false, {
+      problem: "the service account svc@contoso.com has 'read' on the room's calendar, and this permission cannot be raised to write (allowedRoles: none)",
+      fix: `${set} in Exchange Online PowerShell` }],
+    ['custom', { kind: 'unaccepted', role: 'custom' }, ACCEPTED, true, false, {
+      problem: "the service account has role 'custom' (Exchange rights Graph has no name for, e.g. Owner or PublishingEditor; this library never changes them) on the calendar, which is not an accepted role (write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess)",
+      fix: "check its rights with Get-MailboxFolderPermission spree@contoso.com:\\Calendar -User svc@contoso.com; if they include Editor's, add 'custom' to acceptedRoles" }],
+    ['above write', { kind: 'unaccepted', role: 'delegateWithPrivateEventAccess' }, ['write'], true, false, {
+      problem: "the service account has role 'delegateWithPrivateEventAccess', above write (this library never lowers a permission) on the calendar, which is not an accepted role (write)",
+      fix: "add 'delegateWithPrivateEventAccess' to acceptedRoles" }],
+    ['write itself, when only a delegate role is accepted', { kind: 'unaccepted', role: 'write' }, ['delegateWithPrivateEventAccess'], true, false, {
+      problem: "the service account has role 'write' on the calendar, which is not an accepted role (delegateWithPrivateEventAccess)", fix: "add 'write' to acceptedRoles" }],
+    ['below write, when only a delegate role is accepted', { kind: 'unaccepted', role: 'read' }, ['delegateWithPrivateEventAccess'], true, false, {
+      problem: "the service account has role 'read' on the calendar, which is not an accepted role (delegateWithPrivateEventAccess)", fix: `add 'read' to acceptedRoles, or ${set}` }],
+    ['none, when only a delegate role is accepted', { kind: 'unaccepted', role: 'none' }, ['delegateWithPrivateEventAccess'], true, false, {
+      problem: "the service account has role 'none' on the calendar, which is not an accepted role (delegateWithPrivateEventAccess)", fix: `add 'none' to acceptedRoles, or ${set}` }],
+    ['a role Graph does not list', { kind: 'unaccepted', role: 'owner' }, ['write'], true, false, {
+      problem: "the service account has role 'owner' on the calendar, which is not an accepted role (write)", fix: "add 'owner' to acceptedRoles" }],
+  ])('the problem and fix: %s', (_, d, accepted, grantMissing, groupsUnread, expected) => {
+    expect(permissionProblem(d, 'spree@contoso.com', 'svc@contoso.com', accepted, grantMissing, groupsUnread)).toEqual(expected);
+  });
+
+  test('without groupsUnread, nothing is said about groups', () => {
+    expect(permissionProblem({ kind: 'missing' }, 'r@x', 'svc@x', ['write'], true)!.problem).not.toContain('groups');
   });
 
   test('groups not readable: the problem says what was not counted', () => {

@@ -2,6 +2,7 @@
 // at most 20 items a request, the request shape, which answers are retried and how long it waits, and the bound on
 // requests in flight. The Graph transport itself is driven against the emulator in test/handlers/calendar-link.test.ts.
 import { BatchItem, BatchOptions, BatchResult, mapConcurrent, MAX_BATCH_ITEMS, runBatches } from '../../lib/runtime/graph/batch';
+import { RequestScope, runInRequest } from '../../lib/runtime/request';
 
 const get = (id: string): BatchItem => ({ id, method: 'GET', url: `/users/${id}` });
 const items = (n: number) => Array.from({ length: n }, (_, i) => get(String(i + 1)));
@@ -85,6 +86,20 @@ describe('runBatches: retries of 429/503/504', () => {
     expect(graph.ids()).toEqual([['a', 'b', 'c', 'd'], ['a', 'c']]);
     expect(slept).toEqual([5000]);
     expect(Object.fromEntries([...results].map(([id, r]) => [id, r.status]))).toEqual({ a: 200, b: 200, c: 200, d: 404 });
+  });
+
+  // What a deadline's answer names as still in flight when the request's time runs out during the wait.
+  test.each<[string, Record<string, number>, string]>([
+    ['one item', { a: 429 }, "Graph's Retry-After (2 s, 1 item answered 429)"],
+    ['three items, two statuses', { a: 429, b: 503, c: 429 }, "Graph's Retry-After (2 s, 3 items answered 429/503)"],
+  ])('inside a request, the wait is in flight as what it waits for: %s', async (_, first, operation) => {
+    const graph = fakeGraph((id, attempt) => ({ status: attempt === 1 ? first[id] : 200 }));
+    const scope = new RequestScope();
+    const during: string[][] = [];
+    const sleep = async () => { during.push([...scope.inFlight]); };
+    await runInRequest(scope, () => runBatches(Object.keys(first).map(get), graph.post, { sleep }));
+    expect(during).toEqual([[operation]]);
+    expect(scope.inFlight).toEqual([]);
   });
 
   test('an answer for an id that was not asked for is left out', async () => {

@@ -13,6 +13,7 @@ export class SendRate {
   private rate = Number.POSITIVE_INFINITY;
   private nextAt = 0;
   private lastDecrease = Number.NEGATIVE_INFINITY;
+  // Stryker disable next-line ArrayDeclaration: a non-number entry is never counted (x > t - 1000 is false) and only stops the pruning, which bounds memory
   private readonly sent: number[] = [];
 
   constructor(private readonly now: () => number = Date.now, private readonly minimum = 0.5) {}
@@ -26,8 +27,10 @@ export class SendRate {
   reserve(): number {
     const t = this.now();
     const at = Number.isFinite(this.rate) ? Math.max(t, this.nextAt) : t;
+    // Stryker disable next-line ConditionalExpression: unlimited, the slot is at + 0 and `at` is always now
     if (Number.isFinite(this.rate)) this.nextAt = at + 1000 / this.rate;
     this.sent.push(at);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: pruning only bounds memory; throttled() counts the last second with its own filter
     while (this.sent.length && this.sent[0] <= t - 1000) this.sent.shift();
     return at - t;
   }
@@ -47,6 +50,7 @@ export class SendRate {
 
   /** A call went through: about one more request per second, each second (1/rate per call). */
   succeeded(): void {
+    // Stryker disable next-line ConditionalExpression: Infinity + 0 is Infinity
     if (Number.isFinite(this.rate)) this.rate += 1 / Math.max(1, this.rate);
   }
 }
@@ -73,6 +77,12 @@ export function pace(client: AlexaForBusinessClient, rate = new SendRate()): Sen
       if (isThrottling(e)) rate.throttled();
       throw e;
     }
-  }, { step: 'finalizeRequest', priority: 'low', name: 'a4bPacing' });
+  }, {
+    step: 'finalizeRequest',
+    // Stryker disable next-line StringLiteral: after the retry middleware (priority high) whatever the priority in this step
+    priority: 'low',
+    // Stryker disable next-line StringLiteral: the name only identifies the middleware in the stack
+    name: 'a4bPacing',
+  });
   return rate;
 }
