@@ -2,7 +2,7 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CalendarLinkMethod, EndOfMeetingReminderType, Office365CalendarLink, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from '../lib';
+import { CalendarLinkMethod, EndOfMeetingReminderType, Office365CalendarLink, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from 'cdk-a4b-rooms';
 
 export class ExampleRoomsStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
