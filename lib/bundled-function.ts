@@ -105,12 +105,14 @@ export function securityOptionsOf(props: HandlerSecurityOptions): HandlerSecurit
 }
 
 /**
- * @internal A construct's own security options, the rest from `from` (the drift monitor's inventory). The log group
- * and its key are one choice, and so are the VPC, its subnets and security groups: a construct that gives one of a
- * choice takes none of the other's.
+ * @internal A construct's own security options, the rest from `from` (the drift monitor's inventory). The log group,
+ * its key and its retention are one choice, and so are the VPC, its subnets and security groups: a construct that
+ * gives one of a choice takes none of the other's (a monitor with a `logRetention` keeps a log group of its own).
  */
-export function inheritedSecurity(own: HandlerSecurityOptions, from: HandlerSecurityOptions): HandlerSecurityOptions {
-  const logsFrom = own.logGroup || own.logEncryptionKey ? own : from;
+export function inheritedSecurity(
+  own: HandlerSecurityOptions & { logRetention?: logs.RetentionDays }, from: HandlerSecurityOptions,
+): HandlerSecurityOptions {
+  const logsFrom = own.logGroup || own.logEncryptionKey || own.logRetention !== undefined ? own : from;
   const networkFrom = own.vpc || own.vpcSubnets || own.securityGroups ? own : from;
   return {
     logGroup: logsFrom.logGroup, logEncryptionKey: logsFrom.logEncryptionKey,

@@ -112,6 +112,14 @@ describe('a security option set on RoomInventory', () => {
     expect(monitor.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: stack.getLogicalId(monitorLogs.node.defaultChild as any) } });
   });
 
+  test("a drift monitor with a log retention keeps a log group of its own, not the inventory's", () => {
+    const stack = new Stack(new App(), 'A4BRooms');
+    const inventory = new RoomInventory(stack, 'Inventory', { file: INVENTORY, logGroup: new logs.LogGroup(stack, 'RoomsLogs') });
+    new DriftMonitor(stack, 'DriftMonitor', { inventory, logRetention: logs.RetentionDays.ONE_WEEK });
+    const groups = Template.fromStack(stack).findResources('AWS::Logs::LogGroup');
+    expect(Object.entries<any>(groups).map(([id, g]) => [id.replace(/[0-9A-F]{8}$/, ''), g.Properties.RetentionInDays]).sort()).toEqual([['DriftMonitorLogs', 7], ['RoomsLogs', 731]]);
+  });
+
   test('a RoomsProvider made before the inventory is refused: the options would not reach it', () => {
     const stack = new Stack(new App(), 'A4BRooms');
     new RoomsProvider(stack, 'Mine');
@@ -205,6 +213,8 @@ describe('inheritedSecurity', () => {
         runtime: lambda.Runtime.NODEJS_22_X }],
     ['its own log group: not the inventory\'s key', { logGroup: groupB }, { logEncryptionKey: keyA },
       { vpc: undefined, vpcSubnets: undefined, securityGroups: undefined, logGroup: groupB, logEncryptionKey: undefined, runtime: undefined }],
+    ['its own log retention: a log group of its own, not the inventory\'s', { logRetention: logs.RetentionDays.ONE_WEEK } as HandlerSecurityOptions, { logGroup: groupB },
+      { vpc: undefined, vpcSubnets: undefined, securityGroups: undefined, logGroup: undefined, logEncryptionKey: undefined, runtime: undefined }],
     ['its own VPC: not the inventory\'s subnets', { vpc: vpcB }, { vpc: vpcA, vpcSubnets: subnetsA },
       { vpc: vpcB, vpcSubnets: undefined, securityGroups: undefined, logGroup: undefined, logEncryptionKey: undefined, runtime: undefined }],
   ])('%s', (_, own, from, expected) => {
