@@ -45,7 +45,9 @@ const secret = [{ regex: '/^Resource::arn:<AWS::Partition>:secretsmanager:.*-\\?
 const eni = ['Resource::*'];
 
 describe.each(Object.keys(APPS))('AwsSolutions on the %s app', (name) => {
-  test.each([['off', undefined], ['on', securityOn]] as const)('security options %s: no unsuppressed finding, every suppression exact and explained', (_, security) => {
+  // With a VPC only, each function gets a security group of its own (lambda.Function makes it), checked too.
+  const vpcOnly = (stack: Stack): HandlerSecurityOptions => ({ vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+  test.each([['off', undefined], ['on', securityOn], ['on (a VPC only)', vpcOnly]] as const)('security options %s: no unsuppressed finding, every suppression exact and explained', (_, security) => {
     const app = new App();
     const stack = APPS[name](app, security);
     // Run over the constructs of the stack and its nested stacks, as the aspect would: the pipeline synthesizes its
