@@ -22,11 +22,13 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { DriftMonitor, RoomInventory } from 'cdk-a4b-rooms';
+import { DriftMonitor, HandlerSecurityOptions, RoomInventory } from 'cdk-a4b-rooms';
 
 export interface RoomsStageProps extends StageProps {
   /** The inventory file, as the CLI steps name it: relative to the repository root (and to where synth runs). */
   readonly inventoryFile: string;
+  /** Security options of the library's functions (a VPC, a log key...), made in the stage's stack. */
+  readonly handlerSecurity?: (stack: Stack) => HandlerSecurityOptions;
 }
 
 /** The inventory's stack as bin/app.ts builds it: the rooms of the file and an hourly drift monitor. */
@@ -37,7 +39,7 @@ export class RoomsStage extends Stage {
   constructor(scope: Construct, id: string, props: RoomsStageProps) {
     super(scope, id, props);
     this.stack = new Stack(this, 'A4BRooms', { description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(props.inventoryFile)}` });
-    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile) });
+    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile), ...props.handlerSecurity?.(this.stack) });
     new DriftMonitor(this.stack, 'DriftMonitor', { inventory: this.inventory });
   }
 }
@@ -51,6 +53,8 @@ export interface RoomsPipelineStackProps extends StackProps {
   readonly connectionArn: string;
   /** The inventory file, relative to the repository root. */
   readonly inventoryFile: string;
+  /** Security options of the library's functions in the rooms stage (see RoomsStageProps). */
+  readonly roomsHandlerSecurity?: (stack: Stack) => HandlerSecurityOptions;
 }
 
 export class RoomsPipelineStack extends Stack {
@@ -73,7 +77,7 @@ export class RoomsPipelineStack extends Stack {
       codeBuildDefaults: { partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 22 } } } }) },
     });
 
-    this.rooms = new RoomsStage(this, 'Rooms', { inventoryFile: file });
+    this.rooms = new RoomsStage(this, 'Rooms', { inventoryFile: file, handlerSecurity: props.roomsHandlerSecurity });
     const link = this.rooms.inventory.calendarLink;
 
     // Before the deploy: the Office 365 checks of a deploy (mailboxes, rooms, calendar permissions, consent), every

@@ -7,7 +7,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { attached, attachedValue, isMarked, mark } from './markers';
 import { createHash } from 'crypto';
-import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
+import { acceptNagFindings, bundledFunction, SECRET_BY_NAME, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
 import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
 import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { holdsToken } from './lean-cfn-resource';
@@ -85,7 +86,7 @@ export class ConsentResource {
 /**
  * Properties for an Office365CalendarLink.
  */
-export interface Office365CalendarLinkProps {
+export interface Office365CalendarLinkProps extends HandlerSecurityOptions {
   /**
    * The Microsoft 365 tenant: its directory id (GUID) or a verified domain such as `contoso.onmicrosoft.com`.
    */
@@ -143,7 +144,7 @@ export interface Office365CalendarLinkProps {
   readonly graphBaseUrl?: string;
 
   /**
-   * How long the validation function's logs are kept.
+   * How long the validation function's logs are kept (not with `logGroup`).
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -219,6 +220,8 @@ export class Office365CalendarLink extends Construct {
     if (p.problems.length) throw new Error(p.problems.join('\n'));
 
     const fn = bundledFunction(this, {
+      ...securityOptionsOf(props),
+      owner: `Office365CalendarLink ${this.node.path}`,
       asset: 'calendar-link-provider',
       memorySize: 512,
       timeout: LINK_FUNCTION_TIMEOUT,

@@ -6,3 +6,4 @@ export * from './calendar-link';
 export * from './room-inventory';
 export * from './drift-monitor';
 export { ResourceTypes, DRIFT_METRIC_NAMESPACE } from './contract';
+export * from './handler-options';

@@ -4,7 +4,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
-import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
+import { A4B_WILDCARDS, acceptNagFindings, bundledFunction, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
 import { a4bLocation } from './a4b-location';
 import { HandlerEnv } from './contract';
 import { checkTemplateLimits } from './template-limits';
@@ -12,9 +13,9 @@ import { checkTemplateLimits } from './template-limits';
 /**
  * Properties for the stack's A4B provider.
  */
-export interface RoomsProviderProps {
+export interface RoomsProviderProps extends HandlerSecurityOptions {
   /**
-   * How long the provider function's logs are kept.
+   * How long the provider function's logs are kept (not with `logGroup`).
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -76,8 +77,20 @@ export interface RoomsProviderProps {
   readonly maxQueueTime?: Duration;
 }
 
-/** A4B operations the handler calls that take no resource ARN in IAM. */
-const UNSCOPED_ACTIONS = ['CreateRoom', 'CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'];
+/**
+ * What IAM lets the provider's A4B calls be scoped to, by the Service Authorization Reference for Alexa for Business
+ * ("Actions, resources, and condition keys for Alexa for Business"): CreateProfile, CreateSkillGroup and the Search
+ * actions take no resource type, so '*'; CreateRoom requires the `profile` resource (the profile the room is made in).
+ *
+ * Deletes and updates are not limited to the stack's own resources by IAM: the reference lists no condition key for
+ * profiles and skill groups, and aws:ResourceTag only for rooms and devices. A tag condition on rooms would not bound
+ * the role either: to adopt a room (adoptExisting) or take one over from another resource of the stack, the role must
+ * tag rooms that do not carry its tags yet (a4b:TagResource), and a role that may tag a room meets any tag condition.
+ * What limits deletes and updates to the stack's own resources is the handler's ownership check
+ * (lib/handlers/a4b/ownership.ts): it reads the owner tag before it changes or deletes anything, and leaves alone what
+ * another resource holds.
+ */
+const UNSCOPED_ACTIONS = ['CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'];
 /** A4B operations the handler calls on a room, profile, skill group or device ARN. */
 const SCOPED_ACTIONS = ['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'UpdateProfile', 'DeleteProfile', 'GetSkillGroup', 'UpdateSkillGroup',
   'DeleteSkillGroup', 'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom',
@@ -187,6 +200,8 @@ export class RoomsProvider extends Construct {
     if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
 
     const fn = bundledFunction(this, {
+      ...securityOptionsOf(props),
+      owner: `RoomsProvider ${this.node.path}`,
       asset: 'a4b-provider',
       memorySize: 256,
       timeout,
@@ -203,6 +218,11 @@ export class RoomsProvider extends Construct {
       resources: ['*'],
     }));
     fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'A4BCreateRoomsInProfiles',
+      actions: ['a4b:CreateRoom'],
+      resources: [arn('profile')],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'A4BManageRoomsProfilesSkillGroups',
       actions: SCOPED_ACTIONS.map((a) => `a4b:${a}`),
       resources: ['room', 'profile', 'skill-group', 'device'].map(arn),
@@ -213,6 +233,20 @@ export class RoomsProvider extends Construct {
     this.serviceTimeout = serviceTimeout;
     this.reservedConcurrency = reserved;
   }
+}
+
+/**
+ * @internal The provider of the scope's top-level stack, made with a construct's security options (a RoomInventory's):
+ * made here, since one made earlier has options of its own that these would silently not reach.
+ */
+export function providerWithSecurity(scope: Construct, owner: string, security: HandlerSecurityOptions): RoomsProvider {
+  const stack = rootStack(scope);
+  const existing = providerIn(stack);
+  if (existing) {
+    throw new Error(`${owner}: stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}, which the security options given here `
+      + '(logGroup, logEncryptionKey, vpc, vpcSubnets, securityGroups, runtime) would not reach: give them to that RoomsProvider and not here, or create it after this');
+  }
+  return new RoomsProvider(stack, PROVIDER_ID, security);
 }
 
 /**

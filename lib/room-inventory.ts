@@ -15,11 +15,16 @@ import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
 import { SkillGroup } from './skill-group';
+import { hasSecurityOptions, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
+import { providerWithSecurity } from './provider';
 
 /**
- * Properties for a RoomInventory.
+ * Properties for a RoomInventory. The security options apply to every function the inventory makes: the stack's
+ * rooms provider (which it then creates, so no RoomsProvider may exist before it), the calendar link's validation,
+ * and a DriftMonitor of the inventory unless the monitor gives its own.
  */
-export interface RoomInventoryProps {
+export interface RoomInventoryProps extends HandlerSecurityOptions {
   /**
    * Path of the inventory file (YAML or JSON).
    *
@@ -84,6 +89,8 @@ export class RoomInventory extends Construct {
   public readonly shardCount: number;
   /** The calendar link, when the inventory declares one. */
   public readonly calendarLink?: Office365CalendarLink;
+  /** @internal The security options of the inventory's functions, which its DriftMonitor takes by default. */
+  public readonly _handlerSecurity: HandlerSecurityOptions;
 
   constructor(scope: Construct, id: string, props: RoomInventoryProps) {
     super(scope, id);
@@ -95,6 +102,8 @@ export class RoomInventory extends Construct {
     if (!Number.isInteger(shards) || shards < 1 || shards > 100) throw new Error(`RoomInventory ${this.node.path}: shards ${shards} must be a whole number from 1 to 100`);
     const inv = this._inventory = checkedInventory(props);
     const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
+    this._handlerSecurity = securityOptionsOf(props);
+    if (hasSecurityOptions(this._handlerSecurity)) providerWithSecurity(this, `RoomInventory ${this.node.path}`, this._handlerSecurity);
 
     const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink);
     const catalog = this.catalogOf(inv);
@@ -133,6 +142,7 @@ export class RoomInventory extends Construct {
 
   private linkOf(l: NonNullable<Inventory['calendarLink']>): Office365CalendarLink {
     return new Office365CalendarLink(this, 'CalendarLink', {
+      ...this._handlerSecurity,
       tenant: l.tenantId,
       method: l.method === 'delegate' ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! }) : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
       credentials: secretFrom(this, l.credentialsSecret),

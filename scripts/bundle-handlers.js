@@ -46,6 +46,7 @@ async function main() {
       outfile,
       bundle: true,
       platform: 'node',
+      // The oldest runtime the functions accept (HandlerSecurityOptions.runtime); they run nodejs24.x by default.
       target: 'node22',
       format: 'cjs',
       mainFields: ['module', 'main'],
