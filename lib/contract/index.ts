@@ -234,6 +234,37 @@ export function isSystemTag(key: string): boolean {
   return k.startsWith('aws:') || k.startsWith('cdk-a4b-rooms:');
 }
 
+/**
+ * How A4B compares the names of rooms, room profiles and skill groups: the one rule every search and lookup of the
+ * library, and the emulator, follow.
+ *
+ * - Identity: one name per account ignoring case. Not documented (A4B API reference: RoomName, ProfileName and
+ *   SkillGroupName are length 1..100 text, nothing more); inferred from CreateRoom's AlreadyExistsException and
+ *   UpdateRoom's NameInUseException, as the library always has. Compared as code units, lower-cased
+ *   (`a4bNameKey`): A4B knows no Unicode normalization, so 'Café' in NFC and in NFD are two names.
+ * - Search filters (`Filters: [{ Key: 'RoomName', Values }]`): any of the values, each matched exactly, case
+ *   included. The match semantics are not documented (A4B API reference, `Filter`: "The values of a filter"; see
+ *   research A4B_FACTS "Match semantics ... not documented"): a guess, which the emulator models by default. A search
+ *   for a name therefore compares what it gets back with `a4bNameKey`, and a name in another case is found only by
+ *   a search that does not filter on the name (a lookup's `otherCase`). Set to `ignoreCase` if A4B is shown to match
+ *   ignoring case: the lookups then skip that second search.
+ */
+export type A4bFilterMatch = 'exact' | 'ignoreCase';
+
+/** The filter match the library assumes (see `A4bFilterMatch`). */
+export const A4B_FILTER_MATCH: A4bFilterMatch = 'exact';
+
+/** A4B's page size limit: MaxResults of every Search operation and of ListTags is 1..50 (A4B API reference). */
+export const A4B_MAX_RESULTS = 50;
+
+/** The most values one search filter takes (A4B API reference, `Filter.Values`: at most 50). */
+export const A4B_MAX_FILTER_VALUES = 50;
+
+/** What makes two A4B names one name (see `A4bFilterMatch`): lower case, code unit by code unit. */
+export function a4bNameKey(name: string): string {
+  return name.toLowerCase();
+}
+
 /** A4B account quotas (A4B administration guide, quotas). */
 export const Quotas = {
   ROOMS: 10_000,
