@@ -238,16 +238,16 @@ export function isSystemTag(key: string): boolean {
  * How A4B compares the names of rooms, room profiles and skill groups: the one rule every search and lookup of the
  * library, and the emulator, follow.
  *
- * - Identity: one name per account ignoring case. Not documented (A4B API reference: RoomName, ProfileName and
- *   SkillGroupName are length 1..100 text, nothing more); inferred from CreateRoom's AlreadyExistsException and
- *   UpdateRoom's NameInUseException, as the library always has. Compared as code units, lower-cased
- *   (`a4bNameKey`): A4B knows no Unicode normalization, so 'Café' in NFC and in NFD are two names.
+ * - Identity: one name per account ignoring case. Not documented (the A4B model, lib/local/a4b-model/service-2.json,
+ *   gives RoomName, ProfileName and SkillGroupName a length and a pattern, nothing more); inferred from CreateRoom's
+ *   AlreadyExistsException and UpdateRoom's NameInUseException, as the library always has. Compared as code units,
+ *   lower-cased (`a4bNameKey`), no Unicode normalization (undocumented too): 'Café' in NFC and in NFD are two names.
  * - Search filters (`Filters: [{ Key: 'RoomName', Values }]`): any of the values, each matched exactly, case
- *   included. The match semantics are not documented (A4B API reference, `Filter`: "The values of a filter"; see
- *   research A4B_FACTS "Match semantics ... not documented"): a guess, which the emulator models by default. A search
- *   for a name therefore compares what it gets back with `a4bNameKey`, and a name in another case is found only by
- *   a search that does not filter on the name (a lookup's `otherCase`). Set to `ignoreCase` if A4B is shown to match
- *   ignoring case: the lookups then skip that second search.
+ *   included. The match is not documented (model, `Filter.Values`: "The values of a filter."; the API reference and
+ *   the SDKs' docs say no more): a guess, which the emulator models by default. A search for a name therefore
+ *   compares what it gets back with `a4bNameKey`, and a name in another case is found only by a search that does not
+ *   filter on the name (a lookup's `otherCase`). Set to `ignoreCase` if A4B is shown to match ignoring case: the
+ *   lookups then skip that second search.
  */
 export type A4bFilterMatch = 'exact' | 'ignoreCase';
 
