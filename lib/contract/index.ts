@@ -37,8 +37,14 @@ export const RoomProps = {
 
 /** Property names of `Custom::A4BDeviceRelease`. */
 export const DeviceReleaseProps = {
-  /** `[{ Name, Devices }]`: the rooms whose devices it releases, each with the devices it declares now. */
+  /** `[{ Name, Devices }]` (`ReleasedRoomProps`): the rooms whose devices it releases, each with the devices it declares now. */
   ROOMS: 'Rooms',
+} as const;
+
+/** Members of each entry of `DeviceReleaseProps.ROOMS`. */
+export const ReleasedRoomProps = {
+  NAME: 'Name',
+  DEVICES: 'Devices',
 } as const;
 
 /** Property names of `Custom::A4BRoomProfile`; the A4B member names, so they pass through unchanged. */
@@ -120,13 +126,19 @@ export const CalendarLinkProps = {
   ACCEPTED_ROLES: 'AcceptedRoles',
   /** Application method: the resources (`graph`, `exchange`) whose Calendars.ReadWrite app role counts as A4B's consent. */
   CONSENT_RESOURCES: 'ConsentResources',
-  /** `[{ Name, Mailbox }]` of the linked rooms. */
+  /** `[{ Name, Mailbox }]` (`LinkedRoomProps`) of the linked rooms. */
   ROOMS: 'Rooms',
   /**
    * `true`: bad rooms do not fail the check; it checks every room it names on each Create and Update and records
    * them in its Data (`CalendarLinkAttributes.FINDINGS`), and a `Custom::A4BMailboxCheckGate` fails with them.
    */
   RECORD_FINDINGS: 'RecordFindings',
+} as const;
+
+/** Members of each entry of `CalendarLinkProps.ROOMS`. */
+export const LinkedRoomProps = {
+  NAME: 'Name',
+  MAILBOX: 'Mailbox',
 } as const;
 
 /** Attributes of `Custom::A4BCalendarLink` (`Fn::GetAtt`). */
@@ -143,8 +155,14 @@ export const MailboxCheckGateProps = {
   HEADER: 'Header',
   /** A hash of everything the checks check (their properties): tells a rollback from a new deploy. */
   CHECKED: 'Checked',
-  /** `[{ Name, Findings }]`: each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
+  /** `[{ Name, Findings }]` (`GateCheckProps`): each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
   CHECKS: 'Checks',
+} as const;
+
+/** Members of each entry of `MailboxCheckGateProps.CHECKS`. */
+export const GateCheckProps = {
+  NAME: 'Name',
+  FINDINGS: 'Findings',
 } as const;
 
 /** The two ways A4B links to Office 365 (A4B administration guide, "Link Alexa for Business to Office 365"). */

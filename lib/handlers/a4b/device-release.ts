@@ -3,7 +3,7 @@
 // it in the same deploy (rooms in other nested stacks are updated at the same time, and A4B has no conditional
 // disassociate). Run last, it sees every association already made: a device now in another room is left there.
 import { DisassociateDeviceFromRoomCommand } from '@aws-sdk/client-alexa-for-business';
-import { a4bNameKey, DeviceReleaseProps as D } from '../../contract';
+import { a4bNameKey, DeviceReleaseProps as D, ReleasedRoomProps as R } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
 import { devicesOfRoom } from '../../runtime/a4b/query';
@@ -16,12 +16,14 @@ export interface DeviceHolding {
 
 export function readHoldings(props: Record<string, unknown>, resource: string): DeviceHolding[] {
   const rooms = props[D.ROOMS] ?? [];
-  if (!Array.isArray(rooms)) throw new ResourceError(`${resource}: property ${D.ROOMS} must be a list of { Name, Devices }`);
-  return rooms.flatMap((r: { Name?: unknown; Devices?: unknown }, i) => {
-    if (typeof r?.Name !== 'string' || !Array.isArray(r.Devices) || r.Devices.some((d) => typeof d !== 'string')) {
-      throw new ResourceError(`${resource}: ${D.ROOMS}[${i}] must be { Name, Devices: [device ARNs] }`);
+  if (!Array.isArray(rooms)) throw new ResourceError(`${resource}: property ${D.ROOMS} must be a list of { ${R.NAME}, ${R.DEVICES} }`);
+  return rooms.flatMap((r: Record<string, unknown> | undefined, i) => {
+    const name = r?.[R.NAME];
+    const devices = r?.[R.DEVICES];
+    if (typeof name !== 'string' || !Array.isArray(devices) || devices.some((d) => typeof d !== 'string')) {
+      throw new ResourceError(`${resource}: ${D.ROOMS}[${i}] must be { ${R.NAME}, ${R.DEVICES}: [device ARNs] }`);
     }
-    return (r.Devices as string[]).map((device) => ({ room: r.Name as string, device }));
+    return (devices as string[]).map((device) => ({ room: name, device }));
   });
 }
 

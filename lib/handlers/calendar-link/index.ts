@@ -1,7 +1,10 @@
 // Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
 // calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
-import { CalendarLinkAttributes as A, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, ResourceTypes } from '../../contract';
+import {
+  CalendarLinkAttributes as A, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, LinkedRoomProps as R,
+  ResourceTypes,
+} from '../../contract';
 import { CONSENT_RESOURCES } from '../../o365/consent';
 import { PropertyReader } from '../properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
@@ -22,7 +25,7 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
     throw new ResourceError(`calendar link: property ${P.CONSENT_RESOURCES} is ${JSON.stringify(consentResources)}; each entry must be one of ${Object.keys(CONSENT_RESOURCES).join(', ')}, and at least one`);
   }
   const rooms = props[P.ROOMS] ?? [];
-  if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { Name, Mailbox }`);
+  if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { ${R.NAME}, ${R.MAILBOX} }`);
   return {
     tenant: p.requiredString(P.TENANT),
     method,
@@ -32,7 +35,7 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
     grantMissingPermissions: p.boolean(P.GRANT_MISSING_PERMISSIONS) ?? false,
     acceptedRoles: p.stringList(P.ACCEPTED_ROLES) ?? DEFAULT_ACCEPTED_ROLES,
     ...(consentResources ? { consentResources } : {}),
-    rooms: rooms.map((r: any) => ({ name: String(r?.Name ?? ''), mailbox: String(r?.Mailbox ?? '') })),
+    rooms: rooms.map((r: any) => ({ name: String(r?.[R.NAME] ?? ''), mailbox: String(r?.[R.MAILBOX] ?? '') })),
   };
 }
 
