@@ -10,7 +10,7 @@ import { createHash } from 'crypto';
 import { acceptNagFindings, bundledFunction, SECRET_BY_NAME, securityOptionsOf } from './bundled-function';
 import { HandlerSecurityOptions } from './handler-options';
 import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
-import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
+import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, GateCheckProps, LinkedRoomProps, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { holdsToken } from './lean-cfn-resource';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
@@ -319,7 +319,8 @@ export class Office365CalendarLink extends Construct {
         [G.CHECKED]: onceRendered(() => this.checkedHash(), () => ''),
         // Fn::GetAtt of each check: the gate runs after all of them.
         [G.CHECKS]: Lazy.any({
-          produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
+          produce: () => [...this.recorded.values()].map((c) =>
+            ({ [GateCheckProps.NAME]: c.node.id, [GateCheckProps.FINDINGS]: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
         }),
       },
     });
@@ -380,7 +381,7 @@ export class Office365CalendarLink extends Construct {
         [P.RECORD_FINDINGS]: recordFindings || undefined,
         // CDK's search for references (`preparing`) gets only the rooms with a token in their name or mailbox.
         [P.ROOMS]: onceRendered(
-          () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })),
+          () => this._linkedRooms(roomsStack).map((r) => ({ [LinkedRoomProps.NAME]: r.roomName, [LinkedRoomProps.MAILBOX]: r.mailbox })),
           (rooms) => rooms.filter(holdsToken),
         ),
       },

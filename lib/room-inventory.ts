@@ -1,6 +1,7 @@
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CalendarLinkMethods } from './contract';
 import { isMarked, mark } from './markers';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory } from './inventory/model';
@@ -144,11 +145,14 @@ export class RoomInventory extends Construct {
     return new Office365CalendarLink(this, 'CalendarLink', {
       ...this._handlerSecurity,
       tenant: l.tenantId,
-      method: l.method === 'delegate' ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! }) : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
+      method: l.method === CalendarLinkMethods.DELEGATE
+        ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! })
+        : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
       credentials: secretFrom(this, l.credentialsSecret),
       grantMissingPermissions: l.grantMissingPermissions,
       acceptedRoles: l.acceptedRoles?.map((r) => CalendarRole.of(r)),
-      consentResources: l.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
+      consentResources: l.consentResources?.map((r) =>
+        (r === ConsentResource.EXCHANGE_ONLINE.value ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
     });
   }
 

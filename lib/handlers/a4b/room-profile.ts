@@ -1,10 +1,11 @@
 import {
-  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, SearchProfilesCommand, UpdateProfileCommand,
+  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, UpdateProfileCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { MeetingRoomProps as M, RoomProfileProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { forget, NameResolver, remember } from './names';
+import { findProfileByName } from '../../runtime/a4b/query';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
@@ -138,8 +139,7 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
   async afterCreate() {},
 
   async find(name) {
-    const out = await a4b.send(new SearchProfilesCommand({ Filters: [{ Key: 'ProfileName', Values: [name] }], MaxResults: 10 }));
-    return out.Profiles?.find((p) => p.ProfileName === name)?.ProfileArn;
+    return (await findProfileByName(a4b, name))?.ProfileArn;
   },
 
   findExisting(spec, steps) {
