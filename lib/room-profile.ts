@@ -92,6 +92,17 @@ export interface RequireCheckIn {
   readonly enabled?: boolean;
 }
 
+/**
+ * A4B's ProactiveJoin: Alexa joins the room's meetings on its own, started by motion in the room. A4B's model names
+ * the setting and documents nothing more (`ProactiveJoin { EnabledByMotion }`, newer than botocore 1.29.27's model).
+ */
+export interface ProactiveJoin {
+  /**
+   * Whether motion in the room starts it (A4B's `EnabledByMotion`, which A4B requires whenever ProactiveJoin is sent).
+   */
+  readonly enabledByMotion: boolean;
+}
+
 /** A4B room profile: settings shared by the rooms that use it. */
 export interface IRoomProfile extends IResource {
   /**
@@ -193,6 +204,14 @@ export interface RoomProfileProps {
   readonly requireCheckIn?: RequireCheckIn;
 
   /**
+   * Alexa joins the room's meetings when motion in the room starts it (A4B's ProactiveJoin). Removed from a deployed
+   * profile, it is switched off (`enabledByMotion: false`).
+   *
+   * @default - not sent: A4B's default
+   */
+  readonly proactiveJoin?: ProactiveJoin;
+
+  /**
    * Whether A4B collects room utilization metrics.
    *
    * @default false
@@ -279,6 +298,7 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
         [M.RELEASE_AFTER_MINUTES]: props.requireCheckIn.releaseAfterMinutes,
       };
     }
+    if (props.proactiveJoin) meeting[M.PROACTIVE_JOIN] = { [M.ENABLED_BY_MOTION]: props.proactiveJoin.enabledByMotion };
 
     const resource = providerResource(this, 'Resource', {
       type: ResourceTypes.ROOM_PROFILE,

@@ -18,6 +18,7 @@ function build(stack: Stack, devs: string[]) {
   const profile = new RoomProfile(stack, 'Profile', {
     roomProfileName: 'Std', address: '1 Main St', timezone: 'Europe/Berlin', maxVolumeLimit: 8, locale: 'en-US',
     instantBooking: { durationMinutes: 30 }, endOfMeetingReminder: { reminderAtMinutes: 5, type: EndOfMeetingReminderType.CHIME },
+    proactiveJoin: { enabledByMotion: true },
   });
   new RoomProfile(stack, 'Other', { roomProfileName: 'Other', address: '2 Main St', timezone: 'UTC' });
   const sg1 = new SkillGroup(stack, 'G1', { skillGroupName: 'Conferencing', description: 'Meetings' });
@@ -67,6 +68,7 @@ describe('room lifecycle through the bundled handler', () => {
     const profileProps = h.properties(template, idsOfType(template, 'Custom::A4BRoomProfile')[0]);
     expect(profileProps.MaxVolumeLimit).toBe('8');
     expect((profileProps.MeetingRoomConfiguration as any).InstantBooking).toEqual({ Enabled: 'true', DurationInMinutes: '30' });
+    expect((profileProps.MeetingRoomConfiguration as any).ProactiveJoin).toEqual({ EnabledByMotion: 'true' });
   });
 
   test('create: room with mailbox, description, profile, skill group, device and tags; ARN as physical id and attribute', async () => {
@@ -247,6 +249,26 @@ describe('room profile and skill group lifecycle through the bundled handler', (
     const res = await h.update(id, PROFILE, { ...next, Locale: undefined }, next);
     expect(res.Status).toBe('FAILED');
     expect(res.Reason).toContain("A4B cannot unset a profile's Locale once set");
+  });
+
+  test('ProactiveJoin: created as declared, EnabledByMotion changed in place, switched off when removed', async () => {
+    const id = idsOfType(template, PROFILE)[0];
+    const arn = h.created.get(id)!.PhysicalResourceId;
+    const join = () => h.emulator.call('GetProfile', { ProfileArn: arn }).Profile.MeetingRoomConfiguration.ProactiveJoin;
+    expect(join()).toEqual({ EnabledByMotion: true });
+    const old = h.properties(template, id);
+    const meeting = old.MeetingRoomConfiguration as Record<string, unknown>;
+    const off = { ...old, MeetingRoomConfiguration: { ...meeting, ProactiveJoin: { EnabledByMotion: 'false' } } };
+    expect((await h.update(id, PROFILE, off, old)).Status).toBe('SUCCESS');
+    expect(join()).toEqual({ EnabledByMotion: false });
+    expect((await h.update(id, PROFILE, old, off)).Status).toBe('SUCCESS');
+    expect(join()).toEqual({ EnabledByMotion: true });
+    const { ProactiveJoin, ...rest } = meeting;
+    expect((await h.update(id, PROFILE, { ...old, MeetingRoomConfiguration: rest }, old)).Status).toBe('SUCCESS');
+    expect(join()).toEqual({ EnabledByMotion: false });
+    // The other meeting-room settings were left as they were.
+    expect(h.emulator.call('GetProfile', { ProfileArn: arn }).Profile.MeetingRoomConfiguration.InstantBooking).toEqual({ DurationInMinutes: 30, Enabled: true });
+    expect(ProactiveJoin).toBeDefined();
   });
 
   test('profile rename onto another profile\'s name is NameInUse with the fix', async () => {
