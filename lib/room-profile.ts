@@ -93,12 +93,13 @@ export interface RequireCheckIn {
 }
 
 /**
- * A4B's ProactiveJoin: Alexa joins the room's meetings on its own, started by motion in the room. A4B's model names
- * the setting and documents nothing more (`ProactiveJoin { EnabledByMotion }`, newer than botocore 1.29.27's model).
+ * A4B's ProactiveJoin meeting-room setting (`ProactiveJoin { EnabledByMotion }`, in the model the shipped AWS SDK was
+ * generated from, newer than botocore 1.29.27's). The model documents nothing beyond the names: by them, Alexa offers
+ * to join the room's meeting on its own when it detects motion in the room.
  */
 export interface ProactiveJoin {
   /**
-   * Whether motion in the room starts it (A4B's `EnabledByMotion`, which A4B requires whenever ProactiveJoin is sent).
+   * A4B's `EnabledByMotion`, which A4B requires whenever ProactiveJoin is sent.
    */
   readonly enabledByMotion: boolean;
 }
@@ -204,8 +205,8 @@ export interface RoomProfileProps {
   readonly requireCheckIn?: RequireCheckIn;
 
   /**
-   * Alexa joins the room's meetings when motion in the room starts it (A4B's ProactiveJoin). Removed from a deployed
-   * profile, it is switched off (`enabledByMotion: false`).
+   * A4B's ProactiveJoin (by its name: Alexa offers to join the room's meeting when it detects motion). Removed from a
+   * deployed profile, it is switched off (`enabledByMotion: false`).
    *
    * @default - not sent: A4B's default
    */
