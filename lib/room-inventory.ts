@@ -323,6 +323,7 @@ function profileOf(scope: Construct, p: NonNullable<Inventory['profiles']>[numbe
     instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
     requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
     roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
+    proactiveJoin: mr?.proactiveJoin,
     tags: { ...tags, ...p.tags },
     adoptExisting: p.adoptExisting,
   });

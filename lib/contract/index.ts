@@ -74,12 +74,15 @@ export const MeetingRoomProps = {
   END_OF_MEETING_REMINDER: 'EndOfMeetingReminder',
   INSTANT_BOOKING: 'InstantBooking',
   REQUIRE_CHECK_IN: 'RequireCheckIn',
+  /** `{ EnabledByMotion }`: in the model the shipped SDK was generated from, not in botocore 1.29.27's. */
+  PROACTIVE_JOIN: 'ProactiveJoin',
   /** Whether a feature (reminder, instant booking, check-in) is on. */
   ENABLED: 'Enabled',
   REMINDER_AT_MINUTES: 'ReminderAtMinutes',
   REMINDER_TYPE: 'ReminderType',
   DURATION_IN_MINUTES: 'DurationInMinutes',
   RELEASE_AFTER_MINUTES: 'ReleaseAfterMinutes',
+  ENABLED_BY_MOTION: 'EnabledByMotion',
 } as const;
 
 /** Property names of `Custom::A4BSkillGroup`. */

@@ -30,6 +30,8 @@ export interface InventoryProfile {
     readonly instantBooking?: { readonly enabled?: boolean; readonly durationMinutes: number };
     readonly requireCheckIn?: { readonly enabled?: boolean; readonly releaseAfterMinutes: number };
     readonly roomUtilizationMetrics?: boolean;
+    /** A4B's ProactiveJoin; A4B requires `enabledByMotion` whenever it is set. */
+    readonly proactiveJoin?: { readonly enabledByMotion: boolean };
   };
   readonly tags?: Record<string, string>;
   readonly adoptExisting?: boolean;
