@@ -117,7 +117,7 @@ program.command('drift')
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
     if (file === undefined && opts.app === undefined) throw new Error('drift needs the declaration: an inventory file, or --app (a cdk.out folder or the command that runs your app)');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
-    if (opts.html) writableOutput(opts.html);
+    if (opts.html) writableOutput(opts.html, 'drift.html');
     const source = await declaration(file, opts.app, opts.context);
     try {
       if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
@@ -156,7 +156,7 @@ program.command('check')
   }) => {
     const { checkInventory, checkExitCode, checkHtml, checkText } = await import('../lib/cli/check');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
-    if (opts.html) writableOutput(opts.html);
+    if (opts.html) writableOutput(opts.html, 'check.html');
     const source = await declaration(file, opts.app, opts.context);
     try {
       const report = await checkInventory({ inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir });
@@ -191,7 +191,7 @@ program.command('test-booking')
     const timeoutSeconds = Number(opts.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout ${opts.timeout}: give a number of seconds greater than 0`);
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
-    if (opts.html) writableOutput(opts.html);
+    if (opts.html) writableOutput(opts.html, 'test-booking.html');
     const source = await declaration(file, opts.app, opts.context);
     const abort = new AbortController();
     // Ctrl-C stops the waiting; the test meetings are still cancelled and deleted. A second Ctrl-C quits at once.
@@ -445,12 +445,12 @@ function existingStateDir(dir: string): string {
 }
 
 /** Refuses, before any work, an output path that cannot be written: its directory missing or not one, or a directory itself. */
-function writableOutput(file: string): void {
+function writableOutput(file: string, example = 'rooms.yaml'): void {
   const dir = path.dirname(path.resolve(file));
   const dirStat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!dirStat) throw new Error(`cannot write ${file}: its directory ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new Error(`cannot write ${file}: ${dir} is a file, not a directory`);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name, e.g. ${path.join(file, 'rooms.yaml')}`);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name, e.g. ${path.join(file, example)}`);
 }
 
 /** Writes through a temporary file in the same directory and a rename, so a failure never leaves half a file. */
