@@ -231,10 +231,10 @@ const SCRIPT = `
   var rows = data.rows, PAGE = 100;
   var st = { q: '', kind: '', resource: '', group: '', key: null, dir: 1, page: 0 };
   var $ = function (id) { return document.getElementById(id); };
-  function groupText(r) { return data.groups.filter(function (g) { return r.groups[g] !== undefined; }).map(function (g) { return g + ': ' + r.groups[g]; }).join(' · '); }
   rows.forEach(function (r, i) {
     r._i = i;
-    r._g = groupText(r);
+    r._p = data.groups.filter(function (g) { return r.groups[g] !== undefined; }).map(function (g) { return g + ': ' + r.groups[g]; });
+    r._g = r._p.join(' · ');
     r._s = [r.resource, r.name, r.kind, r.field, r.declared, r.live, r.detail, r.fix, r.mailbox, r._g].join('\\n').toLowerCase();
   });
   function options(sel, values) {
@@ -251,7 +251,7 @@ const SCRIPT = `
     var q = st.q.toLowerCase();
     var out = rows.filter(function (r) {
       return (!st.kind || r.kind === st.kind) && (!st.resource || r.resource === st.resource)
-        && (!st.group || (' · ' + r._g + ' · ').indexOf(' · ' + st.group + ' · ') >= 0) && (!q || r._s.indexOf(q) >= 0);
+        && (!st.group || r._p.indexOf(st.group) >= 0) && (!q || r._s.indexOf(q) >= 0);
     });
     if (st.key) {
       var k = st.key, d = st.dir;

@@ -175,6 +175,12 @@ describeBrowser('HTML report in Chromium', () => {
       await page.getByRole('combobox', { name: 'Kind' }).selectOption('changed');
       expect((await tableRows(page)).map((r) => r[2])).toEqual(['changed', 'changed', 'changed', 'changed']);
       await page.getByRole('combobox', { name: 'Kind' }).selectOption('');
+      // The group filter: an office's, a floor's rows (the values the charts show).
+      await page.getByRole('combobox', { name: 'Group' }).selectOption('floor: 4');
+      expect((await tableRows(page)).map((r) => [r[1].split('\n')[0], r[2]])).toEqual([['Tegel (3.01)', 'changed'], ['Elbe (4.01)', 'missing'], ['Elbe (4.01)', 'mailbox-missing']]);
+      await page.getByRole('combobox', { name: 'Group' }).selectOption('site: munich');
+      expect((await tableRows(page)).map((r) => r[1].split('\n')[0])).toEqual(['Lech (2.01)']);
+      await page.getByRole('combobox', { name: 'Group' }).selectOption('');
 
       const name = page.getByRole('columnheader', { name: 'Name' });
       expect(await name.getAttribute('aria-sort')).toBe('none');
