@@ -256,7 +256,7 @@ describeBrowser('HTML report in Chromium', () => {
     await page.close();
   });
 
-  test('10,000 rooms: pages of 100, search, sort and paging work; printing shows every row', async () => {
+  test('10,000 rooms: pages of 100, search, sort and paging work; printing lays out every matching row', async () => {
     const inventory: Inventory = quotaInventory({ rooms: 10_000, profiles: 20, skillGroups: 30, seed: 7 });
     const desired = desiredFromInventory(inventory);
     // The live fleet, worse than a bad day: every 10th room missing, 4 in 5 with an edited description, every 4th with
@@ -314,13 +314,23 @@ describeBrowser('HTML report in Chromium', () => {
     const sorted = report.findings.map((f) => f.name).sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' }));
     expect(first).toEqual(sorted.slice(0, 3));
 
-    await page.emulateMedia({ media: 'print' });
-    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-    expect(await page.locator('#findings tbody tr').count()).toBe(report.findings.length);
-    expect(await page.locator('#print-note').innerText()).toBe(`All ${report.findings.length} findings are printed.`);
-    expect(await page.locator('.controls').isVisible()).toBe(false);
-    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    // Printing (a real print: page.pdf fires beforeprint and afterprint) lays out every row that matches the filter,
+    // then the page goes back to its page of 100. Filtered to the missing rooms, to keep the PDF short.
+    await page.getByRole('combobox', { name: 'Kind' }).selectOption('missing');
+    await page.evaluate(() => {
+      const w = window as any;
+      w.printedRows = [];
+      window.addEventListener('beforeprint', () => w.printedRows.push(document.querySelectorAll('#findings tbody tr').length));
+    });
+    expect((await page.pdf()).length).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as any).printedRows)).toEqual([missing]);
     expect(await page.locator('#findings tbody tr').count()).toBe(100);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#print-note').innerText()).toBe(`All ${missing} findings matching the filters are printed.`);
+    expect(await page.locator('.controls').isVisible()).toBe(false);
+    expect(await page.locator('.pager').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    expect(await page.locator('#print-note').isVisible()).toBe(false);
 
     expect([requests, problems]).toEqual([[url], []]);
     await page.close();
