@@ -149,7 +149,7 @@ export function toHtml(report: HtmlReport): string {
 ${list('errors', 'Errors', report.errors)}${list('notes', 'Notes', report.notes)}
 <section aria-label="Charts" class="charts">${charts.join('')}</section>
 <section aria-label="${cap(report.rowNoun)}s">
-<form class="controls" role="search" onsubmit="return false">
+<form class="controls" role="search" id="controls">
 <label>Search <input id="q" type="search" autocomplete="off" placeholder="room, field, value, fix"></label>
 <label>Kind <select id="kind"><option value="">all</option></select></label>
 <label>Resource <select id="resource"><option value="">all</option></select></label>
@@ -309,6 +309,8 @@ const SCRIPT = `
     $('print-note').textContent = 'All ' + list.length + ' ' + data.noun + (list.length === 1 ? '' : 's') + (list.length < rows.length ? ' matching the filters' : '') + ' are printed.';
   }
   function changed() { st.page = 0; render(false); }
+  // Enter in the search box submits the form, which would reload the file: the table filters as one types instead.
+  $('controls').addEventListener('submit', function (e) { e.preventDefault(); });
   $('q').addEventListener('input', function (e) { st.q = e.target.value; changed(); });
   ['kind', 'resource', 'group'].forEach(function (id) { $(id).addEventListener('change', function (e) { st[id] = e.target.value; changed(); }); });
   $('prev').addEventListener('click', function () { st.page--; render(false); });

@@ -160,13 +160,14 @@ describeBrowser('HTML report in Chromium', () => {
     });
 
     test('typing in the search box filters; a click on a header sorts (aria-sort), again reverses; the keyboard reaches and works both', async () => {
-      const { page } = await open(browser, report);
+      const { page, requests, url } = await open(browser, report);
       // Real table semantics and labels: found by role and accessible name, as a screen reader finds them.
       await page.getByRole('table', { name: /^Findings: 8/ }).waitFor();
       const search = page.getByRole('searchbox', { name: 'Search' });
       await page.keyboard.press('Tab');
       expect(await search.evaluate((el) => el === document.activeElement && getComputedStyle(el).outlineStyle)).toBe('solid');
       await page.keyboard.type('havel');
+      await page.keyboard.press('Enter');
       expect((await tableRows(page)).map((r) => [r[1], r[2]])).toEqual([
         ['Havel (2.02)\nhavel-old@contoso.onmicrosoft.com', 'changed'], ['Havel (2.02)\nhavel-old@contoso.onmicrosoft.com', 'mailbox-missing'],
       ]);
@@ -200,6 +201,7 @@ describeBrowser('HTML report in Chromium', () => {
       expect(await page.getByRole('columnheader', { name: 'Resource' }).getAttribute('aria-sort')).toBe('ascending');
       expect(await name.getAttribute('aria-sort')).toBe('none');
       expect((await tableRows(page)).map((r) => r[0])).toEqual(['profile', 'room', 'room', 'room', 'room', 'room', 'room', 'room']);
+      expect(requests).toEqual([url]);
       await page.close();
     });
 
