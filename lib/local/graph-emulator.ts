@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
+import { addressesOf, allowedRolesFor, CALENDAR_ROLES, consentRoleProblems, EXCHANGE_APP_ID, EXCHANGE_APP_ROLES, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
@@ -217,6 +217,8 @@ export class GraphEmulator {
   grantConsent(consent: TenantConsent): void {
     const resource = consent.resource ?? 'graph';
     if (resource !== 'graph' && resource !== 'exchange') throw new GraphError(400, 'BadRequest', `consent resource '${resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    const problem = consentRoleProblems('consent', { ...consent, resource })[0];
+    if (problem) throw new GraphError(400, 'BadRequest', problem);
     const sp = this.store.get<ServicePrincipal>('sps', consent.applicationId)
       ?? { id: randomUUID(), appId: consent.applicationId, displayName: consent.displayName ?? consent.applicationId, roles: [] };
     const add = (held: string[] | undefined) => [...new Set([...(held ?? []), ...(consent.roles ?? [])])];
@@ -881,7 +883,7 @@ export class GraphEmulator {
     const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
     if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
     const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true }))
-      : sp.appId === EXCHANGE_APP_ID ? this.exchangeRoleValues().map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
+      : sp.appId === EXCHANGE_APP_ID ? EXCHANGE_APP_ROLES.map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
         : [];
     return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
   }
@@ -993,11 +995,6 @@ export class GraphEmulator {
     throw new GraphError(405, 'ErrorInvalidRequest', `${method} is not supported here.`);
   }
 
-  /** The app roles Office 365 Exchange Online offers: the calendar ones, and any a consent names. */
-  private exchangeRoleValues(): string[] {
-    const consented = this.store.values<ServicePrincipal>('sps').flatMap((s) => s.exchangeRoles ?? []);
-    return [...new Set(['Calendars.ReadWrite', 'Calendars.Read', 'full_access_as_app', ...consented])];
-  }
 
   private admin(method: string, p: string, body: string): GraphResponse {
     switch (`${method} ${p}`) {

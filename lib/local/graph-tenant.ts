@@ -107,6 +107,21 @@ export interface TenantFile {
 /** Office 365 Exchange Online's application id (the resource of EWS and Exchange app roles). */
 export const EXCHANGE_APP_ID = CONSENT_RESOURCES.exchange.appId;
 
+/**
+ * The application permissions (app roles) of Office 365 Exchange Online that the checks meet: the calendar ones are
+ * `Calendars.ReadWrite.All` and `Calendars.Read`, not Graph's `Calendars.ReadWrite` (consent.ts); `full_access_as_app`
+ * is EWS's (concepts/auth-limit-mailbox-access.md, "Exchange Web Services permission scope"); `Exchange.ManageAsApp`
+ * is app-only Exchange Online PowerShell's.
+ */
+export const EXCHANGE_APP_ROLES = ['Calendars.ReadWrite.All', 'Calendars.Read', 'full_access_as_app', 'Exchange.ManageAsApp'];
+
+/** A consent naming a role its resource does not have: the name Microsoft uses there instead. */
+export function consentRoleProblems(where: string, c: { resource?: string; roles?: string[] }): string[] {
+  if ((c.resource ?? 'graph') !== 'exchange') return [];
+  return (c.roles ?? []).filter((r) => !EXCHANGE_APP_ROLES.includes(r)).map((r) => `${where}.roles: Office 365 Exchange Online has no application permission '${r}'`
+    + `${r === 'Calendars.ReadWrite' ? '; its calendar permission is Calendars.ReadWrite.All' : ''} (it has ${EXCHANGE_APP_ROLES.join(', ')})`);
+}
+
 export const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
 
 // mailboxSettings.userPurpose: "user, linked, shared, room, equipment, others, unknownFutureValue" (Graph v1.0,
@@ -344,6 +359,7 @@ export function tenantProblems(t: TenantFile): string[] {
   });
   (t?.consents ?? []).forEach((c, i) => {
     check(c?.resource === undefined || c.resource === 'graph' || c.resource === 'exchange', `consents[${i}] (${c?.applicationId}).resource: '${c?.resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    problems.push(...consentRoleProblems(`consents[${i}] (${c?.applicationId})`, c ?? {}));
   });
   (t?.calendarPermissions ?? []).forEach((p, i) => {
     const where = `calendarPermissions[${i}] (${p?.mailbox}, ${p?.user})`;

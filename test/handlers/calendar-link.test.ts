@@ -183,7 +183,7 @@ describe('application method', () => {
   test('an app with only Calendars.Read is not consented for A4B', async () => {
     w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.Read'] }] }));
     const error = await failsWithoutA4bWrite(await w.deploy(template()));
-    expect(error).toContain(`application ${A4B_APP} holds no Calendars.ReadWrite application permission on Microsoft Graph or Office 365 Exchange Online in tenant ${TENANT} (it holds Microsoft Graph Calendars.Read)`);
+    expect(error).toContain(`application ${A4B_APP} holds neither application permission Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online in tenant ${TENANT} (it holds Microsoft Graph Calendars.Read)`);
     expect(error).toContain('Application permissions > Link account, sign in as a Global Administrator');
   });
 
@@ -425,15 +425,20 @@ describe('as real tenants behave', () => {
     expect(error).toContain('(permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)');
   });
 
+  // Each resource names its calendar permission its own way: Graph Calendars.ReadWrite, Exchange Online Calendars.ReadWrite.All.
   test.each([
-    ['Office 365 Exchange Online, accepted by default', 'exchange', undefined, true],
-    ['Microsoft Graph, accepted by default', 'graph', undefined, true],
-    ['Office 365 Exchange Online, when only Microsoft Graph is accepted', 'exchange', [ConsentResource.MICROSOFT_GRAPH], false],
-  ])('7. the A4B app consented on %s', async (_, resource, consentResources, ok) => {
-    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.ReadWrite'], resource }] }));
+    ['Office 365 Exchange Online, accepted by default', 'exchange', 'Calendars.ReadWrite.All', undefined, true],
+    ['Microsoft Graph, accepted by default', 'graph', 'Calendars.ReadWrite', undefined, true],
+    ['Office 365 Exchange Online, when only Microsoft Graph is accepted', 'exchange', 'Calendars.ReadWrite.All', [ConsentResource.MICROSOFT_GRAPH], false],
+    ['Office 365 Exchange Online with read only', 'exchange', 'Calendars.Read', undefined, false],
+  ])('7. the A4B app consented on %s', async (_, resource, role, consentResources, ok) => {
+    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: [role], resource }] }));
     const result = await w.deploy(appTemplate(['Spree'], { method: CalendarLinkMethod.application({ applicationId: A4B_APP }), consentResources }));
     expect(result.ok).toBe(ok);
-    if (!ok) expect(result.error).toContain(`holds no Calendars.ReadWrite application permission on Microsoft Graph in tenant ${TENANT}.`);
+    if (!ok) {
+      expect(result.error).toContain(consentResources ? `holds no application permission Calendars.ReadWrite on Microsoft Graph in tenant ${TENANT}. Fix`
+        : `holds neither application permission Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online in tenant ${TENANT} (it holds Office 365 Exchange Online ${role})`);
+    }
     expect(w.rooms()).toEqual(ok ? ['Spree'] : []);
   });
 

@@ -49,7 +49,7 @@ const TENANT: TenantFile = {
     { mailbox: 'mondego@fabrikam.com', user: 'facilities@fabrikam.com', role: 'write' },
   ],
   consents: [
-    { applicationId: 'a4b-exchange', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'], resource: 'exchange' },
+    { applicationId: 'a4b-exchange', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite.All'], resource: 'exchange' },
     { applicationId: 'a4b-graph', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'] },
   ],
 };
@@ -232,7 +232,11 @@ describe('consents on Office 365 Exchange Online', () => {
     };
     const [onExchange] = await assignments('a4b-exchange');
     expect(onExchange).toMatchObject({ resourceId: exchange.id, resourceDisplayName: 'Office 365 Exchange Online' });
-    expect(exchange.appRoles.find((r: any) => r.id === onExchange.appRoleId).value).toBe('Calendars.ReadWrite');
+    expect(exchange.appRoles.find((r: any) => r.id === onExchange.appRoleId).value).toBe('Calendars.ReadWrite.All');
+    // Exchange Online's names, not Graph's: it has no Calendars.ReadWrite, and a consent naming it is refused.
+    expect(exchange.appRoles.map((r: any) => r.value)).toEqual(expect.arrayContaining(['Calendars.ReadWrite.All', 'Calendars.Read', 'full_access_as_app']));
+    expect(exchange.appRoles.map((r: any) => r.value)).not.toContain('Calendars.ReadWrite');
+    expect(() => graph.grantConsent({ applicationId: 'late', roles: ['Calendars.ReadWrite'], resource: 'exchange' })).toThrow("consent.roles: Office 365 Exchange Online has no application permission 'Calendars.ReadWrite'; its calendar permission is Calendars.ReadWrite.All");
     expect((await assignments('a4b-graph')).map((a: any) => a.resourceDisplayName)).toEqual(['Microsoft Graph']);
   });
 });
@@ -346,7 +350,7 @@ describe('persistence and the tenant file', () => {
       roomLists: [{ mailbox: 'list@fabrikam.com', rooms: ['a@fabrikam.com'] }],
       groups: [{ mail: 'g@fabrikam.com', members: ['stranger@contoso.com'] }],
       apps: [{ clientId: 'app', scopedRoles: [{ role: 'Calendars.ReadWrite', mailboxes: ['g@fabrikam.com'] }] }],
-      consents: [{ applicationId: 'a4b', resource: 'ews' }],
+      consents: [{ applicationId: 'a4b', resource: 'ews' }, { applicationId: 'a4b-x', resource: 'exchange', roles: ['Calendars.ReadWrite'] }],
       calendarPermissions: [{ mailbox: 'nowhere@fabrikam.com', user: 'a@fabrikam.com', role: 'owner' }],
     };
     const problems = tenantProblems(bad);
@@ -358,12 +362,13 @@ describe('persistence and the tenant file', () => {
       'groups[0] (g@fabrikam.com).members: stranger@contoso.com is not a user, room or group of the tenant; add it, or remove it from members',
       'apps[0] (app).scopedRoles Calendars.ReadWrite: g@fabrikam.com is not a user or room mailbox of the tenant',
       "consents[0] (a4b).resource: 'ews' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)",
+      "consents[1] (a4b-x).roles: Office 365 Exchange Online has no application permission 'Calendars.ReadWrite'; its calendar permission is Calendars.ReadWrite.All (it has Calendars.ReadWrite.All, Calendars.Read, full_access_as_app, Exchange.ManageAsApp)",
       "calendarPermissions[0] (nowhere@fabrikam.com, a@fabrikam.com).role: 'owner' must be one of none, freeBusyRead, limitedRead, read, write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess, custom",
       'calendarPermissions[0] (nowhere@fabrikam.com, a@fabrikam.com).mailbox: nowhere@fabrikam.com is not a user or room mailbox of the tenant',
     ]);
     const empty = await GraphEmulator.start();
     try {
-      expect(() => empty.seed(bad)).toThrow(/^tenant file: 9 problems:\n- users\[0\]/);
+      expect(() => empty.seed(bad)).toThrow(/^tenant file: 10 problems:\n- users\[0\]/);
       expect(empty.hasTenant).toBe(false);
       empty.seed(TENANT);
       expect(empty.tenantId).toBe('fabrikam.onmicrosoft.com');

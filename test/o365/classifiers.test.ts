@@ -1,5 +1,5 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
-import { decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
+import { consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
 import { addressesOfEntry, addressFilter, classifyMailbox, mailboxProblem, MailboxAnswers, nextReads } from '../../lib/o365/mailbox';
 import { CalendarPermission, decidePermission, PermissionDecision, permissionProblem } from '../../lib/o365/permissions';
 
@@ -160,10 +160,13 @@ describe('permission rules', () => {
 
 describe('consent reader', () => {
   const graph: ResourcePrincipal = { key: 'graph', id: 'g', appRoles: [{ id: 'g-rw', value: 'Calendars.ReadWrite' }, { id: 'g-r', value: 'Calendars.Read' }] };
-  const exchange: ResourcePrincipal = { key: 'exchange', id: 'e', appRoles: [{ id: 'e-rw', value: 'Calendars.ReadWrite' }] };
+  // Exchange Online's calendar permission is Calendars.ReadWrite.All; a role valued Calendars.ReadWrite there is not it.
+  const exchange: ResourcePrincipal = { key: 'exchange', id: 'e', appRoles: [{ id: 'e-rw', value: 'Calendars.ReadWrite.All' }, { id: 'e-r', value: 'Calendars.Read' }, { id: 'e-x', value: 'Calendars.ReadWrite' }] };
   test.each<[string, Array<{ resourceId: string; appRoleId: string }>, ResourcePrincipal[], string]>([
     ['Graph Calendars.ReadWrite', [{ resourceId: 'g', appRoleId: 'g-rw' }], [graph, exchange], 'ok'],
-    ['Exchange Online Calendars.ReadWrite', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online Calendars.ReadWrite.All', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online Calendars.Read only', [{ resourceId: 'e', appRoleId: 'e-r' }], [graph, exchange], 'missing'],
+    ["Exchange Online's role named like Graph's is not its calendar permission", [{ resourceId: 'e', appRoleId: 'e-x' }], [graph, exchange], 'missing'],
     ['Exchange Online, when only Graph is accepted', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph], 'missing'],
     ['Graph Calendars.Read only', [{ resourceId: 'g', appRoleId: 'g-r' }], [graph, exchange], 'missing'],
     ['the right role id on another resource does not count', [{ resourceId: 'e', appRoleId: 'g-rw' }], [graph, exchange], 'missing'],
@@ -173,5 +176,9 @@ describe('consent reader', () => {
 
   test('what it holds instead is named', () => {
     expect(decideConsent([{ resourceId: 'g', appRoleId: 'g-r' }], [graph])).toEqual({ kind: 'missing', held: ['Microsoft Graph Calendars.Read'] });
+  });
+
+  test('the permission each resource needs is named with it', () => {
+    expect(consentNames(['graph', 'exchange'])).toBe('Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online');
   });
 });

@@ -216,7 +216,7 @@ async function checkConsent(s: CheckState): Promise<void> {
   } else {
     const d = decideConsent(c.assignments, c.resources);
     if (d.kind === 'missing') {
-      linkProblems.push(`application ${spec.applicationId} holds no Calendars.ReadWrite application permission on ${consentNames(keys)} in tenant ${spec.tenant}`
+      linkProblems.push(`application ${spec.applicationId} holds ${keys.length > 1 ? 'neither' : 'no'} application permission ${consentNames(keys)} in tenant ${spec.tenant}`
         + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
     }
   }
