@@ -70,7 +70,7 @@ interface AppState {
 interface DirectoryObject {
   id: string; upn: string; displayName: string; room: boolean;
   mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
-  calendarProcessing?: import('./graph-calendar').CalendarProcessing;
+  calendarProcessing?: import('./graph-calendar').CalendarProcessing; mailboxState?: string;
 }
 /** A meeting request or cancellation on its way to a room (objects by their key, the lowercased UPN). */
 interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
@@ -186,14 +186,14 @@ export class GraphEmulator {
       const mailbox = u.mailbox ?? true;
       // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
       const { mail, proxyAddresses } = recipientAddresses(u.upn, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
-      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user' });
+      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user', ...(u.mailboxState ? { mailboxState: u.mailboxState } : {}) });
     }
     for (const r of tenant.rooms ?? []) {
       const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
       // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
       // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
       // client must not decide anything about a room from accountEnabled; the tenant file may set either.
-      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing });
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing, ...(r.mailboxState ? { mailboxState: r.mailboxState } : {}) });
     }
     for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
@@ -759,8 +759,7 @@ export class GraphEmulator {
     const { mailboxRoute, select } = c;
     // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
     const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
-    // A user without an Exchange Online mailbox: 404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
     return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
   }
@@ -770,7 +769,7 @@ export class GraphEmulator {
     const owner = mailboxRoute(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], m[1]);
     const key = owner.upn.toLowerCase();
     const list = this.store.get<Permission[]>('perms', key) ?? [];
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     if (!m[2]) {
       if (method === 'GET') return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.upn}')/calendar/calendarPermissions`, value: list.map(permissionOf) } };
       if (method === 'POST') {
@@ -854,8 +853,11 @@ export class GraphEmulator {
   }
 
   private getUsers(c: RouteContext, m: RegExpExecArray): GraphResponse {
-    const { p, u, need, page, select } = c;
-    need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);
+    const { p, u, roles, need, page } = c;
+    need([...FULL_PROFILE_ROLES, 'User.ReadBasic.All'], true);
+    // User.ReadBasic.All reads the basic profile only; $select of anything else is dropped (see basicUserOf).
+    const basic = !FULL_PROFILE_ROLES.some((r) => roles.includes(r));
+    const select = (o: Record<string, unknown>) => c.select(basic ? basicUserOf(o) : o);
     if (p === '/users') {
       // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
       const filter = u.searchParams.get('$filter');
@@ -921,7 +923,7 @@ export class GraphEmulator {
     select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
     const read = method === 'GET';
     const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox);
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     const key = owner.upn.toLowerCase();
     const list = this.store.get<StoredEvent[]>('events', key) ?? [];
     const notFound = () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -1035,6 +1037,17 @@ function withDefaults(o: DirectoryObject): DirectoryObject {
   };
 }
 
+/**
+ * A mailbox route's owner must have an active Exchange Online mailbox: a user without one (microsoft-graph-docs #5888,
+ * #6305), or one whose mailbox is inactive, soft-deleted or on-premises (MAILBOX_STATES), answers 404
+ * MailboxNotEnabledForRESTAPI with Graph's message, the same for all of them.
+ */
+function reachable(o: DirectoryObject): void {
+  if (!o.mailbox || (o.mailboxState ?? 'active') !== 'active') {
+    throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+  }
+}
+
 /** An event id: base64 with '/' and '+' often, as Exchange's ids (clients must encode them). */
 function eventIdFor(): string {
   return `AAMk${Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(30)]).toString('base64')}`;
@@ -1046,6 +1059,19 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** The application permissions that read a user's full profile (api/user-list.md, application permissions). */
+const FULL_PROFILE_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+
+/**
+ * A user as an app holding only User.ReadBasic.All reads it: the basic profile, "display name, first and last name,
+ * email address, open extensions and photo" (permissions-reference.md, User.ReadBasic.All), i.e. displayName,
+ * givenName, mail, photo, surname and userPrincipalName (Microsoft Q&A 285432, "constrains app access to a limited
+ * set of properties known as the basic profile"), and the id. No accountEnabled, no proxyAddresses, whatever $select asks.
+ */
+function basicUserOf(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => ['id', 'displayName', 'givenName', 'mail', 'surname', 'userPrincipalName'].includes(k)));
 }
 
 /**

@@ -20,6 +20,8 @@ export interface TenantUser {
   readonly accountEnabled?: boolean;
   /** The mailbox's `userPurpose`: user, shared, equipment, linked, others. @default user */
   readonly purpose?: string;
+  /** Where its mailbox is: `active` in Exchange Online, or `inactive`, `softDeleted`, `onPremises` (see MAILBOX_STATES). @default active */
+  readonly mailboxState?: string;
 }
 
 /** A room mailbox. */
@@ -36,6 +38,8 @@ export interface TenantRoom {
   readonly accountEnabled?: boolean;
   /** How it processes meeting requests (Set-CalendarProcessing). @default Exchange's: AutoAccept, deleting comments and subject */
   readonly calendarProcessing?: CalendarProcessing;
+  /** Where its mailbox is (see MAILBOX_STATES). @default active */
+  readonly mailboxState?: string;
 }
 
 export type { CalendarProcessing } from './graph-calendar';
@@ -123,6 +127,17 @@ export function consentRoleProblems(where: string, c: { resource?: string; roles
 }
 
 export const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
+
+/**
+ * Where a recipient's mailbox is. Graph reaches only an active Exchange Online mailbox; for an inactive one (kept by a
+ * hold after its account was deleted), a soft-deleted one (within 30 days of deletion) or one hosted on-premises
+ * (hybrid), every mailbox route answers 404 MailboxNotEnabledForRESTAPI "The mailbox is either inactive,
+ * soft-deleted, or is hosted on-premise." (the error as Graph gives it: microsoft/MicrosoftCloud#41, 2023;
+ * microsoftgraph/msgraph-sdk-javascript#1756, 2024; older answers said "REST API is not yet supported for this
+ * mailbox.", microsoft-graph-docs-contrib#6519). The account itself stays in the directory here, as a tenant file
+ * describes it.
+ */
+export const MAILBOX_STATES = ['active', 'inactive', 'softDeleted', 'onPremises'];
 
 // mailboxSettings.userPurpose: "user, linked, shared, room, equipment, others, unknownFutureValue" (Graph v1.0,
 // resources/mailboxsettings.md). `room` is what a room entry is; users may take the others.
@@ -257,8 +272,8 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 export const TENANT_KEYS: Record<string, string[]> = {
   tenantId: [], domains: [], opaqueTokens: [],
   apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
-  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],
-  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing'],
+  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'mailboxState'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'mailboxState'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
   groups: ['mail', 'displayName', 'members'],
   calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
@@ -323,6 +338,8 @@ export function tenantProblems(t: TenantFile): string[] {
     if (!isAddress(u?.upn)) return problems.push(`users[${i}].upn: must be a sign-in name like name@domain`);
     check(u.mail === undefined || isAddress(u.mail), `${where}.mail: ${u.mail} is not an SMTP address`);
     check(u.purpose === undefined || USER_PURPOSES.includes(u.purpose), `${where}.purpose: '${u.purpose}' must be one of ${USER_PURPOSES.join(', ')} (rooms go under rooms:)`);
+    check(u.mailboxState === undefined || MAILBOX_STATES.includes(u.mailboxState), `${where}.mailboxState: '${u.mailboxState}' must be one of ${MAILBOX_STATES.join(', ')}`);
+    check(u.mailboxState === undefined || u.mailbox !== false, `${where}.mailboxState: a user without a mailbox (mailbox: false) has no mailbox state; drop one of them`);
     claim(where, 'user', [...new Set([u.upn.toLowerCase(), ...addresses(where, u.mail ?? ((u.mailbox ?? true) ? u.upn : undefined), u.proxyAddresses)])]);
     return undefined;
   });
@@ -331,6 +348,7 @@ export function tenantProblems(t: TenantFile): string[] {
     if (!isAddress(r?.mailbox)) return problems.push(`rooms[${i}].mailbox: must be the room's SMTP address`);
     check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
     problems.push(...calendarProcessingProblems(where, r.calendarProcessing));
+    check(r.mailboxState === undefined || MAILBOX_STATES.includes(r.mailboxState), `${where}.mailboxState: '${r.mailboxState}' must be one of ${MAILBOX_STATES.join(', ')}`);
     claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
     return undefined;
   });

@@ -72,10 +72,10 @@ type FieldType = 'string' | 'strings' | 'map' | 'boolean' | 'list';
  */
 export const TENANT_ENTRIES: Record<string, { fields: Record<string, FieldType>; required: string[] }> = {
   apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings', scopedRoles: 'list' }, required: ['clientId'] },
-  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string' }, required: ['upn'] },
+  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string', mailboxState: 'string' }, required: ['upn'] },
   // calendarProcessing's own fields are checked by the emulator's tenant model (graph-calendar.ts), naming the room.
   rooms: {
-    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map' },
+    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map', mailboxState: 'string' },
     required: ['mailbox'],
   },
   roomLists: { fields: { mailbox: 'string', displayName: 'string', rooms: 'strings' }, required: ['mailbox'] },

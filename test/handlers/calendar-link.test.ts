@@ -444,12 +444,23 @@ describe('as real tenants behave', () => {
 
   test.each([
     ['disabled', { accountEnabled: false }, `the service account ${SA} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it`],
-    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI)`],
+    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise.")`],
+    ['whose mailbox is soft-deleted', { mailboxState: 'softDeleted' }, `-SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`],
+    ['whose mailbox is on-premises', { mailboxState: 'onPremises' }, `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote)`],
   ])('8. a service account %s fails, and the rooms are still checked in the same deploy', async (_, user, message) => {
     w = await LinkWorld.start(tenantWith(['Spree'], [['Spree', SA, 'write']], { users: [{ upn: SA, ...user }] }));
     const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Ghost'])));
     expect(error).toContain(message);
     expect(error).toContain("room 'Ghost'");
+  });
+
+  // User.ReadBasic.All finds the account but not whether it is enabled or its aliases: a finding, never a pass.
+  test('8. a Graph app reading users with User.ReadBasic.All only is told to get User.Read.All; a disabled account is not passed over', async () => {
+    const roles = ALL_ROLES.filter((r) => r !== 'User.Read.All').concat('User.ReadBasic.All');
+    w = await LinkWorld.start(tenantWith(['Spree'], [['Spree', SA, 'write']], { apps: [{ ...APP, roles }], users: [{ upn: SA, accountEnabled: false }] }));
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'])));
+    expect(error).toContain(`Graph returned the service account ${SA} without accountEnabled and proxyAddresses: the Graph app ${APP.clientId} reads users with User.ReadBasic.All`);
+    expect(error).toContain(`Fix: give the Graph app ${APP.clientId} the application permission User.Read.All`);
   });
 });
 

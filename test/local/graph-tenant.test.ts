@@ -25,6 +25,7 @@ const TENANT: TenantFile = {
     },
     { clientId: 'minimal', clientSecret: 'minimal-secret', roles: ['User.Read.All'] },
     { clientId: 'bare', clientSecret: 'bare-secret', roles: ['Place.Read.All'] },
+    { clientId: 'basic', clientSecret: 'basic-secret', roles: ['User.ReadBasic.All'] },
   ],
   users: [
     { upn: SVC_UPN, mail: SVC_MAIL, proxyAddresses: ['smtp:alexa@fabrikam.com'], displayName: 'A4B service' },
@@ -32,6 +33,9 @@ const TENANT: TenantFile = {
     { upn: 'old@fabrikam.com', accountEnabled: false },
     { upn: 'reception@fabrikam.com', purpose: 'shared' },
     { upn: 'projector@fabrikam.com', purpose: 'equipment' },
+    { upn: 'left@fabrikam.com', mailboxState: 'inactive' },
+    { upn: 'binned@fabrikam.com', mailboxState: 'softDeleted' },
+    { upn: 'hybrid@fabrikam.com', mailboxState: 'onPremises' },
   ],
   rooms: [
     { mailbox: 'tejo@fabrikam.com', displayName: 'Tejo' },
@@ -102,6 +106,16 @@ describe('addresses: UPN, mail and proxy addresses are different things', () => 
     expect((await admin.get('/users/contractor%40fabrikam.onmicrosoft.com')).body.mail).toBeNull();
   });
 
+  test('User.ReadBasic.All reads the basic profile only: no accountEnabled or proxyAddresses, even when selected', async () => {
+    const select = `$select=${e('id,userPrincipalName,mail,proxyAddresses,accountEnabled')}`;
+    const filter = `$filter=${e(`mail eq '${SVC_MAIL}'`)}`;
+    const [full] = (await (await as('admin')).get(`/users?${filter}&${select}`)).body.value;
+    expect(Object.keys(full).sort()).toEqual(['accountEnabled', 'id', 'mail', 'proxyAddresses', 'userPrincipalName']);
+    const [basic] = (await (await as('basic')).get(`/users?${filter}&${select}`)).body.value;
+    expect(basic).toEqual({ id: full.id, userPrincipalName: SVC_UPN, mail: SVC_MAIL });
+    expect((await (await as('basic')).get(`/users/${e(SVC_UPN)}`)).body).toEqual({ id: full.id, userPrincipalName: SVC_UPN, mail: SVC_MAIL, displayName: 'A4B service' });
+  });
+
   test('$filter finds a user by mail, by UPN or by proxy address; other filters are refused', async () => {
     const admin = await as('admin');
     const find = async (f: string) => (await admin.get(`/users?$filter=${e(f)}`)).body.value.map((u: any) => u.userPrincipalName);
@@ -135,6 +149,15 @@ describe('mailboxSettings: what a mailbox is', () => {
     expect(await scoped.get('/users/contractor%40fabrikam.onmicrosoft.com/mailboxSettings')).toMatchObject({ status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } });
     expect(await scoped.get('/users/ghost%40fabrikam.com/mailboxSettings')).toMatchObject({ status: 404, body: { error: { code: 'ErrorInvalidUser' } } });
     expect(await (await as('minimal')).get('/users/tejo%40fabrikam.com/mailboxSettings')).toMatchObject({ status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
+  });
+
+  // One answer for every mailbox Graph cannot reach, with Graph's words; the account itself is still in the directory.
+  test.each(['left@fabrikam.com', 'binned@fabrikam.com', 'hybrid@fabrikam.com', 'contractor@fabrikam.onmicrosoft.com'])('%s: mailbox routes answer 404 MailboxNotEnabledForRESTAPI', async (upn) => {
+    const admin = await as('admin');
+    const unreachable = { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } };
+    expect(await admin.get(`/users/${e(upn)}/mailboxSettings`)).toMatchObject(unreachable);
+    expect(await admin.get(`/users/${e(upn)}/calendar/calendarPermissions`)).toMatchObject(unreachable);
+    expect((await admin.get(`/users/${e(upn)}`)).status).toBe(200);
   });
 });
 
@@ -380,11 +403,13 @@ describe('persistence and the tenant file', () => {
 
 describe('tenant model rules', () => {
   test.each([
-    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing'],
+    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState'],
     ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
     ['a list given as one value', { tenantId: 't', users: [{ upn: 'a@x.com', proxyAddresses: 'smtp:b@x.com' }] }, 'users[0].proxyAddresses: must be a list'],
     ['a top-level list given as a mapping', { tenantId: 't', groups: { mail: 'g@x.com' } }, 'tenant file.groups: must be a list'],
     ['an entry that is not a mapping', { tenantId: 't', rooms: ['a@x.com'] }, 'rooms[0]: must be a mapping'],
+    ['an unknown mailbox state', { tenantId: 't', users: [{ upn: 'a@x.com', mailboxState: 'deleted' }] }, "users[0] (a@x.com).mailboxState: 'deleted' must be one of active, inactive, softDeleted, onPremises"],
+    ['a mailbox state without a mailbox', { tenantId: 't', users: [{ upn: 'a@x.com', mailbox: false, mailboxState: 'inactive' }] }, 'users[0] (a@x.com).mailboxState: a user without a mailbox (mailbox: false) has no mailbox state; drop one of them'],
   ])('tenantProblems: %s', (_name, file, problem) => {
     expect(tenantProblems(file as any)).toEqual([problem]);
   });

@@ -45,6 +45,15 @@ describe('mailbox classifier', () => {
     expect(mailboxProblem({ kind: 'room', entry }, 'r@x', 't')).toBeUndefined();
   });
 
+  test("an unreachable mailbox quotes Graph, names every case Graph's answer covers and how to tell them apart", () => {
+    const message = 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.';
+    const c = classifyMailbox({ lookup: found, settings: { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message } } } });
+    expect(c).toEqual({ kind: 'not-a-room', entry, purpose: 'no mailbox', graphMessage: message });
+    const p = mailboxProblem(c, 'r@x', 't')!;
+    expect(p.problem).toBe(`this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("${message}"): it has no Exchange Online mailbox (no license), or its mailbox is inactive, soft-deleted or hosted on-premises`);
+    for (const step of ['Get-Mailbox r@x', '-SoftDeletedMailbox', 'Undo-SoftDeletedMailbox', '-InactiveMailboxOnly', 'New-MailboxRestoreRequest', 'Get-RemoteMailbox', 'New-MoveRequest -Remote', 'New-Mailbox -Room']) expect(p.fix).toContain(step);
+  });
+
   test('addresses: UPN, mail and smtp proxies only, lower-cased; the filter quotes', () => {
     expect(addressesOfEntry(entry)).toEqual(['douro.room@fabrikam.onmicrosoft.com', 'douro@fabrikam.com', 'd@fabrikam.com']);
     expect(addressFilter("o'neil@x.com")).toBe("mail eq 'o''neil@x.com' or userPrincipalName eq 'o''neil@x.com' or proxyAddresses/any(x:x eq 'smtp:o''neil@x.com')");

@@ -6,7 +6,7 @@
 import { currentRequest, ResourceError } from '../request';
 import { HandlerEnv } from '../../contract';
 import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
-import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../../o365/mailbox';
+import { addressesOfEntry, GraphAnswer, mailboxProblem, unreachableFix, unreachableMailbox, unreachableWhy } from '../../o365/mailbox';
 import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
 import { RoomFindingsError } from './findings';
@@ -188,9 +188,17 @@ async function checkServiceAccount(s: CheckState): Promise<{ account?: Account; 
   else if (!a.entry) {
     linkProblems.push(`the service account ${sa} does not exist in tenant ${spec.tenant} (no user has it as UPN, primary SMTP or proxy address). Fix: create it (New-Mailbox -UserPrincipalName ${sa} ...), or correct serviceAccount.`);
   } else {
+    // Selected, but not returned: the app reads users with User.ReadBasic.All only (basic profile). Whether the account is
+    // enabled and which aliases a calendar may list it under cannot be known: not a pass.
+    if (a.entry.accountEnabled === undefined || a.entry.accountEnabled === null || !Array.isArray(a.entry.proxyAddresses)) {
+      linkProblems.push(`Graph returned the service account ${a.entry.userPrincipalName} without accountEnabled and proxyAddresses: the Graph app ${s.graph.clientId} reads users with User.ReadBasic.All, `
+        + 'which returns only displayName, givenName, mail, photo, surname and userPrincipalName, so whether the account is enabled and which of its addresses a calendar lists cannot be checked. '
+        + `Fix: give the Graph app ${s.graph.clientId} the application permission User.Read.All (Entra ID > App registrations > API permissions > Microsoft Graph > Application permissions), then "Grant admin consent".`);
+    }
     if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
-    if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
-      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
+    if (unreachableMailbox(a.settings)) {
+      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: ${unreachableWhy(a.settings!.body?.error?.message)}. `
+        + `Fix: ${unreachableFix(a.entry.userPrincipalName, `assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...`)}.`);
     } else if (a.settings?.status === 403) {
       // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
       // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
