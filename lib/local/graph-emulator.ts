@@ -98,6 +98,8 @@ interface RouteContext {
   p: string;
   u: URL;
   roles: string[];
+  /** A request header by name, any case (a $batch item's own headers). */
+  header: (name: string) => string | undefined;
   need: (anyOf: string[], directory: boolean) => void;
   mailboxRoute: (anyOf: string[], key: string) => DirectoryObject;
   json: () => any;
@@ -481,7 +483,8 @@ export class GraphEmulator {
       const caller = this.authorize(headers.authorization);
       return this.recorded(method, '/$batch', false, () => this.batch(caller, body), this.countItems(body));
     }
-    return this.recorded(method, graphPath, false, () => this.graph(method, graphPath, this.authorize(headers.authorization), body, headers['content-type']));
+    const plain = Object.fromEntries(Object.entries(headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    return this.recorded(method, graphPath, false, () => this.graph(method, graphPath, this.authorize(headers.authorization), body, headers['content-type'], plain));
   }
 
   private countItems(body: string): number | undefined {
@@ -633,7 +636,9 @@ export class GraphEmulator {
         if (item.url.startsWith('/v1.0/')) throw new GraphError(400, 'BadRequest', "Resource not found for the segment 'v1.0'.");
         const contentType = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
         if (item.body !== undefined && !contentType) throw new GraphError(400, 'BadRequest', 'Write request id : ' + item.id + ' does not contain Content-Type header or body.');
-        return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType);
+        // "To use advanced query capabilities in batch requests, specify the ConsistencyLevel header in the JSON body"
+        // (concepts/aad-advanced-queries.md): an item's own headers.
+        return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType, item.headers ?? {});
       });
       return { id: item.id, status: out.status, headers: { 'Content-Type': 'application/json', ...out.headers }, body: out.body };
     });
@@ -657,7 +662,9 @@ export class GraphEmulator {
     { method: 'GET', pattern: /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/, handle: (c, m) => this.appRoleAssignments(c, m) },
   ];
 
-  private graph(method: string, url: string, caller: Caller, body: string, contentType?: string): GraphResponse {
+  private graph(method: string, url: string, caller: Caller, body: string, contentType?: string,
+    headers: Record<string, string> = {}): GraphResponse {
+    const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     const u = new URL(url, 'https://graph.invalid');
     // Match on the encoded path and decode each segment: ids (base64) may hold '/'.
     const p = u.pathname.replace(/%28/gi, '(').replace(/%29/gi, ')').replace(/%27/g, "'");
@@ -695,7 +702,9 @@ export class GraphEmulator {
     const page = <T>(all: T[], base: string) => {
       const top = Number(u.searchParams.get('$top') ?? 100);
       const skip = Number(u.searchParams.get('$skip') ?? 0);
-      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}` : undefined;
+      // The next page keeps the request's other options ($select, $count, ...), as Graph's nextLinks do.
+      const query = [...u.searchParams].filter(([k]) => k !== '$top' && k !== '$skip').map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
+      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}${query}` : undefined;
       return { value: all.slice(skip, skip + top), ...(next ? { '@odata.nextLink': next } : {}) };
     };
     const select = (o: Record<string, unknown>) => {
@@ -713,7 +722,7 @@ export class GraphEmulator {
       const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
       return list && roomListOf(list);
     };
-    const c: RouteContext = { method, p, u, roles, need, mailboxRoute, json, page, select, listedRooms, place };
+    const c: RouteContext = { method, p, u, roles, header, need, mailboxRoute, json, page, select, listedRooms, place };
     for (const r of this.routes) {
       if (r.method && r.method !== method) continue;
       const m = r.pattern.exec(p);
@@ -832,6 +841,14 @@ export class GraphEmulator {
     // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
     need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
     const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
+    // An OData cast is an advanced query: ConsistencyLevel: eventual and $count=true, or 400 Request_UnsupportedQuery
+    // (user-list-transitivememberof.md, Request headers; aad-advanced-queries.md, "Error handling"). $count=true
+    // alone, without the cast, is ignored without the header (same page).
+    const advanced = c.header('ConsistencyLevel')?.toLowerCase() === 'eventual' && c.u.searchParams.get('$count') === 'true';
+    if (m[2] && !advanced) {
+      const e = GRAPH_GUESSES.castWithoutAdvancedQuery;
+      throw new GraphError(e.status, e.code, e.message);
+    }
     const o = this.object(m[1]);
     if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
     const groups = this.groupsOf(o).map((g) => select({
@@ -839,7 +856,13 @@ export class GraphEmulator {
       ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
         : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
     }));
-    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...(advanced ? { '@odata.count': groups.length } : {}),
+        ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf${m[2] ?? ''}`),
+      },
+    };
   }
 
   private deleteUser(c: RouteContext, m: RegExpExecArray): GraphResponse {

@@ -163,6 +163,13 @@ export const GRAPH_GUESSES = {
   exchangeRoutesResolveSmtp: true,
   // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
   placesResolveProxyAddresses: false,
+  // An OData cast without ConsistencyLevel: eventual and $count=true: the code is documented (aad-advanced-queries.md,
+  // "Error handling for advanced queries": 400 Request_UnsupportedQuery when "either the ConsistencyLevel header or the
+  // $count=true query string is missing"); the message for a cast is not. Guess: worded like the documented endsWith one.
+  castWithoutAdvancedQuery: {
+    status: 400, code: 'Request_UnsupportedQuery',
+    message: 'OData cast is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information',
+  },
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
   groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };

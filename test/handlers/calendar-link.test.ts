@@ -425,6 +425,15 @@ describe('as real tenants behave', () => {
     expect(error).toContain('(permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)');
   });
 
+  test('6. groups not read for another reason than a permission: Graph\'s own answer is said, GroupMember.Read.All is not blamed', async () => {
+    const tenant = tenantWith(['Spree'], [['Spree', 'av-team@contoso.com', 'write']], { groups: [{ mail: 'av-team@contoso.com', members: [SA] }] });
+    w = await LinkWorld.start(tenant);
+    w.graph.injectFault({ match: '/transitiveMemberOf', status: 400, code: 'Request_BadRequest', message: 'Invalid request.' });
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'])));
+    expect(error).toContain("(permissions through groups were not counted: reading the service account's groups failed: Graph answered 400 Request_BadRequest: Invalid request.)");
+    expect(error).not.toContain('GroupMember.Read.All');
+  });
+
   // Each resource names its calendar permission its own way: Graph Calendars.ReadWrite, Exchange Online Calendars.ReadWrite.All.
   test.each([
     ['Office 365 Exchange Online, accepted by default', 'exchange', 'Calendars.ReadWrite.All', undefined, true],

@@ -9,6 +9,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { HttpsTransport } from '../../lib/runtime/graph/https-transport';
+import { getter, readAccount } from '../../lib/runtime/graph/mailboxes';
 import { EXCHANGE_APP_ID, GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { parseUserFilter, recipientAddresses, tenantProblems, transitiveGroups } from '../../lib/local/graph-tenant';
 import { graphRequest } from '../helpers';
@@ -225,6 +226,34 @@ describe('calendarPermissions', () => {
     const limited = (await (await as('minimal')).get(`/users/${e(SVC_UPN)}/transitiveMemberOf`)).body.value;
     expect(limited.map((g: any) => [g['@odata.type'], g.mail, typeof g.id])).toEqual([['#microsoft.graph.group', null, 'string'], ['#microsoft.graph.group', null, 'string']]);
     expect(await (await as('bare')).get(`/users/${e(SVC_UPN)}/transitiveMemberOf`)).toMatchObject({ status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
+  });
+});
+
+describe('transitiveMemberOf cast to groups is an advanced query', () => {
+  function client(clientId: string) {
+    const cred = credential(graph, clientId);
+    return Client.initWithMiddleware({
+      baseUrl: `${graph.url}/`, customHosts: new Set(['127.0.0.1']),
+      middleware: [new AuthenticationHandler(new TokenCredentialAuthenticationProvider(cred, { scopes: ['https://graph.microsoft.com/.default'] })), new HttpsTransport(graph.caPem) as any],
+    });
+  }
+  const cast = `/users/${e(SVC_UPN)}/transitiveMemberOf/microsoft.graph.group`;
+
+  test('without ConsistencyLevel: eventual and $count=true it is 400 Request_UnsupportedQuery; with both, the groups and their count', async () => {
+    const get = getter(client('admin'));
+    expect(await get(`${cast}?$select=id,mail`)).toMatchObject({ status: 400, body: { error: { code: 'Request_UnsupportedQuery' } } });
+    expect(await get(`${cast}?$count=true&$select=id,mail`)).toMatchObject({ status: 400, body: { error: { code: 'Request_UnsupportedQuery' } } });
+    expect(await get(`${cast}?$select=id,mail`, { ConsistencyLevel: 'eventual' })).toMatchObject({ status: 400 });
+    const ok = await get(`${cast}?$count=true&$select=id,mail`, { ConsistencyLevel: 'eventual' });
+    expect(ok.status).toBe(200);
+    expect(ok.body['@odata.count']).toBe(2);
+    expect(ok.body.value.map((g: any) => g.mail).sort()).toEqual(['av-team@fabrikam.com', 'facilities@fabrikam.com']);
+  });
+
+  test('readAccount sends both and reads the nested groups', async () => {
+    const account = await readAccount(SVC_MAIL, getter(client('admin')));
+    expect(account.groupsAnswer?.status).toBe(200);
+    expect([...new Set(account.groups)].sort()).toEqual(['av-team@fabrikam.com', 'facilities@fabrikam.com']);
   });
 });
 

@@ -165,6 +165,13 @@ describe('permission rules', () => {
     const d = decidePermission([], { own: ['svc@x'] }, ['write']);
     expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, true)!.problem).toContain('permissions through groups were not counted');
   });
+
+  test('groups not read for a reason: the reason is said instead of a permission', () => {
+    const d = decidePermission([], { own: ['svc@x'] }, ['write']);
+    expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, 'Graph answered 400 Request_UnsupportedQuery')!.problem)
+      .toBe("the service account svc@x has no permission on the room's calendar (permissions through groups were not counted: Graph answered 400 Request_UnsupportedQuery), and A4B needs Editor");
+    expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, true)!.problem).toContain('the Graph app needs GroupMember.Read.All to read group addresses');
+  });
 });
 
 describe('consent reader', () => {

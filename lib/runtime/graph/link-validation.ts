@@ -105,7 +105,7 @@ interface CheckState {
   readonly header: string;
   /** The token's roles; undefined for an opaque token. */
   readonly roles: string[] | undefined;
-  readonly get: (path: string) => Promise<GraphAnswer>;
+  readonly get: (path: string, headers?: Record<string, string>) => Promise<GraphAnswer>;
   readonly batch: ReturnType<typeof batcher>;
   readonly denied: Set<keyof typeof READ_PERMISSIONS>;
   /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
@@ -120,8 +120,8 @@ interface CheckState {
   readonly notes: string[];
 }
 
-/** The service account as the room checks need it. */
-interface Account { addresses: string[]; groups?: string[]; primary: string }
+/** The service account as the room checks need it; `groupsUnread` says why its groups are not known. */
+interface Account { addresses: string[]; groups?: string[]; groupsUnread?: string; primary: string }
 
 /** Every problem of the link and its rooms, read from Graph; nothing is written. */
 export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<LinkFindings> {
@@ -131,7 +131,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
   const rawGet = getter(graph.client);
   const s: CheckState = {
     spec, graph, header, roles: tokenRoles(token),
-    get: (path: string) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path)),
+    get: (path: string, headers?: Record<string, string>) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path, headers)),
     batch: batcher(graph, env, header),
     denied: new Set(), answered: new Set(), linkDenied: new Set(), deniedRooms: new Map(),
     linkProblems: [], problems: [], grants: [], notes: [],
@@ -204,8 +204,15 @@ async function checkServiceAccount(s: CheckState): Promise<{ account?: Account; 
       // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
       notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
     } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
-    account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
-    if (a.groupsAnswer?.status === 403) denyLink(s, 'groups');
+    // Groups not read: a 403 or groups without their addresses (limited information) is a missing permission; any other
+    // answer is said as Graph gave it, never blamed on GroupMember.Read.All.
+    const g = a.groupsAnswer;
+    const groupsUnread = a.groups !== undefined ? undefined
+      : !g || g.status === 200 || g.status === 403 ? 'the Graph app needs GroupMember.Read.All to read group addresses'
+        : `reading the service account's groups failed: ${describe(g)}`;
+    account = { addresses: addressesOfEntry(a.entry), groups: a.groups, groupsUnread, primary: a.entry.mail ?? a.entry.userPrincipalName };
+    if (g?.status === 403) denyLink(s, 'groups');
+    else if (g && g.status !== 200) notes.push(`calendar permissions given through groups were not counted: ${groupsUnread}`);
   }
   return { account, stop: linkProblems.length > 0 && !a.entry };
 }
@@ -267,7 +274,7 @@ async function checkRooms(s: CheckState, rooms: LinkedRoom[], account: Account |
     } else if (spec.grantMissingPermissions && decision.kind === 'missing' && spec.acceptedRoles.includes('write')) {
       grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}` });
     } else {
-      problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groups === undefined)! });
+      problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groupsUnread)! });
     }
   });
 }
