@@ -30,6 +30,8 @@ export interface GraphFaultSpec {
   readonly retryAfterSeconds?: number;
   /** @default unlimited */
   readonly count?: number;
+  /** The request is carried out, then answered with the fault: a 429 inside a $batch may still have been applied. */
+  readonly applied?: boolean;
 }
 
 export interface GraphRequestRecord {
@@ -499,6 +501,7 @@ export class GraphEmulator {
     let out: GraphResponse;
     try {
       const fault = this.takeFault(method, p, batchItem);
+      if (fault?.applied) run();
       if (fault) {
         throw new GraphError(fault.status, fault.code ?? (fault.status === 429 ? 'ApplicationThrottled' : 'ServiceUnavailable'),
           fault.message ?? (fault.status === 429 ? 'Application is over its MailboxConcurrency limit.' : 'injected fault'), fault.retryAfterSeconds);
@@ -790,7 +793,8 @@ export class GraphEmulator {
         const sharee = this.object(String(address), 'any');
         const addresses = sharee ? addressesOf(sharee) : [String(address).toLowerCase()];
         if (list.some((x) => x.address && addresses.includes(x.address.toLowerCase()))) {
-          throw new GraphError(409, 'ErrorItemAlreadyExists', `A permission for ${address} already exists on this calendar.`);
+          const e = GRAPH_GUESSES.permissionExists(String(address));
+          throw new GraphError(e.status, e.code, e.message);
         }
         const allowed = allowedRolesFor(sharee ? 'user' : this.group(String(address)) ? 'group' : 'external');
         if (!allowed.includes(req.role)) {

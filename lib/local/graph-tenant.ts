@@ -170,6 +170,10 @@ export const GRAPH_GUESSES = {
     status: 400, code: 'Request_UnsupportedQuery',
     message: 'OData cast is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information',
   },
+  // A second POST of a calendarPermission for a sharee that has one: api/calendar-post-calendarpermissions.md documents
+  // no error, nor does any maintainer answer found. Guess: 409 ErrorItemAlreadyExists. The check does not rely on it:
+  // after a failed grant it reads the calendar's permissions again (link-validation.ts, applyGrants).
+  permissionExists: (address: string) => ({ status: 409, code: 'ErrorItemAlreadyExists', message: `A permission for ${address} already exists on this calendar.` }),
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
   groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };

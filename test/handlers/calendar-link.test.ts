@@ -142,6 +142,26 @@ describe('delegate method', () => {
     expect(w.rooms()).toEqual(['Havel', 'Spree', 'Tegel']);
   });
 
+  // A 429 inside a $batch that Exchange applied anyway: the retry meets the permission the first attempt made.
+  test('grantMissingPermissions: a grant answered 429 but applied, then refused as existing on retry, counts once the calendar shows it', async () => {
+    w = await LinkWorld.start(tenantWith(['Spree', 'Havel'], [['Spree', SA, 'write']]));
+    w.graph.injectFault({ match: 'POST /users/', scope: 'item', status: 429, retryAfterSeconds: 0, count: 1, applied: true });
+    const result = await w.deploy(appTemplate(['Spree', 'Havel'], { grantMissingPermissions: true }));
+    expect(result.error).toBeUndefined();
+    expect(w.graph.permissions(mailbox('Havel')).filter((p) => p.address === SA).map((p) => p.role)).toEqual(['write']);
+    // The first attempt (429, applied), the retry (refused: it exists), then the calendar read again.
+    expect(w.graph.requests.filter((r) => r.batchItem && r.method === 'POST').map((r) => r.status)).toEqual([429, 409]);
+    expect(w.rooms()).toEqual(['Havel', 'Spree']);
+  });
+
+  test('grantMissingPermissions: a grant that fails and is not in place still fails the deploy', async () => {
+    w = await LinkWorld.start(tenantWith(['Spree'], []));
+    w.graph.injectFault({ match: 'POST /users/', scope: 'item', status: 400, code: 'ErrorInvalidRequest', message: 'The request is invalid.' });
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'], { grantMissingPermissions: true })));
+    expect(error).toContain('granting write access failed for 1 room');
+    expect(error).toContain('Graph answered 400 ErrorInvalidRequest: The request is invalid.');
+  });
+
   test('grantMissingPermissions grants nothing while another room is wrong', async () => {
     w = await LinkWorld.start(tenantWith(['Spree'], []));
     await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Ghost'], { grantMissingPermissions: true })));

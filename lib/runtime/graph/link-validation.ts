@@ -7,7 +7,7 @@ import { currentRequest, ResourceError } from '../request';
 import { HandlerEnv } from '../../contract';
 import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
 import { addressesOfEntry, GraphAnswer, mailboxProblem, unreachableFix, unreachableMailbox, unreachableWhy } from '../../o365/mailbox';
-import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
+import { AccountAddresses, CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
 import { RoomFindingsError } from './findings';
 import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from '../../o365/link-checks';
@@ -24,6 +24,9 @@ export interface PlannedGrant {
   readonly room: LinkedRoom;
   readonly item: BatchItem;
   readonly description: string;
+  /** The calendar's permissions, to read again when the grant fails; who must hold an accepted role there. */
+  readonly permissionsUrl: string;
+  readonly holder: AccountAddresses;
 }
 
 /** What one check found. */
@@ -265,14 +268,14 @@ async function checkRooms(s: CheckState, rooms: LinkedRoom[], account: Account |
     if (perms?.status === 403) return void problems.push(deniedProblem(s, room, 'permissionsRead', perms));
     if (perms?.status !== 200) return void problems.push({ room, kind: 'unknown', problem: `reading the calendar's permissions: ${describe(perms)}`, fix: 'deploy again later' });
     const sa = spec.serviceAccount!;
-    const holder = { own: account!.addresses, groups: account!.groups };
+    const holder: AccountAddresses = { own: account!.addresses, groups: account!.groups };
     const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], holder, spec.acceptedRoles);
     if (decision.kind === 'ok') return;
     const mailboxPath = `/users/${encodeURIComponent(c.entry.id)}/calendar/calendarPermissions`;
     if (spec.grantMissingPermissions && decision.kind === 'below') {
-      grants.push({ room, item: { id: String(i), method: 'PATCH', url: `${mailboxPath}/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } }, description: `raised ${sa} from ${decision.role} to write on ${room.mailbox}` });
+      grants.push({ room, item: { id: String(i), method: 'PATCH', url: `${mailboxPath}/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } }, description: `raised ${sa} from ${decision.role} to write on ${room.mailbox}`, permissionsUrl: mailboxPath, holder });
     } else if (spec.grantMissingPermissions && decision.kind === 'missing' && spec.acceptedRoles.includes('write')) {
-      grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}` });
+      grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}`, permissionsUrl: mailboxPath, holder });
     } else {
       problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groupsUnread)! });
     }
@@ -306,12 +309,21 @@ function finish(s: CheckState, rooms: LinkedRoom[]): LinkFindings {
 async function applyGrants(spec: LinkSpec, findings: LinkFindings, graph: Graph, env: NodeJS.ProcessEnv): Promise<string[]> {
   const granted: string[] = [];
   if (!findings.grants.length) return granted;
-  const results = await batcher(graph, env, findings.header)(findings.grants.map((g) => g.item));
+  const batch = batcher(graph, env, findings.header);
+  const results = await batch(findings.grants.map((g) => g.item));
+  const ok = (res: BatchResult | undefined) => res && (res.status === 200 || res.status === 201);
+  // A 429 inside a $batch may still have been applied, so a retried grant can meet its own first attempt (whatever
+  // Graph answers to that: GRAPH_GUESSES.permissionExists). The calendar decides: read again, a grant in place counts.
+  const unsure = findings.grants.filter((g) => !ok(results.get(g.item.id)));
+  const reread = unsure.length ? await batch(unsure.map((g) => ({ id: g.item.id, method: 'GET' as const, url: g.permissionsUrl }))) : new Map<string, BatchResult>();
   const failed: RoomProblem[] = [];
   for (const g of findings.grants) {
     const res = results.get(g.item.id);
-    if (res && (res.status === 200 || res.status === 201)) granted.push(g.description);
-    else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
+    const now = reread.get(g.item.id);
+    if (ok(res)) granted.push(g.description);
+    else if (now?.status === 200 && decidePermission((now.body?.value ?? []) as CalendarPermission[], g.holder, spec.acceptedRoles).kind === 'ok') {
+      granted.push(`${g.description} (Graph answered ${describe(res)}; the calendar shows the permission in place)`);
+    } else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
   }
   if (failed.length) {
     throw new RoomFindingsError(formatReport(`${findings.header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed), failed);
