@@ -17,15 +17,20 @@ const m = (n: string) => `${n}@contoso.com`;
 
 const TENANT: TenantFile = {
   tenantId: 'contoso.onmicrosoft.com',
-  apps: [{ clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-only-check', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }],
+  apps: [{
+    clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-only-check', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'],
+    accessPolicies: [{ accessRight: 'DenyAccess', group: m('no-apps') }], // New-ApplicationAccessPolicy -AccessRight DenyAccess
+  }],
   users: [{ upn: SA_UPN, mail: SA_MAIL }, { upn: 'jane@contoso.onmicrosoft.com', mail: m('jane') }],
   rooms: [
     { mailbox: m('spree'), displayName: 'Spree' },
     { mailbox: m('havel'), displayName: 'Havel', inPlaces: false }, // created an hour ago: not in places yet
     { mailbox: m('tegel'), displayName: 'Tegel' },
+    { mailbox: m('wannsee'), displayName: 'Wannsee' }, // kept from the Graph app by an Application Access Policy
+    { mailbox: m('grunewald'), displayName: 'Grunewald', mailboxState: 'softDeleted' },
   ],
   roomLists: [{ mailbox: m('berlin-rooms'), displayName: 'Berlin rooms', rooms: [m('spree'), m('havel')] }],
-  groups: [{ mail: m('av-team'), members: [SA_MAIL] }],
+  groups: [{ mail: m('av-team'), members: [SA_MAIL] }, { mail: m('no-apps'), members: [m('wannsee')] }],
   calendarPermissions: [
     { mailbox: m('spree'), user: SA_UPN, role: 'write' },
     { mailbox: m('havel'), user: m('av-team'), role: 'write' }, // through a group
@@ -83,6 +88,21 @@ describe('a4b-rooms check', () => {
     expect(out).toContain(`✗ room 'Tegel' (${m('tegel')}) [permission]: the service account ${SA_UPN} has only 'read' on the room's calendar, and A4B needs Editor\n    fix: Set-MailboxFolderPermission ${m('tegel')}:\\Calendar -User ${SA_UPN} -AccessRights Editor`);
     expect(out).not.toContain("room 'Havel'");
     expect(out).toContain('5 room mailboxes checked: 4 bad rooms');
+  });
+
+  test('a room kept from the Graph app by an Application Access Policy, and a soft-deleted room mailbox: each with what Graph said and the fix', () => {
+    const scoped = path.join(dir, 'scoped.yaml');
+    fs.writeFileSync(scoped, inventory([['Spree', m('spree')], ['Wannsee', m('wannsee')], ['Grunewald', m('grunewald')]]));
+    const r = check([scoped]);
+    expect(r.status).toBe(1);
+    const out = r.stdout;
+    expect(out).toContain(`✗ room 'Wannsee' (${m('wannsee')}) [unknown]: Graph denied access (403 ErrorAccessDenied "Access to OData is disabled.": an Application Access Policy leaves the mailbox out)`);
+    expect(out).toContain(`Test-ApplicationAccessPolicy -Identity ${m('wannsee')} -AppId 11111111-2222-3333-4444-555555555555`);
+    expect(out).toContain(`Test-ServicePrincipalAuthorization -Identity <it> -Resource ${m('wannsee')}`);
+    expect(out).toContain(`✗ room 'Grunewald' (${m('grunewald')}) [not-a-room]: this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise.")`);
+    expect(out).toContain(`fix: find which with Get-Mailbox ${m('grunewald')} in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`);
+    expect(out).not.toContain("room 'Spree'");
+    expect(out).toContain('3 room mailboxes checked: 2 bad rooms');
   });
 
   test('--json: the same list, machine-readable', () => {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { addressesOf, allowedRolesFor, CALENDAR_ROLES, consentRoleProblems, EXCHANGE_APP_ID, EXCHANGE_APP_ROLES, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
+import { ACCESS_POLICY_ROLES, addressesOf, allowedRolesFor, CALENDAR_ROLES, consentRoleProblems, EXCHANGE_APP_ID, EXCHANGE_APP_ROLES, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
@@ -62,8 +62,12 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
 };
 
+/** When a change reaches Graph (`from`) and stops applying (`until`), on the emulator's clock; absent: always. */
+interface InForce { from?: number; until?: number }
 interface AppState {
-  clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+  clientId: string; clientSecret?: string; certificatePem?: string; displayName: string;
+  scopedRoles?: Array<{ role: string; mailboxes: string[] } & InForce>;
+  accessPolicies?: Array<{ accessRight: string; group: string; description?: string } & InForce>;
 }
 /**
  * A user or room. Fields added after the first release are optional so that older states read as they did:
@@ -120,6 +124,11 @@ export interface GraphEmulatorOptions {
   /** Seeds a state that has no tenant yet. */
   readonly tenant?: TenantFile;
   readonly port?: number;
+  /**
+   * The clock (ms since the epoch) that times when a change to access policies or scoped roles reaches Graph
+   * (propagationDelaySeconds). Tests inject one and move it; nothing waits. @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 export class GraphEmulator {
@@ -139,7 +148,10 @@ export class GraphEmulator {
   private readonly faults: Array<GraphFaultSpec & { remaining: number }> = [];
   private readonly signingKey: string;
 
+  private readonly clock: () => number;
+
   private constructor(options: GraphEmulatorOptions, readonly tls: { cert: string; key: string; caFile?: string }) {
+    this.clock = options.clock ?? Date.now;
     this.store = new JournaledStore(options.stateDir, 'graph');
     let key = this.store.get<string>('meta', 'signingKey');
     if (!key) this.store.put('meta', 'signingKey', (key = randomBytes(32).toString('hex')));
@@ -182,7 +194,10 @@ export class GraphEmulator {
     this.store.put('sps', GRAPH_APP_ID, { id: randomUUID(), appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', roles: [] } satisfies ServicePrincipal);
     this.store.put('sps', EXCHANGE_APP_ID, { id: randomUUID(), appId: EXCHANGE_APP_ID, displayName: 'Office 365 Exchange Online', roles: [] } satisfies ServicePrincipal);
     for (const app of tenant.apps ?? []) {
-      this.store.put('apps', app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId, scopedRoles: app.scopedRoles } satisfies AppState);
+      this.store.put('apps', app.clientId, {
+        clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId,
+        scopedRoles: app.scopedRoles, ...(app.accessPolicies ? { accessPolicies: app.accessPolicies.map((p) => ({ ...p })) } : {}),
+      } satisfies AppState);
       this.store.put('sps', app.clientId, { id: randomUUID(), appId: app.clientId, displayName: app.displayName ?? app.clientId, roles: app.roles ?? [] } satisfies ServicePrincipal);
     }
     for (const c of tenant.consents ?? []) this.grantConsent(c);
@@ -208,6 +223,7 @@ export class GraphEmulator {
     }
     for (const p of tenant.calendarPermissions ?? []) this.addPermission(this.object(p.mailbox, 'any')!.upn, p.user, p.role, p.allowedRoles);
     if (tenant.opaqueTokens) this.store.put('meta', 'opaqueTokens', true);
+    if (tenant.propagationDelaySeconds) this.store.put('meta', 'propagationDelaySeconds', tenant.propagationDelaySeconds);
     this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
     // Last: a state holds a tenant once all of it is written.
     this.store.put('meta', 'tenantId', tenant.tenantId);
@@ -229,13 +245,61 @@ export class GraphEmulator {
     this.store.put('sps', consent.applicationId, resource === 'graph' ? { ...sp, roles: add(sp.roles) } : { ...sp, exchangeRoles: add(sp.exchangeRoles) });
   }
 
-  /** An RBAC for Applications assignment added to an app: the next request sees it, whatever its token. */
+  /**
+   * An RBAC for Applications assignment added to an app: a request after the tenant's propagation delay sees it (at
+   * once when the delay is 0), whatever its token.
+   */
   grantScopedRole(clientId: string, scoped: { role: string; mailboxes: string[] }): void {
-    const app = this.store.get<AppState>('apps', clientId);
-    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    const app = this.app(clientId);
     const unknown = (scoped.mailboxes ?? []).filter((m) => !this.object(m, 'any'));
     if (!scoped.role || unknown.length) throw new GraphError(400, 'BadRequest', `a scoped role needs a role and the tenant's mailboxes${unknown.length ? `; not mailboxes of the tenant: ${unknown.join(', ')}` : ''}`);
-    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes }] });
+    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes, from: this.propagated() }] });
+  }
+
+  /** New-ApplicationAccessPolicy on an app: in force once the tenant's propagation delay has passed. */
+  addAccessPolicy(clientId: string, policy: { accessRight: string; group: string; description?: string }): void {
+    const app = this.app(clientId);
+    const problem = tenantProblems({ tenantId: 't', groups: this.store.values<Group>('groups').map((g) => ({ mail: g.mail })), apps: [{ clientId, accessPolicies: [policy] }] })[0];
+    if (problem) throw new GraphError(400, 'BadRequest', problem);
+    this.store.put('apps', clientId, { ...app, accessPolicies: [...(app.accessPolicies ?? []), { ...policy, from: this.propagated() }] });
+  }
+
+  /** Remove-ApplicationAccessPolicy: the app's policies on `group` stop applying once the propagation delay has passed. */
+  removeAccessPolicy(clientId: string, group: string): void {
+    const app = this.app(clientId);
+    const until = this.propagated();
+    this.store.put('apps', clientId, { ...app, accessPolicies: (app.accessPolicies ?? []).map((p) => (p.group.toLowerCase() === group.toLowerCase() && p.until === undefined ? { ...p, until } : p)) });
+  }
+
+  private app(clientId: string): AppState {
+    const app = this.store.get<AppState>('apps', clientId);
+    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    return app;
+  }
+
+  /** When a change made now reaches Graph. */
+  private propagated(): number {
+    return this.clock() + (this.store.get<number>('meta', 'propagationDelaySeconds') ?? 0) * 1000;
+  }
+
+  private inForce(x: InForce): boolean {
+    const now = this.clock();
+    return (x.from ?? -Infinity) <= now && (x.until === undefined || now < x.until);
+  }
+
+  /**
+   * Whether the app's Application Access Policies in force block it from `owner`'s mailbox for a call made with its
+   * tenant-wide `used` roles: only when every one of them is a role policies restrict (ACCESS_POLICY_ROLES). A
+   * DenyAccess group holding the mailbox blocks; so do RestrictAccess policies none of whose groups holds it.
+   */
+  private blockedByPolicy(appId: string | undefined, owner: DirectoryObject, used: string[]): boolean {
+    const policies = (this.store.get<AppState>('apps', appId ?? '')?.accessPolicies ?? []).filter((p) => this.inForce(p));
+    if (!policies.length || !used.every((r) => ACCESS_POLICY_ROLES.includes(r))) return false;
+    const groups = (GRAPH_GUESSES.accessPolicyNestedMembers ? this.groupsOf(owner) : this.store.values<Group>('groups').filter((g) => addressesOf(owner).some((a) => g.members.includes(a))))
+      .map((g) => g.mail.toLowerCase());
+    const holds = (p: { group: string }) => groups.includes(p.group.toLowerCase());
+    const restrict = policies.filter((p) => p.accessRight === 'RestrictAccess');
+    return policies.some((p) => p.accessRight === 'DenyAccess' && holds(p)) || (restrict.length > 0 && !restrict.some(holds));
   }
 
   /** A room reaching places (the ~48 h replication done) or leaving it (hidden from the address list). */
@@ -682,13 +746,16 @@ export class GraphEmulator {
     // An Exchange-backed route: a tenant-wide grant (in the token) or an RBAC for Applications assignment whose scope
     // holds this mailbox (read per request, never from the token; the two are additive: application-rbac docs).
     // Without either, 403 before the mailbox is even looked up, as before; with a scope elsewhere, the mailbox decides.
-    const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role));
+    const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role) && this.inForce(s));
     const mailboxRoute = (anyOf: string[], key: string): DirectoryObject => {
-      const tenantWide = anyOf.some((r) => roles.includes(r));
+      const used = anyOf.filter((r) => roles.includes(r));
+      const tenantWide = used.length > 0;
       const scopes = tenantWide ? [] : scoped(anyOf);
       if (!tenantWide && !scopes.length) need(anyOf, false);
       const owner = this.object(key, GRAPH_GUESSES.exchangeRoutesResolveSmtp ? 'any' : 'directory');
       if (!owner) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${safeDecode(key)}' is invalid.`);
+      // Application Access Policies restrict tenant-wide grants (auth-limit-mailbox-access.md, "Handling API errors").
+      if (tenantWide && this.blockedByPolicy(caller.appId, owner, used)) throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
       if (!tenantWide && !scopes.some((s) => s.mailboxes.some((m) => this.object(m, 'any')?.id === owner.id))) {
         throw new GraphError(GRAPH_GUESSES.outOfScope.status, GRAPH_GUESSES.outOfScope.code, GRAPH_GUESSES.outOfScope.message);
       }
@@ -1043,6 +1110,12 @@ export class GraphEmulator {
       case 'POST /_emulator/scoped-roles': {
         const { clientId, role, mailboxes } = JSON.parse(body);
         this.grantScopedRole(clientId, { role, mailboxes });
+        return { status: 200, body: {} };
+      }
+      case 'POST /_emulator/access-policies': {
+        const { clientId, accessRight, group, remove } = JSON.parse(body);
+        if (remove) this.removeAccessPolicy(clientId, group);
+        else this.addAccessPolicy(clientId, { accessRight, group });
         return { status: 200, body: {} };
       }
       case 'POST /_emulator/places': {

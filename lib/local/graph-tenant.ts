@@ -78,7 +78,31 @@ export interface TenantApp {
   readonly roles?: string[];
   /** RBAC for Applications in Exchange Online: a role allowed on these mailboxes only, never in the token. */
   readonly scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+  /** Application Access Policies (New-ApplicationAccessPolicy) restricting the app's tenant-wide grants; see ACCESS_POLICY_ROLES. */
+  readonly accessPolicies?: TenantAccessPolicy[];
 }
+
+/**
+ * An Application Access Policy: `RestrictAccess` lets the app reach only the mailboxes in the group, `DenyAccess` all
+ * but those (New-ApplicationAccessPolicy -AccessRight, -PolicyScopeGroupId: a mail-enabled security group).
+ */
+export interface TenantAccessPolicy {
+  readonly accessRight: string;
+  /** The mail-enabled security group's address (one of the tenant file's groups). */
+  readonly group: string;
+  readonly description?: string;
+}
+
+/**
+ * The Graph application permissions an Application Access Policy restricts ("Supported permissions and other
+ * resources", concepts/auth-limit-mailbox-access.md). Calendars.ReadBasic.All is not among them. A call it blocks
+ * answers 403 ErrorAccessDenied "Access to OData is disabled." (same page, "Handling API errors"); "changes to
+ * application access policies can take longer than 1 hour to take effect in Microsoft Graph REST API calls"
+ * (same page): the tenant file's propagationDelaySeconds.
+ */
+export const ACCESS_POLICY_ROLES = ['Mail.Read', 'Mail.ReadBasic', 'Mail.ReadBasic.All', 'Mail.ReadWrite', 'Mail.Send', 'MailboxSettings.Read', 'MailboxSettings.ReadWrite',
+  'Calendars.Read', 'Calendars.ReadWrite', 'Contacts.Read', 'Contacts.ReadWrite'];
+export const ACCESS_RIGHTS = ['RestrictAccess', 'DenyAccess'];
 
 export interface TenantConsent {
   readonly applicationId: string;
@@ -106,6 +130,11 @@ export interface TenantFile {
   readonly consents?: TenantConsent[];
   /** Access tokens that are not JWTs (Microsoft: access tokens are opaque to clients). @default false */
   readonly opaqueTokens?: boolean;
+  /**
+   * How long a change to an app's Application Access Policies or RBAC for Applications scopes, made after the tenant
+   * is loaded, takes to reach Graph (measured on the emulator's clock). Microsoft: up to an hour or longer. @default 0
+   */
+  readonly propagationDelaySeconds?: number;
 }
 
 /** Office 365 Exchange Online's application id (the resource of EWS and Exchange app roles). */
@@ -174,6 +203,9 @@ export const GRAPH_GUESSES = {
   // no error, nor does any maintainer answer found. Guess: 409 ErrorItemAlreadyExists. The check does not rely on it:
   // after a failed grant it reads the calendar's permissions again (link-validation.ts, applyGrants).
   permissionExists: (address: string) => ({ status: 409, code: 'ErrorItemAlreadyExists', message: `A permission for ${address} already exists on this calendar.` }),
+  // Whether an Application Access Policy's group counts nested members is not documented (New-ApplicationAccessPolicy
+  // says "members of the group"). Guess: nested members count, as Exchange expands a security group for permissions.
+  accessPolicyNestedMembers: true,
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
   groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };
@@ -281,8 +313,8 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 
 /** The keys of a tenant file, and of each entry of its lists. */
 export const TENANT_KEYS: Record<string, string[]> = {
-  tenantId: [], domains: [], opaqueTokens: [],
-  apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
+  tenantId: [], domains: [], opaqueTokens: [], propagationDelaySeconds: [],
+  apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles', 'accessPolicies'],
   users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'mailboxState'],
   rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'mailboxState'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
@@ -319,7 +351,7 @@ export function tenantProblems(t: TenantFile): string[] {
     entries.forEach((e: any, i: number) => {
       const where = `${name}[${i}]`;
       keys(where, e, known);
-      lists(where, e, ['proxyAddresses', 'rooms', 'members', 'roles', 'scopedRoles', 'allowedRoles', 'mailboxes']);
+      lists(where, e, ['proxyAddresses', 'rooms', 'members', 'roles', 'scopedRoles', 'allowedRoles', 'mailboxes', 'accessPolicies']);
     });
   }
   if (problems.length) return problems;
@@ -379,7 +411,14 @@ export function tenantProblems(t: TenantFile): string[] {
     for (const m of g?.members ?? []) check(kinds.has(String(m).toLowerCase()), `groups[${i}] (${g.mail}).members: ${m} is not a user, room or group of the tenant; add it, or remove it from members`);
   });
   const mailbox = (a: unknown) => kinds.get(String(a).toLowerCase()) === 'user' || kinds.get(String(a).toLowerCase()) === 'room';
+  check(t?.propagationDelaySeconds === undefined || (typeof t.propagationDelaySeconds === 'number' && t.propagationDelaySeconds >= 0),
+    `propagationDelaySeconds: ${t?.propagationDelaySeconds} must be a number of seconds, 0 or more (Microsoft: changes take up to an hour or longer)`);
   (t?.apps ?? []).forEach((app, i) => {
+    for (const p of app?.accessPolicies ?? []) {
+      const where = `apps[${i}] (${app.clientId}).accessPolicies`;
+      check(ACCESS_RIGHTS.includes(p?.accessRight), `${where}: accessRight '${p?.accessRight}' must be ${ACCESS_RIGHTS.join(' or ')} (New-ApplicationAccessPolicy -AccessRight)`);
+      check(kinds.get(String(p?.group).toLowerCase()) === 'group', `${where}: group ${p?.group} is not a group of the tenant; a policy is scoped to a mail-enabled security group (add it under groups:)`);
+    }
     for (const s of app?.scopedRoles ?? []) {
       check(typeof s?.role === 'string', `apps[${i}] (${app.clientId}).scopedRoles: each entry needs a role (e.g. Calendars.ReadWrite)`);
       check(Array.isArray(s?.mailboxes), `apps[${i}] (${app.clientId}).scopedRoles ${s?.role}: mailboxes must be a list of the mailboxes the role is scoped to`);

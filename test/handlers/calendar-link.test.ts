@@ -378,7 +378,9 @@ describe('as real tenants behave', () => {
     w = await LinkWorld.start(tenant);
     const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Havel'])));
     expect(error).toContain('1 of 2 rooms failed validation');
-    expect(error).toContain(`room 'Havel' (${mailbox('Havel')}): Graph denied access (403 ErrorAccessDenied) to read room calendars' permissions. Fix: give the Graph app ${APP.clientId} the application permission Calendars.ReadBasic.All or Calendars.Read or Calendars.ReadWrite (admin consent), or, when it holds it through RBAC for Applications in Exchange Online, add this mailbox to that assignment's scope`);
+    expect(error).toContain(`room 'Havel' (${mailbox('Havel')}): Graph denied access (403 ErrorAccessDenied) to read room calendars' permissions. Fix: give the Graph app ${APP.clientId} the application permission Calendars.ReadBasic.All or Calendars.Read or Calendars.ReadWrite (admin consent); `
+      + `if it holds it, an Exchange Online scope leaves ${mailbox('Havel')} out: an Application Access Policy (Get-ApplicationAccessPolicy; Test-ApplicationAccessPolicy -Identity ${mailbox('Havel')} -AppId ${APP.clientId}) `
+      + `or an RBAC for Applications assignment (Get-ManagementRoleAssignment -RoleAssignee <the app's service principal>; Test-ServicePrincipalAuthorization -Identity <it> -Resource ${mailbox('Havel')}): add ${mailbox('Havel')} to its scope`);
     expect(error).not.toContain('lacks application permissions');
     w.graph.grantScopedRole(APP.clientId, { role: 'Calendars.Read', mailboxes: [mailbox('Havel')] });
     expect((await w.deploy(appTemplate(['Spree', 'Havel']))).error).toBeUndefined();
@@ -490,6 +492,28 @@ describe('as real tenants behave', () => {
     const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'])));
     expect(error).toContain(`Graph returned the service account ${SA} without accountEnabled and proxyAddresses: the Graph app ${APP.clientId} reads users with User.ReadBasic.All`);
     expect(error).toContain(`Fix: give the Graph app ${APP.clientId} the application permission User.Read.All`);
+  });
+});
+
+describe('application method: what Graph cannot show', () => {
+  // In process, to read what the handler logs: Graph shows no Application Access Policy or RBAC scope of another app.
+  test('with the consent in place, a note says scopes on A4B\'s own app cannot be seen and how to check them', async () => {
+    const { graphFor } = await import('../../lib/runtime/graph/clients');
+    const { validateLink } = await import('../../lib/runtime/graph/link-validation');
+    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.ReadWrite'] }] }));
+    w.a4b.putSecret('a4b/app', JSON.stringify(APP));
+    const env = { AZURE_AUTHORITY_HOST: w.graph.url, GRAPH_BASE_URL: w.graph.url, NODE_EXTRA_CA_CERTS: w.graph.tls.caFile!, GRAPH_MAX_RETRY_WAIT_SECONDS: '0' };
+    const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: w.a4b.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const graph = await graphFor('a4b/app', TENANT, env, secrets);
+    const spec = { tenant: TENANT, method: 'application' as const, applicationId: A4B_APP, credentialsSecretArn: 'a4b/app', grantMissingPermissions: false, acceptedRoles: ['write'], rooms: [{ name: 'Spree', mailbox: mailbox('Spree') }] };
+    const logged: string[] = [];
+    await expect(validateLink(spec, spec.rooms, graph, env, (l) => logged.push(l))).resolves.toMatchObject({ checked: 1 });
+    expect(logged.map((l) => JSON.parse(l).note)).toEqual([
+      `whether an Application Access Policy or an RBAC for Applications scope keeps A4B's app ${A4B_APP} from some room mailboxes cannot be seen through Graph, so it was not checked; `
+      + `check with Test-ApplicationAccessPolicy -Identity <room mailbox> -AppId ${A4B_APP} and Get-ManagementRoleAssignment -RoleAssignee <its service principal> in Exchange Online PowerShell`,
+    ]);
+    secrets.destroy();
   });
 });
 

@@ -257,6 +257,63 @@ describe('transitiveMemberOf cast to groups is an advanced query', () => {
   });
 });
 
+describe('Application Access Policies, and changes that take time to reach Graph', () => {
+  const HOUR = 3600_000;
+  let now = Date.UTC(2026, 11, 4, 9);
+  let policed: GraphEmulator;
+  beforeAll(async () => {
+    policed = await GraphEmulator.start({
+      clock: () => now,
+      tenant: {
+        ...TENANT,
+        propagationDelaySeconds: 3600,
+        groups: [...TENANT.groups!, { mail: 'a4b-rooms@fabrikam.com', members: ['tejo@fabrikam.com', 'douro@fabrikam.com'] }, { mail: 'boardroom@fabrikam.com', members: ['tejo@fabrikam.com'] }],
+        apps: [
+          { clientId: 'policed', clientSecret: 'policed-secret', roles: ['Calendars.Read', 'MailboxSettings.Read'], accessPolicies: [{ accessRight: 'RestrictAccess', group: 'a4b-rooms@fabrikam.com' }] },
+          { clientId: 'basiccal', clientSecret: 'basiccal-secret', roles: ['Calendars.ReadBasic.All'], accessPolicies: [{ accessRight: 'RestrictAccess', group: 'a4b-rooms@fabrikam.com' }] },
+          { clientId: 'late', clientSecret: 'late-secret', roles: ['User.Read.All'] },
+        ],
+      },
+    });
+  });
+  afterAll(() => policed.stop());
+  const get = (clientId: string) => getter(Client.initWithMiddleware({
+    baseUrl: `${policed.url}/`, customHosts: new Set(['127.0.0.1']),
+    middleware: [new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential(policed, clientId), { scopes: ['https://graph.microsoft.com/.default'] })), new HttpsTransport(policed.caPem) as any],
+  }));
+  const blocked = { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access to OData is disabled.' } } };
+  const settings = (m: string) => `/users/${e(m)}/mailboxSettings`;
+  const perms = (m: string) => `/users/${e(m)}/calendar/calendarPermissions`;
+
+  test('RestrictAccess: tenant-wide grants reach the group\'s mailboxes only, 403 "Access to OData is disabled." elsewhere; Calendars.ReadBasic.All is not restricted', async () => {
+    const app = get('policed');
+    expect((await app(settings('tejo@fabrikam.com'))).status).toBe(200);
+    expect(await app(settings('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect(await app(perms('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect((await get('basiccal')(perms('mondego@fabrikam.com'))).status).toBe(200);
+  });
+
+  test('a policy added or removed, and a scoped role granted, reach Graph after propagationDelaySeconds on the emulator\'s clock', async () => {
+    const app = get('policed');
+    policed.addAccessPolicy('policed', { accessRight: 'DenyAccess', group: 'boardroom@fabrikam.com' });
+    policed.removeAccessPolicy('policed', 'a4b-rooms@fabrikam.com');
+    policed.grantScopedRole('late', { role: 'MailboxSettings.Read', mailboxes: ['mondego@fabrikam.com'] });
+    now += HOUR - 1000;
+    expect((await app(settings('tejo@fabrikam.com'))).status).toBe(200);
+    expect(await app(settings('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect(await get('late')(settings('mondego@fabrikam.com'))).toMatchObject({ status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
+    now += 1000;
+    expect(await app(settings('tejo@fabrikam.com'))).toMatchObject(blocked);
+    expect((await app(settings('mondego@fabrikam.com'))).status).toBe(200);
+    expect((await get('late')(settings('mondego@fabrikam.com'))).status).toBe(200);
+  });
+
+  test('a policy must name a group of the tenant and RestrictAccess or DenyAccess', () => {
+    expect(() => policed.addAccessPolicy('policed', { accessRight: 'Allow', group: 'nobody@fabrikam.com' })).toThrow(/accessRight 'Allow' must be RestrictAccess or DenyAccess/);
+    expect(() => policed.addAccessPolicy('policed', { accessRight: 'DenyAccess', group: 'tejo@fabrikam.com' })).toThrow(/group tejo@fabrikam.com is not a group of the tenant/);
+  });
+});
+
 describe('RBAC for Applications: scoped roles', () => {
   test('never in the token; allowed on the scope\'s mailboxes (by any address), 403 ErrorAccessDenied on others', async () => {
     const token = (await credential(graph, 'scoped').getToken('https://graph.microsoft.com/.default'))!.token;
@@ -433,7 +490,7 @@ describe('persistence and the tenant file', () => {
 describe('tenant model rules', () => {
   test.each([
     ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState'],
-    ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
+    ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, propagationDelaySeconds, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
     ['a list given as one value', { tenantId: 't', users: [{ upn: 'a@x.com', proxyAddresses: 'smtp:b@x.com' }] }, 'users[0].proxyAddresses: must be a list'],
     ['a top-level list given as a mapping', { tenantId: 't', groups: { mail: 'g@x.com' } }, 'tenant file.groups: must be a list'],
     ['an entry that is not a mapping', { tenantId: 't', rooms: ['a@x.com'] }, 'rooms[0]: must be a mapping'],

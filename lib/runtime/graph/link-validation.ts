@@ -170,7 +170,7 @@ async function appToken(spec: LinkSpec, graph: Graph, header: string): Promise<s
 
 function deniedProblem(s: CheckState, room: LinkedRoom, read: keyof typeof READ_PERMISSIONS, res: GraphAnswer | undefined): RoomProblem {
   s.denied.add(read);
-  const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], s.graph.clientId) };
+  const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], s.graph.clientId, room.mailbox) };
   s.deniedRooms.set(problem, read);
   return problem;
 }
@@ -233,6 +233,11 @@ async function checkConsent(s: CheckState): Promise<void> {
     linkProblems.push(`application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consentFix}`);
   } else {
     const d = decideConsent(c.assignments, c.resources);
+    // A4B's own app may be scoped too, and Graph shows this check neither mechanism for another app.
+    if (d.kind === 'ok') {
+      s.notes.push(`whether an Application Access Policy or an RBAC for Applications scope keeps A4B's app ${spec.applicationId} from some room mailboxes cannot be seen through Graph, so it was not checked; `
+        + `check with Test-ApplicationAccessPolicy -Identity <room mailbox> -AppId ${spec.applicationId} and Get-ManagementRoleAssignment -RoleAssignee <its service principal> in Exchange Online PowerShell`);
+    }
     if (d.kind === 'missing') {
       linkProblems.push(`application ${spec.applicationId} holds ${keys.length > 1 ? 'neither' : 'no'} application permission ${consentNames(keys)} in tenant ${spec.tenant}`
         + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
@@ -339,14 +344,29 @@ function describe(res: GraphAnswer | BatchResult | undefined): string {
   return `Graph answered ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
 }
 
-/** A 403: the permission the read needs, or an RBAC for Applications scope that leaves this mailbox out. */
-function explainDenied(res: GraphAnswer | undefined, needs: RequiredPermission, clientId: string): { problem: string; fix: string } {
+/**
+ * A 403: the permission the read needs, or an Exchange Online scope that leaves the mailbox out. Two mechanisms scope
+ * tenant-wide grants to some mailboxes and neither shows in the token: Application Access Policies (their 403 is
+ * ErrorAccessDenied "Access to OData is disabled.", concepts/auth-limit-mailbox-access.md) and RBAC for Applications
+ * (learn.microsoft.com/exchange/permissions-exo/application-rbac). Changes to either "can take longer than 1 hour to
+ * take effect in Microsoft Graph" (same page).
+ */
+export function explainDenied(res: GraphAnswer | undefined, needs: RequiredPermission, clientId: string,
+  mailbox?: string): { problem: string; fix: string } {
   const code = res?.body?.error?.code ?? 'Forbidden';
+  const policy = res?.body?.error?.message === ACCESS_POLICY_DENIED;
+  const it = mailbox ?? 'the mailbox';
   return {
-    problem: `Graph denied access (403 ${code}) ${needs.why}`,
-    fix: `give the Graph app ${clientId} the application permission ${needs.anyOf.join(' or ')} (admin consent), or, when it holds it through RBAC for Applications in Exchange Online, add this mailbox to that assignment's scope`,
+    problem: `Graph denied access (403 ${code}${policy ? ` "${ACCESS_POLICY_DENIED}": an Application Access Policy leaves the mailbox out` : ''}) ${needs.why}`,
+    fix: `give the Graph app ${clientId} the application permission ${needs.anyOf.join(' or ')} (admin consent); if it holds it, an Exchange Online scope leaves ${it} out: `
+      + `an Application Access Policy (Get-ApplicationAccessPolicy; Test-ApplicationAccessPolicy -Identity ${it} -AppId ${clientId}) or an RBAC for Applications assignment `
+      + `(Get-ManagementRoleAssignment -RoleAssignee <the app's service principal>; Test-ServicePrincipalAuthorization -Identity <it> -Resource ${it}): add ${it} to its scope, `
+      + 'and allow up to an hour or more for the change to reach Graph',
   };
 }
+
+/** The message of a 403 from an Application Access Policy (concepts/auth-limit-mailbox-access.md, "Handling API errors"). */
+export const ACCESS_POLICY_DENIED = 'Access to OData is disabled.';
 
 /** Which credential problem it is and how to fix it, from @azure/identity's error; never the secret. */
 export function explainCredentialError(e: unknown, spec: Pick<LinkSpec, 'tenant' | 'credentialsSecretArn'>, clientId: string): string {
