@@ -99,7 +99,8 @@ describe('a4b-rooms check', () => {
     expect(out).toContain(`✗ room 'Wannsee' (${m('wannsee')}) [unknown]: Graph denied access (403 ErrorAccessDenied "Access to OData is disabled.": an Application Access Policy leaves the mailbox out)`);
     expect(out).toContain(`Test-ApplicationAccessPolicy -Identity ${m('wannsee')} -AppId 11111111-2222-3333-4444-555555555555`);
     expect(out).toContain(`Test-ServicePrincipalAuthorization -Identity <it> -Resource ${m('wannsee')}`);
-    expect(out).toContain(`✗ room 'Grunewald' (${m('grunewald')}) [not-a-room]: this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise.")`);
+    expect(out).toContain(`✗ room 'Grunewald' (${m('grunewald')}) [not-a-room]: this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise."): `
+      + `its mailbox (${m('grunewald')}) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`);
     expect(out).toContain(`fix: find which with Get-Mailbox ${m('grunewald')} in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`);
     expect(out).not.toContain("room 'Spree'");
     expect(out).toContain('3 room mailboxes checked: 2 bad rooms');

@@ -95,7 +95,8 @@ export interface TenantAccessPolicy {
 
 /**
  * The Graph application permissions an Application Access Policy restricts ("Supported permissions and other
- * resources", concepts/auth-limit-mailbox-access.md). Calendars.ReadBasic.All is not among them. A call it blocks
+ * resources", concepts/auth-limit-mailbox-access.md). Calendars.ReadBasic.All is not among them (asked, unanswered:
+ * microsoft-graph-docs-contrib#8464). A call it blocks
  * answers 403 ErrorAccessDenied "Access to OData is disabled." (same page, "Handling API errors"); "changes to
  * application access policies can take longer than 1 hour to take effect in Microsoft Graph REST API calls"
  * (same page): the tenant file's propagationDelaySeconds.

@@ -8,8 +8,9 @@
 // The calendar permission has a different name on each resource: Microsoft Graph's application permission is
 // `Calendars.ReadWrite` (permissions-reference.md, "Calendars.ReadWrite ... Read and write calendars in all
 // mailboxes"); the Office 365 Exchange Online first-party app lists `Calendars.ReadWrite.All` (read: `Calendars.Read`)
-// among its application permissions (its service principal's appRoles, as Entra ID > App registrations > API
-// permissions > APIs my organization uses > Office 365 Exchange Online shows them; issue #25 row 1).
+// among its application permissions (its service principal's appRoles, which Entra ID shows under API permissions >
+// APIs my organization uses > Office 365 Exchange Online; the audit in issue #25, row 1). No Microsoft Learn page lists
+// that app's roles, so the name is read from the tenant's own service principal: the check matches by value.
 
 export const CONSENT_RESOURCES: Record<string, { appId: string; name: string; calendarsReadWrite: string }> = {
   graph: { appId: '00000003-0000-0000-c000-000000000000', name: 'Microsoft Graph', calendarsReadWrite: 'Calendars.ReadWrite' },

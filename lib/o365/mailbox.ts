@@ -122,15 +122,22 @@ export function unreachableMailbox(a: GraphAnswer | undefined): boolean {
   return a?.status === 404 && a.body?.error?.code === 'MailboxNotEnabledForRESTAPI';
 }
 
-/** What MailboxNotEnabledForRESTAPI means, with Graph's own words when it gave them. */
-export function unreachableWhy(graphMessage?: string): string {
-  return `Graph answers 404 MailboxNotEnabledForRESTAPI${graphMessage ? ` ("${graphMessage}")` : ''}: it has no Exchange Online mailbox (no license), or its mailbox is inactive, soft-deleted or hosted on-premises`;
+/**
+ * What MailboxNotEnabledForRESTAPI means, with Graph's own words when it gave them. Graph words every case the same;
+ * what tells one apart is the account's mail: Exchange sets it for a mailbox (user resource: mail), so an account
+ * without one never had a mailbox, while an inactive, soft-deleted or on-premises mailbox keeps its address.
+ */
+export function unreachableWhy(graphMessage: string | undefined, entry: Pick<DirectoryEntry, 'mail'>): string {
+  const said = `Graph answers 404 MailboxNotEnabledForRESTAPI${graphMessage ? ` ("${graphMessage}")` : ''}`;
+  return entry.mail ? `${said}: its mailbox (${entry.mail}) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`
+    : `${said}, and the account has no mail address: it has no Exchange Online mailbox at all`;
 }
 
-/** How to tell the cases apart, and each one's fix; `create` is how to make the mailbox when there is none. */
-export function unreachableFix(address: string, create: string): string {
+/** Each case's fix, and how to tell them apart when the account has a mail address; `create` makes a missing mailbox. */
+export function unreachableFix(address: string, entry: Pick<DirectoryEntry, 'mail'>, create: string): string {
+  if (!entry.mail) return create;
   return `find which with Get-Mailbox ${address} in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox), -InactiveMailboxOnly an inactive one (restore its content to a new mailbox: New-MailboxRestoreRequest), `
-    + `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote); none at all: ${create}`;
+    + `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote); an unlicensed one: assign an Exchange Online license; none at all: ${create}`;
 }
 
 /** A problem and its fix for a class that is not a room; undefined for a room or an unknown read. */
@@ -143,7 +150,9 @@ export function mailboxProblem(c: MailboxClass, mailbox: string, tenant: string)
       return { problem: `this is a room list${c.displayName ? ` (${c.displayName})` : ''}, not a room${rooms}`, fix: "use one room's mailbox per A4B room" };
     }
     case 'not-a-room':
-      if (c.purpose === 'no mailbox') return { problem: `this account has no room mailbox Graph can reach: ${unreachableWhy(c.graphMessage)}`, fix: unreachableFix(mailbox, 'create the room mailbox (New-Mailbox -Room), or correct the address') };
+      if (c.purpose === 'no mailbox') {
+        return { problem: `this account has no room mailbox Graph can reach: ${unreachableWhy(c.graphMessage, c.entry)}`, fix: unreachableFix(mailbox, c.entry, 'create the room mailbox (New-Mailbox -Room), or correct the address') };
+      }
       return { problem: `this is a ${c.purpose} mailbox (userPurpose ${c.purpose}), not a room mailbox`, fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${mailbox} -Type Room` };
     default:
       return undefined;

@@ -475,7 +475,8 @@ describe('as real tenants behave', () => {
 
   test.each([
     ['disabled', { accountEnabled: false }, `the service account ${SA} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it`],
-    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise.")`],
+    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise."), `
+      + `and the account has no mail address: it has no Exchange Online mailbox at all. Fix: give it a mailbox: assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${SA} ...`],
     ['whose mailbox is soft-deleted', { mailboxState: 'softDeleted' }, `-SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`],
     ['whose mailbox is on-premises', { mailboxState: 'onPremises' }, `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote)`],
   ])('8. a service account %s fails, and the rooms are still checked in the same deploy', async (_, user, message) => {

@@ -50,8 +50,17 @@ describe('mailbox classifier', () => {
     const c = classifyMailbox({ lookup: found, settings: { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message } } } });
     expect(c).toEqual({ kind: 'not-a-room', entry, purpose: 'no mailbox', graphMessage: message });
     const p = mailboxProblem(c, 'r@x', 't')!;
-    expect(p.problem).toBe(`this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("${message}"): it has no Exchange Online mailbox (no license), or its mailbox is inactive, soft-deleted or hosted on-premises`);
+    expect(p.problem).toBe(`this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("${message}"): its mailbox (douro@fabrikam.com) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`);
     for (const step of ['Get-Mailbox r@x', '-SoftDeletedMailbox', 'Undo-SoftDeletedMailbox', '-InactiveMailboxOnly', 'New-MailboxRestoreRequest', 'Get-RemoteMailbox', 'New-MoveRequest -Remote', 'New-Mailbox -Room']) expect(p.fix).toContain(step);
+  });
+
+  test('an unreachable mailbox of an account with no mail address never had one: only the way to create it', () => {
+    const bare = { ...entry, mail: null };
+    const p = mailboxProblem({ kind: 'not-a-room', entry: bare, purpose: 'no mailbox' }, 'r@x', 't')!;
+    expect(p).toEqual({
+      problem: 'this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI, and the account has no mail address: it has no Exchange Online mailbox at all',
+      fix: 'create the room mailbox (New-Mailbox -Room), or correct the address',
+    });
   });
 
   test('addresses: UPN, mail and smtp proxies only, lower-cased; the filter quotes', () => {

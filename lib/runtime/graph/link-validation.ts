@@ -200,8 +200,8 @@ async function checkServiceAccount(s: CheckState): Promise<{ account?: Account; 
     }
     if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
     if (unreachableMailbox(a.settings)) {
-      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: ${unreachableWhy(a.settings!.body?.error?.message)}. `
-        + `Fix: ${unreachableFix(a.entry.userPrincipalName, `assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...`)}.`);
+      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: ${unreachableWhy(a.settings!.body?.error?.message, a.entry)}. `
+        + `Fix: ${unreachableFix(a.entry.userPrincipalName, a.entry, `give it a mailbox: assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...`)}.`);
     } else if (a.settings?.status === 403) {
       // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
       // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
