@@ -6,6 +6,7 @@ import * as path from 'path';
 import { drift } from '../lib/cli/drift';
 import { localDeploy } from '../lib/local/local-deploy';
 import { TenantFile } from '../lib/local/graph-tenant';
+import { serveLocalWorld } from '../lib/local/local-world';
 import { tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
@@ -20,7 +21,7 @@ const TENANT: TenantFile = {
   apps: [{
     clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-only-check', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'],
     accessPolicies: [{ accessRight: 'DenyAccess', group: m('no-apps') }], // New-ApplicationAccessPolicy -AccessRight DenyAccess
-  }],
+  }, { clientId: '22222222-3333-4444-5555-666666666666', clientSecret: 'local-only-basic', roles: ['User.ReadBasic.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }],
   users: [{ upn: SA_UPN, mail: SA_MAIL }, { upn: 'jane@contoso.onmicrosoft.com', mail: m('jane') }],
   rooms: [
     { mailbox: m('spree'), displayName: 'Spree' },
@@ -132,6 +133,22 @@ describe('drift classifies mailboxes as the link does', () => {
     const report = await drift({ inventoryFile: good, localStateDir: path.join(dir, 'state') });
     expect(report.findings).toEqual([]);
     expect(report.status).toBe('in-sync');
+  });
+
+  test('a Graph app reading users with User.ReadBasic.All only: an error naming User.Read.All, never a false drift', async () => {
+    const world = await serveLocalWorld(path.join(dir, 'state'));
+    const secret = 'a4b-rooms/graph-validator';
+    const before = world.a4b!.findSecret(secret)!.secretString;
+    try {
+      world.a4b!.putSecret(secret, JSON.stringify({ clientId: '22222222-3333-4444-5555-666666666666', clientSecret: 'local-only-basic' }));
+      const report = await drift({ inventoryFile: good, localStateDir: path.join(dir, 'state') });
+      expect(report.status).toBe('error');
+      expect(report.errors.join('\n')).toContain(`the service account ${SA_UPN} came back without proxyAddresses: the Graph app reads users with User.ReadBasic.All only; give it the application permission User.Read.All`);
+      expect(report.findings.filter((f) => f.kind !== 'unknown')).toEqual([]);
+    } finally {
+      world.a4b!.putSecret(secret, before);
+      await world.close();
+    }
   });
 
   test('a room list or a user mailbox is (not-a-room)', async () => {
