@@ -141,6 +141,11 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
     let account: AccountAddresses | undefined;
     if (link.method === 'delegate') {
       const a = await readAccount(link.serviceAccount!, get);
+      // Without its proxy addresses (User.ReadBasic.All reads none), a permission listed under an alias would read as
+      // lost: nothing is claimed about Office 365 rather than a false drift.
+      if (a.entry && !Array.isArray(a.entry.proxyAddresses)) {
+        throw new Error(`the service account ${a.entry.userPrincipalName} came back without proxyAddresses: the Graph app reads users with User.ReadBasic.All only; give it the application permission User.Read.All`);
+      }
       if (a.entry) account = { own: addressesOfEntry(a.entry), groups: a.groups };
       else if (a.lookup.status !== 200) throw new Error(`looking up the service account ${link.serviceAccount}: Graph ${a.lookup.status} ${a.lookup.body?.error?.code ?? ''}`);
       // An account that no longer exists: every room's permission is lost.
