@@ -112,7 +112,8 @@ export const PROGRESS_INTERVAL_MS = 10_000;
 
 /**
  * The progress of a long command on stderr (stdout stays the report): on a terminal a line redrawn as the counts change,
- * erased at the end; elsewhere a plain line at most every `intervalMs` of the clock, and a last one at the end.
+ * erased at the end; elsewhere a plain line at most every `intervalMs` of the clock, and a last one at the end of a run
+ * that printed one.
  */
 export class Progress {
   private readonly clock: () => number;
@@ -156,13 +157,16 @@ export class Progress {
     else this.options.stream.write(`${line}\n`);
   }
 
-  /** On a terminal the line is erased; elsewhere the last counts are printed, unless that line was the last printed. */
+  /**
+   * On a terminal the line is erased. Elsewhere the last counts close the lines printed before (none after a run shorter
+   * than the interval: a quick command stays as quiet as it was), unless that line was the last printed.
+   */
   end(): void {
     if (this.options.quiet) return;
     if (this.tty) {
       this.options.redraw!.clear();
       this.options.redraw!.done();
-    } else if (this.last) {
+    } else if (this.last && this.printed !== undefined) {
       const text = this.text(this.last);
       if (text !== this.printed) this.print(text);
     }

@@ -53,7 +53,7 @@ describe('Progress', () => {
     return { progress, written, drawn, tick: (ms: number) => (now += ms) };
   };
 
-  test('not a terminal: a line at most every 10 s of the clock, and the last counts at the end', () => {
+  test('not a terminal: a line at most every 10 s of the clock, and the last counts at the end of a run that printed one', () => {
     const { progress, written, tick } = fake({ isTTY: false });
     progress.update({ done: 0, total: 4, errors: 0 });
     tick(9_999);
@@ -115,6 +115,15 @@ describe('Progress', () => {
     progress.end();
     expect(written).toEqual(['booked 1 room\n']);
     expect(drawn).toEqual([]);
+  });
+
+  test('not a terminal, a run shorter than the interval: no line at all, not even at the end', () => {
+    const { progress, written, tick } = fake({ isTTY: false });
+    progress.update({ done: 0, total: 2, errors: 0 });
+    tick(9_000);
+    progress.update({ done: 2, total: 2, errors: 1 });
+    progress.end();
+    expect(written).toEqual([]);
   });
 
   test('no update at all: nothing at the end', () => {
