@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { cliMessage, errorDocument } from '../lib/cli/errors';
 import { A4bContext, HandlerEnv } from '../lib/contract';
-import { ProgressLine } from '../lib/cli/progress';
+import { Progress, ProgressLine, ProgressWords } from '../lib/cli/progress';
 import { validateReport } from '../lib/cli/validate';
 import { plural } from '../lib/cli/words';
 import type { InitLanguage, PackageManifest } from '../lib/cli/init';
@@ -108,9 +108,10 @@ program.command('drift')
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
   .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every finding with its fix, to search, sort and filter), for a pipeline run to attach')
+  .option('--quiet', 'no progress on stderr (on a terminal a line redrawn in place; elsewhere a line every 10 s and one at the end)')
   .action(async (file: string | undefined, opts: {
     app?: string; context?: string[]; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
-    requestTimeout: number; html?: string;
+    requestTimeout: number; html?: string; quiet?: boolean;
   }) => {
     const { driftRead } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
@@ -121,10 +122,10 @@ program.command('drift')
     const source = await declaration(file, opts.app, opts.context);
     try {
       if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
-      const { report, desired, live } = await driftRead({
+      const { report, desired, live } = await withProgress({ command: 'drift', noun: 'room', verb: 'read' }, opts, (onProgress) => driftRead({
         inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir,
-        ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
-      });
+        ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout, onProgress,
+      }));
       console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
       if (opts.html) {
         const { driftFacts, driftHtml, toHtml } = await import('../lib/drift/report-html');
@@ -151,15 +152,18 @@ program.command('check')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
   .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every problem with its fix, to search, sort and filter), for a pipeline run to attach')
+  .option('--quiet', 'no progress on stderr (on a terminal a line redrawn in place; elsewhere a line every 10 s and one at the end)')
   .action(async (file: string | undefined, opts: {
-    app?: string; context?: string[]; local?: boolean; state: string; json?: boolean; html?: string;
+    app?: string; context?: string[]; local?: boolean; state: string; json?: boolean; html?: string; quiet?: boolean;
   }) => {
     const { checkInventory, checkExitCode, checkHtml, checkText } = await import('../lib/cli/check');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
     if (opts.html) writableOutput(opts.html, 'check.html');
     const source = await declaration(file, opts.app, opts.context);
     try {
-      const report = await checkInventory({ inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir });
+      const report = await withProgress({ command: 'check', noun: 'room', verb: 'checked' }, opts, (onProgress) => checkInventory({
+        inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir, onProgress,
+      }));
       console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
       if (opts.html) {
         const { toHtml } = await import('../lib/drift/report-html');
@@ -183,9 +187,10 @@ program.command('test-booking')
   .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
   .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
   .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every room\'s result with its fix, to search, sort and filter), for a pipeline run to attach')
+  .option('--quiet', 'no progress on stderr (on a terminal a line redrawn in place; elsewhere a line every 10 s and one at the end)')
   .action(async (file: string | undefined, opts: {
     app?: string; context?: string[]; rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean;
-    html?: string;
+    html?: string; quiet?: boolean;
   }) => {
     const { testBooking, bookingExitCode, bookingHtml, bookingText } = await import('../lib/cli/test-booking');
     const timeoutSeconds = Number(opts.timeout);
@@ -203,11 +208,11 @@ program.command('test-booking')
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     try {
-      const report = await testBooking({
+      const report = await withProgress({ command: 'test-booking', noun: 'room', verb: 'settled' }, opts, (onProgress, progress) => testBooking({
         inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, rooms: opts.rooms?.split(',').map((r) => r.trim()).filter(Boolean),
         organizer: opts.organizer, localStateDir: stateDir, timeoutSeconds, signal: abort.signal,
-        progress: (line) => process.stderr.write(`${line}\n`),
-      });
+        progress: (line) => progress.event(line), onProgress,
+      }));
       console.log(opts.json ? JSON.stringify(report, null, 2) : bookingText(report));
       if (opts.html) {
         const { toHtml } = await import('../lib/drift/report-html');
@@ -227,7 +232,8 @@ program.command('import')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--region <region>', 'A4B region (default: A4B_REGION, else AWS_REGION, else us-east-1)')
   .option('-o, --output <file>', 'write the inventory here instead of to standard output')
-  .action(async (opts: { local?: boolean; state: string; region?: string; output?: string }) => {
+  .option('--quiet', 'no progress on stderr (on a terminal a line redrawn in place; elsewhere a line every 10 s and one at the end)')
+  .action(async (opts: { local?: boolean; state: string; region?: string; output?: string; quiet?: boolean }) => {
     const { importInventory, inventoryCounts, inventoryYaml } = await import('../lib/cli/import');
     const { a4bClient } = await import('../lib/runtime/a4b/client');
     const { openLocalWorld } = await import('../lib/local/local-world');
@@ -236,7 +242,7 @@ program.command('import')
     const world = opts.local ? await openLocalWorld(existingStateDir(opts.state)) : undefined;
     try {
       const a4b = a4bClient({ region: opts.region, ...(world ? { endpoint: world.endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS } : {}) });
-      const inventory = await importInventory(a4b);
+      const inventory = await withProgress({ command: 'import', noun: 'room', verb: 'read' }, opts, (onProgress) => importInventory(a4b, undefined, onProgress));
       const text = inventoryYaml(inventory);
       a4b.destroy();
       if (opts.output) {
@@ -462,6 +468,34 @@ function writeAtomically(file: string, text: string): void {
   } catch (e) {
     fs.rmSync(temp, { force: true });
     throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`);
+  }
+}
+
+/**
+ * Runs a long command's work with its progress on stderr (lib/cli/progress.ts): on a terminal one line redrawn in place
+ * by log-update (sindresorhus; maintained, ESM, bundled into bin/a4b-rooms.js by esbuild, so a devDependency: about 37 kB
+ * of the minified bundle, well within pack-check's limits),
+ * elsewhere a plain line every 10 s. None with --quiet, nor with --json off a terminal (a pipeline parsing JSON wants
+ * stderr for errors). A4B_PROGRESS_INTERVAL_MS sets the interval of the plain lines: a test hook (0: every update).
+ */
+async function withProgress<T>(words: ProgressWords, opts: { quiet?: boolean; json?: boolean },
+  work: (onProgress: Progress['update'], progress: Progress) => Promise<T>): Promise<T> {
+  const tty = !!process.stderr.isTTY;
+  // A terminal of no rows (a pseudo-terminal nobody sized) shows nothing log-update draws: it gets the plain lines.
+  const drawable = tty && !opts.quiet && (process.stderr.rows ?? 1) > 0;
+  const redraw = drawable ? (await import('log-update')).createLogUpdate(process.stderr) : undefined;
+  const interval = process.env.A4B_PROGRESS_INTERVAL_MS;
+  const progress = new Progress(words, {
+    stream: process.stderr, redraw, quiet: opts.quiet || (opts.json && !tty),
+    intervalMs: interval === undefined || interval === '' ? undefined : Number(interval),
+  });
+  // The elapsed time moves on a terminal while a slow read holds the counts.
+  const timer = redraw ? setInterval(() => progress.tick(), 1000).unref() : undefined;
+  try {
+    return await work((p) => progress.update(p), progress);
+  } finally {
+    clearInterval(timer);
+    progress.end();
   }
 }
 

@@ -10,6 +10,7 @@ import { cliMessage } from './errors';
 import { readLinked } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 import { secretsClient } from './secrets';
+import { plural } from './words';
 
 export interface CheckOptions {
   /** The inventory file; or give `assemblyDir`. */
@@ -18,6 +19,11 @@ export interface CheckOptions {
   readonly assemblyDir?: string;
   /** Read the local emulators of this state directory instead of Microsoft 365. */
   readonly localStateDir?: string;
+  /**
+   * How far the check is, in rooms checked: Graph reads the mailboxes in batches of 20, answered together, so the count
+   * moves at the end and a note says what is being read meanwhile.
+   */
+  readonly onProgress?: (progress: { done: number; total: number; errors: number; note?: string }) => void;
 }
 
 export interface CheckedRoom {
@@ -59,8 +65,10 @@ export async function checkInventory(options: CheckOptions): Promise<CheckReport
   const run = async (env: NodeJS.ProcessEnv, secrets?: SecretsManagerClient): Promise<CheckReport> => {
     try {
       const graph = await graphFor(spec.credentialsSecretArn, spec.tenant, env, secrets);
+      options.onProgress?.({ done: 0, total: rooms.length, errors: 0, note: `checking the link and reading ${plural(rooms.length, 'mailbox', 'mailboxes')} from Graph` });
       const f = await checkLink(spec, rooms, graph, env);
       const out = f.problems.map((p) => ({ name: p.room.name, mailbox: p.room.mailbox, kind: p.kind ?? 'unknown', problem: p.problem, fix: p.fix }));
+      options.onProgress?.({ done: rooms.length, total: rooms.length, errors: out.filter((r) => r.kind === 'unknown').length });
       const status = out.some((r) => r.kind === 'unknown') ? 'error' : f.linkProblems.length || out.length ? 'problems' : 'clean';
       return { version: 1, status, link, permissions, checked: f.checked, linkProblems: f.linkProblems, rooms: out, notes: f.notes, grants: f.grants.map((g) => g.description.replace(/^(granted|raised)/, (v) => (v === 'granted' ? 'would grant' : 'would raise'))), errors: [] };
     } catch (e) {

@@ -9,7 +9,7 @@ import { compare, DriftReport } from '../drift/compare';
 import { DesiredState, LiveState } from '../drift/model';
 import { desiredFromInventory } from '../drift/desired';
 import { desiredFromAssembly } from './desired-assembly';
-import { readLive } from '../drift/live';
+import { LiveReadOptions, readLive } from '../drift/live';
 import { describeRead } from './errors';
 import { LOCAL_AWS_CREDENTIALS, withLocalEmulators } from './local-emulators';
 import { secretsClient } from './secrets';
@@ -26,6 +26,8 @@ export interface DriftOptions {
   readonly region?: string;
   /** How long one A4B read may take, retries included, before its room or profile is reported unknown. @default 30 */
   readonly requestTimeoutSeconds?: number;
+  /** How far the live read is (see LiveReadOptions.onProgress). */
+  readonly onProgress?: LiveReadOptions['onProgress'];
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;
@@ -54,7 +56,7 @@ export async function driftRead(options: DriftOptions): Promise<{ report: DriftR
       const a4b = a4bClient({ region: 'us-east-1', endpoint: endpoints.a4b, credentials: LOCAL_AWS_CREDENTIALS, otherErrorAttempts: 3, callTimeoutMs });
       pace(a4b);
       const live = await readLive(desired, {
-        a4b, maxRetryWaitSeconds: 5, describeError: describeRead,
+        a4b, maxRetryWaitSeconds: 5, describeError: describeRead, onProgress: options.onProgress,
         graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
       });
       a4b.destroy();
@@ -68,7 +70,7 @@ export async function driftRead(options: DriftOptions): Promise<{ report: DriftR
   const secrets = link && secretsClient(link.credentialsSecret, options.region);
   try {
     const live = await readLive(desired, {
-      a4b, describeError: describeRead,
+      a4b, describeError: describeRead, onProgress: options.onProgress,
       graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env, secrets)),
     });
     return { report: compare(desired, live, options), desired, live };

@@ -11,7 +11,10 @@ import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from 
 import { plural } from './words';
 
 
-export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8): Promise<Inventory> {
+/** How far an import is: rooms read (their tags), of those A4B listed; profiles and skill groups are read before. */
+export type ImportProgress = (progress: { done: number; total?: number; errors: number }) => void;
+
+export async function importInventory(a4b: AlexaForBusinessClient, concurrency = 8, onProgress?: ImportProgress): Promise<Inventory> {
   const tagsOf = async (arn: string) => {
     const user = (await listTags(a4b, arn)).filter((t) => !isSystemTag(t.Key));
     return user.length ? Object.fromEntries(user.map((t) => [t.Key, t.Value])) : undefined;
@@ -34,12 +37,15 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
   const devices = devicesByRoom(await searchDevices(a4b));
   const liveRooms = await searchRooms(a4b);
   const rooms: InventoryRoom[] = [];
+  onProgress?.({ done: 0, total: liveRooms.length, errors: 0 });
   await mapConcurrent(liveRooms, concurrency, async (r) => {
     const inRoom = devices.get(r.RoomArn!) ?? [];
     rooms.push(clean({
       name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, profile: r.ProfileName!, description: r.Description,
       devices: inRoom.length ? inRoom : undefined, tags: await tagsOf(r.RoomArn!), adoptExisting: true,
     }));
+    // A failed read fails the import (it throws): there is no partial inventory, so no error to count.
+    onProgress?.({ done: rooms.length, total: liveRooms.length, errors: 0 });
   });
   const byName = <T extends { name: string }>(xs: T[]) => xs.sort((a, b) => a.name.localeCompare(b.name));
   return { profiles: byName(profiles), skillGroups: byName(skillGroups), rooms: byName(rooms) };

@@ -39,6 +39,8 @@ export interface TestBookingOptions {
   readonly signal?: AbortSignal;
   /** Progress lines (stderr). */
   readonly progress?: (line: string) => void;
+  /** How far the test is: rooms settled (answered, timed out, or not booked: an error) of those tested. */
+  readonly onProgress?: (progress: { done: number; total: number; errors: number }) => void;
 }
 
 /** One room's result. */
@@ -207,7 +209,13 @@ class BookingRun {
       });
       const booked = bookings.filter((b) => b.id);
       if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting for the answers, up to ${Math.max(0, Math.round((this.deadline - Date.now()) / 1000))} s more (--timeout ${this.options.timeoutSeconds ?? 120} s from the start) …`);
-      await mapLimit(booked, 4, (b) => this.awaitAnswer(b));
+      const failed = bookings.length - booked.length;
+      let settled = failed;
+      this.options.onProgress?.({ done: settled, total: bookings.length, errors: failed });
+      await mapLimit(booked, 4, async (b) => {
+        await this.awaitAnswer(b);
+        this.options.onProgress?.({ done: ++settled, total: bookings.length, errors: failed });
+      });
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);
     } finally {

@@ -26,6 +26,11 @@ export interface LiveReadOptions {
   readonly maxRetryWaitSeconds?: number;
   /** How a failed read's error is worded in the report. @default its name and message */
   readonly describeError?: (error: unknown) => string;
+  /**
+   * Called as rooms are read (each room's A4B read, page by page): the rooms read, of those listed (the declared count
+   * while A4B is still listing, if more), the reads that failed, and what is still awaited once every room is read.
+   */
+  readonly onProgress?: (progress: { done: number; total?: number; errors: number; note?: string }) => void;
 }
 
 function nameAndMessage(e: unknown): string {
@@ -43,12 +48,36 @@ export async function readLive(desired: DesiredState, options: LiveReadOptions):
   const live: LiveState = {
     rooms: new Map(), profiles: new Map(), skillGroups: new Map(), mailboxes: new Map(), unknownRooms: new Map(), errors: [],
   };
+  const tally = progressTally(desired, live, options);
   // A4B and Graph are independent: read both at once.
   await Promise.all([
-    readA4b(desired, live, options),
-    desired.link && options.graph ? readGraph(desired, live, options) : Promise.resolve(),
+    readA4b(desired, live, options, tally),
+    desired.link && options.graph ? readGraph(desired, live, options).finally(() => tally.graphDone()) : Promise.resolve(),
   ]);
+  tally.report();
   return live;
+}
+
+/** The counts onProgress gets: rooms read from A4B as they come; Graph answers by batches, so it is only awaited. */
+function progressTally(desired: DesiredState, live: LiveState, options: LiveReadOptions) {
+  let listed = 0;
+  let listing = true;
+  let read = 0;
+  let graphPending = !!(desired.link && options.graph);
+  const mailboxes = [...desired.rooms.values()].filter((r) => r.mailbox).length;
+  const report = () => {
+    if (!options.onProgress) return;
+    const total = listing ? Math.max(listed, desired.rooms.size) : listed;
+    const note = !listing && read >= listed && graphPending ? `reading ${mailboxes.toLocaleString('en-US')} mailbox${mailboxes === 1 ? '' : 'es'} from Graph` : undefined;
+    options.onProgress({ done: read, total, errors: live.unknownRooms.size + live.errors.length, note });
+  };
+  return {
+    report,
+    listedPage: (n: number) => { listed += n; report(); },
+    listed: () => { listing = false; report(); },
+    roomRead: () => { read++; report(); },
+    graphDone: () => { graphPending = false; },
+  };
 }
 
 /** Runs at most `limit` tasks at once; the rest wait their turn. */
@@ -69,7 +98,7 @@ function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
   });
 }
 
-async function readA4b(desired: DesiredState, live: LiveState, options: LiveReadOptions): Promise<void> {
+async function readA4b(desired: DesiredState, live: LiveState, options: LiveReadOptions, tally: ReturnType<typeof progressTally>): Promise<void> {
   const a4b = options.a4b;
   const limit = limiter(options.concurrency ?? 8);
   const describe = options.describeError ?? nameAndMessage;
@@ -88,8 +117,13 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
       } catch (e) {
         live.unknownRooms.set(key(r.RoomName!), `A4B ${describe(e)}`);
       }
+      tally.roomRead();
     }));
-    const rooms = await searchRooms(a4b, undefined, (page) => page.forEach(readTags));
+    const rooms = await searchRooms(a4b, undefined, (page) => {
+      tally.listedPage(page.length);
+      page.forEach(readTags);
+    });
+    tally.listed();
     await Promise.all(roomReads);
     const devices = await devicesRead;
     for (const r of rooms) {
