@@ -1,5 +1,5 @@
 import { CONSENT_RESOURCES } from '../o365/consent';
-import { CalendarProcessing, calendarProcessingProblems } from './graph-calendar';
+import { CalendarProcessing, calendarProcessingProblems, WorkingHours, workingHoursProblems } from './graph-calendar';
 
 // The tenant model of the Graph emulator: what a tenant file may say, and the small pure rules that turn it into the
 // objects Graph answers with (addresses, purposes, allowed roles, group nesting). Where Microsoft documents the
@@ -20,6 +20,11 @@ export interface TenantUser {
   readonly accountEnabled?: boolean;
   /** The mailbox's `userPurpose`: user, shared, equipment, linked, others. @default user */
   readonly purpose?: string;
+  /**
+   * Its meeting requests come from outside the Exchange organization (a stand-in for a partner's mailbox): rooms with
+   * ProcessExternalMeetingMessages $false decline them. @default false
+   */
+  readonly external?: boolean;
 }
 
 /** A room mailbox. */
@@ -36,6 +41,11 @@ export interface TenantRoom {
   readonly accountEnabled?: boolean;
   /** How it processes meeting requests (Set-CalendarProcessing). @default Exchange's: AutoAccept, deleting comments and subject */
   readonly calendarProcessing?: CalendarProcessing;
+  /**
+   * Its working hours, as Graph's mailboxSettings.workingHours (daysOfWeek, startTime, endTime, timeZone: {name}, a
+   * Windows or IANA zone). @default Monday to Friday, 08:00 to 17:00 UTC
+   */
+  readonly workingHours?: WorkingHours;
 }
 
 export type { CalendarProcessing } from './graph-calendar';
@@ -131,6 +141,15 @@ export const GRAPH_GUESSES = {
   // Exchange-backed routes (/users/{x}/calendar..., /users/{x}/mailboxSettings) are documented with {id |
   // userPrincipalName}; Exchange itself resolves a mailbox by any of its SMTP addresses. Guess: they do too.
   exchangeRoutesResolveSmtp: true,
+  // Except the Outlook event and message routes: api/user-post-events.md, user-list-events.md and user-list-messages.md
+  // take /users/{id | userPrincipalName}, and a UPN may differ from the mail address (maintainer, microsoft-graph-docs
+  // #3979), so a client must resolve the address first. The emulator holds them to that; true resolves SMTP there too.
+  outlookRoutesResolveSmtp: false,
+  // Where a room's decline reason reaches Graph clients: not on the organizer's event (attendees[].status has only
+  // response and time, resources/responsestatus.md) but in the reply, an eventMessageResponse in the organizer's
+  // mailbox (Set-CalendarProcessing EnableResponseDetails: "in the response email message"). 'message' delivers that
+  // reply (read with Mail.Read: GET /users/{id}/messages, api/user-list-messages.md); 'none' delivers nothing.
+  declineReasonIn: 'message' as 'message' | 'none',
   // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
   placesResolveProxyAddresses: false,
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
@@ -242,8 +261,8 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 export const TENANT_KEYS: Record<string, string[]> = {
   tenantId: [], domains: [], opaqueTokens: [],
   apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
-  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],
-  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing'],
+  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'external'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'workingHours'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
   groups: ['mail', 'displayName', 'members'],
   calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
@@ -316,6 +335,7 @@ export function tenantProblems(t: TenantFile): string[] {
     if (!isAddress(r?.mailbox)) return problems.push(`rooms[${i}].mailbox: must be the room's SMTP address`);
     check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
     problems.push(...calendarProcessingProblems(where, r.calendarProcessing));
+    problems.push(...workingHoursProblems(where, r.workingHours));
     claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
     return undefined;
   });
