@@ -7,6 +7,7 @@ import * as https from 'https';
 import * as path from 'path';
 import { ClientSecretCredential } from '@azure/identity';
 import { TenantFile } from '../lib/local/graph-tenant';
+import { withinWorkingHours } from '../lib/o365/booking';
 import { localDeploy } from '../lib/local/local-deploy';
 import { postJson } from '../lib/local/local-world';
 import { tempDir } from './helpers';
@@ -17,22 +18,31 @@ const APP = `node ${path.join(ROOT, 'bin', 'app.js')}`;
 const SA = 'alexaforbusiness@contoso.com';
 const JANE = 'jane@contoso.com';
 const m = (n: string) => `${n}@contoso.com`;
-const ROOMS: Array<[string, string, Record<string, unknown>]> = [
+const HOURS = { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '09:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: 'W. Europe Standard Time' } };
+const UPN = 'room-9c1e@contoso.onmicrosoft.com';
+const ROOMS: Array<[string, string, Record<string, unknown>, Record<string, unknown>?]> = [
   ['Keep', m('keep'), { deleteComments: false, processingDelayMs: 100 }],
   ['Strip', m('strip'), { processingDelayMs: 100 }], // Exchange's defaults
   ['Update', m('update'), { automateProcessing: 'AutoUpdate', processingDelayMs: 100 }],
   ['Manual', m('manual'), { automateProcessing: 'None' }],
-  ['Busy', m('busy'), { deleteComments: false, processingDelayMs: 100 }],
+  // Jane's two-week meeting: longer than Exchange's default maximum (1440 minutes), so this room allows any length.
+  ['Busy', m('busy'), { deleteComments: false, maximumDurationInMinutes: 0, processingDelayMs: 100 }],
+  ['Hours', m('hours'), { scheduleOnlyDuringWorkHours: true, deleteComments: false, processingDelayMs: 100 }, { workingHours: HOURS }],
+  ['Policy', m('policy'), { allBookInPolicy: false, bookInPolicy: [JANE], deleteComments: false, processingDelayMs: 100 }],
+  ['Upn', m('upn-room'), { deleteComments: false, processingDelayMs: 100 }, { upn: UPN }],
 ];
 const TENANT: TenantFile = {
   tenantId: 'contoso.onmicrosoft.com',
   apps: [
-    { clientId: 'validator', clientSecret: 'validator-secret', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.ReadWrite'] },
-    { clientId: 'reader', clientSecret: 'reader-secret', roles: ['Calendars.Read'] },
-    { clientId: 'roomreader', clientSecret: 'roomreader-secret', roles: ['Calendars.Read'] },
+    {
+      clientId: 'validator', clientSecret: 'validator-secret',
+      roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.ReadWrite', 'Mail.Read'],
+    },
+    { clientId: 'reader', clientSecret: 'reader-secret', roles: ['User.Read.All', 'Calendars.Read'] },
+    { clientId: 'roomreader', clientSecret: 'roomreader-secret', roles: ['User.Read.All', 'Calendars.Read'] },
   ],
   users: [{ upn: SA, displayName: 'Alexa for Business' }, { upn: JANE, displayName: 'Jane' }],
-  rooms: ROOMS.map(([name, mailbox, calendarProcessing]) => ({ mailbox, displayName: name, calendarProcessing: calendarProcessing as any })),
+  rooms: ROOMS.map(([name, mailbox, cp, extra]) => ({ mailbox, displayName: name, calendarProcessing: cp as any, ...extra })),
   calendarPermissions: ROOMS.map(([, mailbox]) => ({ mailbox, user: SA, role: 'write' })),
 };
 
@@ -81,13 +91,17 @@ function graphPost(p: string, body: unknown): Promise<any> {
 /** Every event of every calendar of the tenant, by mailbox. */
 async function calendars(): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {};
-  for (const mb of [SA, JANE, ...ROOMS.map(([, mailbox]) => mailbox)]) {
-    out[mb] = (await graphGet(`/users/${encodeURIComponent(mb)}/events?$top=100&$select=subject`)).value.map((x: any) => x.subject);
+  // Outlook routes take an id or UPN (microsoft-graph-docs #3979): room Upn's UPN is not its address.
+  for (const [mb, key] of [[SA, SA], [JANE, JANE], ...ROOMS.map(([, mailbox, , extra]) => [mailbox, (extra?.upn as string) ?? mailbox])]) {
+    out[mb] = (await graphGet(`/users/${encodeURIComponent(key)}/events?$top=100&$select=subject`)).value.map((x: any) => x.subject);
   }
   return out;
 }
 /** What the tenant holds besides the test: Jane's meeting in Busy at the test's times, and its copy in Busy's calendar. */
-const ONLY_JANES = () => ({ [SA]: [], [JANE]: ['Quarterly planning'], [m('keep')]: [], [m('strip')]: [], [m('update')]: [], [m('manual')]: [], [m('busy')]: ['Jane'] });
+const ONLY_JANES = () => ({
+  [SA]: [], [JANE]: ['Quarterly planning'], [m('keep')]: [], [m('strip')]: [], [m('update')]: [], [m('manual')]: [], [m('busy')]: ['Jane'],
+  [m('hours')]: [], [m('policy')]: [], [m('upn-room')]: [],
+});
 
 async function withSecret(name: string, clientId: string): Promise<string> {
   await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: name, SecretString: JSON.stringify({ clientId, clientSecret: `${clientId}-secret` }) });
@@ -129,10 +143,10 @@ beforeAll(async () => {
   if (!result.ok) throw new Error(result.stacks.map((s) => s.error).join('\n'));
   const credential = new ClientSecretCredential('contoso.onmicrosoft.com', 'validator', 'validator-secret', { authorityHost: endpoints.authority, disableInstanceDiscovery: true, tlsOptions: { ca } } as any);
   token = (await credential.getToken('https://graph.microsoft.com/.default'))!.token;
-  // Jane holds room Busy for the whole window the test books in (29 to 45 days ahead).
+  // Jane holds room Busy for the whole range the test looks for a free slot in (tomorrow and the 14 days after).
   const day = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 19);
   await graphPost(`/users/${encodeURIComponent(JANE)}/events`, {
-    subject: 'Quarterly planning', body: { contentType: 'text', content: 'offsite' }, start: { dateTime: day(29), timeZone: 'UTC' }, end: { dateTime: day(45), timeZone: 'UTC' },
+    subject: 'Quarterly planning', body: { contentType: 'text', content: 'offsite' }, start: { dateTime: day(0), timeZone: 'UTC' }, end: { dateTime: day(16), timeZone: 'UTC' },
     attendees: [{ type: 'resource', emailAddress: { address: m('busy') } }],
   });
   await until(async () => (await calendars())[m('busy')].length === 1);
@@ -147,13 +161,13 @@ afterAll(async () => {
 describe('a4b-rooms test-booking', () => {
   test('a room that keeps the body passes: booked, accepted, dial-in kept, cleaned; exit 0', async () => {
     const r = await run(['--rooms', 'keep']);
-    expect(r.stdout).toMatch(/^ROOM\s+MAILBOX\s+BOOKED\s+ANSWER\s+DIAL-IN KEPT\s+CLEANED\s+RESULT\nKeep\s+keep@contoso\.com\s+yes\s+accepted\s+yes\s+yes\s+passed$/m);
+    expect(r.stdout).toMatch(/^ROOM\s+MAILBOX\s+SLOT \(UTC\)\s+BOOKED\s+ANSWER\s+DIAL-IN KEPT\s+CLEANED\s+RESULT\nKeep\s+keep@contoso\.com\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+yes\s+accepted\s+yes\s+yes\s+passed$/m);
     expect(r.stdout).toContain(`booking test from ${SA}: 1 of 1 room passed`);
     expect(r.status).toBe(0);
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
 
-  test('--json: DeleteComments names the exact command, AutoUpdate and None fail with their messages, a conflict is declined; exit 2; nothing remains', async () => {
+  test('--json: DeleteComments names the exact command, AutoUpdate and None fail with their messages, a full calendar has no slot; exit 2; nothing remains', async () => {
     const r = await run(['--json', '--timeout', '3']);
     expect(r.status).toBe(2);
     const report = JSON.parse(r.stdout);
@@ -166,15 +180,58 @@ describe('a4b-rooms test-booking', () => {
     expect(by.Manual).toMatchObject({ booked: true, answer: 'none', dialInKept: null, cleaned: true, check: 'no-answer' });
     expect(by.Manual.message).toBe('no answer in time: the room does not process meeting requests automatically (AutomateProcessing is not AutoAccept?)');
     expect(by.Manual.fix).toContain('Get-CalendarProcessing manual@contoso.com | Format-List AutomateProcessing');
-    expect(by.Busy).toMatchObject({ booked: true, answer: 'declined', dialInKept: null, cleaned: true, check: 'declined' });
+    // Busy's calendar is full where the test looks (getSchedule): nothing is booked, the room is not blamed for a decline.
+    expect(by.Busy).toMatchObject({ booked: false, answer: '', dialInKept: null, cleaned: true, check: 'no-slot' });
+    expect(by.Busy.message).toBe('the room has no free 15-minute slot inside its working hours in the 14 days from tomorrow: nothing was booked');
+    expect(await calendars()).toEqual(ONLY_JANES());
+  }, 60000);
+
+  test('working hours, BookInPolicy and a UPN that is not the address: booked inside the hours, the policy and its reason named; exit 2', async () => {
+    const r = await run(['--json', '--rooms', 'Hours,Policy,Upn']);
+    expect(r.status).toBe(2);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ status: 'failed', errors: [] });
+    const by = Object.fromEntries(report.rooms.map((x: any) => [x.name, x]));
+    // Inside the room's working hours (Mon-Fri 9-17 Berlin time): the old fixed Sunday 02:00 UTC slot was not.
+    expect(by.Hours).toMatchObject({ booked: true, answer: 'accepted', dialInKept: true, cleaned: true, check: 'passed' });
+    const start = Date.parse(by.Hours.slot);
+    expect(withinWorkingHours(start, start + 15 * 60000, HOURS)).toBe(true);
+    // The organizer is not in BookInPolicy: the room's reply says why, and the fix names both settings.
+    expect(by.Policy).toMatchObject({ booked: true, answer: 'declined', cleaned: true, check: 'declined', declineReason: 'Your request was declined because you don\'t have permission to book this resource.' });
+    expect(by.Policy.message).toContain('its booking policy decided (AllBookInPolicy/BookInPolicy)');
+    expect(by.Policy.fix).toBe(`check the room's AllBookInPolicy/BookInPolicy: Get-CalendarProcessing ${m('policy')} | Format-List AllBookInPolicy,BookInPolicy,AllRequestInPolicy; to let ${SA} book it: Set-CalendarProcessing ${m('policy')} -AllBookInPolicy $true, or add ${SA} to -BookInPolicy (the list given replaces the old one)`);
+    // Reached by its id, though its UPN is not its address.
+    expect(by.Upn).toMatchObject({ booked: true, answer: 'accepted', dialInKept: true, cleaned: true, check: 'passed' });
+    expect(await calendars()).toEqual(ONLY_JANES());
+  }, 60000);
+
+  test('the old fixed slot (a Sunday, 02:00 UTC) is declined by a room that schedules only in its working hours, with the reason', async () => {
+    const sunday = new Date(Math.floor(Date.now() / 86400000) * 86400000 + 30 * 86400000);
+    sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7));
+    const at = (ms: number) => ({ dateTime: new Date(sunday.getTime() + ms).toISOString().slice(0, 19), timeZone: 'UTC' });
+    const ev = await graphPost(`/users/${encodeURIComponent(JANE)}/events`, {
+      subject: 'old slot', body: { contentType: 'text', content: '' }, start: at(2 * 3600000), end: at(2 * 3600000 + 900000),
+      attendees: [{ type: 'resource', emailAddress: { address: m('hours') } }],
+    });
+    const answer = async () => (await graphGet(`/users/${encodeURIComponent(JANE)}/events/${encodeURIComponent(ev.id)}`)).attendees[0].status.response;
+    await until(async () => (await answer()) !== 'none');
+    expect(await answer()).toBe('declined');
+    const replies = (await graphGet(`/users/${encodeURIComponent(JANE)}/messages?$filter=${encodeURIComponent(`from/emailAddress/address eq '${m('hours')}'`)}`)).value;
+    expect(replies.find((x: any) => x.subject === 'Declined: old slot').body.content).toBe('Your request was declined because the meeting is outside the working hours of this resource.');
+    await new Promise<void>((resolve, reject) => {
+      https.request(`${endpoints.graph}/v1.0/users/${encodeURIComponent(JANE)}/events/${encodeURIComponent(ev.id)}`, { method: 'DELETE', ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve());
+      }).on('error', reject).end();
+    });
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
 
   test('the table names each failure with its fix', async () => {
     const r = await run(['--rooms', 'Strip,Busy']);
     expect(r.status).toBe(2);
+    expect(r.stdout).toContain("✗ room 'Busy' (busy@contoso.com): the room has no free 15-minute slot inside its working hours in the 14 days from tomorrow: nothing was booked\n    fix: look at its working hours (Get-MailboxCalendarConfiguration busy@contoso.com) and calendar, or run the test later");
     expect(r.stdout).toContain("✗ room 'Strip' (strip@contoso.com): the room accepted the meeting but deleted its body, so Alexa finds no dial-in number in it (DeleteComments is on, Exchange's default)\n    fix: Set-CalendarProcessing strip@contoso.com -DeleteComments $FALSE");
-    expect(r.stdout).toContain("✗ room 'Busy' (busy@contoso.com): the room declined the test meeting");
     expect(r.stdout).toContain(`booking test from ${SA}: 0 of 2 rooms passed`);
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
@@ -211,7 +268,7 @@ describe('a4b-rooms test-booking', () => {
     const r = await run(['--rooms', 'Keep,Nope']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--rooms: 'Nope' is not a room with a mailbox in");
-    expect(r.stderr).toContain('the rooms are: Keep, Strip, Update, Manual, Busy');
+    expect(r.stderr).toContain('the rooms are: Keep, Strip, Update, Manual, Busy, Hours, Policy, Upn');
     expect(await calendars()).toEqual(ONLY_JANES());
   }, 60000);
 

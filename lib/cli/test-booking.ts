@@ -1,8 +1,15 @@
 // `a4b-rooms test-booking`: books each room of an inventory with a marked test meeting from the organizer's mailbox
 // (the service account's in the delegate method, --organizer's in the application method), waits for the room's
 // answer, reads what the room kept of the body, and always cancels and deletes the test meeting again. The decisions
-// are lib/o365/booking.ts; this is the Graph I/O around them. Graph calls used (application permissions):
-//   GET  /users/{m}/events?$top=1            Calendars.Read (organizer and each room; first, to fail before booking)
+// are lib/o365/booking.ts; this is the Graph I/O around them. Outlook routes take /users/{id | userPrincipalName}, and
+// a UPN may differ from the mail address (microsoft-graph-docs #3979), so every address is first resolved to its id.
+// Graph calls used (application permissions):
+//   GET  /users?$filter=mail eq '...' or ...  User.Read.All: each room's and the organizer's id (addressFilter, as the link checks)
+//   GET  /users/{id}/events?$top=1           Calendars.Read (organizer and each room; first, to fail before booking)
+//   GET  /users/{room}/mailboxSettings/workingHours   MailboxSettings.Read (api/user-get-mailboxsettings.md): book inside them
+//   POST /users/{org}/calendar/getSchedule   Calendars.Read (api/calendar-getschedule.md): the rooms' busy times
+//   GET  /users/{org}/messages?$filter=from/emailAddress/address eq '{room}'   Mail.Read, optional: a decline's reason
+//                                            (the room's reply, EnableResponseDetails; api/user-list-messages.md)
 //   GET  /users/{org}/events?$filter=marker  leftovers of an interrupted run (api/singlevaluelegacyextendedproperty-get.md)
 //   POST /users/{org}/events                 Calendars.ReadWrite on the organizer (api/user-post-events.md)
 //   GET  /users/{org}/events/{id}            the room's answer (attendees[].status)
@@ -19,9 +26,10 @@ import { readLinked } from './linked-inventory';
 import { withLocalEmulators } from './local-emulators';
 import { secretsClient } from './secrets';
 import {
-  BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, dialInLine, pollDelayMs, testMeeting,
-  testSlot,
+  BOOKING_PROPERTY_ID, BOOKING_PROPERTY_VALUE, BookingObservation, bookingSettled, bookingVerdict, bodyText, chooseSlot, dialInLine, pollDelayMs,
+  SLOT_SEARCH, testMeeting, WorkingHours,
 } from '../o365/booking';
+import { addressFilter, entryOf, LOOKUP_SELECT } from '../o365/mailbox';
 
 export interface TestBookingOptions {
   /** The inventory file; or give `assemblyDir`. */
@@ -55,8 +63,12 @@ export interface BookedRoom {
   readonly dialInKept: boolean | null;
   /** No test meeting of this room remains in the organizer's or the room's calendar. */
   readonly cleaned: boolean;
-  /** passed, delete-comments, declined, tentative, no-answer, no-copy, error. */
+  /** passed, delete-comments, declined, tentative, no-answer, no-copy, no-slot, error. */
   readonly check: string;
+  /** The test meeting's start (ISO, UTC), chosen inside the room's working hours and free on its calendar. */
+  readonly slot?: string;
+  /** The room's reason for declining, from its reply (EnableResponseDetails $true, readable with Mail.Read). */
+  readonly declineReason?: string;
   readonly message: string;
   readonly fix?: string;
 }
@@ -77,7 +89,10 @@ export interface BookingReport {
 }
 
 export const BOOKING_PERMISSIONS = [
-  'Calendars.ReadWrite on the organizer\'s mailbox: to book and cancel the test meeting',
+  'User.Read.All: to find each mailbox\'s id from its address (Outlook routes take an id or UPN, and a UPN may differ from the address)',
+  'Calendars.ReadWrite on the organizer\'s mailbox: to book and cancel the test meeting, and read the rooms\' busy times (getSchedule)',
+  'MailboxSettings.Read on each room\'s mailbox: to book inside its working hours (without it, any time in the next 14 days)',
+  'Mail.Read on the organizer\'s mailbox (optional): to show why a room declined (its reply)',
   'Calendars.ReadWrite on each room\'s mailbox: to read the room\'s copy, and delete it (rooms keep cancelled meetings unless RemoveCanceledMeetings is $true); Calendars.Read reads it only',
 ];
 
@@ -141,11 +156,19 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 /** A test meeting to remove: the organizer's event (when known), and its rooms' copies by iCalUId. */
 interface Target { organizerEventId?: string; iCalUId: string; rooms: string[] }
 interface Remaining { mailbox: string; iCalUId: string }
-interface Booking { room: { name: string; mailbox: string }; id?: string; iCalUId?: string; error?: string; observation: BookingObservation }
+interface Booking {
+  room: { name: string; mailbox: string }; slot?: { start: Date; end: Date }; id?: string; iCalUId?: string; error?: string;
+  /** The room's decline reason, from its reply. */
+  reason?: string;
+  observation: BookingObservation;
+}
 
 class BookingRun {
   private readonly runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
   private readonly deadline: number;
+  private readonly started = new Date();
+  /** Each address's directory id, resolved once (lowercased address → id). */
+  private readonly ids = new Map<string, string>();
 
   constructor(
     private readonly graph: Graph,
@@ -165,12 +188,34 @@ class BookingRun {
     return `${g.statusCode ?? ''} ${g.code ?? ''}: ${g.message ?? String(err)}`.trim();
   }
 
+  /** The directory id of a mailbox address (GET /users?$filter=mail eq ... or userPrincipalName eq ... or proxyAddresses/any). */
+  private async idOf(address: string): Promise<string> {
+    const known = this.ids.get(address.toLowerCase());
+    if (known) return known;
+    const found = entryOf({ status: 200, body: await this.api('/users').filter(addressFilter(address)).select(LOOKUP_SELECT).get() });
+    if (!found) throw Object.assign(new Error(`no user or room has the address ${address}`), { statusCode: 404, code: 'NotFound' });
+    this.ids.set(address.toLowerCase(), found.id);
+    return found.id;
+  }
+
+  private who(m: string): string {
+    return m === this.organizer ? `the organizer ${m}` : `room ${this.rooms.find((r) => r.mailbox === m)!.name} (${m})`;
+  }
+
   async run(): Promise<BookingReport> {
     const errors: string[] = [];
-    // Permissions first: read the organizer's and every room's calendar before anything is written.
+    // Permissions first: find each mailbox and read its calendar before anything is written.
     const readable = await mapLimit([this.organizer, ...this.rooms.map((r) => r.mailbox)], 4, async (m) => {
       try {
-        await this.api(`/users/${e(m)}/events`).select('id').top(1).get();
+        await this.idOf(m);
+      } catch (err) {
+        const g = err as GraphFailure;
+        if (g.statusCode === 403 || g.statusCode === 401) return `the Graph app ${this.graph.clientId} may not look up ${this.who(m)} by its address: grant it User.Read.All (${this.why(err)})`;
+        if (g.statusCode === 404) return `${this.who(m)} has no mailbox Graph can find: no user has that address as mail, userPrincipalName or proxy address`;
+        return `looking up ${m} failed: ${this.why(err)}`;
+      }
+      try {
+        await this.api(`/users/${e(await this.idOf(m))}/events`).select('id').top(1).get();
         return undefined;
       } catch (err) {
         const g = err as GraphFailure;
@@ -193,11 +238,11 @@ class BookingRun {
       remaining.push(...await this.remove(leftovers, errors));
       leftoversRemoved = leftovers.length;
       if (leftovers.length) this.options.progress?.(`removed ${leftovers.length} test meeting${leftovers.length === 1 ? '' : 's'} an earlier run left behind`);
-      const slot = testSlot(new Date(), Math.floor(Math.random() * 12));
+      await this.chooseSlots(bookings);
       await mapLimit(bookings, 4, async (b) => {
-        if (this.options.signal?.aborted) return;
+        if (this.options.signal?.aborted || !b.slot) return;
         try {
-          const created = await this.api(`/users/${e(this.organizer)}/events`).post(testMeeting(b.room, this.runId, slot));
+          const created = await this.api(`/users/${e(await this.idOf(this.organizer))}/events`).post(testMeeting(b.room, this.runId, b.slot));
           b.id = created.id;
           b.iCalUId = created.iCalUId;
         } catch (err) {
@@ -216,6 +261,9 @@ class BookingRun {
         await this.awaitAnswer(b);
         this.options.onProgress?.({ done: ++settled, total: bookings.length, errors: failed });
       });
+      await mapLimit(booked.filter((b) => b.observation.answer === 'declined'), 4, async (b) => {
+        b.reason = await this.declineReason(b);
+      });
     } catch (err) {
       errors.push(`the test stopped: ${this.why(err)}`);
     } finally {
@@ -227,11 +275,20 @@ class BookingRun {
     const url = dialInLine(this.runId).url;
     const results: BookedRoom[] = bookings.map((b) => {
       const cleaned = !stillThere.has(b.room.mailbox.toLowerCase());
-      if (!b.id) return { name: b.room.name, mailbox: b.room.mailbox, booked: false, answer: '', dialInKept: null, cleaned, check: 'error', message: b.error ?? 'not booked (interrupted)' };
-      const v = bookingVerdict(b.room, b.observation, url);
+      if (!b.slot && !b.error) {
+        return {
+          name: b.room.name, mailbox: b.room.mailbox, booked: false, answer: '', dialInKept: null, cleaned, check: 'no-slot',
+          message: `the room has no free ${SLOT_SEARCH.durationMinutes}-minute slot inside its working hours in the ${SLOT_SEARCH.days} days from tomorrow: nothing was booked`,
+          fix: `look at its working hours (Get-MailboxCalendarConfiguration ${b.room.mailbox}) and calendar, or run the test later`,
+        };
+      }
+      const slot = b.slot ? { slot: b.slot.start.toISOString() } : {};
+      if (!b.id) return { name: b.room.name, mailbox: b.room.mailbox, booked: false, answer: '', dialInKept: null, cleaned, check: 'error', ...slot, message: b.error ?? 'not booked (interrupted)' };
+      const v = bookingVerdict(b.room, b.observation, url, b.reason, this.organizer);
       return {
         name: b.room.name, mailbox: b.room.mailbox, booked: true, answer: b.observation.copy?.response === 'accepted' ? 'accepted' : b.observation.answer,
-        dialInKept: v.dialInKept ?? null, cleaned, check: v.check, message: v.message, ...(v.fix ? { fix: v.fix } : {}),
+        dialInKept: v.dialInKept ?? null, cleaned, check: v.check, ...slot, ...(b.reason ? { declineReason: b.reason } : {}), message: v.message,
+        ...(v.fix ? { fix: v.fix } : {}),
       };
     });
     for (const mailbox of stillThere) {
@@ -243,10 +300,60 @@ class BookingRun {
     };
   }
 
+  /**
+   * Each room's test slot: inside its working hours (mailboxSettings.workingHours; any time when unreadable) and free on
+   * its calendar (getSchedule from the organizer's mailbox over the search range; none known when that fails).
+   */
+  private async chooseSlots(bookings: Booking[]): Promise<void> {
+    const now = new Date();
+    const from = new Date(now.getTime() + SLOT_SEARCH.leadMinutes * 60000);
+    const to = new Date(from.getTime() + SLOT_SEARCH.days * 86400000);
+    const utc = (d: Date) => ({ dateTime: d.toISOString().slice(0, 19), timeZone: 'UTC' });
+    const busy = new Map<string, Array<{ start: number; end: number }>>();
+    try {
+      const res = await this.api(`/users/${e(await this.idOf(this.organizer))}/calendar/getSchedule`)
+        .post({ schedules: bookings.map((b) => b.room.mailbox), startTime: utc(from), endTime: utc(to), availabilityViewInterval: 15 });
+      const at = (t: { dateTime: string }) => Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(t.dateTime) ? t.dateTime : `${t.dateTime}Z`);
+      for (const s of res.value ?? []) {
+        busy.set(String(s.scheduleId).toLowerCase(), (s.scheduleItems ?? []).map((i: any) => ({ start: at(i.start), end: at(i.end) })));
+      }
+    } catch (err) {
+      this.options.progress?.(`could not read the rooms' busy times (getSchedule: ${this.why(err)}); booking without them`);
+    }
+    await mapLimit(bookings, 4, async (b) => {
+      let workingHours: WorkingHours | undefined;
+      try {
+        workingHours = await this.api(`/users/${e(await this.idOf(b.room.mailbox))}/mailboxSettings/workingHours`).get();
+      } catch (err) {
+        this.options.progress?.(`could not read the working hours of room ${b.room.name} (${this.why(err)}; grant MailboxSettings.Read); booking at any time`);
+      }
+      try {
+        b.slot = chooseSlot(now, { workingHours, busy: busy.get(b.room.mailbox.toLowerCase()) });
+      } catch (err) {
+        b.error = `room ${b.room.name}: its working hours cannot be read as times: ${(err as Error).message}`;
+      }
+    });
+  }
+
+  /** The room's reply to a declined test meeting in the organizer's mailbox: its text, the reason (EnableResponseDetails). */
+  private async declineReason(b: Booking): Promise<string | undefined> {
+    const subject = testMeeting(b.room, this.runId, b.slot!).subject;
+    try {
+      const res = await this.api(`/users/${e(await this.idOf(this.organizer))}/messages`)
+        .filter(`from/emailAddress/address eq '${b.room.mailbox.replace(/'/g, "''")}'`).select('subject,body,receivedDateTime').top(25).get();
+      const reply = (res.value ?? []).find((msg: any) => String(msg.subject ?? '').endsWith(subject) && Date.parse(msg.receivedDateTime) >= this.started.getTime() - 60000);
+      const text = reply ? bodyText(reply.body).trim() : '';
+      return text || undefined;
+    } catch {
+      // Mail.Read is optional: the verdict says that no reason could be read.
+      return undefined;
+    }
+  }
+
   /** Test meetings an interrupted run left on the organizer's calendar, found by the marker property. */
   private async leftovers(): Promise<Target[]> {
     const filter = `singleValueExtendedProperties/any(ep: ep/id eq '${BOOKING_PROPERTY_ID}' and ep/value eq '${BOOKING_PROPERTY_VALUE}')`;
-    const found = await this.api(`/users/${e(this.organizer)}/events`).filter(filter).select('id,iCalUId,attendees').top(100).get();
+    const found = await this.api(`/users/${e(await this.idOf(this.organizer))}/events`).filter(filter).select('id,iCalUId,attendees').top(100).get();
     return (found.value ?? []).map((ev: any) => ({
       organizerEventId: ev.id, iCalUId: ev.iCalUId,
       rooms: (ev.attendees ?? []).filter((a: any) => a.type === 'resource' && a.emailAddress?.address).map((a: any) => a.emailAddress.address),
@@ -277,7 +384,7 @@ class BookingRun {
           for (const c of copies) {
             found++;
             try {
-              await this.api(`/users/${e(mailbox)}/events/${e(c.id)}`).delete();
+              await this.api(`/users/${e(await this.idOf(mailbox))}/events/${e(c.id)}`).delete();
               forbidden.delete(`${mailbox}|${t.iCalUId}`);
             } catch (err) {
               if ((err as GraphFailure).statusCode !== 404) forbidden.set(`${mailbox}|${t.iCalUId}`, { mailbox, iCalUId: t.iCalUId });
@@ -290,7 +397,7 @@ class BookingRun {
     await sweep();
     for (const t of targets.filter((x) => x.organizerEventId)) {
       try {
-        await this.api(`/users/${e(this.organizer)}/events/${e(t.organizerEventId!)}`).delete();
+        await this.api(`/users/${e(await this.idOf(this.organizer))}/events/${e(t.organizerEventId!)}`).delete();
       } catch (err) {
         if ((err as GraphFailure).statusCode !== 404) errors.push(`could not delete the test meeting ${t.iCalUId} from ${this.organizer}: ${this.why(err)}`);
       }
@@ -304,7 +411,7 @@ class BookingRun {
   }
 
   private async roomCopies(mailbox: string, iCalUId: string): Promise<any[]> {
-    const res = await this.api(`/users/${e(mailbox)}/events`).filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`).select('id,body,responseStatus,showAs,isCancelled').top(5).get();
+    const res = await this.api(`/users/${e(await this.idOf(mailbox))}/events`).filter(`iCalUId eq '${iCalUId.replace(/'/g, "''")}'`).select('id,body,responseStatus,showAs,isCancelled').top(5).get();
     return res.value ?? [];
   }
 
@@ -315,7 +422,7 @@ class BookingRun {
   private async awaitAnswer(b: Booking): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       await sleep(pollDelayMs(attempt, this.deadline - Date.now()), this.options.signal);
-      const ev = await this.api(`/users/${e(this.organizer)}/events/${e(b.id!)}`).select('attendees').get();
+      const ev = await this.api(`/users/${e(await this.idOf(this.organizer))}/events/${e(b.id!)}`).select('attendees').get();
       const me = (ev.attendees ?? []).find((a: any) => a.emailAddress?.address?.toLowerCase() === b.room.mailbox.toLowerCase());
       const copy = await this.roomCopy(b.room.mailbox, b.iCalUId!);
       b.observation = {
@@ -335,8 +442,8 @@ export function bookingExitCode(report: BookingReport): number {
 export function bookingText(report: BookingReport): string {
   const lines: string[] = [];
   if (report.rooms.length) {
-    const rows = [['ROOM', 'MAILBOX', 'BOOKED', 'ANSWER', 'DIAL-IN KEPT', 'CLEANED', 'RESULT'],
-      ...report.rooms.map((r) => [r.name, r.mailbox, r.booked ? 'yes' : 'no', r.answer || '-', r.dialInKept === null ? '-' : r.dialInKept ? 'yes' : 'no', r.cleaned ? 'yes' : 'no', r.check])];
+    const rows = [['ROOM', 'MAILBOX', 'SLOT (UTC)', 'BOOKED', 'ANSWER', 'DIAL-IN KEPT', 'CLEANED', 'RESULT'],
+      ...report.rooms.map((r) => [r.name, r.mailbox, r.slot ? r.slot.slice(0, 16).replace('T', ' ') : '-', r.booked ? 'yes' : 'no', r.answer || '-', r.dialInKept === null ? '-' : r.dialInKept ? 'yes' : 'no', r.cleaned ? 'yes' : 'no', r.check])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) lines.push(row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
     lines.push('');

@@ -11,7 +11,10 @@ import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import { ACCESS_POLICY_ROLES, addressesOf, allowedRolesFor, CALENDAR_ROLES, consentRoleProblems, EXCHANGE_APP_ID, EXCHANGE_APP_ROLES, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
-import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
+import {
+  CALENDAR_GUESSES, calendarProcessingOf, DEFAULT_WORKING_HOURS, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter,
+  roomCopyContent, roomDecision, StoredEvent,
+} from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
 import { makePrivate, privateDir, writePrivate } from './private-files';
@@ -77,6 +80,7 @@ interface DirectoryObject {
   id: string; upn: string; displayName: string; room: boolean;
   mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
   calendarProcessing?: import('./graph-calendar').CalendarProcessing; mailboxState?: string;
+  workingHours?: import('./graph-calendar').WorkingHours; external?: boolean;
 }
 /** A meeting request or cancellation on its way to a room (objects by their key, the lowercased UPN). */
 interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
@@ -107,7 +111,8 @@ interface RouteContext {
   /** A request header by name, any case (a $batch item's own headers). */
   header: (name: string) => string | undefined;
   need: (anyOf: string[], directory: boolean) => void;
-  mailboxRoute: (anyOf: string[], key: string) => DirectoryObject;
+  /** `outlook`: an Outlook route, {id | userPrincipalName} only (GRAPH_GUESSES.outlookRoutesResolveSmtp). */
+  mailboxRoute: (anyOf: string[], key: string, outlook?: boolean) => DirectoryObject;
   json: () => any;
   page: <T>(all: T[], base: string) => { value: T[]; '@odata.nextLink'?: string };
   select: (o: Record<string, unknown>) => Record<string, unknown>;
@@ -205,14 +210,14 @@ export class GraphEmulator {
       const mailbox = u.mailbox ?? true;
       // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
       const { mail, proxyAddresses } = recipientAddresses(u.upn, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
-      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user', ...(u.mailboxState ? { mailboxState: u.mailboxState } : {}) });
+      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user', ...(u.mailboxState ? { mailboxState: u.mailboxState } : {}), ...(u.external ? { external: true } : {}) });
     }
     for (const r of tenant.rooms ?? []) {
       const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
       // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
       // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
       // client must not decide anything about a room from accountEnabled; the tenant file may set either.
-      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing, ...(r.mailboxState ? { mailboxState: r.mailboxState } : {}) });
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing, ...(r.mailboxState ? { mailboxState: r.mailboxState } : {}), ...(r.workingHours ? { workingHours: r.workingHours } : {}) });
     }
     for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
@@ -470,7 +475,11 @@ export class GraphEmulator {
     const calendar = this.store.get<StoredEvent[]>('events', roomKey) ?? [];
     if (calendar.some((e) => e.iCalUId === request.iCalUId)) return;
     const conflict = calendar.some((e) => !e.isCancelled && e.showAs !== 'free' && overlaps(e, request));
-    const action = roomAction(cp.automateProcessing, conflict);
+    const decision = roomDecision(cp, room.workingHours ?? DEFAULT_WORKING_HOURS, {
+      start: eventInstant(request.start, 'start'), end: eventInstant(request.end, 'end'), conflict, external: !!organizer.external,
+      organizerAddresses: [...addressesOf(organizer), ...this.groupsOf(organizer).map((g) => g.mail.toLowerCase())],
+    }, Date.now());
+    const action = decision.action;
     if (action === 'nothing') return;
     const now = new Date().toISOString();
     if (action !== 'decline') {
@@ -492,6 +501,16 @@ export class GraphEmulator {
       ...e, lastModifiedDateTime: now,
       attendees: e.attendees.map((a) => (addresses.includes(a.emailAddress.address.toLowerCase()) ? { ...a, status: { response, time: now } } : a)),
     })));
+    if (GRAPH_GUESSES.declineReasonIn !== 'message') return;
+    // The reply (eventMessageResponse, resources/eventmessageresponse.md), its reasons only with EnableResponseDetails.
+    const text = cp.enableResponseDetails ? decision.reason ?? CALENDAR_GUESSES.acceptReason : '';
+    const messages = this.store.get<Array<Record<string, unknown>>>('messages', orgKey) ?? [];
+    this.store.put('messages', orgKey, [...messages, {
+      '@odata.type': '#microsoft.graph.eventMessageResponse', 'id': eventIdFor(), 'receivedDateTime': now, 'sentDateTime': now,
+      'subject': `${action === 'accept' ? 'Accepted' : 'Declined'}: ${request.subject}`, 'body': { contentType: 'text', content: text }, 'bodyPreview': text.slice(0, 255),
+      'from': { emailAddress: { name: room.displayName, address: room.mail ?? room.upn } }, 'meetingMessageType': action === 'accept' ? 'meetingAccepted' : 'meetingDeclined',
+      'responseType': response,
+    }].slice(-200));
   }
 
   /** A cancellation reaching the rooms of a meeting: their copies are marked cancelled, or go (RemoveCanceledMeetings). */
@@ -719,7 +738,9 @@ export class GraphEmulator {
     { method: 'GET', pattern: /^\/places\/microsoft\.graph\.roomlist$/i, handle: (c) => this.roomLists(c) },
     { method: 'GET', pattern: /^\/places\/([^/]+)\/microsoft\.graph\.roomlist\/rooms$/i, handle: (c, m) => this.roomListRooms(c, m) },
     { method: 'GET', pattern: /^\/places\/([^/]+)$/, handle: (c, m) => this.getPlace(c, m) },
-    { method: 'GET', pattern: /^\/users\/([^/]+)\/mailboxSettings$/i, handle: (c, m) => this.mailboxSettings(c, m) },
+    { method: 'GET', pattern: /^\/users\/([^/]+)\/mailboxSettings(\/workingHours)?$/i, handle: (c, m) => this.mailboxSettings(c, m) },
+    { method: 'POST', pattern: /^\/users\/([^/]+)\/calendar\/getSchedule$/i, handle: (c, m) => this.getSchedule(c, m) },
+    { method: 'GET', pattern: /^\/users\/([^/]+)\/(?:mailFolders\/inbox\/)?messages$/i, handle: (c, m) => this.messages(c, m) },
     { pattern: /^\/users\/([^/]+)\/calendar\/calendarPermissions(?:\/([^/]+))?$/, handle: (c, m) => this.calendarPermissions(c, m) },
     { pattern: /^\/users\/([^/]+)\/(?:calendar\/)?events(?:\/([^/]+))?(\/cancel)?$/i, handle: (c, m) => this.userEvents(c, m) },
     { method: 'GET', pattern: /^\/users\/([^/]+)\/transitiveMemberOf(\/microsoft\.graph\.group)?$/i, handle: (c, m) => this.transitiveMemberOf(c, m) },
@@ -747,12 +768,12 @@ export class GraphEmulator {
     // holds this mailbox (read per request, never from the token; the two are additive: application-rbac docs).
     // Without either, 403 before the mailbox is even looked up, as before; with a scope elsewhere, the mailbox decides.
     const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role) && this.inForce(s));
-    const mailboxRoute = (anyOf: string[], key: string): DirectoryObject => {
+    const mailboxRoute = (anyOf: string[], key: string, outlook = false): DirectoryObject => {
       const used = anyOf.filter((r) => roles.includes(r));
       const tenantWide = used.length > 0;
       const scopes = tenantWide ? [] : scoped(anyOf);
       if (!tenantWide && !scopes.length) need(anyOf, false);
-      const owner = this.object(key, GRAPH_GUESSES.exchangeRoutesResolveSmtp ? 'any' : 'directory');
+      const owner = this.object(key, (outlook ? GRAPH_GUESSES.outlookRoutesResolveSmtp : GRAPH_GUESSES.exchangeRoutesResolveSmtp) ? 'any' : 'directory');
       if (!owner) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${safeDecode(key)}' is invalid.`);
       // Application Access Policies restrict tenant-wide grants (auth-limit-mailbox-access.md, "Handling API errors").
       if (tenantWide && this.blockedByPolicy(caller.appId, owner, used)) throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
@@ -839,8 +860,58 @@ export class GraphEmulator {
     // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
     const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
     reachable(owner);
-    const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
+    // workingHours: daysOfWeek, startTime, endTime, timeZone {name} (resources/workinghours.md); also its own route.
+    const workingHours = owner.workingHours ?? DEFAULT_WORKING_HOURS;
+    if (m[2]) return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings/workingHours`, ...workingHours } };
+    const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm', workingHours };
     return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
+  }
+
+  /**
+   * POST /users/{id | userPrincipalName}/calendar/getSchedule (api/calendar-getschedule.md, application Calendars.Read):
+   * `schedules` are "SMTP addresses of users, distribution lists, or resources"; each answer has the busy items between
+   * startTime and endTime and the mailbox's workingHours. An address the tenant lacks answers an error item.
+   */
+  private getSchedule(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { mailboxRoute, json } = c;
+    mailboxRoute(['Calendars.Read', 'Calendars.ReadWrite'], m[1], true);
+    const req = json();
+    if (!Array.isArray(req.schedules) || !req.schedules.length) throw new GraphError(400, 'ErrorInvalidRequest', 'schedules: a list of SMTP addresses is required.');
+    let from: number;
+    let to: number;
+    try {
+      from = eventInstant(req.startTime, 'startTime');
+      to = eventInstant(req.endTime, 'endTime');
+    } catch (e) {
+      throw new GraphError(400, 'ErrorInvalidRequest', (e as Error).message);
+    }
+    const utc = (ms: number) => ({ dateTime: new Date(ms).toISOString().replace('Z', '0000').slice(0, 27), timeZone: 'UTC' });
+    const value = req.schedules.map((address: string) => {
+      const o = this.object(String(address), 'any');
+      if (!o?.mailbox) return { scheduleId: address, error: { message: `The recipient ${address} wasn't found.`, responseCode: 'ErrorMailRecipientNotFound' } };
+      const items = (this.store.get<StoredEvent[]>('events', o.upn.toLowerCase()) ?? [])
+        .filter((e) => !e.isCancelled && e.showAs !== 'free' && eventInstant(e.start, 'start') < to && from < eventInstant(e.end, 'end'))
+        .map((e) => ({ isPrivate: false, status: e.showAs, start: utc(eventInstant(e.start, 'start')), end: utc(eventInstant(e.end, 'end')) }));
+      return { scheduleId: address, scheduleItems: items, workingHours: o.workingHours ?? DEFAULT_WORKING_HOURS };
+    });
+    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(microsoft.graph.scheduleInformation)', value } };
+  }
+
+  /**
+   * GET /users/{id | userPrincipalName}/messages (api/user-list-messages.md, application Mail.Read or Mail.ReadWrite):
+   * the replies rooms sent the mailbox (eventMessageResponse). `$filter=from/emailAddress/address eq '...'` only.
+   */
+  private messages(c: RouteContext, m: RegExpExecArray): GraphResponse {
+    const { u, mailboxRoute, select } = c;
+    const owner = mailboxRoute(['Mail.Read', 'Mail.ReadWrite'], m[1], true);
+    reachable(owner);
+    const filter = u.searchParams.get('$filter');
+    const from = filter === null ? undefined : /^\s*from\/emailAddress\/address\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(filter)?.[1]?.replace(/''/g, "'").toLowerCase();
+    if (filter !== null && from === undefined) throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', `The emulator's /messages take $filter=from/emailAddress/address eq '...'; not: ${filter}`);
+    const top = Math.min(Number(u.searchParams.get('$top') ?? 10), 1000);
+    const all = (this.store.get<Array<Record<string, any>>>('messages', owner.upn.toLowerCase()) ?? [])
+      .filter((x) => from === undefined || x.from.emailAddress.address.toLowerCase() === from);
+    return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/messages`, value: all.slice(-top).reverse().map(select) } };
   }
 
   private calendarPermissions(c: RouteContext, m: RegExpExecArray): GraphResponse | undefined {
@@ -1013,10 +1084,10 @@ export class GraphEmulator {
    * per mailbox as on every Exchange route.
    */
   private eventsRoute(method: string, mailbox: string, eventId: string | undefined, cancel: boolean, u: URL,
-    mailboxRoute: (anyOf: string[], key: string) => DirectoryObject, json: () => any,
+    mailboxRoute: (anyOf: string[], key: string, outlook?: boolean) => DirectoryObject, json: () => any,
     select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
     const read = method === 'GET';
-    const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox);
+    const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox, true);
     reachable(owner);
     const key = owner.upn.toLowerCase();
     const list = this.store.get<StoredEvent[]>('events', key) ?? [];

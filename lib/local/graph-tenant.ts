@@ -1,5 +1,5 @@
 import { CONSENT_RESOURCES } from '../o365/consent';
-import { CalendarProcessing, calendarProcessingProblems } from './graph-calendar';
+import { CalendarProcessing, calendarProcessingProblems, WorkingHours, workingHoursProblems } from './graph-calendar';
 
 // The tenant model of the Graph emulator: what a tenant file may say, and the small pure rules that turn it into the
 // objects Graph answers with (addresses, purposes, allowed roles, group nesting). Where Microsoft documents the
@@ -22,6 +22,11 @@ export interface TenantUser {
   readonly purpose?: string;
   /** Where its mailbox is: `active` in Exchange Online, or `inactive`, `softDeleted`, `onPremises` (see MAILBOX_STATES). @default active */
   readonly mailboxState?: string;
+  /**
+   * Its meeting requests come from outside the Exchange organization (a stand-in for a partner's mailbox): rooms with
+   * ProcessExternalMeetingMessages $false decline them. @default false
+   */
+  readonly external?: boolean;
 }
 
 /** A room mailbox. */
@@ -40,6 +45,11 @@ export interface TenantRoom {
   readonly calendarProcessing?: CalendarProcessing;
   /** Where its mailbox is (see MAILBOX_STATES). @default active */
   readonly mailboxState?: string;
+  /**
+   * Its working hours, as Graph's mailboxSettings.workingHours (daysOfWeek, startTime, endTime, timeZone: {name}, a
+   * Windows or IANA zone). @default Monday to Friday, 08:00 to 17:00 UTC
+   */
+  readonly workingHours?: WorkingHours;
 }
 
 export type { CalendarProcessing } from './graph-calendar';
@@ -191,6 +201,15 @@ export const GRAPH_GUESSES = {
   // Exchange-backed routes (/users/{x}/calendar..., /users/{x}/mailboxSettings) are documented with {id |
   // userPrincipalName}; Exchange itself resolves a mailbox by any of its SMTP addresses. Guess: they do too.
   exchangeRoutesResolveSmtp: true,
+  // Except the Outlook event and message routes: api/user-post-events.md, user-list-events.md and user-list-messages.md
+  // take /users/{id | userPrincipalName}, and a UPN may differ from the mail address (maintainer, microsoft-graph-docs
+  // #3979), so a client must resolve the address first. The emulator holds them to that; true resolves SMTP there too.
+  outlookRoutesResolveSmtp: false,
+  // Where a room's decline reason reaches Graph clients: not on the organizer's event (attendees[].status has only
+  // response and time, resources/responsestatus.md) but in the reply, an eventMessageResponse in the organizer's
+  // mailbox (Set-CalendarProcessing EnableResponseDetails: "in the response email message"). 'message' delivers that
+  // reply (read with Mail.Read: GET /users/{id}/messages, api/user-list-messages.md); 'none' delivers nothing.
+  declineReasonIn: 'message' as 'message' | 'none',
   // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
   placesResolveProxyAddresses: false,
   // An OData cast without ConsistencyLevel: eventual and $count=true: the code is documented (aad-advanced-queries.md,
@@ -316,8 +335,8 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 export const TENANT_KEYS: Record<string, string[]> = {
   tenantId: [], domains: [], opaqueTokens: [], propagationDelaySeconds: [],
   apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles', 'accessPolicies'],
-  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'mailboxState'],
-  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'mailboxState'],
+  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'mailboxState', 'external'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'mailboxState', 'workingHours'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
   groups: ['mail', 'displayName', 'members'],
   calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
@@ -393,6 +412,7 @@ export function tenantProblems(t: TenantFile): string[] {
     check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
     problems.push(...calendarProcessingProblems(where, r.calendarProcessing));
     check(r.mailboxState === undefined || MAILBOX_STATES.includes(r.mailboxState), `${where}.mailboxState: '${r.mailboxState}' must be one of ${MAILBOX_STATES.join(', ')}`);
+    problems.push(...workingHoursProblems(where, r.workingHours));
     claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
     return undefined;
   });

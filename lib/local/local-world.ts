@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/parse';
 import { A4bEmulator } from './a4b-emulator';
-import { calendarProcessingProblems } from './graph-calendar';
+import { calendarProcessingProblems, workingHoursProblems } from './graph-calendar';
 import { GraphEmulator, TenantFile } from './graph-emulator';
 import { tenantProblems as tenantModelProblems } from './graph-tenant';
 import { writePrivate } from './private-files';
@@ -72,10 +72,10 @@ type FieldType = 'string' | 'strings' | 'map' | 'boolean' | 'list';
  */
 export const TENANT_ENTRIES: Record<string, { fields: Record<string, FieldType>; required: string[] }> = {
   apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings', scopedRoles: 'list', accessPolicies: 'list' }, required: ['clientId'] },
-  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string', mailboxState: 'string' }, required: ['upn'] },
+  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string', mailboxState: 'string', external: 'boolean' }, required: ['upn'] },
   // calendarProcessing's own fields are checked by the emulator's tenant model (graph-calendar.ts), naming the room.
   rooms: {
-    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map', mailboxState: 'string' },
+    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map', mailboxState: 'string', workingHours: 'map' },
     required: ['mailbox'],
   },
   roomLists: { fields: { mailbox: 'string', displayName: 'string', rooms: 'strings' }, required: ['mailbox'] },
@@ -120,6 +120,8 @@ export function tenantProblems(tenant: unknown): Array<{ path: Array<string | nu
           problems.push({ path: [list, i, f], message: `${list}[${i}].${f} must be ${FIELD_TYPES[type].words}` });
         } else if (f === 'calendarProcessing') {
           for (const message of calendarProcessingProblems(`${list}[${i}]`, v)) problems.push({ path: [list, i, f], message });
+        } else if (f === 'workingHours') {
+          for (const message of workingHoursProblems(`${list}[${i}]`, v)) problems.push({ path: [list, i, f], message });
         }
       }
       return undefined;

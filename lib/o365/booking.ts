@@ -22,12 +22,132 @@ export const BOOKING_PROPERTY_ID = 'String {5c0b7f6e-4e0a-4b4c-9a0e-a4b0b00c1a11
 /** Its value on every test meeting (a later run finds leftovers by it). */
 export const BOOKING_PROPERTY_VALUE = 'cdk-a4b-rooms booking test';
 
-/** The test meeting's slot for a run started at `now`: a Sunday 30 to 36 days ahead, 02:00 UTC plus 15 minutes per `slot` (0-11), 15 minutes long. */
-export function testSlot(now: Date, slot: number): { start: Date; end: Date } {
-  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 30));
-  d.setUTCDate(d.getUTCDate() + ((7 - d.getUTCDay()) % 7));
-  const start = new Date(d.getTime() + (2 * 60 + 15 * (((slot % 12) + 12) % 12)) * 60000);
-  return { start, end: new Date(start.getTime() + 15 * 60000) };
+/**
+ * A mailbox's working hours as Graph gives them (resources/workinghours.md, `GET /users/{id}/mailboxSettings/workingHours`,
+ * MailboxSettings.Read): days, a local start and end time, and a time zone named the Windows way or the IANA way
+ * (api/user-update-mailboxsettings.md: "Windows or Internet Assigned Numbers Authority (IANA) time zone").
+ */
+export interface WorkingHours {
+  readonly daysOfWeek: readonly string[];
+  /** `HH:mm:ss.fffffff` (local). */
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly timeZone?: { readonly name?: string };
+}
+
+export const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+// The Windows zone names Exchange writes most often, to IANA (CLDR's windowsZones, territory 001). A name neither
+// here nor known to Intl is refused: a wrong zone would book outside the room's hours.
+const WINDOWS_ZONES: Record<string, string> = {
+  'utc': 'UTC', 'gmt standard time': 'Europe/London', 'greenwich standard time': 'Atlantic/Reykjavik',
+  'w. europe standard time': 'Europe/Berlin', 'central europe standard time': 'Europe/Budapest', 'romance standard time': 'Europe/Paris',
+  'central european standard time': 'Europe/Warsaw', 'e. europe standard time': 'Europe/Chisinau', 'fle standard time': 'Europe/Kiev',
+  'eastern standard time': 'America/New_York', 'central standard time': 'America/Chicago', 'mountain standard time': 'America/Denver',
+  'pacific standard time': 'America/Los_Angeles', 'us mountain standard time': 'America/Phoenix', 'tokyo standard time': 'Asia/Tokyo',
+  'india standard time': 'Asia/Calcutta', 'china standard time': 'Asia/Shanghai', 'singapore standard time': 'Asia/Singapore',
+  'aus eastern standard time': 'Australia/Sydney', 'new zealand standard time': 'Pacific/Auckland',
+};
+
+/** An IANA zone for a Graph time zone name (Windows or IANA); undefined when unknown. */
+export function ianaZone(name: string | undefined): string | undefined {
+  if (!name) return 'UTC';
+  const mapped = WINDOWS_ZONES[name.trim().toLowerCase()] ?? name.trim();
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: mapped }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The local day (sunday…) and minutes past local midnight of an instant in an IANA zone. */
+export function localTime(ms: number, zone: string): { day: string; minutes: number; date: string } {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', weekday: 'long', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    formatters.set(zone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return { day: p.weekday.toLowerCase(), minutes: Number(p.hour) * 60 + Number(p.minute), date: `${p.year}-${p.month}-${p.day}` };
+}
+
+function minutesOf(hhmm: string): number {
+  const m = /^(\d{1,2}):(\d{2})/.exec(hhmm);
+  if (!m) throw new Error(`'${hhmm}' is not a time of day (HH:mm:ss)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * Whether a meeting lies inside working hours: it starts and ends on one working day, between its start and end time
+ * (Set-CalendarProcessing ScheduleOnlyDuringWorkHours: "$true: Meeting requests that are outside of working hours are
+ * automatically declined"). Throws on a zone that cannot be resolved.
+ */
+export function withinWorkingHours(start: number, end: number, wh: WorkingHours): boolean {
+  const zone = ianaZone(wh.timeZone?.name);
+  if (!zone) throw new Error(`workingHours.timeZone: '${wh.timeZone?.name}' is neither an IANA zone nor a Windows zone this library knows`);
+  const a = localTime(start, zone);
+  // The end is taken a minute early so a meeting ending at endTime (or at midnight) counts on its own day.
+  const b = localTime(end - 60000, zone);
+  const days = wh.daysOfWeek.map((d) => d.toLowerCase());
+  return a.date === b.date && days.includes(a.day) && a.minutes >= minutesOf(wh.startTime) && b.minutes + 1 <= minutesOf(wh.endTime);
+}
+
+/** What the booking test knows of a room when it picks the test meeting's time. */
+export interface SlotRules {
+  /** The room's working hours; absent when unreadable (then any time in the window). */
+  readonly workingHours?: WorkingHours;
+  /** Its calendar's busy times in the search range (getSchedule's scheduleItems). */
+  readonly busy?: ReadonlyArray<{ readonly start: number; readonly end: number }>;
+  /** BookingWindowInDays ("the maximum number of days in advance that the resource can be reserved", default 180). */
+  readonly bookingWindowInDays?: number;
+  /** MaximumDurationInMinutes (default 1440; 0: unlimited). */
+  readonly maximumDurationInMinutes?: number;
+}
+
+/** How far the booking test looks: from a day ahead (not to disturb today's meetings) for 14 days, in 15-minute steps. */
+export const SLOT_SEARCH = { leadMinutes: 24 * 60, days: 14, stepMinutes: 15, durationMinutes: 15 };
+
+/**
+ * The test meeting's time: the first 15-minute step from a day after `now` where a meeting of up to 15 minutes (never
+ * longer than the room's maximum) lies inside the room's working hours, overlaps nothing busy and ends within its
+ * booking window. Undefined when none does in the search range.
+ */
+export function chooseSlot(now: Date, rules: SlotRules, search = SLOT_SEARCH): { start: Date; end: Date } | undefined {
+  const step = search.stepMinutes * 60000;
+  const max = rules.maximumDurationInMinutes ?? 1440;
+  const duration = (max > 0 ? Math.min(search.durationMinutes, max) : search.durationMinutes) * 60000;
+  const windowEnd = now.getTime() + (rules.bookingWindowInDays ?? 180) * 86400000;
+  const last = Math.min(windowEnd, now.getTime() + (search.leadMinutes + search.days * 1440) * 60000);
+  for (let t = Math.ceil((now.getTime() + search.leadMinutes * 60000) / step) * step; t + duration <= last; t += step) {
+    const end = t + duration;
+    if (rules.workingHours && !withinWorkingHours(t, end, rules.workingHours)) continue;
+    if ((rules.busy ?? []).some((b) => b.start < end && t < b.end)) continue;
+    return { start: new Date(t), end: new Date(end) };
+  }
+  return undefined;
+}
+
+/** A booking setting a room's answer can turn on, and the Set-CalendarProcessing parameters to look at. */
+export interface DeclineCause {
+  readonly setting: string;
+  readonly parameters: string;
+}
+
+// Exchange's decline texts are not documented and are localized; these are the English words of each refusal. The
+// emulator's texts (CALENDAR_GUESSES.declineReasons) match them.
+const DECLINE_CAUSES: Array<[RegExp, DeclineCause]> = [
+  [/working hours|work hours|scheduling hours/i, { setting: 'ScheduleOnlyDuringWorkHours', parameters: 'ScheduleOnlyDuringWorkHours (and the room\'s working hours: Get-MailboxCalendarConfiguration)' }],
+  [/in advance|booking window/i, { setting: 'BookingWindowInDays', parameters: 'BookingWindowInDays' }],
+  [/duration|longer than/i, { setting: 'MaximumDurationInMinutes', parameters: 'MaximumDurationInMinutes' }],
+  [/outside (?:your|the|this|its) organi[sz]ation|external/i, { setting: 'ProcessExternalMeetingMessages', parameters: 'ProcessExternalMeetingMessages' }],
+  [/permission|not allowed to book|policy/i, { setting: 'AllBookInPolicy/BookInPolicy', parameters: 'AllBookInPolicy,BookInPolicy,AllRequestInPolicy' }],
+  [/busy|conflict/i, { setting: 'AllowConflicts', parameters: 'AllowConflicts' }],
+];
+
+/** Which booking setting a room's decline text names, if any. */
+export function declineCause(reason: string | undefined): DeclineCause | undefined {
+  return reason ? DECLINE_CAUSES.find(([re]) => re.test(reason))?.[1] : undefined;
 }
 
 /** A recognizable dial-in line (an Amazon Chime meeting URL and meeting ID) for a run. */
@@ -86,16 +206,35 @@ export interface BookingVerdict {
   readonly fix?: string;
 }
 
-/** What a room's answer means for Alexa, with the Exchange command that fixes it. */
+/** Every Set-CalendarProcessing parameter that can make a room decline (the ones Get-CalendarProcessing shows). */
+export const DECLINE_PARAMETERS = 'AutomateProcessing,AllowConflicts,ScheduleOnlyDuringWorkHours,BookingWindowInDays,MaximumDurationInMinutes,AllBookInPolicy,BookInPolicy,ProcessExternalMeetingMessages,EnableResponseDetails';
+
+/**
+ * What a room's answer means for Alexa, with the Exchange command that fixes it. `replyText` is the room's decline
+ * reason (its reply in the organizer's mailbox, EnableResponseDetails $true); `organizer` books the test meeting.
+ */
 export function bookingVerdict(
-  room: { name: string; mailbox: string }, o: BookingObservation, dialInUrl: string, replyText?: string,
+  room: { name: string; mailbox: string }, o: BookingObservation, dialInUrl: string, replyText?: string, organizer?: string,
 ): BookingVerdict {
   const check = `Get-CalendarProcessing ${room.mailbox} | Format-List AutomateProcessing,DeleteComments,AllowConflicts`;
   if (o.answer === 'declined') {
+    const reason = replyText?.replace(/\s+/g, ' ').trim().slice(0, 300);
+    const cause = declineCause(reason);
+    const said = reason ? `: "${reason}"` : ' and gave no reason (EnableResponseDetails is $false, or the Graph app may not read the organizer\'s mail: Mail.Read)';
+    if (!cause) {
+      return {
+        check: 'declined', passed: false,
+        message: `the room declined the test meeting${said}; a room that declines cannot be booked from Alexa at that time (a conflict, or its booking policy)`,
+        fix: `look at the room's calendar at the test's time, and its policy: Get-CalendarProcessing ${room.mailbox} | Format-List ${DECLINE_PARAMETERS}`,
+      };
+    }
+    const allow = cause.setting === 'AllBookInPolicy/BookInPolicy'
+      ? `; to let ${organizer ?? 'the organizer'} book it: Set-CalendarProcessing ${room.mailbox} -AllBookInPolicy $true, or add ${organizer ?? 'the organizer'} to -BookInPolicy (the list given replaces the old one)`
+      : cause.setting === 'ProcessExternalMeetingMessages' ? `; or Set-CalendarProcessing ${room.mailbox} -ProcessExternalMeetingMessages $true` : '';
     return {
       check: 'declined', passed: false,
-      message: `the room declined the test meeting${replyText ? `: "${replyText.trim().slice(0, 300)}"` : ''}; a room that declines cannot be booked from Alexa at that time (a conflict, or its booking policy)`,
-      fix: `look at the room's calendar at the test's time, and its policy: ${check},BookingWindowInDays,AllBookInPolicy`,
+      message: `the room declined the test meeting${said}; its booking policy decided (${cause.setting}): Alexa's bookings from ${organizer ?? 'this organizer'} meet the same policy`,
+      fix: `check the room's ${cause.setting}: Get-CalendarProcessing ${room.mailbox} | Format-List ${cause.parameters}${allow}`,
     };
   }
   const copy = o.copy;

@@ -489,7 +489,7 @@ describe('persistence and the tenant file', () => {
 
 describe('tenant model rules', () => {
   test.each([
-    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState'],
+    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState, workingHours'],
     ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, propagationDelaySeconds, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
     ['a list given as one value', { tenantId: 't', users: [{ upn: 'a@x.com', proxyAddresses: 'smtp:b@x.com' }] }, 'users[0].proxyAddresses: must be a list'],
     ['a top-level list given as a mapping', { tenantId: 't', groups: { mail: 'g@x.com' } }, 'tenant file.groups: must be a list'],

@@ -48,10 +48,10 @@ describe('tenant files', () => {
     ['apps that are not a list', 'tenantId: contoso.com\napps: { clientId: c }\n', ['2:1: apps must be a list']],
     ['an app without clientId, with roles not a list', 'tenantId: contoso.com\napps:\n  - { roles: Place.Read.All }\n', ['3:5: apps[0].clientId is required', '3:14: apps[0].roles must be a list of strings']],
     ['a permission without its role', 'tenantId: contoso.com\ncalendarPermissions:\n  - { mailbox: a@contoso.com, user: b@contoso.com }\n', ['3:5: calendarPermissions[0].role is required']],
-    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing']],
+    ['a room entry that is a string', 'tenantId: contoso.com\nrooms: [spree@contoso.com]\n', ['2:9: rooms[0] must be a mapping with mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState, workingHours']],
     ['calendarProcessing that is not a mapping', 'tenantId: contoso.com\nrooms:\n  - { mailbox: a@contoso.com, calendarProcessing: AutoAccept }\n', ['3:51: rooms[0].calendarProcessing must be a mapping']],
     ['calendarProcessing with a bad value and a misspelt key', 'tenantId: contoso.com\nrooms:\n  - mailbox: a@contoso.com\n    calendarProcessing: { automateProcessing: Auto, deleteComment: false }\n',
-      ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, processingDelayMs',
+      ['4:5: rooms[0].calendarProcessing.deleteComment: unknown key; the keys are automateProcessing, deleteComments, deleteSubject, addOrganizerToSubject, removeCanceledMeetings, scheduleOnlyDuringWorkHours, allBookInPolicy, processExternalMeetingMessages, enableResponseDetails, bookingWindowInDays, maximumDurationInMinutes, bookInPolicy, processingDelayMs',
         "4:5: rooms[0].calendarProcessing.automateProcessing: 'Auto' must be one of AutoAccept, AutoUpdate, None"]],
     ['a byte that is not UTF-8', Buffer.concat([Buffer.from('tenantId: contoso.com\nusers: [{ upn: m'), Buffer.from([0xfc]), Buffer.from('ller@contoso.com }]\n')]), ['2:17: byte 0xfc is not UTF-8 (at byte 38): save the file as UTF-8']],
   ])('%s', (_, content, expected) => {
