@@ -5,4 +5,5 @@ export * from './provider';
 export * from './calendar-link';
 export * from './room-inventory';
 export * from './drift-monitor';
+export * from './template-limits';
 export { ResourceTypes, DRIFT_METRIC_NAMESPACE } from './contract';

@@ -7,7 +7,6 @@ import { isMarked, mark } from './markers';
 import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
 import { a4bLocation } from './a4b-location';
 import { HandlerEnv } from './contract';
-import { checkTemplateLimits } from './template-limits';
 
 /**
  * Properties for the stack's A4B provider.
@@ -158,7 +157,6 @@ export class RoomsProvider extends Construct {
     // Found in the tree, as aws-cdk-lib finds its singletons: at a fixed id in the top-level stack, or through a
     // reference there when created elsewhere. Two copies of this library in one app find the same provider.
     if (this.node.scope !== stack || id !== PROVIDER_ID) new ProviderReference(stack, PROVIDER_ID, this);
-    checkTemplateLimits(stack);
     if (props.maxAttempts !== undefined && (!Number.isInteger(props.maxAttempts) || props.maxAttempts < 1 || props.maxAttempts > 20)) {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
     }

@@ -10,7 +10,7 @@ import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, 
 import { validateInventory } from './inventory/validate';
 import { _stackOrderedAsAWhole, Room } from './room';
 import { LeanCfnResource } from './lean-cfn-resource';
-import { limitAdvice } from './template-limits';
+import { checkNestedStackLimits } from './template-limits';
 import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
@@ -84,6 +84,8 @@ export class RoomInventory extends Construct {
   public readonly shardCount: number;
   /** The calendar link, when the inventory declares one. */
   public readonly calendarLink?: Office365CalendarLink;
+  /** What to change when one of its nested stacks is over a CloudFormation limit, when not the generic advice. */
+  private readonly limitAdvice = new Map<Stack, string>();
 
   constructor(scope: Construct, id: string, props: RoomInventoryProps) {
     super(scope, id);
@@ -127,6 +129,9 @@ export class RoomInventory extends Construct {
       for (const s of [...catalog.stacks, ...shardStacks]) dependsOn(s, gate);
     }
     this.releaseDevices(byShard, shardStacks);
+    // Its own nested stacks only, after the last of them: the stack it is in is the user's to check (TemplateLimits).
+    const ownStacks = () => this.node.children.filter((c): c is NestedStack => NestedStack.isNestedStack(c));
+    checkNestedStackLimits(this, ownStacks, (s) => this.limitAdvice.get(s));
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
   }
@@ -183,7 +188,7 @@ export class RoomInventory extends Construct {
       throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
     }
     const shard = orderedAsAWhole(new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${Stack.of(this).stackName}, shard ${n} of ${shards}` }));
-    limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
+    this.limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
     // Nothing else: a new skill group changes one skill-group stack and no shard.
     dependsOn(shard, catalog.profilesStack!);
     const named = new Set<number>();
