@@ -1,14 +1,16 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Duration, FileAssetPackaging, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
@@ -119,13 +121,8 @@ export class DriftMonitor extends Construct {
     mark(this, 'DriftMonitor');
     const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
-    // The function's code is the prebundled handler beside the inventory it checks, as one asset.
-    const dir = assetDir();
-    fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
-    fs.writeFileSync(path.join(dir, DRIFT_MONITOR_INVENTORY_FILE), JSON.stringify(props.inventory._inventory));
-
     const fn = new lambda.Function(this, 'Handler', {
-      code: lambda.Code.fromAsset(dir),
+      code: stagedAtSynth(this, 'Code', props.inventory._inventory),
       handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -218,13 +215,45 @@ function checkRunPeriod(period: Duration): void {
   }
 }
 
-/** Asset folders this process made, removed when it exits: staging copies them into the cloud assembly, but with
- * staging disabled (SAM, `aws:cdk:disable-asset-staging`) the assembly points at them until synth is over. */
-const assetDirs: string[] = [];
+/**
+ * The function's code: the prebundled handler beside the inventory it checks, as one asset. Nothing is written when
+ * the construct is made: the asset is declared to the stack's synthesizer by its hash (of the handler and the
+ * inventory, both in memory), and its folder is written into the cloud assembly at synth, where CDK would have staged
+ * it. The inventory (up to megabytes at 10,000 rooms) fits neither the template (1 MB), nor the environment (4 KB), nor
+ * the schedule's event input (8 KB).
+ */
+function stagedAtSynth(scope: Construct, id: string, inventory: unknown): lambda.Code {
+  const handler = fs.readFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'));
+  const json = JSON.stringify(inventory);
+  const hash = createHash('sha256').update(handler).update('\0').update(json).digest('hex');
+  const dir = `asset.${hash}`;
+  const staging = new Construct(scope, id);
+  attachCustomSynthesis(staging, {
+    onSynthesize: (session) => {
+      const out = path.join(session.outdir, dir);
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, 'index.js'), handler);
+      fs.writeFileSync(path.join(out, DRIFT_MONITOR_INVENTORY_FILE), json);
+    },
+  });
+  const location = Stack.of(scope).synthesizer.addFileAsset({ sourceHash: hash, fileName: dir, packaging: FileAssetPackaging.ZIP_DIRECTORY });
+  return new StagedCode(lambda.Code.fromBucketV2(s3.Bucket.fromBucketName(staging, 'Bucket', location.bucketName), location.objectKey), dir);
+}
 
-function assetDir(): string {
-  if (!assetDirs.length) process.once('exit', () => assetDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
-  assetDirs.push(dir);
-  return dir;
+/** S3 code that tells SAM and other local tools where its folder is, as CDK's asset code does. */
+class StagedCode extends lambda.Code {
+  constructor(private readonly code: lambda.Code, private readonly dir: string) {
+    super();
+  }
+
+  public bind(scope: Construct): lambda.CodeConfig {
+    return this.code.bind(scope);
+  }
+
+  public bindToResource(resource: CfnResource, options: lambda.ResourceBindOptions = {}): void {
+    if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) return;
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_PATH_KEY, this.dir);
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_IS_BUNDLED_KEY, false);
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY, options.resourceProperty ?? 'Code');
+  }
 }
