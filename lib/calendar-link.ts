@@ -148,6 +148,14 @@ export interface Office365CalendarLinkProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Add a stack output, `ConsoleStep`, saying the console's "Link account" step, which A4B has no API for. The same
+   * text is `consoleStep`, for an output or a notice of your own.
+   *
+   * @default false
+   */
+  readonly consoleStepOutput?: boolean;
 }
 
 /** Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After. */
@@ -159,7 +167,8 @@ const LINK_FUNCTION_TIMEOUT = Duration.minutes(10);
  * consent). Every Room, RoomProfile and SkillGroup of the stack waits for it, so a bad mailbox fails the deploy with
  * A4B untouched.
  *
- * A4B has no API for the console's "Link account" step: the stack output `...ConsoleStep` says what is left to do.
+ * A4B has no API for the console's "Link account" step: `consoleStep` says what is left to do (and, with
+ * `consoleStepOutput`, a stack output).
  *
  * @resource Custom::A4BCalendarLink
  */
@@ -183,6 +192,8 @@ export class Office365CalendarLink extends Construct {
   public readonly credentials: secretsmanager.ISecret;
   /** The tenant. */
   public readonly tenant: string;
+  /** The console's "Link account" step, which A4B has no API for: where to click and whom to sign in as. */
+  public readonly consoleStep: string;
   private readonly resource: CustomResource;
   private readonly linkProperties: Record<string, unknown>;
   private readonly validations = new Map<Stack, CustomResource>();
@@ -260,12 +271,11 @@ export class Office365CalendarLink extends Construct {
       },
     });
 
-    new CfnOutput(this, 'ConsoleStep', {
-      description: 'The one step A4B has no API for',
-      value: props.method.kind === CalendarLinkMethods.DELEGATE
-        ? `In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as ${props.method.serviceAccount} and accept the user consent.`
-        : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`,
-    });
+    this.consoleStep = props.method.kind === CalendarLinkMethods.DELEGATE
+      ? `In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as ${props.method.serviceAccount} and accept the user consent.`
+      : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`;
+    // Outputs are the stack's interface, and a user's stack may have its own uses for its 200: only when asked.
+    if (props.consoleStepOutput) new CfnOutput(this, 'ConsoleStep', { description: 'The one step A4B has no API for', value: this.consoleStep });
 
     Aspects.of(this).add(new LinkAspect(this));
   }

@@ -51,6 +51,14 @@ export interface RoomInventoryProps {
    * @default 5
    */
   readonly maxRoomDeletions?: number;
+
+  /**
+   * Add a stack output, `…ConsoleStep`, saying the console's "Link account" step of the inventory's calendar link,
+   * which A4B has no API for (`calendarLink.consoleStep` has the same text).
+   *
+   * @default false
+   */
+  readonly consoleStepOutput?: boolean;
 }
 
 /** Shards whose mailbox checks share a nested stack: 4 x 480 rooms of 100-character names and mailboxes fit in 1 MB. */
@@ -98,7 +106,7 @@ export class RoomInventory extends Construct {
     const inv = this._inventory = checkedInventory(props);
     const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
 
-    const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink);
+    const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink, props.consoleStepOutput);
     const catalog = this.catalogOf(inv);
     const byShard = new Map<number, Rooms>();
     for (const r of byName(inv.rooms)) {
@@ -136,7 +144,7 @@ export class RoomInventory extends Construct {
     this.shardCount = byShard.size;
   }
 
-  private linkOf(l: NonNullable<Inventory['calendarLink']>): Office365CalendarLink {
+  private linkOf(l: NonNullable<Inventory['calendarLink']>, consoleStepOutput?: boolean): Office365CalendarLink {
     return new Office365CalendarLink(this, 'CalendarLink', {
       tenant: l.tenantId,
       method: l.method === 'delegate' ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! }) : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
@@ -144,6 +152,7 @@ export class RoomInventory extends Construct {
       grantMissingPermissions: l.grantMissingPermissions,
       acceptedRoles: l.acceptedRoles?.map((r) => CalendarRole.of(r)),
       consentResources: l.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
+      consoleStepOutput,
     });
   }
 

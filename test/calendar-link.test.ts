@@ -83,16 +83,19 @@ describe('Office365CalendarLink', () => {
     expect(Object.values(parent)[0].DependsOn).toEqual([linkId]);
   });
 
-  test('a stack output says the one console step left, and a notice gives the DeleteComments command', () => {
-    const { stack } = stackWithLink();
-    Template.fromStack(stack).hasOutput('*', {
-      Value: 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso.com and accept the user consent.',
-    });
+  test('the console step left is a property, a stack output only when asked (consoleStepOutput), and a notice gives the DeleteComments command', () => {
+    const step = 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso.com and accept the user consent.';
+    const plain = stackWithLink();
+    expect(Template.fromStack(plain.stack).toJSON().Outputs).toBeUndefined();
+    expect(Office365CalendarLink.of(plain.stack)!.consoleStep).toBe(step);
+    const { stack } = stackWithLink({ consoleStepOutput: true });
+    Template.fromStack(stack).hasOutput('*', { Description: 'The one step A4B has no API for', Value: step });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs)).toEqual([expect.stringMatching(/^LinkConsoleStep/)]);
     Annotations.fromStack(stack).hasInfo('/Rooms/Link', Match.stringLikeRegexp('Set-CalendarProcessing "spree@contoso.com" -DeleteComments \\$FALSE'));
   });
 
   test('application method: the app id, no service account, and its own console step', () => {
-    const { stack } = stackWithLink({ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), acceptedRoles: [CalendarRole.WRITE, CalendarRole.CUSTOM] });
+    const { stack } = stackWithLink({ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), acceptedRoles: [CalendarRole.WRITE, CalendarRole.CUSTOM], consoleStepOutput: true });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('Custom::A4BCalendarLink', { Method: 'application', ApplicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11', ServiceAccount: Match.absent(), AcceptedRoles: ['write', 'custom'] });
     t.hasOutput('*', { Value: Match.stringLikeRegexp('Application permissions > Link account, sign in as a Global Administrator of contoso.onmicrosoft.com') });

@@ -82,6 +82,18 @@ describe('RoomInventory', () => {
     }
   });
 
+  test('the calendar link\'s console step is a stack output only with consoleStepOutput; calendarLink.consoleStep has it either way', () => {
+    const outputs = (consoleStepOutput?: boolean) => {
+      const stack = new Stack(new App(), 'Rooms');
+      const inv = new RoomInventory(stack, 'Inventory', { inventory: inventory(['A']), consoleStepOutput });
+      const values = Object.values<any>(Template.fromStack(stack).toJSON().Outputs ?? {}).map((o) => o.Value);
+      return { step: inv.calendarLink!.consoleStep, outputs: values };
+    };
+    const step = 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as a4b@contoso.onmicrosoft.com and accept the user consent.';
+    expect(outputs()).toEqual({ step, outputs: [] });
+    expect(outputs(true)).toEqual({ step, outputs: [step] });
+  });
+
   test('a shard writes its rooms in waves: each room waits for the barrier of the wave before it, each barrier for its wave', () => {
     const templates = synthesize(inventory(names(2000)));
     for (const [file, t] of Object.entries(templates).filter(([f]) => f.includes('Shard'))) {
