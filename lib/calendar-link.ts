@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, IResolvable, IResolveContext, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, IResolvable, IResolveContext, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -277,7 +277,8 @@ export class Office365CalendarLink extends Construct {
     // Outputs are the stack's interface, and a user's stack may have its own uses for its 200: only when asked.
     if (props.consoleStepOutput) new CfnOutput(this, 'ConsoleStep', { description: 'The one step A4B has no API for', value: this.consoleStep });
 
-    Aspects.of(this).add(new LinkAspect(this));
+    // It adds dependencies: mutating, so it runs before aspects that only read the tree (cdk-nag, validations).
+    Aspects.of(this).add(new LinkAspect(this), { priority: AspectPriority.MUTATING });
   }
 
   /**

@@ -3,8 +3,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
-import { Inventory } from './inventory/model';
-import { canonicalName } from './inventory/names';
+import { Inventory, InventoryDocument } from './inventory/model';
+import { canonicalName, nameKey } from './inventory/names';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, SKILL_GROUP_STACKS, skillGroupStackOf, waveOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
@@ -28,11 +28,12 @@ export interface RoomInventoryProps {
   readonly file?: string;
 
   /**
-   * The inventory as an object, in the file's format.
+   * The inventory as an object, in the file's format (a parsed rooms.yaml). It is checked as the file would be, every
+   * problem reported by its path in the object.
    *
    * @default - `file` is read
    */
-  readonly inventory?: any;
+  readonly inventory?: InventoryDocument;
 
   /**
    * How many nested stacks (shards) the rooms are spread over, each room by a hash of its name. Choose it once:
@@ -92,6 +93,14 @@ export class RoomInventory extends Construct {
   public readonly shardCount: number;
   /** The calendar link, when the inventory declares one. */
   public readonly calendarLink?: Office365CalendarLink;
+  /** The rooms it made, in name order. */
+  public readonly rooms: Room[];
+  /** The room profiles it made, in name order. */
+  public readonly profiles: RoomProfile[];
+  /** The skill groups it made, in name order. */
+  public readonly skillGroups: SkillGroup[];
+  /** Its rooms by name key, made on the first roomByName. */
+  private roomsByName?: Map<string, Room>;
   /** What to change when one of its nested stacks is over a CloudFormation limit, when not the generic advice. */
   private readonly limitAdvice = new Map<Stack, string>();
 
@@ -109,7 +118,8 @@ export class RoomInventory extends Construct {
     const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink, props.consoleStepOutput);
     const catalog = this.catalogOf(inv);
     const byShard = new Map<number, Rooms>();
-    for (const r of byName(inv.rooms)) {
+    const roomsByName = byName(inv.rooms);
+    for (const r of roomsByName) {
       const n = shardOf(roomKey(r), shards);
       const rooms = byShard.get(n);
       if (rooms) rooms.push(r);
@@ -126,8 +136,9 @@ export class RoomInventory extends Construct {
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
     for (const s of catalog.stacks) dependsOn(s, guard);
     const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new MailboxChecks(this, link, guard) : undefined;
+    const made = new Map<Rooms[number], Room>();
     const shardStacks = [...byShard].sort(([a], [b]) => a - b).map(([n, rooms]) => {
-      const shard = this.shard(n, shards, rooms, roomIds, catalog, inv.tags);
+      const shard = this.shard(n, shards, rooms, roomIds, catalog, inv.tags, made);
       dependsOn(shard, guard);
       checks?.record(shard, n);
       return shard;
@@ -142,6 +153,19 @@ export class RoomInventory extends Construct {
     checkNestedStackLimits(this, ownStacks, (s) => this.limitAdvice.get(s));
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
+    this.rooms = roomsByName.map((r) => made.get(r)!);
+    // The catalog's maps were filled in name order.
+    this.profiles = [...catalog.profiles.values()];
+    this.skillGroups = [...catalog.groups.values()];
+  }
+
+  /**
+   * The room of this inventory with the given name, or undefined. Names match as the inventory rules compare them
+   * (and A4B, which ignores case): 'Café' in NFC or NFD, any case, and white space at either end are one name.
+   */
+  public roomByName(name: string): Room | undefined {
+    if (!this.roomsByName) this.roomsByName = new Map(this.rooms.map((r) => [nameKey(r.roomName), r]));
+    return this.roomsByName.get(nameKey(name));
   }
 
   private linkOf(l: NonNullable<Inventory['calendarLink']>, consoleStepOutput?: boolean): Office365CalendarLink {
@@ -192,7 +216,7 @@ export class RoomInventory extends Construct {
   }
 
   /** A shard: its rooms, written in waves, after the profile stack and the skill-group stacks its rooms name. */
-  private shard(n: number, shards: number, rooms: Rooms, roomIds: Map<Rooms[number], string>, catalog: Catalog, tags: Inventory['tags']): NestedStack {
+  private shard(n: number, shards: number, rooms: Rooms, roomIds: Map<Rooms[number], string>, catalog: Catalog, tags: Inventory['tags'], made: Map<Rooms[number], Room>): NestedStack {
     if (rooms.length > MAX_ROOMS_PER_SHARD) {
       throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
     }
@@ -216,6 +240,7 @@ export class RoomInventory extends Construct {
         adoptExisting: r.adoptExisting,
       });
       room._checkedByInventory();
+      made.set(r, room);
       if (r.devices) room._deferDeviceRelease();
       return { key: roomKey(r), construct: room };
     }));

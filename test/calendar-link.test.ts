@@ -1,4 +1,4 @@
-import { App, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
@@ -81,6 +81,12 @@ describe('Office365CalendarLink', () => {
     const parent = Template.fromStack(stack).findResources('AWS::CloudFormation::Stack');
     const linkId = Object.keys(Template.fromStack(stack).findResources('Custom::A4BCalendarLink'))[0];
     expect(Object.values(parent)[0].DependsOn).toEqual([linkId]);
+  });
+
+  test('the link\'s aspect, which adds dependencies, runs at the mutating priority (before aspects that only read, e.g. cdk-nag)', () => {
+    const { stack } = stackWithLink();
+    const link = Office365CalendarLink.of(stack)!;
+    expect(Aspects.of(link).applied.map((a) => a.priority)).toEqual([AspectPriority.MUTATING]);
   });
 
   test('the console step left is a property, a stack output only when asked (consoleStepOutput), and a notice gives the DeleteComments command', () => {

@@ -82,6 +82,29 @@ describe('RoomInventory', () => {
     }
   });
 
+  test('the rooms, profiles and skill groups it made are reachable, in name order; roomByName matches names as A4B and the rules do', () => {
+    const stack = new Stack(new App(), 'Rooms');
+    const inv = new RoomInventory(stack, 'Inventory', {
+      inventory: {
+        profiles: [{ name: 'Std', address: '1 Main St', timezone: 'UTC' }, { name: 'Big', address: '2 Main St', timezone: 'UTC' }],
+        skillGroups: [{ name: 'Conferencing' }],
+        rooms: [{ name: 'Spree', profile: 'Std' }, { name: 'Caf\u0065\u0301', profile: 'Big', skillGroups: ['Conferencing'] }, { name: 'Alster', profile: 'Std' }],
+      },
+    });
+    expect(inv.rooms.map((r) => r.roomName)).toEqual(['Alster', 'Caf\u0065\u0301', 'Spree']);
+    expect(inv.rooms.every((r) => Room.isRoom(r))).toBe(true);
+    expect(inv.profiles.map((p) => p.roomProfileName)).toEqual(['Big', 'Std']);
+    expect(inv.skillGroups.map((g) => g.skillGroupName)).toEqual(['Conferencing']);
+    // The constructs themselves: a tag added to one reaches its template.
+    Tags.of(inv.roomByName('spree')!).add('team', 'ops');
+    expect(inv.roomByName(' SPREE ')).toBe(inv.rooms[2]);
+    expect(inv.roomByName('Caf\u00e9')).toBe(inv.rooms[1]);
+    expect(inv.roomByName('Elbe')).toBeUndefined();
+    const shard = Stack.of(inv.rooms[2]);
+    expect(Object.values<any>(Template.fromStack(shard).findResources('Custom::A4BRoom')).find((r) => r.Properties.RoomName === 'Spree').Properties.Tags)
+      .toEqual([{ Key: 'team', Value: 'ops' }]);
+  });
+
   test('the calendar link\'s console step is a stack output only with consoleStepOutput; calendarLink.consoleStep has it either way', () => {
     const outputs = (consoleStepOutput?: boolean) => {
       const stack = new Stack(new App(), 'Rooms');
