@@ -89,6 +89,9 @@ export interface DriftMonitorProps {
  * only read: A4B searches and reads, and the calendar link's credentials secret.
  */
 export class DriftMonitor extends Construct {
+  /** The CloudWatch namespace of the monitor's metrics (their dimension `Inventory` names the inventory). */
+  public static readonly METRIC_NAMESPACE: string = DRIFT_METRIC_NAMESPACE;
+
   /**
    * Whether `x` is a drift monitor construct, made by this copy of cdk-a4b-rooms or by another one in the same app
    * (use this rather than `instanceof`).
@@ -158,12 +161,12 @@ export class DriftMonitor extends Construct {
       description: 'cdk-a4b-rooms drift check',
     });
 
-    this.driftAlarm = this.metric(DriftMetrics.DRIFTED_ROOMS).createAlarm(this, 'DriftAlarm', {
+    this.driftAlarm = this.metricDriftedRooms().createAlarm(this, 'DriftAlarm', {
       alarmDescription: 'A4B rooms or their Office 365 side no longer match the inventory: see the drift monitor log, or run a4b-rooms drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.readErrorAlarm = this.metric(DriftMetrics.READ_ERRORS).createAlarm(this, 'ReadErrorAlarm', {
+    this.readErrorAlarm = this.metricReadErrors().createAlarm(this, 'ReadErrorAlarm', {
       alarmDescription: 'The drift monitor could not read A4B or Graph, so it cannot tell drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -176,7 +179,7 @@ export class DriftMonitor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Two periods, so a run that ends a little later than the one before does not leave one period empty and alarm.
-    this.heartbeatAlarm = this.metric(DriftMetrics.RUNS, { statistic: 'Sum', period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
+    this.heartbeatAlarm = this.metricRuns({ period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
       alarmDescription: 'No drift monitor run has completed for two run periods (runs fail, or the schedule no longer invokes the function), so drift goes unreported',
       threshold: 1, evaluationPeriods: 2, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
@@ -187,12 +190,71 @@ export class DriftMonitor extends Construct {
     }
   }
 
-  /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or Runs (1 per completed run); maximum per hour. */
+  /**
+   * One of the monitor's metrics, by name: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or
+   * Runs (the named methods give each).
+   *
+   * @default - maximum over 1 hour
+   */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { [DRIFT_METRIC_DIMENSION]: this.inventoryName },
       statistic: 'Maximum', period: Duration.hours(1), ...props,
     });
+  }
+
+  /**
+   * Rooms whose live A4B or Office 365 side differs from the inventory, per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricDriftedRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.DRIFTED_ROOMS, props);
+  }
+
+  /**
+   * Rooms in A4B that the inventory does not declare, per run (0 with `ignoreUnmanaged`).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricUnmanagedRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.UNMANAGED_ROOMS, props);
+  }
+
+  /**
+   * Rooms whose state could not be told (a read failed for them), per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricUnknownRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.UNKNOWN_ROOMS, props);
+  }
+
+  /**
+   * Differences found (a room may have several), per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricDriftFindings(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.DRIFT_FINDINGS, props);
+  }
+
+  /**
+   * Reads of A4B or Graph that failed, per run (then the run cannot tell drift).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricReadErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.READ_ERRORS, props);
+  }
+
+  /**
+   * Completed runs: 1 per run that finished, the monitor's heartbeat.
+   *
+   * @default - sum over 1 hour
+   */
+  public metricRuns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.RUNS, { statistic: 'Sum', ...props });
   }
 }
 

@@ -8,4 +8,4 @@ export * from './drift-monitor';
 export * from './template-limits';
 // The inventory's format as jsii structs (the checked `Inventory` the library reads internally is not part of the API).
 export * from './inventory/document';
-export { ResourceTypes, DRIFT_METRIC_NAMESPACE } from './contract';
+export * from './resource-types';

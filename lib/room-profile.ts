@@ -139,16 +139,23 @@ export interface RoomProfileProps {
   readonly timezone: string;
 
   /**
+   * The unit Alexa gives distances in (A4B `DistanceUnit`): kilometres or miles, e.g. for "how far is the airport?".
+   *
    * @default DistanceUnit.METRIC
    */
   readonly distanceUnit?: DistanceUnit;
 
   /**
+   * The unit Alexa gives temperatures in (A4B `TemperatureUnit`), e.g. for weather answers.
+   *
    * @default TemperatureUnit.CELSIUS
    */
   readonly temperatureUnit?: TemperatureUnit;
 
   /**
+   * The word that wakes the rooms' devices (A4B `WakeWord`): ALEXA, AMAZON, ECHO or COMPUTER. A room where people
+   * often say "Alexa" in meetings may prefer another.
+   *
    * @default WakeWord.ALEXA
    */
   readonly wakeWord?: WakeWord;

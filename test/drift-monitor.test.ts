@@ -71,6 +71,27 @@ describe('DriftMonitor', () => {
     expect(fn.Properties.Code.S3Key).toBe(Object.values<any>(asset.destinations)[0].objectKey);
   });
 
+  test.each([
+    ['metricDriftedRooms', 'DriftedRooms', 'Maximum'],
+    ['metricUnmanagedRooms', 'UnmanagedRooms', 'Maximum'],
+    ['metricUnknownRooms', 'UnknownRooms', 'Maximum'],
+    ['metricDriftFindings', 'DriftFindings', 'Maximum'],
+    ['metricReadErrors', 'ReadErrors', 'Maximum'],
+    ['metricRuns', 'Runs', 'Sum'],
+  ] as const)('%s is the %s metric the handler publishes, on its inventory\'s dimension, %s per hour unless the options say otherwise', (method, name, statistic) => {
+    const { monitor, template } = synthMonitor();
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
+    const metric = monitor[method]();
+    const shown = {
+      namespace: metric.namespace, name: metric.metricName, dimensions: metric.dimensions,
+      statistic: metric.statistic, period: metric.period.toSeconds(),
+    };
+    const inventoryName = fn.Properties.Environment.Variables.INVENTORY_NAME;
+    expect(shown).toEqual({ namespace: DriftMonitor.METRIC_NAMESPACE, name, dimensions: { Inventory: inventoryName }, statistic, period: 3600 });
+    const custom = monitor[method]({ period: Duration.minutes(5), statistic: 'Average', label: 'mine' });
+    expect([custom.metricName, custom.statistic, custom.period.toSeconds(), custom.label]).toEqual([name, 'Average', 300, 'mine']);
+  });
+
   test('an hourly schedule, a read-only role, and alarms on drift and failed reads that notify the topic', () => {
     const { template } = synthMonitor(true);
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
