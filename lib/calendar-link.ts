@@ -227,7 +227,10 @@ export class Office365CalendarLink extends Construct {
     if (props.grantMissingPermissions && props.method.kind !== CalendarLinkMethods.DELEGATE) {
       p.check('grantMissingPermissions', true, false, 'applies to the delegate method only (application permissions are consented in the A4B console)');
     }
-    if (p.problems.length) throw new Error(p.problems.join('\n'));
+    // Checked at synth, as Room, RoomProfile and SkillGroup check theirs: one synth reports every problem of every
+    // construct of the app, as `a4b-rooms validate` does for a file (lib/validation.ts). What makes the construct
+    // impossible to build (a second link in the stack) still throws at once.
+    this.node.addValidation({ validate: () => p.problems });
 
     const fn = bundledFunction(this, {
       asset: 'calendar-link-provider',

@@ -121,8 +121,16 @@ describe('Office365CalendarLink', () => {
     [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), grantMissingPermissions: true }, /grantMissingPermissions true applies to the delegate method only/],
     [{ consentResources: [ConsentResource.MICROSOFT_GRAPH] }, /consentResources 'graph' applies to the application method only/],
     [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), consentResources: [] }, /consentResources '\[\]' must name at least one resource/],
-  ])('bad props are refused at construction %#', (props, message) => {
-    expect(() => stackWithLink(props as any)).toThrow(message);
+  ])('bad props fail synth, as a room\'s do %#', (props, message) => {
+    const { stack } = stackWithLink(props as any);
+    expect(() => Template.fromStack(stack)).toThrow(message);
+  });
+
+  test('one synth reports the link\'s problems and the rooms\' together, each under its construct path', () => {
+    const { app, stack } = stackWithLink({ tenant: 'contoso' });
+    const profile = RoomProfile.fromRoomProfileArn(stack, 'Other', 'arn:aws:a4b:us-east-1:123456789012:profile/abc');
+    new Room(stack, 'Bad', { roomName: 'Bad', mailbox: 'nope', profile });
+    expect(() => app.synth()).toThrow(/\[Rooms\/Link\] calendar link: tenant 'contoso' must be[^\n]*\n\s*\[Rooms\/Bad\] room 'Bad': mailbox 'nope'/);
   });
 
   test('one link per stack', () => {
