@@ -229,12 +229,18 @@ for (const name of fs.readdirSync(path.join(root, 'assets')).filter((d) => fs.ex
   console.log(`${name.padEnd(28)} ${String(bytes).padStart(8)} ${String(gz).padStart(8)}    ${median(ms).toFixed(1)} (${Math.min(...ms).toFixed(1)}-${Math.max(...ms).toFixed(1)})  ${ok}`);
 }
 
+const { benchHtmlReport } = require(path.join(root, 'bench', 'html-report'));
+
 (async () => {
   // BENCH_ONLY=paced runs only the paced deploy (it takes minutes); BENCH_ONLY=synth only the synth figures.
+  // BENCH_ONLY=html: only the HTML report's load in Chromium (bench/html-report.js).
+  if (process.env.BENCH_ONLY === 'html') return benchHtmlReport();
   if (process.env.BENCH_ONLY === 'paced') {
     await benchPacedDeploy(Number(process.env.BENCH_PACED_ROOMS ?? 1000), 100, 1000, Number(process.env.BENCH_RATE ?? 10));
     return;
   }
+  console.log('');
+  await benchHtmlReport();
   const synthReps = Number(process.env.BENCH_SYNTH_REPS ?? 5);
   console.log(`\nsynth of an inventory (bin/app.js) against plain aws-cdk-lib with the same custom resources and nesting (median of ${synthReps}, wall and peak RSS)`);
   for (const n of (process.env.BENCH_SYNTH_ROOMS ?? '1000,10000').split(',').map(Number)) benchSynth(n, synthReps);

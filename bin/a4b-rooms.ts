@@ -107,23 +107,35 @@ program.command('drift')
     .default(30).argParser((v) => parseSeconds(v, '--request-timeout')))
   .addOption(new Option('--json', 'JSON output (schema in the README)').conflicts('markdown'))
   .option('--markdown', 'Markdown output, for a pull-request comment')
+  .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every finding with its fix, to search, sort and filter), for a pipeline run to attach')
   .action(async (file: string | undefined, opts: {
     app?: string; context?: string[]; local?: boolean; state: string; region?: string; ignoreUnmanaged?: boolean; json?: boolean; markdown?: boolean;
-    requestTimeout: number;
+    requestTimeout: number; html?: string;
   }) => {
-    const { drift } = await import('../lib/cli/drift');
+    const { driftRead } = await import('../lib/cli/drift');
     const { exitCode } = await import('../lib/drift/compare');
     const { toJson, toMarkdown, toTable } = await import('../lib/drift/report');
     if (file === undefined && opts.app === undefined) throw new Error('drift needs the declaration: an inventory file, or --app (a cdk.out folder or the command that runs your app)');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
+    if (opts.html) writableOutput(opts.html, 'drift.html');
     const source = await declaration(file, opts.app, opts.context);
     try {
       if (process.stderr.isTTY) process.stderr.write(`reading ${opts.local ? `the local emulators of ${path.resolve(opts.state)}` : 'A4B and Microsoft 365'} …\n`);
-      const report = await drift({
+      const { report, desired, live } = await driftRead({
         inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir,
         ignoreUnmanaged: opts.ignoreUnmanaged, region: opts.region, requestTimeoutSeconds: opts.requestTimeout,
       });
       console.log(opts.json ? toJson(report) : opts.markdown ? toMarkdown(report) : toTable(report));
+      if (opts.html) {
+        const { driftFacts, driftHtml, toHtml } = await import('../lib/drift/report-html');
+        const declared = file ?? `--app ${opts.app}`;
+        writeHtml(opts.html, toHtml(driftHtml(report, driftFacts(desired, live), {
+          generated: new Date().toISOString(), link: desired.link,
+          source: `${declared} against ${opts.local ? `the local emulators of ${opts.state}` : 'A4B and Microsoft 365'}`,
+          deploy: opts.local ? `a4b-rooms local deploy ${declared} --state ${opts.state}` : 'cdk deploy',
+          region: opts.region ?? process.env.A4B_REGION ?? process.env.AWS_REGION ?? 'us-east-1',
+        })));
+      }
       process.exitCode = exitCode(report);
     } finally {
       source.dispose();
@@ -138,13 +150,21 @@ program.command('check')
   .option('--local', 'read the local emulators instead of Microsoft 365')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--json', 'JSON output (version 1: status, link, permissions, checked, linkProblems, rooms [{ name, mailbox, kind, problem, fix }], notes, grants, errors)')
-  .action(async (file: string | undefined, opts: { app?: string; context?: string[]; local?: boolean; state: string; json?: boolean }) => {
-    const { checkInventory, checkExitCode, checkText } = await import('../lib/cli/check');
+  .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every problem with its fix, to search, sort and filter), for a pipeline run to attach')
+  .action(async (file: string | undefined, opts: {
+    app?: string; context?: string[]; local?: boolean; state: string; json?: boolean; html?: string;
+  }) => {
+    const { checkInventory, checkExitCode, checkHtml, checkText } = await import('../lib/cli/check');
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
+    if (opts.html) writableOutput(opts.html, 'check.html');
     const source = await declaration(file, opts.app, opts.context);
     try {
       const report = await checkInventory({ inventoryFile: source.inventoryFile, assemblyDir: source.assemblyDir, localStateDir: stateDir });
       console.log(opts.json ? JSON.stringify(report, null, 2) : checkText(report));
+      if (opts.html) {
+        const { toHtml } = await import('../lib/drift/report-html');
+        writeHtml(opts.html, toHtml(checkHtml(report, { generated: new Date().toISOString(), ...await htmlSource(source, file, opts) })));
+      }
       process.exitCode = checkExitCode(report);
     } finally {
       source.dispose();
@@ -162,13 +182,16 @@ program.command('test-booking')
   .option('--state <dir>', 'state directory of the local emulators (with --local)', DEFAULT_STATE)
   .option('--timeout <seconds>', 'how long to wait for the rooms\' answers', '120')
   .option('--json', 'JSON output (version 1: status, organizer, runId, permissions, leftoversRemoved, rooms [{ name, mailbox, booked, answer, dialInKept, cleaned, check, message, fix }], errors)')
+  .option('--html <file>', 'also write an HTML report to FILE: one self-contained page (summary, charts, every room\'s result with its fix, to search, sort and filter), for a pipeline run to attach')
   .action(async (file: string | undefined, opts: {
     app?: string; context?: string[]; rooms?: string; organizer?: string; local?: boolean; state: string; timeout: string; json?: boolean;
+    html?: string;
   }) => {
-    const { testBooking, bookingExitCode, bookingText } = await import('../lib/cli/test-booking');
+    const { testBooking, bookingExitCode, bookingHtml, bookingText } = await import('../lib/cli/test-booking');
     const timeoutSeconds = Number(opts.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new Error(`--timeout ${opts.timeout}: give a number of seconds greater than 0`);
     const stateDir = opts.local ? existingStateDir(opts.state) : undefined;
+    if (opts.html) writableOutput(opts.html, 'test-booking.html');
     const source = await declaration(file, opts.app, opts.context);
     const abort = new AbortController();
     // Ctrl-C stops the waiting; the test meetings are still cancelled and deleted. A second Ctrl-C quits at once.
@@ -186,6 +209,10 @@ program.command('test-booking')
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       console.log(opts.json ? JSON.stringify(report, null, 2) : bookingText(report));
+      if (opts.html) {
+        const { toHtml } = await import('../lib/drift/report-html');
+        writeHtml(opts.html, toHtml(bookingHtml(report, { generated: new Date().toISOString(), ...await htmlSource(source, file, opts) })));
+      }
       process.exitCode = bookingExitCode(report);
     } finally {
       process.off('SIGINT', onSignal);
@@ -418,12 +445,12 @@ function existingStateDir(dir: string): string {
 }
 
 /** Refuses, before any work, an output path that cannot be written: its directory missing or not one, or a directory itself. */
-function writableOutput(file: string): void {
+function writableOutput(file: string, example = 'rooms.yaml'): void {
   const dir = path.dirname(path.resolve(file));
   const dirStat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!dirStat) throw new Error(`cannot write ${file}: its directory ${dir} does not exist`);
   if (!dirStat.isDirectory()) throw new Error(`cannot write ${file}: ${dir} is a file, not a directory`);
-  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name, e.g. ${path.join(file, 'rooms.yaml')}`);
+  if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`cannot write ${file}: it is a directory; give a file name, e.g. ${path.join(file, example)}`);
 }
 
 /** Writes through a temporary file in the same directory and a rename, so a failure never leaves half a file. */
@@ -436,6 +463,23 @@ function writeAtomically(file: string, text: string): void {
     fs.rmSync(temp, { force: true });
     throw new Error(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`);
   }
+}
+
+/** --html: the report written whole (never half a file), and where, on stderr (stdout keeps the table, JSON or Markdown). */
+function writeHtml(file: string, html: string): void {
+  writeAtomically(file, html);
+  process.stderr.write(`wrote the HTML report ${file}\n`);
+}
+
+/** What `check` and `test-booking` read, in words, and each room's profile and tags, for their HTML report. */
+async function htmlSource(source: { inventoryFile?: string; assemblyDir?: string }, file: string | undefined,
+  opts: { app?: string; local?: boolean; state: string }): Promise<{ source: string; groupsOf: (room: string) => Record<string, string> }> {
+  const { readLinked } = await import('../lib/cli/linked-inventory');
+  const groups = readLinked(source, 'report').groups;
+  return {
+    source: `${file ?? (opts.app ? `--app ${opts.app}` : 'rooms.yaml')} against ${opts.local ? `the local emulators of ${opts.state}` : 'Microsoft 365'}`,
+    groupsOf: (room) => groups.get(room.toLowerCase()) ?? {},
+  };
 }
 
 /** This package's manifest: its version, and the versions init pins. */

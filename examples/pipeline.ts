@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// A pipeline to copy: CDK Pipelines deploying a room inventory, `cdk synth --app "node examples/pipeline.js"`.
+// A pipeline to copy: CDK Pipelines deploying a room inventory.
 //
-//   Source ─ Synth (npm ci, build, a4b-rooms validate, cdk synth) ─ UpdatePipeline ─ Assets
+//   Source ─ Synth (npm ci, a4b-rooms validate, cdk synth) ─ UpdatePipeline ─ Assets
 //          ─ Rooms: Check (a4b-rooms check: Office 365) ─ deploy A4BRooms ─ Drift (a4b-rooms drift --markdown)
 //
-// Written for a project that depends on cdk-a4b-rooms (so `npx a4b-rooms` is its CLI, and its cdk.json runs this
-// app): import from 'cdk-a4b-rooms' there instead of '../lib'. The source is a GitHub repository reached through a
-// CodeStar connection; give yours as context (the values below are placeholders):
+// It ships in the package (node_modules/cdk-a4b-rooms/examples/) and works unedited in a TypeScript project made by
+// `a4b-rooms init`: copy it to bin/pipeline.ts and point cdk.json's "app" at it
+// (`npx ts-node --prefer-ts-exts bin/pipeline.ts`); `npx cdk synth` then makes the pipeline, and the pipeline's own
+// Synth step runs that same command. The source is a GitHub repository reached through a CodeStar connection; give
+// yours as context (the values below are placeholders):
 //
-//   cdk synth -c repository=my-org/rooms -c branch=main \
-//     -c connectionArn=arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000 \
-//     -c inventory=rooms.yaml
+//   npx cdk synth -c repository=my-org/rooms -c branch=main \
+//     -c connectionArn=arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000
 //
 // The check and drift steps run in the pipeline's account and region and read the calendar link's Graph credentials
 // from Secrets Manager there: each is granted read on that one secret, by the name the inventory gives.
@@ -21,11 +22,13 @@ import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import { Construct } from 'constructs';
-import { DriftMonitor, RoomInventory } from '../lib';
+import { DriftMonitor, HandlerSecurityOptions, RoomInventory } from 'cdk-a4b-rooms';
 
 export interface RoomsStageProps extends StageProps {
   /** The inventory file, as the CLI steps name it: relative to the repository root (and to where synth runs). */
   readonly inventoryFile: string;
+  /** Security options of the library's functions (a VPC, a log key...), made in the stage's stack. */
+  readonly handlerSecurity?: (stack: Stack) => HandlerSecurityOptions;
 }
 
 /** The inventory's stack as bin/app.ts builds it: the rooms of the file and an hourly drift monitor. */
@@ -36,7 +39,7 @@ export class RoomsStage extends Stage {
   constructor(scope: Construct, id: string, props: RoomsStageProps) {
     super(scope, id, props);
     this.stack = new Stack(this, 'A4BRooms', { description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(props.inventoryFile)}` });
-    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile), consoleStepOutput: true });
+    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile), consoleStepOutput: true, ...props.handlerSecurity?.(this.stack) });
     new DriftMonitor(this.stack, 'DriftMonitor', { inventory: this.inventory });
   }
 }
@@ -50,6 +53,8 @@ export interface RoomsPipelineStackProps extends StackProps {
   readonly connectionArn: string;
   /** The inventory file, relative to the repository root. */
   readonly inventoryFile: string;
+  /** Security options of the library's functions in the rooms stage (see RoomsStageProps). */
+  readonly roomsHandlerSecurity?: (stack: Stack) => HandlerSecurityOptions;
 }
 
 export class RoomsPipelineStack extends Stack {
@@ -66,13 +71,13 @@ export class RoomsPipelineStack extends Stack {
       // The inventory is checked offline before anything is synthesized: every problem as FILE:LINE:COL, exit 1.
       synth: new pipelines.CodeBuildStep('Synth', {
         input: source,
-        commands: ['npm ci', 'npm run build', `npx a4b-rooms validate ${file}`, 'npx cdk synth'],
+        commands: ['npm ci', `npx a4b-rooms validate ${file}`, 'npx cdk synth'],
       }),
-      // cdk-a4b-rooms needs Node 20 or later.
-      codeBuildDefaults: { partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 20 } } } }) },
+      // cdk-a4b-rooms needs Node 22 or later (its engines); CodeBuild's standard:7.0 image has 22.
+      codeBuildDefaults: { partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 22 } } } }) },
     });
 
-    this.rooms = new RoomsStage(this, 'Rooms', { inventoryFile: file });
+    this.rooms = new RoomsStage(this, 'Rooms', { inventoryFile: file, handlerSecurity: props.roomsHandlerSecurity });
     const link = this.rooms.inventory.calendarLink;
 
     // Before the deploy: the Office 365 checks of a deploy (mailboxes, rooms, calendar permissions, consent), every
@@ -119,8 +124,8 @@ if (require.main === module) {
     repository: context('repository', 'my-org/rooms'),
     branch: context('branch', 'main'),
     connectionArn: context('connectionArn', 'arn:aws:codeconnections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000'),
-    // This repository's example inventory (synth runs at the repository root); in your project, rooms.yaml.
-    inventoryFile: context('inventory', 'examples/rooms.yaml'),
+    // rooms.yaml beside cdk.json, as `a4b-rooms init` makes it (in this repository: -c inventory=examples/rooms.yaml).
+    inventoryFile: context('inventory', 'rooms.yaml'),
   });
   app.synth();
 }

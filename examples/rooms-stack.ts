@@ -2,11 +2,23 @@
 import { Stack, StackProps, Tags } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { CalendarLinkMethod, EndOfMeetingReminderType, Office365CalendarLink, Room, RoomProfile, SkillGroup, TemperatureUnit, WakeWord } from '../lib';
+import {
+  CalendarLinkMethod, EndOfMeetingReminderType, HandlerSecurityOptions, Office365CalendarLink, Room, RoomProfile, RoomsProvider, SkillGroup,
+  TemperatureUnit, WakeWord,
+} from 'cdk-a4b-rooms';
+
+export interface ExampleRoomsStackProps extends StackProps {
+  /** Security options of the library's functions (a VPC, a log key...), made in the stack. */
+  readonly handlerSecurity?: (stack: Stack) => HandlerSecurityOptions;
+}
 
 export class ExampleRoomsStack extends Stack {
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props?: ExampleRoomsStackProps) {
     super(scope, id, props);
+
+    // The provider is made on first use with defaults; made first, it takes the security options.
+    const security = props?.handlerSecurity?.(this) ?? {};
+    if (props?.handlerSecurity) new RoomsProvider(this, 'A4BRoomsProvider', security);
 
     // Method 1 of the A4B guide: a service account with Editor on every room calendar, checked on each deploy.
     new Office365CalendarLink(this, 'CalendarLink', {
@@ -15,6 +27,7 @@ export class ExampleRoomsStack extends Stack {
       credentials: secretsmanager.Secret.fromSecretNameV2(this, 'GraphCredentials', 'a4b-rooms/graph-validator'),
       // A stack output says the one step A4B has no API for (the console's "Link account").
       consoleStepOutput: true,
+      ...security,
     });
 
     const meetingRooms = new RoomProfile(this, 'MeetingRoomProfile', {

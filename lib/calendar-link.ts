@@ -7,9 +7,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { attached, attachedValue, isMarked, mark } from './markers';
 import { createHash } from 'crypto';
-import { acceptNagFindings, bundledFunction, SECRET_BY_NAME } from './bundled-function';
+import { acceptNagFindings, bundledFunction, SECRET_BY_NAME, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
 import { DOMAIN_PATTERN, GUID_PATTERN, MAILBOX_PATTERN } from './constraints';
-import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, MailboxCheckGateProps as G, ResourceTypes } from './contract';
+import { CalendarLinkAttributes, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, HandlerEnv, GateCheckProps, LinkedRoomProps, MailboxCheckGateProps as G, ResourceTypes } from './contract';
 import { holdsToken } from './lean-cfn-resource';
 import { rootStack, serviceTimeoutFor } from './provider';
 import { Room } from './room';
@@ -85,7 +86,7 @@ export class ConsentResource {
 /**
  * Properties for an Office365CalendarLink.
  */
-export interface Office365CalendarLinkProps {
+export interface Office365CalendarLinkProps extends HandlerSecurityOptions {
   /**
    * The Microsoft 365 tenant: its directory id (GUID) or a verified domain such as `contoso.onmicrosoft.com`.
    */
@@ -143,7 +144,7 @@ export interface Office365CalendarLinkProps {
   readonly graphBaseUrl?: string;
 
   /**
-   * How long the validation function's logs are kept.
+   * How long the validation function's logs are kept (not with `logGroup`).
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -233,6 +234,8 @@ export class Office365CalendarLink extends Construct {
     this.node.addValidation({ validate: () => p.problems });
 
     const fn = bundledFunction(this, {
+      ...securityOptionsOf(props),
+      owner: `Office365CalendarLink ${this.node.path}`,
       asset: 'calendar-link-provider',
       memorySize: 512,
       timeout: LINK_FUNCTION_TIMEOUT,
@@ -330,7 +333,8 @@ export class Office365CalendarLink extends Construct {
         [G.CHECKED]: onceRendered(() => this.checkedHash(), () => ''),
         // Fn::GetAtt of each check: the gate runs after all of them.
         [G.CHECKS]: Lazy.any({
-          produce: () => [...this.recorded.values()].map((c) => ({ Name: c.node.id, Findings: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
+          produce: () => [...this.recorded.values()].map((c) =>
+            ({ [GateCheckProps.NAME]: c.node.id, [GateCheckProps.FINDINGS]: c.getAttString(CalendarLinkAttributes.FINDINGS) })),
         }),
       },
     });
@@ -391,7 +395,7 @@ export class Office365CalendarLink extends Construct {
         [P.RECORD_FINDINGS]: recordFindings || undefined,
         // CDK's search for references (`preparing`) gets only the rooms with a token in their name or mailbox.
         [P.ROOMS]: onceRendered(
-          () => this._linkedRooms(roomsStack).map((r) => ({ Name: r.roomName, Mailbox: r.mailbox })),
+          () => this._linkedRooms(roomsStack).map((r) => ({ [LinkedRoomProps.NAME]: r.roomName, [LinkedRoomProps.MAILBOX]: r.mailbox })),
           (rooms) => rooms.filter(holdsToken),
         ),
       },

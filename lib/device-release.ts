@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DeviceReleaseProps as D, ResourceTypes } from './contract';
+import { DeviceReleaseProps as D, ReleasedRoomProps as R, ResourceTypes } from './contract';
 import { providerResource } from './provider-resource';
 
 /** @internal */
@@ -17,7 +17,7 @@ export class DeviceRelease extends Construct {
     super(scope, id);
     providerResource(this, 'Resource', {
       type: ResourceTypes.DEVICE_RELEASE,
-      properties: { [D.ROOMS]: props.rooms.map((r) => ({ Name: r.name, Devices: r.devices })) },
+      properties: { [D.ROOMS]: props.rooms.map((r) => ({ [R.NAME]: r.name, [R.DEVICES]: r.devices })) },
     });
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { attachCustomSynthesis, CfnResource, Duration, FileAssetPackaging, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Duration, FileAssetPackaging, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -15,7 +15,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
 import { a4bLocation } from './a4b-location';
-import { A4B_WILDCARDS, acceptNagFindings, SECRET_BY_NAME } from './bundled-function';
+import { A4B_WILDCARDS, acceptNagFindings, bundledFunction, inheritedSecurity, SECRET_BY_NAME } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
 import {
   DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
 } from './contract';
@@ -23,9 +24,9 @@ import { RoomInventory } from './room-inventory';
 
 
 /**
- * Properties for a DriftMonitor.
+ * Properties for a DriftMonitor. The security options not given here are the inventory's (`RoomInventoryProps`).
  */
-export interface DriftMonitorProps {
+export interface DriftMonitorProps extends HandlerSecurityOptions {
   /**
    * The inventory whose rooms are watched.
    */
@@ -76,7 +77,7 @@ export interface DriftMonitorProps {
   readonly a4bEndpoint?: string;
 
   /**
-   * How long the function's logs are kept (the findings of each run are logged there).
+   * How long the function's logs are kept (the findings of each run are logged there); not with `logGroup`.
    *
    * @default logs.RetentionDays.THREE_MONTHS
    */
@@ -124,11 +125,11 @@ export class DriftMonitor extends Construct {
     mark(this, 'DriftMonitor');
     const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
-    const fn = new lambda.Function(this, 'Handler', {
+    const fn = bundledFunction(this, {
+      ...inheritedSecurity(props, props.inventory._handlerSecurity),
+      owner: `DriftMonitor ${this.node.path}`,
+      asset: 'drift-monitor',
       code: stagedAtSynth(this, 'Code', props.inventory._inventory),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: 1024,
       timeout: Duration.minutes(15),
       description: 'cdk-a4b-rooms: compares live A4B and Office 365 with the inventory and publishes drift metrics',
@@ -138,7 +139,8 @@ export class DriftMonitor extends Construct {
         ...(props.ignoreUnmanaged ? { [DriftMonitorEnv.IGNORE_UNMANAGED]: 'true' } : {}),
         [DriftMonitorEnv.INVENTORY_NAME]: this.inventoryName,
       },
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+      logRetention: props.logRetention,
+      defaultLogRetention: logs.RetentionDays.THREE_MONTHS,
     });
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'A4BReadOnly',

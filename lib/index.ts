@@ -9,3 +9,4 @@ export * from './template-limits';
 // The inventory's format as jsii structs (the checked `Inventory` the library reads internally is not part of the API).
 export * from './inventory/document';
 export * from './resource-types';
+export * from './handler-options';

@@ -4,16 +4,17 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
-import { A4B_WILDCARDS, acceptNagFindings, bundledFunction } from './bundled-function';
+import { A4B_WILDCARDS, acceptNagFindings, bundledFunction, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
 import { a4bLocation } from './a4b-location';
 import { HandlerEnv } from './contract';
 
 /**
  * Properties for the stack's A4B provider.
  */
-export interface RoomsProviderProps {
+export interface RoomsProviderProps extends HandlerSecurityOptions {
   /**
-   * How long the provider function's logs are kept.
+   * How long the provider function's logs are kept (not with `logGroup`).
    *
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -75,8 +76,20 @@ export interface RoomsProviderProps {
   readonly maxQueueTime?: Duration;
 }
 
-/** A4B operations the handler calls that take no resource ARN in IAM. */
-const UNSCOPED_ACTIONS = ['CreateRoom', 'CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'];
+/**
+ * What IAM lets the provider's A4B calls be scoped to, by the Service Authorization Reference for Alexa for Business
+ * ("Actions, resources, and condition keys for Alexa for Business"): CreateProfile, CreateSkillGroup and the Search
+ * actions take no resource type, so '*'; CreateRoom requires the `profile` resource (the profile the room is made in).
+ *
+ * Deletes and updates are not limited to the stack's own resources by IAM: the reference lists no condition key for
+ * profiles and skill groups, and aws:ResourceTag only for rooms and devices. A tag condition on rooms would not bound
+ * the role either: to adopt a room (adoptExisting) or take one over from another resource of the stack, the role must
+ * tag rooms that do not carry its tags yet (a4b:TagResource), and a role that may tag a room meets any tag condition.
+ * What limits deletes and updates to the stack's own resources is the handler's ownership check
+ * (lib/handlers/a4b/ownership.ts): it reads the owner tag before it changes or deletes anything, and leaves alone what
+ * another resource holds.
+ */
+const UNSCOPED_ACTIONS = ['CreateProfile', 'CreateSkillGroup', 'SearchRooms', 'SearchProfiles', 'SearchSkillGroups', 'SearchDevices'];
 /** A4B operations the handler calls on a room, profile, skill group or device ARN. */
 const SCOPED_ACTIONS = ['GetRoom', 'UpdateRoom', 'DeleteRoom', 'GetProfile', 'UpdateProfile', 'DeleteProfile', 'GetSkillGroup', 'UpdateSkillGroup',
   'DeleteSkillGroup', 'AssociateSkillGroupWithRoom', 'DisassociateSkillGroupFromRoom', 'AssociateDeviceWithRoom', 'DisassociateDeviceFromRoom',
@@ -136,7 +149,7 @@ export class RoomsProvider extends Construct {
     if (!existing || (props && existing.implicit)) return new RoomsProvider(stack, PROVIDER_ID, props);
     // Fields another copy of this library (of another version) may not have are read with care.
     if (props && existing.settings) {
-      const conflicts = conflictingSettings(existing.settings, settingsOf(stack, props), props);
+      const conflicts = conflictingSettings(existing.settings, settingsOf(stack, props), props, existing.props);
       if (conflicts.length) {
         throw new Error(`RoomsProvider.of(${stack.node.path}): the stack's RoomsProvider at ${existing.node.path} has ${conflicts.map(([k, was]) => `${k} ${was}`).join(', ')}, `
           + `not ${conflicts.map(([k, , now]) => `${k} ${now}`).join(', ')}: give these props where it is first made (or the same ones), or call RoomsProvider.of without props`);
@@ -198,6 +211,8 @@ export class RoomsProvider extends Construct {
   private readonly served: Array<Record<string, unknown>> = [];
   /** Its configuration, as a second RoomsProvider.of compares it. */
   private readonly settings: ProviderSettings;
+  /** Its props, for the options compared by identity (log group, VPC, runtime, ...). */
+  private readonly props: RoomsProviderProps;
   /** The ServiceTimeout as the template writes it, worked out once rather than per resource. */
   private readonly serviceTimeoutSeconds: string;
 
@@ -214,6 +229,7 @@ export class RoomsProvider extends Construct {
         + 'configure it with RoomsProvider.of(scope, props) where it is first used, and make only one');
     }
     this.settings = settingsOf(this, props);
+    this.props = props;
     // Found in the tree, as aws-cdk-lib finds its singletons: at a fixed id in the top-level stack, or through a
     // reference there when created elsewhere. Two copies of this library in one app find the same provider.
     if (this.node.scope !== stack || id !== PROVIDER_ID) new ProviderReference(stack, PROVIDER_ID, this);
@@ -245,6 +261,8 @@ export class RoomsProvider extends Construct {
     if (props.maxAttempts) environment[HandlerEnv.A4B_MAX_ATTEMPTS] = String(props.maxAttempts);
 
     const fn = bundledFunction(this, {
+      ...securityOptionsOf(props),
+      owner: `RoomsProvider ${this.node.path}`,
       asset: 'a4b-provider',
       memorySize: 256,
       timeout,
@@ -259,6 +277,11 @@ export class RoomsProvider extends Construct {
       actions: UNSCOPED_ACTIONS.map((a) => `a4b:${a}`),
       // These actions support no resource-level permissions in IAM.
       resources: ['*'],
+    }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'A4BCreateRoomsInProfiles',
+      actions: ['a4b:CreateRoom'],
+      resources: [arn('profile')],
     }));
     fn.addToRolePolicy(new iam.PolicyStatement({
       sid: 'A4BManageRoomsProfilesSkillGroups',
@@ -300,10 +323,35 @@ function settingsOf(scope: Construct, props: RoomsProviderProps): ProviderSettin
   };
 }
 
-/** The settings `props` give (those left out ask for nothing) that differ from `was`: [name, was, now]. */
-function conflictingSettings(was: ProviderSettings, now: ProviderSettings, props: RoomsProviderProps): Array<[string, string, string]> {
+/**
+ * The settings `props` give (those left out ask for nothing) that differ from `was`: [name, was, now]. Options that
+ * are constructs or objects (the security options: log group, key, VPC, subnets, security groups, runtime) differ
+ * unless they are the same object.
+ */
+function conflictingSettings(
+  was: ProviderSettings, now: ProviderSettings, props: RoomsProviderProps, wasProps: RoomsProviderProps = {},
+): Array<[string, string, string]> {
   const given = Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k);
-  return given.filter((k) => k in now && now[k] !== was[k]).map((k) => [k, was[k], now[k]]);
+  const before = wasProps as Record<string, unknown>;
+  const after = props as Record<string, unknown>;
+  const differs = (k: string) => (k in now ? now[k] !== was[k] : before[k] !== after[k]);
+  const shown = (k: string): [string, string, string] => (k in now ? [k, was[k], now[k]] : [k, before[k] === undefined ? 'none' : 'another', 'the one given']);
+  return given.filter(differs).map(shown);
+}
+
+/**
+ * @internal The provider of the scope's top-level stack, made with a construct's security options (a RoomInventory's):
+ * made here, since one made earlier has options of its own that these would silently not reach.
+ */
+export function providerWithSecurity(scope: Construct, owner: string, security: HandlerSecurityOptions): RoomsProvider {
+  const stack = rootStack(scope);
+  const existing = providerIn(stack);
+  // One the stack's rooms made with defaults, not handed out, steps aside (RoomsProvider's constructor).
+  if (existing && !(existing as unknown as { implicit?: boolean }).implicit) {
+    throw new Error(`${owner}: stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}, which the security options given here `
+      + '(logGroup, logEncryptionKey, vpc, vpcSubnets, securityGroups, runtime) would not reach: give them to that RoomsProvider and not here, or create it after this');
+  }
+  return new RoomsProvider(stack, PROVIDER_ID, security);
 }
 
 /**

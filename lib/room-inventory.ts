@@ -1,6 +1,7 @@
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { CalendarLinkMethods } from './contract';
 import { isMarked, mark } from './markers';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
 import { Inventory, InventoryDocument } from './inventory/model';
@@ -15,11 +16,16 @@ import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
 import { SkillGroup } from './skill-group';
+import { hasSecurityOptions, securityOptionsOf } from './bundled-function';
+import { HandlerSecurityOptions } from './handler-options';
+import { providerWithSecurity } from './provider';
 
 /**
- * Properties for a RoomInventory.
+ * Properties for a RoomInventory. The security options apply to every function the inventory makes: the stack's
+ * rooms provider (which it then creates, so no RoomsProvider may exist before it), the calendar link's validation,
+ * and a DriftMonitor of the inventory unless the monitor gives its own.
  */
-export interface RoomInventoryProps {
+export interface RoomInventoryProps extends HandlerSecurityOptions {
   /**
    * Path of the inventory file (YAML or JSON).
    *
@@ -99,6 +105,8 @@ export class RoomInventory extends Construct {
   public readonly profiles: RoomProfile[];
   /** The skill groups it made, in name order. */
   public readonly skillGroups: SkillGroup[];
+  /** @internal The security options of the inventory's functions, which its DriftMonitor takes by default. */
+  public readonly _handlerSecurity: HandlerSecurityOptions;
   /** Its rooms by name key, made on the first roomByName. */
   private roomsByName?: Map<string, Room>;
   /** What to change when one of its nested stacks is over a CloudFormation limit, when not the generic advice. */
@@ -114,6 +122,8 @@ export class RoomInventory extends Construct {
     if (!Number.isInteger(shards) || shards < 1 || shards > 100) throw new Error(`RoomInventory ${this.node.path}: shards ${shards} must be a whole number from 1 to 100`);
     const inv = this._inventory = checkedInventory(props);
     const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
+    this._handlerSecurity = securityOptionsOf(props);
+    if (hasSecurityOptions(this._handlerSecurity)) providerWithSecurity(this, `RoomInventory ${this.node.path}`, this._handlerSecurity);
 
     const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink, props.consoleStepOutput);
     const catalog = this.catalogOf(inv);
@@ -170,12 +180,16 @@ export class RoomInventory extends Construct {
 
   private linkOf(l: NonNullable<Inventory['calendarLink']>, consoleStepOutput?: boolean): Office365CalendarLink {
     return new Office365CalendarLink(this, 'CalendarLink', {
+      ...this._handlerSecurity,
       tenant: l.tenantId,
-      method: l.method === 'delegate' ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! }) : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
+      method: l.method === CalendarLinkMethods.DELEGATE
+        ? CalendarLinkMethod.delegate({ serviceAccount: l.serviceAccount! })
+        : CalendarLinkMethod.application({ applicationId: l.applicationId! }),
       credentials: secretFrom(this, l.credentialsSecret),
       grantMissingPermissions: l.grantMissingPermissions,
       acceptedRoles: l.acceptedRoles?.map((r) => CalendarRole.of(r)),
-      consentResources: l.consentResources?.map((r) => (r === 'exchange' ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
+      consentResources: l.consentResources?.map((r) =>
+        (r === ConsentResource.EXCHANGE_ONLINE.value ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
       consoleStepOutput,
     });
   }
@@ -348,6 +362,7 @@ function profileOf(scope: Construct, p: NonNullable<Inventory['profiles']>[numbe
     instantBooking: mr?.instantBooking && { durationMinutes: mr.instantBooking.durationMinutes, enabled: mr.instantBooking.enabled },
     requireCheckIn: mr?.requireCheckIn && { releaseAfterMinutes: mr.requireCheckIn.releaseAfterMinutes, enabled: mr.requireCheckIn.enabled },
     roomUtilizationMetricsEnabled: mr?.roomUtilizationMetrics,
+    proactiveJoin: mr?.proactiveJoin,
     tags: { ...tags, ...p.tags },
     adoptExisting: p.adoptExisting,
   });

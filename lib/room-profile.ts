@@ -92,6 +92,18 @@ export interface RequireCheckIn {
   readonly enabled?: boolean;
 }
 
+/**
+ * A4B's ProactiveJoin meeting-room setting (`ProactiveJoin { EnabledByMotion }`, in the model the shipped AWS SDK was
+ * generated from, newer than botocore 1.29.27's). The model documents nothing beyond the names: by them, Alexa offers
+ * to join the room's meeting on its own when it detects motion in the room.
+ */
+export interface ProactiveJoin {
+  /**
+   * A4B's `EnabledByMotion`, which A4B requires whenever ProactiveJoin is sent.
+   */
+  readonly enabledByMotion: boolean;
+}
+
 /** A4B room profile: settings shared by the rooms that use it. */
 export interface IRoomProfile extends IResource {
   /**
@@ -217,6 +229,14 @@ export interface RoomProfileProps {
   readonly requireCheckIn?: RequireCheckIn;
 
   /**
+   * A4B's ProactiveJoin (by its name: Alexa offers to join the room's meeting when it detects motion). Removed from a
+   * deployed profile, it is switched off (`enabledByMotion: false`).
+   *
+   * @default - not sent: A4B's default
+   */
+  readonly proactiveJoin?: ProactiveJoin;
+
+  /**
    * Whether A4B collects room utilization metrics.
    *
    * @default false
@@ -327,6 +347,7 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
         [M.RELEASE_AFTER_MINUTES]: props.requireCheckIn.releaseAfterMinutes,
       };
     }
+    if (props.proactiveJoin) meeting[M.PROACTIVE_JOIN] = { [M.ENABLED_BY_MOTION]: props.proactiveJoin.enabledByMotion };
 
     const resource = providerResource(this, 'Resource', {
       type: ResourceTypes.ROOM_PROFILE,

@@ -30,7 +30,7 @@ function writeSchema() {
   // inlined: the package does not ship ajv.
   const validator = esbuild.buildSync({
     stdin: { contents: standalone(ajv, ajv.compile(INVENTORY_SCHEMA)), resolveDir: root, loader: 'js' },
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, write: false, logLevel: 'warning',
+    bundle: true, platform: 'node', format: 'cjs', target: 'node22', minify: true, write: false, logLevel: 'warning',
   });
   fs.writeFileSync(path.join(root, 'lib', 'inventory', 'schema-validator.js'), validator.outputFiles[0].text);
   console.log('wrote schema/rooms.schema.json and lib/inventory/schema-validator.js');
@@ -46,6 +46,7 @@ async function main() {
       outfile,
       bundle: true,
       platform: 'node',
+      // The oldest runtime the functions accept (HandlerSecurityOptions.runtime); they run nodejs24.x by default.
       target: 'node22',
       format: 'cjs',
       mainFields: ['module', 'main'],
@@ -63,7 +64,7 @@ async function main() {
 }
 
 /**
- * The CLI with everything it loads but node's own modules, for Node 20 (the package's engines). aws-cdk-lib and
+ * The CLI with everything it loads but node's own modules, for Node 22 (the package's engines). aws-cdk-lib and
  * constructs stay out: the CLI never loads them (it synthesizes by running an app, bin/app.js, in a child process,
  * which loads the constructs from lib/ and aws-cdk-lib from the app's node_modules); the build fails if it starts to.
  */
@@ -75,7 +76,7 @@ async function bundleCli() {
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     format: 'cjs',
     mainFields: ['module', 'main'],
     external: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'],

@@ -38,17 +38,25 @@ done
 
 files=$(tar -tzf "$work/$tarball" | grep -v '^package/node_modules/' | sed 's|^package/||')
 for must in .jsii API.md README.md LICENSE lib/index.js lib/index.d.ts assets/a4b-provider/index.js assets/calendar-link-provider/index.js \
-  assets/drift-monitor/index.js schema/rooms.schema.json lib/inventory/schema-validator.js bin/a4b-rooms.js bin/app.js examples/rooms.yaml; do
+  assets/drift-monitor/index.js schema/rooms.schema.json lib/inventory/schema-validator.js bin/a4b-rooms.js bin/app.js examples/rooms.yaml \
+  examples/pipeline.ts examples/github-workflow.yml examples/rooms-stack.ts examples/app.ts; do
   grep -qx "$must" <<<"$files" || fail "the tarball lacks $must"
 done
 if grep -E '^(test|bench|cdk\.out|\.a4b-local|coverage|dist)/|^lib/(local|handlers|drift|o365|runtime|cli)/|\.json$|(^|/)[^/]*\.ts$' <<<"$files" \
-  | grep -vE '\.d\.ts$|^(schema/rooms\.schema\.json|package\.json)$'; then
+  | grep -vE '\.d\.ts$|^(schema/rooms\.schema\.json|package\.json)$|^examples/[^/]*\.ts$'; then
   fail "the tarball holds files a consumer does not need (above): the CLI and the handlers are bundles, their sources stay out"
 fi
 bundled=$(tar -tzf "$work/$tarball" | grep -E '^package/node_modules/(@[^/]+/)?[^/]+/package\.json$' | sed -E 's|^package/node_modules/(.*)/package\.json$|\1|' | sort -u | tr '\n' ' ')
 [ "$bundled" = "yaml " ] || fail "the tarball bundles $bundled; a synth needs only yaml (the CLI's dependencies belong in its bundle)"
 # The CLI bundle holds no path of this checkout: it finds its assets through the installed package.
 if tar -xzOf "$work/$tarball" package/bin/a4b-rooms.js | grep -qF "$root"; then fail "bin/a4b-rooms.js holds the checkout path $root"; fi
+
+# A consumer on the oldest Node line package.json's engines allows; this script's checks above ran on the development line.
+CONSUMER_NODE=${CONSUMER_NODE:-22.23.5}
+PATH="$(bash "$root/scripts/node-binary.sh" "$CONSUMER_NODE")":$PATH
+[ "$(node --version)" = "v$CONSUMER_NODE" ] || fail "the consumer's Node is $(node --version), not $CONSUMER_NODE"
+node -e 'const r = require(process.argv[1]).engines.node; const [maj] = process.versions.node.split("."); if (!new RegExp(`^>= ?${maj}\\.`).test(r)) { console.error(`engines.node is ${r}, the consumer runs ${maj}`); process.exit(1); }' "$root/package.json" \
+  || fail "package.json's engines do not start at Node $CONSUMER_NODE, the consumer this script installs"
 
 cd "$work"
 npm init -y > /dev/null
@@ -146,7 +154,25 @@ project_rooms=$(grep -c '^  create  *Custom::A4BRoom ' deploy.txt || true)
 a4b local deploy --state .a4b-local > redeploy.txt 2>&1 || fail "a4b-rooms local deploy of the new project's app (cdk.json) failed: $(tail -n 20 redeploy.txt)"
 grep -q 'created 0, updated 0, deleted 0, ' redeploy.txt || fail "the new project's own app (cdk.json) deploys differently from rooms.yaml: $(grep -E '^  (create|update|replace|delete) ' redeploy.txt | head -n 20)"
 a4b drift rooms.yaml --local --state .a4b-local > drift.txt 2>&1 || fail "a4b-rooms drift --local in the new project is not in sync: $(head -c 1000 drift.txt)"
+
+# The examples the package ships, copied into the new project unedited: they type-check with its tsconfig, the
+# pipeline and the constructs example synthesize through ts-node, and the workflow's a4b-rooms commands run.
+cp -r node_modules/cdk-a4b-rooms/examples examples
+npm run typecheck > typecheck.txt 2>&1 || fail "the package's examples do not type-check in a project made by init: $(tail -n 20 typecheck.txt)"
+example_synth() { CDK_DISABLE_CLI_TELEMETRY=true npx --no -- cdk synth --no-notices -q --app "npx ts-node --prefer-ts-exts $1" -o "$2" > "$2.txt" 2>&1 \
+  || fail "npx cdk synth --app $1 (the package's example, unedited) failed in the new project: $(tail -n 20 "$2.txt")"; }
+example_synth examples/pipeline.ts cdk.out.pipeline
+test -f cdk.out.pipeline/RoomsPipeline.template.json || fail "the pipeline example synthesized no RoomsPipeline template"
+ls cdk.out.pipeline/assembly-RoomsPipeline-Rooms/*A4BRooms*.template.json > /dev/null 2>&1 || fail "the pipeline example's Rooms stage holds no A4BRooms stack"
+example_synth examples/app.ts cdk.out.example
+test -f cdk.out.example/ExampleRooms.template.json || fail "the constructs example synthesized no ExampleRooms template"
+workflow_runs=$(node -e 'const YAML = require(require.resolve("yaml", { paths: ["node_modules/cdk-a4b-rooms"] }));
+  const w = YAML.parse(require("fs").readFileSync("examples/github-workflow.yml", "utf8"));
+  for (const j of Object.values(w.jobs)) for (const s of j.steps) if (/^npx a4b-rooms validate /.test(s.run ?? "")) console.log(s.run.trim())')
+[ -n "$workflow_runs" ] || fail "the workflow example runs no a4b-rooms validate"
+while read -r line; do bash -c "$line" > /dev/null || fail "the workflow example's step '$line' failed in the new project"; done <<<"$workflow_runs"
 cd "$work"
 
 echo "pack-check: $packed bytes packed, $unpacked unpacked, $entries files ($(wc -l <<<"$files") own); a fresh app synthesized Rooms with $shards nested stacks" \
-  "offline and type-checks; from the installed package a4b-rooms --help, validate, local serve, local deploy ($rooms rooms), drift --local and import --local work; a4b-rooms init made a project that installs, synthesizes, deploys locally ($project_rooms rooms) and is in sync"
+  "offline and type-checks; from the installed package a4b-rooms --help, validate, local serve, local deploy ($rooms rooms), drift --local and import --local work; a4b-rooms init made a project that installs, synthesizes, deploys locally ($project_rooms rooms) and is in sync;" \
+  "the shipped examples type-check and synthesize there unedited; the consumer ran Node $CONSUMER_NODE"

@@ -57,7 +57,7 @@ describe('Office365CalendarLink', () => {
     expect(statements[0].Action).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
     expect(statements[0].Action.every((a: string) => a.startsWith('secretsmanager:'))).toBe(true);
     expect(statements[0].Resource).toEqual({ Ref: expect.stringMatching(/^GraphCredentials/) });
-    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Timeout: 600, Description: Match.stringLikeRegexp('calendar link') });
+    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x', Timeout: 600, Description: Match.stringLikeRegexp('calendar link') });
   });
 
   test('every room, profile and skill group waits for the link', () => {

@@ -6,6 +6,7 @@ import * as path from 'path';
 import { drift } from '../lib/cli/drift';
 import { localDeploy } from '../lib/local/local-deploy';
 import { TenantFile } from '../lib/local/graph-tenant';
+import { serveLocalWorld } from '../lib/local/local-world';
 import { tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
@@ -17,15 +18,20 @@ const m = (n: string) => `${n}@contoso.com`;
 
 const TENANT: TenantFile = {
   tenantId: 'contoso.onmicrosoft.com',
-  apps: [{ clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-only-check', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }],
+  apps: [{
+    clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-only-check', roles: ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'],
+    accessPolicies: [{ accessRight: 'DenyAccess', group: m('no-apps') }], // New-ApplicationAccessPolicy -AccessRight DenyAccess
+  }, { clientId: '22222222-3333-4444-5555-666666666666', clientSecret: 'local-only-basic', roles: ['User.ReadBasic.All', 'MailboxSettings.Read', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }],
   users: [{ upn: SA_UPN, mail: SA_MAIL }, { upn: 'jane@contoso.onmicrosoft.com', mail: m('jane') }],
   rooms: [
     { mailbox: m('spree'), displayName: 'Spree' },
     { mailbox: m('havel'), displayName: 'Havel', inPlaces: false }, // created an hour ago: not in places yet
     { mailbox: m('tegel'), displayName: 'Tegel' },
+    { mailbox: m('wannsee'), displayName: 'Wannsee' }, // kept from the Graph app by an Application Access Policy
+    { mailbox: m('grunewald'), displayName: 'Grunewald', mailboxState: 'softDeleted' },
   ],
   roomLists: [{ mailbox: m('berlin-rooms'), displayName: 'Berlin rooms', rooms: [m('spree'), m('havel')] }],
-  groups: [{ mail: m('av-team'), members: [SA_MAIL] }],
+  groups: [{ mail: m('av-team'), members: [SA_MAIL] }, { mail: m('no-apps'), members: [m('wannsee')] }],
   calendarPermissions: [
     { mailbox: m('spree'), user: SA_UPN, role: 'write' },
     { mailbox: m('havel'), user: m('av-team'), role: 'write' }, // through a group
@@ -85,6 +91,22 @@ describe('a4b-rooms check', () => {
     expect(out).toContain('5 room mailboxes checked: 4 bad rooms');
   });
 
+  test('a room kept from the Graph app by an Application Access Policy, and a soft-deleted room mailbox: each with what Graph said and the fix', () => {
+    const scoped = path.join(dir, 'scoped.yaml');
+    fs.writeFileSync(scoped, inventory([['Spree', m('spree')], ['Wannsee', m('wannsee')], ['Grunewald', m('grunewald')]]));
+    const r = check([scoped]);
+    expect(r.status).toBe(1);
+    const out = r.stdout;
+    expect(out).toContain(`✗ room 'Wannsee' (${m('wannsee')}) [unknown]: Graph denied access (403 ErrorAccessDenied "Access to OData is disabled.": an Application Access Policy leaves the mailbox out)`);
+    expect(out).toContain(`Test-ApplicationAccessPolicy -Identity ${m('wannsee')} -AppId 11111111-2222-3333-4444-555555555555`);
+    expect(out).toContain(`Test-ServicePrincipalAuthorization -Identity <it> -Resource ${m('wannsee')}`);
+    expect(out).toContain(`✗ room 'Grunewald' (${m('grunewald')}) [not-a-room]: this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise."): `
+      + `its mailbox (${m('grunewald')}) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`);
+    expect(out).toContain(`fix: find which with Get-Mailbox ${m('grunewald')} in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`);
+    expect(out).not.toContain("room 'Spree'");
+    expect(out).toContain('3 room mailboxes checked: 2 bad rooms');
+  });
+
   test('--json: the same list, machine-readable', () => {
     const r = check([bad, '--json']);
     expect(r.status).toBe(1);
@@ -111,6 +133,22 @@ describe('drift classifies mailboxes as the link does', () => {
     const report = await drift({ inventoryFile: good, localStateDir: path.join(dir, 'state') });
     expect(report.findings).toEqual([]);
     expect(report.status).toBe('in-sync');
+  });
+
+  test('a Graph app reading users with User.ReadBasic.All only: an error naming User.Read.All, never a false drift', async () => {
+    const world = await serveLocalWorld(path.join(dir, 'state'));
+    const secret = 'a4b-rooms/graph-validator';
+    const before = world.a4b!.findSecret(secret)!.secretString;
+    try {
+      world.a4b!.putSecret(secret, JSON.stringify({ clientId: '22222222-3333-4444-5555-666666666666', clientSecret: 'local-only-basic' }));
+      const report = await drift({ inventoryFile: good, localStateDir: path.join(dir, 'state') });
+      expect(report.status).toBe('error');
+      expect(report.errors.join('\n')).toContain(`the service account ${SA_UPN} came back without proxyAddresses: the Graph app reads users with User.ReadBasic.All only; give it the application permission User.Read.All`);
+      expect(report.findings.filter((f) => f.kind !== 'unknown')).toEqual([]);
+    } finally {
+      world.a4b!.putSecret(secret, before);
+      await world.close();
+    }
   });
 
   test('a room list or a user mailbox is (not-a-room)', async () => {

@@ -82,6 +82,16 @@ describe('a4b-rooms misuse', () => {
       expect(fs.readdirSync(dir)).toEqual(['file']);
     });
 
+    test('--html to a path that cannot be written: refused in one line before anything is read, for drift, check and test-booking', () => {
+      const dir = tempDir();
+      for (const [command, example] of [['drift', 'drift.html'], ['check', 'check.html'], ['test-booking', 'test-booking.html']]) {
+        refused([command, 'examples/rooms.yaml', '--local', '--state', state, '--html', path.join(dir, 'missing', 'r.html')],
+          `cannot write ${path.join(dir, 'missing', 'r.html')}: its directory ${path.join(dir, 'missing')} does not exist`);
+        refused([command, 'examples/rooms.yaml', '--local', '--state', state, '--html', dir], `cannot write ${dir}: it is a directory; give a file name, e.g. ${path.join(dir, example)}`);
+      }
+      expect(fs.readdirSync(dir)).toEqual([]);
+    });
+
     test('replaces the output whole, leaves no temporary file, and writes an inventory that validates', () => {
       const dir = tempDir();
       const out = path.join(dir, 'rooms.yaml');

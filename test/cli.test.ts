@@ -123,6 +123,14 @@ describe('a4b-rooms CLI', () => {
     expect(fs.existsSync(path.join(state, 'a4b.json'))).toBe(false);
   });
 
+  test('validate: a ProactiveJoin that is not a boolean is refused at its place, with the fix', () => {
+    const file = path.join(tempDir(), 'rooms.yaml');
+    fs.writeFileSync(file, 'profiles:\n  - name: Std\n    address: a\n    timezone: UTC\n    meetingRoom:\n      proactiveJoin:\n        enabledByMotion: on\nrooms: []\n');
+    const bad = cli(['validate', file]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')[0]).toBe(`${file}:7:26: profile 'Std': meetingRoom.proactiveJoin.enabledByMotion 'on' must be a boolean: write true or false`);
+  });
+
   test('bad arguments are refused with a message', () => {
     const res = cli(['local', 'deploy', '--concurrency', '0']);
     expect(res.status).not.toBe(0);

@@ -102,7 +102,7 @@ describe('DriftMonitor', () => {
       'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'].sort());
     // Exactly the reads the drift reader makes.
     // The reader and the A4B helpers it calls (listTags).
-    const reader = ['drift/live.ts', 'runtime/a4b/client.ts'].map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', f), 'utf8')).join('\n');
+    const reader = ['drift/live.ts', 'runtime/a4b/client.ts', 'runtime/a4b/query.ts'].map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', f), 'utf8')).join('\n');
     const used = [...reader.matchAll(/new (\w+)Command\(/g)].map((m) => `a4b:${m[1]}`).sort();
     expect(actions.filter((a: string) => a.startsWith('a4b:'))).toEqual([...new Set(used)]);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -23,10 +23,10 @@ describe('RoomsProvider', () => {
     t.resourceCountIs('Custom::A4BRoom', 25);
   });
 
-  test('Node 22 function on the prebundled asset, 5 minute timeout, logs kept a month, A4B region set', () => {
+  test('Node 24 function on the prebundled asset, 5 minute timeout, logs kept a month, A4B region set', () => {
     const t = Template.fromStack(stackWithRooms(1));
     t.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 300, Architectures: ['arm64'],
+      Runtime: 'nodejs24.x', Handler: 'index.handler', Timeout: 300, Architectures: ['arm64'],
       Environment: { Variables: { A4B_REGION: 'us-east-1' } },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^A4BRoomsProviderLogs') } },
     });

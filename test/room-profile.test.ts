@@ -25,6 +25,16 @@ describe('RoomProfile', () => {
     });
   });
 
+  test('proactiveJoin: A4B\'s ProactiveJoin { EnabledByMotion } in the meeting-room settings, on or off', () => {
+    const stack = new Stack();
+    new RoomProfile(stack, 'On', { ...base, roomProfileName: 'On', proactiveJoin: { enabledByMotion: true } });
+    new RoomProfile(stack, 'Off', { ...base, roomProfileName: 'Off', proactiveJoin: { enabledByMotion: false }, requireCheckIn: { releaseAfterMinutes: 5 } });
+    const meeting = (name: string) => Object.values(Template.fromStack(stack).findResources('Custom::A4BRoomProfile'))
+      .find((r) => r.Properties.ProfileName === name)!.Properties.MeetingRoomConfiguration;
+    expect(meeting('On')).toEqual({ ProactiveJoin: { EnabledByMotion: true } });
+    expect(meeting('Off')).toEqual({ ProactiveJoin: { EnabledByMotion: false }, RequireCheckIn: { Enabled: true, ReleaseAfterMinutes: 5 } });
+  });
+
   test('defaults: metric, Celsius, Alexa, no meeting-room settings', () => {
     const stack = new Stack();
     new RoomProfile(stack, 'P', base);

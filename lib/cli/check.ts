@@ -2,6 +2,7 @@
 // from a pipeline step or a laptop before `cdk deploy`: every problem of every room with its fix. Writes nothing.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES } from '../contract';
+import { HtmlReport, HtmlRow, HtmlSource } from '../drift/report-html';
 import { LinkSpec, requiredPermissions } from '../o365/link-checks';
 import { graphFor } from '../runtime/graph/clients';
 import { checkLink } from '../runtime/graph/link-validation';
@@ -91,4 +92,30 @@ export function checkText(report: CheckReport): string {
     : `${report.link}: ${report.errors.length ? 'the check could not run' : `${report.checked} room mailbox${report.checked === 1 ? '' : 'es'} checked: ${bad} bad room${bad === 1 ? '' : 's'}`
       + `${report.linkProblems.length ? `, ${report.linkProblems.length} problem${report.linkProblems.length === 1 ? '' : 's'} of the link` : ''}`}`);
   return lines.join('\n');
+}
+
+const CHECK_STATUS: Record<CheckReport['status'], [words: string, tone: HtmlReport['tone'], meaning: string]> = {
+  clean: ['clean', 'ok', 'every room mailbox and the link pass the checks a deploy runs'],
+  problems: ['problems', 'bad', 'a deploy would fail on the problems below (each with its fix)'],
+  error: ['could not run (error)', 'bad', 'the check could not run, or a read failed; what was read is reported'],
+};
+
+/** The check as the HTML report's data: a row per problem, the link's and each room's. */
+export function checkHtml(report: CheckReport, o: HtmlSource): HtmlReport {
+  const [status, tone, meaning] = CHECK_STATUS[report.status];
+  const rows: HtmlRow[] = [
+    ...report.linkProblems.map((p): HtmlRow => ({ resource: 'calendar link', name: report.link, kind: 'link', live: p, groups: {} })),
+    ...report.rooms.map((r): HtmlRow => ({
+      resource: 'room', name: r.name, kind: r.kind, field: 'mailbox', declared: r.mailbox, live: r.problem, fix: r.fix, mailbox: r.mailbox, groups: o.groupsOf?.(r.name) ?? {},
+    })),
+  ];
+  return {
+    title: 'Office 365 check', status, tone, exitCode: checkExitCode(report), exitMeaning: meaning, generated: o.generated, source: `${o.source}: ${report.link}`,
+    rowNoun: 'problem', errors: report.errors, notes: [...report.grants.map((g) => `${g} (grantMissingPermissions)`), ...report.notes], rows,
+    counts: [
+      { label: 'mailboxes checked', value: report.checked }, { label: 'bad rooms', value: new Set(report.rooms.map((r) => r.name)).size, tone: report.rooms.length ? 'bad' : 'ok' },
+      { label: 'link problems', value: report.linkProblems.length, tone: report.linkProblems.length ? 'bad' : undefined },
+      { label: 'would grant', value: report.grants.length }, { label: 'errors', value: report.errors.length, tone: report.errors.length ? 'bad' : undefined },
+    ],
+  };
 }

@@ -6,6 +6,7 @@ import { graphFor } from '../runtime/graph/clients';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 import { compare, DriftReport } from '../drift/compare';
+import { DesiredState, LiveState } from '../drift/model';
 import { desiredFromInventory } from '../drift/desired';
 import { desiredFromAssembly } from './desired-assembly';
 import { readLive } from '../drift/live';
@@ -38,6 +39,11 @@ function desiredFromFile(file: string | undefined) {
 }
 
 export async function drift(options: DriftOptions): Promise<DriftReport> {
+  return (await driftRead(options)).report;
+}
+
+/** The report with the desired and live state it came from (the HTML report charts and links rooms by them). */
+export async function driftRead(options: DriftOptions): Promise<{ report: DriftReport; desired: DesiredState; live: LiveState }> {
   const desired = options.assemblyDir ? desiredFromAssembly(options.assemblyDir) : desiredFromFile(options.inventoryFile);
   const callTimeoutMs = (options.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000;
 
@@ -52,7 +58,7 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
         graph: desired.link && (() => graphFor(desired.link!.credentialsSecret, desired.link!.tenant, env, secrets)),
       });
       a4b.destroy();
-      return compare(desired, live, options);
+      return { report: compare(desired, live, options), desired, live };
     });
   }
 
@@ -65,7 +71,7 @@ export async function drift(options: DriftOptions): Promise<DriftReport> {
       a4b, describeError: describeRead,
       graph: link && (() => graphFor(link.credentialsSecret, link.tenant, process.env, secrets)),
     });
-    return compare(desired, live, options);
+    return { report: compare(desired, live, options), desired, live };
   } finally {
     a4b.destroy();
     secrets?.destroy();

@@ -3,7 +3,8 @@
 // and nothing of the Office 365 link, so those are left for the author to add.
 import { AlexaForBusinessClient, GetProfileCommand } from '@aws-sdk/client-alexa-for-business';
 import { isSystemTag } from '../contract';
-import { listTags, searchAll } from '../runtime/a4b/client';
+import { listTags } from '../runtime/a4b/client';
+import { devicesByRoom, searchDevices, searchProfiles, searchRooms, searchSkillGroups } from '../runtime/a4b/query';
 import { mapConcurrent } from '../runtime/graph/batch';
 import { inventoryMeetingRoom, profileFromA4b } from '../inventory/a4b-profile';
 import { Inventory, InventoryProfile, InventoryRoom, InventorySkillGroup } from '../inventory/model';
@@ -15,7 +16,7 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
     const user = (await listTags(a4b, arn)).filter((t) => !isSystemTag(t.Key));
     return user.length ? Object.fromEntries(user.map((t) => [t.Key, t.Value])) : undefined;
   };
-  const summaries = await searchAll.profiles(a4b);
+  const summaries = await searchProfiles(a4b);
   const profiles: InventoryProfile[] = [];
   await mapConcurrent(summaries, concurrency, async (s) => {
     const p = (await a4b.send(new GetProfileCommand({ ProfileArn: s.ProfileArn }))).Profile!;
@@ -25,16 +26,16 @@ export async function importInventory(a4b: AlexaForBusinessClient, concurrency =
       tags: await tagsOf(p.ProfileArn!), adoptExisting: true,
     }));
   });
-  const groups = await searchAll.skillGroups(a4b);
+  const groups = await searchSkillGroups(a4b);
   const skillGroups: InventorySkillGroup[] = [];
   await mapConcurrent(groups, concurrency, async (g) => {
     skillGroups.push(clean({ name: g.SkillGroupName!, description: g.Description, tags: await tagsOf(g.SkillGroupArn!), adoptExisting: true }));
   });
-  const devices = await searchAll.devices(a4b);
-  const liveRooms = await searchAll.rooms(a4b);
+  const devices = devicesByRoom(await searchDevices(a4b));
+  const liveRooms = await searchRooms(a4b);
   const rooms: InventoryRoom[] = [];
   await mapConcurrent(liveRooms, concurrency, async (r) => {
-    const inRoom = devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!);
+    const inRoom = devices.get(r.RoomArn!) ?? [];
     rooms.push(clean({
       name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, profile: r.ProfileName!, description: r.Description,
       devices: inRoom.length ? inRoom : undefined, tags: await tagsOf(r.RoomArn!), adoptExisting: true,

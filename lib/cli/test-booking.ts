@@ -12,6 +12,7 @@
 //   DELETE /users/{room}/events/{id}         only when the room's copy outlives the cancellation and the app may write it
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { HtmlReport, HtmlRow, HtmlSource } from '../drift/report-html';
 import { Graph, graphFor } from '../runtime/graph/clients';
 import { cliMessage } from './errors';
 import { readLinked } from './linked-inventory';
@@ -340,4 +341,32 @@ export function bookingText(report: BookingReport): string {
     ? `booking test from ${report.organizer}: could not run`
     : `booking test from ${report.organizer}: ${passed} of ${report.rooms.length} room${report.rooms.length === 1 ? '' : 's'} passed`);
   return lines.join('\n');
+}
+
+const BOOKING_STATUS: Record<BookingReport['status'], [tone: HtmlReport['tone'], meaning: string]> = {
+  passed: ['ok', 'every room accepted the test meeting and kept its dial-in line; the test meetings are removed'],
+  failed: ['warn', 'some room failed a check (each below, with its fix)'],
+  error: ['bad', 'the test could not run, or its cleanup failed'],
+};
+
+/** The booking test as the HTML report's data: a row per room, passed ones too. */
+export function bookingHtml(report: BookingReport, o: HtmlSource): HtmlReport {
+  const [tone, meaning] = BOOKING_STATUS[report.status];
+  const yesNo = (b: boolean | null) => (b === null ? 'no copy' : b ? 'yes' : 'no');
+  const rows = report.rooms.map((r): HtmlRow => ({
+    resource: 'room', name: r.name, kind: r.check, field: 'answer, dial-in kept, cleaned', declared: 'accepted, yes, yes',
+    live: `${r.booked ? r.answer || 'none' : 'not booked'}, ${yesNo(r.dialInKept)}, ${r.cleaned ? 'yes' : 'no'}`, detail: r.check === 'passed' ? undefined : r.message,
+    fix: r.fix, mailbox: r.mailbox, groups: o.groupsOf?.(r.name) ?? {},
+  }));
+  const passed = report.rooms.filter((r) => r.check === 'passed').length;
+  return {
+    title: 'Test booking', status: report.status, tone, exitCode: bookingExitCode(report), exitMeaning: meaning, generated: o.generated,
+    source: `${o.source}: booked from ${report.organizer}${report.runId ? ` (run ${report.runId})` : ''}`, rowNoun: 'room', errors: report.errors,
+    notes: report.leftoversRemoved ? [`removed ${report.leftoversRemoved} test meeting${report.leftoversRemoved === 1 ? '' : 's'} left by an earlier run`] : [], rows,
+    counts: [
+      { label: 'rooms passed', value: passed, tone: 'ok' }, { label: 'rooms failed', value: report.rooms.length - passed, tone: report.rooms.length > passed ? 'warn' : undefined },
+      { label: 'not cleaned', value: report.rooms.filter((r) => !r.cleaned).length, tone: report.rooms.some((r) => !r.cleaned) ? 'bad' : undefined },
+      { label: 'errors', value: report.errors.length, tone: report.errors.length ? 'bad' : undefined },
+    ],
+  };
 }

@@ -37,8 +37,14 @@ export const RoomProps = {
 
 /** Property names of `Custom::A4BDeviceRelease`. */
 export const DeviceReleaseProps = {
-  /** `[{ Name, Devices }]`: the rooms whose devices it releases, each with the devices it declares now. */
+  /** `[{ Name, Devices }]` (`ReleasedRoomProps`): the rooms whose devices it releases, each with the devices it declares now. */
   ROOMS: 'Rooms',
+} as const;
+
+/** Members of each entry of `DeviceReleaseProps.ROOMS`. */
+export const ReleasedRoomProps = {
+  NAME: 'Name',
+  DEVICES: 'Devices',
 } as const;
 
 /** Property names of `Custom::A4BRoomProfile`; the A4B member names, so they pass through unchanged. */
@@ -68,12 +74,15 @@ export const MeetingRoomProps = {
   END_OF_MEETING_REMINDER: 'EndOfMeetingReminder',
   INSTANT_BOOKING: 'InstantBooking',
   REQUIRE_CHECK_IN: 'RequireCheckIn',
+  /** `{ EnabledByMotion }`: in the model the shipped SDK was generated from, not in botocore 1.29.27's. */
+  PROACTIVE_JOIN: 'ProactiveJoin',
   /** Whether a feature (reminder, instant booking, check-in) is on. */
   ENABLED: 'Enabled',
   REMINDER_AT_MINUTES: 'ReminderAtMinutes',
   REMINDER_TYPE: 'ReminderType',
   DURATION_IN_MINUTES: 'DurationInMinutes',
   RELEASE_AFTER_MINUTES: 'ReleaseAfterMinutes',
+  ENABLED_BY_MOTION: 'EnabledByMotion',
 } as const;
 
 /** Property names of `Custom::A4BSkillGroup`. */
@@ -120,13 +129,19 @@ export const CalendarLinkProps = {
   ACCEPTED_ROLES: 'AcceptedRoles',
   /** Application method: the resources (`graph`, `exchange`) whose Calendars.ReadWrite app role counts as A4B's consent. */
   CONSENT_RESOURCES: 'ConsentResources',
-  /** `[{ Name, Mailbox }]` of the linked rooms. */
+  /** `[{ Name, Mailbox }]` (`LinkedRoomProps`) of the linked rooms. */
   ROOMS: 'Rooms',
   /**
    * `true`: bad rooms do not fail the check; it checks every room it names on each Create and Update and records
    * them in its Data (`CalendarLinkAttributes.FINDINGS`), and a `Custom::A4BMailboxCheckGate` fails with them.
    */
   RECORD_FINDINGS: 'RecordFindings',
+} as const;
+
+/** Members of each entry of `CalendarLinkProps.ROOMS`. */
+export const LinkedRoomProps = {
+  NAME: 'Name',
+  MAILBOX: 'Mailbox',
 } as const;
 
 /** Attributes of `Custom::A4BCalendarLink` (`Fn::GetAtt`). */
@@ -143,8 +158,14 @@ export const MailboxCheckGateProps = {
   HEADER: 'Header',
   /** A hash of everything the checks check (their properties): tells a rollback from a new deploy. */
   CHECKED: 'Checked',
-  /** `[{ Name, Findings }]`: each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
+  /** `[{ Name, Findings }]` (`GateCheckProps`): each check's name (its shard) and its findings summary (`Fn::GetAtt` of the check). */
   CHECKS: 'Checks',
+} as const;
+
+/** Members of each entry of `MailboxCheckGateProps.CHECKS`. */
+export const GateCheckProps = {
+  NAME: 'Name',
+  FINDINGS: 'Findings',
 } as const;
 
 /** The two ways A4B links to Office 365 (A4B administration guide, "Link Alexa for Business to Office 365"). */
@@ -232,6 +253,37 @@ export const OWNER_PROVIDER_TAG = 'cdk-a4b-rooms:provider';
 export function isSystemTag(key: string): boolean {
   const k = key.toLowerCase();
   return k.startsWith('aws:') || k.startsWith('cdk-a4b-rooms:');
+}
+
+/**
+ * How A4B compares the names of rooms, room profiles and skill groups: the one rule every search and lookup of the
+ * library, and the emulator, follow.
+ *
+ * - Identity: one name per account ignoring case. Not documented (the A4B model, lib/local/a4b-model/service-2.json,
+ *   gives RoomName, ProfileName and SkillGroupName a length and a pattern, nothing more); inferred from CreateRoom's
+ *   AlreadyExistsException and UpdateRoom's NameInUseException, as the library always has. Compared as code units,
+ *   lower-cased (`a4bNameKey`), no Unicode normalization (undocumented too): 'Café' in NFC and in NFD are two names.
+ * - Search filters (`Filters: [{ Key: 'RoomName', Values }]`): any of the values, each matched exactly, case
+ *   included. The match is not documented (model, `Filter.Values`: "The values of a filter."; the API reference and
+ *   the SDKs' docs say no more): a guess, which the emulator models by default. A search for a name therefore
+ *   compares what it gets back with `a4bNameKey`, and a name in another case is found only by a search that does not
+ *   filter on the name (a lookup's `otherCase`). Set to `ignoreCase` if A4B is shown to match ignoring case: the
+ *   lookups then skip that second search.
+ */
+export type A4bFilterMatch = 'exact' | 'ignoreCase';
+
+/** The filter match the library assumes (see `A4bFilterMatch`). */
+export const A4B_FILTER_MATCH: A4bFilterMatch = 'exact';
+
+/** A4B's page size limit: MaxResults of every Search operation and of ListTags is 1..50 (A4B API reference). */
+export const A4B_MAX_RESULTS = 50;
+
+/** The most values one search filter takes (A4B API reference, `Filter.Values`: at most 50). */
+export const A4B_MAX_FILTER_VALUES = 50;
+
+/** What makes two A4B names one name (see `A4bFilterMatch`): lower case, code unit by code unit. */
+export function a4bNameKey(name: string): string {
+  return name.toLowerCase();
 }
 
 /** A4B account quotas (A4B administration guide, quotas). */

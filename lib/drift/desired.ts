@@ -50,5 +50,7 @@ export function profileFields(p: ProfileAsRead): ProfileState['fields'] {
     'meetingRoom.instantBooking': feature(mr?.instantBooking, mr?.instantBooking?.durationMinutes),
     'meetingRoom.requireCheckIn': feature(mr?.requireCheckIn, mr?.requireCheckIn?.releaseAfterMinutes),
     'meetingRoom.endOfMeetingReminder': feature(reminder, `${reminder?.minutes} ${reminder?.type}`),
+    // Only where it is set: a profile that leaves it out does not send it, so A4B's value is no drift.
+    ...(mr?.proactiveJoin?.enabledByMotion !== undefined ? { 'meetingRoom.proactiveJoin.enabledByMotion': mr.proactiveJoin.enabledByMotion } : {}),
   };
 }

@@ -1,8 +1,9 @@
 // Reads the live A4B account and the Office 365 side of its calendar link: A4B list pages of 50 and per-room reads
 // only where a list cannot answer (tags), Graph in batches of 20 with at most 4 requests in flight. A read that
 // fails is recorded as such (unknown), never as an absence.
-import { AlexaForBusinessClient, GetProfileCommand, SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
-import { listTags, searchAll } from '../runtime/a4b/client';
+import { AlexaForBusinessClient, GetProfileCommand, RoomData } from '@aws-sdk/client-alexa-for-business';
+import { listTags } from '../runtime/a4b/client';
+import { devicesByRoom, searchDevices, searchProfiles, searchRooms, searchSkillGroups } from '../runtime/a4b/query';
 import { DEFAULT_CONSENT_RESOURCES } from '../contract';
 import { BatchItem, runBatches } from '../runtime/graph/batch';
 import { Graph } from '../runtime/graph/clients';
@@ -74,29 +75,21 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
   const describe = options.describeError ?? nameAndMessage;
   try {
     const needDevices = [...desired.rooms.values()].some((r) => r.devices !== undefined);
-    const devicesRead = startedEarly(needDevices ? searchAll.devices(a4b) : Promise.resolve([]));
-    const groupsRead = startedEarly(searchAll.skillGroups(a4b));
-    const profilesRead = startedEarly(searchAll.profiles(a4b)
+    const devicesRead = startedEarly(needDevices ? searchDevices(a4b).then(devicesByRoom) : Promise.resolve(new Map<string, string[]>()));
+    const groupsRead = startedEarly(searchSkillGroups(a4b));
+    const profilesRead = startedEarly(searchProfiles(a4b)
       .then((profiles) => Promise.all(profiles.map((p) => limit(() => readProfile(a4b, p.ProfileArn!, p.ProfileName!, live, describe))))));
     // Each room's tags are read as soon as its page arrives, while the next page is fetched.
     const roomReads: Array<Promise<void>> = [];
-    const rooms: Array<{ RoomName?: string; RoomArn?: string; ProviderCalendarId?: string; Description?: string; ProfileName?: string }> = [];
     const tags = new Map<string, Record<string, string>>();
-    let token: string | undefined;
-    do {
-      const page = await a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken: token }));
-      for (const r of page.Rooms ?? []) {
-        rooms.push(r);
-        roomReads.push(limit(async () => {
-          try {
-            tags.set(r.RoomArn!, Object.fromEntries((await listTags(a4b, r.RoomArn!)).map((t) => [t.Key, t.Value])));
-          } catch (e) {
-            live.unknownRooms.set(key(r.RoomName!), `A4B ${describe(e)}`);
-          }
-        }));
+    const readTags = (r: RoomData) => roomReads.push(limit(async () => {
+      try {
+        tags.set(r.RoomArn!, Object.fromEntries((await listTags(a4b, r.RoomArn!)).map((t) => [t.Key, t.Value])));
+      } catch (e) {
+        live.unknownRooms.set(key(r.RoomName!), `A4B ${describe(e)}`);
       }
-      token = page.NextToken;
-    } while (token);
+    }));
+    const rooms = await searchRooms(a4b, undefined, (page) => page.forEach(readTags));
     await Promise.all(roomReads);
     const devices = await devicesRead;
     for (const r of rooms) {
@@ -104,7 +97,7 @@ async function readA4b(desired: DesiredState, live: LiveState, options: LiveRead
       if (!roomTags) continue;
       live.rooms.set(key(r.RoomName!), {
         name: r.RoomName!, mailbox: r.ProviderCalendarId || undefined, description: r.Description, profile: r.ProfileName, arn: r.RoomArn,
-        devices: needDevices ? devices.filter((d) => d.RoomName === r.RoomName).map((d) => d.DeviceArn!) : undefined,
+        devices: needDevices ? devices.get(r.RoomArn!) ?? [] : undefined,
         tags: roomTags,
       } satisfies RoomState);
     }
@@ -148,6 +141,11 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
     let account: AccountAddresses | undefined;
     if (link.method === 'delegate') {
       const a = await readAccount(link.serviceAccount!, get);
+      // Without its proxy addresses (User.ReadBasic.All reads none), a permission listed under an alias would read as
+      // lost: nothing is claimed about Office 365 rather than a false drift.
+      if (a.entry && !Array.isArray(a.entry.proxyAddresses)) {
+        throw new Error(`the service account ${a.entry.userPrincipalName} came back without proxyAddresses: the Graph app reads users with User.ReadBasic.All only; give it the application permission User.Read.All`);
+      }
       if (a.entry) account = { own: addressesOfEntry(a.entry), groups: a.groups };
       else if (a.lookup.status !== 200) throw new Error(`looking up the service account ${link.serviceAccount}: Graph ${a.lookup.status} ${a.lookup.body?.error?.code ?? ''}`);
       // An account that no longer exists: every room's permission is lost.

@@ -1,5 +1,6 @@
 // Desired and live state of an A4B account and its Office 365 side, in one shape so the comparison is plain.
 // Keys are names lower-cased: A4B names are unique ignoring case.
+import { a4bNameKey } from '../contract';
 
 export interface RoomState {
   readonly name: string;
@@ -69,4 +70,4 @@ export interface LiveState extends AccountState {
   readonly errors: string[];
 }
 
-export const key = (name: string) => name.toLowerCase();
+export const key = a4bNameKey;

@@ -32,6 +32,12 @@ export class PropertyReader {
     throw this.bad(path, v, 'true or false');
   }
 
+  requiredBoolean(name: string, from: Record<string, unknown> = this.props, path = name): boolean {
+    const v = this.boolean(name, from, path);
+    if (v === undefined) throw this.bad(path, from[name], 'true or false');
+    return v;
+  }
+
   integer(name: string, from: Record<string, unknown> = this.props, path = name): number | undefined {
     const v = from[name];
     if (v === undefined || v === null) return undefined;

@@ -31,6 +31,7 @@ export function profileFromA4b(profile: object): ProfileAsRead {
     instantBooking: feature(mr[M.INSTANT_BOOKING], (f) => ({ durationMinutes: num(f[M.DURATION_IN_MINUTES]) })),
     requireCheckIn: feature(mr[M.REQUIRE_CHECK_IN], (f) => ({ releaseAfterMinutes: num(f[M.RELEASE_AFTER_MINUTES]) })),
     roomUtilizationMetrics: bool(mr[M.ROOM_UTILIZATION_METRICS_ENABLED]),
+    proactiveJoin: mr[M.PROACTIVE_JOIN] && defined({ enabledByMotion: bool(mr[M.PROACTIVE_JOIN][M.ENABLED_BY_MOTION]) }),
   });
   return defined({
     name: a[P.NAME], address: a[P.ADDRESS], timezone: a[P.TIMEZONE],
@@ -54,6 +55,7 @@ export function inventoryMeetingRoom(mr: ProfileAsRead['meetingRoom']): Inventor
     instantBooking: mr.instantBooking?.durationMinutes !== undefined ? mr.instantBooking as MeetingRoom['instantBooking'] : undefined,
     requireCheckIn: mr.requireCheckIn?.releaseAfterMinutes !== undefined ? mr.requireCheckIn as MeetingRoom['requireCheckIn'] : undefined,
     roomUtilizationMetrics: mr.roomUtilizationMetrics,
+    proactiveJoin: mr.proactiveJoin?.enabledByMotion !== undefined ? mr.proactiveJoin as MeetingRoom['proactiveJoin'] : undefined,
   });
   return Object.keys(out).length ? out : undefined;
 }

@@ -80,6 +80,12 @@ export interface InventoryRequireCheckIn {
   readonly releaseAfterMinutes: number;
 }
 
+/** A4B's ProactiveJoin of a profile (`meetingRoom.proactiveJoin:`). */
+export interface InventoryProactiveJoin {
+  /** Whether a device joins the meeting when it senses motion (A4B requires it whenever proactiveJoin is set). */
+  readonly enabledByMotion: boolean;
+}
+
 /** The meeting-room settings of a profile (`meetingRoom:`). */
 export interface InventoryMeetingRoom {
   /**
@@ -106,6 +112,12 @@ export interface InventoryMeetingRoom {
    * @default false
    */
   readonly roomUtilizationMetrics?: boolean;
+  /**
+   * A4B's ProactiveJoin; A4B requires `enabledByMotion` whenever it is set.
+   *
+   * @default - not set
+   */
+  readonly proactiveJoin?: InventoryProactiveJoin;
 }
 
 /** A room profile of an inventory (`profiles:`). */

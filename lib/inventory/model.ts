@@ -2,8 +2,8 @@
 import { InventoryCalendarLink, InventoryDocument } from './document';
 
 export type {
-  InventoryCalendarLink, InventoryDocument, InventoryEndOfMeetingReminder, InventoryInstantBooking, InventoryMeetingRoom, InventoryProfile,
-  InventoryRequireCheckIn, InventoryRoom, InventorySkillGroup,
+  InventoryCalendarLink, InventoryDocument, InventoryEndOfMeetingReminder, InventoryInstantBooking, InventoryMeetingRoom,
+  InventoryProactiveJoin, InventoryProfile, InventoryRequireCheckIn, InventoryRoom, InventorySkillGroup,
 } from './document';
 
 /** A checked calendar link: its method is one of the two. */

@@ -38,6 +38,8 @@ export const INVENTORY_SCHEMA = {
           instantBooking: obj({ enabled: bool, durationMinutes: { ...int, minimum: 15, maximum: 240, multipleOf: 15 } }, ['durationMinutes']),
           requireCheckIn: obj({ enabled: bool, releaseAfterMinutes: { ...int, minimum: 5, maximum: 20 } }, ['releaseAfterMinutes']),
           roomUtilizationMetrics: bool,
+          proactiveJoin: obj({ enabledByMotion: { ...bool, description: 'Motion in the room starts it' } }, ['enabledByMotion'],
+            "Alexa joins the room's meetings on its own (A4B's ProactiveJoin)"),
         }),
         tags, adoptExisting: bool,
       }, ['name', 'address', 'timezone']),

@@ -65,8 +65,10 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
     }
     case 'enum':
       return { path, entity, field, message: `${field} ${showValue(value)} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).join(', ')}` };
-    default:
-      return { path, entity, field, message: `${field} ${showValue(value)} must be ${article((e.params as { type: string }).type)}` };
+    default: {
+      const type = (e.params as { type: string }).type;
+      return { path, entity, field, message: `${field} ${showValue(value)} must be ${article(type)}${type === 'boolean' ? ': write true or false' : ''}` };
+    }
   }
 }
 

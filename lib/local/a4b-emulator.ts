@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import { IntegerRules, integerProblem } from '../constraints';
-import { Quotas } from '../contract';
+import { A4B_FILTER_MATCH, A4bFilterMatch, a4bNameKey, Quotas } from '../contract';
 import { project } from './a4b-model';
 import { A4B_MODEL } from './a4b-model.generated';
 import { InputShapes, validateInput, WireError } from './a4b-shapes';
@@ -34,6 +34,12 @@ export interface A4bEmulatorOptions {
    * requests on the same endpoint are not counted. @default no limit
    */
   readonly rateLimit?: number;
+  /**
+   * How Search* filters match a value: A4B's semantics are undocumented, so this is the library's guess
+   * (`A4bFilterMatch` in lib/contract), configurable to show how the library behaves if A4B matches otherwise.
+   * @default A4B_FILTER_MATCH (exact, case included)
+   */
+  readonly filterMatch?: A4bFilterMatch;
 }
 
 /** What the emulator answered since it started (GET /_emulator/stats). */
@@ -107,6 +113,8 @@ export class A4bEmulator {
   private readonly faults: Array<FaultSpec & { remaining: number }> = [];
   private readonly accountId: string;
   private readonly quotas: AccountQuotas;
+  /** How Search* filters match (see A4bEmulatorOptions.filterMatch). */
+  readonly filterMatch: A4bFilterMatch;
   private readonly org: string;
   private readonly bucket?: TokenBucket;
   private readonly counts = { requests: 0, throttled: 0 };
@@ -120,6 +128,7 @@ export class A4bEmulator {
     this.store = new JournaledStore(options.stateDir, 'a4b');
     this.accountId = options.accountId ?? '123456789012';
     this.quotas = { ...Quotas, ...options.quotas };
+    this.filterMatch = options.filterMatch ?? A4B_FILTER_MATCH;
     this.secrets = new SecretsEmulator(this.store, this.accountId,
       (SecretId) => this.requests.push({ operation: 'secretsmanager.GetSecretValue', input: { SecretId }, attempt: 1, status: 200 }));
     let org = this.store.get<string>('meta', 'org');
@@ -362,7 +371,7 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
 type Operation = (this: A4bEmulator, input: Record<string, any>) => Record<string, any>;
 
 const notFound = (what: string, arn: string) => new WireError('NotFoundException', `The ${what} with ARN ${arn} is not found`);
-const nameKey = (name: string) => name.toLowerCase();
+const nameKey = a4bNameKey;
 /** Whether another resource of the collection has this name, ignoring case. */
 const nameTaken = (emu: A4bEmulator, collection: string, name: string, except?: string) =>
   emu.db.find(collection, 'name', nameKey(name)).some((arn) => arn !== except);
@@ -447,17 +456,23 @@ function mergeMeetingRoom(current: Record<string, any> | undefined, update: Reco
 /**
  * Filter and sort a collection as the Search* operations do, then cut one page. The filter and sort keys are the
  * ones the model's documentation of the operation names as supported; `keys` reads each from an item (undefined:
- * the item has no such value, so a filter on it matches nothing).
+ * the item has no such value, so a filter on it matches nothing). An item matches every filter, a filter when the
+ * item's value is one of its values: exactly, or by `a4bNameKey` when `match` is ignoreCase (A4B documents neither).
  */
 function searchPage<T extends Record<string, any>>(operation: string, items: T[], input: Record<string, any>,
-  keys: Record<string, (item: T) => string | undefined>): { page: T[]; NextToken?: string; TotalCount: number } {
+  keys: Record<string, (item: T) => string | undefined>, match: A4bFilterMatch = 'exact'): { page: T[]; NextToken?: string; TotalCount: number } {
   const supported = A4B_MODEL.searchKeys[operation] ?? { filter: [], sort: [] };
   for (const [list, kind, allowed] of [[input.Filters, 'filter', supported.filter], [input.SortCriteria, 'sort', supported.sort]] as const) {
     for (const f of list ?? []) {
       if (!allowed.includes(f.Key)) throw new WireError('ValidationException', `${f.Key} is not a supported key for ${operation}; supported ${kind} keys: ${allowed.join(', ')}`);
     }
   }
-  let matched = items.filter((item) => (input.Filters ?? []).every((f: any) => f.Values.includes(keys[f.Key](item))));
+  const norm = match === 'exact' ? (v: string) => v : a4bNameKey;
+  const filters = (input.Filters ?? []).map((f: any) => ({ read: keys[f.Key], values: new Set((f.Values as string[]).map(norm)) }));
+  let matched = items.filter((item) => filters.every((f: { read: (item: T) => string | undefined; values: Set<string> }) => {
+    const v = f.read(item);
+    return v !== undefined && f.values.has(norm(v));
+  }));
   for (const s of [...(input.SortCriteria ?? [])].reverse()) {
     const dir = s.Value === 'DESC' ? -1 : 1;
     matched = [...matched].sort((a, b) => dir * String(keys[s.Key](a) ?? '').localeCompare(String(keys[s.Key](b) ?? '')));
@@ -526,7 +541,7 @@ const OPERATIONS: Record<string, Operation> = {
   },
   SearchRooms(input) {
     const profileName = (r: RoomState) => (r.ProfileArn ? this.db.get<ProfileState>('profiles', r.ProfileArn)?.ProfileName : undefined);
-    const { page, ...rest } = searchPage('SearchRooms', this.db.values<RoomState>('rooms'), input, { RoomName: (r) => r.RoomName, ProfileName: profileName });
+    const { page, ...rest } = searchPage('SearchRooms', this.db.values<RoomState>('rooms'), input, { RoomName: (r) => r.RoomName, ProfileName: profileName }, this.filterMatch);
     return { Rooms: page.map((r) => ({ ...r, ProfileName: profileName(r) })), ...rest };
   },
   CreateProfile(input) {
@@ -575,7 +590,7 @@ const OPERATIONS: Record<string, Operation> = {
     return {};
   },
   SearchProfiles(input) {
-    const { page, ...rest } = searchPage('SearchProfiles', this.db.values<ProfileState>('profiles'), input, { ProfileName: (p) => p.ProfileName, Address: (p) => p.Address });
+    const { page, ...rest } = searchPage('SearchProfiles', this.db.values<ProfileState>('profiles'), input, { ProfileName: (p) => p.ProfileName, Address: (p) => p.Address }, this.filterMatch);
     return {
       Profiles: page.map((p) => ({
         ProfileArn: p.ProfileArn, ProfileName: p.ProfileName, IsDefault: p.IsDefault, Address: p.Address, Timezone: p.Timezone,
@@ -623,7 +638,7 @@ const OPERATIONS: Record<string, Operation> = {
     return {};
   },
   SearchSkillGroups(input) {
-    const { page, ...rest } = searchPage('SearchSkillGroups', this.db.values<SkillGroupState>('skillGroups'), input, { SkillGroupName: (g) => g.SkillGroupName });
+    const { page, ...rest } = searchPage('SearchSkillGroups', this.db.values<SkillGroupState>('skillGroups'), input, { SkillGroupName: (g) => g.SkillGroupName }, this.filterMatch);
     return { SkillGroups: page, ...rest };
   },
   AssociateSkillGroupWithRoom(input) {
@@ -665,7 +680,7 @@ const OPERATIONS: Record<string, Operation> = {
       DeviceName: (d) => d.DeviceName, DeviceSerialNumber: (d) => d.DeviceSerialNumber, DeviceType: (d) => d.DeviceType, RoomName: roomName,
       DeviceStatus: () => 'READY', ConnectionStatus: () => 'ONLINE', UnassociatedOnly: (d) => String(!d.RoomArn),
       DeviceStatusDetailCode: none, NetworkProfileName: none, NetworkProfileArn: none, Feature: none, FailureCode: none,
-    });
+    }, this.filterMatch);
     return { Devices: page.map((d) => ({ ...d, RoomName: roomName(d), DeviceStatus: 'READY', DeviceStatusInfo: { ConnectionStatus: 'ONLINE' } })), ...rest };
   },
   TagResource(input) {

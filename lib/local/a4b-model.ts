@@ -1,6 +1,6 @@
-// The A4B service model (botocore alexaforbusiness 2017-11-09, from Debian's python3-botocore; see
-// a4b-model/PROVENANCE.md) as the emulator reads it: the subset scripts/a4b-model.js generates into
-// a4b-model.generated.ts, the model's Java-style patterns as JavaScript regular expressions, and the projection of a
+// The A4B service model (alexaforbusiness 2017-11-09: botocore 1.29.27's with the ProactiveJoin shapes of the Smithy
+// model the shipped SDK was generated from; see a4b-model/PROVENANCE.md) as the emulator reads it: the subset
+// scripts/a4b-model.js generates into a4b-model.generated.ts, the model's Java-style patterns as JavaScript regular expressions, and the projection of a
 // value onto a modelled shape (what A4B answers holds only modelled members).
 
 export interface ModelShape {

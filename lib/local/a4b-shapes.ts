@@ -1,5 +1,5 @@
 // Input shapes of the A4B operations the emulator serves, built from the A4B service model (a4b-model.generated.ts,
-// generated from the committed botocore model), and a validator that answers the way AWS JSON services do:
+// generated from the committed models, the newest one: the shipped SDK's), and a validator that answers the way AWS JSON services do:
 // SerializationException for a wrong type, ValidationException listing every violated constraint
 // ("1 validation error detected: Value 'x' at 'roomName' failed to satisfy ...").
 import { codePoints, StringRule } from '../constraints';

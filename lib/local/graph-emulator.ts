@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { addressesOf, allowedRolesFor, CALENDAR_ROLES, EXCHANGE_APP_ID, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
+import { ACCESS_POLICY_ROLES, addressesOf, allowedRolesFor, CALENDAR_ROLES, consentRoleProblems, EXCHANGE_APP_ID, EXCHANGE_APP_ROLES, GRAPH_GUESSES, matchesUserFilter, parseUserFilter, recipientAddresses, TenantConsent, TenantFile, tenantProblems, transitiveGroups } from './graph-tenant';
 import { CALENDAR_GUESSES, calendarProcessingOf, eventInstant, eventOf, matchesEventFilter, overlaps, parseEventFilter, roomAction, roomCopyContent, StoredEvent } from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
@@ -30,6 +30,8 @@ export interface GraphFaultSpec {
   readonly retryAfterSeconds?: number;
   /** @default unlimited */
   readonly count?: number;
+  /** The request is carried out, then answered with the fault: a 429 inside a $batch may still have been applied. */
+  readonly applied?: boolean;
 }
 
 export interface GraphRequestRecord {
@@ -60,8 +62,12 @@ export const GRAPH_APP_ROLES: Record<string, string> = {
   'Group.Read.All': '5b567255-7703-4780-807c-7be8301ae99b',
 };
 
+/** When a change reaches Graph (`from`) and stops applying (`until`), on the emulator's clock; absent: always. */
+interface InForce { from?: number; until?: number }
 interface AppState {
-  clientId: string; clientSecret?: string; certificatePem?: string; displayName: string; scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+  clientId: string; clientSecret?: string; certificatePem?: string; displayName: string;
+  scopedRoles?: Array<{ role: string; mailboxes: string[] } & InForce>;
+  accessPolicies?: Array<{ accessRight: string; group: string; description?: string } & InForce>;
 }
 /**
  * A user or room. Fields added after the first release are optional so that older states read as they did:
@@ -70,7 +76,7 @@ interface AppState {
 interface DirectoryObject {
   id: string; upn: string; displayName: string; room: boolean;
   mail?: string | null; proxyAddresses?: string[]; mailbox?: boolean; accountEnabled?: boolean; inPlaces?: boolean; purpose?: string;
-  calendarProcessing?: import('./graph-calendar').CalendarProcessing;
+  calendarProcessing?: import('./graph-calendar').CalendarProcessing; mailboxState?: string;
 }
 /** A meeting request or cancellation on its way to a room (objects by their key, the lowercased UPN). */
 interface Delivery { id: string; kind: 'request' | 'cancel'; room: string; organizer: string; eventId?: string; iCalUId?: string; due: number }
@@ -98,6 +104,8 @@ interface RouteContext {
   p: string;
   u: URL;
   roles: string[];
+  /** A request header by name, any case (a $batch item's own headers). */
+  header: (name: string) => string | undefined;
   need: (anyOf: string[], directory: boolean) => void;
   mailboxRoute: (anyOf: string[], key: string) => DirectoryObject;
   json: () => any;
@@ -116,6 +124,11 @@ export interface GraphEmulatorOptions {
   /** Seeds a state that has no tenant yet. */
   readonly tenant?: TenantFile;
   readonly port?: number;
+  /**
+   * The clock (ms since the epoch) that times when a change to access policies or scoped roles reaches Graph
+   * (propagationDelaySeconds). Tests inject one and move it; nothing waits. @default Date.now
+   */
+  readonly clock?: () => number;
 }
 
 export class GraphEmulator {
@@ -135,7 +148,10 @@ export class GraphEmulator {
   private readonly faults: Array<GraphFaultSpec & { remaining: number }> = [];
   private readonly signingKey: string;
 
+  private readonly clock: () => number;
+
   private constructor(options: GraphEmulatorOptions, readonly tls: { cert: string; key: string; caFile?: string }) {
+    this.clock = options.clock ?? Date.now;
     this.store = new JournaledStore(options.stateDir, 'graph');
     let key = this.store.get<string>('meta', 'signingKey');
     if (!key) this.store.put('meta', 'signingKey', (key = randomBytes(32).toString('hex')));
@@ -178,7 +194,10 @@ export class GraphEmulator {
     this.store.put('sps', GRAPH_APP_ID, { id: randomUUID(), appId: GRAPH_APP_ID, displayName: 'Microsoft Graph', roles: [] } satisfies ServicePrincipal);
     this.store.put('sps', EXCHANGE_APP_ID, { id: randomUUID(), appId: EXCHANGE_APP_ID, displayName: 'Office 365 Exchange Online', roles: [] } satisfies ServicePrincipal);
     for (const app of tenant.apps ?? []) {
-      this.store.put('apps', app.clientId, { clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId, scopedRoles: app.scopedRoles } satisfies AppState);
+      this.store.put('apps', app.clientId, {
+        clientId: app.clientId, clientSecret: app.clientSecret, certificatePem: app.certificatePem, displayName: app.displayName ?? app.clientId,
+        scopedRoles: app.scopedRoles, ...(app.accessPolicies ? { accessPolicies: app.accessPolicies.map((p) => ({ ...p })) } : {}),
+      } satisfies AppState);
       this.store.put('sps', app.clientId, { id: randomUUID(), appId: app.clientId, displayName: app.displayName ?? app.clientId, roles: app.roles ?? [] } satisfies ServicePrincipal);
     }
     for (const c of tenant.consents ?? []) this.grantConsent(c);
@@ -186,14 +205,14 @@ export class GraphEmulator {
       const mailbox = u.mailbox ?? true;
       // A user without a mailbox has no mail unless one is set (user resource: mail is the SMTP address, set by Exchange).
       const { mail, proxyAddresses } = recipientAddresses(u.upn, u.mail ?? (mailbox ? u.upn : undefined), u.proxyAddresses);
-      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user' });
+      this.putObject({ id: randomUUID(), upn: u.upn, displayName: u.displayName ?? u.upn, room: false, mail: mail ?? null, proxyAddresses, mailbox, accountEnabled: u.accountEnabled ?? true, inPlaces: false, purpose: u.purpose ?? 'user', ...(u.mailboxState ? { mailboxState: u.mailboxState } : {}) });
     }
     for (const r of tenant.rooms ?? []) {
       const { mail, proxyAddresses } = recipientAddresses(r.mailbox, r.mailbox, r.proxyAddresses);
       // A room's Entra account: "created with an associated account that has an unknown password. This account is active"
       // (New-Mailbox, EnableRoomMailboxAccount, Exchange Online); newer tenants are reported to create it disabled. A
       // client must not decide anything about a room from accountEnabled; the tenant file may set either.
-      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing });
+      this.putObject({ id: randomUUID(), upn: r.upn ?? r.mailbox, displayName: r.displayName ?? r.mailbox, room: true, mail, proxyAddresses, mailbox: true, accountEnabled: r.accountEnabled ?? true, inPlaces: r.inPlaces ?? true, purpose: 'room', calendarProcessing: r.calendarProcessing, ...(r.mailboxState ? { mailboxState: r.mailboxState } : {}) });
     }
     for (const g of tenant.groups ?? []) {
       this.store.put('groups', g.mail.toLowerCase(), { id: randomUUID(), mail: g.mail, displayName: g.displayName ?? g.mail, members: (g.members ?? []).map((m) => m.toLowerCase()) } satisfies Group);
@@ -204,6 +223,7 @@ export class GraphEmulator {
     }
     for (const p of tenant.calendarPermissions ?? []) this.addPermission(this.object(p.mailbox, 'any')!.upn, p.user, p.role, p.allowedRoles);
     if (tenant.opaqueTokens) this.store.put('meta', 'opaqueTokens', true);
+    if (tenant.propagationDelaySeconds) this.store.put('meta', 'propagationDelaySeconds', tenant.propagationDelaySeconds);
     this.store.put('meta', 'domains', [tenant.tenantId, ...(tenant.domains ?? [])].map((d) => d.toLowerCase()));
     // Last: a state holds a tenant once all of it is written.
     this.store.put('meta', 'tenantId', tenant.tenantId);
@@ -217,19 +237,69 @@ export class GraphEmulator {
   grantConsent(consent: TenantConsent): void {
     const resource = consent.resource ?? 'graph';
     if (resource !== 'graph' && resource !== 'exchange') throw new GraphError(400, 'BadRequest', `consent resource '${resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    const problem = consentRoleProblems('consent', { ...consent, resource })[0];
+    if (problem) throw new GraphError(400, 'BadRequest', problem);
     const sp = this.store.get<ServicePrincipal>('sps', consent.applicationId)
       ?? { id: randomUUID(), appId: consent.applicationId, displayName: consent.displayName ?? consent.applicationId, roles: [] };
     const add = (held: string[] | undefined) => [...new Set([...(held ?? []), ...(consent.roles ?? [])])];
     this.store.put('sps', consent.applicationId, resource === 'graph' ? { ...sp, roles: add(sp.roles) } : { ...sp, exchangeRoles: add(sp.exchangeRoles) });
   }
 
-  /** An RBAC for Applications assignment added to an app: the next request sees it, whatever its token. */
+  /**
+   * An RBAC for Applications assignment added to an app: a request after the tenant's propagation delay sees it (at
+   * once when the delay is 0), whatever its token.
+   */
   grantScopedRole(clientId: string, scoped: { role: string; mailboxes: string[] }): void {
-    const app = this.store.get<AppState>('apps', clientId);
-    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    const app = this.app(clientId);
     const unknown = (scoped.mailboxes ?? []).filter((m) => !this.object(m, 'any'));
     if (!scoped.role || unknown.length) throw new GraphError(400, 'BadRequest', `a scoped role needs a role and the tenant's mailboxes${unknown.length ? `; not mailboxes of the tenant: ${unknown.join(', ')}` : ''}`);
-    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes }] });
+    this.store.put('apps', clientId, { ...app, scopedRoles: [...(app.scopedRoles ?? []), { role: scoped.role, mailboxes: scoped.mailboxes, from: this.propagated() }] });
+  }
+
+  /** New-ApplicationAccessPolicy on an app: in force once the tenant's propagation delay has passed. */
+  addAccessPolicy(clientId: string, policy: { accessRight: string; group: string; description?: string }): void {
+    const app = this.app(clientId);
+    const problem = tenantProblems({ tenantId: 't', groups: this.store.values<Group>('groups').map((g) => ({ mail: g.mail })), apps: [{ clientId, accessPolicies: [policy] }] })[0];
+    if (problem) throw new GraphError(400, 'BadRequest', problem);
+    this.store.put('apps', clientId, { ...app, accessPolicies: [...(app.accessPolicies ?? []), { ...policy, from: this.propagated() }] });
+  }
+
+  /** Remove-ApplicationAccessPolicy: the app's policies on `group` stop applying once the propagation delay has passed. */
+  removeAccessPolicy(clientId: string, group: string): void {
+    const app = this.app(clientId);
+    const until = this.propagated();
+    this.store.put('apps', clientId, { ...app, accessPolicies: (app.accessPolicies ?? []).map((p) => (p.group.toLowerCase() === group.toLowerCase() && p.until === undefined ? { ...p, until } : p)) });
+  }
+
+  private app(clientId: string): AppState {
+    const app = this.store.get<AppState>('apps', clientId);
+    if (!app) throw new GraphError(400, 'BadRequest', `no app registration ${clientId} in the tenant`);
+    return app;
+  }
+
+  /** When a change made now reaches Graph. */
+  private propagated(): number {
+    return this.clock() + (this.store.get<number>('meta', 'propagationDelaySeconds') ?? 0) * 1000;
+  }
+
+  private inForce(x: InForce): boolean {
+    const now = this.clock();
+    return (x.from ?? -Infinity) <= now && (x.until === undefined || now < x.until);
+  }
+
+  /**
+   * Whether the app's Application Access Policies in force block it from `owner`'s mailbox for a call made with its
+   * tenant-wide `used` roles: only when every one of them is a role policies restrict (ACCESS_POLICY_ROLES). A
+   * DenyAccess group holding the mailbox blocks; so do RestrictAccess policies none of whose groups holds it.
+   */
+  private blockedByPolicy(appId: string | undefined, owner: DirectoryObject, used: string[]): boolean {
+    const policies = (this.store.get<AppState>('apps', appId ?? '')?.accessPolicies ?? []).filter((p) => this.inForce(p));
+    if (!policies.length || !used.every((r) => ACCESS_POLICY_ROLES.includes(r))) return false;
+    const groups = (GRAPH_GUESSES.accessPolicyNestedMembers ? this.groupsOf(owner) : this.store.values<Group>('groups').filter((g) => addressesOf(owner).some((a) => g.members.includes(a))))
+      .map((g) => g.mail.toLowerCase());
+    const holds = (p: { group: string }) => groups.includes(p.group.toLowerCase());
+    const restrict = policies.filter((p) => p.accessRight === 'RestrictAccess');
+    return policies.some((p) => p.accessRight === 'DenyAccess' && holds(p)) || (restrict.length > 0 && !restrict.some(holds));
   }
 
   /** A room reaching places (the ~48 h replication done) or leaving it (hidden from the address list). */
@@ -479,7 +549,8 @@ export class GraphEmulator {
       const caller = this.authorize(headers.authorization);
       return this.recorded(method, '/$batch', false, () => this.batch(caller, body), this.countItems(body));
     }
-    return this.recorded(method, graphPath, false, () => this.graph(method, graphPath, this.authorize(headers.authorization), body, headers['content-type']));
+    const plain = Object.fromEntries(Object.entries(headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    return this.recorded(method, graphPath, false, () => this.graph(method, graphPath, this.authorize(headers.authorization), body, headers['content-type'], plain));
   }
 
   private countItems(body: string): number | undefined {
@@ -494,6 +565,7 @@ export class GraphEmulator {
     let out: GraphResponse;
     try {
       const fault = this.takeFault(method, p, batchItem);
+      if (fault?.applied) run();
       if (fault) {
         throw new GraphError(fault.status, fault.code ?? (fault.status === 429 ? 'ApplicationThrottled' : 'ServiceUnavailable'),
           fault.message ?? (fault.status === 429 ? 'Application is over its MailboxConcurrency limit.' : 'injected fault'), fault.retryAfterSeconds);
@@ -631,7 +703,9 @@ export class GraphEmulator {
         if (item.url.startsWith('/v1.0/')) throw new GraphError(400, 'BadRequest', "Resource not found for the segment 'v1.0'.");
         const contentType = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
         if (item.body !== undefined && !contentType) throw new GraphError(400, 'BadRequest', 'Write request id : ' + item.id + ' does not contain Content-Type header or body.');
-        return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType);
+        // "To use advanced query capabilities in batch requests, specify the ConsistencyLevel header in the JSON body"
+        // (concepts/aad-advanced-queries.md): an item's own headers.
+        return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType, item.headers ?? {});
       });
       return { id: item.id, status: out.status, headers: { 'Content-Type': 'application/json', ...out.headers }, body: out.body };
     });
@@ -655,7 +729,9 @@ export class GraphEmulator {
     { method: 'GET', pattern: /^\/servicePrincipals\/([^/]+)\/appRoleAssignments$/, handle: (c, m) => this.appRoleAssignments(c, m) },
   ];
 
-  private graph(method: string, url: string, caller: Caller, body: string, contentType?: string): GraphResponse {
+  private graph(method: string, url: string, caller: Caller, body: string, contentType?: string,
+    headers: Record<string, string> = {}): GraphResponse {
+    const header = (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
     const u = new URL(url, 'https://graph.invalid');
     // Match on the encoded path and decode each segment: ids (base64) may hold '/'.
     const p = u.pathname.replace(/%28/gi, '(').replace(/%29/gi, ')').replace(/%27/g, "'");
@@ -670,13 +746,16 @@ export class GraphEmulator {
     // An Exchange-backed route: a tenant-wide grant (in the token) or an RBAC for Applications assignment whose scope
     // holds this mailbox (read per request, never from the token; the two are additive: application-rbac docs).
     // Without either, 403 before the mailbox is even looked up, as before; with a scope elsewhere, the mailbox decides.
-    const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role));
+    const scoped = (anyOf: string[]) => (this.store.get<AppState>('apps', caller.appId ?? '')?.scopedRoles ?? []).filter((s) => anyOf.includes(s.role) && this.inForce(s));
     const mailboxRoute = (anyOf: string[], key: string): DirectoryObject => {
-      const tenantWide = anyOf.some((r) => roles.includes(r));
+      const used = anyOf.filter((r) => roles.includes(r));
+      const tenantWide = used.length > 0;
       const scopes = tenantWide ? [] : scoped(anyOf);
       if (!tenantWide && !scopes.length) need(anyOf, false);
       const owner = this.object(key, GRAPH_GUESSES.exchangeRoutesResolveSmtp ? 'any' : 'directory');
       if (!owner) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${safeDecode(key)}' is invalid.`);
+      // Application Access Policies restrict tenant-wide grants (auth-limit-mailbox-access.md, "Handling API errors").
+      if (tenantWide && this.blockedByPolicy(caller.appId, owner, used)) throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
       if (!tenantWide && !scopes.some((s) => s.mailboxes.some((m) => this.object(m, 'any')?.id === owner.id))) {
         throw new GraphError(GRAPH_GUESSES.outOfScope.status, GRAPH_GUESSES.outOfScope.code, GRAPH_GUESSES.outOfScope.message);
       }
@@ -693,7 +772,9 @@ export class GraphEmulator {
     const page = <T>(all: T[], base: string) => {
       const top = Number(u.searchParams.get('$top') ?? 100);
       const skip = Number(u.searchParams.get('$skip') ?? 0);
-      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}` : undefined;
+      // The next page keeps the request's other options ($select, $count, ...), as Graph's nextLinks do.
+      const query = [...u.searchParams].filter(([k]) => k !== '$top' && k !== '$skip').map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
+      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}${query}` : undefined;
       return { value: all.slice(skip, skip + top), ...(next ? { '@odata.nextLink': next } : {}) };
     };
     const select = (o: Record<string, unknown>) => {
@@ -711,7 +792,7 @@ export class GraphEmulator {
       const list = this.store.get<RoomList>('roomLists', k) ?? this.store.values<RoomList>('roomLists').find((l) => l.id === k);
       return list && roomListOf(list);
     };
-    const c: RouteContext = { method, p, u, roles, need, mailboxRoute, json, page, select, listedRooms, place };
+    const c: RouteContext = { method, p, u, roles, header, need, mailboxRoute, json, page, select, listedRooms, place };
     for (const r of this.routes) {
       if (r.method && r.method !== method) continue;
       const m = r.pattern.exec(p);
@@ -757,8 +838,7 @@ export class GraphEmulator {
     const { mailboxRoute, select } = c;
     // Application MailboxSettings.Read or MailboxSettings.ReadWrite (api/user-get-mailboxsettings.md).
     const owner = mailboxRoute(['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], m[1]);
-    // A user without an Exchange Online mailbox: 404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     const settings = { userPurpose: owner.purpose, timeZone: 'UTC', language: { locale: 'en-US', displayName: 'English (United States)' }, dateFormat: 'yyyy-MM-dd', timeFormat: 'HH:mm' };
     return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.id}')/mailboxSettings`, ...select(settings) } };
   }
@@ -768,7 +848,7 @@ export class GraphEmulator {
     const owner = mailboxRoute(method === 'GET' ? ['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], m[1]);
     const key = owner.upn.toLowerCase();
     const list = this.store.get<Permission[]>('perms', key) ?? [];
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     if (!m[2]) {
       if (method === 'GET') return { status: 200, body: { '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users('${owner.upn}')/calendar/calendarPermissions`, value: list.map(permissionOf) } };
       if (method === 'POST') {
@@ -780,7 +860,8 @@ export class GraphEmulator {
         const sharee = this.object(String(address), 'any');
         const addresses = sharee ? addressesOf(sharee) : [String(address).toLowerCase()];
         if (list.some((x) => x.address && addresses.includes(x.address.toLowerCase()))) {
-          throw new GraphError(409, 'ErrorItemAlreadyExists', `A permission for ${address} already exists on this calendar.`);
+          const e = GRAPH_GUESSES.permissionExists(String(address));
+          throw new GraphError(e.status, e.code, e.message);
         }
         const allowed = allowedRolesFor(sharee ? 'user' : this.group(String(address)) ? 'group' : 'external');
         if (!allowed.includes(req.role)) {
@@ -831,6 +912,14 @@ export class GraphEmulator {
     // ("Limited information returned for inaccessible member objects"): no mail to match a permission with.
     need(['User.Read.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'], true);
     const full = ['Directory.Read.All', 'Directory.ReadWrite.All', 'Group.Read.All', 'GroupMember.Read.All'].some((r) => roles.includes(r));
+    // An OData cast is an advanced query: ConsistencyLevel: eventual and $count=true, or 400 Request_UnsupportedQuery
+    // (user-list-transitivememberof.md, Request headers; aad-advanced-queries.md, "Error handling"). $count=true
+    // alone, without the cast, is ignored without the header (same page).
+    const advanced = c.header('ConsistencyLevel')?.toLowerCase() === 'eventual' && c.u.searchParams.get('$count') === 'true';
+    if (m[2] && !advanced) {
+      const e = GRAPH_GUESSES.castWithoutAdvancedQuery;
+      throw new GraphError(e.status, e.code, e.message);
+    }
     const o = this.object(m[1]);
     if (!o) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${safeDecode(m[1])}' does not exist or one of its queried reference-property objects are not present.`);
     const groups = this.groupsOf(o).map((g) => select({
@@ -838,7 +927,13 @@ export class GraphEmulator {
       ...(full ? { displayName: g.displayName, mail: g.mail, mailEnabled: true, securityEnabled: true, proxyAddresses: [`SMTP:${g.mail}`] }
         : { displayName: null, mail: null, mailEnabled: null, securityEnabled: null, proxyAddresses: null }),
     }));
-    return { status: 200, body: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf`) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', ...(advanced ? { '@odata.count': groups.length } : {}),
+        ...page(groups, `/users/${encodeURIComponent(o.id)}/transitiveMemberOf${m[2] ?? ''}`),
+      },
+    };
   }
 
   private deleteUser(c: RouteContext, m: RegExpExecArray): GraphResponse {
@@ -852,8 +947,11 @@ export class GraphEmulator {
   }
 
   private getUsers(c: RouteContext, m: RegExpExecArray): GraphResponse {
-    const { p, u, need, page, select } = c;
-    need(['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], true);
+    const { p, u, roles, need, page } = c;
+    need([...FULL_PROFILE_ROLES, 'User.ReadBasic.All'], true);
+    // User.ReadBasic.All reads the basic profile only; $select of anything else is dropped (see basicUserOf).
+    const basic = !FULL_PROFILE_ROLES.some((r) => roles.includes(r));
+    const select = (o: Record<string, unknown>) => c.select(basic ? basicUserOf(o) : o);
     if (p === '/users') {
       // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
       const filter = u.searchParams.get('$filter');
@@ -881,7 +979,7 @@ export class GraphEmulator {
     const sp = this.store.get<ServicePrincipal>('sps', decodeURIComponent(m[1]));
     if (!sp) throw new GraphError(404, 'Request_ResourceNotFound', `Resource 'servicePrincipals(appId='${m[1]}')' does not exist or one of its queried reference-property objects are not present.`);
     const appRoles = sp.appId === GRAPH_APP_ID ? Object.entries(GRAPH_APP_ROLES).map(([value, id]) => ({ id, value, allowedMemberTypes: ['Application'], isEnabled: true }))
-      : sp.appId === EXCHANGE_APP_ID ? this.exchangeRoleValues().map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
+      : sp.appId === EXCHANGE_APP_ID ? EXCHANGE_APP_ROLES.map((value) => ({ id: exchangeRoleId(value), value, allowedMemberTypes: ['Application'], isEnabled: true }))
         : [];
     return { status: 200, body: { id: sp.id, appId: sp.appId, displayName: sp.displayName, appRoles } };
   }
@@ -919,7 +1017,7 @@ export class GraphEmulator {
     select: (o: Record<string, unknown>) => Record<string, unknown>): GraphResponse {
     const read = method === 'GET';
     const owner = mailboxRoute(read ? ['Calendars.Read', 'Calendars.ReadWrite'] : ['Calendars.ReadWrite'], mailbox);
-    if (!owner.mailbox) throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'REST API is not yet supported for this mailbox.');
+    reachable(owner);
     const key = owner.upn.toLowerCase();
     const list = this.store.get<StoredEvent[]>('events', key) ?? [];
     const notFound = () => new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
@@ -993,11 +1091,6 @@ export class GraphEmulator {
     throw new GraphError(405, 'ErrorInvalidRequest', `${method} is not supported here.`);
   }
 
-  /** The app roles Office 365 Exchange Online offers: the calendar ones, and any a consent names. */
-  private exchangeRoleValues(): string[] {
-    const consented = this.store.values<ServicePrincipal>('sps').flatMap((s) => s.exchangeRoles ?? []);
-    return [...new Set(['Calendars.ReadWrite', 'Calendars.Read', 'full_access_as_app', ...consented])];
-  }
 
   private admin(method: string, p: string, body: string): GraphResponse {
     switch (`${method} ${p}`) {
@@ -1019,6 +1112,12 @@ export class GraphEmulator {
         this.grantScopedRole(clientId, { role, mailboxes });
         return { status: 200, body: {} };
       }
+      case 'POST /_emulator/access-policies': {
+        const { clientId, accessRight, group, remove } = JSON.parse(body);
+        if (remove) this.removeAccessPolicy(clientId, group);
+        else this.addAccessPolicy(clientId, { accessRight, group });
+        return { status: 200, body: {} };
+      }
       case 'POST /_emulator/places': {
         const { mailbox, inPlaces } = JSON.parse(body);
         this.setInPlaces(mailbox, inPlaces !== false);
@@ -1038,6 +1137,17 @@ function withDefaults(o: DirectoryObject): DirectoryObject {
   };
 }
 
+/**
+ * A mailbox route's owner must have an active Exchange Online mailbox: a user without one (microsoft-graph-docs #5888,
+ * #6305), or one whose mailbox is inactive, soft-deleted or on-premises (MAILBOX_STATES), answers 404
+ * MailboxNotEnabledForRESTAPI with Graph's message, the same for all of them.
+ */
+function reachable(o: DirectoryObject): void {
+  if (!o.mailbox || (o.mailboxState ?? 'active') !== 'active') {
+    throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+  }
+}
+
 /** An event id: base64 with '/' and '+' often, as Exchange's ids (clients must encode them). */
 function eventIdFor(): string {
   return `AAMk${Buffer.concat([Buffer.from([0xff, 0xfb, 0xef]), randomBytes(30)]).toString('base64')}`;
@@ -1049,6 +1159,19 @@ function safeDecode(s: string): string {
   } catch {
     return s;
   }
+}
+
+/** The application permissions that read a user's full profile (api/user-list.md, application permissions). */
+const FULL_PROFILE_ROLES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+
+/**
+ * A user as an app holding only User.ReadBasic.All reads it: the basic profile, "display name, first and last name,
+ * email address, open extensions and photo" (permissions-reference.md, User.ReadBasic.All), i.e. displayName,
+ * givenName, mail, photo, surname and userPrincipalName (Microsoft Q&A 285432, "constrains app access to a limited
+ * set of properties known as the basic profile"), and the id. No accountEnabled, no proxyAddresses, whatever $select asks.
+ */
+function basicUserOf(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k]) => ['id', 'displayName', 'givenName', 'mail', 'surname', 'userPrincipalName'].includes(k)));
 }
 
 /**

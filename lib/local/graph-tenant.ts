@@ -20,6 +20,8 @@ export interface TenantUser {
   readonly accountEnabled?: boolean;
   /** The mailbox's `userPurpose`: user, shared, equipment, linked, others. @default user */
   readonly purpose?: string;
+  /** Where its mailbox is: `active` in Exchange Online, or `inactive`, `softDeleted`, `onPremises` (see MAILBOX_STATES). @default active */
+  readonly mailboxState?: string;
 }
 
 /** A room mailbox. */
@@ -36,6 +38,8 @@ export interface TenantRoom {
   readonly accountEnabled?: boolean;
   /** How it processes meeting requests (Set-CalendarProcessing). @default Exchange's: AutoAccept, deleting comments and subject */
   readonly calendarProcessing?: CalendarProcessing;
+  /** Where its mailbox is (see MAILBOX_STATES). @default active */
+  readonly mailboxState?: string;
 }
 
 export type { CalendarProcessing } from './graph-calendar';
@@ -74,7 +78,32 @@ export interface TenantApp {
   readonly roles?: string[];
   /** RBAC for Applications in Exchange Online: a role allowed on these mailboxes only, never in the token. */
   readonly scopedRoles?: Array<{ role: string; mailboxes: string[] }>;
+  /** Application Access Policies (New-ApplicationAccessPolicy) restricting the app's tenant-wide grants; see ACCESS_POLICY_ROLES. */
+  readonly accessPolicies?: TenantAccessPolicy[];
 }
+
+/**
+ * An Application Access Policy: `RestrictAccess` lets the app reach only the mailboxes in the group, `DenyAccess` all
+ * but those (New-ApplicationAccessPolicy -AccessRight, -PolicyScopeGroupId: a mail-enabled security group).
+ */
+export interface TenantAccessPolicy {
+  readonly accessRight: string;
+  /** The mail-enabled security group's address (one of the tenant file's groups). */
+  readonly group: string;
+  readonly description?: string;
+}
+
+/**
+ * The Graph application permissions an Application Access Policy restricts ("Supported permissions and other
+ * resources", concepts/auth-limit-mailbox-access.md). Calendars.ReadBasic.All is not among them (asked, unanswered:
+ * microsoft-graph-docs-contrib#8464). A call it blocks
+ * answers 403 ErrorAccessDenied "Access to OData is disabled." (same page, "Handling API errors"); "changes to
+ * application access policies can take longer than 1 hour to take effect in Microsoft Graph REST API calls"
+ * (same page): the tenant file's propagationDelaySeconds.
+ */
+export const ACCESS_POLICY_ROLES = ['Mail.Read', 'Mail.ReadBasic', 'Mail.ReadBasic.All', 'Mail.ReadWrite', 'Mail.Send', 'MailboxSettings.Read', 'MailboxSettings.ReadWrite',
+  'Calendars.Read', 'Calendars.ReadWrite', 'Contacts.Read', 'Contacts.ReadWrite'];
+export const ACCESS_RIGHTS = ['RestrictAccess', 'DenyAccess'];
 
 export interface TenantConsent {
   readonly applicationId: string;
@@ -102,12 +131,43 @@ export interface TenantFile {
   readonly consents?: TenantConsent[];
   /** Access tokens that are not JWTs (Microsoft: access tokens are opaque to clients). @default false */
   readonly opaqueTokens?: boolean;
+  /**
+   * How long a change to an app's Application Access Policies or RBAC for Applications scopes, made after the tenant
+   * is loaded, takes to reach Graph (measured on the emulator's clock). Microsoft: up to an hour or longer. @default 0
+   */
+  readonly propagationDelaySeconds?: number;
 }
 
 /** Office 365 Exchange Online's application id (the resource of EWS and Exchange app roles). */
 export const EXCHANGE_APP_ID = CONSENT_RESOURCES.exchange.appId;
 
+/**
+ * The application permissions (app roles) of Office 365 Exchange Online that the checks meet: the calendar ones are
+ * `Calendars.ReadWrite.All` and `Calendars.Read`, not Graph's `Calendars.ReadWrite` (consent.ts); `full_access_as_app`
+ * is EWS's (concepts/auth-limit-mailbox-access.md, "Exchange Web Services permission scope"); `Exchange.ManageAsApp`
+ * is app-only Exchange Online PowerShell's.
+ */
+export const EXCHANGE_APP_ROLES = ['Calendars.ReadWrite.All', 'Calendars.Read', 'full_access_as_app', 'Exchange.ManageAsApp'];
+
+/** A consent naming a role its resource does not have: the name Microsoft uses there instead. */
+export function consentRoleProblems(where: string, c: { resource?: string; roles?: string[] }): string[] {
+  if ((c.resource ?? 'graph') !== 'exchange') return [];
+  return (c.roles ?? []).filter((r) => !EXCHANGE_APP_ROLES.includes(r)).map((r) => `${where}.roles: Office 365 Exchange Online has no application permission '${r}'`
+    + `${r === 'Calendars.ReadWrite' ? '; its calendar permission is Calendars.ReadWrite.All' : ''} (it has ${EXCHANGE_APP_ROLES.join(', ')})`);
+}
+
 export const CALENDAR_ROLES = ['none', 'freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess', 'custom'];
+
+/**
+ * Where a recipient's mailbox is. Graph reaches only an active Exchange Online mailbox; for an inactive one (kept by a
+ * hold after its account was deleted), a soft-deleted one (within 30 days of deletion) or one hosted on-premises
+ * (hybrid), every mailbox route answers 404 MailboxNotEnabledForRESTAPI "The mailbox is either inactive,
+ * soft-deleted, or is hosted on-premise." (the error as Graph gives it: microsoft/MicrosoftCloud#41, 2023;
+ * microsoftgraph/msgraph-sdk-javascript#1756, 2024; older answers said "REST API is not yet supported for this
+ * mailbox.", microsoft-graph-docs-contrib#6519). The account itself stays in the directory here, as a tenant file
+ * describes it.
+ */
+export const MAILBOX_STATES = ['active', 'inactive', 'softDeleted', 'onPremises'];
 
 // mailboxSettings.userPurpose: "user, linked, shared, room, equipment, others, unknownFutureValue" (Graph v1.0,
 // resources/mailboxsettings.md). `room` is what a room entry is; users may take the others.
@@ -133,6 +193,20 @@ export const GRAPH_GUESSES = {
   exchangeRoutesResolveSmtp: true,
   // /places/{id} is documented "by either its ID or email address" (api/place-get.md); guess: the primary SMTP address only.
   placesResolveProxyAddresses: false,
+  // An OData cast without ConsistencyLevel: eventual and $count=true: the code is documented (aad-advanced-queries.md,
+  // "Error handling for advanced queries": 400 Request_UnsupportedQuery when "either the ConsistencyLevel header or the
+  // $count=true query string is missing"); the message for a cast is not. Guess: worded like the documented endsWith one.
+  castWithoutAdvancedQuery: {
+    status: 400, code: 'Request_UnsupportedQuery',
+    message: 'OData cast is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information',
+  },
+  // A second POST of a calendarPermission for a sharee that has one: api/calendar-post-calendarpermissions.md documents
+  // no error, nor does any maintainer answer found. Guess: 409 ErrorItemAlreadyExists. The check does not rely on it:
+  // after a failed grant it reads the calendar's permissions again (link-validation.ts, applyGrants).
+  permissionExists: (address: string) => ({ status: 409, code: 'ErrorItemAlreadyExists', message: `A permission for ${address} already exists on this calendar.` }),
+  // Whether an Application Access Policy's group counts nested members is not documented (New-ApplicationAccessPolicy
+  // says "members of the group"). Guess: nested members count, as Exchange expands a security group for permissions.
+  accessPolicyNestedMembers: true,
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
   groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };
@@ -240,10 +314,10 @@ export function transitiveGroups<G extends { mail: string }>(addresses: string[]
 
 /** The keys of a tenant file, and of each entry of its lists. */
 export const TENANT_KEYS: Record<string, string[]> = {
-  tenantId: [], domains: [], opaqueTokens: [],
-  apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles'],
-  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose'],
-  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing'],
+  tenantId: [], domains: [], opaqueTokens: [], propagationDelaySeconds: [],
+  apps: ['clientId', 'clientSecret', 'certificatePem', 'displayName', 'roles', 'scopedRoles', 'accessPolicies'],
+  users: ['upn', 'displayName', 'mail', 'proxyAddresses', 'mailbox', 'accountEnabled', 'purpose', 'mailboxState'],
+  rooms: ['mailbox', 'upn', 'displayName', 'proxyAddresses', 'inPlaces', 'accountEnabled', 'calendarProcessing', 'mailboxState'],
   roomLists: ['mailbox', 'displayName', 'rooms'],
   groups: ['mail', 'displayName', 'members'],
   calendarPermissions: ['mailbox', 'user', 'role', 'allowedRoles'],
@@ -278,7 +352,7 @@ export function tenantProblems(t: TenantFile): string[] {
     entries.forEach((e: any, i: number) => {
       const where = `${name}[${i}]`;
       keys(where, e, known);
-      lists(where, e, ['proxyAddresses', 'rooms', 'members', 'roles', 'scopedRoles', 'allowedRoles', 'mailboxes']);
+      lists(where, e, ['proxyAddresses', 'rooms', 'members', 'roles', 'scopedRoles', 'allowedRoles', 'mailboxes', 'accessPolicies']);
     });
   }
   if (problems.length) return problems;
@@ -308,6 +382,8 @@ export function tenantProblems(t: TenantFile): string[] {
     if (!isAddress(u?.upn)) return problems.push(`users[${i}].upn: must be a sign-in name like name@domain`);
     check(u.mail === undefined || isAddress(u.mail), `${where}.mail: ${u.mail} is not an SMTP address`);
     check(u.purpose === undefined || USER_PURPOSES.includes(u.purpose), `${where}.purpose: '${u.purpose}' must be one of ${USER_PURPOSES.join(', ')} (rooms go under rooms:)`);
+    check(u.mailboxState === undefined || MAILBOX_STATES.includes(u.mailboxState), `${where}.mailboxState: '${u.mailboxState}' must be one of ${MAILBOX_STATES.join(', ')}`);
+    check(u.mailboxState === undefined || u.mailbox !== false, `${where}.mailboxState: a user without a mailbox (mailbox: false) has no mailbox state; drop one of them`);
     claim(where, 'user', [...new Set([u.upn.toLowerCase(), ...addresses(where, u.mail ?? ((u.mailbox ?? true) ? u.upn : undefined), u.proxyAddresses)])]);
     return undefined;
   });
@@ -316,6 +392,7 @@ export function tenantProblems(t: TenantFile): string[] {
     if (!isAddress(r?.mailbox)) return problems.push(`rooms[${i}].mailbox: must be the room's SMTP address`);
     check(r.upn === undefined || isAddress(r.upn), `${where}.upn: ${r.upn} is not a sign-in name like name@domain`);
     problems.push(...calendarProcessingProblems(where, r.calendarProcessing));
+    check(r.mailboxState === undefined || MAILBOX_STATES.includes(r.mailboxState), `${where}.mailboxState: '${r.mailboxState}' must be one of ${MAILBOX_STATES.join(', ')}`);
     claim(where, 'room', [...new Set([(r.upn ?? r.mailbox).toLowerCase(), ...addresses(where, r.mailbox, r.proxyAddresses)])]);
     return undefined;
   });
@@ -335,7 +412,14 @@ export function tenantProblems(t: TenantFile): string[] {
     for (const m of g?.members ?? []) check(kinds.has(String(m).toLowerCase()), `groups[${i}] (${g.mail}).members: ${m} is not a user, room or group of the tenant; add it, or remove it from members`);
   });
   const mailbox = (a: unknown) => kinds.get(String(a).toLowerCase()) === 'user' || kinds.get(String(a).toLowerCase()) === 'room';
+  check(t?.propagationDelaySeconds === undefined || (typeof t.propagationDelaySeconds === 'number' && t.propagationDelaySeconds >= 0),
+    `propagationDelaySeconds: ${t?.propagationDelaySeconds} must be a number of seconds, 0 or more (Microsoft: changes take up to an hour or longer)`);
   (t?.apps ?? []).forEach((app, i) => {
+    for (const p of app?.accessPolicies ?? []) {
+      const where = `apps[${i}] (${app.clientId}).accessPolicies`;
+      check(ACCESS_RIGHTS.includes(p?.accessRight), `${where}: accessRight '${p?.accessRight}' must be ${ACCESS_RIGHTS.join(' or ')} (New-ApplicationAccessPolicy -AccessRight)`);
+      check(kinds.get(String(p?.group).toLowerCase()) === 'group', `${where}: group ${p?.group} is not a group of the tenant; a policy is scoped to a mail-enabled security group (add it under groups:)`);
+    }
     for (const s of app?.scopedRoles ?? []) {
       check(typeof s?.role === 'string', `apps[${i}] (${app.clientId}).scopedRoles: each entry needs a role (e.g. Calendars.ReadWrite)`);
       check(Array.isArray(s?.mailboxes), `apps[${i}] (${app.clientId}).scopedRoles ${s?.role}: mailboxes must be a list of the mailboxes the role is scoped to`);
@@ -344,6 +428,7 @@ export function tenantProblems(t: TenantFile): string[] {
   });
   (t?.consents ?? []).forEach((c, i) => {
     check(c?.resource === undefined || c.resource === 'graph' || c.resource === 'exchange', `consents[${i}] (${c?.applicationId}).resource: '${c?.resource}' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)`);
+    problems.push(...consentRoleProblems(`consents[${i}] (${c?.applicationId})`, c ?? {}));
   });
   (t?.calendarPermissions ?? []).forEach((p, i) => {
     const where = `calendarPermissions[${i}] (${p?.mailbox}, ${p?.user})`;

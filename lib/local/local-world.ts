@@ -71,11 +71,11 @@ type FieldType = 'string' | 'strings' | 'map' | 'boolean' | 'list';
  * what the fields mean together (unknown members, duplicate addresses, roles) the emulator's tenantProblems checks.
  */
 export const TENANT_ENTRIES: Record<string, { fields: Record<string, FieldType>; required: string[] }> = {
-  apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings', scopedRoles: 'list' }, required: ['clientId'] },
-  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string' }, required: ['upn'] },
+  apps: { fields: { clientId: 'string', clientSecret: 'string', certificatePem: 'string', displayName: 'string', roles: 'strings', scopedRoles: 'list', accessPolicies: 'list' }, required: ['clientId'] },
+  users: { fields: { upn: 'string', displayName: 'string', mail: 'string', proxyAddresses: 'strings', mailbox: 'boolean', accountEnabled: 'boolean', purpose: 'string', mailboxState: 'string' }, required: ['upn'] },
   // calendarProcessing's own fields are checked by the emulator's tenant model (graph-calendar.ts), naming the room.
   rooms: {
-    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map' },
+    fields: { mailbox: 'string', upn: 'string', displayName: 'string', proxyAddresses: 'strings', inPlaces: 'boolean', accountEnabled: 'boolean', calendarProcessing: 'map', mailboxState: 'string' },
     required: ['mailbox'],
   },
   roomLists: { fields: { mailbox: 'string', displayName: 'string', rooms: 'strings' }, required: ['mailbox'] },
@@ -95,12 +95,13 @@ const FIELD_TYPES: Record<FieldType, { ok: (v: unknown) => boolean; words: strin
 };
 
 export function tenantProblems(tenant: unknown): Array<{ path: Array<string | number>; message: string }> {
-  const allowed = ['tenantId', 'domains', 'opaqueTokens', ...Object.keys(TENANT_ENTRIES)];
+  const allowed = ['tenantId', 'domains', 'opaqueTokens', 'propagationDelaySeconds', ...Object.keys(TENANT_ENTRIES)];
   if (!isMap(tenant)) return [{ path: [], message: `a tenant file is a mapping with ${allowed.join(', ')}` }];
   const problems: Array<{ path: Array<string | number>; message: string }> = [];
   if (typeof tenant.tenantId !== 'string') problems.push({ path: tenant.tenantId === undefined ? [] : ['tenantId'], message: tenant.tenantId === undefined ? 'tenantId is required (the directory GUID or primary domain)' : 'tenantId must be a string' });
   if (tenant.domains !== undefined && !isStrings(tenant.domains)) problems.push({ path: ['domains'], message: 'domains must be a list of strings' });
   if (tenant.opaqueTokens !== undefined && typeof tenant.opaqueTokens !== 'boolean') problems.push({ path: ['opaqueTokens'], message: 'opaqueTokens must be true or false' });
+  if (tenant.propagationDelaySeconds !== undefined && typeof tenant.propagationDelaySeconds !== 'number') problems.push({ path: ['propagationDelaySeconds'], message: 'propagationDelaySeconds must be a number of seconds' });
   for (const k of Object.keys(tenant).filter((x) => !allowed.includes(x))) problems.push({ path: [k], message: `${k} is not a field of a tenant file (allowed: ${allowed.join(', ')})` });
   for (const [list, { fields, required }] of Object.entries(TENANT_ENTRIES)) {
     const entries = tenant[list];

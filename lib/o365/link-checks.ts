@@ -28,7 +28,9 @@ export interface RequiredPermission {
 
 /** The Graph reads of a check, each with the application permissions that allow it (any one of them). */
 export const READ_PERMISSIONS = {
-  lookup: { anyOf: ['User.Read.All', 'User.ReadBasic.All', 'Directory.Read.All'], why: 'to look up mailboxes and accounts by address' },
+  // Not User.ReadBasic.All: it reads no accountEnabled and no proxyAddresses (api/user-list.md lists User.Read.All and
+  // higher for applications; the basic profile is displayName, givenName, mail, photo, surname, userPrincipalName).
+  lookup: { anyOf: ['User.Read.All', 'Directory.Read.All'], why: 'to look up mailboxes and accounts by address (User.ReadBasic.All reads no accountEnabled or proxyAddresses)' },
   settings: { anyOf: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'], why: 'to check that each mailbox is a room (mailboxSettings.userPurpose) and that the service account has a mailbox' },
   places: { anyOf: ['Place.Read.All'], why: 'to recognize room lists' },
   groups: { anyOf: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'], why: 'to count calendar permissions granted to groups the service account is in' },

@@ -3,8 +3,11 @@
 //
 // Sources:
 // - mailboxSettings.userPurpose is "user, linked, shared, room, equipment, others" (Graph v1.0, resources/mailboxsettings.md);
-//   read with MailboxSettings.Read (api/user-get-mailboxsettings.md). A user without an Exchange Online mailbox answers
-//   404 MailboxNotEnabledForRESTAPI (microsoft-graph-docs #5888, #6305).
+//   read with MailboxSettings.Read (api/user-get-mailboxsettings.md). A user without an Exchange Online mailbox, or
+//   whose mailbox is inactive, soft-deleted or hosted on-premises, answers 404 MailboxNotEnabledForRESTAPI (microsoft-
+//   graph-docs #5888, #6305) "The mailbox is either inactive, soft-deleted, or is hosted on-premise." (the message as
+//   Graph gives it: microsoft/MicrosoftCloud#41, msgraph-sdk-javascript#1756): one answer for all of them, so a
+//   finding names them all and the command that tells them apart.
 // - /places lags: a new room takes up to ~48 h to be listed (microsoft-graph-docs #7192, #15460, #20558), a room hidden
 //   from the address list is never listed, sovereign clouds have no places API. So places is detail only.
 // - A room list answers /places/{address} with "@odata.type": "#microsoft.graph.roomList" (api/place-get.md, example 2);
@@ -41,8 +44,11 @@ export interface MailboxAnswers {
 
 export type MailboxClass =
   | { readonly kind: 'room'; readonly entry: DirectoryEntry }
-  /** A mailbox, but not a room: purpose is userPurpose (user, shared, equipment, ...) or `no mailbox`. */
-  | { readonly kind: 'not-a-room'; readonly entry: DirectoryEntry; readonly purpose: string }
+  /**
+   * A mailbox, but not a room: purpose is userPurpose (user, shared, equipment, ...) or `no mailbox` (none Graph can
+   * reach: `graphMessage` is what Graph said).
+   */
+  | { readonly kind: 'not-a-room'; readonly entry: DirectoryEntry; readonly purpose: string; readonly graphMessage?: string }
   | { readonly kind: 'room-list'; readonly displayName?: string; readonly rooms?: string[] }
   | { readonly kind: 'missing' }
   /** A read failed: nothing can be said. `read` names it. */
@@ -94,7 +100,7 @@ export function classifyMailbox(a: MailboxAnswers): MailboxClass {
       if (!purpose) return { kind: 'unknown', read: 'the mailbox settings (no userPurpose)', answer: s };
       return { kind: 'not-a-room', entry, purpose };
     }
-    if (s?.status === 404 && s.body?.error?.code === 'MailboxNotEnabledForRESTAPI') return { kind: 'not-a-room', entry, purpose: 'no mailbox' };
+    if (unreachableMailbox(s)) return { kind: 'not-a-room', entry, purpose: 'no mailbox', ...(s?.body?.error?.message ? { graphMessage: String(s.body.error.message) } : {}) };
     return { kind: 'unknown', read: 'the mailbox settings (/users/{id}/mailboxSettings)', answer: s };
   }
   const p = a.place;
@@ -111,6 +117,29 @@ export function classifyMailbox(a: MailboxAnswers): MailboxClass {
   return { kind: 'unknown', read: 'places (/places/{address})', answer: p };
 }
 
+/** Graph's answer for an account with no Exchange Online mailbox it can reach. */
+export function unreachableMailbox(a: GraphAnswer | undefined): boolean {
+  return a?.status === 404 && a.body?.error?.code === 'MailboxNotEnabledForRESTAPI';
+}
+
+/**
+ * What MailboxNotEnabledForRESTAPI means, with Graph's own words when it gave them. Graph words every case the same;
+ * what tells one apart is the account's mail: Exchange sets it for a mailbox (user resource: mail), so an account
+ * without one never had a mailbox, while an inactive, soft-deleted or on-premises mailbox keeps its address.
+ */
+export function unreachableWhy(graphMessage: string | undefined, entry: Pick<DirectoryEntry, 'mail'>): string {
+  const said = `Graph answers 404 MailboxNotEnabledForRESTAPI${graphMessage ? ` ("${graphMessage}")` : ''}`;
+  return entry.mail ? `${said}: its mailbox (${entry.mail}) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`
+    : `${said}, and the account has no mail address: it has no Exchange Online mailbox at all`;
+}
+
+/** Each case's fix, and how to tell them apart when the account has a mail address; `create` makes a missing mailbox. */
+export function unreachableFix(address: string, entry: Pick<DirectoryEntry, 'mail'>, create: string): string {
+  if (!entry.mail) return create;
+  return `find which with Get-Mailbox ${address} in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox), -InactiveMailboxOnly an inactive one (restore its content to a new mailbox: New-MailboxRestoreRequest), `
+    + `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote); an unlicensed one: assign an Exchange Online license; none at all: ${create}`;
+}
+
 /** A problem and its fix for a class that is not a room; undefined for a room or an unknown read. */
 export function mailboxProblem(c: MailboxClass, mailbox: string, tenant: string): { problem: string; fix: string } | undefined {
   switch (c.kind) {
@@ -121,7 +150,9 @@ export function mailboxProblem(c: MailboxClass, mailbox: string, tenant: string)
       return { problem: `this is a room list${c.displayName ? ` (${c.displayName})` : ''}, not a room${rooms}`, fix: "use one room's mailbox per A4B room" };
     }
     case 'not-a-room':
-      if (c.purpose === 'no mailbox') return { problem: `${c.entry.userPrincipalName} is an account without an Exchange mailbox, not a room mailbox`, fix: 'use the room\'s resource mailbox (New-Mailbox -Room), or correct the address' };
+      if (c.purpose === 'no mailbox') {
+        return { problem: `this account has no room mailbox Graph can reach: ${unreachableWhy(c.graphMessage, c.entry)}`, fix: unreachableFix(mailbox, c.entry, 'create the room mailbox (New-Mailbox -Room), or correct the address') };
+      }
       return { problem: `this is a ${c.purpose} mailbox (userPurpose ${c.purpose}), not a room mailbox`, fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${mailbox} -Type Room` };
     default:
       return undefined;

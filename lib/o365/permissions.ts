@@ -67,12 +67,15 @@ export function editorCommand(mailbox: string, serviceAccount: string, verb: 'Ad
 }
 
 /**
- * The problem and fix of a decision that is not ok (and not granted). Never suggests a command that would lower a
+ * The problem and fix of a decision that is not ok (and not granted); `groupsUnread` says groups were not counted,
+ * and why when it is a string. Never suggests a command that would lower a
  * permission: a role above write or custom gets "add it to acceptedRoles" only.
  */
 export function permissionProblem(d: PermissionDecision, mailbox: string, serviceAccount: string, accepted: readonly string[], grantMissing: boolean,
-  groupsUnread = false): { problem: string; fix: string } | undefined {
-  const groupsNote = groupsUnread ? ' (permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)' : '';
+  groupsUnread: boolean | string = false): { problem: string; fix: string } | undefined {
+  // Why groups were not counted: a missing permission (true), or what Graph answered (a string).
+  const why = typeof groupsUnread === 'string' ? groupsUnread : 'the Graph app needs GroupMember.Read.All to read group addresses';
+  const groupsNote = groupsUnread ? ` (permissions through groups were not counted: ${why})` : '';
   switch (d.kind) {
     case 'ok': return undefined;
     case 'missing':

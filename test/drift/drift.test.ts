@@ -3,7 +3,7 @@
 // failures are unknown and never drift (exit 1), and that the JSON output keeps its schema.
 import * as https from 'https';
 import * as path from 'path';
-import { CreateRoomCommand, SearchProfilesCommand, SearchRoomsCommand, UpdateRoomCommand, UpdateSkillGroupCommand, SearchSkillGroupsCommand } from '@aws-sdk/client-alexa-for-business';
+import { CreateRoomCommand, SearchProfilesCommand, SearchRoomsCommand, UpdateProfileCommand, UpdateRoomCommand, UpdateSkillGroupCommand, SearchSkillGroupsCommand } from '@aws-sdk/client-alexa-for-business';
 import { ClientSecretCredential } from '@azure/identity';
 import Ajv from 'ajv';
 import { exitCode } from '../../lib/drift/compare';
@@ -64,6 +64,9 @@ describe('drift', () => {
     const groups = (await a4b.send(new SearchSkillGroupsCommand({}))).SkillGroups!;
     await a4b.send(new UpdateSkillGroupCommand({ SkillGroupArn: groups.find((g) => g.SkillGroupName === 'Facilities')!.SkillGroupArn, Description: 'Changed by hand' }));
     await a4b.send(new CreateRoomCommand({ RoomName: 'Pop-up room', ProfileArn: profiles[0].ProfileArn }));
+    // And switches off ProactiveJoin on a profile that declares it on.
+    const boardrooms = profiles.find((p) => p.ProfileName === 'Berlin boardrooms')!.ProfileArn;
+    await a4b.send(new UpdateProfileCommand({ ProfileArn: boardrooms, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: false } } }));
     a4b.destroy();
     // An Exchange administrator removes the service account's right on one room and deletes another room's mailbox.
     const perms = await graphAdmin('GET', '/users/tegel%40contoso.onmicrosoft.com/calendar/calendarPermissions');
@@ -76,6 +79,7 @@ describe('drift', () => {
     expect(exitCode(report)).toBe(2);
     const lines = report.findings.map((f) => `${f.kind} ${f.resource} ${f.name}${f.field ? ` ${f.field}` : ''}${f.live ? ` -> ${f.live}` : ''}`).sort();
     expect(lines).toEqual([
+      'changed profile Berlin boardrooms meetingRoom.proactiveJoin.enabledByMotion -> false',
       'changed room Havel (2.02) profile -> Berlin boardrooms',
       'changed skill group Facilities description -> Changed by hand',
       'mailbox-missing room Wannsee (3.02) mailbox',
@@ -88,6 +92,7 @@ describe('drift', () => {
     expect(table).toContain('[-] room Spree (2.01): declared, missing in A4B');
     expect(table).toContain('[~] room Havel (2.02): profile: declared Berlin meeting rooms, live Berlin boardrooms');
     expect(toMarkdown(report)).toContain('| ~ | room | Havel (2.02) | profile: declared Berlin meeting rooms, live Berlin boardrooms |');
+    expect(table).toContain('[~] profile Berlin boardrooms: meetingRoom.proactiveJoin.enabledByMotion: declared true, live false');
 
     const ignoring = await drift({ inventoryFile: INVENTORY, localStateDir: state, ignoreUnmanaged: true });
     expect(ignoring.findings.filter((f) => f.kind === 'unmanaged')).toEqual([]);
@@ -142,8 +147,13 @@ describe('import', () => {
       a4b.destroy();
       expect(imported.rooms).toHaveLength(12);
       expect(imported.rooms!.every((r) => r.adoptExisting)).toBe(true);
+      // ProactiveJoin as deployed from the example (on) and as A4B keeps it where it was never set (absent).
+      const meetingRoomOf = (name: string) => imported.profiles!.find((p) => p.name === name)!.meetingRoom;
+      expect(meetingRoomOf('Berlin boardrooms')?.proactiveJoin).toEqual({ enabledByMotion: true });
+      expect(meetingRoomOf('Berlin meeting rooms')?.proactiveJoin).toBeUndefined();
       const file = path.join(dir, 'imported.yaml');
       require('fs').writeFileSync(file, inventoryYaml(imported));
+      expect(require('fs').readFileSync(file, 'utf8')).toMatch(/proactiveJoin:\s*\{?\s*enabledByMotion: true/);
       const roomsBefore = w.a4b!.rooms().map((r) => r.RoomArn).sort();
       const adopted = await localDeploy({ app: APP, context: { inventory: file, stackName: 'Imported' }, stateDir: dir });
       expect(adopted.stacks[0].error).toBeUndefined();

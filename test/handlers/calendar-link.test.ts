@@ -142,6 +142,26 @@ describe('delegate method', () => {
     expect(w.rooms()).toEqual(['Havel', 'Spree', 'Tegel']);
   });
 
+  // A 429 inside a $batch that Exchange applied anyway: the retry meets the permission the first attempt made.
+  test('grantMissingPermissions: a grant answered 429 but applied, then refused as existing on retry, counts once the calendar shows it', async () => {
+    w = await LinkWorld.start(tenantWith(['Spree', 'Havel'], [['Spree', SA, 'write']]));
+    w.graph.injectFault({ match: 'POST /users/', scope: 'item', status: 429, retryAfterSeconds: 0, count: 1, applied: true });
+    const result = await w.deploy(appTemplate(['Spree', 'Havel'], { grantMissingPermissions: true }));
+    expect(result.error).toBeUndefined();
+    expect(w.graph.permissions(mailbox('Havel')).filter((p) => p.address === SA).map((p) => p.role)).toEqual(['write']);
+    // The first attempt (429, applied), the retry (refused: it exists), then the calendar read again.
+    expect(w.graph.requests.filter((r) => r.batchItem && r.method === 'POST').map((r) => r.status)).toEqual([429, 409]);
+    expect(w.rooms()).toEqual(['Havel', 'Spree']);
+  });
+
+  test('grantMissingPermissions: a grant that fails and is not in place still fails the deploy', async () => {
+    w = await LinkWorld.start(tenantWith(['Spree'], []));
+    w.graph.injectFault({ match: 'POST /users/', scope: 'item', status: 400, code: 'ErrorInvalidRequest', message: 'The request is invalid.' });
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'], { grantMissingPermissions: true })));
+    expect(error).toContain('granting write access failed for 1 room');
+    expect(error).toContain('Graph answered 400 ErrorInvalidRequest: The request is invalid.');
+  });
+
   test('grantMissingPermissions grants nothing while another room is wrong', async () => {
     w = await LinkWorld.start(tenantWith(['Spree'], []));
     await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Ghost'], { grantMissingPermissions: true })));
@@ -183,7 +203,7 @@ describe('application method', () => {
   test('an app with only Calendars.Read is not consented for A4B', async () => {
     w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.Read'] }] }));
     const error = await failsWithoutA4bWrite(await w.deploy(template()));
-    expect(error).toContain(`application ${A4B_APP} holds no Calendars.ReadWrite application permission on Microsoft Graph or Office 365 Exchange Online in tenant ${TENANT} (it holds Microsoft Graph Calendars.Read)`);
+    expect(error).toContain(`application ${A4B_APP} holds neither application permission Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online in tenant ${TENANT} (it holds Microsoft Graph Calendars.Read)`);
     expect(error).toContain('Application permissions > Link account, sign in as a Global Administrator');
   });
 
@@ -358,7 +378,9 @@ describe('as real tenants behave', () => {
     w = await LinkWorld.start(tenant);
     const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Havel'])));
     expect(error).toContain('1 of 2 rooms failed validation');
-    expect(error).toContain(`room 'Havel' (${mailbox('Havel')}): Graph denied access (403 ErrorAccessDenied) to read room calendars' permissions. Fix: give the Graph app ${APP.clientId} the application permission Calendars.ReadBasic.All or Calendars.Read or Calendars.ReadWrite (admin consent), or, when it holds it through RBAC for Applications in Exchange Online, add this mailbox to that assignment's scope`);
+    expect(error).toContain(`room 'Havel' (${mailbox('Havel')}): Graph denied access (403 ErrorAccessDenied) to read room calendars' permissions. Fix: give the Graph app ${APP.clientId} the application permission Calendars.ReadBasic.All or Calendars.Read or Calendars.ReadWrite (admin consent); `
+      + `if it holds it, an Exchange Online scope leaves ${mailbox('Havel')} out: an Application Access Policy (Get-ApplicationAccessPolicy; Test-ApplicationAccessPolicy -Identity ${mailbox('Havel')} -AppId ${APP.clientId}) `
+      + `or an RBAC for Applications assignment (Get-ManagementRoleAssignment -RoleAssignee <the app's service principal>; Test-ServicePrincipalAuthorization -Identity <it> -Resource ${mailbox('Havel')}): add ${mailbox('Havel')} to its scope`);
     expect(error).not.toContain('lacks application permissions');
     w.graph.grantScopedRole(APP.clientId, { role: 'Calendars.Read', mailboxes: [mailbox('Havel')] });
     expect((await w.deploy(appTemplate(['Spree', 'Havel']))).error).toBeUndefined();
@@ -425,26 +447,74 @@ describe('as real tenants behave', () => {
     expect(error).toContain('(permissions through groups were not counted: the Graph app needs GroupMember.Read.All to read group addresses)');
   });
 
+  test('6. groups not read for another reason than a permission: Graph\'s own answer is said, GroupMember.Read.All is not blamed', async () => {
+    const tenant = tenantWith(['Spree'], [['Spree', 'av-team@contoso.com', 'write']], { groups: [{ mail: 'av-team@contoso.com', members: [SA] }] });
+    w = await LinkWorld.start(tenant);
+    w.graph.injectFault({ match: '/transitiveMemberOf', status: 400, code: 'Request_BadRequest', message: 'Invalid request.' });
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'])));
+    expect(error).toContain("(permissions through groups were not counted: reading the service account's groups failed: Graph answered 400 Request_BadRequest: Invalid request.)");
+    expect(error).not.toContain('GroupMember.Read.All');
+  });
+
+  // Each resource names its calendar permission its own way: Graph Calendars.ReadWrite, Exchange Online Calendars.ReadWrite.All.
   test.each([
-    ['Office 365 Exchange Online, accepted by default', 'exchange', undefined, true],
-    ['Microsoft Graph, accepted by default', 'graph', undefined, true],
-    ['Office 365 Exchange Online, when only Microsoft Graph is accepted', 'exchange', [ConsentResource.MICROSOFT_GRAPH], false],
-  ])('7. the A4B app consented on %s', async (_, resource, consentResources, ok) => {
-    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.ReadWrite'], resource }] }));
+    ['Office 365 Exchange Online, accepted by default', 'exchange', 'Calendars.ReadWrite.All', undefined, true],
+    ['Microsoft Graph, accepted by default', 'graph', 'Calendars.ReadWrite', undefined, true],
+    ['Office 365 Exchange Online, when only Microsoft Graph is accepted', 'exchange', 'Calendars.ReadWrite.All', [ConsentResource.MICROSOFT_GRAPH], false],
+    ['Office 365 Exchange Online with read only', 'exchange', 'Calendars.Read', undefined, false],
+  ])('7. the A4B app consented on %s', async (_, resource, role, consentResources, ok) => {
+    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: [role], resource }] }));
     const result = await w.deploy(appTemplate(['Spree'], { method: CalendarLinkMethod.application({ applicationId: A4B_APP }), consentResources }));
     expect(result.ok).toBe(ok);
-    if (!ok) expect(result.error).toContain(`holds no Calendars.ReadWrite application permission on Microsoft Graph in tenant ${TENANT}.`);
+    if (!ok) {
+      expect(result.error).toContain(consentResources ? `holds no application permission Calendars.ReadWrite on Microsoft Graph in tenant ${TENANT}. Fix`
+        : `holds neither application permission Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online in tenant ${TENANT} (it holds Office 365 Exchange Online ${role})`);
+    }
     expect(w.rooms()).toEqual(ok ? ['Spree'] : []);
   });
 
   test.each([
     ['disabled', { accountEnabled: false }, `the service account ${SA} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it`],
-    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI)`],
+    ['without a mailbox', { mailbox: false }, `the service account ${SA} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: Graph answers 404 MailboxNotEnabledForRESTAPI ("The mailbox is either inactive, soft-deleted, or is hosted on-premise."), `
+      + `and the account has no mail address: it has no Exchange Online mailbox at all. Fix: give it a mailbox: assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${SA} ...`],
+    ['whose mailbox is soft-deleted', { mailboxState: 'softDeleted' }, `-SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox)`],
+    ['whose mailbox is on-premises', { mailboxState: 'onPremises' }, `Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote)`],
   ])('8. a service account %s fails, and the rooms are still checked in the same deploy', async (_, user, message) => {
     w = await LinkWorld.start(tenantWith(['Spree'], [['Spree', SA, 'write']], { users: [{ upn: SA, ...user }] }));
     const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree', 'Ghost'])));
     expect(error).toContain(message);
     expect(error).toContain("room 'Ghost'");
+  });
+
+  // User.ReadBasic.All finds the account but not whether it is enabled or its aliases: a finding, never a pass.
+  test('8. a Graph app reading users with User.ReadBasic.All only is told to get User.Read.All; a disabled account is not passed over', async () => {
+    const roles = ALL_ROLES.filter((r) => r !== 'User.Read.All').concat('User.ReadBasic.All');
+    w = await LinkWorld.start(tenantWith(['Spree'], [['Spree', SA, 'write']], { apps: [{ ...APP, roles }], users: [{ upn: SA, accountEnabled: false }] }));
+    const error = await failsWithoutA4bWrite(await w.deploy(appTemplate(['Spree'])));
+    expect(error).toContain(`Graph returned the service account ${SA} without accountEnabled and proxyAddresses: the Graph app ${APP.clientId} reads users with User.ReadBasic.All`);
+    expect(error).toContain(`Fix: give the Graph app ${APP.clientId} the application permission User.Read.All`);
+  });
+});
+
+describe('application method: what Graph cannot show', () => {
+  // In process, to read what the handler logs: Graph shows no Application Access Policy or RBAC scope of another app.
+  test('with the consent in place, a note says scopes on A4B\'s own app cannot be seen and how to check them', async () => {
+    const { graphFor } = await import('../../lib/runtime/graph/clients');
+    const { validateLink } = await import('../../lib/runtime/graph/link-validation');
+    const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    w = await LinkWorld.start(tenantWith(['Spree'], [], { consents: [{ applicationId: A4B_APP, roles: ['Calendars.ReadWrite'] }] }));
+    w.a4b.putSecret('a4b/app', JSON.stringify(APP));
+    const env = { AZURE_AUTHORITY_HOST: w.graph.url, GRAPH_BASE_URL: w.graph.url, NODE_EXTRA_CA_CERTS: w.graph.tls.caFile!, GRAPH_MAX_RETRY_WAIT_SECONDS: '0' };
+    const secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: w.a4b.endpoint, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const graph = await graphFor('a4b/app', TENANT, env, secrets);
+    const spec = { tenant: TENANT, method: 'application' as const, applicationId: A4B_APP, credentialsSecretArn: 'a4b/app', grantMissingPermissions: false, acceptedRoles: ['write'], rooms: [{ name: 'Spree', mailbox: mailbox('Spree') }] };
+    const logged: string[] = [];
+    await expect(validateLink(spec, spec.rooms, graph, env, (l) => logged.push(l))).resolves.toMatchObject({ checked: 1 });
+    expect(logged.map((l) => JSON.parse(l).note)).toEqual([
+      `whether an Application Access Policy or an RBAC for Applications scope keeps A4B's app ${A4B_APP} from some room mailboxes cannot be seen through Graph, so it was not checked; `
+      + `check with Test-ApplicationAccessPolicy -Identity <room mailbox> -AppId ${A4B_APP} and Get-ManagementRoleAssignment -RoleAssignee <its service principal> in Exchange Online PowerShell`,
+    ]);
+    secrets.destroy();
   });
 });
 

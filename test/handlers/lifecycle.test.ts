@@ -1,11 +1,12 @@
 // The bundled provider handler (what ships), driven with CloudFormation-shaped events built from a synthesized
 // template, with string properties, against the A4B emulator; every case checks the emulator's state afterwards.
+import { GetProfileCommand } from '@aws-sdk/client-alexa-for-business';
 import { Stack } from 'aws-cdk-lib';
 import { EndOfMeetingReminderType, Room, RoomProfile, SkillGroup } from '../../lib';
 import { isSystemTag, OWNER_NONE, OWNER_PROVIDER_TAG, OWNER_TAG, PREVIOUS_OWNER_TAG } from '../../lib/contract';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
 import { Template } from '../../lib/local/template';
-import { idsOfType, ProviderHarness, synth, writesIn } from '../helpers';
+import { a4bClient, idsOfType, ProviderHarness, synth, writesIn } from '../helpers';
 
 let h: ProviderHarness;
 let devices: string[];
@@ -18,6 +19,7 @@ function build(stack: Stack, devs: string[]) {
   const profile = new RoomProfile(stack, 'Profile', {
     roomProfileName: 'Std', address: '1 Main St', timezone: 'Europe/Berlin', maxVolumeLimit: 8, locale: 'en-US',
     instantBooking: { durationMinutes: 30 }, endOfMeetingReminder: { reminderAtMinutes: 5, type: EndOfMeetingReminderType.CHIME },
+    proactiveJoin: { enabledByMotion: true },
   });
   new RoomProfile(stack, 'Other', { roomProfileName: 'Other', address: '2 Main St', timezone: 'UTC' });
   const sg1 = new SkillGroup(stack, 'G1', { skillGroupName: 'Conferencing', description: 'Meetings' });
@@ -67,6 +69,7 @@ describe('room lifecycle through the bundled handler', () => {
     const profileProps = h.properties(template, idsOfType(template, 'Custom::A4BRoomProfile')[0]);
     expect(profileProps.MaxVolumeLimit).toBe('8');
     expect((profileProps.MeetingRoomConfiguration as any).InstantBooking).toEqual({ Enabled: 'true', DurationInMinutes: '30' });
+    expect((profileProps.MeetingRoomConfiguration as any).ProactiveJoin).toEqual({ EnabledByMotion: 'true' });
   });
 
   test('create: room with mailbox, description, profile, skill group, device and tags; ARN as physical id and attribute', async () => {
@@ -247,6 +250,29 @@ describe('room profile and skill group lifecycle through the bundled handler', (
     const res = await h.update(id, PROFILE, { ...next, Locale: undefined }, next);
     expect(res.Status).toBe('FAILED');
     expect(res.Reason).toContain("A4B cannot unset a profile's Locale once set");
+  });
+
+  test('ProactiveJoin: created as declared, EnabledByMotion changed in place, switched off when removed', async () => {
+    const id = idsOfType(template, PROFILE)[0];
+    const arn = h.created.get(id)!.PhysicalResourceId;
+    // Read back as a user of the SDK reads it.
+    const sdk = a4bClient(h.emulator);
+    const join = async () => (await sdk.send(new GetProfileCommand({ ProfileArn: arn }))).Profile!.MeetingRoomConfiguration!.ProactiveJoin;
+    expect(await join()).toEqual({ EnabledByMotion: true });
+    const old = h.properties(template, id);
+    const meeting = old.MeetingRoomConfiguration as Record<string, unknown>;
+    const off = { ...old, MeetingRoomConfiguration: { ...meeting, ProactiveJoin: { EnabledByMotion: 'false' } } };
+    expect((await h.update(id, PROFILE, off, old)).Status).toBe('SUCCESS');
+    expect(await join()).toEqual({ EnabledByMotion: false });
+    expect((await h.update(id, PROFILE, old, off)).Status).toBe('SUCCESS');
+    expect(await join()).toEqual({ EnabledByMotion: true });
+    const { ProactiveJoin, ...rest } = meeting;
+    expect((await h.update(id, PROFILE, { ...old, MeetingRoomConfiguration: rest }, old)).Status).toBe('SUCCESS');
+    expect(await join()).toEqual({ EnabledByMotion: false });
+    sdk.destroy();
+    // The other meeting-room settings were left as they were.
+    expect(h.emulator.call('GetProfile', { ProfileArn: arn }).Profile.MeetingRoomConfiguration.InstantBooking).toEqual({ DurationInMinutes: 30, Enabled: true });
+    expect(ProactiveJoin).toBeDefined();
   });
 
   test('profile rename onto another profile\'s name is NameInUse with the fix', async () => {

@@ -1,7 +1,7 @@
 import { devicesToRelease, namesToResolve, refSetChange, resolveRefSetChange, setChange, tagChange } from '../../lib/handlers/a4b/plan';
 import { PropertyReader } from '../../lib/handlers/properties';
 import { planRoomUpdate, readRoom, RoomSpec } from '../../lib/handlers/a4b/room';
-import { planRoomProfileUpdate, RoomProfileSpec } from '../../lib/handlers/a4b/room-profile';
+import { planRoomProfileUpdate, readRoomProfile, RoomProfileSpec } from '../../lib/handlers/a4b/room-profile';
 
 describe('setChange', () => {
   test.each([
@@ -153,6 +153,33 @@ describe('planRoomProfileUpdate', () => {
     ['all meeting-room settings removed', { MeetingRoomConfiguration: undefined }, { MeetingRoomConfiguration: { RoomUtilizationMetricsEnabled: false, InstantBooking: { Enabled: false } } }, []],
   ])('%s', (_, change, fields, unclearable) => {
     expect(planRoomProfileUpdate(profile, { ...profile, ...change })).toEqual({ fields, unclearable });
+  });
+
+  const meeting = profile.MeetingRoomConfiguration!;
+  const withJoin = (EnabledByMotion: boolean) => ({ ...profile, MeetingRoomConfiguration: { ...meeting, ProactiveJoin: { EnabledByMotion } } });
+  test.each<[string, RoomProfileSpec, RoomProfileSpec, Record<string, unknown>]>([
+    ['ProactiveJoin added', profile, withJoin(true), { MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: true } } }],
+    ['EnabledByMotion changed', withJoin(true), withJoin(false), { MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: false } } }],
+    ['EnabledByMotion unchanged', withJoin(false), withJoin(false), {}],
+    ['ProactiveJoin removed is switched off (A4B requires EnabledByMotion)', withJoin(true), profile, { MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: false } } }],
+  ])('%s', (_, before, after, fields) => {
+    expect(planRoomProfileUpdate(before, after)).toEqual({ fields, unclearable: [] });
+  });
+});
+
+describe('readRoomProfile: ProactiveJoin as CloudFormation passes it', () => {
+  const props = (ProactiveJoin: unknown) => ({
+    ProfileName: 'P', Address: 'a', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA',
+    MeetingRoomConfiguration: { ProactiveJoin },
+  });
+  test.each([[{ EnabledByMotion: 'true' }, true], [{ EnabledByMotion: 'false' }, false], [{ EnabledByMotion: true }, true]])('%j', (join, enabled) => {
+    expect(readRoomProfile(props(join), "room profile 'P' (P)").MeetingRoomConfiguration?.ProactiveJoin).toEqual({ EnabledByMotion: enabled });
+  });
+  test.each([
+    [{}, "room profile 'P' (P): property MeetingRoomConfiguration.ProactiveJoin.EnabledByMotion is missing; it must be true or false"],
+    [{ EnabledByMotion: 'yes' }, 'room profile \'P\' (P): property MeetingRoomConfiguration.ProactiveJoin.EnabledByMotion is "yes"; it must be true or false'],
+  ])('refuses %j', (join, message) => {
+    expect(() => readRoomProfile(props(join), "room profile 'P' (P)")).toThrow(message);
   });
 });
 

@@ -52,6 +52,10 @@ describe('profileFromA4b', () => {
     }, { ...base, meetingRoom: { instantBooking: { durationMinutes: 15 }, endOfMeetingReminder: { type: 'KNOCK' } } }],
     ['an empty MeetingRoomConfiguration is no meeting-room settings', { ...BASE, MeetingRoomConfiguration: {} }, base],
     ['an empty feature is still there', { ...BASE, MeetingRoomConfiguration: { InstantBooking: {} } }, { ...base, meetingRoom: { instantBooking: {} } }],
+    ['ProactiveJoin from GetProfile', { ...BASE, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: false } } },
+      { ...base, meetingRoom: { proactiveJoin: { enabledByMotion: false } } }],
+    ['ProactiveJoin as CloudFormation passes it', { ...BASE, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: 'true' } } },
+      { ...base, meetingRoom: { proactiveJoin: { enabledByMotion: true } } }],
     ['no members at all', {}, {} as ProfileAsRead],
   ])('%s', (_, input, expected) => {
     expect(profileFromA4b(input)).toStrictEqual(expected);
@@ -64,6 +68,8 @@ describe('inventoryMeetingRoom: the features an inventory can hold', () => {
     ['every feature with its setting', FULL_MEETING_ROOM, FULL_MEETING_ROOM],
     ['features without their setting are left out', { endOfMeetingReminder: { enabled: false, type: 'CHIME' }, instantBooking: { enabled: false }, requireCheckIn: {} }, undefined],
     ['the metrics switch alone', { instantBooking: { enabled: false }, roomUtilizationMetrics: false }, { roomUtilizationMetrics: false }],
+    ['ProactiveJoin, on or off', { proactiveJoin: { enabledByMotion: false } }, { proactiveJoin: { enabledByMotion: false } }],
+    ['ProactiveJoin without EnabledByMotion is left out (an inventory must give it)', { proactiveJoin: {} }, undefined],
   ])('%s', (_, input, expected) => {
     expect(inventoryMeetingRoom(input)).toStrictEqual(expected);
   });
@@ -90,6 +96,14 @@ describe('profileFields of a profile read from A4B', () => {
     ['a reminder without minutes', { EndOfMeetingReminder: { ReminderType: 'KNOCK' } }, { 'meetingRoom.endOfMeetingReminder': 'undefined KNOCK' }],
   ])('%s', (_, meetingRoom, expected) => {
     expect(profileFields(profileFromA4b({ ...BASE, MeetingRoomConfiguration: meetingRoom }))).toMatchObject(expected);
+  });
+
+  test('ProactiveJoin is compared where it is set, with its value; left out, A4B\'s is no drift', () => {
+    const field = 'meetingRoom.proactiveJoin.enabledByMotion';
+    expect(profileFields(profileFromA4b({ ...BASE, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: 'false' } } }))[field]).toBe(false);
+    expect(profileFields(profileFromA4b({ ...BASE, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: true } } }))[field]).toBe(true);
+    const without = profileFields(profileFromA4b({ ...BASE, MeetingRoomConfiguration: { InstantBooking: { Enabled: true } } }));
+    expect(Object.keys(without)).not.toContain(field);
   });
 
   test('no defaults are filled in: a live profile without a unit shows none', () => {

@@ -54,6 +54,11 @@ describe('inventory validation', () => {
     ['instant booking of 20 minutes', '    meetingRoom: { instantBooking: { durationMinutes: 20 } }\n', "rooms.yaml:5:55: profile 'Std': meetingRoom.instantBooking.durationMinutes 20 must be 15 to 240 in steps of 15"],
     ['a reminder without its type', '    meetingRoom: { endOfMeetingReminder: { minutes: 5 } }\n', "rooms.yaml:5:20: profile 'Std': type is required"],
     ['a volume of 11', '    maxVolume: 11\n', "rooms.yaml:5:16: profile 'Std': maxVolume 11 must be 0 to 10"],
+    ['proactiveJoin.enabledByMotion that is not a boolean', '    meetingRoom: { proactiveJoin: { enabledByMotion: yes } }\n',
+      "rooms.yaml:5:54: profile 'Std': meetingRoom.proactiveJoin.enabledByMotion 'yes' must be a boolean: write true or false"],
+    ['proactiveJoin.enabledByMotion quoted', "    meetingRoom: { proactiveJoin: { enabledByMotion: 'true' } }\n",
+      "rooms.yaml:5:54: profile 'Std': meetingRoom.proactiveJoin.enabledByMotion 'true' must be a boolean: write true or false"],
+    ['proactiveJoin without enabledByMotion', '    meetingRoom: { proactiveJoin: {} }\n', "rooms.yaml:5:20: profile 'Std': enabledByMotion is required"],
   ])('profile with %s', (_, extra, expected) => {
     const head = `profiles:\n  - name: Std\n    address: 1 Main St\n${extra.startsWith('    timezone') ? '' : '    timezone: UTC\n'}${extra}rooms: []\n`;
     const problems = validateInventory(parseInventoryText(head, 'rooms.yaml'));

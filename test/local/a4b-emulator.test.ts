@@ -168,6 +168,20 @@ describe('A4B emulator through the real SDK client', () => {
     expect(await rejection(client.send(new ListTagsCommand({ Arn: RoomArn!.replace(/.$/, 'x') })))).toBeInstanceOf(NotFoundException);
   });
 
+  test('ProactiveJoin, which the SDK sends and reads: kept, changed, and refused without EnabledByMotion', async () => {
+    const { ProfileArn } = await client.send(new CreateProfileCommand({ ...PROFILE, ProfileName: 'Motion', MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: true } } }));
+    const join = async () => (await client.send(new GetProfileCommand({ ProfileArn }))).Profile!.MeetingRoomConfiguration!.ProactiveJoin;
+    expect(await join()).toEqual({ EnabledByMotion: true });
+    await client.send(new UpdateProfileCommand({ ProfileArn, MeetingRoomConfiguration: { ProactiveJoin: { EnabledByMotion: false } } }));
+    expect(await join()).toEqual({ EnabledByMotion: false });
+    // The SDK's types require EnabledByMotion; a caller that gets round them meets A4B's answer.
+    const err = await rejection(client.send(new UpdateProfileCommand({ ProfileArn, MeetingRoomConfiguration: { ProactiveJoin: {} as any } })));
+    expect(err).toBeInstanceOf(AlexaForBusinessServiceException);
+    expect([err.name, err.$metadata.httpStatusCode, err.message]).toEqual(['ValidationException', 400,
+      "1 validation error detected: Value null at 'meetingRoomConfiguration.proactiveJoin.enabledByMotion' failed to satisfy constraint: Member must not be null"]);
+    expect(await join()).toEqual({ EnabledByMotion: false });
+  });
+
   test('UpdateProfile merges meeting-room settings; DeleteProfile leaves its rooms without a profile', async () => {
     await client.send(new UpdateProfileCommand({
       ProfileArn: profileArn, MeetingRoomConfiguration: { InstantBooking: { DurationInMinutes: 30, Enabled: true } },

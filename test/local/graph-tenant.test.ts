@@ -9,6 +9,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { HttpsTransport } from '../../lib/runtime/graph/https-transport';
+import { getter, readAccount } from '../../lib/runtime/graph/mailboxes';
 import { EXCHANGE_APP_ID, GraphEmulator, TenantFile } from '../../lib/local/graph-emulator';
 import { parseUserFilter, recipientAddresses, tenantProblems, transitiveGroups } from '../../lib/local/graph-tenant';
 import { graphRequest } from '../helpers';
@@ -25,6 +26,7 @@ const TENANT: TenantFile = {
     },
     { clientId: 'minimal', clientSecret: 'minimal-secret', roles: ['User.Read.All'] },
     { clientId: 'bare', clientSecret: 'bare-secret', roles: ['Place.Read.All'] },
+    { clientId: 'basic', clientSecret: 'basic-secret', roles: ['User.ReadBasic.All'] },
   ],
   users: [
     { upn: SVC_UPN, mail: SVC_MAIL, proxyAddresses: ['smtp:alexa@fabrikam.com'], displayName: 'A4B service' },
@@ -32,6 +34,9 @@ const TENANT: TenantFile = {
     { upn: 'old@fabrikam.com', accountEnabled: false },
     { upn: 'reception@fabrikam.com', purpose: 'shared' },
     { upn: 'projector@fabrikam.com', purpose: 'equipment' },
+    { upn: 'left@fabrikam.com', mailboxState: 'inactive' },
+    { upn: 'binned@fabrikam.com', mailboxState: 'softDeleted' },
+    { upn: 'hybrid@fabrikam.com', mailboxState: 'onPremises' },
   ],
   rooms: [
     { mailbox: 'tejo@fabrikam.com', displayName: 'Tejo' },
@@ -49,7 +54,7 @@ const TENANT: TenantFile = {
     { mailbox: 'mondego@fabrikam.com', user: 'facilities@fabrikam.com', role: 'write' },
   ],
   consents: [
-    { applicationId: 'a4b-exchange', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'], resource: 'exchange' },
+    { applicationId: 'a4b-exchange', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite.All'], resource: 'exchange' },
     { applicationId: 'a4b-graph', displayName: 'Alexa for Business', roles: ['Calendars.ReadWrite'] },
   ],
 };
@@ -102,6 +107,16 @@ describe('addresses: UPN, mail and proxy addresses are different things', () => 
     expect((await admin.get('/users/contractor%40fabrikam.onmicrosoft.com')).body.mail).toBeNull();
   });
 
+  test('User.ReadBasic.All reads the basic profile only: no accountEnabled or proxyAddresses, even when selected', async () => {
+    const select = `$select=${e('id,userPrincipalName,mail,proxyAddresses,accountEnabled')}`;
+    const filter = `$filter=${e(`mail eq '${SVC_MAIL}'`)}`;
+    const [full] = (await (await as('admin')).get(`/users?${filter}&${select}`)).body.value;
+    expect(Object.keys(full).sort()).toEqual(['accountEnabled', 'id', 'mail', 'proxyAddresses', 'userPrincipalName']);
+    const [basic] = (await (await as('basic')).get(`/users?${filter}&${select}`)).body.value;
+    expect(basic).toEqual({ id: full.id, userPrincipalName: SVC_UPN, mail: SVC_MAIL });
+    expect((await (await as('basic')).get(`/users/${e(SVC_UPN)}`)).body).toEqual({ id: full.id, userPrincipalName: SVC_UPN, mail: SVC_MAIL, displayName: 'A4B service' });
+  });
+
   test('$filter finds a user by mail, by UPN or by proxy address; other filters are refused', async () => {
     const admin = await as('admin');
     const find = async (f: string) => (await admin.get(`/users?$filter=${e(f)}`)).body.value.map((u: any) => u.userPrincipalName);
@@ -135,6 +150,15 @@ describe('mailboxSettings: what a mailbox is', () => {
     expect(await scoped.get('/users/contractor%40fabrikam.onmicrosoft.com/mailboxSettings')).toMatchObject({ status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } });
     expect(await scoped.get('/users/ghost%40fabrikam.com/mailboxSettings')).toMatchObject({ status: 404, body: { error: { code: 'ErrorInvalidUser' } } });
     expect(await (await as('minimal')).get('/users/tejo%40fabrikam.com/mailboxSettings')).toMatchObject({ status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
+  });
+
+  // One answer for every mailbox Graph cannot reach, with Graph's words; the account itself is still in the directory.
+  test.each(['left@fabrikam.com', 'binned@fabrikam.com', 'hybrid@fabrikam.com', 'contractor@fabrikam.onmicrosoft.com'])('%s: mailbox routes answer 404 MailboxNotEnabledForRESTAPI', async (upn) => {
+    const admin = await as('admin');
+    const unreachable = { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } };
+    expect(await admin.get(`/users/${e(upn)}/mailboxSettings`)).toMatchObject(unreachable);
+    expect(await admin.get(`/users/${e(upn)}/calendar/calendarPermissions`)).toMatchObject(unreachable);
+    expect((await admin.get(`/users/${e(upn)}`)).status).toBe(200);
   });
 });
 
@@ -205,6 +229,91 @@ describe('calendarPermissions', () => {
   });
 });
 
+describe('transitiveMemberOf cast to groups is an advanced query', () => {
+  function client(clientId: string) {
+    const cred = credential(graph, clientId);
+    return Client.initWithMiddleware({
+      baseUrl: `${graph.url}/`, customHosts: new Set(['127.0.0.1']),
+      middleware: [new AuthenticationHandler(new TokenCredentialAuthenticationProvider(cred, { scopes: ['https://graph.microsoft.com/.default'] })), new HttpsTransport(graph.caPem) as any],
+    });
+  }
+  const cast = `/users/${e(SVC_UPN)}/transitiveMemberOf/microsoft.graph.group`;
+
+  test('without ConsistencyLevel: eventual and $count=true it is 400 Request_UnsupportedQuery; with both, the groups and their count', async () => {
+    const get = getter(client('admin'));
+    expect(await get(`${cast}?$select=id,mail`)).toMatchObject({ status: 400, body: { error: { code: 'Request_UnsupportedQuery' } } });
+    expect(await get(`${cast}?$count=true&$select=id,mail`)).toMatchObject({ status: 400, body: { error: { code: 'Request_UnsupportedQuery' } } });
+    expect(await get(`${cast}?$select=id,mail`, { ConsistencyLevel: 'eventual' })).toMatchObject({ status: 400 });
+    const ok = await get(`${cast}?$count=true&$select=id,mail`, { ConsistencyLevel: 'eventual' });
+    expect(ok.status).toBe(200);
+    expect(ok.body['@odata.count']).toBe(2);
+    expect(ok.body.value.map((g: any) => g.mail).sort()).toEqual(['av-team@fabrikam.com', 'facilities@fabrikam.com']);
+  });
+
+  test('readAccount sends both and reads the nested groups', async () => {
+    const account = await readAccount(SVC_MAIL, getter(client('admin')));
+    expect(account.groupsAnswer?.status).toBe(200);
+    expect([...new Set(account.groups)].sort()).toEqual(['av-team@fabrikam.com', 'facilities@fabrikam.com']);
+  });
+});
+
+describe('Application Access Policies, and changes that take time to reach Graph', () => {
+  const HOUR = 3600_000;
+  let now = Date.UTC(2026, 11, 4, 9);
+  let policed: GraphEmulator;
+  beforeAll(async () => {
+    policed = await GraphEmulator.start({
+      clock: () => now,
+      tenant: {
+        ...TENANT,
+        propagationDelaySeconds: 3600,
+        groups: [...TENANT.groups!, { mail: 'a4b-rooms@fabrikam.com', members: ['tejo@fabrikam.com', 'douro@fabrikam.com'] }, { mail: 'boardroom@fabrikam.com', members: ['tejo@fabrikam.com'] }],
+        apps: [
+          { clientId: 'policed', clientSecret: 'policed-secret', roles: ['Calendars.Read', 'MailboxSettings.Read'], accessPolicies: [{ accessRight: 'RestrictAccess', group: 'a4b-rooms@fabrikam.com' }] },
+          { clientId: 'basiccal', clientSecret: 'basiccal-secret', roles: ['Calendars.ReadBasic.All'], accessPolicies: [{ accessRight: 'RestrictAccess', group: 'a4b-rooms@fabrikam.com' }] },
+          { clientId: 'late', clientSecret: 'late-secret', roles: ['User.Read.All'] },
+        ],
+      },
+    });
+  });
+  afterAll(() => policed.stop());
+  const get = (clientId: string) => getter(Client.initWithMiddleware({
+    baseUrl: `${policed.url}/`, customHosts: new Set(['127.0.0.1']),
+    middleware: [new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential(policed, clientId), { scopes: ['https://graph.microsoft.com/.default'] })), new HttpsTransport(policed.caPem) as any],
+  }));
+  const blocked = { status: 403, body: { error: { code: 'ErrorAccessDenied', message: 'Access to OData is disabled.' } } };
+  const settings = (m: string) => `/users/${e(m)}/mailboxSettings`;
+  const perms = (m: string) => `/users/${e(m)}/calendar/calendarPermissions`;
+
+  test('RestrictAccess: tenant-wide grants reach the group\'s mailboxes only, 403 "Access to OData is disabled." elsewhere; Calendars.ReadBasic.All is not restricted', async () => {
+    const app = get('policed');
+    expect((await app(settings('tejo@fabrikam.com'))).status).toBe(200);
+    expect(await app(settings('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect(await app(perms('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect((await get('basiccal')(perms('mondego@fabrikam.com'))).status).toBe(200);
+  });
+
+  test('a policy added or removed, and a scoped role granted, reach Graph after propagationDelaySeconds on the emulator\'s clock', async () => {
+    const app = get('policed');
+    policed.addAccessPolicy('policed', { accessRight: 'DenyAccess', group: 'boardroom@fabrikam.com' });
+    policed.removeAccessPolicy('policed', 'a4b-rooms@fabrikam.com');
+    policed.grantScopedRole('late', { role: 'MailboxSettings.Read', mailboxes: ['mondego@fabrikam.com'] });
+    now += HOUR - 1000;
+    expect((await app(settings('tejo@fabrikam.com'))).status).toBe(200);
+    expect(await app(settings('mondego@fabrikam.com'))).toMatchObject(blocked);
+    expect(await get('late')(settings('mondego@fabrikam.com'))).toMatchObject({ status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
+    now += 1000;
+    expect(await app(settings('tejo@fabrikam.com'))).toMatchObject(blocked);
+    expect((await app(settings('mondego@fabrikam.com'))).status).toBe(200);
+    expect((await get('late')(settings('mondego@fabrikam.com'))).status).toBe(200);
+  });
+
+  test('a policy must name a group of the tenant and RestrictAccess or DenyAccess', () => {
+    expect(() => policed.addAccessPolicy('policed', { accessRight: 'Allow', group: 'nobody@fabrikam.com' })).toThrow(/accessRight 'Allow' must be RestrictAccess or DenyAccess/);
+    expect(() => policed.addAccessPolicy('policed', { accessRight: 'DenyAccess', group: 'tejo@fabrikam.com' })).toThrow(/group tejo@fabrikam.com is not a group of the tenant/);
+  });
+});
+
 describe('RBAC for Applications: scoped roles', () => {
   test('never in the token; allowed on the scope\'s mailboxes (by any address), 403 ErrorAccessDenied on others', async () => {
     const token = (await credential(graph, 'scoped').getToken('https://graph.microsoft.com/.default'))!.token;
@@ -232,7 +341,11 @@ describe('consents on Office 365 Exchange Online', () => {
     };
     const [onExchange] = await assignments('a4b-exchange');
     expect(onExchange).toMatchObject({ resourceId: exchange.id, resourceDisplayName: 'Office 365 Exchange Online' });
-    expect(exchange.appRoles.find((r: any) => r.id === onExchange.appRoleId).value).toBe('Calendars.ReadWrite');
+    expect(exchange.appRoles.find((r: any) => r.id === onExchange.appRoleId).value).toBe('Calendars.ReadWrite.All');
+    // Exchange Online's names, not Graph's: it has no Calendars.ReadWrite, and a consent naming it is refused.
+    expect(exchange.appRoles.map((r: any) => r.value)).toEqual(expect.arrayContaining(['Calendars.ReadWrite.All', 'Calendars.Read', 'full_access_as_app']));
+    expect(exchange.appRoles.map((r: any) => r.value)).not.toContain('Calendars.ReadWrite');
+    expect(() => graph.grantConsent({ applicationId: 'late', roles: ['Calendars.ReadWrite'], resource: 'exchange' })).toThrow("consent.roles: Office 365 Exchange Online has no application permission 'Calendars.ReadWrite'; its calendar permission is Calendars.ReadWrite.All");
     expect((await assignments('a4b-graph')).map((a: any) => a.resourceDisplayName)).toEqual(['Microsoft Graph']);
   });
 });
@@ -346,7 +459,7 @@ describe('persistence and the tenant file', () => {
       roomLists: [{ mailbox: 'list@fabrikam.com', rooms: ['a@fabrikam.com'] }],
       groups: [{ mail: 'g@fabrikam.com', members: ['stranger@contoso.com'] }],
       apps: [{ clientId: 'app', scopedRoles: [{ role: 'Calendars.ReadWrite', mailboxes: ['g@fabrikam.com'] }] }],
-      consents: [{ applicationId: 'a4b', resource: 'ews' }],
+      consents: [{ applicationId: 'a4b', resource: 'ews' }, { applicationId: 'a4b-x', resource: 'exchange', roles: ['Calendars.ReadWrite'] }],
       calendarPermissions: [{ mailbox: 'nowhere@fabrikam.com', user: 'a@fabrikam.com', role: 'owner' }],
     };
     const problems = tenantProblems(bad);
@@ -358,12 +471,13 @@ describe('persistence and the tenant file', () => {
       'groups[0] (g@fabrikam.com).members: stranger@contoso.com is not a user, room or group of the tenant; add it, or remove it from members',
       'apps[0] (app).scopedRoles Calendars.ReadWrite: g@fabrikam.com is not a user or room mailbox of the tenant',
       "consents[0] (a4b).resource: 'ews' must be graph (Microsoft Graph) or exchange (Office 365 Exchange Online)",
+      "consents[1] (a4b-x).roles: Office 365 Exchange Online has no application permission 'Calendars.ReadWrite'; its calendar permission is Calendars.ReadWrite.All (it has Calendars.ReadWrite.All, Calendars.Read, full_access_as_app, Exchange.ManageAsApp)",
       "calendarPermissions[0] (nowhere@fabrikam.com, a@fabrikam.com).role: 'owner' must be one of none, freeBusyRead, limitedRead, read, write, delegateWithoutPrivateEventAccess, delegateWithPrivateEventAccess, custom",
       'calendarPermissions[0] (nowhere@fabrikam.com, a@fabrikam.com).mailbox: nowhere@fabrikam.com is not a user or room mailbox of the tenant',
     ]);
     const empty = await GraphEmulator.start();
     try {
-      expect(() => empty.seed(bad)).toThrow(/^tenant file: 9 problems:\n- users\[0\]/);
+      expect(() => empty.seed(bad)).toThrow(/^tenant file: 10 problems:\n- users\[0\]/);
       expect(empty.hasTenant).toBe(false);
       empty.seed(TENANT);
       expect(empty.tenantId).toBe('fabrikam.onmicrosoft.com');
@@ -375,11 +489,13 @@ describe('persistence and the tenant file', () => {
 
 describe('tenant model rules', () => {
   test.each([
-    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing'],
-    ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
+    ['a misspelt key', { tenantId: 't', rooms: [{ mailbox: 'a@x.com', inPlace: false }] }, 'rooms[0].inPlace: unknown key; the keys are mailbox, upn, displayName, proxyAddresses, inPlaces, accountEnabled, calendarProcessing, mailboxState'],
+    ['an unknown top-level key', { tenantId: 't', room: [] }, 'tenant file.room: unknown key; the keys are tenantId, domains, opaqueTokens, propagationDelaySeconds, apps, users, rooms, roomLists, groups, calendarPermissions, consents'],
     ['a list given as one value', { tenantId: 't', users: [{ upn: 'a@x.com', proxyAddresses: 'smtp:b@x.com' }] }, 'users[0].proxyAddresses: must be a list'],
     ['a top-level list given as a mapping', { tenantId: 't', groups: { mail: 'g@x.com' } }, 'tenant file.groups: must be a list'],
     ['an entry that is not a mapping', { tenantId: 't', rooms: ['a@x.com'] }, 'rooms[0]: must be a mapping'],
+    ['an unknown mailbox state', { tenantId: 't', users: [{ upn: 'a@x.com', mailboxState: 'deleted' }] }, "users[0] (a@x.com).mailboxState: 'deleted' must be one of active, inactive, softDeleted, onPremises"],
+    ['a mailbox state without a mailbox', { tenantId: 't', users: [{ upn: 'a@x.com', mailbox: false, mailboxState: 'inactive' }] }, 'users[0] (a@x.com).mailboxState: a user without a mailbox (mailbox: false) has no mailbox state; drop one of them'],
   ])('tenantProblems: %s', (_name, file, problem) => {
     expect(tenantProblems(file as any)).toEqual([problem]);
   });

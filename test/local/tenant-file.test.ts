@@ -40,11 +40,11 @@ describe('tenant files', () => {
   test.each<[string, string | Buffer, string[]]>([
     ['an empty file', '', ['1:1: the file holds no tenant (it is empty or only comments): a tenant file needs tenantId']],
     ['bad YAML', 'tenantId: [contoso\n', ['2:1: Flow sequence in block collection must be sufficiently indented and end with a ]']],
-    ['a list, not a mapping', '- tenantId: contoso.com\n', ['1:1: a tenant file is a mapping with tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents']],
+    ['a list, not a mapping', '- tenantId: contoso.com\n', ['1:1: a tenant file is a mapping with tenantId, domains, opaqueTokens, propagationDelaySeconds, apps, users, rooms, roomLists, groups, calendarPermissions, consents']],
     ['no tenantId', 'users: []\n', ['1:1: tenantId is required (the directory GUID or primary domain)']],
     ['a tenantId that is a number', 'tenantId: 42\n', ['1:11: tenantId must be a string']],
     ['a JSON key twice', '{"tenantId": "a.com", "tenantId": "b.com"}', ["1:23: duplicate key 'tenantId': a mapping may hold each key once (of two, one would silently replace the other); merge them or remove one"]],
-    ['a misspelt list', 'tenantId: contoso.com\nuser: []\n', ['2:1: user is not a field of a tenant file (allowed: tenantId, domains, opaqueTokens, apps, users, rooms, roomLists, groups, calendarPermissions, consents)']],
+    ['a misspelt list', 'tenantId: contoso.com\nuser: []\n', ['2:1: user is not a field of a tenant file (allowed: tenantId, domains, opaqueTokens, propagationDelaySeconds, apps, users, rooms, roomLists, groups, calendarPermissions, consents)']],
     ['apps that are not a list', 'tenantId: contoso.com\napps: { clientId: c }\n', ['2:1: apps must be a list']],
     ['an app without clientId, with roles not a list', 'tenantId: contoso.com\napps:\n  - { roles: Place.Read.All }\n', ['3:5: apps[0].clientId is required', '3:14: apps[0].roles must be a list of strings']],
     ['a permission without its role', 'tenantId: contoso.com\ncalendarPermissions:\n  - { mailbox: a@contoso.com, user: b@contoso.com }\n', ['3:5: calendarPermissions[0].role is required']],

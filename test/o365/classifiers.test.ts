@@ -1,5 +1,5 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
-import { decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
+import { consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
 import { addressesOfEntry, addressFilter, classifyMailbox, mailboxProblem, MailboxAnswers, nextReads } from '../../lib/o365/mailbox';
 import { CalendarPermission, decidePermission, PermissionDecision, permissionProblem } from '../../lib/o365/permissions';
 
@@ -43,6 +43,24 @@ describe('mailbox classifier', () => {
     expect(mailboxProblem({ kind: 'room-list', displayName: 'Lisbon', rooms: ['a@x', 'b@x'] }, 'l@x', 't')!.problem).toBe('this is a room list (Lisbon), not a room; it holds a@x, b@x');
     expect(mailboxProblem({ kind: 'not-a-room', entry, purpose: 'user' }, 'u@x', 't')!.fix).toContain('Set-Mailbox u@x -Type Room');
     expect(mailboxProblem({ kind: 'room', entry }, 'r@x', 't')).toBeUndefined();
+  });
+
+  test("an unreachable mailbox quotes Graph, names every case Graph's answer covers and how to tell them apart", () => {
+    const message = 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.';
+    const c = classifyMailbox({ lookup: found, settings: { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message } } } });
+    expect(c).toEqual({ kind: 'not-a-room', entry, purpose: 'no mailbox', graphMessage: message });
+    const p = mailboxProblem(c, 'r@x', 't')!;
+    expect(p.problem).toBe(`this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI ("${message}"): its mailbox (douro@fabrikam.com) is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license`);
+    for (const step of ['Get-Mailbox r@x', '-SoftDeletedMailbox', 'Undo-SoftDeletedMailbox', '-InactiveMailboxOnly', 'New-MailboxRestoreRequest', 'Get-RemoteMailbox', 'New-MoveRequest -Remote', 'New-Mailbox -Room']) expect(p.fix).toContain(step);
+  });
+
+  test('an unreachable mailbox of an account with no mail address never had one: only the way to create it', () => {
+    const bare = { ...entry, mail: null };
+    const p = mailboxProblem({ kind: 'not-a-room', entry: bare, purpose: 'no mailbox' }, 'r@x', 't')!;
+    expect(p).toEqual({
+      problem: 'this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI, and the account has no mail address: it has no Exchange Online mailbox at all',
+      fix: 'create the room mailbox (New-Mailbox -Room), or correct the address',
+    });
   });
 
   test('addresses: UPN, mail and smtp proxies only, lower-cased; the filter quotes', () => {
@@ -156,14 +174,24 @@ describe('permission rules', () => {
     const d = decidePermission([], { own: ['svc@x'] }, ['write']);
     expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, true)!.problem).toContain('permissions through groups were not counted');
   });
+
+  test('groups not read for a reason: the reason is said instead of a permission', () => {
+    const d = decidePermission([], { own: ['svc@x'] }, ['write']);
+    expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, 'Graph answered 400 Request_UnsupportedQuery')!.problem)
+      .toBe("the service account svc@x has no permission on the room's calendar (permissions through groups were not counted: Graph answered 400 Request_UnsupportedQuery), and A4B needs Editor");
+    expect(permissionProblem(d, 'r@x', 'svc@x', ['write'], false, true)!.problem).toContain('the Graph app needs GroupMember.Read.All to read group addresses');
+  });
 });
 
 describe('consent reader', () => {
   const graph: ResourcePrincipal = { key: 'graph', id: 'g', appRoles: [{ id: 'g-rw', value: 'Calendars.ReadWrite' }, { id: 'g-r', value: 'Calendars.Read' }] };
-  const exchange: ResourcePrincipal = { key: 'exchange', id: 'e', appRoles: [{ id: 'e-rw', value: 'Calendars.ReadWrite' }] };
+  // Exchange Online's calendar permission is Calendars.ReadWrite.All; a role valued Calendars.ReadWrite there is not it.
+  const exchange: ResourcePrincipal = { key: 'exchange', id: 'e', appRoles: [{ id: 'e-rw', value: 'Calendars.ReadWrite.All' }, { id: 'e-r', value: 'Calendars.Read' }, { id: 'e-x', value: 'Calendars.ReadWrite' }] };
   test.each<[string, Array<{ resourceId: string; appRoleId: string }>, ResourcePrincipal[], string]>([
     ['Graph Calendars.ReadWrite', [{ resourceId: 'g', appRoleId: 'g-rw' }], [graph, exchange], 'ok'],
-    ['Exchange Online Calendars.ReadWrite', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online Calendars.ReadWrite.All', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], 'ok'],
+    ['Exchange Online Calendars.Read only', [{ resourceId: 'e', appRoleId: 'e-r' }], [graph, exchange], 'missing'],
+    ["Exchange Online's role named like Graph's is not its calendar permission", [{ resourceId: 'e', appRoleId: 'e-x' }], [graph, exchange], 'missing'],
     ['Exchange Online, when only Graph is accepted', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph], 'missing'],
     ['Graph Calendars.Read only', [{ resourceId: 'g', appRoleId: 'g-r' }], [graph, exchange], 'missing'],
     ['the right role id on another resource does not count', [{ resourceId: 'e', appRoleId: 'g-rw' }], [graph, exchange], 'missing'],
@@ -173,5 +201,9 @@ describe('consent reader', () => {
 
   test('what it holds instead is named', () => {
     expect(decideConsent([{ resourceId: 'g', appRoleId: 'g-r' }], [graph])).toEqual({ kind: 'missing', held: ['Microsoft Graph Calendars.Read'] });
+  });
+
+  test('the permission each resource needs is named with it', () => {
+    expect(consentNames(['graph', 'exchange'])).toBe('Calendars.ReadWrite on Microsoft Graph or Calendars.ReadWrite.All on Office 365 Exchange Online');
   });
 });

@@ -28,7 +28,8 @@ describe('missingPermissions', () => {
   test.each<[string, string[], typeof application, PermissionName[]]>([
     ['no roles', [], application, ['lookup', 'settings', 'places', 'consent']],
     ['Directory.Read.All covers the lookup and the consent', ['Directory.Read.All'], application, ['settings', 'places']],
-    ['any one permission of each entry is enough', ['User.ReadBasic.All', 'MailboxSettings.ReadWrite', 'Place.Read.All', 'Application.Read.All'], application, []],
+    ['any one permission of each entry is enough', ['Directory.Read.All', 'MailboxSettings.ReadWrite', 'Place.Read.All'], application, []],
+    ['User.ReadBasic.All does not look up: it reads no accountEnabled or proxyAddresses', ['User.ReadBasic.All', 'MailboxSettings.Read', 'Place.Read.All', 'Application.Read.All'], application, ['lookup']],
     ['role names are compared exactly', ['user.read.all', 'MailboxSettings.Read', 'Place.Read.All', 'Application.Read.All'], application, ['lookup']],
     ['Calendars.ReadWrite reads permissions too', ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'Group.Read.All', 'Calendars.ReadWrite'], delegate, []],
     ['groups are needed for delegate', ['User.Read.All', 'MailboxSettings.Read', 'Place.Read.All', 'Calendars.Read'], delegate, ['groups']],

@@ -6,7 +6,7 @@ import { ROOM_KEY_CHARS, ROOM_NO_ID, RoomDeletionGuardProps as G } from '../../c
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { PropertyReader } from '../properties';
 import { guardHash, nameKey } from '../../inventory/names';
-import { searchAll } from '../../runtime/a4b/client';
+import { searchRooms } from '../../runtime/a4b/query';
 import { a4b } from './client';
 
 export interface GuardSpec {
@@ -64,7 +64,7 @@ export function deletedRoomsText(names: readonly string[], total: number): strin
 async function namesOf(keys: readonly string[]): Promise<string[]> {
   const half = ROOM_KEY_CHARS / 2;
   const wanted = new Set(keys.map((k) => k.slice(0, half)));
-  const rooms = await searchAll.rooms(a4b);
+  const rooms = await searchRooms(a4b);
   return rooms.map((r) => r.RoomName!).filter((n) => n && wanted.has(guardHash(nameKey(n)))).sort((x, y) => x.localeCompare(y));
 }
 

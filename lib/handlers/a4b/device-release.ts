@@ -2,11 +2,11 @@
 // names only the device, so run by the room that lost a device it could take the device out of the room that gained
 // it in the same deploy (rooms in other nested stacks are updated at the same time, and A4B has no conditional
 // disassociate). Run last, it sees every association already made: a device now in another room is left there.
-import { DisassociateDeviceFromRoomCommand, SearchDevicesCommand } from '@aws-sdk/client-alexa-for-business';
-import { DeviceReleaseProps as D } from '../../contract';
+import { DisassociateDeviceFromRoomCommand } from '@aws-sdk/client-alexa-for-business';
+import { a4bNameKey, DeviceReleaseProps as D, ReleasedRoomProps as R } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { a4b } from './client';
-import { allPages } from '../../runtime/a4b/pages';
+import { devicesOfRoom } from '../../runtime/a4b/query';
 import { Steps } from './steps';
 
 export interface DeviceHolding {
@@ -16,20 +16,22 @@ export interface DeviceHolding {
 
 export function readHoldings(props: Record<string, unknown>, resource: string): DeviceHolding[] {
   const rooms = props[D.ROOMS] ?? [];
-  if (!Array.isArray(rooms)) throw new ResourceError(`${resource}: property ${D.ROOMS} must be a list of { Name, Devices }`);
-  return rooms.flatMap((r: { Name?: unknown; Devices?: unknown }, i) => {
-    if (typeof r?.Name !== 'string' || !Array.isArray(r.Devices) || r.Devices.some((d) => typeof d !== 'string')) {
-      throw new ResourceError(`${resource}: ${D.ROOMS}[${i}] must be { Name, Devices: [device ARNs] }`);
+  if (!Array.isArray(rooms)) throw new ResourceError(`${resource}: property ${D.ROOMS} must be a list of { ${R.NAME}, ${R.DEVICES} }`);
+  return rooms.flatMap((r: Record<string, unknown> | undefined, i) => {
+    const name = r?.[R.NAME];
+    const devices = r?.[R.DEVICES];
+    if (typeof name !== 'string' || !Array.isArray(devices) || devices.some((d) => typeof d !== 'string')) {
+      throw new ResourceError(`${resource}: ${D.ROOMS}[${i}] must be { ${R.NAME}, ${R.DEVICES}: [device ARNs] }`);
     }
-    return (r.Devices as string[]).map((device) => ({ room: r.Name as string, device }));
+    return (devices as string[]).map((device) => ({ room: name, device }));
   });
 }
 
 /** Devices a room held before and holds no longer, unless another room of this release holds them now (a move). */
 export function releasedDevices(before: readonly DeviceHolding[], after: readonly DeviceHolding[]): DeviceHolding[] {
-  const now = new Set(after.map((h) => `${h.room.toLowerCase()}\n${h.device}`));
+  const now = new Set(after.map((h) => `${a4bNameKey(h.room)}\n${h.device}`));
   const held = new Set(after.map((h) => h.device));
-  return before.filter((h) => !now.has(`${h.room.toLowerCase()}\n${h.device}`) && !held.has(h.device));
+  return before.filter((h) => !now.has(`${a4bNameKey(h.room)}\n${h.device}`) && !held.has(h.device));
 }
 
 export async function onDeviceReleaseEvent(event: CfnEvent): Promise<CfnResult> {
@@ -42,8 +44,7 @@ export async function onDeviceReleaseEvent(event: CfnEvent): Promise<CfnResult> 
   const byRoom = new Map<string, string[]>();
   for (const h of released) byRoom.set(h.room, [...(byRoom.get(h.room) ?? []), h.device]);
   for (const [room, devices] of byRoom) {
-    const here = await steps.run('SearchDevices', `read the devices of room '${room}'`, () => allPages((NextToken) =>
-      a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [room] }], MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken }))));
+    const here = await steps.run('SearchDevices', `read the devices of room '${room}'`, () => devicesOfRoom(a4b, { name: room }));
     const inRoom = new Set(here.map((d) => d.DeviceArn));
     for (const d of devices.filter((x) => inRoom.has(x))) {
       await steps.run('DisassociateDeviceFromRoom', `took device ${d} out of room '${room}'`, () => a4b.send(new DisassociateDeviceFromRoomCommand({ DeviceArn: d })));

@@ -3,18 +3,17 @@
 //
 // Thousands of rooms of one deploy name the same 100 profiles and 1,000 skill groups, and A4B's request rate is what a
 // first deploy waits for, so resolved names are kept per Lambda container (module scope), for CACHE_TTL_MS. A4B names
-// are unique ignoring case, so a name and its ARN are cached under the lower-cased name. A search asks A4B for the names
-// exactly (`Filters: [{ Key: 'ProfileName' | 'SkillGroupName', Values: names }]`, up to 50 names a request); what the
-// search does not find (a name given in another case: filters match exactly, as the emulator models them, since
-// match semantics are undocumented) is looked for in the whole list once, ignoring case, which fills the cache too.
+// are unique ignoring case, so a name and its ARN are cached under its `a4bNameKey`. A search asks A4B for the names
+// (`Filters: [{ Key: 'ProfileName' | 'SkillGroupName', Values: names }]`, up to 50 names a request); what the search
+// does not find (a name given in another case, when filters match exactly: A4B_FILTER_MATCH) is looked for in the
+// whole list once, ignoring case, which fills the cache too.
 // A container that has made as many searches of a kind as the whole list has pages at A4B's quota (2 for profiles,
 // 20 for skill groups) is serving a large deploy: its next miss reads the whole list instead, so that a container
 // serving a thousand rooms makes a few dozen searches rather than one for most rooms.
-import { SearchProfilesCommand, SearchSkillGroupsCommand } from '@aws-sdk/client-alexa-for-business';
-import { Quotas } from '../../contract';
+import { A4B_FILTER_MATCH, A4B_MAX_FILTER_VALUES, A4B_MAX_RESULTS, a4bNameKey, Quotas } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
-import { allPages } from '../../runtime/a4b/pages';
+import { FilterKeys, SearchFilter, searchProfiles, searchSkillGroups } from '../../runtime/a4b/query';
 import { Steps } from './steps';
 
 export type NamedKind = 'profile' | 'skillGroup';
@@ -40,16 +39,15 @@ interface Entry { readonly arn: string; readonly name: string; readonly at: numb
 
 const KINDS = {
   profile: {
-    label: 'room profile', labels: 'room profiles', operation: 'SearchProfiles', key: 'ProfileName', listAfter: Math.ceil(Quotas.ROOM_PROFILES / 50),
-    search: (Filters: Array<{ Key: string; Values: string[] }> | undefined, NextToken?: string) =>
-      a4b.send(new SearchProfilesCommand({ Filters, MaxResults: 50, NextToken }))
-        .then((o) => ({ items: o.Profiles?.map((p) => ({ arn: p.ProfileArn!, name: p.ProfileName! })), NextToken: o.NextToken })),
+    label: 'room profile', labels: 'room profiles', operation: 'SearchProfiles', key: FilterKeys.PROFILE_NAME,
+    listAfter: Math.ceil(Quotas.ROOM_PROFILES / A4B_MAX_RESULTS),
+    search: (filters?: SearchFilter[]) => searchProfiles(a4b, filters).then((ps) => ps.map((p) => ({ arn: p.ProfileArn!, name: p.ProfileName! }))),
   },
   skillGroup: {
-    label: 'skill group', labels: 'skill groups', operation: 'SearchSkillGroups', key: 'SkillGroupName', listAfter: Math.ceil(Quotas.SKILL_GROUPS / 50),
-    search: (Filters: Array<{ Key: string; Values: string[] }> | undefined, NextToken?: string) =>
-      a4b.send(new SearchSkillGroupsCommand({ Filters, MaxResults: 50, NextToken }))
-        .then((o) => ({ items: o.SkillGroups?.map((g) => ({ arn: g.SkillGroupArn!, name: g.SkillGroupName! })), NextToken: o.NextToken })),
+    label: 'skill group', labels: 'skill groups', operation: 'SearchSkillGroups', key: FilterKeys.SKILL_GROUP_NAME,
+    listAfter: Math.ceil(Quotas.SKILL_GROUPS / A4B_MAX_RESULTS),
+    search: (filters?: SearchFilter[]) => searchSkillGroups(a4b, filters)
+      .then((gs) => gs.map((g) => ({ arn: g.SkillGroupArn!, name: g.SkillGroupName! }))),
   },
 } as const;
 
@@ -60,7 +58,7 @@ const inflight: Record<NamedKind, Map<string, Promise<void>>> = { profile: new M
 const searched: Record<NamedKind, number> = { profile: 0, skillGroup: 0 };
 const ALL = '\u0000all';
 
-const key = (name: string) => name.toLowerCase();
+const key = a4bNameKey;
 
 /** Records a name and ARN A4B just gave (a create or rename by this provider). */
 export function remember(kind: NamedKind, name: string, arn: string): void {
@@ -92,7 +90,7 @@ function listAll(kind: NamedKind): Promise<void> {
   const running = inflight[kind].get(ALL);
   if (running) return running;
   searched[kind] = 0;
-  const list = allPages((t) => KINDS[kind].search(undefined, t)).then((items) => store(kind, items))
+  const list = KINDS[kind].search().then((items) => store(kind, items))
     .finally(() => inflight[kind].delete(ALL));
   inflight[kind].set(ALL, list);
   return list;
@@ -129,17 +127,18 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
       if (pending) waits.push(pending);
       else ask.push(n);
     }
-    for (let i = 0; i < ask.length; i += 50) {
-      const chunk = ask.slice(i, i + 50);
+    for (let i = 0; i < ask.length; i += A4B_MAX_FILTER_VALUES) {
+      const chunk = ask.slice(i, i + A4B_MAX_FILTER_VALUES);
       searched[kind]++;
-      const search = allPages((t) => k.search([{ Key: k.key, Values: chunk }], t)).then((items) => store(kind, items));
+      const search = k.search([{ Key: k.key, Values: chunk }]).then((items) => store(kind, items));
       const settled = search.finally(() => chunk.forEach((n) => inflight[kind].get(key(n)) === settled && inflight[kind].delete(key(n))));
       chunk.forEach((n) => inflight[kind].set(key(n), settled));
       waits.push(settled);
     }
     await Promise.all(waits);
     missing = missing.filter((n) => !usable(cache[kind].get(key(n)), started));
-    if (missing.length && !listed) await listAll(kind);
+    // Filters that match exactly miss a name given in another case: the whole list finds it.
+    if (missing.length && !listed && A4B_FILTER_MATCH === 'exact') await listAll(kind);
   }
   for (const n of wanted) {
     const e = cache[kind].get(key(n));

@@ -1,4 +1,5 @@
 // What to change in A4B to go from one declared state to another: pure, so every case is a table test.
+import { a4bNameKey } from '../../contract';
 import { Tag } from '../properties';
 
 export interface SetChange {
@@ -69,8 +70,8 @@ export interface RefSetChange extends SetChange {
 }
 
 export function refSetChange(before: Refs, after: Refs): RefSetChange {
-  const b = new Map(before.names.map((n) => [n.toLowerCase(), n]));
-  const a = new Map(after.names.map((n) => [n.toLowerCase(), n]));
+  const b = new Map(before.names.map((n) => [a4bNameKey(n), n]));
+  const a = new Map(after.names.map((n) => [a4bNameKey(n), n]));
   return {
     ...setChange(before.arns, after.arns),
     addNames: [...a].filter(([k]) => !b.has(k)).map(([, n]) => n),

@@ -1,15 +1,12 @@
 // The Create / Update / Delete flow shared by rooms, room profiles and skill groups; each kind supplies its
 // A4B calls. Physical id = the A4B ARN.
-import { isSystemTag, RENAMED_FROM_TAG } from '../../contract';
+import { Attributes, isSystemTag, RENAMED_FROM_TAG, RoomProfileProps, RoomProps, SkillGroupProps } from '../../contract';
 import { CfnEvent, CfnResult, currentRequest, ResourceError } from '../cfn';
 import { listTags } from '../../runtime/a4b/client';
 import { a4b } from './client';
 import { applyOwnership, holderText, onDelete, onTakeOver, onUpdate, ownerId, ownerTags, providerName, readOwnership } from './ownership';
 import { UNRESOLVED_NAME } from './names';
-import { allPages } from '../../runtime/a4b/pages';
 import { Tag } from '../properties';
-
-export { allPages };
 import { describeResource, failedCreateId, isA4bArn, pendingCreateId, pendingCreateToken, requestToken, Steps } from './steps';
 
 export interface ResourceKind<S> {
@@ -26,7 +23,7 @@ export interface ResourceKind<S> {
   create(spec: S, token: string, steps: Steps, systemTags: Tag[]): Promise<string>;
   /** Associations and other calls that follow a create. */
   afterCreate(arn: string, spec: S, steps: Steps): Promise<void>;
-  /** The ARN of an existing resource with this name exactly. */
+  /** The ARN of an existing resource with this name, as a name search finds it (A4B_FILTER_MATCH; another case: findExisting). */
   find(name: string): Promise<string | undefined>;
   /**
    * After a create met its name in use (A4B names are unique ignoring case): the resource that holds the name, as A4B
@@ -79,7 +76,7 @@ export async function handleResource<S>(kind: ResourceKind<S>, event: CfnEvent):
     return { PhysicalResourceId: arn };
   }
   const spec = kind.read(props, resource);
-  const result = (arn: string): CfnResult => ({ PhysicalResourceId: arn, Data: { Arn: arn, Name: kind.name(spec) } });
+  const result = (arn: string): CfnResult => ({ PhysicalResourceId: arn, Data: { [Attributes.ARN]: arn, [Attributes.NAME]: kind.name(spec) } });
 
   switch (event.RequestType) {
     case 'Create': {
@@ -219,7 +216,7 @@ async function undoPendingCreate<S>(
 const REFUSED = new Set(['AlreadyExistsException', 'NameInUseException', 'NotFoundException', 'ValidationException', 'LimitExceededException', UNRESOLVED_NAME]);
 
 function nameProp(props: Record<string, unknown>): string {
-  return ['RoomName', 'ProfileName', 'SkillGroupName'].find((p) => p in props) ?? 'Name';
+  return [RoomProps.NAME, RoomProfileProps.NAME, SkillGroupProps.NAME].find((p) => p in props) ?? 'Name';
 }
 
 

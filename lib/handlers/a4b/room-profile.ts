@@ -1,10 +1,11 @@
 import {
-  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, SearchProfilesCommand, UpdateProfileCommand,
+  CreateProfileCommand, DeleteProfileCommand, GetProfileCommand, UpdateProfileCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { MeetingRoomProps as M, RoomProfileProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { forget, NameResolver, remember } from './names';
+import { findProfileByName } from '../../runtime/a4b/query';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
@@ -14,6 +15,7 @@ export interface MeetingRoomSpec {
   EndOfMeetingReminder?: { Enabled: boolean; ReminderAtMinutes: number[]; ReminderType: string };
   InstantBooking?: { Enabled: boolean; DurationInMinutes: number };
   RequireCheckIn?: { Enabled: boolean; ReleaseAfterMinutes: number };
+  ProactiveJoin?: { EnabledByMotion: boolean };
 }
 
 export interface RoomProfileSpec {
@@ -50,6 +52,7 @@ export function readRoomProfile(props: Record<string, unknown>, resource: string
     const reminder = sub(M.END_OF_MEETING_REMINDER);
     const booking = sub(M.INSTANT_BOOKING);
     const checkIn = sub(M.REQUIRE_CHECK_IN);
+    const proactive = sub(M.PROACTIVE_JOIN);
     const reminderMinutes = reminder?.[M.REMINDER_AT_MINUTES];
     meeting = {
       [M.ROOM_UTILIZATION_METRICS_ENABLED]: p.boolean(M.ROOM_UTILIZATION_METRICS_ENABLED, mrc, at(M.ROOM_UTILIZATION_METRICS_ENABLED)),
@@ -66,6 +69,10 @@ export function readRoomProfile(props: Record<string, unknown>, resource: string
       [M.REQUIRE_CHECK_IN]: checkIn && {
         [M.ENABLED]: enabled(M.REQUIRE_CHECK_IN, checkIn),
         [M.RELEASE_AFTER_MINUTES]: p.integer(M.RELEASE_AFTER_MINUTES, checkIn, at(M.REQUIRE_CHECK_IN, M.RELEASE_AFTER_MINUTES))!,
+      },
+      // A4B requires EnabledByMotion whenever ProactiveJoin is sent: no default is made up for it.
+      [M.PROACTIVE_JOIN]: proactive && {
+        [M.ENABLED_BY_MOTION]: p.requiredBoolean(M.ENABLED_BY_MOTION, proactive, at(M.PROACTIVE_JOIN, M.ENABLED_BY_MOTION)),
       },
     };
   }
@@ -93,7 +100,10 @@ export interface RoomProfilePlan {
   readonly unclearable: string[];
 }
 
-/** Booleans removed from the declaration fall back to false; a meeting-room feature removed is switched off. */
+/**
+ * Booleans removed from the declaration fall back to false; a meeting-room feature removed is switched off (ProactiveJoin:
+ * `EnabledByMotion: false`, which A4B requires in an update of it).
+ */
 export function planRoomProfileUpdate(before: RoomProfileSpec, after: RoomProfileSpec): RoomProfilePlan {
   const fields: Record<string, unknown> = changedFields(before, after, SCALARS);
   const unclearable: string[] = [];
@@ -108,12 +118,13 @@ export function planRoomProfileUpdate(before: RoomProfileSpec, after: RoomProfil
   }
   const b = before.MeetingRoomConfiguration ?? {};
   const a = after.MeetingRoomConfiguration ?? {};
-  const meeting: Record<string, unknown> = changedFields(b, a, [M.ROOM_UTILIZATION_METRICS_ENABLED, ...FEATURES]);
+  const meeting: Record<string, unknown> = changedFields(b, a, [M.ROOM_UTILIZATION_METRICS_ENABLED, ...FEATURES, M.PROACTIVE_JOIN]);
   const metrics = M.ROOM_UTILIZATION_METRICS_ENABLED;
   if (b[metrics] !== undefined && a[metrics] === undefined) meeting[metrics] = false;
   for (const k of FEATURES) {
     if (b[k] && !a[k]) meeting[k] = { [M.ENABLED]: false };
   }
+  if (b[M.PROACTIVE_JOIN] && !a[M.PROACTIVE_JOIN]) meeting[M.PROACTIVE_JOIN] = { [M.ENABLED_BY_MOTION]: false };
   if (Object.keys(meeting).length) fields[P.MEETING_ROOM_CONFIGURATION] = meeting;
   return { fields, unclearable };
 }
@@ -138,8 +149,7 @@ export const roomProfileKind: ResourceKind<RoomProfileSpec> = {
   async afterCreate() {},
 
   async find(name) {
-    const out = await a4b.send(new SearchProfilesCommand({ Filters: [{ Key: 'ProfileName', Values: [name] }], MaxResults: 10 }));
-    return out.Profiles?.find((p) => p.ProfileName === name)?.ProfileArn;
+    return (await findProfileByName(a4b, name))?.ProfileArn;
   },
 
   findExisting(spec, steps) {

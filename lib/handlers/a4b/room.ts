@@ -1,9 +1,9 @@
 import {
   AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateRoomCommand, DeleteRoomCommand, DisassociateDeviceFromRoomCommand,
-  DisassociateSkillGroupFromRoomCommand, GetProfileCommand, GetRoomCommand, SearchDevicesCommand, SearchRoomsCommand,
-  UpdateRoomCommand,
+  DisassociateSkillGroupFromRoomCommand, GetProfileCommand, GetRoomCommand, UpdateRoomCommand,
 } from '@aws-sdk/client-alexa-for-business';
-import { RoomProps } from '../../contract';
+import { a4bNameKey, RoomProps } from '../../contract';
+import { devicesOfRoom, FilterKeys, findRoomByName } from '../../runtime/a4b/query';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { NameResolver, Resolved } from './names';
@@ -12,7 +12,7 @@ import {
   tagChange,
 } from './plan';
 import { PropertyReader, Tag } from '../properties';
-import { allPages, liveTags, ResourceKind } from './resource';
+import { liveTags, ResourceKind } from './resource';
 import { Steps } from './steps';
 
 export interface RoomSpec {
@@ -106,7 +106,7 @@ export function planRoomUpdate(before: RoomSpec, after: RoomSpec): RoomPlan {
   let profile: ProfileChange | undefined;
   if (after.ProfileName !== undefined) {
     if (before.ProfileName === undefined) profile = { name: after.ProfileName, unlessArn: before.ProfileArn };
-    else if (before.ProfileName.toLowerCase() !== after.ProfileName.toLowerCase()) profile = { name: after.ProfileName };
+    else if (a4bNameKey(before.ProfileName) !== a4bNameKey(after.ProfileName)) profile = { name: after.ProfileName };
   } else if (after.ProfileArn !== undefined && after.ProfileArn !== before.ProfileArn) {
     // From a name to an ARN: when UpdateRoom is called anyway, setting the profile costs nothing; else see whether it changed.
     if (before.ProfileName === undefined || Object.keys(fields).length) fields.ProfileArn = after.ProfileArn;
@@ -160,16 +160,14 @@ export const roomKind: ResourceKind<RoomSpec> = {
   },
 
   async find(name) {
-    const out = await a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'RoomName', Values: [name] }], MaxResults: 10 }));
-    return out.Rooms?.find((r) => r.RoomName === name)?.RoomArn;
+    return (await findRoomByName(a4b, name))?.RoomArn;
   },
 
   async readLive(arn, desired) {
     const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
     const tags = await liveTags(arn);
-    const devices = desired.deviceArns === undefined ? undefined : await allPages((NextToken) =>
-      a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [Room!.RoomName!] }], MaxResults: 50, NextToken }))
-        .then((o) => ({ items: o.Devices?.map((d) => d.DeviceArn!), NextToken: o.NextToken })));
+    const devices = desired.deviceArns === undefined ? undefined
+      : (await devicesOfRoom(a4b, { name: Room!.RoomName!, arn })).map((d) => d.DeviceArn!);
     return {
       RoomName: Room!.RoomName!,
       Description: Room!.Description,
@@ -218,26 +216,19 @@ export const roomKind: ResourceKind<RoomSpec> = {
     await a4b.send(new DeleteRoomCommand({ RoomArn: arn }));
   },
 
-  // After a CreateRoom met the name in use. A4B names are unique ignoring case and SearchRooms filters match exactly,
-  // so a name in another case is looked for among the rooms of the declared profile.
+  // After a CreateRoom met the name in use. A4B names are unique ignoring case; a name in another case, which a name
+  // filter that matches exactly does not return, is looked for among the rooms of the declared profile.
   async findExisting(spec, steps) {
     // Reads only: a failure is the create's, and nothing is recorded as applied.
-    const exact = await roomKind.find(spec.RoomName);
     const profileName = spec.ProfileName !== undefined
       ? (await new NameResolver(steps).one('profile', spec.ProfileName, true)).name
       : (await a4b.send(new GetProfileCommand({ ProfileArn: spec.ProfileArn }))).Profile!.ProfileName!;
-    const rooms = await allPages((NextToken) =>
-      a4b.send(new SearchRoomsCommand({ Filters: [{ Key: 'ProfileName', Values: [profileName] }], MaxResults: 50, NextToken }))
-        .then((o) => ({ items: o.Rooms, NextToken: o.NextToken })));
-    const same = rooms.find((r) => (exact ? r.RoomArn === exact : r.RoomName?.toLowerCase() === spec.RoomName.toLowerCase()));
-    if (same) {
-      // Plainly the same room, renamed in case only (for a room no request has marked): same profile and mailbox.
-      const plainlySame = same.RoomName !== spec.RoomName
-        && (same.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase();
-      return { arn: same.RoomArn!, name: same.RoomName!, plainlySame };
-    }
-    if (exact) return { arn: exact, name: spec.RoomName, plainlySame: false };
-    return undefined;
+    const same = await findRoomByName(a4b, spec.RoomName, { otherCase: [{ Key: FilterKeys.PROFILE_NAME, Values: [profileName] }] });
+    if (!same) return undefined;
+    // Plainly the same room, renamed in case only (for a room no request has marked): same profile and mailbox.
+    const plainlySame = same.RoomName !== spec.RoomName && a4bNameKey(same.ProfileName ?? '') === a4bNameKey(profileName)
+      && (same.ProviderCalendarId ?? '').toLowerCase() === (spec.ProviderCalendarId ?? '').toLowerCase();
+    return { arn: same.RoomArn!, name: same.RoomName!, plainlySame };
   },
 
   async rename(arn, name) {
@@ -259,10 +250,10 @@ async function resolveSkillGroups(change: RefSetChange, names: NameResolver): Pr
   const found = await names.resolve('skillGroup', namesToResolve(change), change.addNames);
   const byName = new Map<string, { name: string; group: Resolved }>();
   for (const name of [...change.addNames, ...change.removeNames]) {
-    const group = found.get(name.toLowerCase());
+    const group = found.get(a4bNameKey(name));
     if (group) byName.set(group.arn, { name, group });
   }
-  return { ...resolveRefSetChange(change, (n) => found.get(n.toLowerCase())?.arn), byName };
+  return { ...resolveRefSetChange(change, (n) => found.get(a4bNameKey(n))?.arn), byName };
 }
 
 /** Association and tag changes; each call is idempotent in A4B, which is what makes CloudFormation's rollback Update safe. */
@@ -298,10 +289,8 @@ async function applyAssociations(arn: string, plan: RoomPlan, skillGroups: Resol
   if (!isEmptyChange(plan.tags)) await steps.tags(arn, plan.tags);
 }
 
-/** The devices in the room now. SearchDevices filters by room name only, so the name is read first and the ARN checked. */
+/** The devices in the room now: SearchDevices filters by room name only, so the name is read first. */
 async function devicesInRoom(arn: string): Promise<Set<string>> {
   const { Room } = await a4b.send(new GetRoomCommand({ RoomArn: arn }));
-  const devices = await allPages((NextToken) => a4b.send(new SearchDevicesCommand({ Filters: [{ Key: 'RoomName', Values: [Room!.RoomName!] }], MaxResults: 50, NextToken }))
-    .then((o) => ({ items: o.Devices, NextToken: o.NextToken })));
-  return new Set(devices.filter((d) => d.RoomArn === undefined || d.RoomArn === arn).map((d) => d.DeviceArn!));
+  return new Set((await devicesOfRoom(a4b, { name: Room!.RoomName!, arn })).map((d) => d.DeviceArn!));
 }

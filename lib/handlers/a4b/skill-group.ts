@@ -1,10 +1,11 @@
 import {
-  CreateSkillGroupCommand, DeleteSkillGroupCommand, GetSkillGroupCommand, SearchSkillGroupsCommand, UpdateSkillGroupCommand,
+  CreateSkillGroupCommand, DeleteSkillGroupCommand, GetSkillGroupCommand, UpdateSkillGroupCommand,
 } from '@aws-sdk/client-alexa-for-business';
 import { SkillGroupProps as P } from '../../contract';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { forget, NameResolver, remember } from './names';
+import { findSkillGroupByName } from '../../runtime/a4b/query';
 import { changedFields, isEmptyChange, tagChange } from './plan';
 import { PropertyReader, Tag } from '../properties';
 import { liveTags, ResourceKind } from './resource';
@@ -47,8 +48,7 @@ export const skillGroupKind: ResourceKind<SkillGroupSpec> = {
   async afterCreate() {},
 
   async find(name) {
-    const out = await a4b.send(new SearchSkillGroupsCommand({ Filters: [{ Key: 'SkillGroupName', Values: [name] }], MaxResults: 10 }));
-    return out.SkillGroups?.find((g) => g.SkillGroupName === name)?.SkillGroupArn;
+    return (await findSkillGroupByName(a4b, name))?.SkillGroupArn;
   },
 
   findExisting(spec, steps) {

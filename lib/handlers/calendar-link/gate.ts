@@ -27,7 +27,7 @@
 //   place where a rollback could meet a bad room, if one went bad between the deploy and its rollback.)
 // - `cdk deploy --no-rollback` keeps the checks that ran: a failed gate is then retried with the same findings.
 //   Roll the stack back (`cdk rollback`) before deploying again.
-import { CalendarLinkAttributes as A, HandlerEnv, MailboxCheckGateProps as G } from '../../contract';
+import { CalendarLinkAttributes as A, GateCheckProps as C, HandlerEnv, MailboxCheckGateProps as G } from '../../contract';
 import { CfnEvent, CfnResult, ResourceError } from '../cfn';
 import { LinkedRoom } from '../../o365/link-checks';
 import { gateMessage, parseSummary, RoomFindingsError, summarizeFindings } from '../../runtime/graph/findings';
@@ -51,7 +51,7 @@ export async function onGateEvent(event: CfnEvent): Promise<CfnResult> {
   const props = event.ResourceProperties;
   const checked = String(props[G.CHECKED] ?? '');
   const checks = Array.isArray(props[G.CHECKS]) ? props[G.CHECKS] as Array<Record<string, unknown>> : [];
-  const input = { header: String(props[G.HEADER] ?? 'calendar link'), checks: checks.map((c) => ({ name: String(c?.Name ?? '?'), summary: parseSummary(c?.Findings) })) };
+  const input = { header: String(props[G.HEADER] ?? 'calendar link'), checks: checks.map((c) => ({ name: String(c?.[C.NAME] ?? '?'), summary: parseSummary(c?.[C.FINDINGS]) })) };
   const message = gateMessage(input);
   const bad = input.checks.reduce((n, c) => n + c.summary.bad, 0);
   const decision = gateDecision(event.RequestType, event.PhysicalResourceId, checked, message !== undefined);

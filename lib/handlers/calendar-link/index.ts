@@ -1,7 +1,10 @@
 // Lambda entry of the calendar link provider: validates (and on request grants) the Office 365 side of the A4B
 // calendar link on Create and Update. A4B resources of the stack depend on it, so a failure stops the deploy
 // before any A4B write. Delete changes nothing: permissions are never revoked by this library.
-import { CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, ResourceTypes } from '../../contract';
+import {
+  CalendarLinkAttributes as A, CalendarLinkMethods, CalendarLinkProps as P, DEFAULT_ACCEPTED_ROLES, DEFAULT_CONSENT_RESOURCES, LinkedRoomProps as R,
+  ResourceTypes,
+} from '../../contract';
 import { CONSENT_RESOURCES } from '../../o365/consent';
 import { PropertyReader } from '../properties';
 import { CfnEvent, CfnResult, cfnHandler, currentRequest, ResourceError } from '../cfn';
@@ -16,23 +19,23 @@ export function readLink(props: Record<string, unknown>): LinkSpec {
   if (method !== CalendarLinkMethods.DELEGATE && method !== CalendarLinkMethods.APPLICATION) {
     throw new ResourceError(`calendar link: property ${P.METHOD} is "${method}"; it must be delegate or application`);
   }
-  const consentResources = method === 'application' ? p.stringList(P.CONSENT_RESOURCES) ?? DEFAULT_CONSENT_RESOURCES : undefined;
+  const consentResources = method === CalendarLinkMethods.APPLICATION ? p.stringList(P.CONSENT_RESOURCES) ?? DEFAULT_CONSENT_RESOURCES : undefined;
   const unknown = (consentResources ?? []).filter((r) => !CONSENT_RESOURCES[r]);
   if (unknown.length || consentResources?.length === 0) {
     throw new ResourceError(`calendar link: property ${P.CONSENT_RESOURCES} is ${JSON.stringify(consentResources)}; each entry must be one of ${Object.keys(CONSENT_RESOURCES).join(', ')}, and at least one`);
   }
   const rooms = props[P.ROOMS] ?? [];
-  if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { Name, Mailbox }`);
+  if (!Array.isArray(rooms)) throw new ResourceError(`calendar link: property ${P.ROOMS} must be a list of { ${R.NAME}, ${R.MAILBOX} }`);
   return {
     tenant: p.requiredString(P.TENANT),
     method,
-    serviceAccount: method === 'delegate' ? p.requiredString(P.SERVICE_ACCOUNT) : undefined,
-    applicationId: method === 'application' ? p.requiredString(P.APPLICATION_ID) : undefined,
+    serviceAccount: method === CalendarLinkMethods.DELEGATE ? p.requiredString(P.SERVICE_ACCOUNT) : undefined,
+    applicationId: method === CalendarLinkMethods.APPLICATION ? p.requiredString(P.APPLICATION_ID) : undefined,
     credentialsSecretArn: p.requiredString(P.CREDENTIALS_SECRET_ARN),
     grantMissingPermissions: p.boolean(P.GRANT_MISSING_PERMISSIONS) ?? false,
     acceptedRoles: p.stringList(P.ACCEPTED_ROLES) ?? DEFAULT_ACCEPTED_ROLES,
     ...(consentResources ? { consentResources } : {}),
-    rooms: rooms.map((r: any) => ({ name: String(r?.Name ?? ''), mailbox: String(r?.Mailbox ?? '') })),
+    rooms: rooms.map((r: any) => ({ name: String(r?.[R.NAME] ?? ''), mailbox: String(r?.[R.MAILBOX] ?? '') })),
   };
 }
 
@@ -57,7 +60,7 @@ export async function onEvent(event: CfnEvent): Promise<CfnResult> {
   console.log(JSON.stringify({ validated: result.checked, of: spec.rooms.length, granted: result.granted }));
   return {
     PhysicalResourceId: physicalId,
-    Data: { RoomsValidated: String(result.checked), PermissionsGranted: String(result.granted.length) },
+    Data: { [A.ROOMS_VALIDATED]: String(result.checked), [A.PERMISSIONS_GRANTED]: String(result.granted.length) },
   };
 }
 

@@ -1,10 +1,8 @@
-// The one way an A4B client is made (the provider, the drift monitor, the CLI's drift and import), the one
-// ListTags pager and the whole-account searches. The endpoint comes from the options, or from
+// The one way an A4B client is made (the provider, the drift monitor, the CLI's drift and import) and the one
+// ListTags pager; searches are in query.ts. The endpoint comes from the options, or from
 // AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS (the SDK reads it).
-import {
-  AlexaForBusinessClient, ListTagsCommand, SearchDevicesCommand, SearchProfilesCommand, SearchRoomsCommand, SearchSkillGroupsCommand,
-} from '@aws-sdk/client-alexa-for-business';
-import { HandlerEnv } from '../../contract';
+import { AlexaForBusinessClient, ListTagsCommand } from '@aws-sdk/client-alexa-for-business';
+import { A4B_MAX_RESULTS, HandlerEnv } from '../../contract';
 import { allPages } from './pages';
 import { A4bRetryStrategy } from './retry';
 
@@ -80,18 +78,6 @@ function limitCallTime(client: AlexaForBusinessClient, ms: number): void {
 /** Every tag of an A4B resource, system tags included, as { Key, Value }. */
 export async function listTags(a4b: AlexaForBusinessClient, arn: string): Promise<Array<{ Key: string; Value: string }>> {
   const tags = await allPages((NextToken) =>
-    a4b.send(new ListTagsCommand({ Arn: arn, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
+    a4b.send(new ListTagsCommand({ Arn: arn, MaxResults: A4B_MAX_RESULTS, NextToken })).then((o) => ({ items: o.Tags, NextToken: o.NextToken })));
   return tags.map((t) => ({ Key: t.Key!, Value: t.Value ?? '' }));
 }
-
-/** Every profile, skill group, room or device of the account, in pages of 50 (what import and drift read). */
-export const searchAll = {
-  profiles: (a4b: AlexaForBusinessClient) => allPages((NextToken) =>
-    a4b.send(new SearchProfilesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Profiles, NextToken: o.NextToken }))),
-  skillGroups: (a4b: AlexaForBusinessClient) => allPages((NextToken) =>
-    a4b.send(new SearchSkillGroupsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.SkillGroups, NextToken: o.NextToken }))),
-  rooms: (a4b: AlexaForBusinessClient) => allPages((NextToken) =>
-    a4b.send(new SearchRoomsCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Rooms, NextToken: o.NextToken }))),
-  devices: (a4b: AlexaForBusinessClient) => allPages((NextToken) =>
-    a4b.send(new SearchDevicesCommand({ MaxResults: 50, NextToken })).then((o) => ({ items: o.Devices, NextToken: o.NextToken }))),
-};

@@ -6,8 +6,8 @@
 import { currentRequest, ResourceError } from '../request';
 import { HandlerEnv } from '../../contract';
 import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
-import { addressesOfEntry, GraphAnswer, mailboxProblem } from '../../o365/mailbox';
-import { CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
+import { addressesOfEntry, GraphAnswer, mailboxProblem, unreachableFix, unreachableMailbox, unreachableWhy } from '../../o365/mailbox';
+import { AccountAddresses, CalendarPermission, decidePermission, editorCommand, permissionProblem } from '../../o365/permissions';
 import { BatchItem, BatchResult, runBatches } from './batch';
 import { RoomFindingsError } from './findings';
 import { formatReport, LinkedRoom, LinkSpec, READ_PERMISSIONS, RequiredPermission, RoomProblem, tokenRoles } from '../../o365/link-checks';
@@ -24,6 +24,9 @@ export interface PlannedGrant {
   readonly room: LinkedRoom;
   readonly item: BatchItem;
   readonly description: string;
+  /** The calendar's permissions, to read again when the grant fails; who must hold an accepted role there. */
+  readonly permissionsUrl: string;
+  readonly holder: AccountAddresses;
 }
 
 /** What one check found. */
@@ -105,7 +108,7 @@ interface CheckState {
   readonly header: string;
   /** The token's roles; undefined for an opaque token. */
   readonly roles: string[] | undefined;
-  readonly get: (path: string) => Promise<GraphAnswer>;
+  readonly get: (path: string, headers?: Record<string, string>) => Promise<GraphAnswer>;
   readonly batch: ReturnType<typeof batcher>;
   readonly denied: Set<keyof typeof READ_PERMISSIONS>;
   /** Reads Graph allowed for at least one mailbox: a 403 on another is its scope (RBAC for Applications), not a missing permission. */
@@ -120,8 +123,8 @@ interface CheckState {
   readonly notes: string[];
 }
 
-/** The service account as the room checks need it. */
-interface Account { addresses: string[]; groups?: string[]; primary: string }
+/** The service account as the room checks need it; `groupsUnread` says why its groups are not known. */
+interface Account { addresses: string[]; groups?: string[]; groupsUnread?: string; primary: string }
 
 /** Every problem of the link and its rooms, read from Graph; nothing is written. */
 export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<LinkFindings> {
@@ -131,7 +134,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
   const rawGet = getter(graph.client);
   const s: CheckState = {
     spec, graph, header, roles: tokenRoles(token),
-    get: (path: string) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path)),
+    get: (path: string, headers?: Record<string, string>) => guard(header, `GET ${path.split('?')[0]}`, () => rawGet(path, headers)),
     batch: batcher(graph, env, header),
     denied: new Set(), answered: new Set(), linkDenied: new Set(), deniedRooms: new Map(),
     linkProblems: [], problems: [], grants: [], notes: [],
@@ -167,7 +170,7 @@ async function appToken(spec: LinkSpec, graph: Graph, header: string): Promise<s
 
 function deniedProblem(s: CheckState, room: LinkedRoom, read: keyof typeof READ_PERMISSIONS, res: GraphAnswer | undefined): RoomProblem {
   s.denied.add(read);
-  const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], s.graph.clientId) };
+  const problem: RoomProblem = { room, kind: 'unknown', ...explainDenied(res, READ_PERMISSIONS[read], s.graph.clientId, room.mailbox) };
   s.deniedRooms.set(problem, read);
   return problem;
 }
@@ -188,16 +191,31 @@ async function checkServiceAccount(s: CheckState): Promise<{ account?: Account; 
   else if (!a.entry) {
     linkProblems.push(`the service account ${sa} does not exist in tenant ${spec.tenant} (no user has it as UPN, primary SMTP or proxy address). Fix: create it (New-Mailbox -UserPrincipalName ${sa} ...), or correct serviceAccount.`);
   } else {
+    // Selected, but not returned: the app reads users with User.ReadBasic.All only (basic profile). Whether the account is
+    // enabled and which aliases a calendar may list it under cannot be known: not a pass.
+    if (a.entry.accountEnabled === undefined || a.entry.accountEnabled === null || !Array.isArray(a.entry.proxyAddresses)) {
+      linkProblems.push(`Graph returned the service account ${a.entry.userPrincipalName} without accountEnabled and proxyAddresses: the Graph app ${s.graph.clientId} reads users with User.ReadBasic.All, `
+        + 'which returns only displayName, givenName, mail, photo, surname and userPrincipalName, so whether the account is enabled and which of its addresses a calendar lists cannot be checked. '
+        + `Fix: give the Graph app ${s.graph.clientId} the application permission User.Read.All (Entra ID > App registrations > API permissions > Microsoft Graph > Application permissions), then "Grant admin consent".`);
+    }
     if (a.entry.accountEnabled === false) linkProblems.push(`the service account ${a.entry.userPrincipalName} is disabled, so the console's "Link account" cannot sign in as it. Fix: enable it (Update-MgUser -UserId ${a.entry.userPrincipalName} -AccountEnabled:$true, or Entra admin center > Users > ${a.entry.userPrincipalName} > Edit properties > Account enabled).`);
-    if (a.settings?.status === 404 && a.settings.body?.error?.code === 'MailboxNotEnabledForRESTAPI') {
-      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no Exchange Online mailbox (MailboxNotEnabledForRESTAPI), and A4B signs in as it to reach room calendars. Fix: give it a mailbox (assign an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...).`);
+    if (unreachableMailbox(a.settings)) {
+      linkProblems.push(`the service account ${a.entry.userPrincipalName} has no mailbox Graph can reach, and A4B signs in as it to reach room calendars: ${unreachableWhy(a.settings!.body?.error?.message, a.entry)}. `
+        + `Fix: ${unreachableFix(a.entry.userPrincipalName, a.entry, `give it a mailbox: assign it an Exchange Online license, or create it with New-Mailbox -UserPrincipalName ${a.entry.userPrincipalName} ...`)}.`);
     } else if (a.settings?.status === 403) {
       // RBAC for Applications is often scoped to the room mailboxes only (Microsoft's own example is a room-booking
       // system): the account's mailbox then cannot be read. Not a reason to fail; say what was not checked.
       notes.push(`whether the service account ${a.entry.userPrincipalName} has a mailbox was not checked: Graph denied reading its mailbox settings (403)`);
     } else if (a.settings && a.settings.status !== 200) linkProblems.push(`reading the service account's mailbox settings failed (${describe(a.settings)}).`);
-    account = { addresses: addressesOfEntry(a.entry), groups: a.groups, primary: a.entry.mail ?? a.entry.userPrincipalName };
-    if (a.groupsAnswer?.status === 403) denyLink(s, 'groups');
+    // Groups not read: a 403 or groups without their addresses (limited information) is a missing permission; any other
+    // answer is said as Graph gave it, never blamed on GroupMember.Read.All.
+    const g = a.groupsAnswer;
+    const groupsUnread = a.groups !== undefined ? undefined
+      : !g || g.status === 200 || g.status === 403 ? 'the Graph app needs GroupMember.Read.All to read group addresses'
+        : `reading the service account's groups failed: ${describe(g)}`;
+    account = { addresses: addressesOfEntry(a.entry), groups: a.groups, groupsUnread, primary: a.entry.mail ?? a.entry.userPrincipalName };
+    if (g?.status === 403) denyLink(s, 'groups');
+    else if (g && g.status !== 200) notes.push(`calendar permissions given through groups were not counted: ${groupsUnread}`);
   }
   return { account, stop: linkProblems.length > 0 && !a.entry };
 }
@@ -215,8 +233,13 @@ async function checkConsent(s: CheckState): Promise<void> {
     linkProblems.push(`application ${spec.applicationId} has no service principal in tenant ${spec.tenant}, so nobody has consented to it. ${consentFix}`);
   } else {
     const d = decideConsent(c.assignments, c.resources);
+    // A4B's own app may be scoped too, and Graph shows this check neither mechanism for another app.
+    if (d.kind === 'ok') {
+      s.notes.push(`whether an Application Access Policy or an RBAC for Applications scope keeps A4B's app ${spec.applicationId} from some room mailboxes cannot be seen through Graph, so it was not checked; `
+        + `check with Test-ApplicationAccessPolicy -Identity <room mailbox> -AppId ${spec.applicationId} and Get-ManagementRoleAssignment -RoleAssignee <its service principal> in Exchange Online PowerShell`);
+    }
     if (d.kind === 'missing') {
-      linkProblems.push(`application ${spec.applicationId} holds no Calendars.ReadWrite application permission on ${consentNames(keys)} in tenant ${spec.tenant}`
+      linkProblems.push(`application ${spec.applicationId} holds ${keys.length > 1 ? 'neither' : 'no'} application permission ${consentNames(keys)} in tenant ${spec.tenant}`
         + `${d.held.length ? ` (it holds ${d.held.join(', ')})` : ''}. ${consentFix}`);
     }
   }
@@ -250,16 +273,16 @@ async function checkRooms(s: CheckState, rooms: LinkedRoom[], account: Account |
     if (perms?.status === 403) return void problems.push(deniedProblem(s, room, 'permissionsRead', perms));
     if (perms?.status !== 200) return void problems.push({ room, kind: 'unknown', problem: `reading the calendar's permissions: ${describe(perms)}`, fix: 'deploy again later' });
     const sa = spec.serviceAccount!;
-    const holder = { own: account!.addresses, groups: account!.groups };
+    const holder: AccountAddresses = { own: account!.addresses, groups: account!.groups };
     const decision = decidePermission((perms.body?.value ?? []) as CalendarPermission[], holder, spec.acceptedRoles);
     if (decision.kind === 'ok') return;
     const mailboxPath = `/users/${encodeURIComponent(c.entry.id)}/calendar/calendarPermissions`;
     if (spec.grantMissingPermissions && decision.kind === 'below') {
-      grants.push({ room, item: { id: String(i), method: 'PATCH', url: `${mailboxPath}/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } }, description: `raised ${sa} from ${decision.role} to write on ${room.mailbox}` });
+      grants.push({ room, item: { id: String(i), method: 'PATCH', url: `${mailboxPath}/${encodeURIComponent(decision.permissionId)}`, body: { role: 'write' } }, description: `raised ${sa} from ${decision.role} to write on ${room.mailbox}`, permissionsUrl: mailboxPath, holder });
     } else if (spec.grantMissingPermissions && decision.kind === 'missing' && spec.acceptedRoles.includes('write')) {
-      grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}` });
+      grants.push({ room, item: { id: String(i), method: 'POST', url: mailboxPath, body: { emailAddress: { address: account!.primary }, role: 'write' } }, description: `granted ${sa} write on ${room.mailbox}`, permissionsUrl: mailboxPath, holder });
     } else {
-      problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groups === undefined)! });
+      problems.push({ room, kind: 'permission', ...permissionProblem(decision, room.mailbox, sa, spec.acceptedRoles, spec.grantMissingPermissions, account!.groupsUnread)! });
     }
   });
 }
@@ -291,12 +314,21 @@ function finish(s: CheckState, rooms: LinkedRoom[]): LinkFindings {
 async function applyGrants(spec: LinkSpec, findings: LinkFindings, graph: Graph, env: NodeJS.ProcessEnv): Promise<string[]> {
   const granted: string[] = [];
   if (!findings.grants.length) return granted;
-  const results = await batcher(graph, env, findings.header)(findings.grants.map((g) => g.item));
+  const batch = batcher(graph, env, findings.header);
+  const results = await batch(findings.grants.map((g) => g.item));
+  const ok = (res: BatchResult | undefined) => res && (res.status === 200 || res.status === 201);
+  // A 429 inside a $batch may still have been applied, so a retried grant can meet its own first attempt (whatever
+  // Graph answers to that: GRAPH_GUESSES.permissionExists). The calendar decides: read again, a grant in place counts.
+  const unsure = findings.grants.filter((g) => !ok(results.get(g.item.id)));
+  const reread = unsure.length ? await batch(unsure.map((g) => ({ id: g.item.id, method: 'GET' as const, url: g.permissionsUrl }))) : new Map<string, BatchResult>();
   const failed: RoomProblem[] = [];
   for (const g of findings.grants) {
     const res = results.get(g.item.id);
-    if (res && (res.status === 200 || res.status === 201)) granted.push(g.description);
-    else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
+    const now = reread.get(g.item.id);
+    if (ok(res)) granted.push(g.description);
+    else if (now?.status === 200 && decidePermission((now.body?.value ?? []) as CalendarPermission[], g.holder, spec.acceptedRoles).kind === 'ok') {
+      granted.push(`${g.description} (Graph answered ${describe(res)}; the calendar shows the permission in place)`);
+    } else failed.push({ room: g.room, kind: 'permission', problem: `Graph answered ${describe(res)}`, fix: editorCommand(g.room.mailbox, spec.serviceAccount!) });
   }
   if (failed.length) {
     throw new RoomFindingsError(formatReport(`${findings.header}: granting write access failed for ${failed.length} room${failed.length > 1 ? 's' : ''} (granted for ${granted.length}; those grants stay, nothing was removed); no A4B change was made:`, failed), failed);
@@ -312,14 +344,29 @@ function describe(res: GraphAnswer | BatchResult | undefined): string {
   return `Graph answered ${res.status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`;
 }
 
-/** A 403: the permission the read needs, or an RBAC for Applications scope that leaves this mailbox out. */
-function explainDenied(res: GraphAnswer | undefined, needs: RequiredPermission, clientId: string): { problem: string; fix: string } {
+/**
+ * A 403: the permission the read needs, or an Exchange Online scope that leaves the mailbox out. Two mechanisms scope
+ * tenant-wide grants to some mailboxes and neither shows in the token: Application Access Policies (their 403 is
+ * ErrorAccessDenied "Access to OData is disabled.", concepts/auth-limit-mailbox-access.md) and RBAC for Applications
+ * (learn.microsoft.com/exchange/permissions-exo/application-rbac). Changes to either "can take longer than 1 hour to
+ * take effect in Microsoft Graph" (same page).
+ */
+export function explainDenied(res: GraphAnswer | undefined, needs: RequiredPermission, clientId: string,
+  mailbox?: string): { problem: string; fix: string } {
   const code = res?.body?.error?.code ?? 'Forbidden';
+  const policy = res?.body?.error?.message === ACCESS_POLICY_DENIED;
+  const it = mailbox ?? 'the mailbox';
   return {
-    problem: `Graph denied access (403 ${code}) ${needs.why}`,
-    fix: `give the Graph app ${clientId} the application permission ${needs.anyOf.join(' or ')} (admin consent), or, when it holds it through RBAC for Applications in Exchange Online, add this mailbox to that assignment's scope`,
+    problem: `Graph denied access (403 ${code}${policy ? ` "${ACCESS_POLICY_DENIED}": an Application Access Policy leaves the mailbox out` : ''}) ${needs.why}`,
+    fix: `give the Graph app ${clientId} the application permission ${needs.anyOf.join(' or ')} (admin consent); if it holds it, an Exchange Online scope leaves ${it} out: `
+      + `an Application Access Policy (Get-ApplicationAccessPolicy; Test-ApplicationAccessPolicy -Identity ${it} -AppId ${clientId}) or an RBAC for Applications assignment `
+      + `(Get-ManagementRoleAssignment -RoleAssignee <the app's service principal>; Test-ServicePrincipalAuthorization -Identity <it> -Resource ${it}): add ${it} to its scope, `
+      + 'and allow up to an hour or more for the change to reach Graph',
   };
 }
+
+/** The message of a 403 from an Application Access Policy (concepts/auth-limit-mailbox-access.md, "Handling API errors"). */
+export const ACCESS_POLICY_DENIED = 'Access to OData is disabled.';
 
 /** Which credential problem it is and how to fix it, from @azure/identity's error; never the secret. */
 export function explainCredentialError(e: unknown, spec: Pick<LinkSpec, 'tenant' | 'credentialsSecretArn'>, clientId: string): string {

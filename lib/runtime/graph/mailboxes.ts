@@ -55,10 +55,18 @@ export async function readMailboxes(mailboxes: readonly string[], batch: Batch, 
   });
 }
 
-/** A Graph call's answer, never thrown: status and body. */
+/** A Graph call's answer, never thrown: status and body. `headers` are request headers (e.g. ConsistencyLevel). */
 export interface Get {
-  (path: string): Promise<GraphAnswer>;
+  (path: string, headers?: Record<string, string>): Promise<GraphAnswer>;
 }
+
+/**
+ * An OData cast on transitiveMemberOf is an advanced query: "ConsistencyLevel: eventual. This header and `$count` are
+ * required when using the `$search`, `$filter`, `$orderby`, or OData cast query parameters"
+ * (api-reference/v1.0/api/user-list-transitivememberof.md, Request headers; concepts/aad-advanced-queries.md, "Use of
+ * OData cast with transitive members list"). Without them Graph answers 400 Request_UnsupportedQuery.
+ */
+export const ADVANCED_QUERY = { headers: { ConsistencyLevel: 'eventual' }, count: '$count=true' };
 
 /** The service account as the checks need it: its directory object, whether it has a mailbox, its groups' addresses. */
 export interface AccountReads {
@@ -76,7 +84,7 @@ export async function readAccount(address: string, get: Get): Promise<AccountRea
   if (!entry) return { lookup };
   const [settings, groupsAnswer] = await Promise.all([
     get(`/users/${enc(entry.id)}/mailboxSettings`),
-    readAll(get, `/users/${enc(entry.id)}/transitiveMemberOf/microsoft.graph.group?$select=id,mail,proxyAddresses`),
+    readAll(get, `/users/${enc(entry.id)}/transitiveMemberOf/microsoft.graph.group?${ADVANCED_QUERY.count}&$select=id,mail,proxyAddresses`, ADVANCED_QUERY.headers),
   ]);
   let groups: string[] | undefined;
   if (groupsAnswer.status === 200) {
@@ -90,14 +98,14 @@ export async function readAccount(address: string, get: Get): Promise<AccountRea
   return { lookup, entry, settings, groups, groupsAnswer };
 }
 
-/** A collection with all its pages (`@odata.nextLink`). */
-async function readAll(get: Get, path: string): Promise<GraphAnswer> {
-  const first = await get(path);
+/** A collection with all its pages (`@odata.nextLink`), each asked for with the same headers. */
+async function readAll(get: Get, path: string, headers?: Record<string, string>): Promise<GraphAnswer> {
+  const first = await get(path, headers);
   if (first.status !== 200) return first;
   const value = [...(first.body?.value ?? [])];
   let next: string | undefined = first.body?.['@odata.nextLink'];
   while (next) {
-    const page = await get(next.replace(/^https?:\/\/[^/]+\/v1\.0/, ''));
+    const page = await get(next.replace(/^https?:\/\/[^/]+\/v1\.0/, ''), headers);
     if (page.status !== 200) return page;
     value.push(...(page.body?.value ?? []));
     next = page.body?.['@odata.nextLink'];
@@ -133,11 +141,18 @@ export async function readConsent(applicationId: string, resourceKeys: readonly 
   return { app: app.body, assignments: assignments.body.value, resources };
 }
 
+/** What `getter` uses of the Graph client's request (GraphRequest). */
+interface GetRequest {
+  header(name: string, value: string): GetRequest;
+  get(): Promise<any>;
+}
+
 /** A `Get` over the Graph client: errors become answers (status and Graph's error body). */
-export function getter(client: { api(path: string): { get(): Promise<any> } }): Get {
-  return async (path) => {
+export function getter(client: { api(path: string): GetRequest }): Get {
+  return async (path, headers = {}) => {
     try {
-      return { status: 200, body: await client.api(path).get() };
+      const request = Object.entries(headers).reduce((r, [name, value]) => r.header(name, value), client.api(path));
+      return { status: 200, body: await request.get() };
     } catch (e) {
       const err = e as { statusCode?: number; code?: string; message?: string; body?: unknown };
       if (typeof err.statusCode !== 'number' || err.statusCode <= 0) throw e;
