@@ -23,7 +23,7 @@ const stack = new Stack(app, app.node.tryGetContext('stackName') ?? 'A4BRooms', 
   description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(file)}`,
 });
 const shards = app.node.tryGetContext('shards');
-const inventory = new RoomInventory(stack, 'Inventory', { file, shards: shards === undefined ? undefined : Number(shards) });
+const inventory = new RoomInventory(stack, 'Inventory', { file, shards: shards === undefined ? undefined : Number(shards), consoleStepOutput: true });
 // An hourly drift check with alarms, unless the context turns it off (-c driftMonitor=false).
 if (app.node.tryGetContext('driftMonitor') !== 'false' && app.node.tryGetContext('driftMonitor') !== false) {
   new DriftMonitor(stack, 'DriftMonitor', { inventory });

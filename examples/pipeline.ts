@@ -39,7 +39,7 @@ export class RoomsStage extends Stage {
   constructor(scope: Construct, id: string, props: RoomsStageProps) {
     super(scope, id, props);
     this.stack = new Stack(this, 'A4BRooms', { description: `cdk-a4b-rooms: Alexa for Business rooms of ${path.basename(props.inventoryFile)}` });
-    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile), ...props.handlerSecurity?.(this.stack) });
+    this.inventory = new RoomInventory(this.stack, 'Inventory', { file: path.resolve(props.inventoryFile), consoleStepOutput: true, ...props.handlerSecurity?.(this.stack) });
     new DriftMonitor(this.stack, 'DriftMonitor', { inventory: this.inventory });
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, IResolvable, IResolveContext, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, CfnOutput, CfnResource, CustomResource, Duration, IAspect, IResolvable, IResolveContext, Lazy, NestedStack, Stack, Stage, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -149,6 +149,14 @@ export interface Office365CalendarLinkProps extends HandlerSecurityOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Add a stack output, `ConsoleStep`, saying the console's "Link account" step, which A4B has no API for. The same
+   * text is `consoleStep`, for an output or a notice of your own.
+   *
+   * @default false
+   */
+  readonly consoleStepOutput?: boolean;
 }
 
 /** Thousands of rooms are a few hundred Graph batches; throttled items wait for their Retry-After. */
@@ -160,7 +168,8 @@ const LINK_FUNCTION_TIMEOUT = Duration.minutes(10);
  * consent). Every Room, RoomProfile and SkillGroup of the stack waits for it, so a bad mailbox fails the deploy with
  * A4B untouched.
  *
- * A4B has no API for the console's "Link account" step: the stack output `...ConsoleStep` says what is left to do.
+ * A4B has no API for the console's "Link account" step: `consoleStep` says what is left to do (and, with
+ * `consoleStepOutput`, a stack output).
  *
  * @resource Custom::A4BCalendarLink
  */
@@ -184,6 +193,8 @@ export class Office365CalendarLink extends Construct {
   public readonly credentials: secretsmanager.ISecret;
   /** The tenant. */
   public readonly tenant: string;
+  /** The console's "Link account" step, which A4B has no API for: where to click and whom to sign in as. */
+  public readonly consoleStep: string;
   private readonly resource: CustomResource;
   private readonly linkProperties: Record<string, unknown>;
   private readonly validations = new Map<Stack, CustomResource>();
@@ -217,7 +228,10 @@ export class Office365CalendarLink extends Construct {
     if (props.grantMissingPermissions && props.method.kind !== CalendarLinkMethods.DELEGATE) {
       p.check('grantMissingPermissions', true, false, 'applies to the delegate method only (application permissions are consented in the A4B console)');
     }
-    if (p.problems.length) throw new Error(p.problems.join('\n'));
+    // Checked at synth, as Room, RoomProfile and SkillGroup check theirs: one synth reports every problem of every
+    // construct of the app, as `a4b-rooms validate` does for a file (lib/validation.ts). What makes the construct
+    // impossible to build (a second link in the stack) still throws at once.
+    this.node.addValidation({ validate: () => p.problems });
 
     const fn = bundledFunction(this, {
       ...securityOptionsOf(props),
@@ -263,14 +277,14 @@ export class Office365CalendarLink extends Construct {
       },
     });
 
-    new CfnOutput(this, 'ConsoleStep', {
-      description: 'The one step A4B has no API for',
-      value: props.method.kind === CalendarLinkMethods.DELEGATE
-        ? `In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as ${props.method.serviceAccount} and accept the user consent.`
-        : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`,
-    });
+    this.consoleStep = props.method.kind === CalendarLinkMethods.DELEGATE
+      ? `In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as ${props.method.serviceAccount} and accept the user consent.`
+      : `In the A4B console choose Calendar > Office 365 > Application permissions > Link account, sign in as a Global Administrator of ${props.tenant} and consent to read and write access to all calendars.`;
+    // Outputs are the stack's interface, and a user's stack may have its own uses for its 200: only when asked.
+    if (props.consoleStepOutput) new CfnOutput(this, 'ConsoleStep', { description: 'The one step A4B has no API for', value: this.consoleStep });
 
-    Aspects.of(this).add(new LinkAspect(this));
+    // It adds dependencies: mutating, so it runs before aspects that only read the tree (cdk-nag, validations).
+    Aspects.of(this).add(new LinkAspect(this), { priority: AspectPriority.MUTATING });
   }
 
   /**

@@ -1,14 +1,16 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { attachCustomSynthesis, CfnResource, Duration, FileAssetPackaging, Names, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
@@ -88,6 +90,9 @@ export interface DriftMonitorProps extends HandlerSecurityOptions {
  * only read: A4B searches and reads, and the calendar link's credentials secret.
  */
 export class DriftMonitor extends Construct {
+  /** The CloudWatch namespace of the monitor's metrics (their dimension `Inventory` names the inventory). */
+  public static readonly METRIC_NAMESPACE: string = DRIFT_METRIC_NAMESPACE;
+
   /**
    * Whether `x` is a drift monitor construct, made by this copy of cdk-a4b-rooms or by another one in the same app
    * (use this rather than `instanceof`).
@@ -120,16 +125,11 @@ export class DriftMonitor extends Construct {
     mark(this, 'DriftMonitor');
     const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
-    // The function's code is the prebundled handler beside the inventory it checks, as one asset.
-    const dir = assetDir();
-    fs.copyFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'), path.join(dir, 'index.js'));
-    fs.writeFileSync(path.join(dir, DRIFT_MONITOR_INVENTORY_FILE), JSON.stringify(props.inventory._inventory));
-
     const fn = bundledFunction(this, {
       ...inheritedSecurity(props, props.inventory._handlerSecurity),
       owner: `DriftMonitor ${this.node.path}`,
       asset: 'drift-monitor',
-      code: lambda.Code.fromAsset(dir),
+      code: stagedAtSynth(this, 'Code', props.inventory._inventory),
       memorySize: 1024,
       timeout: Duration.minutes(15),
       description: 'cdk-a4b-rooms: compares live A4B and Office 365 with the inventory and publishes drift metrics',
@@ -163,12 +163,12 @@ export class DriftMonitor extends Construct {
       description: 'cdk-a4b-rooms drift check',
     });
 
-    this.driftAlarm = this.metric(DriftMetrics.DRIFTED_ROOMS).createAlarm(this, 'DriftAlarm', {
+    this.driftAlarm = this.metricDriftedRooms().createAlarm(this, 'DriftAlarm', {
       alarmDescription: 'A4B rooms or their Office 365 side no longer match the inventory: see the drift monitor log, or run a4b-rooms drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.readErrorAlarm = this.metric(DriftMetrics.READ_ERRORS).createAlarm(this, 'ReadErrorAlarm', {
+    this.readErrorAlarm = this.metricReadErrors().createAlarm(this, 'ReadErrorAlarm', {
       alarmDescription: 'The drift monitor could not read A4B or Graph, so it cannot tell drift',
       threshold: 1, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -181,7 +181,7 @@ export class DriftMonitor extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     // Two periods, so a run that ends a little later than the one before does not leave one period empty and alarm.
-    this.heartbeatAlarm = this.metric(DriftMetrics.RUNS, { statistic: 'Sum', period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
+    this.heartbeatAlarm = this.metricRuns({ period: runPeriod }).createAlarm(this, 'HeartbeatAlarm', {
       alarmDescription: 'No drift monitor run has completed for two run periods (runs fail, or the schedule no longer invokes the function), so drift goes unreported',
       threshold: 1, evaluationPeriods: 2, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
@@ -192,12 +192,71 @@ export class DriftMonitor extends Construct {
     }
   }
 
-  /** One of the monitor's metrics: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or Runs (1 per completed run); maximum per hour. */
+  /**
+   * One of the monitor's metrics, by name: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or
+   * Runs (the named methods give each).
+   *
+   * @default - maximum over 1 hour
+   */
   public metric(metricName: string, props: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: DRIFT_METRIC_NAMESPACE, metricName, dimensionsMap: { [DRIFT_METRIC_DIMENSION]: this.inventoryName },
       statistic: 'Maximum', period: Duration.hours(1), ...props,
     });
+  }
+
+  /**
+   * Rooms whose live A4B or Office 365 side differs from the inventory, per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricDriftedRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.DRIFTED_ROOMS, props);
+  }
+
+  /**
+   * Rooms in A4B that the inventory does not declare, per run (0 with `ignoreUnmanaged`).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricUnmanagedRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.UNMANAGED_ROOMS, props);
+  }
+
+  /**
+   * Rooms whose state could not be told (a read failed for them), per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricUnknownRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.UNKNOWN_ROOMS, props);
+  }
+
+  /**
+   * Differences found (a room may have several), per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricDriftFindings(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.DRIFT_FINDINGS, props);
+  }
+
+  /**
+   * Reads of A4B or Graph that failed, per run (then the run cannot tell drift).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricReadErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.READ_ERRORS, props);
+  }
+
+  /**
+   * Completed runs: 1 per run that finished, the monitor's heartbeat.
+   *
+   * @default - sum over 1 hour
+   */
+  public metricRuns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.RUNS, { statistic: 'Sum', ...props });
   }
 }
 
@@ -220,13 +279,45 @@ function checkRunPeriod(period: Duration): void {
   }
 }
 
-/** Asset folders this process made, removed when it exits: staging copies them into the cloud assembly, but with
- * staging disabled (SAM, `aws:cdk:disable-asset-staging`) the assembly points at them until synth is over. */
-const assetDirs: string[] = [];
+/**
+ * The function's code: the prebundled handler beside the inventory it checks, as one asset. Nothing is written when
+ * the construct is made: the asset is declared to the stack's synthesizer by its hash (of the handler and the
+ * inventory, both in memory), and its folder is written into the cloud assembly at synth, where CDK would have staged
+ * it. The inventory (up to megabytes at 10,000 rooms) fits neither the template (1 MB), nor the environment (4 KB), nor
+ * the schedule's event input (8 KB).
+ */
+function stagedAtSynth(scope: Construct, id: string, inventory: unknown): lambda.Code {
+  const handler = fs.readFileSync(path.join(__dirname, '..', 'assets', 'drift-monitor', 'index.js'));
+  const json = JSON.stringify(inventory);
+  const hash = createHash('sha256').update(handler).update('\0').update(json).digest('hex');
+  const dir = `asset.${hash}`;
+  const staging = new Construct(scope, id);
+  attachCustomSynthesis(staging, {
+    onSynthesize: (session) => {
+      const out = path.join(session.outdir, dir);
+      fs.mkdirSync(out, { recursive: true });
+      fs.writeFileSync(path.join(out, 'index.js'), handler);
+      fs.writeFileSync(path.join(out, DRIFT_MONITOR_INVENTORY_FILE), json);
+    },
+  });
+  const location = Stack.of(scope).synthesizer.addFileAsset({ sourceHash: hash, fileName: dir, packaging: FileAssetPackaging.ZIP_DIRECTORY });
+  return new StagedCode(lambda.Code.fromBucketV2(s3.Bucket.fromBucketName(staging, 'Bucket', location.bucketName), location.objectKey), dir);
+}
 
-function assetDir(): string {
-  if (!assetDirs.length) process.once('exit', () => assetDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a4b-drift-monitor-'));
-  assetDirs.push(dir);
-  return dir;
+/** S3 code that tells SAM and other local tools where its folder is, as CDK's asset code does. */
+class StagedCode extends lambda.Code {
+  constructor(private readonly code: lambda.Code, private readonly dir: string) {
+    super();
+  }
+
+  public bind(scope: Construct): lambda.CodeConfig {
+    return this.code.bind(scope);
+  }
+
+  public bindToResource(resource: CfnResource, options: lambda.ResourceBindOptions = {}): void {
+    if (!resource.node.tryGetContext(cxapi.ASSET_RESOURCE_METADATA_ENABLED_CONTEXT)) return;
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_PATH_KEY, this.dir);
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_IS_BUNDLED_KEY, false);
+    resource.addMetadata(cxapi.ASSET_RESOURCE_METADATA_PROPERTY_KEY, options.resourceProperty ?? 'Code');
+  }
 }

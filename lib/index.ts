@@ -5,5 +5,8 @@ export * from './provider';
 export * from './calendar-link';
 export * from './room-inventory';
 export * from './drift-monitor';
-export { ResourceTypes, DRIFT_METRIC_NAMESPACE } from './contract';
+export * from './template-limits';
+// The inventory's format as jsii structs (the checked `Inventory` the library reads internally is not part of the API).
+export * from './inventory/document';
+export * from './resource-types';
 export * from './handler-options';

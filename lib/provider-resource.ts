@@ -22,13 +22,12 @@ export interface ProviderResourceProps {
  * rooms that is 10,000 constructs and tokens fewer for every phase of synth.
  */
 export function providerResource(scope: Construct, id: string, props: ProviderResourceProps): CfnResource {
-  const provider = RoomsProvider.getOrCreate(scope);
-  let serviceTimeout = serviceTimeouts.get(provider);
-  if (serviceTimeout === undefined) serviceTimeouts.set(provider, serviceTimeout = provider.serviceTimeout.toSeconds().toString());
-  // CloudFormation's own members, first, as CustomResource writes them; then the members with a value (CDK resolves
+  // CloudFormation's own members, first, as CustomResource writes them (set by the provider, which repoints them if a
+  // provider configured later replaces the one made with defaults); then the members with a value (CDK resolves
   // every key and value it is given, twice a synth, so a room's four unset optional members would cost as much as
   // its set ones). `Tags` keeps its declared place, for the tags rendered at synth.
-  const properties: Record<string, unknown> = { ServiceToken: provider.serviceToken, ServiceTimeout: serviceTimeout };
+  const properties: Record<string, unknown> = { ServiceToken: undefined, ServiceTimeout: undefined };
+  RoomsProvider._serve(scope, properties);
   for (const key in props.properties) {
     if (props.properties[key] !== undefined || (key === 'Tags' && props.tags)) properties[key] = props.properties[key];
   }
@@ -36,9 +35,6 @@ export function providerResource(scope: Construct, id: string, props: ProviderRe
   resource.applyRemovalPolicy(props.removalPolicy, { default: RemovalPolicy.DESTROY });
   return resource;
 }
-
-/** Each provider's ServiceTimeout as the template writes it, worked out once rather than per resource. */
-const serviceTimeouts = new WeakMap<RoomsProvider, string>();
 
 /** Its tags rendered where they are declared, when the template is made. */
 class ProviderCfnResource extends LeanCfnResource {

@@ -8,7 +8,6 @@ import { A4B_WILDCARDS, acceptNagFindings, bundledFunction, securityOptionsOf } 
 import { HandlerSecurityOptions } from './handler-options';
 import { a4bLocation } from './a4b-location';
 import { HandlerEnv } from './contract';
-import { checkTemplateLimits } from './template-limits';
 
 /**
  * Properties for the stack's A4B provider.
@@ -105,6 +104,7 @@ const SERVICE_TIMEOUT_MARGIN_SECONDS = 30;
  */
 const DEFAULT_RESERVED_CONCURRENCY = 10;
 const DEFAULT_MAX_QUEUE_TIME = Duration.minutes(10);
+const DEFAULT_TIMEOUT = Duration.minutes(5);
 
 /** The id of a stack's provider, or of the reference to it, in the top-level stack. */
 const PROVIDER_ID = 'A4BRoomsProvider';
@@ -123,7 +123,8 @@ function providerIn(stack: Stack): RoomsProvider | undefined {
 
 /**
  * The Lambda function behind every room, room profile and skill group of a stack: one per stack, so a thousand
- * rooms share one function. Created on first use with defaults; create it yourself, before any room, to change them.
+ * rooms share one function. Made with defaults when the first of them needs it; `RoomsProvider.of(scope, props)` (or
+ * `new RoomsProvider`) configures it, before or after the first room.
  */
 export class RoomsProvider extends Construct {
   /**
@@ -135,12 +136,56 @@ export class RoomsProvider extends Construct {
   }
 
   /**
-   * The provider of the scope's top-level stack, created with defaults when there is none yet. Nested stacks share
-   * it (CloudFormation passes its ARN in as a parameter), so thousands of rooms in shards still use one function.
+   * The provider of the scope's top-level stack, found in the construct tree, or created with `props` when there is
+   * none yet. Nested stacks share it (CloudFormation passes its ARN in as a parameter), so thousands of rooms in
+   * shards still use one function.
+   *
+   * Props given when the stack already has a provider must agree with how it was made, or this throws; a provider
+   * that the stack's rooms made with defaults, and that nobody else was given yet, is made again with `props`.
+   */
+  public static of(scope: Construct, props?: RoomsProviderProps): RoomsProvider {
+    const stack = rootStack(scope);
+    const existing = providerIn(stack);
+    if (!existing || (props && existing.implicit)) return new RoomsProvider(stack, PROVIDER_ID, props);
+    // Fields another copy of this library (of another version) may not have are read with care.
+    if (props && existing.settings) {
+      const conflicts = conflictingSettings(existing.settings, settingsOf(stack, props), props, existing.props);
+      if (conflicts.length) {
+        throw new Error(`RoomsProvider.of(${stack.node.path}): the stack's RoomsProvider at ${existing.node.path} has ${conflicts.map(([k, was]) => `${k} ${was}`).join(', ')}, `
+          + `not ${conflicts.map(([k, , now]) => `${k} ${now}`).join(', ')}: give these props where it is first made (or the same ones), or call RoomsProvider.of without props`);
+      }
+    }
+    // Handed out: it stays as it is, what else refers to it included.
+    existing.implicit = false;
+    existing.served?.splice(0);
+    return existing;
+  }
+
+  /**
+   * The provider of the scope's top-level stack, created with defaults when there is none yet.
+   *
+   * @deprecated use RoomsProvider.of(scope)
    */
   public static getOrCreate(scope: Construct): RoomsProvider {
+    return RoomsProvider.of(scope);
+  }
+
+  /**
+   * @internal The provider that serves a custom resource with these template `properties` (their ServiceToken and
+   * ServiceTimeout): made with defaults if the stack has none, without handing it out, so that a provider configured
+   * later takes its place and these properties are pointed at it.
+   */
+  public static _serve(scope: Construct, properties: Record<string, unknown>): RoomsProvider {
     const stack = rootStack(scope);
-    return providerIn(stack) ?? new RoomsProvider(stack, PROVIDER_ID);
+    let provider = providerIn(stack);
+    if (!provider) {
+      provider = new RoomsProvider(stack, PROVIDER_ID);
+      provider.implicit = true;
+    }
+    properties.ServiceToken = provider.serviceToken;
+    properties.ServiceTimeout = provider.serviceTimeoutSeconds ?? provider.serviceTimeout.toSeconds().toString();
+    if (provider.implicit) provider.served.push(properties);
+    return provider;
   }
 
   /** The ARN custom resources send their requests to. */
@@ -160,23 +205,39 @@ export class RoomsProvider extends Construct {
    */
   public readonly serviceTimeout: Duration;
 
+  /** Made by the stack's first room with defaults and not handed out: a provider configured later replaces it. */
+  private implicit = false;
+  /** The template properties of the custom resources it serves while implicit, repointed if it is replaced. */
+  private readonly served: Array<Record<string, unknown>> = [];
+  /** Its configuration, as a second RoomsProvider.of compares it. */
+  private readonly settings: ProviderSettings;
+  /** Its props, for the options compared by identity (log group, VPC, runtime, ...). */
+  private readonly props: RoomsProviderProps;
+  /** The ServiceTimeout as the template writes it, worked out once rather than per resource. */
+  private readonly serviceTimeoutSeconds: string;
+
   constructor(scope: Construct, id: string, props: RoomsProviderProps = {}) {
+    const stack = rootStack(scope);
+    const existing = providerIn(stack);
+    // The one its rooms made with defaults steps aside: taken out of the tree, its resources pointed at this one.
+    const replaced = existing?.implicit ? existing : undefined;
+    if (replaced) stack.node.tryRemoveChild(PROVIDER_ID);
     super(scope, id);
     mark(this, 'RoomsProvider');
-    const stack = rootStack(this);
-    const existing = providerIn(stack);
-    if (existing && existing !== this) {
-      throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}: create yours before any Room, RoomProfile or SkillGroup, and only one`);
+    if (existing && !replaced) {
+      throw new Error(`stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}, which it handed out (RoomsProvider.of): `
+        + 'configure it with RoomsProvider.of(scope, props) where it is first used, and make only one');
     }
+    this.settings = settingsOf(this, props);
+    this.props = props;
     // Found in the tree, as aws-cdk-lib finds its singletons: at a fixed id in the top-level stack, or through a
     // reference there when created elsewhere. Two copies of this library in one app find the same provider.
     if (this.node.scope !== stack || id !== PROVIDER_ID) new ProviderReference(stack, PROVIDER_ID, this);
-    checkTemplateLimits(stack);
     if (props.maxAttempts !== undefined && (!Number.isInteger(props.maxAttempts) || props.maxAttempts < 1 || props.maxAttempts > 20)) {
       throw new Error(`RoomsProvider ${this.node.path}: maxAttempts ${props.maxAttempts} must be a whole number from 1 to 20`);
     }
 
-    const timeout = props.timeout ?? Duration.minutes(5);
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
     // Lambda's limit.
     if (!timeout.isUnresolved() && (timeout.toMilliseconds() < 1000 || timeout.toMilliseconds() > 900_000)) {
       throw new Error(`RoomsProvider ${this.node.path}: timeout ${timeout.toHumanString()} must be from 1 second to 15 minutes (Lambda's limit)`);
@@ -231,8 +292,51 @@ export class RoomsProvider extends Construct {
     this.function = fn;
     this.serviceToken = fn.functionArn;
     this.serviceTimeout = serviceTimeout;
+    this.serviceTimeoutSeconds = serviceTimeout.toSeconds().toString();
     this.reservedConcurrency = reserved;
+    if (replaced) {
+      for (const properties of replaced.served) {
+        properties.ServiceToken = this.serviceToken;
+        properties.ServiceTimeout = this.serviceTimeoutSeconds;
+      }
+    }
   }
+}
+
+/** A provider's configuration, each setting as an error message shows it. */
+type ProviderSettings = Record<string, string>;
+
+/** What `props` configure, with the defaults filled in (so a default given explicitly agrees with one left out). */
+function settingsOf(scope: Construct, props: RoomsProviderProps): ProviderSettings {
+  const { region, endpoint } = a4bLocation(scope, props);
+  const duration = (d: Duration | undefined, byDefault: Duration) => (d ?? byDefault).toHumanString();
+  const reserved = props.reserveConcurrency === false ? 'none' : String(props.reservedConcurrency ?? DEFAULT_RESERVED_CONCURRENCY);
+  return {
+    a4bRegion: region,
+    a4bEndpoint: endpoint ?? 'the public one',
+    timeout: duration(props.timeout, DEFAULT_TIMEOUT),
+    maxQueueTime: duration(props.maxQueueTime, DEFAULT_MAX_QUEUE_TIME),
+    maxAttempts: props.maxAttempts === undefined ? 'the default' : String(props.maxAttempts),
+    reservedConcurrency: reserved,
+    reserveConcurrency: String(props.reserveConcurrency !== false),
+    logRetention: String(props.logRetention ?? logs.RetentionDays.ONE_MONTH),
+  };
+}
+
+/**
+ * The settings `props` give (those left out ask for nothing) that differ from `was`: [name, was, now]. Options that
+ * are constructs or objects (the security options: log group, key, VPC, subnets, security groups, runtime) differ
+ * unless they are the same object.
+ */
+function conflictingSettings(
+  was: ProviderSettings, now: ProviderSettings, props: RoomsProviderProps, wasProps: RoomsProviderProps = {},
+): Array<[string, string, string]> {
+  const given = Object.entries(props).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const before = wasProps as Record<string, unknown>;
+  const after = props as Record<string, unknown>;
+  const differs = (k: string) => (k in now ? now[k] !== was[k] : before[k] !== after[k]);
+  const shown = (k: string): [string, string, string] => (k in now ? [k, was[k], now[k]] : [k, before[k] === undefined ? 'none' : 'another', 'the one given']);
+  return given.filter(differs).map(shown);
 }
 
 /**
@@ -242,7 +346,8 @@ export class RoomsProvider extends Construct {
 export function providerWithSecurity(scope: Construct, owner: string, security: HandlerSecurityOptions): RoomsProvider {
   const stack = rootStack(scope);
   const existing = providerIn(stack);
-  if (existing) {
+  // One the stack's rooms made with defaults, not handed out, steps aside (RoomsProvider's constructor).
+  if (existing && !(existing as unknown as { implicit?: boolean }).implicit) {
     throw new Error(`${owner}: stack ${stack.node.path} already has a RoomsProvider at ${existing.node.path}, which the security options given here `
       + '(logGroup, logEncryptionKey, vpc, vpcSubnets, securityGroups, runtime) would not reach: give them to that RoomsProvider and not here, or create it after this');
   }

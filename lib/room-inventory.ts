@@ -4,14 +4,14 @@ import { Construct } from 'constructs';
 import { CalendarLinkMethods } from './contract';
 import { isMarked, mark } from './markers';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink } from './calendar-link';
-import { Inventory } from './inventory/model';
-import { canonicalName } from './inventory/names';
+import { Inventory, InventoryDocument } from './inventory/model';
+import { canonicalName, nameKey } from './inventory/names';
 import { parseInventoryFile, parseInventoryText, ParsedInventory } from './inventory/parse';
 import { constructIdFor, DEFAULT_SHARDS, MAX_ROOMS_PER_SHARD, shardId, shardOf, SKILL_GROUP_STACKS, skillGroupStackOf, waveOf } from './inventory/sharding';
 import { validateInventory } from './inventory/validate';
 import { _stackOrderedAsAWhole, Room } from './room';
 import { LeanCfnResource } from './lean-cfn-resource';
-import { limitAdvice } from './template-limits';
+import { checkNestedStackLimits } from './template-limits';
 import { RoomDeletionGuard } from './room-deletion-guard';
 import { DeviceRelease } from './device-release';
 import { DistanceUnit, EndOfMeetingReminderType, RoomProfile, TemperatureUnit, WakeWord } from './room-profile';
@@ -34,11 +34,12 @@ export interface RoomInventoryProps extends HandlerSecurityOptions {
   readonly file?: string;
 
   /**
-   * The inventory as an object, in the file's format.
+   * The inventory as an object, in the file's format (a parsed rooms.yaml). It is checked as the file would be, every
+   * problem reported by its path in the object.
    *
    * @default - `file` is read
    */
-  readonly inventory?: any;
+  readonly inventory?: InventoryDocument;
 
   /**
    * How many nested stacks (shards) the rooms are spread over, each room by a hash of its name. Choose it once:
@@ -57,6 +58,14 @@ export interface RoomInventoryProps extends HandlerSecurityOptions {
    * @default 5
    */
   readonly maxRoomDeletions?: number;
+
+  /**
+   * Add a stack output, `…ConsoleStep`, saying the console's "Link account" step of the inventory's calendar link,
+   * which A4B has no API for (`calendarLink.consoleStep` has the same text).
+   *
+   * @default false
+   */
+  readonly consoleStepOutput?: boolean;
 }
 
 /** Shards whose mailbox checks share a nested stack: 4 x 480 rooms of 100-character names and mailboxes fit in 1 MB. */
@@ -90,8 +99,18 @@ export class RoomInventory extends Construct {
   public readonly shardCount: number;
   /** The calendar link, when the inventory declares one. */
   public readonly calendarLink?: Office365CalendarLink;
+  /** The rooms it made, in name order. */
+  public readonly rooms: Room[];
+  /** The room profiles it made, in name order. */
+  public readonly profiles: RoomProfile[];
+  /** The skill groups it made, in name order. */
+  public readonly skillGroups: SkillGroup[];
   /** @internal The security options of the inventory's functions, which its DriftMonitor takes by default. */
   public readonly _handlerSecurity: HandlerSecurityOptions;
+  /** Its rooms by name key, made on the first roomByName. */
+  private roomsByName?: Map<string, Room>;
+  /** What to change when one of its nested stacks is over a CloudFormation limit, when not the generic advice. */
+  private readonly limitAdvice = new Map<Stack, string>();
 
   constructor(scope: Construct, id: string, props: RoomInventoryProps) {
     super(scope, id);
@@ -106,10 +125,11 @@ export class RoomInventory extends Construct {
     this._handlerSecurity = securityOptionsOf(props);
     if (hasSecurityOptions(this._handlerSecurity)) providerWithSecurity(this, `RoomInventory ${this.node.path}`, this._handlerSecurity);
 
-    const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink);
+    const link = this.calendarLink = inv.calendarLink && this.linkOf(inv.calendarLink, props.consoleStepOutput);
     const catalog = this.catalogOf(inv);
     const byShard = new Map<number, Rooms>();
-    for (const r of byName(inv.rooms)) {
+    const roomsByName = byName(inv.rooms);
+    for (const r of roomsByName) {
       const n = shardOf(roomKey(r), shards);
       const rooms = byShard.get(n);
       if (rooms) rooms.push(r);
@@ -126,8 +146,9 @@ export class RoomInventory extends Construct {
     // Every write waits for the guard, so a refused deploy fails before it changes anything.
     for (const s of catalog.stacks) dependsOn(s, guard);
     const checks = link && (inv.rooms ?? []).some((r) => r.mailbox) ? new MailboxChecks(this, link, guard) : undefined;
+    const made = new Map<Rooms[number], Room>();
     const shardStacks = [...byShard].sort(([a], [b]) => a - b).map(([n, rooms]) => {
-      const shard = this.shard(n, shards, rooms, roomIds, catalog, inv.tags);
+      const shard = this.shard(n, shards, rooms, roomIds, catalog, inv.tags, made);
       dependsOn(shard, guard);
       checks?.record(shard, n);
       return shard;
@@ -137,11 +158,27 @@ export class RoomInventory extends Construct {
       for (const s of [...catalog.stacks, ...shardStacks]) dependsOn(s, gate);
     }
     this.releaseDevices(byShard, shardStacks);
+    // Its own nested stacks only, after the last of them: the stack it is in is the user's to check (TemplateLimits).
+    const ownStacks = () => this.node.children.filter((c): c is NestedStack => NestedStack.isNestedStack(c));
+    checkNestedStackLimits(this, ownStacks, (s) => this.limitAdvice.get(s));
     this.roomCount = (inv.rooms ?? []).length;
     this.shardCount = byShard.size;
+    this.rooms = roomsByName.map((r) => made.get(r)!);
+    // The catalog's maps were filled in name order.
+    this.profiles = [...catalog.profiles.values()];
+    this.skillGroups = [...catalog.groups.values()];
   }
 
-  private linkOf(l: NonNullable<Inventory['calendarLink']>): Office365CalendarLink {
+  /**
+   * The room of this inventory with the given name, or undefined. Names match as the inventory rules compare them
+   * (and A4B, which ignores case): 'Café' in NFC or NFD, any case, and white space at either end are one name.
+   */
+  public roomByName(name: string): Room | undefined {
+    if (!this.roomsByName) this.roomsByName = new Map(this.rooms.map((r) => [nameKey(r.roomName), r]));
+    return this.roomsByName.get(nameKey(name));
+  }
+
+  private linkOf(l: NonNullable<Inventory['calendarLink']>, consoleStepOutput?: boolean): Office365CalendarLink {
     return new Office365CalendarLink(this, 'CalendarLink', {
       ...this._handlerSecurity,
       tenant: l.tenantId,
@@ -153,6 +190,7 @@ export class RoomInventory extends Construct {
       acceptedRoles: l.acceptedRoles?.map((r) => CalendarRole.of(r)),
       consentResources: l.consentResources?.map((r) =>
         (r === ConsentResource.EXCHANGE_ONLINE.value ? ConsentResource.EXCHANGE_ONLINE : ConsentResource.MICROSOFT_GRAPH)),
+      consoleStepOutput,
     });
   }
 
@@ -192,12 +230,12 @@ export class RoomInventory extends Construct {
   }
 
   /** A shard: its rooms, written in waves, after the profile stack and the skill-group stacks its rooms name. */
-  private shard(n: number, shards: number, rooms: Rooms, roomIds: Map<Rooms[number], string>, catalog: Catalog, tags: Inventory['tags']): NestedStack {
+  private shard(n: number, shards: number, rooms: Rooms, roomIds: Map<Rooms[number], string>, catalog: Catalog, tags: Inventory['tags'], made: Map<Rooms[number], Room>): NestedStack {
     if (rooms.length > MAX_ROOMS_PER_SHARD) {
       throw new Error(`RoomInventory ${this.node.path}: shard ${n} would hold ${rooms.length} rooms, over the ${MAX_ROOMS_PER_SHARD} a nested stack can take within CloudFormation's 500 resources; raise shards (now ${shards})`);
     }
     const shard = orderedAsAWhole(new NestedStack(this, shardId(n), { description: `cdk-a4b-rooms: rooms of ${Stack.of(this).stackName}, shard ${n} of ${shards}` }));
-    limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
+    this.limitAdvice.set(shard, `raise the inventory's shards (now ${shards}), which spreads its rooms over more nested stacks, or shorten the rooms' descriptions and tags`);
     // Nothing else: a new skill group changes one skill-group stack and no shard.
     dependsOn(shard, catalog.profilesStack!);
     const named = new Set<number>();
@@ -216,6 +254,7 @@ export class RoomInventory extends Construct {
         adoptExisting: r.adoptExisting,
       });
       room._checkedByInventory();
+      made.set(r, room);
       if (r.devices) room._deferDeviceRelease();
       return { key: roomKey(r), construct: room };
     }));

@@ -114,6 +114,23 @@ export interface IRoomProfile extends IResource {
   readonly roomProfileArn: string;
 }
 
+/** A room profile made outside this stack: its ARN, its name, or both. */
+export interface RoomProfileAttributes {
+  /**
+   * The ARN of the room profile.
+   *
+   * @default - only its name is known: rooms name it (the provider finds it at deploy time), and reading `roomProfileArn` throws
+   */
+  readonly roomProfileArn?: string;
+
+  /**
+   * The profile's name in A4B.
+   *
+   * @default - only its ARN is known
+   */
+  readonly roomProfileName?: string;
+}
+
 /**
  * Properties for a RoomProfile.
  */
@@ -134,16 +151,23 @@ export interface RoomProfileProps {
   readonly timezone: string;
 
   /**
+   * The unit Alexa gives distances in (A4B `DistanceUnit`): kilometres or miles, e.g. for "how far is the airport?".
+   *
    * @default DistanceUnit.METRIC
    */
   readonly distanceUnit?: DistanceUnit;
 
   /**
+   * The unit Alexa gives temperatures in (A4B `TemperatureUnit`), e.g. for weather answers.
+   *
    * @default TemperatureUnit.CELSIUS
    */
   readonly temperatureUnit?: TemperatureUnit;
 
   /**
+   * The word that wakes the rooms' devices (A4B `WakeWord`): ALEXA, AMAZON, ECHO or COMPUTER. A room where people
+   * often say "Alexa" in meetings may prefer another.
+   *
    * @default WakeWord.ALEXA
    */
   readonly wakeWord?: WakeWord;
@@ -258,10 +282,34 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
 
   /** A profile that exists outside this stack. */
   public static fromRoomProfileArn(scope: Construct, id: string, roomProfileArn: string): IRoomProfile {
-    class Import extends Resource implements IRoomProfile {
-      public readonly roomProfileArn = roomProfileArn;
+    return RoomProfile.fromRoomProfileAttributes(scope, id, { roomProfileArn });
+  }
+
+  /**
+   * A profile that exists outside this stack, by ARN, by name, or both. Rooms use one known only by name by its name,
+   * which the provider resolves at deploy time (A4B's names ignore case), as they use profiles of other stacks.
+   */
+  public static fromRoomProfileAttributes(scope: Construct, id: string, attrs: RoomProfileAttributes): IRoomProfile {
+    const { roomProfileArn, roomProfileName } = attrs;
+    // Known now, so refused now, as aws-cdk-lib's fromXxxAttributes do.
+    if (roomProfileArn === undefined && roomProfileName === undefined) {
+      throw new Error(`RoomProfile.fromRoomProfileAttributes ${scope.node.path}/${id}: give roomProfileArn, roomProfileName or both`);
     }
-    return new Import(scope, id);
+    class Import extends Resource implements IRoomProfile {
+      public readonly roomProfileName = roomProfileName;
+      public get roomProfileArn(): string {
+        if (roomProfileArn === undefined) {
+          throw new Error(`room profile ${showValue(roomProfileName!)} (${this.node.path}) was imported by name: its ARN is known only at deploy time; import it with roomProfileArn to read it`);
+        }
+        return roomProfileArn;
+      }
+    }
+    const imported = new Import(scope, id, { physicalName: roomProfileName });
+    if (roomProfileArn === undefined) mark(imported, 'ImportedByName');
+    if (roomProfileName !== undefined) {
+      imported.node.addValidation({ validate: () => new PropsProblems(`room profile ${showValue(roomProfileName)}`).string('roomProfileName', roomProfileName, StringRules.ProfileName).problems });
+    }
+    return imported;
   }
 
   public readonly roomProfileArn: string;

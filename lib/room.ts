@@ -130,19 +130,21 @@ export class Room extends Resource implements IRoom, ITaggable {
     // deploy time. An ARN would cost a CloudFormation parameter (200 per template) per profile and skill group a
     // nested stack's rooms use, and an export per one across top-level stacks; a name costs nothing and still tells
     // `cdk diff` what changed. The room's stack waits for theirs, so they exist before the room is written.
+    // An import known only by its name is named too.
     const stack = Stack.of(this);
+    const made = (target: IRoomProfile | ISkillGroup) => RoomProfile.isRoomProfile(target) || SkillGroup.isSkillGroup(target);
     const byName = (target: IRoomProfile | ISkillGroup): boolean =>
-      (RoomProfile.isRoomProfile(target) || SkillGroup.isSkillGroup(target)) && Stack.of(target) !== stack;
+      (made(target) && Stack.of(target) !== stack) || isMarked(target, 'ImportedByName');
     const profileByName = byName(props.profile);
-    const named: SkillGroup[] = [];
+    const named: ISkillGroup[] = [];
     const byArn: ISkillGroup[] = [];
     for (const g of props.skillGroups ?? []) {
-      if (byName(g)) named.push(g as SkillGroup);
+      if (byName(g)) named.push(g);
       else byArn.push(g);
     }
     if (!orderedStacks.has(stack)) {
-      if (profileByName) this.node.addDependency(props.profile);
-      for (const g of named) this.node.addDependency(g);
+      if (profileByName && made(props.profile)) this.node.addDependency(props.profile);
+      for (const g of named) if (made(g)) this.node.addDependency(g);
     }
 
     // Set one by one, in the template's order: an object literal with computed keys is built the slow way, per room.
@@ -150,10 +152,10 @@ export class Room extends Resource implements IRoom, ITaggable {
     properties[P.NAME] = props.roomName;
     properties[P.DESCRIPTION] = props.description;
     properties[P.MAILBOX] = props.mailbox;
-    if (profileByName) properties[P.PROFILE_NAME] = (props.profile as RoomProfile).roomProfileName;
+    if (profileByName) properties[P.PROFILE_NAME] = nameOf(props.profile, 'roomProfileName');
     else properties[P.PROFILE_ARN] = props.profile.roomProfileArn;
     if (byArn.length) properties[P.SKILL_GROUP_ARNS] = byArn.map((g) => g.skillGroupArn);
-    if (named.length) properties[P.SKILL_GROUP_NAMES] = named.map((g) => g.skillGroupName);
+    if (named.length) properties[P.SKILL_GROUP_NAMES] = named.map((g) => nameOf(g, 'skillGroupName'));
     properties[P.DEVICE_ARNS] = props.deviceArns;
     properties[P.TAGS] = undefined; // rendered with the template, tags from Tags.of included
     if (props.adoptExisting) properties[P.ADOPT_EXISTING] = true;
@@ -210,6 +212,11 @@ export class Room extends Resource implements IRoom, ITaggable {
     // Made on first use: an inventory of 10,000 rooms rarely reads them, and each token costs synth time.
     return (this.arn ??= Token.asString(this.resource.getAtt(Attributes.ARN)));
   }
+}
+
+/** The A4B name of a profile or skill group a room names: made by this library, or imported with its name. */
+function nameOf(target: IRoomProfile | ISkillGroup, key: 'roomProfileName' | 'skillGroupName'): string {
+  return (target as unknown as Record<string, string>)[key];
 }
 
 /** Stacks whose order relative to the stacks of their rooms' profiles and skill groups is set as a whole (RoomInventory). */

@@ -16,6 +16,23 @@ export interface ISkillGroup extends IResource {
   readonly skillGroupArn: string;
 }
 
+/** A skill group made outside this stack: its ARN, its name, or both. */
+export interface SkillGroupAttributes {
+  /**
+   * The ARN of the skill group.
+   *
+   * @default - only its name is known: rooms name it (the provider finds it at deploy time), and reading `skillGroupArn` throws
+   */
+  readonly skillGroupArn?: string;
+
+  /**
+   * The skill group's name in A4B.
+   *
+   * @default - only its ARN is known
+   */
+  readonly skillGroupName?: string;
+}
+
 /**
  * Properties for a SkillGroup.
  */
@@ -70,10 +87,34 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
 
   /** A skill group that exists outside this stack. */
   public static fromSkillGroupArn(scope: Construct, id: string, skillGroupArn: string): ISkillGroup {
-    class Import extends Resource implements ISkillGroup {
-      public readonly skillGroupArn = skillGroupArn;
+    return SkillGroup.fromSkillGroupAttributes(scope, id, { skillGroupArn });
+  }
+
+  /**
+   * A skill group that exists outside this stack, by ARN, by name, or both. Rooms use one known only by name by its
+   * name, which the provider resolves at deploy time (A4B's names ignore case), as they use skill groups of other stacks.
+   */
+  public static fromSkillGroupAttributes(scope: Construct, id: string, attrs: SkillGroupAttributes): ISkillGroup {
+    const { skillGroupArn, skillGroupName } = attrs;
+    // Known now, so refused now, as aws-cdk-lib's fromXxxAttributes do.
+    if (skillGroupArn === undefined && skillGroupName === undefined) {
+      throw new Error(`SkillGroup.fromSkillGroupAttributes ${scope.node.path}/${id}: give skillGroupArn, skillGroupName or both`);
     }
-    return new Import(scope, id);
+    class Import extends Resource implements ISkillGroup {
+      public readonly skillGroupName = skillGroupName;
+      public get skillGroupArn(): string {
+        if (skillGroupArn === undefined) {
+          throw new Error(`skill group ${showValue(skillGroupName!)} (${this.node.path}) was imported by name: its ARN is known only at deploy time; import it with skillGroupArn to read it`);
+        }
+        return skillGroupArn;
+      }
+    }
+    const imported = new Import(scope, id, { physicalName: skillGroupName });
+    if (skillGroupArn === undefined) mark(imported, 'ImportedByName');
+    if (skillGroupName !== undefined) {
+      imported.node.addValidation({ validate: () => new PropsProblems(`skill group ${showValue(skillGroupName)}`).string('skillGroupName', skillGroupName, StringRules.SkillGroupName).problems });
+    }
+    return imported;
   }
 
   public readonly skillGroupArn: string;

@@ -1,5 +1,11 @@
 // Collects every problem of one construct's props at synth, each naming the construct, the field, the bad
 // value and what is allowed. Unresolved tokens are skipped: their values are only known at deploy.
+//
+// Every construct of the library reports its props' problems at synth (node.addValidation), not by throwing in its
+// constructor as many aws-cdk-lib constructs do for values known there: one synth then lists every problem of every
+// room, profile, skill group and calendar link of the app, as `a4b-rooms validate` lists every problem of a file,
+// and tags that Tags.of adds later are checked with the rest. Only what makes a construct impossible to build throws
+// at once (a second calendar link or provider in a stack, an import with neither ARN nor name, file and inventory both).
 import { Token } from 'aws-cdk-lib';
 import { enumProblem, IntegerRule, integerProblem, showValue, StringRule, stringProblem } from './constraints';
 import { isSystemTag } from './contract';

@@ -1,4 +1,4 @@
-import { App, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, CfnParameter, NestedStack, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CalendarLinkMethod, CalendarRole, ConsentResource, Office365CalendarLink, Room, RoomProfile, SkillGroup } from '../lib';
@@ -83,16 +83,25 @@ describe('Office365CalendarLink', () => {
     expect(Object.values(parent)[0].DependsOn).toEqual([linkId]);
   });
 
-  test('a stack output says the one console step left, and a notice gives the DeleteComments command', () => {
+  test('the link\'s aspect, which adds dependencies, runs at the mutating priority (before aspects that only read, e.g. cdk-nag)', () => {
     const { stack } = stackWithLink();
-    Template.fromStack(stack).hasOutput('*', {
-      Value: 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso.com and accept the user consent.',
-    });
+    const link = Office365CalendarLink.of(stack)!;
+    expect(Aspects.of(link).applied.map((a) => a.priority)).toEqual([AspectPriority.MUTATING]);
+  });
+
+  test('the console step left is a property, a stack output only when asked (consoleStepOutput), and a notice gives the DeleteComments command', () => {
+    const step = 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as alexaforbusiness@contoso.com and accept the user consent.';
+    const plain = stackWithLink();
+    expect(Template.fromStack(plain.stack).toJSON().Outputs).toBeUndefined();
+    expect(Office365CalendarLink.of(plain.stack)!.consoleStep).toBe(step);
+    const { stack } = stackWithLink({ consoleStepOutput: true });
+    Template.fromStack(stack).hasOutput('*', { Description: 'The one step A4B has no API for', Value: step });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs)).toEqual([expect.stringMatching(/^LinkConsoleStep/)]);
     Annotations.fromStack(stack).hasInfo('/Rooms/Link', Match.stringLikeRegexp('Set-CalendarProcessing "spree@contoso.com" -DeleteComments \\$FALSE'));
   });
 
   test('application method: the app id, no service account, and its own console step', () => {
-    const { stack } = stackWithLink({ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), acceptedRoles: [CalendarRole.WRITE, CalendarRole.CUSTOM] });
+    const { stack } = stackWithLink({ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), acceptedRoles: [CalendarRole.WRITE, CalendarRole.CUSTOM], consoleStepOutput: true });
     const t = Template.fromStack(stack);
     t.hasResourceProperties('Custom::A4BCalendarLink', { Method: 'application', ApplicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11', ServiceAccount: Match.absent(), AcceptedRoles: ['write', 'custom'] });
     t.hasOutput('*', { Value: Match.stringLikeRegexp('Application permissions > Link account, sign in as a Global Administrator of contoso.onmicrosoft.com') });
@@ -112,8 +121,16 @@ describe('Office365CalendarLink', () => {
     [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), grantMissingPermissions: true }, /grantMissingPermissions true applies to the delegate method only/],
     [{ consentResources: [ConsentResource.MICROSOFT_GRAPH] }, /consentResources 'graph' applies to the application method only/],
     [{ method: CalendarLinkMethod.application({ applicationId: '0d9bd8c6-1b27-4b60-a52e-4c1e2f3e8b11' }), consentResources: [] }, /consentResources '\[\]' must name at least one resource/],
-  ])('bad props are refused at construction %#', (props, message) => {
-    expect(() => stackWithLink(props as any)).toThrow(message);
+  ])('bad props fail synth, as a room\'s do %#', (props, message) => {
+    const { stack } = stackWithLink(props as any);
+    expect(() => Template.fromStack(stack)).toThrow(message);
+  });
+
+  test('one synth reports the link\'s problems and the rooms\' together, each under its construct path', () => {
+    const { app, stack } = stackWithLink({ tenant: 'contoso' });
+    const profile = RoomProfile.fromRoomProfileArn(stack, 'Other', 'arn:aws:a4b:us-east-1:123456789012:profile/abc');
+    new Room(stack, 'Bad', { roomName: 'Bad', mailbox: 'nope', profile });
+    expect(() => app.synth()).toThrow(/\[Rooms\/Link\] calendar link: tenant 'contoso' must be[^\n]*\n\s*\[Rooms\/Bad\] room 'Bad': mailbox 'nope'/);
   });
 
   test('one link per stack', () => {

@@ -2,6 +2,7 @@
 // cloud assembly, run against the emulators: it publishes drift as CloudWatch embedded-metric log lines.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { PassThrough } from 'stream';
 import { UpdateRoomCommand, SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
@@ -28,7 +29,7 @@ function synthMonitor(withTopic = false, more: { schedule?: events.Schedule; run
 }
 
 describe('DriftMonitor', () => {
-  test('a synth leaves no folder behind: the handler and inventory are staged into the assembly, the temporary folder removed at exit', () => {
+  test('a synth leaves no folder behind: the handler and inventory are written into the assembly at synth, nothing into the temporary folder', () => {
     const tmp = tempDir('a4b-tmp-');
     const outdir = tempDir('a4b-out-');
     execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'app.js')], { env: { ...process.env, TMPDIR: tmp, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ inventory: path.join(__dirname, '..', 'examples', 'rooms.yaml') }) } });
@@ -36,6 +37,59 @@ describe('DriftMonitor', () => {
     const staged = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'inventory.json')));
     expect(staged).toHaveLength(1);
     expect(fs.readdirSync(path.join(outdir, staged[0])).sort()).toEqual(['index.js', 'inventory.json']);
+  });
+
+  test('making a DriftMonitor writes nothing: its code folder is written into the cloud assembly at synth', () => {
+    const outdir = tempDir('a4b-out-');
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Rooms');
+    const inventory = new RoomInventory(stack, 'Inventory', { file: INVENTORY });
+    // The module itself, which the library's `import * as fs` reads through (the namespace here is a frozen copy).
+    const nodeFs: typeof fs = jest.requireActual('fs');
+    const writes = ['writeFileSync', 'mkdtempSync', 'mkdirSync', 'copyFileSync', 'cpSync', 'openSync', 'symlinkSync'].map((m) => jest.spyOn(nodeFs, m as any));
+    const w0 = (args: unknown[]) => args.length === 3 && typeof args[0] === 'string' && typeof args[2] === 'number';
+    const tmpBefore = fs.readdirSync(os.tmpdir());
+    try {
+      new DriftMonitor(stack, 'Monitor', { inventory });
+      // openSync for reading (modules loading, the handler bundle hashed) writes nothing.
+      expect(writes.flatMap((w) => w.mock.calls).filter((args) => !(w0(args) && args[1] === 'r'))).toEqual([]);
+    } finally {
+      writes.forEach((w) => w.mockRestore());
+    }
+    expect(fs.readdirSync(os.tmpdir())).toEqual(tmpBefore);
+    // (aws-cdk-lib stages the other functions' assets into the outdir as they are made; not this one.)
+    expect(fs.readdirSync(outdir).filter((f) => fs.existsSync(path.join(outdir, f, 'inventory.json')))).toEqual([]);
+    app.synth();
+    const staged = fs.readdirSync(outdir).filter((f) => f.startsWith('asset.') && fs.existsSync(path.join(outdir, f, 'inventory.json')));
+    expect(staged).toHaveLength(1);
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, staged[0], 'inventory.json'), 'utf8'))).toEqual(JSON.parse(JSON.stringify(inventory._inventory)));
+    // The asset manifest publishes that folder as the function's code.
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'Rooms.assets.json'), 'utf8'));
+    const asset = Object.values<any>(manifest.files).find((f) => f.source.path === staged[0]);
+    expect(asset.source.packaging).toBe('zip');
+    const fn = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
+    expect(fn.Properties.Code.S3Key).toBe(Object.values<any>(asset.destinations)[0].objectKey);
+  });
+
+  test.each([
+    ['metricDriftedRooms', 'DriftedRooms', 'Maximum'],
+    ['metricUnmanagedRooms', 'UnmanagedRooms', 'Maximum'],
+    ['metricUnknownRooms', 'UnknownRooms', 'Maximum'],
+    ['metricDriftFindings', 'DriftFindings', 'Maximum'],
+    ['metricReadErrors', 'ReadErrors', 'Maximum'],
+    ['metricRuns', 'Runs', 'Sum'],
+  ] as const)('%s is the %s metric the handler publishes, on its inventory\'s dimension, %s per hour unless the options say otherwise', (method, name, statistic) => {
+    const { monitor, template } = synthMonitor();
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
+    const metric = monitor[method]();
+    const shown = {
+      namespace: metric.namespace, name: metric.metricName, dimensions: metric.dimensions,
+      statistic: metric.statistic, period: metric.period.toSeconds(),
+    };
+    const inventoryName = fn.Properties.Environment.Variables.INVENTORY_NAME;
+    expect(shown).toEqual({ namespace: DriftMonitor.METRIC_NAMESPACE, name, dimensions: { Inventory: inventoryName }, statistic, period: 3600 });
+    const custom = monitor[method]({ period: Duration.minutes(5), statistic: 'Average', label: 'mine' });
+    expect([custom.metricName, custom.statistic, custom.period.toSeconds(), custom.label]).toEqual([name, 'Average', 300, 'mine']);
   });
 
   test('an hourly schedule, a read-only role, and alarms on drift and failed reads that notify the topic', () => {

@@ -127,10 +127,27 @@ describe('a security option set on RoomInventory', () => {
       /^RoomInventory A4BRooms\/Inventory: stack A4BRooms already has a RoomsProvider at A4BRooms\/Mine, which the security options given here \(.*\) would not reach: give them to that RoomsProvider and not here, or create it after this$/);
   });
 
-  test('without options, the inventory leaves the provider to be made on first use, as before', () => {
+  test('without options, the inventory leaves the provider to be made on first use: one configured later takes its place', () => {
     const stack = new Stack(new App(), 'A4BRooms');
     new RoomInventory(stack, 'Inventory', { file: INVENTORY });
-    expect(() => new RoomsProvider(stack, 'Late')).toThrow(/already has a RoomsProvider at A4BRooms\/A4BRoomsProvider/);
+    const late = new RoomsProvider(stack, 'Late', { runtime: lambda.Runtime.NODEJS_22_X });
+    expect(RoomsProvider.of(stack)).toBe(late);
+    const functions = Object.entries<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(([, f]) => String(f.Properties.Description).includes('creates, updates and deletes'));
+    expect(functions.map(([id, f]) => [id.replace(/[0-9A-F]{8}$/, ''), f.Properties.Runtime])).toEqual([['LateHandler', 'nodejs22.x']]);
+  });
+
+  test('an inventory with options in a stack whose rooms made the provider with defaults: the options reach the one provider', () => {
+    const stack = new Stack(new App(), 'A4BRooms');
+    new Room(stack, 'Lobby', { roomName: 'Lobby', profile: RoomProfile.fromRoomProfileArn(stack, 'P', 'arn:aws:a4b:us-east-1:123456789012:profile/p') });
+    new RoomInventory(stack, 'Inventory', { file: INVENTORY, runtime: lambda.Runtime.NODEJS_22_X });
+    const providers = Object.values<any>(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter((f) => String(f.Properties.Description).includes('creates, updates and deletes'));
+    expect(providers.map((f) => f.Properties.Runtime)).toEqual(['nodejs22.x']);
+  });
+
+  test('RoomsProvider.of with a security option the provider was not made with is refused, naming it', () => {
+    const stack = new Stack(new App(), 'A4BRooms');
+    RoomsProvider.of(stack, { runtime: lambda.Runtime.NODEJS_22_X });
+    expect(() => RoomsProvider.of(stack, { logGroup: new logs.LogGroup(stack, 'Other') })).toThrow(/has logGroup none, not logGroup the one given/);
   });
 });
 

@@ -64,12 +64,12 @@ describe('RoomsProvider', () => {
 
   test('the provider is found in the construct tree: at A4BRoomsProvider in the top-level stack, or through a reference there', () => {
     const stack = stackWithRooms(1);
-    expect(stack.node.tryFindChild('A4BRoomsProvider')).toBe(RoomsProvider.getOrCreate(stack));
+    expect(stack.node.tryFindChild('A4BRoomsProvider')).toBe(RoomsProvider.of(stack));
     const custom = new Stack(new App(), 'S');
     const provider = new RoomsProvider(new Construct(custom, 'Platform'), 'Provider', { reservedConcurrency: 3 });
     const profile = new RoomProfile(custom, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
     new Room(new NestedStack(custom, 'Shard'), 'R', { roomName: 'R', profile });
-    expect(RoomsProvider.getOrCreate(custom)).toBe(provider);
+    expect(RoomsProvider.of(custom)).toBe(provider);
     Template.fromStack(custom).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
@@ -86,9 +86,47 @@ describe('RoomsProvider', () => {
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  test('a second provider in the same stack is refused with a message that says what to do', () => {
+  test('a provider configured after the first rooms takes the place of the one they made with defaults, in nested stacks too', () => {
+    const stack = new Stack(new App(), 'S');
+    const profile = new RoomProfile(stack, 'P', { roomProfileName: 'P', address: 'a', timezone: 'UTC' });
+    new Room(new NestedStack(stack, 'Shard'), 'R', { roomName: 'R', profile });
+    const provider = RoomsProvider.of(stack, { timeout: Duration.minutes(10), reservedConcurrency: 3 });
+    expect(RoomsProvider.of(stack)).toBe(provider);
+    expect(RoomsProvider.of(new Construct(stack, 'Elsewhere'))).toBe(provider);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.hasResourceProperties('AWS::Lambda::Function', { Timeout: 600, ReservedConcurrentExecutions: 3 });
+    // The profile's ServiceTimeout follows the provider that serves it: 10 min + 10 min queue + 30 s.
+    t.hasResourceProperties('Custom::A4BRoomProfile', { ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^A4BRoomsProviderHandler'), 'Arn'] }, ServiceTimeout: '1230' });
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toEqual([expect.stringMatching(/^A4BRoomsProviderHandler/)]);
+    // The room in the nested stack gets the same function's ARN as a parameter.
+    const shard = stack.node.findChild('Shard') as NestedStack;
+    Template.fromStack(shard).hasResourceProperties('Custom::A4BRoom', { ServiceTimeout: '1230' });
+  });
+
+  test('new RoomsProvider after the first room, under another id, takes the default one\'s place too', () => {
+    const stack = stackWithRooms(2);
+    const provider = new RoomsProvider(new Construct(stack, 'Platform'), 'Provider', { maxAttempts: 5 });
+    expect(RoomsProvider.of(stack)).toBe(provider);
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ A4B_MAX_ATTEMPTS: '5' }) } });
+    t.hasResourceProperties('Custom::A4BRoom', { ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformProviderHandler'), 'Arn'] } });
+  });
+
+  test('RoomsProvider.of with props that disagree with the existing provider is refused, naming both; agreeing props return it', () => {
+    const stack = new Stack(new App(), 'S');
+    const provider = RoomsProvider.of(stack, { timeout: Duration.minutes(10) });
+    expect(RoomsProvider.of(stack, { timeout: Duration.minutes(10), reservedConcurrency: 10 })).toBe(provider);
+    expect(() => RoomsProvider.of(stack, { timeout: Duration.minutes(3), maxAttempts: 4 })).toThrow(
+      'RoomsProvider.of(S): the stack\'s RoomsProvider at S/A4BRoomsProvider has timeout 10 minutes, maxAttempts the default, not timeout 3 minutes, maxAttempts 4: '
+      + 'give these props where it is first made (or the same ones), or call RoomsProvider.of without props');
+  });
+
+  test('a second provider in a stack whose provider was handed out is refused with a message that says what to do', () => {
     const stack = stackWithRooms(1);
-    expect(() => new RoomsProvider(stack, 'Late')).toThrow(/already has a RoomsProvider at S\/A4BRoomsProvider: create yours before any Room/);
+    RoomsProvider.of(stack);
+    expect(() => new RoomsProvider(stack, 'Late')).toThrow(/already has a RoomsProvider at S\/A4BRoomsProvider, which it handed out \(RoomsProvider.of\): configure it with RoomsProvider.of\(scope, props\)/);
   });
 
   test.each([0, 21, 2.5])('maxAttempts %p is refused', (maxAttempts) => {
@@ -138,7 +176,7 @@ describe('where A4B is: one setting for the app, the pipeline and the CLI (cdk.j
 
   test('RoomsProvider and DriftMonitor take the context when their props do not; props win; the IAM ARNs follow the region', () => {
     const stack = app({ a4bRegion: 'eu-west-1', a4bEndpoint: 'https://a4b.example.internal' });
-    RoomsProvider.getOrCreate(stack);
+    RoomsProvider.of(stack);
     expect(envOf(stack, 'A4BRoomsProviderHandler')).toMatchObject({ A4B_REGION: 'eu-west-1', AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: 'https://a4b.example.internal' });
     expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).toContain(':a4b:eu-west-1:');
     const own = app({ a4bRegion: 'eu-west-1' });
@@ -148,6 +186,6 @@ describe('where A4B is: one setting for the app, the pipeline and the CLI (cdk.j
   });
 
   test('a context value that is not a string is refused, naming the key', () => {
-    expect(() => RoomsProvider.getOrCreate(app({ a4bEndpoint: 42 }))).toThrow('S/A4BRoomsProvider: context a4bEndpoint must be a string (cdk.json "context": { "a4bEndpoint": "…" } or -c a4bEndpoint=…), not 42');
+    expect(() => RoomsProvider.of(app({ a4bEndpoint: 42 }))).toThrow('S/A4BRoomsProvider: context a4bEndpoint must be a string (cdk.json "context": { "a4bEndpoint": "…" } or -c a4bEndpoint=…), not 42');
   });
 });

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { ResourceTypes, RoomDeletionGuardProps as G } from '../lib/contract';
-import { RoomInventory } from '../lib';
+import { InventoryDocument, RoomInventory } from '../lib';
 import { Template } from '../lib/local/template';
 import { deletedRoomsText, readGuard, roomDeletions } from '../lib/handlers/a4b/deletion-guard';
 import { idsOfType, ProviderHarness, tempDir } from './helpers';
@@ -13,11 +13,11 @@ const rooms = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ na
 const inventory = (roomList: unknown[], extra: Record<string, unknown> = {}) => ({ profiles: [{ name: 'Std', address: 'Main St 1', timezone: 'Europe/Berlin' }], skillGroups: [{ name: 'Conf' }], rooms: roomList, ...extra });
 
 function synthInventory(
-  inv: unknown, props: { shards?: number; maxRoomDeletions?: number } = {}, context: Record<string, unknown> = {},
+  inv: object, props: { shards?: number; maxRoomDeletions?: number } = {}, context: Record<string, unknown> = {},
 ): { parent: Template; nested: Template[] } {
   const outdir = tempDir('a4b-guard-');
   const app = new App({ context, outdir });
-  new RoomInventory(new Stack(app, 'Rooms'), 'Inventory', { inventory: inv, ...props });
+  new RoomInventory(new Stack(app, 'Rooms'), 'Inventory', { inventory: inv as InventoryDocument, ...props });
   app.synth();
   const read = (f: string) => JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')) as Template;
   const files = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));

@@ -82,6 +82,41 @@ describe('RoomInventory', () => {
     }
   });
 
+  test('the rooms, profiles and skill groups it made are reachable, in name order; roomByName matches names as A4B and the rules do', () => {
+    const stack = new Stack(new App(), 'Rooms');
+    const inv = new RoomInventory(stack, 'Inventory', {
+      inventory: {
+        profiles: [{ name: 'Std', address: '1 Main St', timezone: 'UTC' }, { name: 'Big', address: '2 Main St', timezone: 'UTC' }],
+        skillGroups: [{ name: 'Conferencing' }],
+        rooms: [{ name: 'Spree', profile: 'Std' }, { name: 'Caf\u0065\u0301', profile: 'Big', skillGroups: ['Conferencing'] }, { name: 'Alster', profile: 'Std' }],
+      },
+    });
+    expect(inv.rooms.map((r) => r.roomName)).toEqual(['Alster', 'Caf\u0065\u0301', 'Spree']);
+    expect(inv.rooms.every((r) => Room.isRoom(r))).toBe(true);
+    expect(inv.profiles.map((p) => p.roomProfileName)).toEqual(['Big', 'Std']);
+    expect(inv.skillGroups.map((g) => g.skillGroupName)).toEqual(['Conferencing']);
+    // The constructs themselves: a tag added to one reaches its template.
+    Tags.of(inv.roomByName('spree')!).add('team', 'ops');
+    expect(inv.roomByName(' SPREE ')).toBe(inv.rooms[2]);
+    expect(inv.roomByName('Caf\u00e9')).toBe(inv.rooms[1]);
+    expect(inv.roomByName('Elbe')).toBeUndefined();
+    const shard = Stack.of(inv.rooms[2]);
+    expect(Object.values<any>(Template.fromStack(shard).findResources('Custom::A4BRoom')).find((r) => r.Properties.RoomName === 'Spree').Properties.Tags)
+      .toEqual([{ Key: 'team', Value: 'ops' }]);
+  });
+
+  test('the calendar link\'s console step is a stack output only with consoleStepOutput; calendarLink.consoleStep has it either way', () => {
+    const outputs = (consoleStepOutput?: boolean) => {
+      const stack = new Stack(new App(), 'Rooms');
+      const inv = new RoomInventory(stack, 'Inventory', { inventory: inventory(['A']), consoleStepOutput });
+      const values = Object.values<any>(Template.fromStack(stack).toJSON().Outputs ?? {}).map((o) => o.Value);
+      return { step: inv.calendarLink!.consoleStep, outputs: values };
+    };
+    const step = 'In the A4B console choose Calendar > Office 365 > Service account using delegate access > Link account, sign in as a4b@contoso.onmicrosoft.com and accept the user consent.';
+    expect(outputs()).toEqual({ step, outputs: [] });
+    expect(outputs(true)).toEqual({ step, outputs: [step] });
+  });
+
   test('a shard writes its rooms in waves: each room waits for the barrier of the wave before it, each barrier for its wave', () => {
     const templates = synthesize(inventory(names(2000)));
     for (const [file, t] of Object.entries(templates).filter(([f]) => f.includes('Shard'))) {

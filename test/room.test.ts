@@ -29,6 +29,33 @@ describe('Room', () => {
     });
   });
 
+  test('a profile and skill groups imported by name are named (resolved at deploy time); imported by ARN, their ARNs are passed', () => {
+    const stack = new Stack(new App(), 'Rooms');
+    const byName = RoomProfile.fromRoomProfileAttributes(stack, 'Std', { roomProfileName: 'Std' });
+    const groupByName = SkillGroup.fromSkillGroupAttributes(stack, 'Conf', { skillGroupName: 'Conferencing' });
+    const profileArn = 'arn:aws:a4b:us-east-1:123456789012:profile/abc';
+    const groupArn = 'arn:aws:a4b:us-east-1:123456789012:skill-group/def';
+    const byArn = RoomProfile.fromRoomProfileAttributes(stack, 'Other', { roomProfileArn: profileArn, roomProfileName: 'Other' });
+    const groupByArn = SkillGroup.fromSkillGroupAttributes(stack, 'Dev', { skillGroupArn: groupArn });
+    new Room(stack, 'A', { roomName: 'A', profile: byName, skillGroups: [groupByName, groupByArn] });
+    new Room(stack, 'B', { roomName: 'B', profile: byArn });
+    const rooms = Object.values<any>(Template.fromStack(stack).findResources('Custom::A4BRoom')).map((r) => r.Properties);
+    expect(rooms[0]).toMatchObject({ ProfileName: 'Std', SkillGroupNames: ['Conferencing'], SkillGroupArns: [groupArn] });
+    expect(rooms[0].ProfileArn).toBeUndefined();
+    expect(rooms[1]).toMatchObject({ ProfileArn: profileArn });
+    expect(rooms[1].ProfileName).toBeUndefined();
+    expect(() => byName.roomProfileArn).toThrow("room profile 'Std' (Rooms/Std) was imported by name: its ARN is known only at deploy time; import it with roomProfileArn to read it");
+    expect(() => groupByName.skillGroupArn).toThrow(/skill group 'Conferencing' \(Rooms\/Conf\) was imported by name/);
+  });
+
+  test('an import with neither ARN nor name is refused at once; a bad imported name fails synth naming the field', () => {
+    const stack = new Stack(new App(), 'Rooms');
+    expect(() => RoomProfile.fromRoomProfileAttributes(stack, 'P', {})).toThrow('RoomProfile.fromRoomProfileAttributes Rooms/P: give roomProfileArn, roomProfileName or both');
+    expect(() => SkillGroup.fromSkillGroupAttributes(stack, 'G', {})).toThrow('SkillGroup.fromSkillGroupAttributes Rooms/G: give skillGroupArn, skillGroupName or both');
+    SkillGroup.fromSkillGroupAttributes(stack, 'Long', { skillGroupName: 'x'.repeat(101) });
+    expect(() => Template.fromStack(stack)).toThrow(/\[Rooms\/Long\] skill group 'x+…': skillGroupName 'x+…' must be 1 to 100 characters \(it is 101\)/);
+  });
+
   test('leaves out what is not declared, so the handler can tell "not managed" from "empty"', () => {
     const { stack, profile } = setup();
     new Room(stack, 'Plain', { roomName: 'Plain', profile });

@@ -30,7 +30,7 @@ test('a construct made by one copy is recognised by the other; instanceof would 
   expect(room instanceof other.Room).toBe(false);
   expect([other.Room.isRoom(room), ours.RoomProfile.isRoomProfile(profile), ours.SkillGroup.isSkillGroup(group)]).toEqual([true, true, true]);
   expect([ours.Room.isRoom(profile), ours.RoomProfile.isRoomProfile(room), ours.SkillGroup.isSkillGroup(undefined), ours.Room.isRoom('A')]).toEqual([false, false, false, false]);
-  const provider = ours.RoomsProvider.getOrCreate(stack);
+  const provider = ours.RoomsProvider.of(stack);
   expect(other.RoomsProvider.isRoomsProvider(provider)).toBe(true);
 });
 

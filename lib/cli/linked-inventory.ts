@@ -2,14 +2,14 @@
 // or a CDK app's cloud assembly, with a calendar link, and its rooms that have a mailbox.
 import { desiredFromAssembly } from './desired-assembly';
 import { isSystemTag } from '../contract';
-import { Inventory, InventoryCalendarLink } from '../inventory/model';
+import { CheckedCalendarLink, Inventory } from '../inventory/model';
 import { parseInventoryFile } from '../inventory/parse';
 import { validateInventory } from '../inventory/validate';
 
 export interface LinkedInventory {
   /** The inventory, when the declaration is a file. */
   readonly inventory?: Inventory;
-  readonly link: InventoryCalendarLink;
+  readonly link: CheckedCalendarLink;
   readonly rooms: Array<{ name: string; mailbox: string }>;
   /** Each room's profile and own tags (lower-cased name), what the HTML report charts and filters by. */
   readonly groups: Map<string, Record<string, string>>;
@@ -38,7 +38,7 @@ export function readLinkedAssembly(dir: string, verb: string): LinkedInventory {
   const desired = desiredFromAssembly(dir);
   const l = desired.link;
   if (!l) throw new Error(`the app (${dir}) has no Office365CalendarLink: there is no Office 365 side to ${verb}`);
-  const link: InventoryCalendarLink = {
+  const link: CheckedCalendarLink = {
     tenantId: l.tenant, method: l.method, serviceAccount: l.serviceAccount, applicationId: l.applicationId, credentialsSecret: l.credentialsSecret,
     grantMissingPermissions: l.grantMissingPermissions, acceptedRoles: l.acceptedRoles, consentResources: l.consentResources,
   };

@@ -7,7 +7,7 @@ import { DriftMonitor, RoomInventory } from '../../lib';
 
 const app = new App();
 const stack = new Stack(app, 'A4BRoomsInteg');
-const inventory = new RoomInventory(stack, 'Inventory', { file: path.join(__dirname, '..', '..', 'examples', 'rooms.yaml') });
+const inventory = new RoomInventory(stack, 'Inventory', { file: path.join(__dirname, '..', '..', 'examples', 'rooms.yaml'), consoleStepOutput: true });
 new DriftMonitor(stack, 'DriftMonitor', { inventory });
 new IntegTest(app, 'Inventory', { testCases: [stack] });
 app.synth();
