@@ -1,0 +1,67 @@
+// Time, for the logic that waits or measures (deadlines, pacing, backoff, polls, lock waits): injected, so that tests
+// drive it with a fake clock instead of waiting, and their verdicts do not depend on how busy the machine is.
+
+/** Milliseconds since the epoch, and waits measured on the same clock. */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms` (at once when `signal` is or gets aborted). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** The wall clock and timers. */
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done);
+  }),
+};
+
+/**
+ * A clock that moves only when told: `sleep` resolves once `advance` has moved time past its end. For tests of
+ * time-based logic, which then run in no time and the same way on a busy machine.
+ */
+export class ManualClock implements Clock {
+  private readonly sleepers: Array<{ until: number; wake: () => void }> = [];
+
+  constructor(private at = 0) {}
+
+  now(): number {
+    return this.at;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const sleeper = { until: this.at + Math.max(0, ms), wake: () => resolve() };
+      if (sleeper.until <= this.at) return resolve();
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', () => {
+        const i = this.sleepers.indexOf(sleeper);
+        if (i >= 0) this.sleepers.splice(i, 1);
+        resolve();
+      });
+    });
+  }
+
+  /** How many sleeps are waiting for time to move. */
+  get sleeping(): number {
+    return this.sleepers.length;
+  }
+
+  /** Moves time forward by `ms`, waking (in time order) every sleep that ends by then. */
+  advance(ms: number): void {
+    this.at += ms;
+    const due = this.sleepers.filter((s) => s.until <= this.at).sort((a, b) => a.until - b.until);
+    for (const s of due) {
+      this.sleepers.splice(this.sleepers.indexOf(s), 1);
+      s.wake();
+    }
+  }
+}
