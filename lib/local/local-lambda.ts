@@ -8,6 +8,7 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Console } from 'console';
 import * as vm from 'vm';
+import { leaveIdleConnectionsToClients } from './keep-alive';
 import { PACKAGE_DIR } from './package-dir';
 
 export interface CfnResponse {
@@ -73,7 +74,7 @@ export class LocalLambda {
   private readonly server: http.Server;
 
   private constructor(private readonly exports: Record<string, any>) {
-    this.server = http.createServer((req, res) => {
+    this.server = leaveIdleConnectionsToClients(http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -89,7 +90,7 @@ export class LocalLambda {
         }
         this.pending.delete(id);
       });
-    });
+    }));
   }
 
   /**
