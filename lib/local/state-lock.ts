@@ -80,24 +80,30 @@ export class StateLock {
     const file = lockFile(stateDir, name);
     const me: LockHolder = { pid: process.pid, host: os.hostname(), command: commandLine(), since: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
     for (let attempt = 0; attempt < 5; attempt++) {
+      // Written whole aside, then linked into place (link fails if the lock exists): no other process ever reads a
+      // lock file its holder has not written yet, which would name no holder.
+      const aside = `${file}.${me.nonce}.${attempt}`;
+      const fd = openPrivate(aside, 'wx');
       try {
-        const fd = openPrivate(file, 'wx');
-        try {
-          fs.writeSync(fd, JSON.stringify(me) + '\n');
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
+        fs.writeSync(fd, JSON.stringify(me) + '\n');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      try {
+        fs.linkSync(aside, file);
         return StateLock.held(new StateLock(file, me));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        fs.rmSync(aside, { force: true });
       }
       const text = readIfThere(file);
       if (text === undefined) continue; // released meanwhile
       const holder = parseHolder(text);
       if (holder && !isStale(holder)) return holder;
       if (!holder && Date.now() - mtimeMs(file) < 5_000) {
-        // Created but not yet written by its holder: give it a moment before calling it garbage.
+        // Unreadable but new (a version that created the file before writing it): give it a moment before calling it garbage.
         return { pid: 0, host: os.hostname(), command: '(a process that is taking the lock)', since: new Date(mtimeMs(file)).toISOString(), nonce: '' };
       }
       takeOver(file, text);
