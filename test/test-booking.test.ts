@@ -9,7 +9,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { TenantFile } from '../lib/local/graph-tenant';
 import { localDeploy } from '../lib/local/local-deploy';
 import { postJson } from '../lib/local/local-world';
-import { tempDir } from './helpers';
+import { scaled, tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -136,7 +136,7 @@ beforeAll(async () => {
     attendees: [{ type: 'resource', emailAddress: { address: m('busy') } }],
   });
   await until(async () => (await calendars())[m('busy')].length === 1);
-}, 120000);
+}, scaled(120000));
 
 afterAll(async () => {
   const exited = new Promise((r) => server.once('exit', r));
@@ -151,7 +151,7 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stdout).toContain(`booking test from ${SA}: 1 of 1 room passed`);
     expect(r.status).toBe(0);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('--json: DeleteComments names the exact command, AutoUpdate and None fail with their messages, a conflict is declined; exit 2; nothing remains', async () => {
     const r = await run(['--json', '--timeout', '3']);
@@ -168,7 +168,7 @@ describe('a4b-rooms test-booking', () => {
     expect(by.Manual.fix).toContain('Get-CalendarProcessing manual@contoso.com | Format-List AutomateProcessing');
     expect(by.Busy).toMatchObject({ booked: true, answer: 'declined', dialInKept: null, cleaned: true, check: 'declined' });
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('the table names each failure with its fix', async () => {
     const r = await run(['--rooms', 'Strip,Busy']);
@@ -177,7 +177,7 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stdout).toContain("✗ room 'Busy' (busy@contoso.com): the room declined the test meeting");
     expect(r.stdout).toContain(`booking test from ${SA}: 0 of 2 rooms passed`);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('Ctrl-C while waiting: the test meetings are cancelled and deleted; exit 1', async () => {
     const r = run(['--rooms', 'Keep,Manual', '--timeout', '60']);
@@ -188,7 +188,7 @@ describe('a4b-rooms test-booking', () => {
     expect(out.stderr).toContain('interrupted: cancelling and deleting the test meetings');
     expect(out.stdout).toContain('✗ interrupted: the test meetings were cancelled and deleted');
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('a run killed outright leaves its meetings; the next run removes them first, and nothing remains', async () => {
     const r = run(['--rooms', 'Strip,Manual', '--timeout', '60']);
@@ -205,7 +205,7 @@ describe('a4b-rooms test-booking', () => {
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'passed', leftoversRemoved: 2 });
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('a room that is not in the inventory is refused before anything is booked; exit 1', async () => {
     const r = await run(['--rooms', 'Keep,Nope']);
@@ -213,7 +213,7 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stderr).toContain("--rooms: 'Nope' is not a room with a mailbox in");
     expect(r.stderr).toContain('the rooms are: Keep, Strip, Update, Manual, Busy');
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('the application method needs --organizer; with it, the test books from that mailbox', async () => {
     const app = path.join(dir, 'application.yaml');
@@ -233,7 +233,7 @@ describe('a4b-rooms test-booking', () => {
     expect(JSON.parse(withJane.stdout)).toMatchObject({ status: 'passed', organizer: JANE, rooms: [{ name: 'Keep', check: 'passed', cleaned: true }] });
     expect(withJane.status).toBe(0);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('without Calendars.ReadWrite on the organizer: exit 1 naming the permission, nothing booked', async () => {
     await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: 'a4b-rooms/reader', SecretString: JSON.stringify({ clientId: 'reader', clientSecret: 'reader-secret' }) });
@@ -249,7 +249,7 @@ describe('a4b-rooms test-booking', () => {
     expect(report.rooms[0]).toMatchObject({ booked: false, check: 'error' });
     expect(report.rooms[0].message).toContain(`the Graph app reader may not write the calendar of the organizer ${SA}: grant it Calendars.ReadWrite`);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   // Last: it leaves a cancelled copy behind, as a real room would.
   test('rooms only readable: the cancelled copy the room keeps is reported with both fixes; exit 1', async () => {
@@ -264,5 +264,5 @@ describe('a4b-rooms test-booking', () => {
     expect(report.rooms[0]).toMatchObject({ check: 'passed', dialInKept: true, cleaned: false });
     expect(report.errors).toEqual([`a copy of the test meeting remains in the calendar of ${m('keep')}: the Graph app roomreader may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${m('keep')} -RemoveCanceledMeetings $true`]);
     expect(await calendars()).toEqual({ ...ONLY_JANES(), [m('keep')]: ['Canceled: Alexa for Business'] });
-  }, 60000);
+  }, scaled(60000));
 });

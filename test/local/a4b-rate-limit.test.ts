@@ -5,7 +5,7 @@ import { SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { a4bClient as runtimeA4bClient } from '../../lib/runtime/a4b/client';
 import { openLocalWorld, serveLocalWorld } from '../../lib/local/local-world';
-import { a4bClient, tempDir } from '../helpers';
+import { a4bClient, scaled, tempDir } from '../helpers';
 
 /** One raw AWS JSON 1.1 request: status, headers and body as the wire carries them. */
 function raw(endpoint: string, operation: string): Promise<{ status: number; type?: string; body: unknown }> {
@@ -44,7 +44,7 @@ describe('A4B emulator rate limit', () => {
     // Every throttled request was sent again (amz-sdk-request: attempt=N), and retries succeeded.
     expect(emulator.requests.filter((r) => r.attempt > 1 && r.status === 200).length).toBeGreaterThan(0);
     expect(emulator.requests.filter((r) => r.attempt > 1)).toHaveLength(throttled.length);
-  }, 30_000);
+  }, scaled(30_000));
 
   test('with one attempt the SDK surfaces ThrottlingException as the error', async () => {
     emulator = await A4bEmulator.start({ rateLimit: 1 });
@@ -64,7 +64,7 @@ describe('A4B emulator rate limit', () => {
     }
     client.destroy();
     expect(emulator.stats()).toEqual({ requests: 10, throttled: 0, rateLimit: 5 });
-  }, 15_000);
+  }, scaled(15_000));
 
   test.each<[string, { errorType: string; status: number }, number]>([
     ['a 500 stops at otherErrorAttempts', { errorType: 'InternalFailure', status: 500 }, 2],
@@ -77,7 +77,7 @@ describe('A4B emulator rate limit', () => {
     client.destroy();
     expect({ name: error.name, attempts: error.$metadata?.attempts, sent: emulator.requests.length })
       .toEqual({ name: fault.errorType, attempts, sent: attempts });
-  }, 30_000);
+  }, scaled(30_000));
 
   test('without a rate limit nothing is throttled; a limit that is not a positive number is refused', async () => {
     emulator = await A4bEmulator.start();

@@ -5,7 +5,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Room, RoomInventory, RoomProfile, RoomsProvider, SkillGroup } from '../../lib';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
 function assembly(roomNames: string[]): string {
   const outdir = tempDir('a4b-asm-');
@@ -55,7 +55,7 @@ test('CreateRoom slower than the 3 s function timeout: the deploy fails with the
   const retry = await localDeploy({ assemblyDir: assembly(['A', 'B']), stateDir, concurrency: 1 });
   expect(retry.ok).toBe(true);
   expect(world.a4b!.rooms().map((r) => r.RoomName).sort()).toEqual(['A', 'B']);
-}, 30_000);
+}, scaled(30_000));
 
 test('rooms in an inventory\'s shards (nested stacks) get the same function timeout, and their rollback restores every shard', async () => {
   const outdir = tempDir('a4b-asm-');
@@ -73,4 +73,4 @@ test('rooms in an inventory\'s shards (nested stacks) get the same function time
   await new Promise((r) => setTimeout(r, 100));
   expect(world.a4b!.rooms()).toEqual([]);
   expect(world.a4b!.call('SearchProfiles', {}).Profiles).toEqual([]);
-}, 30_000);
+}, scaled(30_000));

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DeployEngine, functionTimeouts } from '../../lib/local/deploy-engine';
 import { LocalLambda } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { recordingLambda, tempDir } from '../helpers';
+import { recordingLambda, scaled, tempDir } from '../helpers';
 
 const HANDLER = `
 const fs = require('fs');
@@ -117,7 +117,7 @@ describe('deploy engine: function timeout and ServiceTimeout', () => {
     for (const c of log()) expect(c.remaining).toBeLessThanOrEqual(1000);
     expect(log().map((c) => `${c.type} ${c.name}`)).toEqual(['Create a', 'Create b', 'Delete b', 'Delete a']);
     // B's handler answered SUCCESS at 1.5 s, inside the 2 s ServiceTimeout but after Lambda's 1 s: that answer counted for nothing.
-  }, 15_000);
+  }, scaled(15_000));
 
   test('a handler that answers within its function timeout is not held to the ServiceTimeout', async () => {
     const template: Template = { Resources: { ...fn, A: thing('a', { SleepMs: '200' }) } };

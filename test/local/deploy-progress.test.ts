@@ -4,12 +4,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { elapsed, ProgressLine } from '../../lib/cli/progress';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
 const EXAMPLE = path.join(ROOT, 'examples', 'rooms.yaml');
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 describe('ProgressLine', () => {
   const fake = (isTTY: boolean) => {

@@ -4,7 +4,7 @@
 import { DeployEngine, functionReservedConcurrency, functionTimeouts, runInOrder } from '../../lib/local/deploy-engine';
 import { LocalLambda } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { recordingLambda } from '../helpers';
+import { recordingLambda, scaled } from '../helpers';
 
 const HANDLER = `
 const fs = require('fs');
@@ -132,7 +132,7 @@ describe('Lambda concurrency for the provider function', () => {
     expect(stats.maxInFlight).toBe(1);
     // C's run had started (at 1.6 s) and went on after CloudFormation gave up: Lambda does not stop it.
     expect(log().filter((c) => c.what === 'start' && c.type === 'Create').map((c) => c.name).sort()).toEqual(['a', 'b', 'c']);
-  }, 20_000);
+  }, scaled(20_000));
 
   test('without reserved concurrency, functions share the account\'s concurrency (here 100)', async () => {
     const template: Template = { Resources: { ...fn({}), ...Object.fromEntries(Array.from({ length: 120 }, (_, i) => [`T${i}`, viaFn(`t${i}`, 1500, 60)])) } };
@@ -141,7 +141,7 @@ describe('Lambda concurrency for the provider function', () => {
     expect(maxOverlap(log())).toBe(100);
     expect(engine.lambdaStats()[0]).toMatchObject({ invocations: 120, maxInFlight: 100 });
     expect(engine.lambdaStats()[0].reservedConcurrency).toBeUndefined();
-  }, 20_000);
+  }, scaled(20_000));
 
   test('reserved concurrency that leaves less than 100 of the account unreserved is refused as Lambda refuses it', () => {
     const template: Template = { Resources: fn({ ReservedConcurrentExecutions: 60 }) };
