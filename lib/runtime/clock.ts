@@ -55,6 +55,13 @@ export class ManualClock implements Clock {
     return this.sleepers.length;
   }
 
+  /** Moves time to the end of the earliest sleep, waking it (and any ending at the same time); false if none sleeps. */
+  advanceToNextWake(): boolean {
+    if (!this.sleepers.length) return false;
+    this.advance(Math.min(...this.sleepers.map((s) => s.until)) - this.at);
+    return true;
+  }
+
   /** Moves time forward by `ms`, waking (in time order) every sleep that ends by then. */
   advance(ms: number): void {
     this.at += ms;
