@@ -4,6 +4,7 @@ import * as http from 'http';
 import { SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { a4bClient as runtimeA4bClient } from '../../lib/runtime/a4b/client';
+import { ManualClock } from '../../lib/runtime/clock';
 import { openLocalWorld, serveLocalWorld } from '../../lib/local/local-world';
 import { a4bClient, scaled, tempDir } from '../helpers';
 
@@ -55,16 +56,22 @@ describe('A4B emulator rate limit', () => {
     expect(failed.reason).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 1 } });
   });
 
-  test('a caller paced under the limit is never throttled', async () => {
-    emulator = await A4bEmulator.start({ rateLimit: 5 });
+  test('a caller paced at the limit is never throttled; one request more in the same time is', async () => {
+    // The bucket's clock is the test's: 200 ms between requests is 5 a second whatever the machine's speed.
+    const clock = new ManualClock();
+    emulator = await A4bEmulator.start({ rateLimit: 5, clock });
     const client = a4bClient(emulator, 1);
+    for (let i = 0; i < 5; i++) await client.send(new SearchRoomsCommand({})); // the burst
     for (let i = 0; i < 10; i++) {
+      clock.advance(200);
       await client.send(new SearchRoomsCommand({}));
-      await new Promise((r) => setTimeout(r, 250));
     }
+    expect(emulator.stats()).toEqual({ requests: 15, throttled: 0, rateLimit: 5 });
+    clock.advance(199);
+    await expect(client.send(new SearchRoomsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException' });
     client.destroy();
-    expect(emulator.stats()).toEqual({ requests: 10, throttled: 0, rateLimit: 5 });
-  }, scaled(15_000));
+    expect(emulator.stats()).toEqual({ requests: 16, throttled: 1, rateLimit: 5 });
+  });
 
   test.each<[string, { errorType: string; status: number }, number]>([
     ['a 500 stops at otherErrorAttempts', { errorType: 'InternalFailure', status: 500 }, 2],
