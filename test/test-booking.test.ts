@@ -9,7 +9,7 @@ import { ClientSecretCredential } from '@azure/identity';
 import { TenantFile } from '../lib/local/graph-tenant';
 import { localDeploy } from '../lib/local/local-deploy';
 import { postJson } from '../lib/local/local-world';
-import { scaled, tempDir } from './helpers';
+import { scaled, tempDir, waitFor } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -107,11 +107,7 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 async function until(what: () => Promise<boolean>, ms = 20000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor('the booking condition', what, ms, 50);
 }
 
 beforeAll(async () => {
@@ -122,7 +118,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'tenant.json'), JSON.stringify(TENANT));
   server = spawn('node', [CLI, 'local', 'serve', '--state', state, '--tenant', path.join(dir, 'tenant.json')], { cwd: ROOT, stdio: 'ignore' });
   const file = path.join(state, 'endpoints.json');
-  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(`${file} from local serve`, () => fs.existsSync(file));
   endpoints = JSON.parse(fs.readFileSync(file, 'utf8'));
   ca = fs.readFileSync(endpoints.ca, 'utf8');
   const result = await localDeploy({ app: APP, context: { inventory: inv }, stateDir: state });
