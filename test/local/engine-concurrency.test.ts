@@ -12,6 +12,11 @@ const http = require('http');
 exports.handler = async (event) => {
   const log = (what) => fs.appendFileSync(process.env.CALLS, JSON.stringify({ what, type: event.RequestType, name: event.ResourceProperties.Name, at: Date.now() }) + '\\n');
   log('start');
+  // Barrier: N holds the run until N runs have started (the log read back), so runs that may overlap do, however
+  // slowly the machine starts them; bounded, so a deploy that never starts N ends and its test fails on the overlap.
+  const starts = () => fs.readFileSync(process.env.CALLS, 'utf8').split('\\n').filter((l) => l.includes('"what":"start"')).length;
+  const bound = Date.now() + ${scaled(20_000)};
+  while (event.RequestType !== 'Delete' && starts() < Number(event.ResourceProperties.Barrier || 0) && Date.now() < bound) await new Promise((r) => setTimeout(r, 5));
   if (event.RequestType !== 'Delete') await new Promise((r) => setTimeout(r, Number(event.ResourceProperties.SleepMs || 0)));
   log('end');
   const body = JSON.stringify({ Status: 'SUCCESS', PhysicalResourceId: event.PhysicalResourceId || 'thing-' + event.ResourceProperties.Name, StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
@@ -32,7 +37,7 @@ const maxOverlap = (entries: Call[]) => {
   return max;
 };
 const thing = (name: string, sleepMs: number, extra: Record<string, unknown> = {}) => ({ Type: 'Custom::Thing', Properties: { ServiceToken: 'x', Name: name, SleepMs: String(sleepMs), ...extra } });
-const things = (n: number, sleepMs: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`T${i}`, thing(`t${i}`, sleepMs)]));
+const things = (n: number, sleepMs: number, barrier = 0) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`T${i}`, thing(`t${i}`, sleepMs, { Barrier: String(barrier) })]));
 
 beforeEach(async () => {
   ({ dir, lambda, calls: log, forget } = await recordingLambda(HANDLER));
@@ -42,21 +47,22 @@ afterEach(() => lambda.stop());
 describe('CloudFormation\'s parallelism', () => {
   test('every resource whose dependencies are met starts at once: no cap of 10', async () => {
     const engine = new DeployEngine({ lambdas: { 'Custom::Thing': lambda }, stateDir: dir });
-    expect((await engine.deployStack('S', { Resources: things(30, 1000) })).ok).toBe(true);
+    expect((await engine.deployStack('S', { Resources: things(30, 0, 30) })).ok).toBe(true);
     expect(maxOverlap(log())).toBe(30);
   });
 
   test('the concurrency option still caps it', async () => {
     const engine = new DeployEngine({ lambdas: { 'Custom::Thing': lambda }, stateDir: dir, concurrency: 4 });
-    expect((await engine.deployStack('S', { Resources: things(12, 100) })).ok).toBe(true);
+    // Each run waits for 4 starts: the first 4 overlap; a fifth at once would make it 5.
+    expect((await engine.deployStack('S', { Resources: things(12, 0, 4) })).ok).toBe(true);
     expect(maxOverlap(log())).toBe(4);
   });
 
   test('nested stacks deploy side by side', async () => {
     const nested: Record<string, Template> = {
-      'https://s3/a.json': { Resources: things(2, 1000) },
-      'https://s3/b.json': { Resources: things(3, 1000) },
-      'https://s3/c.json': { Resources: things(1, 1000) },
+      'https://s3/a.json': { Resources: things(2, 0, 6) },
+      'https://s3/b.json': { Resources: things(3, 0, 6) },
+      'https://s3/c.json': { Resources: things(1, 0, 6) },
     };
     const parent: Template = { Resources: Object.fromEntries(['a', 'b', 'c'].map((n) => [`Nested${n}`, { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: `https://s3/${n}.json` } }])) };
     const engine = new DeployEngine({ lambdas: { 'Custom::Thing': lambda }, stateDir: dir });
@@ -75,7 +81,8 @@ describe('CloudFormation\'s parallelism', () => {
     } });
     expect((await engine.deployStack('S', chain('b'))).ok).toBe(true);
     forget();
-    expect((await engine.deployStack('S', { Resources: { ...chain('b2').Resources, Slow: thing('slow2', 600) } })).ok).toBe(true);
+    // Slow's update holds until b2's has started: B is not to wait for it.
+    expect((await engine.deployStack('S', { Resources: { ...chain('b2').Resources, Slow: thing('slow2', 0, { Barrier: '2' }) } })).ok).toBe(true);
     const updates = log().filter((c) => c.what === 'start' && c.type === 'Update');
     expect(updates.map((c) => c.name).sort()).toEqual(['b2', 'slow2']);
     // B (after unchanged A) did not wait for anything but A: it started while Slow still ran.
