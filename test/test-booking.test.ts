@@ -150,7 +150,9 @@ describe('a4b-rooms test-booking', () => {
   }, scaled(60000));
 
   test('--json: DeleteComments names the exact command, AutoUpdate and None fail with their messages, a conflict is declined; exit 2; nothing remains', async () => {
-    const r = await run(['--json', '--timeout', '3']);
+    // The answers' bound: Manual and Update never answer, so the run waits all of it (test/cli/test-booking-clock.test.ts
+    // has the timeout on an injected clock); scaled, so the rooms that do answer are in before it on a loaded machine.
+    const r = await run(['--json', '--timeout', String(Math.ceil(scaled(3000) / 1000))]);
     expect(r.status).toBe(2);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ version: 1, status: 'failed', organizer: SA, leftoversRemoved: 0, errors: [] });
