@@ -4,14 +4,17 @@
 /** Milliseconds since the epoch, and waits measured on the same clock. */
 export interface Clock {
   now(): number;
-  /** Resolves after `ms` (at once when `signal` is or gets aborted). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after `ms` (at once when `signal` is or gets aborted). `unref`: the wait does not keep the process alive
+   * (a bound on something else, such as a deadline, which must not hold a finished CLI for an hour).
+   */
+  sleep(ms: number, signal?: AbortSignal, unref?: boolean): Promise<void>;
 }
 
 /** The wall clock and timers. */
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) => new Promise((resolve) => {
+  sleep: (ms, signal, unref) => new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const done = () => {
       clearTimeout(timer);
@@ -19,6 +22,7 @@ export const realClock: Clock = {
       resolve();
     };
     const timer = setTimeout(done, ms);
+    if (unref) timer.unref();
     signal?.addEventListener('abort', done);
   }),
 };
