@@ -131,7 +131,9 @@ test('A4B throttling that the SDK keeps retrying past the deadline: FAILED befor
 
 test('with time enough, the same slow call succeeds: the deadline only cuts what would not finish', async () => {
   h.emulator.injectFault({ operation: 'AssociateSkillGroupWithRoom', latencyMs: 300, count: 1 });
-  const res = await invoke({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) });
+  // 30 s: "enough" on a loaded machine too (with 2 s, the 1.6 s left for the work is close to a slow run's).
+  const res = await h.lambda.invoke({ StackId: h.stackId, ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:provider', RequestId: randomUUID(),
+    RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) }, { timeoutSeconds: 30 });
   expect(res.Status).toBe('SUCCESS');
   expect(roomSkillGroups(h.emulator, res.PhysicalResourceId)).toHaveLength(1);
 });
