@@ -4,13 +4,13 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from './helpers';
+import { scaled, tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
 const APP = `node ${path.join(ROOT, 'bin', 'app.js')}`;
 const EXAMPLE = path.join(ROOT, 'examples', 'rooms.yaml');
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const cli = (args: string[]) => spawnSync('node', [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
 

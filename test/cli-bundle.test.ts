@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { A4B_PROVIDER_BUNDLE, CALENDAR_LINK_BUNDLE } from '../lib/local/local-lambda';
 import { packageDirFrom } from '../lib/local/package-dir';
-import { tempDir } from './helpers';
+import { tempDir, waitFor } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -116,8 +116,8 @@ describe('the CLI bundle, copied where no node_modules is above it', () => {
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     const file = path.join(state, 'endpoints.json');
-    for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
     try {
+      await waitFor(`${file} from local serve (stderr: ${stderr})`, () => fs.existsSync(file) || child.exitCode !== null);
       const endpoints = JSON.parse(fs.readFileSync(file, 'utf8'));
       expect((await fetch(`${endpoints.a4b}/_emulator/health`)).status).toBe(200);
       expect(fs.readFileSync(endpoints.ca, 'utf8')).toMatch(/^-----BEGIN CERTIFICATE-----/);

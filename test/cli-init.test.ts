@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { inventoryYaml } from '../lib/cli/import';
-import { tempDir } from './helpers';
+import { scaled, tempDir } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -73,7 +73,7 @@ describe('a4b-rooms init', () => {
     expect(synth.status).toBe(0);
     expect(fs.existsSync(path.join(outdir, 'A4BRooms.template.json'))).toBe(true);
     expect(synthesizedRooms(outdir)).toEqual(['Room 1.01', 'Room 1.02']);
-  }, 180_000);
+  }, scaled(180_000));
 
   test('--language javascript writes app.js, which synthesizes; no tsconfig and no TypeScript', () => {
     const dir = path.join(tempDir(), 'rooms');

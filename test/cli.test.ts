@@ -5,7 +5,7 @@ import * as path from 'path';
 import { CreateProfileCommand, CreateRoomCommand, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
 import { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
 import * as https from 'https';
-import { tempDir } from './helpers';
+import { tempDir, waitFor } from './helpers';
 
 function getHttps(url: string, ca: string): Promise<any> {
   return new Promise((resolve, reject) => https.get(url, { ca }, (res) => {
@@ -25,7 +25,7 @@ function cli(args: string[]) {
 async function serve(stateDir: string, extra: string[] = []): Promise<{ child: ChildProcess; endpoints: Record<string, string> }> {
   const child = spawn('node', [CLI, 'local', 'serve', '--state', stateDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const file = path.join(stateDir, 'endpoints.json');
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(`${file} from local serve`, () => fs.existsSync(file));
   return { child, endpoints: JSON.parse(fs.readFileSync(file, 'utf8')) };
 }
 

@@ -12,6 +12,35 @@ import { Endpoints } from '../lib/local/local-world';
 import { A4B_PROVIDER_BUNDLE, CfnResponse, LocalLambda } from '../lib/local/local-lambda';
 import { resolve, stringifyScalars, Template } from '../lib/local/template';
 
+/**
+ * A test's time bound (jest timeouts, how long to wait for an event) times TEST_TIME_SCALE (default 1): a loaded
+ * machine gets more time by setting it (TEST_TIME_SCALE=3 npx jest ...), instead of bounds tuned to a quiet one.
+ * A bound only ends a wait that would otherwise hang; no verdict depends on it.
+ */
+export function scaled(ms: number): number {
+  return Math.round(ms * timeScale(process.env.TEST_TIME_SCALE));
+}
+
+/** TEST_TIME_SCALE as a number; anything but a positive number is an error naming the variable. */
+export function timeScale(text: string | undefined): number {
+  if (text === undefined || text === '') return 1;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`TEST_TIME_SCALE=${text}: must be a number greater than 0 (a factor for the tests' time bounds, e.g. 3 on a loaded machine)`);
+  return n;
+}
+
+/**
+ * Resolves once `ready()` is true, checking every `everyMs` (a poll of a file or a request log, not a sleep the
+ * verdict depends on); rejects naming `what` if it is still false after scaled(`boundMs`).
+ */
+export async function waitFor(what: string, ready: () => boolean | Promise<boolean>, boundMs = 30_000, everyMs = 10): Promise<void> {
+  const bound = Date.now() + scaled(boundMs);
+  while (!(await ready())) {
+    if (Date.now() > bound) throw new Error(`gave up waiting for ${what} after ${scaled(boundMs)} ms (TEST_TIME_SCALE=${process.env.TEST_TIME_SCALE ?? 1})`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export function tempDir(prefix = 'a4b-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -10,7 +10,7 @@ import { TenantFile } from '../lib/local/graph-tenant';
 import { withinWorkingHours } from '../lib/o365/booking';
 import { localDeploy } from '../lib/local/local-deploy';
 import { postJson } from '../lib/local/local-world';
-import { tempDir } from './helpers';
+import { scaled, tempDir, waitFor } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -121,11 +121,7 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 async function until(what: () => Promise<boolean>, ms = 20000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await what())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor('the booking condition', what, ms, 50);
 }
 
 beforeAll(async () => {
@@ -136,7 +132,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'tenant.json'), JSON.stringify(TENANT));
   server = spawn('node', [CLI, 'local', 'serve', '--state', state, '--tenant', path.join(dir, 'tenant.json')], { cwd: ROOT, stdio: 'ignore' });
   const file = path.join(state, 'endpoints.json');
-  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitFor(`${file} from local serve`, () => fs.existsSync(file));
   endpoints = JSON.parse(fs.readFileSync(file, 'utf8'));
   ca = fs.readFileSync(endpoints.ca, 'utf8');
   const result = await localDeploy({ app: APP, context: { inventory: inv }, stateDir: state });
@@ -150,7 +146,7 @@ beforeAll(async () => {
     attendees: [{ type: 'resource', emailAddress: { address: m('busy') } }],
   });
   await until(async () => (await calendars())[m('busy')].length === 1);
-}, 120000);
+}, scaled(120000));
 
 afterAll(async () => {
   const exited = new Promise((r) => server.once('exit', r));
@@ -165,10 +161,12 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stdout).toContain(`booking test from ${SA}: 1 of 1 room passed`);
     expect(r.status).toBe(0);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('--json: DeleteComments names the exact command, AutoUpdate and None fail with their messages, a full calendar has no slot; exit 2; nothing remains', async () => {
-    const r = await run(['--json', '--timeout', '3']);
+    // The answers' bound: Manual and Update never answer, so the run waits all of it (test/cli/test-booking-clock.test.ts
+    // has the timeout on an injected clock); scaled, so the rooms that do answer are in before it on a loaded machine.
+    const r = await run(['--json', '--timeout', String(Math.ceil(scaled(3000) / 1000))]);
     expect(r.status).toBe(2);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ version: 1, status: 'failed', organizer: SA, leftoversRemoved: 0, errors: [] });
@@ -184,7 +182,7 @@ describe('a4b-rooms test-booking', () => {
     expect(by.Busy).toMatchObject({ booked: false, answer: '', dialInKept: null, cleaned: true, check: 'no-slot' });
     expect(by.Busy.message).toBe('the room has no free 15-minute slot inside its working hours in the 14 days from tomorrow: nothing was booked');
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('working hours, BookInPolicy and a UPN that is not the address: booked inside the hours, the policy and its reason named; exit 2', async () => {
     const r = await run(['--json', '--rooms', 'Hours,Policy,Upn']);
@@ -203,7 +201,7 @@ describe('a4b-rooms test-booking', () => {
     // Reached by its id, though its UPN is not its address.
     expect(by.Upn).toMatchObject({ booked: true, answer: 'accepted', dialInKept: true, cleaned: true, check: 'passed' });
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('the old fixed slot (a Sunday, 02:00 UTC) is declined by a room that schedules only in its working hours, with the reason', async () => {
     const sunday = new Date(Math.floor(Date.now() / 86400000) * 86400000 + 30 * 86400000);
@@ -225,7 +223,7 @@ describe('a4b-rooms test-booking', () => {
       }).on('error', reject).end();
     });
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('the table names each failure with its fix', async () => {
     const r = await run(['--rooms', 'Strip,Busy']);
@@ -234,7 +232,7 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stdout).toContain("✗ room 'Strip' (strip@contoso.com): the room accepted the meeting but deleted its body, so Alexa finds no dial-in number in it (DeleteComments is on, Exchange's default)\n    fix: Set-CalendarProcessing strip@contoso.com -DeleteComments $FALSE");
     expect(r.stdout).toContain(`booking test from ${SA}: 0 of 2 rooms passed`);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('Ctrl-C while waiting: the test meetings are cancelled and deleted; exit 1', async () => {
     const r = run(['--rooms', 'Keep,Manual', '--timeout', '60']);
@@ -245,7 +243,7 @@ describe('a4b-rooms test-booking', () => {
     expect(out.stderr).toContain('interrupted: cancelling and deleting the test meetings');
     expect(out.stdout).toContain('✗ interrupted: the test meetings were cancelled and deleted');
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('a run killed outright leaves its meetings; the next run removes them first, and nothing remains', async () => {
     const r = run(['--rooms', 'Strip,Manual', '--timeout', '60']);
@@ -262,7 +260,7 @@ describe('a4b-rooms test-booking', () => {
     expect(again.status).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'passed', leftoversRemoved: 2 });
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('a room that is not in the inventory is refused before anything is booked; exit 1', async () => {
     const r = await run(['--rooms', 'Keep,Nope']);
@@ -270,7 +268,7 @@ describe('a4b-rooms test-booking', () => {
     expect(r.stderr).toContain("--rooms: 'Nope' is not a room with a mailbox in");
     expect(r.stderr).toContain('the rooms are: Keep, Strip, Update, Manual, Busy, Hours, Policy, Upn');
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('the application method needs --organizer; with it, the test books from that mailbox', async () => {
     const app = path.join(dir, 'application.yaml');
@@ -290,7 +288,7 @@ describe('a4b-rooms test-booking', () => {
     expect(JSON.parse(withJane.stdout)).toMatchObject({ status: 'passed', organizer: JANE, rooms: [{ name: 'Keep', check: 'passed', cleaned: true }] });
     expect(withJane.status).toBe(0);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   test('without Calendars.ReadWrite on the organizer: exit 1 naming the permission, nothing booked', async () => {
     await postJson(`${endpoints.secretsManager}/_emulator/secrets`, { SecretId: 'a4b-rooms/reader', SecretString: JSON.stringify({ clientId: 'reader', clientSecret: 'reader-secret' }) });
@@ -306,7 +304,7 @@ describe('a4b-rooms test-booking', () => {
     expect(report.rooms[0]).toMatchObject({ booked: false, check: 'error' });
     expect(report.rooms[0].message).toContain(`the Graph app reader may not write the calendar of the organizer ${SA}: grant it Calendars.ReadWrite`);
     expect(await calendars()).toEqual(ONLY_JANES());
-  }, 60000);
+  }, scaled(60000));
 
   // Last: it leaves a cancelled copy behind, as a real room would.
   test('rooms only readable: the cancelled copy the room keeps is reported with both fixes; exit 1', async () => {
@@ -321,5 +319,5 @@ describe('a4b-rooms test-booking', () => {
     expect(report.rooms[0]).toMatchObject({ check: 'passed', dialInKept: true, cleaned: false });
     expect(report.errors).toEqual([`a copy of the test meeting remains in the calendar of ${m('keep')}: the Graph app roomreader may not delete it (grant it Calendars.ReadWrite on the room's mailbox), and a room keeps cancelled meetings unless Set-CalendarProcessing ${m('keep')} -RemoveCanceledMeetings $true`]);
     expect(await calendars()).toEqual({ ...ONLY_JANES(), [m('keep')]: ['Canceled: Alexa for Business'] });
-  }, 60000);
+  }, scaled(60000));
 });

@@ -20,6 +20,7 @@
 import { randomBytes } from 'crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { HtmlReport, HtmlRow, HtmlSource } from '../drift/report-html';
+import { Clock, realClock } from '../runtime/clock';
 import { Graph, graphFor } from '../runtime/graph/clients';
 import { cliMessage } from './errors';
 import { readLinked } from './linked-inventory';
@@ -49,6 +50,8 @@ export interface TestBookingOptions {
   readonly progress?: (line: string) => void;
   /** How far the test is: rooms settled (answered, timed out, or not booked: an error) of those tested. */
   readonly onProgress?: (progress: { done: number; total: number; errors: number }) => void;
+  /** The clock of the timeout and the polls (tests). @default the wall clock */
+  readonly clock?: Clock;
 }
 
 /** One room's result. */
@@ -130,16 +133,6 @@ function errorReport(organizer: string, errors: string[]): BookingReport {
 }
 
 const e = encodeURIComponent;
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
-  if (signal?.aborted) return resolve();
-  const t = setTimeout(done, ms);
-  function done() {
-    clearTimeout(t);
-    signal?.removeEventListener('abort', done);
-    resolve();
-  }
-  signal?.addEventListener('abort', done);
-});
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -169,6 +162,7 @@ class BookingRun {
   private readonly started = new Date();
   /** Each address's directory id, resolved once (lowercased address → id). */
   private readonly ids = new Map<string, string>();
+  private readonly clock: Clock;
 
   constructor(
     private readonly graph: Graph,
@@ -176,7 +170,8 @@ class BookingRun {
     private readonly rooms: Array<{ name: string; mailbox: string }>,
     private readonly options: TestBookingOptions,
   ) {
-    this.deadline = Date.now() + (options.timeoutSeconds ?? 120) * 1000;
+    this.clock = options.clock ?? realClock;
+    this.deadline = this.clock.now() + (options.timeoutSeconds ?? 120) * 1000;
   }
 
   private api(path: string) {
@@ -253,7 +248,7 @@ class BookingRun {
         }
       });
       const booked = bookings.filter((b) => b.id);
-      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting for the answers, up to ${Math.max(0, Math.round((this.deadline - Date.now()) / 1000))} s more (--timeout ${this.options.timeoutSeconds ?? 120} s from the start) …`);
+      if (booked.length) this.options.progress?.(`booked ${booked.length} room${booked.length === 1 ? '' : 's'} from ${this.organizer}; waiting for the answers, up to ${Math.max(0, Math.round((this.deadline - this.clock.now()) / 1000))} s more (--timeout ${this.options.timeoutSeconds ?? 120} s from the start) …`);
       const failed = bookings.length - booked.length;
       let settled = failed;
       this.options.onProgress?.({ done: settled, total: bookings.length, errors: failed });
@@ -402,9 +397,9 @@ class BookingRun {
         if ((err as GraphFailure).statusCode !== 404) errors.push(`could not delete the test meeting ${t.iCalUId} from ${this.organizer}: ${this.why(err)}`);
       }
     }
-    const until = Date.now() + 30000;
-    for (let attempt = 0; targets.length && Date.now() < until; attempt++) {
-      await sleep(pollDelayMs(attempt, until - Date.now()));
+    const until = this.clock.now() + 30000;
+    for (let attempt = 0; targets.length && this.clock.now() < until; attempt++) {
+      await this.clock.sleep(pollDelayMs(attempt, until - this.clock.now()));
       if (await sweep() === forbidden.size) break;
     }
     return [...forbidden.values()];
@@ -421,7 +416,7 @@ class BookingRun {
 
   private async awaitAnswer(b: Booking): Promise<void> {
     for (let attempt = 0; ; attempt++) {
-      await sleep(pollDelayMs(attempt, this.deadline - Date.now()), this.options.signal);
+      await this.clock.sleep(pollDelayMs(attempt, this.deadline - this.clock.now()), this.options.signal);
       const ev = await this.api(`/users/${e(await this.idOf(this.organizer))}/events/${e(b.id!)}`).select('attendees').get();
       const me = (ev.attendees ?? []).find((a: any) => a.emailAddress?.address?.toLowerCase() === b.room.mailbox.toLowerCase());
       const copy = await this.roomCopy(b.room.mailbox, b.iCalUId!);
@@ -429,7 +424,7 @@ class BookingRun {
         answer: me?.status?.response ?? 'none',
         ...(copy ? { copy: { body: bodyText(copy.body), response: copy.responseStatus?.response ?? 'none', showAs: copy.showAs ?? '' } } : {}),
       };
-      if (bookingSettled(b.observation) || Date.now() >= this.deadline || this.options.signal?.aborted) return;
+      if (bookingSettled(b.observation) || this.clock.now() >= this.deadline || this.options.signal?.aborted) return;
     }
   }
 }

@@ -2,6 +2,7 @@
 // pre-signed ResponseURL (https in AWS; http when the local deploy engine collects responses on loopback).
 import * as http from 'http';
 import * as https from 'https';
+import { Clock, realClock } from '../runtime/clock';
 import { RequestScope, ResourceError, runInRequest } from '../runtime/request';
 
 // What the shared runtime provides every request, for the handlers that import it from here.
@@ -59,7 +60,7 @@ export function deadlineReason(event: CfnEvent, scope: RequestScope, timeoutMill
     + (scope.retryHint ?? 'Deploy again to retry.');
 }
 
-export async function sendResponse(event: CfnEvent, body: Record<string, unknown>, deadline?: number): Promise<void> {
+export async function sendResponse(event: CfnEvent, body: Record<string, unknown>, deadline?: number, clock: Clock = realClock): Promise<void> {
   const text = JSON.stringify({
     StackId: event.StackId,
     RequestId: event.RequestId,
@@ -72,7 +73,7 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
     try {
       await new Promise<void>((resolve, reject) => {
         // A PUT that hangs must not outlive the function: Lambda would end it without an answer.
-        const timeout = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
+        const timeout = deadline === undefined ? undefined : Math.max(1, deadline - clock.now());
         const req = transport.request(url, { method: 'PUT', timeout, headers: { 'content-type': '', 'content-length': Buffer.byteLength(text) } }, (res) => {
           res.resume();
           res.on('end', () => ((res.statusCode ?? 500) < 300 ? resolve() : reject(new Error(`response PUT answered ${res.statusCode}`))));
@@ -83,8 +84,8 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
       });
       return;
     } catch (e) {
-      if (attempt >= 3 || (deadline !== undefined && Date.now() + 200 * attempt >= deadline)) throw e;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
+      if (attempt >= 3 || (deadline !== undefined && clock.now() + 200 * attempt >= deadline)) throw e;
+      await clock.sleep(200 * attempt);
     }
   }
 }
@@ -96,7 +97,7 @@ export async function sendResponse(event: CfnEvent, body: Record<string, unknown
  * function that times out never answers, and CloudFormation then waits for the ServiceTimeout (an hour by default),
  * and again for the rollback (AWS re:Post knowledge center, "best practices for Lambda-backed custom resources").
  */
-export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, failedId: (event: CfnEvent) => string) {
+export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, failedId: (event: CfnEvent) => string, clock: Clock = realClock) {
   return async (event: CfnEvent, context?: Partial<LambdaContext>): Promise<void> => {
     const { ResponseURL, ...logged } = event;
     console.log(JSON.stringify({ request: logged }));
@@ -119,12 +120,12 @@ export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, fai
     if (remaining === undefined) {
       body = await work;
     } else {
-      deadline = Date.now() + remaining;
-      let timer: NodeJS.Timeout | undefined;
+      deadline = clock.now() + remaining;
       const workMillis = Math.max(0, remaining - responseReserveMillis(remaining));
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), workMillis)));
+      const answered = new AbortController();
+      const late = clock.sleep(workMillis, answered.signal).then(() => undefined);
       const first = await Promise.race([work, late]);
-      clearTimeout(timer);
+      answered.abort(); // ends the wait; the race is decided
       if (first) {
         body = first;
       } else {
@@ -135,6 +136,6 @@ export function cfnHandler(onEvent: (event: CfnEvent) => Promise<CfnResult>, fai
       }
     }
     console.log(JSON.stringify({ response: body }));
-    await sendResponse(event, body, deadline);
+    await sendResponse(event, body, deadline, clock);
   };
 }

@@ -9,10 +9,12 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { IntegerRules, integerProblem } from '../constraints';
 import { A4B_FILTER_MATCH, A4bFilterMatch, a4bNameKey, Quotas } from '../contract';
+import { Clock, realClock } from '../runtime/clock';
 import { project } from './a4b-model';
 import { A4B_MODEL } from './a4b-model.generated';
 import { InputShapes, validateInput, WireError } from './a4b-shapes';
 import { JournaledStore } from './journaled-store';
+import { leaveIdleConnectionsToClients } from './keep-alive';
 import { SecretsEmulator, StoredSecret } from './secrets-emulator';
 
 /** A4B's account quotas as numbers (`Quotas` holds the real values as literal types), so tests may lower them. */
@@ -40,6 +42,8 @@ export interface A4bEmulatorOptions {
    * @default A4B_FILTER_MATCH (exact, case included)
    */
   readonly filterMatch?: A4bFilterMatch;
+  /** The clock the rate limit refills by. @default the wall clock */
+  readonly clock?: Pick<Clock, 'now'>;
 }
 
 /** What the emulator answered since it started (GET /_emulator/stats). */
@@ -123,7 +127,7 @@ export class A4bEmulator {
   private constructor(options: A4bEmulatorOptions) {
     if (options.rateLimit !== undefined) {
       if (!(options.rateLimit > 0) || !Number.isFinite(options.rateLimit)) throw new Error(`A4B rate limit ${options.rateLimit} must be a number of requests per second greater than 0`);
-      this.bucket = new TokenBucket(options.rateLimit);
+      this.bucket = new TokenBucket(options.rateLimit, options.clock ?? realClock);
     }
     this.store = new JournaledStore(options.stateDir, 'a4b');
     this.accountId = options.accountId ?? '123456789012';
@@ -138,8 +142,7 @@ export class A4bEmulator {
     this.store.addIndex('rooms', 'name', (r: RoomState) => nameKey(r.RoomName));
     this.store.addIndex('profiles', 'name', (p: ProfileState) => nameKey(p.ProfileName));
     this.store.addIndex('skillGroups', 'name', (g: SkillGroupState) => nameKey(g.SkillGroupName));
-    this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 5_000;
+    this.server = leaveIdleConnectionsToClients(http.createServer((req, res) => this.handle(req, res)));
   }
 
   /** `http://127.0.0.1:PORT`, for `AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS`. */
@@ -326,16 +329,17 @@ export class A4bEmulator {
 /** `rate` tokens a second, at most `rate` (at least 1) held: a burst of `rate` requests passes, then `rate` a second. */
 class TokenBucket {
   private tokens: number;
-  private at = Date.now();
+  private at: number;
   private readonly burst: number;
 
-  constructor(readonly rate: number) {
+  constructor(readonly rate: number, private readonly clock: Pick<Clock, 'now'>) {
     this.burst = Math.max(1, rate);
     this.tokens = this.burst;
+    this.at = clock.now();
   }
 
   take(): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.rate);
     this.at = now;
     if (this.tokens < 1) return false;

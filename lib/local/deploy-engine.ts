@@ -20,6 +20,7 @@ import { createHash, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LimitBreach, templateLimitBreaches } from '../cfn-limits';
+import { Clock, realClock } from '../runtime/clock';
 import { fsyncDir, jsonProblem, zeroBytesProblem } from './journaled-store';
 import { openPrivate, privateDir, writePrivate } from './private-files';
 import { recordRootStacks } from './state-manifest';
@@ -190,6 +191,8 @@ export interface DeployEngineOptions {
    * the next run re-sends the request with its RequestId and continues. @default never
    */
   readonly servicesGone?: () => Promise<string | undefined>;
+  /** The clock of queue waits, ServiceTimeouts and function timeouts (tests). @default the wall clock */
+  readonly clock?: Clock;
 }
 
 /** The services the handlers call stopped answering: the run stopped, its journal kept for the next run. */
@@ -254,8 +257,10 @@ export class DeployEngine {
   private readonly stats = new Map<string, Mutable<FunctionStats> & { inFlight: number }>();
   /** Root stacks this engine has seen in the state directory's stacks manifest (state-manifest.ts). */
   private readonly recordedRoots = new Set<string>();
+  private readonly clock: Clock;
 
   constructor(private readonly options: DeployEngineOptions) {
+    this.clock = options.clock ?? realClock;
     const reserved = Object.values(options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
     // "You can reserve up to the Unreserved account concurrency value minus 100" (Lambda developer guide, quoted in
     // aws-samples/one-observability-demo#278); Lambda's refusal as stack events show it (aws-samples/siem-on-amazon-opensearch-service#175).
@@ -833,7 +838,7 @@ export class DeployEngine {
     let pool = this.pools.get(key);
     if (!pool) {
       const reservedTotal = Object.values(this.options.reservedConcurrency ?? {}).reduce((a, b) => a + b, 0);
-      pool = new ConcurrencyPool(reserved ?? (this.options.accountConcurrency ?? 1000) - reservedTotal);
+      pool = new ConcurrencyPool(reserved ?? (this.options.accountConcurrency ?? 1000) - reservedTotal, this.clock);
       this.pools.set(key, pool);
     }
     return pool;
@@ -856,13 +861,13 @@ export class DeployEngine {
     const reserved = this.options.reservedConcurrency?.[fn];
     const serviceTimeoutSeconds = props.ServiceTimeout === undefined ? 3600 : Number(props.ServiceTimeout);
     const requestId = (event.RequestId as string | undefined) ?? randomUUID();
-    const sentAt = Date.now();
+    const sentAt = this.clock.now();
     const stats = this.stats.get(fn) ?? { functionArn: fn, ...(reserved !== undefined ? { reservedConcurrency: reserved } : {}),
       invocations: 0, maxInFlight: 0, maxQueueWaitMs: 0, maxWaitForAnswerMs: 0, maxShareOfServiceTimeout: 0, outlivedServiceTimeout: 0, inFlight: 0 };
     this.stats.set(fn, stats);
     stats.invocations++;
     const answered = (res: CfnResponse, queuedMs: number): CfnResponse => {
-      const waited = Date.now() - sentAt;
+      const waited = this.clock.now() - sentAt;
       stats.maxQueueWaitMs = Math.max(stats.maxQueueWaitMs, queuedMs);
       stats.maxWaitForAnswerMs = Math.max(stats.maxWaitForAnswerMs, waited);
       const outlived = res.Status === 'FAILED' && res.Reason?.startsWith(NO_RESPONSE_REASON) === true;
@@ -873,9 +878,9 @@ export class DeployEngine {
     };
     const pool = this.pool(fn, reserved);
     if (!(await pool.acquire(sentAt + serviceTimeoutSeconds * 1000))) {
-      return answered({ Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''), Reason: noResponseReason(requestId) }, Date.now() - sentAt);
+      return answered({ Status: 'FAILED', PhysicalResourceId: String(event.PhysicalResourceId ?? ''), Reason: noResponseReason(requestId) }, this.clock.now() - sentAt);
     }
-    const queuedMs = Date.now() - sentAt;
+    const queuedMs = this.clock.now() - sentAt;
     stats.inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
     let released = false;
@@ -886,7 +891,9 @@ export class DeployEngine {
       stats.inFlight--;
       pool.release();
     };
-    const timeouts = { timeoutSeconds: this.options.functionTimeouts?.[fn], serviceTimeoutSeconds, sentAt, onFunctionEnd: release };
+    const timeouts = {
+      timeoutSeconds: this.options.functionTimeouts?.[fn], serviceTimeoutSeconds, sentAt, onFunctionEnd: release, clock: this.clock,
+    };
     const res = await lambda.invoke({
       ...event,
       StackId: stackId,
@@ -946,7 +953,7 @@ class ConcurrencyPool {
   private inFlight = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, private readonly clock: Clock) {}
 
   /** True once a slot is taken; false when `deadline` (epoch ms) passes first, and the request leaves the queue. */
   acquire(deadline: number): Promise<boolean> {
@@ -955,16 +962,18 @@ class ConcurrencyPool {
       return Promise.resolve(true);
     }
     return new Promise((resolveSlot) => {
+      const granted = new AbortController();
       const grant = () => {
-        clearTimeout(timer);
+        granted.abort();
         this.inFlight++;
         resolveSlot(true);
       };
-      const timer = setTimeout(() => {
+      void this.clock.sleep(Math.max(0, deadline - this.clock.now()), granted.signal, true).then(() => {
+        if (granted.signal.aborted) return;
         const i = this.waiting.indexOf(grant);
         if (i >= 0) this.waiting.splice(i, 1);
         resolveSlot(false);
-      }, Math.max(0, deadline - Date.now())).unref();
+      });
       this.waiting.push(grant);
     });
   }

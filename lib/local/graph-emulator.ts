@@ -17,6 +17,7 @@ import {
 } from './graph-calendar';
 import { CONSENT_RESOURCES } from '../o365/consent';
 import { JournaledStore } from './journaled-store';
+import { leaveIdleConnectionsToClients } from './keep-alive';
 import { makePrivate, privateDir, writePrivate } from './private-files';
 
 export { EXCHANGE_APP_ID } from './graph-tenant';
@@ -165,7 +166,7 @@ export class GraphEmulator {
     // Meeting requests and cancellations still on their way when the last process stopped are delivered now, as
     // Exchange delivers them whatever happened to the client that sent them.
     for (const d of this.store.values<Delivery>('deliveries')) this.schedule(d);
-    this.server = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handle(req, res));
+    this.server = leaveIdleConnectionsToClients(https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => this.handle(req, res)));
   }
 
   /** Base URL: the authority host and the Graph base URL (`/v1.0` is added by the Graph client). */

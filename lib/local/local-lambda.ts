@@ -8,6 +8,8 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Console } from 'console';
 import * as vm from 'vm';
+import { Clock, realClock } from '../runtime/clock';
+import { leaveIdleConnectionsToClients } from './keep-alive';
 import { PACKAGE_DIR } from './package-dir';
 
 export interface CfnResponse {
@@ -56,6 +58,8 @@ export interface InvokeTimeouts {
   readonly sentAt?: number;
   /** Called once when the function's run ends (it returned or threw, or Lambda ended it at its timeout): its concurrency slot is free. */
   readonly onFunctionEnd?: () => void;
+  /** The clock of the function's timeout and the ServiceTimeout (tests). @default the wall clock */
+  readonly clock?: Clock;
 }
 
 /** How CloudFormation's reason for a custom resource that did not answer within its ServiceTimeout begins. */
@@ -73,7 +77,7 @@ export class LocalLambda {
   private readonly server: http.Server;
 
   private constructor(private readonly exports: Record<string, any>) {
-    this.server = http.createServer((req, res) => {
+    this.server = leaveIdleConnectionsToClients(http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -89,7 +93,7 @@ export class LocalLambda {
         }
         this.pending.delete(id);
       });
-    });
+    }));
   }
 
   /**
@@ -103,12 +107,13 @@ export class LocalLambda {
     const port = (this.server.address() as AddressInfo).port;
     let answered: CfnResponse | undefined;
     const response = new Promise<CfnResponse>((resolve) => this.pending.set(event.RequestId, (body) => resolve(answered = body)));
-    const start = Date.now();
+    const clock = timeouts.clock ?? realClock;
+    const start = clock.now();
     const serviceDeadline = (timeouts.sentAt ?? start) + (timeouts.serviceTimeoutSeconds ?? 3600) * 1000;
     const timeoutMs = timeouts.timeoutSeconds === undefined ? undefined : timeouts.timeoutSeconds * 1000;
     const context = timeoutMs === undefined ? {} : {
       awsRequestId: randomUUID(),
-      getRemainingTimeInMillis: () => Math.max(0, start + timeoutMs - Date.now()),
+      getRemainingTimeInMillis: () => Math.max(0, start + timeoutMs - clock.now()),
     };
     let ended = false;
     const end = () => {
@@ -118,9 +123,9 @@ export class LocalLambda {
     const run = Promise.resolve().then(() => this.exports.handler({ ...event, ResponseURL: `http://127.0.0.1:${port}/${encodeURIComponent(event.RequestId)}` }, context));
     run.then(end, end);
     const functionDeadline = timeoutMs === undefined ? Infinity : start + timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
+    const waits = new AbortController();
     // Unref'd: this endpoint's server keeps the process alive while it runs; a handler that hangs must not keep it alive past stop().
-    const waitUntil = (t: number) => new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), Math.max(0, t - Date.now())).unref()));
+    const waitUntil = (t: number) => clock.sleep(Math.max(0, t - clock.now()), waits.signal, true).then(() => 'deadline' as const);
     const noResponse = (): CfnResponse => {
       // Lambda ended the function, or CloudFormation stopped waiting (here a late answer is dropped). CloudFormation waits
       // for the ServiceTimeout (default 3600 s) from the request, then fails the resource with this reason, as stack
@@ -139,13 +144,12 @@ export class LocalLambda {
         if (answered) return answered;
         if (functionDeadline < serviceDeadline) {
           end(); // Lambda ends the function at its timeout; its slot is free
-          clearTimeout(timer);
           await waitUntil(serviceDeadline);
         }
         return noResponse();
       }
     } finally {
-      clearTimeout(timer);
+      waits.abort(); // ends a wait the run won
     }
     if (this.pending.delete(event.RequestId)) {
       // CloudFormation would wait an hour for a handler that never answers; say it at once.

@@ -4,6 +4,7 @@
 // directory's emulator lock (state-lock.ts) until it closes them.
 import * as fs from 'fs';
 import * as path from 'path';
+import { Clock } from '../runtime/clock';
 import { MAX_INVENTORY_BYTES, parseDataText, readTextFile } from '../inventory/parse';
 import { A4bEmulator } from './a4b-emulator';
 import { calendarProcessingProblems, workingHoursProblems } from './graph-calendar';
@@ -42,6 +43,8 @@ export interface LocalWorldOptions {
   readonly graphPort?: number;
   /** A4B requests per second per account (see A4bEmulatorOptions.rateLimit). @default no limit */
   readonly a4bRateLimit?: number;
+  /** The clock the A4B rate limit refills by (tests make throttling independent of how fast the machine is). @default the wall clock */
+  readonly a4bClock?: Pick<Clock, 'now'>;
   /** Told what was repaired on the way (a snapshot rebuilt from its journal). @default a `notice:` line on stderr */
   readonly onNotice?: (message: string) => void;
 }
@@ -140,7 +143,7 @@ async function startWorld(
     const damage = damagedState(stateDir, [...check.problems, ...stackStateProblems(stateDir)]);
     if (damage) throw damage;
     graph = await GraphEmulator.start({ stateDir, tenant: options.tenant, port: options.graphPort });
-    const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort, rateLimit: options.a4bRateLimit });
+    const a4b = await A4bEmulator.start({ stateDir, port: options.a4bPort, rateLimit: options.a4bRateLimit, clock: options.a4bClock });
     recordEmulatorSnapshots(stateDir);
     for (const line of check.rebuilt) (options.onNotice ?? ((m: string) => process.stderr.write(`notice: ${m}\n`)))(line);
     const endpoints: Endpoints = { a4b: a4b.endpoint, secretsManager: a4b.endpoint, graph: graph.url, authority: graph.url, ca: graph.tls.caFile! };

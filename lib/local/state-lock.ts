@@ -7,13 +7,15 @@
 // - `deploy.lock`: held by a `local deploy` for its whole run, as it writes stacks/ and cdk.out.
 // So a serve and one deploy coexist; two deploys, or two processes starting emulators, do not.
 //
-// A lock is a file created with O_EXCL holding the holder's PID, host and command. A lock whose holder is gone
-// (same host, no such process) is stale, left by a killed process, and taken over. Otherwise a second process waits
-// up to A4B_ROOMS_LOCK_WAIT seconds (default 60), then fails naming the holder.
+// A lock is a file holding the holder's PID, host and command, written aside and linked into place (a link, like
+// O_EXCL, fails if the file exists). A lock whose holder is gone (same host, no such process) is stale, left by a
+// killed process, and taken over. Otherwise a second process waits up to A4B_ROOMS_LOCK_WAIT seconds (default 60),
+// then fails naming the holder.
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Clock, realClock } from '../runtime/clock';
 import { openPrivate, privateDir } from './private-files';
 
 export interface LockHolder {
@@ -55,22 +57,24 @@ export class StateLock {
    * returns something, the wait ends without the lock and that is returned instead (a serve that came up).
    */
   static async acquire<T = never>(stateDir: string, name: LockName,
-    options: { waitMs?: number; meanwhile?: () => Promise<T | undefined>; onWait?: (message: string) => void } = {}): Promise<StateLock | T> {
+    options: { waitMs?: number; meanwhile?: () => Promise<T | undefined>; onWait?: (message: string) => void; clock?: Clock } = {},
+  ): Promise<StateLock | T> {
     const waitMs = options.waitMs ?? lockWaitMs();
-    const deadline = Date.now() + waitMs;
+    const clock = options.clock ?? realClock;
+    const deadline = clock.now() + waitMs;
     let told = false;
     for (;;) {
       const got = StateLock.tryAcquire(stateDir, name);
       if (got instanceof StateLock) return got;
       const other = await options.meanwhile?.();
       if (other !== undefined) return other;
-      if (Date.now() >= deadline) throw new Error(busyMessage(stateDir, name, got, waitMs));
+      if (clock.now() >= deadline) throw new Error(busyMessage(stateDir, name, got, waitMs));
       if (!told) {
         // A silent wait of up to a minute looks like a hang: say whom this process waits for.
         (options.onWait ?? ((m: string) => process.stderr.write(`${m}\n`)))(`waiting up to ${Number((waitMs / 1000).toFixed(1))} s for ${got.command} (PID ${got.pid}) to release ${lockFile(stateDir, name)}`);
         told = true;
       }
-      await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, deadline - Date.now()))));
+      await clock.sleep(Math.min(100, Math.max(1, deadline - clock.now())));
     }
   }
 
@@ -80,24 +84,30 @@ export class StateLock {
     const file = lockFile(stateDir, name);
     const me: LockHolder = { pid: process.pid, host: os.hostname(), command: commandLine(), since: new Date().toISOString(), nonce: randomBytes(8).toString('hex') };
     for (let attempt = 0; attempt < 5; attempt++) {
+      // Written whole aside, then linked into place (link fails if the lock exists): no other process ever reads a
+      // lock file its holder has not written yet, which would name no holder.
+      const aside = `${file}.${me.nonce}.${attempt}`;
+      const fd = openPrivate(aside, 'wx');
       try {
-        const fd = openPrivate(file, 'wx');
-        try {
-          fs.writeSync(fd, JSON.stringify(me) + '\n');
-          fs.fsyncSync(fd);
-        } finally {
-          fs.closeSync(fd);
-        }
+        fs.writeSync(fd, JSON.stringify(me) + '\n');
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      try {
+        fs.linkSync(aside, file);
         return StateLock.held(new StateLock(file, me));
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      } finally {
+        fs.rmSync(aside, { force: true });
       }
       const text = readIfThere(file);
       if (text === undefined) continue; // released meanwhile
       const holder = parseHolder(text);
       if (holder && !isStale(holder)) return holder;
       if (!holder && Date.now() - mtimeMs(file) < 5_000) {
-        // Created but not yet written by its holder: give it a moment before calling it garbage.
+        // Unreadable but new (a version that created the file before writing it): give it a moment before calling it garbage.
         return { pid: 0, host: os.hostname(), command: '(a process that is taking the lock)', since: new Date(mtimeMs(file)).toISOString(), nonce: '' };
       }
       takeOver(file, text);

@@ -1,6 +1,7 @@
 // One request's context, shared by the handlers and the clients they call: its deadline (an abort signal every call
 // carries), what it has applied, and the calls still in flight. Outside a handler (the CLI) there is no request.
 import { AsyncLocalStorage } from 'async_hooks';
+import { Clock, realClock } from './clock';
 
 /** A failure that still names a physical id, so CloudFormation's rollback Delete reaches what was created. */
 export class ResourceError extends Error {
@@ -66,16 +67,7 @@ export function currentRequest(): RequestScope | undefined {
 }
 
 /** A sleep that ends early when the current request is aborted. */
-export function sleep(ms: number, signal = currentRequest()?.signal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done);
-  });
+export function sleep(ms: number, signal = currentRequest()?.signal, clock: Clock = realClock): Promise<void> {
+  return clock.sleep(ms, signal);
 }
 

@@ -5,13 +5,13 @@
 import { execFile, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
 const EXAMPLE = path.join(ROOT, 'examples', 'rooms.yaml');
 const ROOMS = 12;
-jest.setTimeout(180_000);
+jest.setTimeout(scaled(180_000));
 
 let state: string;
 

@@ -5,9 +5,9 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -37,7 +37,10 @@ describe('drift --local against emulators that throttle or stall', () => {
   });
 
   test.each([2, 5])('under --a4b-rate-limit %i every room is read: in sync, exit 0, and the emulator did throttle', async (rateLimit) => {
-    world = await serveLocalWorld(stateDir, { a4bRateLimit: rateLimit });
+    // The bucket refills by a clock that moves 1000 / (2 x limit) ms per request: drift sends twice the limit to it
+    // however fast the machine is, so it is throttled (with the wall clock a slow machine might never reach the limit).
+    let requests = 0;
+    world = await serveLocalWorld(stateDir, { a4bRateLimit: rateLimit, a4bClock: { now: () => (requests++ * 1000) / (2 * rateLimit) } });
     const res = await cli(['drift', EXAMPLE, '--local', '--state', stateDir, '--json']);
     const report = JSON.parse(res.stdout);
     expect({ code: res.code, status: report.status, findings: report.findings, errors: report.errors }).toEqual({ code: 0, status: 'in-sync', findings: [], errors: [] });
@@ -48,14 +51,16 @@ describe('drift --local against emulators that throttle or stall', () => {
   test('a ListTags that does not answer: that room is unknown after --request-timeout, naming the request; the others are read', async () => {
     world = await serveLocalWorld(stateDir);
     const room = world.a4b!.rooms().find((r) => r.RoomName === 'Spree (1.01)') ?? world.a4b!.rooms()[0];
-    // Answers after 10 s, far past the 0.5 s the run allows itself: the run must not wait for it.
-    world.a4b!.injectFault({ operation: 'ListTags', match: { Arn: room.RoomArn }, latencyMs: 10_000, count: 1 });
-    const res = await cli(['drift', EXAMPLE, '--local', '--state', stateDir, '--json', '--request-timeout', '0.5']);
+    // Answers after a minute, far past what the run allows itself: the run must not wait for it. Each other read has
+    // that long too, so a slow machine does not make them unknown (2 s, or more under TEST_TIME_SCALE).
+    const requestTimeout = scaled(2000) / 1000;
+    world.a4b!.injectFault({ operation: 'ListTags', match: { Arn: room.RoomArn }, latencyMs: 60_000, count: 1 });
+    const res = await cli(['drift', EXAMPLE, '--local', '--state', stateDir, '--json', '--request-timeout', String(requestTimeout)]);
     const report = JSON.parse(res.stdout);
     expect(res.code).toBe(1);
     expect(report.findings).toEqual([{
       resource: 'room', name: room.RoomName, kind: 'unknown',
-      detail: `A4B ListTags of ${room.RoomArn} got no answer within 0.5 s: --request-timeout gives it longer`,
+      detail: `A4B ListTags of ${room.RoomArn} got no answer within ${requestTimeout} s: --request-timeout gives it longer`,
     }]);
     expect(report.errors).toEqual([]);
   });

@@ -15,7 +15,7 @@ import { desiredFromInventory } from '../../lib/drift/desired';
 import { LiveState, RoomState } from '../../lib/drift/model';
 import { driftFacts, driftHtml, HtmlRow, toHtml } from '../../lib/drift/report-html';
 import { Inventory } from '../../lib/inventory/model';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 const { quotaInventory } = require('../../bench/quota-inventory');
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -27,7 +27,7 @@ if (!HAVE_CHROMIUM && !process.env.CI) {
 }
 const describeBrowser = HAVE_CHROMIUM || process.env.CI ? describe : describe.skip;
 
-jest.setTimeout(180_000);
+jest.setTimeout(scaled(180_000));
 
 function cli(args: string[], cwd = ROOT) {
   return spawnSync('node', [CLI, ...args], { cwd, encoding: 'utf8' });

@@ -523,6 +523,7 @@ describe('a fresh token after a 403', () => {
   test('a permission consented since the last token is seen once the token is older than the fresh-token window', async () => {
     const { graphFor } = await import('../../lib/runtime/graph/clients');
     const { validateLink } = await import('../../lib/runtime/graph/link-validation');
+    const { ManualClock } = await import('../../lib/runtime/clock');
     const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
     w = await LinkWorld.start({ ...tenantWith(['Spree']), apps: [{ ...APP, roles: ['User.Read.All', 'Place.Read.All', 'GroupMember.Read.All', 'Calendars.Read'] }] });
     w.a4b.putSecret('a4b/fresh', JSON.stringify(APP));
@@ -533,14 +534,18 @@ describe('a fresh token after a 403', () => {
     // What the handler would write to its log, kept here (a test prints nothing unless it fails).
     const logged: string[] = [];
     const log = (line: string) => logged.push(line);
-    await expect(validateLink(spec, spec.rooms, graph, env, log)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
+    // The token's age on the test's clock: the window's edges exactly, with no waiting.
+    const clock = new ManualClock();
+    await expect(validateLink(spec, spec.rooms, graph, env, log, clock)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
     w.graph.grantConsent({ applicationId: APP.clientId, roles: ['MailboxSettings.Read'] });
-    // Within the window the cached token is trusted: still denied.
-    await expect(validateLink(spec, spec.rooms, graph, env, log)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
+    // Within the window (5 min, 1 ms short of it) the cached token is trusted: still denied.
+    clock.advance(5 * 60_000 - 1);
+    await expect(validateLink(spec, spec.rooms, graph, env, log, clock)).rejects.toThrow(/lacks application permissions: MailboxSettings.Read/);
     const tokens = w.graph.requests.filter((r) => r.path === '/token').length;
     expect(logged.filter((l) => l.includes('renewedToken'))).toEqual([]);
-    // Past it (0 s here), one fresh token, and the consent is seen.
-    await expect(validateLink(spec, spec.rooms, graph, { ...env, GRAPH_FRESH_TOKEN_SECONDS: '0' }, log)).resolves.toMatchObject({ checked: 1 });
+    // At its end, one fresh token, and the consent is seen.
+    clock.advance(1);
+    await expect(validateLink(spec, spec.rooms, graph, env, log, clock)).resolves.toMatchObject({ checked: 1 });
     expect(w.graph.requests.filter((r) => r.path === '/token').length).toBe(tokens + 1);
     expect(logged.filter((l) => l.includes('renewedToken')).map((l) => JSON.parse(l))).toEqual([
       { renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' },

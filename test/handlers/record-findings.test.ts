@@ -7,7 +7,7 @@ import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { GraphEmulator } from '../../lib/local/graph-emulator';
 import { localProviderEnv } from '../../lib/local/local-deploy';
 import { CALENDAR_LINK_BUNDLE, LocalLambda } from '../../lib/local/local-lambda';
-import { tempDir } from '../helpers';
+import { tempDir, waitFor } from '../helpers';
 
 const SA = 'alexaforbusiness@contoso.onmicrosoft.com';
 const APP = { clientId: '11111111-2222-3333-4444-555555555555', clientSecret: 'local-test-secret-9f8e7d' };
@@ -66,7 +66,7 @@ describe('a mailbox check in record mode (bundled handler)', () => {
     expect(s.kinds.flatMap((k) => k.r).sort()).toEqual(['Havel <havel@contoso.onmicrosoft.com>', 'Tegel <tegel@contoso.onmicrosoft.com>']);
     // The log is a write stream: wait until it has reached the file.
     const read = () => fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.includes('"finding"')).map((l) => JSON.parse(l.slice(l.indexOf('{'))).finding);
-    for (let i = 0; i < 100 && read().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(`two findings in ${logFile}`, () => read().length >= 2);
     const logged = read();
     expect(logged.map((f) => f.mailbox).sort()).toEqual(['havel@contoso.onmicrosoft.com', 'tegel@contoso.onmicrosoft.com']);
     expect(logged.find((f) => f.mailbox.startsWith('havel')).fix).toContain(`-User ${SA}`);

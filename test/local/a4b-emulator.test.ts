@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as http from 'http';
+import * as https from 'https';
 import * as path from 'path';
 import {
   AlexaForBusinessServiceException, AlreadyExistsException, AssociateDeviceWithRoomCommand, AssociateSkillGroupWithRoomCommand, CreateProfileCommand,
@@ -8,6 +10,7 @@ import {
 } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
+import { GraphEmulator } from '../../lib/local/graph-emulator';
 import { a4bClient, tempDir } from '../helpers';
 
 const PROFILE = { ProfileName: 'Std', Address: '1 Main St', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' } as const;
@@ -252,5 +255,34 @@ describe('A4B emulator persistence', () => {
     again.destroy();
     await second.stop();
     await first.stop().catch(() => undefined);
+  });
+});
+
+describe('emulator connections', () => {
+  /** The headers of one GET on a keep-alive agent, and whether the server kept the socket open after answering. */
+  function get(url: string, ca?: string): Promise<{ connection?: string; keepAlive?: string }> {
+    const mod = url.startsWith('https:') ? https : http;
+    const agent = new mod.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
+    return new Promise((resolve, reject) => {
+      mod.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          agent.destroy();
+          resolve({ connection: res.headers.connection, keepAlive: res.headers['keep-alive'] as string | undefined });
+        });
+      }).on('error', reject);
+    });
+  }
+
+  test('A4B and Graph leave idle keep-alive connections to the client: no Keep-Alive timeout for it to race (ECONNRESET under load)', async () => {
+    const a4b = await A4bEmulator.start();
+    const graph = await GraphEmulator.start({ stateDir: tempDir() });
+    try {
+      expect(await get(`${a4b.endpoint}/_emulator/health`)).toEqual({ connection: 'keep-alive', keepAlive: undefined });
+      expect(await get(`${graph.url}/_emulator/health`, graph.caPem)).toEqual({ connection: 'keep-alive', keepAlive: undefined });
+    } finally {
+      await a4b.stop();
+      await graph.stop();
+    }
   });
 });

@@ -4,8 +4,9 @@ import * as http from 'http';
 import { SearchRoomsCommand } from '@aws-sdk/client-alexa-for-business';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { a4bClient as runtimeA4bClient } from '../../lib/runtime/a4b/client';
+import { ManualClock } from '../../lib/runtime/clock';
 import { openLocalWorld, serveLocalWorld } from '../../lib/local/local-world';
-import { a4bClient, tempDir } from '../helpers';
+import { a4bClient, scaled, tempDir } from '../helpers';
 
 /** One raw AWS JSON 1.1 request: status, headers and body as the wire carries them. */
 function raw(endpoint: string, operation: string): Promise<{ status: number; type?: string; body: unknown }> {
@@ -44,7 +45,7 @@ describe('A4B emulator rate limit', () => {
     // Every throttled request was sent again (amz-sdk-request: attempt=N), and retries succeeded.
     expect(emulator.requests.filter((r) => r.attempt > 1 && r.status === 200).length).toBeGreaterThan(0);
     expect(emulator.requests.filter((r) => r.attempt > 1)).toHaveLength(throttled.length);
-  }, 30_000);
+  }, scaled(30_000));
 
   test('with one attempt the SDK surfaces ThrottlingException as the error', async () => {
     emulator = await A4bEmulator.start({ rateLimit: 1 });
@@ -55,16 +56,22 @@ describe('A4B emulator rate limit', () => {
     expect(failed.reason).toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded', $metadata: { httpStatusCode: 400, attempts: 1 } });
   });
 
-  test('a caller paced under the limit is never throttled', async () => {
-    emulator = await A4bEmulator.start({ rateLimit: 5 });
+  test('a caller paced at the limit is never throttled; one request more in the same time is', async () => {
+    // The bucket's clock is the test's: 200 ms between requests is 5 a second whatever the machine's speed.
+    const clock = new ManualClock();
+    emulator = await A4bEmulator.start({ rateLimit: 5, clock });
     const client = a4bClient(emulator, 1);
+    for (let i = 0; i < 5; i++) await client.send(new SearchRoomsCommand({})); // the burst
     for (let i = 0; i < 10; i++) {
+      clock.advance(200);
       await client.send(new SearchRoomsCommand({}));
-      await new Promise((r) => setTimeout(r, 250));
     }
+    expect(emulator.stats()).toEqual({ requests: 15, throttled: 0, rateLimit: 5 });
+    clock.advance(199);
+    await expect(client.send(new SearchRoomsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException' });
     client.destroy();
-    expect(emulator.stats()).toEqual({ requests: 10, throttled: 0, rateLimit: 5 });
-  }, 15_000);
+    expect(emulator.stats()).toEqual({ requests: 16, throttled: 1, rateLimit: 5 });
+  });
 
   test.each<[string, { errorType: string; status: number }, number]>([
     ['a 500 stops at otherErrorAttempts', { errorType: 'InternalFailure', status: 500 }, 2],
@@ -77,7 +84,7 @@ describe('A4B emulator rate limit', () => {
     client.destroy();
     expect({ name: error.name, attempts: error.$metadata?.attempts, sent: emulator.requests.length })
       .toEqual({ name: fault.errorType, attempts, sent: attempts });
-  }, 30_000);
+  }, scaled(30_000));
 
   test('without a rate limit nothing is throttled; a limit that is not a positive number is refused', async () => {
     emulator = await A4bEmulator.start();

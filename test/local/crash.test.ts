@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
-import { tempDir } from '../helpers';
+import { scaled, tempDir, waitFor } from '../helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -31,7 +31,7 @@ function run(
   const poll = options.killWhen && setInterval(() => {
     if (options.killWhen!()) child.kill('SIGKILL');
   }, 10);
-  const bound = setTimeout(() => child.kill('SIGKILL'), 90_000); // bounds the wait only
+  const bound = setTimeout(() => child.kill('SIGKILL'), scaled(90_000)); // bounds the wait only
   return new Promise((resolve) => child.on('close', (code, signal) => {
     if (poll) clearInterval(poll);
     clearTimeout(bound);
@@ -92,9 +92,18 @@ async function serve(stateDir: string, extra: string[] = []): Promise<{ child: C
   const file = path.join(stateDir, 'endpoints.json');
   fs.rmSync(file, { force: true }); // left by a serve that was killed
   const child = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir, ...extra], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  for (let i = 0; i < 200 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(`${file} from local serve`, () => fs.existsSync(file));
   const closed = new Promise((r) => child.on('close', r));
   return { child, a4b: JSON.parse(fs.readFileSync(file, 'utf8')).a4b, stop: async () => { child.kill('SIGTERM'); await closed; } };
+}
+
+/** The PID in a state directory's lock file, once its holder has written it. */
+function lockHolder(stateDir: string, name: string): number | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(stateDir, `${name}.lock`), 'utf8')).pid;
+  } catch {
+    return undefined; // not there, or not yet written
+  }
 }
 
 async function admin(url: string, method: string, body?: unknown): Promise<any> {
@@ -300,7 +309,8 @@ describe('two processes on one state directory', () => {
     fs.writeFileSync(big, stringifyYaml(doc));
     let first: ChildProcess | undefined;
     const firstRun = deploy(stateDir, { started: (c) => (first = c) }, big);
-    for (let i = 0; i < 500 && !fs.existsSync(path.join(stateDir, 'emulators.lock')); i++) await new Promise((r) => setTimeout(r, 10));
+    // Both locks held by the first deploy before the others start (a bound that ran out silently let them race it).
+    await waitFor('the first deploy\'s locks', () => ['deploy', 'emulators'].every((l) => lockHolder(stateDir, l) === first?.pid));
     const [second, drift] = await Promise.all([
       deploy(stateDir, { env: { A4B_ROOMS_LOCK_WAIT: '0' } }),
       run(['drift', EXAMPLE, '--local', '--state', stateDir], { env: { A4B_ROOMS_LOCK_WAIT: '0' } }),
@@ -321,8 +331,9 @@ describe('two processes on one state directory', () => {
     const stateDir = tempDir('a4b-lock-');
     const world = await serve(stateDir);
     try {
-      const first = deploy(stateDir);
-      for (let i = 0; i < 500 && !fs.existsSync(path.join(stateDir, 'deploy.lock')); i++) await new Promise((r) => setTimeout(r, 10));
+      let firstChild: ChildProcess | undefined;
+      const first = deploy(stateDir, { started: (c) => (firstChild = c) });
+      await waitFor('the first deploy\'s lock', () => lockHolder(stateDir, 'deploy') === firstChild?.pid);
       const [a, b] = await Promise.all([first, deploy(stateDir)]);
       expect([a.code, b.code]).toEqual([0, 0]);
       expect(b.stderr).toContain(`waiting up to 60 s for a4b-rooms local deploy ${EXAMPLE} --state ${stateDir} (PID ${a.pid}) to release ${path.join(stateDir, 'deploy.lock')}`);

@@ -8,9 +8,9 @@ import * as path from 'path';
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { GraphEmulator } from '../../lib/local/graph-emulator';
 import { EMULATOR_STORES } from '../../lib/local/state-manifest';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');

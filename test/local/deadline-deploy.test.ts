@@ -5,7 +5,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Room, RoomInventory, RoomProfile, RoomsProvider, SkillGroup } from '../../lib';
 import { localDeploy } from '../../lib/local/local-deploy';
 import { LocalWorld, serveLocalWorld } from '../../lib/local/local-world';
-import { tempDir } from '../helpers';
+import { scaled, tempDir, waitFor } from '../helpers';
 
 function assembly(roomNames: string[]): string {
   const outdir = tempDir('a4b-asm-');
@@ -30,7 +30,8 @@ afterEach(() => world.close());
 
 /** Waits until the emulator has answered room B's slow CreateRoom as well as the rollback's replay of it. */
 async function slowCreateLanded(): Promise<void> {
-  while (world.a4b!.requests.filter((r) => r.operation === 'CreateRoom' && r.input.RoomName === 'B').length < 2) await new Promise((r) => setTimeout(r, 50));
+  // Recorded once answered: the room the slow call made, if any, is in the store by then.
+  await waitFor('the slow CreateRoom and its replay', () => world.a4b!.requests.filter((r) => r.operation === 'CreateRoom' && r.input.RoomName === 'B').length >= 2, 30_000, 50);
 }
 
 test('CreateRoom slower than the 3 s function timeout: the deploy fails with the handler\'s reason and rolls back to nothing', async () => {
@@ -46,7 +47,6 @@ test('CreateRoom slower than the 3 s function timeout: the deploy fails with the
 
   // A4B applies the slow CreateRoom late (the rollback's replay of its token came first): still nothing is left.
   await slowCreateLanded();
-  await new Promise((r) => setTimeout(r, 100));
   expect(world.a4b!.rooms()).toEqual([]);
   expect(world.a4b!.call('SearchProfiles', {}).Profiles).toEqual([]);
   expect(world.a4b!.call('SearchSkillGroups', {}).SkillGroups).toEqual([]);
@@ -55,7 +55,7 @@ test('CreateRoom slower than the 3 s function timeout: the deploy fails with the
   const retry = await localDeploy({ assemblyDir: assembly(['A', 'B']), stateDir, concurrency: 1 });
   expect(retry.ok).toBe(true);
   expect(world.a4b!.rooms().map((r) => r.RoomName).sort()).toEqual(['A', 'B']);
-}, 30_000);
+}, scaled(30_000));
 
 test('rooms in an inventory\'s shards (nested stacks) get the same function timeout, and their rollback restores every shard', async () => {
   const outdir = tempDir('a4b-asm-');
@@ -70,7 +70,6 @@ test('rooms in an inventory\'s shards (nested stacks) get the same function time
   expect(result.ok).toBe(false);
   expect(result.stacks[0].error).toMatch(/^InventoryShard\d+\w+: Room\w+: room 'B' \(Room\w+\): Create stopped while still waiting on CreateRoom/);
   await slowCreateLanded();
-  await new Promise((r) => setTimeout(r, 100));
   expect(world.a4b!.rooms()).toEqual([]);
   expect(world.a4b!.call('SearchProfiles', {}).Profiles).toEqual([]);
-}, 30_000);
+}, scaled(30_000));

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DeployEngine } from '../../lib/local/deploy-engine';
 import { LocalLambda } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { tempDir } from '../helpers';
+import { tempDir, waitFor } from '../helpers';
 
 // Answers every request, except that with HANG set a resource named HANG gets no answer at all (a process killed mid-request).
 const HANDLER = `
@@ -37,7 +37,7 @@ describe('deploy engine operations journal', () => {
     const before = log().length;
     void (await engine({ HANG: hang })).deployStack(stack, template);
     const hung = () => log().slice(before).find((c) => c.name === hang);
-    for (let i = 0; i < 200 && !hung(); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(`the request of ${hang}`, () => !!hung());
     return hung()!;
   };
 

@@ -4,12 +4,12 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { elapsed, ProgressLine } from '../../lib/cli/progress';
-import { tempDir } from '../helpers';
+import { scaled, tempDir, waitFor } from '../helpers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
 const EXAMPLE = path.join(ROOT, 'examples', 'rooms.yaml');
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 describe('ProgressLine', () => {
   const fake = (isTTY: boolean) => {
@@ -57,7 +57,7 @@ describe('a4b-rooms local deploy, as it runs', () => {
     const serve = spawn(process.execPath, [CLI, 'local', 'serve', '--state', stateDir], { stdio: ['ignore', 'ignore', 'pipe'] });
     const served = new Promise((r) => serve.on('close', r));
     try {
-      for (let i = 0; i < 400 && !fs.existsSync(endpoints); i++) await new Promise((r) => setTimeout(r, 25)); // waits for the file, bounded
+      await waitFor(`${endpoints} from local serve`, () => fs.existsSync(endpoints));
       const a4b = JSON.parse(fs.readFileSync(endpoints, 'utf8')).a4b as string;
       const admin = (p: string, method: string, body?: unknown) => fetch(`${a4b}${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body) })
         .then((r) => r.json() as Promise<any>);

@@ -5,9 +5,9 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isAlive } from '../../lib/local/state-lock';
-import { tempDir } from '../helpers';
+import { scaled, tempDir, waitFor } from '../helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');
@@ -30,7 +30,7 @@ function run(args: string[], options: { when?: () => boolean; signal?: NodeJS.Si
       child.kill(options.signal);
     }
   }, 10);
-  const bound = setTimeout(() => child.kill('SIGKILL'), 90_000); // bounds the wait only
+  const bound = setTimeout(() => child.kill('SIGKILL'), scaled(90_000)); // bounds the wait only
   return new Promise((resolve) => child.on('close', (code, signal) => {
     if (poll) clearInterval(poll);
     clearTimeout(bound);
@@ -47,11 +47,7 @@ function handlerRequests(stateDir: string): number {
 
 /** Resolves once `condition` holds, checked every 10 ms; rejects after `ms` (a bound, not a pace). */
 async function until(condition: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(what, condition, ms);
 }
 
 const locks = (stateDir: string) => fs.readdirSync(stateDir).filter((f) => f.endsWith('.lock'));

@@ -5,9 +5,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { makePrivate, openPrivate, privateDir, writePrivate } from '../../lib/local/private-files';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
-jest.setTimeout(120_000);
+jest.setTimeout(scaled(120_000));
 
 const ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'bin', 'a4b-rooms.js');

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { drift } from '../../lib/cli/drift';
 import { deployStatsLine, localDeploy } from '../../lib/local/local-deploy';
-import { tempDir } from '../helpers';
+import { scaled, tempDir } from '../helpers';
 
 
 const { quotaInventory } = require('../../bench/quota-inventory.js');
@@ -35,4 +35,4 @@ test('1,000 rooms, 100 profiles, 1,000 skill groups under --a4b-rate-limit 50: t
 
   const report = await drift({ inventoryFile: file, localStateDir: stateDir });
   expect({ status: report.status, findings: report.findings.slice(0, 3), errors: report.errors }).toEqual({ status: 'in-sync', findings: [], errors: [] });
-}, 900_000);
+}, scaled(900_000));

@@ -3,6 +3,7 @@
 // service account can write its calendar, directly or through a group), batched; then grants what is missing when
 // asked. Fails with one message for all rooms. `checkLink` is the check without the throw and the grants: what
 // `a4b-rooms check` prints.
+import { Clock, realClock } from '../clock';
 import { currentRequest, ResourceError } from '../request';
 import { HandlerEnv } from '../../contract';
 import { decideConsent, consentNames, DEFAULT_CONSENT_RESOURCES } from '../../o365/consent';
@@ -51,14 +52,15 @@ const tokenSince = new WeakMap<Graph, number>();
 /** Checks the link and its rooms; notes and a token renewal are logged as JSON lines (to the function's log in Lambda). */
 export async function validateLink(
   spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env, log: (line: string) => void = console.log,
+  clock: Pick<Clock, 'now'> = realClock,
 ): Promise<ValidationResult> {
-  let findings = await checkLink(spec, rooms, graph, env);
+  let findings = await checkLink(spec, rooms, graph, env, clock);
   // A 403 on a token older than a few minutes: ask once for a fresh token (a consent granted since must be seen).
   const freshMs = env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS] !== undefined ? Number(env[HandlerEnv.GRAPH_FRESH_TOKEN_SECONDS]) * 1000 : FRESH_TOKEN_MS;
-  if (findings.denied && graph.renew && Date.now() - (tokenSince.get(graph) ?? Date.now()) >= freshMs) {
+  if (findings.denied && graph.renew && clock.now() - (tokenSince.get(graph) ?? clock.now()) >= freshMs) {
     const fresh = graph.renew();
     log(JSON.stringify({ renewedToken: true, reason: 'Graph answered 403 on a token older than the fresh-token window' }));
-    findings = await checkLink(spec, rooms, fresh, env);
+    findings = await checkLink(spec, rooms, fresh, env, clock);
     graph = fresh;
   }
   for (const note of findings.notes) log(JSON.stringify({ note }));
@@ -127,10 +129,12 @@ interface CheckState {
 interface Account { addresses: string[]; groups?: string[]; groupsUnread?: string; primary: string }
 
 /** Every problem of the link and its rooms, read from Graph; nothing is written. */
-export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env): Promise<LinkFindings> {
+export async function checkLink(
+  spec: LinkSpec, rooms: LinkedRoom[], graph: Graph, env: NodeJS.ProcessEnv = process.env, clock: Pick<Clock, 'now'> = realClock,
+): Promise<LinkFindings> {
   const who = spec.method === 'delegate' ? `delegate ${spec.serviceAccount}` : `application ${spec.applicationId}`;
   const header = `calendar link (tenant ${spec.tenant}, ${who})`;
-  const token = await appToken(spec, graph, header);
+  const token = await appToken(spec, graph, header, clock);
   const rawGet = getter(graph.client);
   const s: CheckState = {
     spec, graph, header, roles: tokenRoles(token),
@@ -155,7 +159,7 @@ export async function checkLink(spec: LinkSpec, rooms: LinkedRoom[], graph: Grap
 }
 
 /** 1. The app-only token. Its roles only word a 403: mailbox-scoped grants (RBAC for Applications) never show in it. */
-async function appToken(spec: LinkSpec, graph: Graph, header: string): Promise<string> {
+async function appToken(spec: LinkSpec, graph: Graph, header: string, clock: Pick<Clock, 'now'>): Promise<string> {
   let token: string;
   try {
     const scope = currentRequest();
@@ -164,7 +168,7 @@ async function appToken(spec: LinkSpec, graph: Graph, header: string): Promise<s
   } catch (e) {
     throw new ResourceError(`${header}: ${explainCredentialError(e, spec, graph.clientId)}`);
   }
-  if (!tokenSince.has(graph)) tokenSince.set(graph, Date.now());
+  if (!tokenSince.has(graph)) tokenSince.set(graph, clock.now());
   return token;
 }
 
