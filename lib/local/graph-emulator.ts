@@ -707,7 +707,7 @@ export class GraphEmulator {
   }
 
   private batch(caller: Caller, body: string): GraphResponse {
-    let requests: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string> }>;
+    let requests: Array<{ id: string; method: string; url: string; body?: unknown; headers?: Record<string, string>; dependsOn?: string[] }>;
     try {
       requests = JSON.parse(body).requests;
     } catch {
@@ -715,10 +715,32 @@ export class GraphEmulator {
     }
     if (!Array.isArray(requests)) throw new GraphError(400, 'BadRequest', 'Invalid batch payload format.');
     if (requests.length > 20) throw new GraphError(400, 'BadRequest', 'Number of requests in a batch exceeds the limit of 20.');
-    const ids = new Set<string>();
+    // "id ... Not case-sensitive. Must be unique in the batch, otherwise, the batch request fails with a 400 error code"
+    // (concepts/json-batching.md): the whole batch, not the item.
+    const ids = requests.map((item) => String(item?.id ?? '').toLowerCase());
+    if (ids.some((id) => !id)) throw new GraphError(400, 'BadRequest', 'A batch request id is missing.');
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup !== undefined) throw new GraphError(400, 'BadRequest', `Batch request id '${dup}' is not unique; ids must be unique in a batch (not case-sensitive).`);
+    for (const item of requests) {
+      for (const d of item.dependsOn ?? []) {
+        if (!ids.includes(String(d).toLowerCase())) throw new GraphError(400, 'BadRequest', `Batch request '${item.id}' depends on '${d}', which is not in the batch.`);
+      }
+    }
+    // dependsOn orders the items; "If an individual request fails, any request that depends on that request fails
+    // with status code 424 (Failed Dependency)" (json-batching.md). Items run in request order, so a dependency named
+    // later than its dependant is refused as Graph cannot order it either.
+    const statusById = new Map<string, number>();
     const responses = requests.map((item) => {
-      if (!item.id || ids.has(item.id)) return { id: item.id, status: 400, body: { error: { code: 'BadRequest', message: 'Batch request ids must be unique and present.' } } };
-      ids.add(item.id);
+      const id = String(item.id).toLowerCase();
+      const deps = (item.dependsOn ?? []).map((d) => String(d).toLowerCase());
+      if (deps.some((d) => !statusById.has(d))) {
+        statusById.set(id, 400);
+        return { id: item.id, status: 400, body: { error: { code: 'BadRequest', message: `Batch request '${item.id}' depends on a request that comes after it.` } } };
+      }
+      if (deps.some((d) => statusById.get(d)! >= 400)) {
+        statusById.set(id, 424);
+        return { id: item.id, status: 424, body: { error: { code: 'BadRequest', message: 'Failed dependency.' } } };
+      }
       const out = this.recorded(item.method, item.url, true, () => {
         if (item.url.startsWith('/v1.0/')) throw new GraphError(400, 'BadRequest', "Resource not found for the segment 'v1.0'.");
         const contentType = Object.entries(item.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
@@ -727,6 +749,7 @@ export class GraphEmulator {
         // (concepts/aad-advanced-queries.md): an item's own headers.
         return this.graph(item.method, item.url, caller, item.body === undefined ? '' : JSON.stringify(item.body), contentType, item.headers ?? {});
       });
+      statusById.set(id, out.status);
       return { id: item.id, status: out.status, headers: { 'Content-Type': 'application/json', ...out.headers }, body: out.body };
     });
     // Graph answers batch items in any order; so does the emulator, so that clients correlate by id.
@@ -791,12 +814,17 @@ export class GraphEmulator {
         throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.');
       }
     };
+    // Paging by an opaque $skiptoken in the nextLink, as directory collections page ("/users ... $skip isn't
+    // supported", api/user-list.md; a client follows @odata.nextLink as given, concepts/paging.md). The token here is
+    // the offset in base64url: clients must not read it, and the emulator refuses one it did not make.
     const page = <T>(all: T[], base: string) => {
       const top = Number(u.searchParams.get('$top') ?? 100);
-      const skip = Number(u.searchParams.get('$skip') ?? 0);
+      const token = u.searchParams.get('$skiptoken');
+      const skip = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+      if (!Number.isInteger(skip) || skip < 0) throw new GraphError(400, 'Request_BadRequest', 'The specified page token value has expired or is invalid.');
       // The next page keeps the request's other options ($select, $count, ...), as Graph's nextLinks do.
-      const query = [...u.searchParams].filter(([k]) => k !== '$top' && k !== '$skip').map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
-      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skip=${skip + top}${query}` : undefined;
+      const query = [...u.searchParams].filter(([k]) => k !== '$top' && k !== '$skiptoken').map(([k, v]) => `&${k}=${encodeURIComponent(v)}`).join('');
+      const next = skip + top < all.length ? `${this.url}/v1.0${base}?$top=${top}&$skiptoken=${Buffer.from(String(skip + top)).toString('base64url')}${query}` : undefined;
       return { value: all.slice(skip, skip + top), ...(next ? { '@odata.nextLink': next } : {}) };
     };
     const select = (o: Record<string, unknown>) => {
@@ -940,7 +968,8 @@ export class GraphEmulator {
           const e = GRAPH_GUESSES.roleNotAllowed(req.role, allowed);
           throw new GraphError(e.status, e.code, e.message);
         }
-        return { status: 201, body: permissionOf(this.addPermission(key, address, req.role)) };
+        // "If successful, this method returns a 200 OK response code" (api/calendar-post-calendarpermissions.md).
+        return { status: 200, body: permissionOf(this.addPermission(key, address, req.role)) };
       }
     } else {
       const permId = decodeURIComponent(m[2]);
@@ -1025,6 +1054,8 @@ export class GraphEmulator {
     const basic = !FULL_PROFILE_ROLES.some((r) => roles.includes(r));
     const select = (o: Record<string, unknown>) => c.select(basic ? basicUserOf(o) : o);
     if (p === '/users') {
+      // "$skip isn't supported" (api/user-list.md); the answer's wording is not documented (GRAPH_GUESSES.skipOnUsers).
+      if (u.searchParams.has('$skip')) throw new GraphError(GRAPH_GUESSES.skipOnUsers.status, GRAPH_GUESSES.skipOnUsers.code, GRAPH_GUESSES.skipOnUsers.message);
       // Finding a user by address: $filter on mail, userPrincipalName or proxyAddresses (user resource).
       const filter = u.searchParams.get('$filter');
       let terms;

@@ -226,6 +226,9 @@ export const GRAPH_GUESSES = {
   // Whether an Application Access Policy's group counts nested members is not documented (New-ApplicationAccessPolicy
   // says "members of the group"). Guess: nested members count, as Exchange expands a security group for permissions.
   accessPolicyNestedMembers: true,
+  // GET /users?$skip=N: "$skip isn't supported" (api/user-list.md); the error is not documented. Guess: 400 as the
+  // directory answers an unsupported query option.
+  skipOnUsers: { status: 400, code: 'Request_BadRequest', message: "'$skip' is not supported by the service." },
   // Delegates must be mailbox users (Exchange delegate access); guess: a group sharee is offered the sharing roles only.
   groupAllowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write'],
 };
@@ -240,7 +243,9 @@ export function allowedRolesFor(sharee: 'user' | 'group' | 'organization' | 'ext
   switch (sharee) {
     case 'organization': return ['none', 'freeBusyRead', 'limitedRead', 'read', 'write'];
     case 'group': return GRAPH_GUESSES.groupAllowedRoles;
-    // An address outside the tenant: not documented; a user's list.
+    // An address outside the organization: the owner "can give write access to the calendar to users in the same
+    // organization" only (concepts/outlook-share-or-delegate-calendar.md), and delegates are mailbox users: read at most.
+    case 'external': return ['freeBusyRead', 'limitedRead', 'read'];
     default: return ['freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'];
   }
 }

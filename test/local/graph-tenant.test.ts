@@ -205,9 +205,21 @@ describe('calendarPermissions', () => {
   test('a sharee added without allowedRoles gets what Graph lists for a user; custom is never offered', async () => {
     const admin = await as('admin');
     const added = await admin.send('POST', '/users/mondego%40fabrikam.com/calendar/calendarPermissions', { emailAddress: { address: 'reception@fabrikam.com' }, role: 'read' });
-    expect(added).toMatchObject({ status: 201, body: { allowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'] } });
+    // 200 OK, as api/calendar-post-calendarpermissions.md documents (not 201).
+    expect(added).toMatchObject({ status: 200, body: { allowedRoles: ['freeBusyRead', 'limitedRead', 'read', 'write', 'delegateWithoutPrivateEventAccess', 'delegateWithPrivateEventAccess'] } });
     expect((await admin.send('PATCH', `/users/mondego%40fabrikam.com/calendar/calendarPermissions/${e(added.body.id)}`, { role: 'custom' })).status).toBe(400);
     expect((await admin.send('PATCH', `/users/mondego%40fabrikam.com/calendar/calendarPermissions/${e(added.body.id)}`, { role: 'delegateWithoutPrivateEventAccess' })).status).toBe(200);
+  });
+
+  test('a sharee outside the organization is offered read at most: write and delegation are refused', async () => {
+    const admin = await as('admin');
+    const url = '/users/mondego%40fabrikam.com/calendar/calendarPermissions';
+    const refused = await admin.send('POST', url, { emailAddress: { address: 'partner@northwind.example' }, role: 'write' });
+    expect(refused.status).toBe(400);
+    const added = await admin.send('POST', url, { emailAddress: { address: 'partner@northwind.example' }, role: 'read' });
+    expect(added).toMatchObject({ status: 200, body: { isInsideOrganization: false, allowedRoles: ['freeBusyRead', 'limitedRead', 'read'] } });
+    expect((await admin.send('PATCH', `${url}/${e(added.body.id)}`, { role: 'delegateWithoutPrivateEventAccess' })).status).toBe(400);
+    expect((await admin.send('DELETE', `${url}/${e(added.body.id)}`)).status).toBe(204);
   });
 
   test('a POST naming the sharee by another of its addresses is the same sharee: 409', async () => {
@@ -370,6 +382,55 @@ describe('$batch applies all of it per item', () => {
     expect(byId['4']).toMatchObject({ status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
     expect(byId['5'].status).toBe(200);
     expect(byId['6'].body['@odata.type']).toBe('#microsoft.graph.roomList');
+  });
+});
+
+describe('$batch as json-batching.md documents it', () => {
+  test('ids are unique, case aside, or the whole batch is 400; a request without an id too', async () => {
+    const admin = await as('admin');
+    const dup = await admin.send('POST', '/$batch', { requests: [
+      { id: 'a', method: 'GET', url: '/users/douro%40fabrikam.com/mailboxSettings' },
+      { id: 'A', method: 'GET', url: '/users/tejo%40fabrikam.com/mailboxSettings' },
+    ] });
+    expect(dup).toMatchObject({ status: 400, body: { error: { code: 'BadRequest' } } });
+    expect(dup.body).not.toHaveProperty('responses');
+    expect((await admin.send('POST', '/$batch', { requests: [{ method: 'GET', url: '/users' }] })).status).toBe(400);
+  });
+
+  test('dependsOn: a request whose dependency failed is 424 and is not run; one on a later or unknown id is refused', async () => {
+    const admin = await as('admin');
+    const res = await admin.send('POST', '/$batch', { requests: [
+      { id: '1', method: 'GET', url: '/users/nobody%40fabrikam.com' },
+      { id: '2', dependsOn: ['1'], method: 'GET', url: '/users/douro%40fabrikam.com/mailboxSettings' },
+      { id: '3', method: 'GET', url: '/users/tejo%40fabrikam.com/mailboxSettings' },
+      { id: '4', dependsOn: ['3'], method: 'GET', url: '/users/douro%40fabrikam.com/mailboxSettings?$select=userPurpose' },
+      { id: '5', dependsOn: ['6'], method: 'GET', url: '/users/douro%40fabrikam.com/mailboxSettings' },
+      { id: '6', method: 'GET', url: '/users/douro%40fabrikam.com/mailboxSettings' },
+    ] });
+    const byId = Object.fromEntries(res.body.responses.map((r: any) => [r.id, r.status]));
+    expect(byId).toEqual({ 1: 404, 2: 424, 3: 200, 4: 200, 5: 400, 6: 200 });
+    expect((await admin.send('POST', '/$batch', { requests: [{ id: '1', dependsOn: ['9'], method: 'GET', url: '/users' }] })).status).toBe(400);
+  });
+});
+
+describe('paging', () => {
+  test('/users pages by an opaque $skiptoken that the nextLink carries; $skip is refused, as user-list.md says it is not supported', async () => {
+    const admin = await as('admin');
+    const first = await admin.get('/users?$top=2&$select=userPrincipalName');
+    const next: string = first.body['@odata.nextLink'];
+    expect(next).toMatch(/[?&]\$skiptoken=[^&]+/);
+    expect(next).not.toMatch(/\$skip=/);
+    const all: string[] = first.body.value.map((u: any) => u.userPrincipalName);
+    for (let link: string | undefined = next; link;) {
+      const page = await admin.get(link.slice(link.indexOf('/v1.0') + 5));
+      expect(page.status).toBe(200);
+      all.push(...page.body.value.map((u: any) => u.userPrincipalName));
+      link = page.body['@odata.nextLink'];
+    }
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe((await admin.get('/users?$top=999&$select=userPrincipalName')).body.value.length);
+    expect(await admin.get('/users?$top=2&$skip=2')).toMatchObject({ status: 400, body: { error: { code: 'Request_BadRequest' } } });
+    expect((await admin.get('/users?$top=2&$skiptoken=not-a-token')).status).toBe(400);
   });
 });
 
