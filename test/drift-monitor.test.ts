@@ -333,5 +333,28 @@ describe('DriftMonitor', () => {
     } finally {
       await world.close();
     }
+
+    // The same account served under a rate limit of 4 requests a second (a bucket of 4) while the run reads tags 8 at
+    // a time: some reads are throttled and retried, and ThrottledReads counts each one the emulator answered so.
+    const limited = await serveLocalWorld(state, { a4bRateLimit: 4 });
+    try {
+      const stats = async () => (await (await fetch(`${limited.endpoints.a4b}/_emulator/stats`)).json()) as { throttled: number };
+      const before = (await stats()).throttled;
+      const log = new PassThrough();
+      let text = '';
+      log.on('data', (d) => (text += d));
+      const env = {
+        ...localProviderEnv(limited.endpoints), ...fnProps.Properties.Environment.Variables,
+        AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: limited.endpoints.a4b,
+      };
+      const handler = loadBundle(path.join(assetDir, 'index.js'), { env, log });
+      const result = await handler.handler();
+      const throttled = (await stats()).throttled - before;
+      expect(throttled).toBeGreaterThan(0);
+      expect(result.metrics.ThrottledReads).toBe(throttled);
+      expect(text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l._aws).ThrottledReads).toBe(throttled);
+    } finally {
+      await limited.close();
+    }
   });
 });
