@@ -99,36 +99,36 @@ export interface DriftMonitorProps {
 }
 
 /** What a drift finding is about: the drift monitor publishes one metric per kind. */
-export enum DriftFindingKind {
+export class DriftFindingKind {
   /** A room declared and not in A4B, or in A4B and not declared. */
-  ROOM = 'ROOM',
+  public static readonly ROOM = new DriftFindingKind(DriftKindMetrics.ROOM, 'room missing or not declared');
   /** A room's name, mailbox, description, profile or tags. */
-  ROOM_FIELD = 'ROOM_FIELD',
+  public static readonly ROOM_FIELD = new DriftFindingKind(DriftKindMetrics.ROOM_FIELD, 'room field');
   /** The devices in a room. */
-  DEVICE = 'DEVICE',
+  public static readonly DEVICE = new DriftFindingKind(DriftKindMetrics.DEVICE, 'device');
   /** A room profile missing, changed or not declared. */
-  PROFILE = 'PROFILE',
+  public static readonly PROFILE = new DriftFindingKind(DriftKindMetrics.PROFILE, 'room profile');
   /** A skill group missing, changed or not declared. */
-  SKILL_GROUP = 'SKILL_GROUP',
+  public static readonly SKILL_GROUP = new DriftFindingKind(DriftKindMetrics.SKILL_GROUP, 'skill group');
   /** A room's mailbox gone, or no longer a room mailbox. */
-  MAILBOX = 'MAILBOX',
+  public static readonly MAILBOX = new DriftFindingKind(DriftKindMetrics.MAILBOX, 'mailbox');
   /** The service account's permission on a room's calendar lost. */
-  PERMISSION = 'PERMISSION',
+  public static readonly PERMISSION = new DriftFindingKind(DriftKindMetrics.PERMISSION, 'calendar permission');
   /** The A4B app's admin consent revoked. */
-  CONSENT = 'CONSENT',
-}
+  public static readonly CONSENT = new DriftFindingKind(DriftKindMetrics.CONSENT, 'consent');
 
-/** How each kind is shown on the dashboard. */
-const KIND_LABELS: Record<DriftFindingKind, string> = {
-  [DriftFindingKind.ROOM]: 'room missing or not declared',
-  [DriftFindingKind.ROOM_FIELD]: 'room field',
-  [DriftFindingKind.DEVICE]: 'device',
-  [DriftFindingKind.PROFILE]: 'room profile',
-  [DriftFindingKind.SKILL_GROUP]: 'skill group',
-  [DriftFindingKind.MAILBOX]: 'mailbox',
-  [DriftFindingKind.PERMISSION]: 'calendar permission',
-  [DriftFindingKind.CONSENT]: 'consent',
-};
+  /** Every kind, in the dashboard's order. */
+  public static all(): DriftFindingKind[] {
+    return [DriftFindingKind.ROOM, DriftFindingKind.ROOM_FIELD, DriftFindingKind.DEVICE, DriftFindingKind.PROFILE,
+      DriftFindingKind.SKILL_GROUP, DriftFindingKind.MAILBOX, DriftFindingKind.PERMISSION, DriftFindingKind.CONSENT];
+  }
+
+  /**
+   * @param metricName the metric the drift monitor publishes for this kind
+   * @param label how the dashboard names it
+   */
+  private constructor(public readonly metricName: string, public readonly label: string) {}
+}
 
 /**
  * Runs the `a4b-rooms drift` check of an inventory on a schedule and publishes CloudWatch metrics (DriftedRooms,
@@ -297,7 +297,7 @@ export class DriftMonitor extends Construct {
       }),
       new cloudwatch.GraphWidget({
         title: 'Drift findings by kind, per run', width: 12, height: 7, stacked: true,
-        left: Object.values(DriftFindingKind).map((kind) => max(this.metricFindingsOfKind(kind), KIND_LABELS[kind])),
+        left: DriftFindingKind.all().map((kind) => max(this.metricFindingsOfKind(kind), kind.label)),
         leftYAxis: { min: 0, showUnits: false },
       }),
       new cloudwatch.GraphWidget({
@@ -411,7 +411,7 @@ export class DriftMonitor extends Construct {
    * @default - maximum over 1 hour
    */
   public metricFindingsOfKind(kind: DriftFindingKind, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric(DriftKindMetrics[kind], props);
+    return this.metric(kind.metricName, props);
   }
 
   /**
