@@ -18,7 +18,7 @@ import { a4bLocation } from './a4b-location';
 import { A4B_WILDCARDS, acceptNagFindings, bundledFunction, inheritedSecurity, SECRET_BY_NAME } from './bundled-function';
 import { HandlerSecurityOptions } from './handler-options';
 import {
-  DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftMetrics, DriftMonitorEnv, HandlerEnv,
+  DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DRIFT_MONITOR_INVENTORY_FILE, DriftKindMetrics, DriftMetrics, DriftMonitorEnv, HandlerEnv,
 } from './contract';
 import { RoomInventory } from './room-inventory';
 
@@ -82,6 +82,53 @@ export interface DriftMonitorProps extends HandlerSecurityOptions {
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Make a CloudWatch dashboard of the monitor's metrics and alarms (a dashboard costs $3 a month beyond an account's
+   * first three). Without it, `widgets()` still gives the widgets for a dashboard of your own.
+   *
+   * @default true
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The dashboard's name.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
+}
+
+/** What a drift finding is about: the drift monitor publishes one metric per kind. */
+export class DriftFindingKind {
+  /** A room declared and not in A4B, or in A4B and not declared. */
+  public static readonly ROOM = new DriftFindingKind(DriftKindMetrics.ROOM, 'room missing or not declared');
+  /** A room's name, mailbox, description, profile or tags. */
+  public static readonly ROOM_FIELD = new DriftFindingKind(DriftKindMetrics.ROOM_FIELD, 'room field');
+  /** The devices in a room. */
+  public static readonly DEVICE = new DriftFindingKind(DriftKindMetrics.DEVICE, 'device');
+  /** A room profile missing, changed or not declared. */
+  public static readonly PROFILE = new DriftFindingKind(DriftKindMetrics.PROFILE, 'room profile');
+  /** A skill group missing, changed or not declared. */
+  public static readonly SKILL_GROUP = new DriftFindingKind(DriftKindMetrics.SKILL_GROUP, 'skill group');
+  /** A room's mailbox gone, or no longer a room mailbox. */
+  public static readonly MAILBOX = new DriftFindingKind(DriftKindMetrics.MAILBOX, 'mailbox');
+  /** The service account's permission on a room's calendar lost. */
+  public static readonly PERMISSION = new DriftFindingKind(DriftKindMetrics.PERMISSION, 'calendar permission');
+  /** The A4B app's admin consent revoked. */
+  public static readonly CONSENT = new DriftFindingKind(DriftKindMetrics.CONSENT, 'consent');
+
+  /** Every kind, in the dashboard's order. */
+  public static all(): DriftFindingKind[] {
+    return [DriftFindingKind.ROOM, DriftFindingKind.ROOM_FIELD, DriftFindingKind.DEVICE, DriftFindingKind.PROFILE,
+      DriftFindingKind.SKILL_GROUP, DriftFindingKind.MAILBOX, DriftFindingKind.PERMISSION, DriftFindingKind.CONSENT];
+  }
+
+  /**
+   * @param metricName the metric the drift monitor publishes for this kind
+   * @param label how the dashboard names it
+   */
+  private constructor(public readonly metricName: string, public readonly label: string) {}
 }
 
 /**
@@ -118,20 +165,28 @@ export class DriftMonitor extends Construct {
    * the monitor is first deployed there is no data yet, so it may be in alarm until the first run completes.
    */
   public readonly heartbeatAlarm: cloudwatch.Alarm;
+  /** The monitor's dashboard (`widgets()` on one page); undefined with `dashboard: false`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   private readonly inventoryName: string;
+  private readonly inventory: RoomInventory;
+  private readonly scheduleExpression: string;
+  private readonly runPeriod: Duration;
+  private readonly timeout: Duration;
 
   constructor(scope: Construct, id: string, props: DriftMonitorProps) {
     super(scope, id);
     mark(this, 'DriftMonitor');
     const { region: a4bRegion, endpoint: a4bEndpoint } = a4bLocation(this, props);
     this.inventoryName = Names.uniqueResourceName(props.inventory, { maxLength: 64 });
+    this.inventory = props.inventory;
+    this.timeout = Duration.minutes(15);
     const fn = bundledFunction(this, {
       ...inheritedSecurity(props, props.inventory._handlerSecurity),
       owner: `DriftMonitor ${this.node.path}`,
       asset: 'drift-monitor',
       code: stagedAtSynth(this, 'Code', props.inventory._inventory),
       memorySize: 1024,
-      timeout: Duration.minutes(15),
+      timeout: this.timeout,
       description: 'cdk-a4b-rooms: compares live A4B and Office 365 with the inventory and publishes drift metrics',
       environment: {
         [HandlerEnv.A4B_REGION]: a4bRegion,
@@ -157,6 +212,8 @@ export class DriftMonitor extends Construct {
     const schedule = props.schedule ?? events.Schedule.rate(Duration.hours(1));
     const runPeriod = props.runPeriod ?? rateOf(schedule.expressionString) ?? Duration.days(1);
     checkRunPeriod(runPeriod);
+    this.scheduleExpression = schedule.expressionString;
+    this.runPeriod = runPeriod;
     new events.Rule(this, 'Schedule', {
       schedule,
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
@@ -188,13 +245,86 @@ export class DriftMonitor extends Construct {
     });
     if (props.alarmTopic) {
       const action = new cw_actions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm]) alarm.addAlarmAction(action);
+      for (const alarm of this.alarms()) alarm.addAlarmAction(action);
+    }
+    if (props.dashboard ?? true) {
+      this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+        dashboardName: props.dashboardName,
+        defaultInterval: Duration.days(7),
+        widgets: [this.widgets()],
+      });
     }
   }
 
+  /** Every alarm the monitor owns. */
+  public alarms(): cloudwatch.Alarm[] {
+    return [this.driftAlarm, this.readErrorAlarm, this.errorAlarm, this.heartbeatAlarm];
+  }
+
   /**
-   * One of the monitor's metrics, by name: DriftedRooms, UnmanagedRooms, UnknownRooms, DriftFindings, ReadErrors or
-   * Runs (the named methods give each).
+   * The dashboard's widgets, new each call, to place in a dashboard of your own: what to investigate, the alarms'
+   * states, rooms by state, findings by kind, and the runs' health.
+   */
+  public widgets(): cloudwatch.IWidget[] {
+    const period = this.runPeriod;
+    const max = (metric: cloudwatch.Metric, label: string) => metric.with({ period, statistic: 'Maximum', label });
+    const file = this.inventory._fileName ?? 'rooms.yaml';
+    const fullWidth = 24;
+    return [
+      new cloudwatch.TextWidget({
+        width: 14, height: 7,
+        markdown: [
+          `## A4B rooms drift: ${this.inventory.node.path}`,
+          `Inventory \`${file}\` (${this.inventory.roomCount} rooms, metric dimension \`${DRIFT_METRIC_DIMENSION}=${this.inventoryName}\`), checked on \`${this.scheduleExpression}\`; each run logs its findings to the function's log.`,
+          '',
+          'When an alarm fires, from the project with the inventory:',
+          `* \`npx a4b-rooms drift ${file} --markdown\`: every finding, the declared and the live value`,
+          `* \`npx a4b-rooms drift ${file} --html report.html\`: the same as a page to share`,
+          `* \`npx a4b-rooms check ${file}\`: the calendar link's permissions and mailboxes`,
+          `* \`npx a4b-rooms test-booking ${file}\`: a real booking, to prove rooms answer`,
+        ].join('\n'),
+      }),
+      new cloudwatch.AlarmStatusWidget({ title: 'Drift monitor alarms', alarms: this.alarms(), width: 10, height: 7 }),
+      new cloudwatch.GraphWidget({
+        title: 'Rooms by state, per run', width: fullWidth, height: 7,
+        left: [
+          max(this.metricInSyncRooms(), 'in sync'),
+          max(this.metricDriftedRooms(), 'drifted (missing included)'),
+          max(this.metricMissingRooms(), 'missing'),
+          max(this.metricUnmanagedRooms(), 'not declared'),
+          max(this.metricUnknownRooms(), 'unknown (read failed)'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+        leftAnnotations: [this.driftAlarm.toAnnotation()],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Drift findings by kind, per run', width: 12, height: 7, stacked: true,
+        left: DriftFindingKind.all().map((kind) => max(this.metricFindingsOfKind(kind), kind.label)),
+        leftYAxis: { min: 0, showUnits: false },
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Runs: completed, failed, throttled and failed reads', width: 12, height: 7,
+        left: [
+          this.metricRuns({ period, label: 'completed runs (heartbeat)' }),
+          this.function.metricErrors({ period, statistic: 'Sum', label: 'failed runs' }),
+          max(this.metricReadErrors(), 'failed reads'),
+          max(this.metricThrottledReads(), 'throttled reads'),
+        ],
+        leftYAxis: { min: 0, showUnits: false },
+        leftAnnotations: [this.heartbeatAlarm.toAnnotation(), this.readErrorAlarm.toAnnotation()],
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Run duration against the function timeout', width: fullWidth, height: 6,
+        left: [this.function.metricDuration({ period, statistic: 'Maximum', label: 'longest run' })],
+        leftYAxis: { min: 0, label: 'ms', showUnits: false },
+        leftAnnotations: [{ value: this.timeout.toMilliseconds(), label: `timeout (${this.timeout.toHumanString()})`, color: cloudwatch.Color.RED }],
+      }),
+    ];
+  }
+
+  /**
+   * One of the monitor's metrics, by name: InSyncRooms, DriftedRooms, MissingRooms, UnmanagedRooms, UnknownRooms,
+   * DriftFindings, ReadErrors, ThrottledReads, Runs, or a kind's findings (the named methods give each).
    *
    * @default - maximum over 1 hour
    */
@@ -248,6 +378,42 @@ export class DriftMonitor extends Construct {
    */
   public metricReadErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric(DriftMetrics.READ_ERRORS, props);
+  }
+
+  /**
+   * Declared rooms with no finding, per run.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricInSyncRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.IN_SYNC_ROOMS, props);
+  }
+
+  /**
+   * Declared rooms that A4B no longer has, per run (they count in DriftedRooms too).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricMissingRooms(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.MISSING_ROOMS, props);
+  }
+
+  /**
+   * Reads that A4B or Graph throttled (and that were retried), per run: many of them make runs slow.
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricThrottledReads(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(DriftMetrics.THROTTLED_READS, props);
+  }
+
+  /**
+   * Drift findings of one kind, per run (the kinds' findings sum to DriftFindings).
+   *
+   * @default - maximum over 1 hour
+   */
+  public metricFindingsOfKind(kind: DriftFindingKind, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(kind.metricName, props);
   }
 
   /**

@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -93,6 +94,8 @@ export class RoomInventory extends Construct {
 
   /** @internal The checked inventory (not part of the jsii API: its shape is the file format's). */
   public readonly _inventory: Inventory;
+  /** @internal The inventory file's name (no folder, so templates are the same on every machine), when read from a file. */
+  public readonly _fileName?: string;
   /** The number of rooms. */
   public readonly roomCount: number;
   /** The shards that hold rooms. */
@@ -121,6 +124,7 @@ export class RoomInventory extends Construct {
     const shards = props.shards ?? DEFAULT_SHARDS;
     if (!Number.isInteger(shards) || shards < 1 || shards > 100) throw new Error(`RoomInventory ${this.node.path}: shards ${shards} must be a whole number from 1 to 100`);
     const inv = this._inventory = checkedInventory(props);
+    this._fileName = props.file === undefined ? undefined : path.basename(props.file);
     const maxRoomDeletions = this.maxRoomDeletions(props.maxRoomDeletions);
     this._handlerSecurity = securityOptionsOf(props);
     if (hasSecurityOptions(this._handlerSecurity)) providerWithSecurity(this, `RoomInventory ${this.node.path}`, this._handlerSecurity);

@@ -10,7 +10,11 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { DriftMonitor, RoomInventory } from '../lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { DriftFindingKind, DriftMonitor, DriftMonitorProps, RoomInventory } from '../lib';
+import { DRIFT_METRIC_DIMENSION, DRIFT_METRIC_NAMESPACE, DriftKindMetrics, DriftMetrics } from '../lib/contract';
+import { Finding } from '../lib/drift/compare';
+import { driftKindOf, driftMetrics } from '../lib/handlers/drift-monitor';
 import { localDeploy, localProviderEnv } from '../lib/local/local-deploy';
 import { loadBundle } from '../lib/local/local-lambda';
 import { serveLocalWorld } from '../lib/local/local-world';
@@ -18,7 +22,7 @@ import { a4bClient, tempDir } from './helpers';
 
 const INVENTORY = path.join(__dirname, '..', 'examples', 'rooms.yaml');
 
-function synthMonitor(withTopic = false, more: { schedule?: events.Schedule; runPeriod?: Duration } = {}) {
+function synthMonitor(withTopic = false, more: Partial<Pick<DriftMonitorProps, 'schedule' | 'runPeriod' | 'dashboard' | 'dashboardName'>> = {}) {
   const outdir = tempDir('a4b-monitor-');
   const app = new App({ outdir });
   const stack = new Stack(app, 'Rooms');
@@ -27,6 +31,61 @@ function synthMonitor(withTopic = false, more: { schedule?: events.Schedule; run
   const assembly = app.synth();
   return { stack, monitor, outdir, template: Template.fromStack(stack), assembly };
 }
+
+/** The dashboard's body as JSON, its tokens (Ref, Fn::GetAtt) written as `{Ref:X}` / `{GetAtt:X.Arn}` strings. */
+function dashboardBody(template: Template): any {
+  const dashboards = Object.values<any>(template.findResources('AWS::CloudWatch::Dashboard'));
+  expect(dashboards).toHaveLength(1);
+  const body = dashboards[0].Properties.DashboardBody;
+  const parts: unknown[] = typeof body === 'string' ? [body] : body['Fn::Join'][1];
+  return JSON.parse(parts.map((p: any) => (typeof p === 'string' ? p : p.Ref ? `{Ref:${p.Ref}}` : `{GetAtt:${p['Fn::GetAtt'].join('.')}}`)).join(''));
+}
+
+/** Every metric a dashboard draws, as `namespace name {dimensions}`, from the widgets' `metrics` arrays. */
+function dashboardMetrics(body: any): Array<{ namespace: string; name: string; dimensions: Record<string, string> }> {
+  return body.widgets.flatMap((w: any) => w.properties.metrics ?? []).map((m: unknown[]) => {
+    const [namespace, name, ...rest] = m.filter((x) => typeof x === 'string') as string[];
+    const dimensions: Record<string, string> = {};
+    for (let i = 0; i + 1 < rest.length; i += 2) dimensions[rest[i]] = rest[i + 1];
+    return { namespace, name, dimensions };
+  });
+}
+
+const finding = (f: Partial<Finding>): Finding => ({ resource: 'room', name: 'Spree', kind: 'changed', ...f });
+
+describe('drift findings by kind', () => {
+  test.each([
+    [finding({ field: 'description' }), 'ROOM_FIELD'],
+    [finding({ field: 'tags' }), 'ROOM_FIELD'],
+    [finding({ field: 'devices' }), 'DEVICE'],
+    [finding({ kind: 'missing' }), 'ROOM'],
+    [finding({ kind: 'unmanaged' }), 'ROOM'],
+    [finding({ resource: 'profile', field: 'wakeWord' }), 'PROFILE'],
+    [finding({ resource: 'profile', kind: 'unmanaged' }), 'PROFILE'],
+    [finding({ resource: 'skill group', kind: 'missing' }), 'SKILL_GROUP'],
+    [finding({ kind: 'mailbox-missing', field: 'mailbox' }), 'MAILBOX'],
+    [finding({ kind: 'not-a-room', field: 'mailbox' }), 'MAILBOX'],
+    [finding({ kind: 'permission-lost', field: 'calendar permission' }), 'PERMISSION'],
+    [finding({ resource: 'calendar link', kind: 'consent-missing' }), 'CONSENT'],
+    [finding({ kind: 'unknown' }), undefined],
+  ])('%j is a %s finding', (f, kind) => {
+    expect(driftKindOf(f)).toBe(kind);
+  });
+
+  test('the kinds\' metrics sum to DriftFindings, every kind is published (zeros too), and rooms add up by state', () => {
+    const findings = [
+      finding({ name: 'A', field: 'description' }), finding({ name: 'A', field: 'devices' }), finding({ name: 'B', kind: 'missing' }),
+      finding({ name: 'C', kind: 'unknown' }), finding({ name: 'X', kind: 'unmanaged' }), finding({ resource: 'profile', name: 'P', field: 'wakeWord' }),
+    ];
+    const m = driftMetrics({ status: 'error', findings, errors: [], checked: { rooms: 5, profiles: 1, skillGroups: 0, mailboxes: 0 } });
+    const kinds = Object.values(DriftKindMetrics);
+    expect(kinds.every((k) => typeof m[k] === 'number')).toBe(true);
+    expect(kinds.reduce((sum, k) => sum + m[k], 0)).toBe(m[DriftMetrics.DRIFT_FINDINGS]);
+    expect(m).toMatchObject({ RoomFieldFindings: 1, DeviceFindings: 1, RoomFindings: 2, ProfileFindings: 1, MailboxFindings: 0 });
+    // 5 declared: A drifted, B missing, C unknown, two in sync; X is not declared.
+    expect(m).toMatchObject({ InSyncRooms: 2, DriftedRooms: 2, MissingRooms: 1, UnknownRooms: 1, UnmanagedRooms: 1 });
+  });
+});
 
 describe('DriftMonitor', () => {
   test('a synth leaves no folder behind: the handler and inventory are written into the assembly at synth, nothing into the temporary folder', () => {
@@ -78,6 +137,9 @@ describe('DriftMonitor', () => {
     ['metricDriftFindings', 'DriftFindings', 'Maximum'],
     ['metricReadErrors', 'ReadErrors', 'Maximum'],
     ['metricRuns', 'Runs', 'Sum'],
+    ['metricInSyncRooms', 'InSyncRooms', 'Maximum'],
+    ['metricMissingRooms', 'MissingRooms', 'Maximum'],
+    ['metricThrottledReads', 'ThrottledReads', 'Maximum'],
   ] as const)('%s is the %s metric the handler publishes, on its inventory\'s dimension, %s per hour unless the options say otherwise', (method, name, statistic) => {
     const { monitor, template } = synthMonitor();
     const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
@@ -90,6 +152,12 @@ describe('DriftMonitor', () => {
     expect(shown).toEqual({ namespace: DriftMonitor.METRIC_NAMESPACE, name, dimensions: { Inventory: inventoryName }, statistic, period: 3600 });
     const custom = monitor[method]({ period: Duration.minutes(5), statistic: 'Average', label: 'mine' });
     expect([custom.metricName, custom.statistic, custom.period.toSeconds(), custom.label]).toEqual([name, 'Average', 300, 'mine']);
+  });
+
+  test('metricFindingsOfKind is each kind\'s metric the handler publishes', () => {
+    const { monitor } = synthMonitor(false, { dashboard: false });
+    expect(DriftFindingKind.all().map((k) => monitor.metricFindingsOfKind(k).metricName)).toEqual(Object.values(DriftKindMetrics));
+    expect(monitor.metricFindingsOfKind(DriftFindingKind.DEVICE).dimensions).toEqual(monitor.metricDriftedRooms().dimensions);
   });
 
   test('an hourly schedule, a read-only role, and alarms on drift and failed reads that notify the topic', () => {
@@ -149,6 +217,64 @@ describe('DriftMonitor', () => {
     expect(() => synthMonitor(false, more)).toThrow(/DriftMonitor: runPeriod .* must be a whole number of minutes from 1 minute to 3\.5 days .*give runPeriod/);
   });
 
+  test('its dashboard: the commands to investigate, every alarm\'s state, rooms by state with the drift threshold, findings by kind stacked, run health against the timeout', () => {
+    const { template, stack, monitor } = synthMonitor(true);
+    const body = dashboardBody(template);
+    const widgets: any[] = body.widgets;
+    const byTitle = (t: string) => widgets.find((w) => w.properties.title === t)?.properties;
+
+    const text = widgets.find((w) => w.type === 'text').properties.markdown;
+    for (const command of ['drift rooms.yaml --markdown', 'drift rooms.yaml --html report.html', 'check rooms.yaml', 'test-booking rooms.yaml']) {
+      expect(text).toContain(`npx a4b-rooms ${command}`);
+    }
+    expect(text).toContain('rate(1 hour)');
+    expect(text).toContain('Rooms/Inventory');
+    expect(text).toContain('12 rooms');
+
+    const alarmIds = monitor.alarms().map((a) => stack.getLogicalId(a.node.defaultChild as any));
+    expect(alarmIds).toHaveLength(4);
+    expect(byTitle('Drift monitor alarms').alarms.sort()).toEqual(alarmIds.map((id) => `{GetAtt:${id}.Arn}`).sort());
+
+    const rooms = byTitle('Rooms by state, per run');
+    expect(rooms.annotations.horizontal).toEqual([expect.objectContaining({ value: 1 })]);
+    const kinds = byTitle('Drift findings by kind, per run');
+    expect(kinds.stacked).toBe(true);
+    expect(kinds.metrics.map((m: unknown[]) => m[1])).toEqual(Object.values(DriftKindMetrics));
+    const duration = byTitle('Run duration against the function timeout');
+    expect(duration.metrics[0].slice(0, 2)).toEqual(['AWS/Lambda', 'Duration']);
+    expect(duration.annotations.horizontal[0].value).toBe(15 * 60 * 1000);
+    const health = byTitle('Runs: completed, failed, throttled and failed reads');
+    expect(health.metrics.map((m: unknown[]) => m[1]).sort()).toEqual(['Errors', 'ReadErrors', 'Runs', 'ThrottledReads']);
+
+    // Every metric of the monitor's namespace is one the handler publishes (its own names), on the inventory's dimension.
+    const fn = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
+    const published = new Set<string>([...Object.values(DriftMetrics), ...Object.values(DriftKindMetrics)]);
+    const own = dashboardMetrics(body).filter((m) => m.namespace === DRIFT_METRIC_NAMESPACE);
+    expect(own.length).toBeGreaterThanOrEqual(5 + 8 + 3);
+    for (const m of own) {
+      expect(published.has(m.name)).toBe(true);
+      expect(m.dimensions).toEqual({ [DRIFT_METRIC_DIMENSION]: fn.Properties.Environment.Variables.INVENTORY_NAME });
+    }
+    // The rest are the function's own Lambda metrics.
+    expect(dashboardMetrics(body).filter((m) => m.namespace !== DRIFT_METRIC_NAMESPACE).map((m) => [m.namespace, m.dimensions]))
+      .toEqual([['AWS/Lambda', { FunctionName: `{Ref:${stack.getLogicalId(monitor.function.node.defaultChild as any)}}` }], ['AWS/Lambda', expect.anything()]]);
+  });
+
+  test('dashboard: false makes none, dashboardName names it, and widgets() fills a dashboard of your own', () => {
+    const without = synthMonitor(false, { dashboard: false });
+    without.template.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(without.monitor.dashboard).toBeUndefined();
+    const stack = new Stack(new App(), 'Rooms');
+    const monitor = new DriftMonitor(stack, 'Monitor', { inventory: new RoomInventory(stack, 'Inventory', { file: INVENTORY }), dashboard: false });
+    new cloudwatch.Dashboard(stack, 'Mine', { widgets: [[...monitor.widgets(), new cloudwatch.TextWidget({ markdown: 'mine' })]] });
+    const widgets = dashboardBody(Template.fromStack(stack)).widgets;
+    expect(widgets.map((w: any) => w.type)).toEqual(['text', 'alarm', 'metric', 'metric', 'metric', 'metric', 'text']);
+
+    const named = synthMonitor(false, { dashboardName: 'rooms-drift' });
+    named.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'rooms-drift' });
+    expect(named.monitor.dashboard).toBeInstanceOf(cloudwatch.Dashboard);
+  });
+
   test('the bundled handler reports in sync, then a room edited in the console as drift, in CloudWatch embedded metrics', async () => {
     const { outdir, template } = synthMonitor();
     const fnProps = Object.values<any>(template.findResources('AWS::Lambda::Function')).find((f) => String(f.Properties.Description).includes('drift metrics'))!;
@@ -184,6 +310,16 @@ describe('DriftMonitor', () => {
       const second = await run();
       expect(second.result.status).toBe('drift');
       expect(second.emf).toMatchObject({ DriftedRooms: 1, UnmanagedRooms: 0, DriftFindings: 1, Runs: 1 });
+      expect(second.emf).toMatchObject({ RoomFieldFindings: 1, DeviceFindings: 0, InSyncRooms: 11, ThrottledReads: 0 });
+
+      // What the dashboard draws from the monitor's namespace is a subset of what a run declares in its EMF line,
+      // under the same namespace and dimension value.
+      const declared = second.emf._aws.CloudWatchMetrics[0];
+      const put = new Set(declared.Metrics.map((m: { Name: string }) => `${declared.Namespace} ${m.Name} ${declared.Dimensions[0].map((d: string) => `${d}=${second.emf[d]}`).join(',')}`));
+      const drawn = dashboardMetrics(dashboardBody(template)).filter((m) => m.namespace === declared.Namespace)
+        .map((m) => `${m.namespace} ${m.name} ${Object.entries(m.dimensions).map(([k, v]) => `${k}=${v}`).join(',')}`);
+      expect(drawn.length).toBeGreaterThan(0);
+      expect(drawn.filter((m) => !put.has(m))).toEqual([]);
 
       // A run that fails publishes no heartbeat: here the inventory packaged beside the handler is missing.
       const broken = tempDir('a4b-monitor-broken-');
@@ -196,6 +332,29 @@ describe('DriftMonitor', () => {
       expect(text).not.toContain('"Runs"');
     } finally {
       await world.close();
+    }
+
+    // The same account served under a rate limit of 4 requests a second (a bucket of 4) while the run reads tags 8 at
+    // a time: some reads are throttled and retried, and ThrottledReads counts each one the emulator answered so.
+    const limited = await serveLocalWorld(state, { a4bRateLimit: 4 });
+    try {
+      const stats = async () => (await (await fetch(`${limited.endpoints.a4b}/_emulator/stats`)).json()) as { throttled: number };
+      const before = (await stats()).throttled;
+      const log = new PassThrough();
+      let text = '';
+      log.on('data', (d) => (text += d));
+      const env = {
+        ...localProviderEnv(limited.endpoints), ...fnProps.Properties.Environment.Variables,
+        AWS_ENDPOINT_URL_ALEXA_FOR_BUSINESS: limited.endpoints.a4b,
+      };
+      const handler = loadBundle(path.join(assetDir, 'index.js'), { env, log });
+      const result = await handler.handler();
+      const throttled = (await stats()).throttled - before;
+      expect(throttled).toBeGreaterThan(0);
+      expect(result.metrics.ThrottledReads).toBe(throttled);
+      expect(text.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l._aws).ThrottledReads).toBe(throttled);
+    } finally {
+      await limited.close();
     }
   });
 });

@@ -306,6 +306,35 @@ export const DriftMetrics = {
   READ_ERRORS: 'ReadErrors',
   /** 1 per completed run: the heartbeat. */
   RUNS: 'Runs',
+  /** Declared rooms with no finding. */
+  IN_SYNC_ROOMS: 'InSyncRooms',
+  /** Declared rooms that A4B no longer has (counted in DriftedRooms too, which the drift alarm watches). */
+  MISSING_ROOMS: 'MissingRooms',
+  /** A4B calls and Graph batch items answered "too many requests" (retried), per run. */
+  THROTTLED_READS: 'ThrottledReads',
+} as const;
+
+/**
+ * Drift findings per run by what drifted, one metric each (they sum to DriftFindings): the handler publishes them,
+ * the construct's dashboard stacks them. Keys are the `DriftFindingKind` values.
+ */
+export const DriftKindMetrics = {
+  /** A room declared and not in A4B, or in A4B and not declared. */
+  ROOM: 'RoomFindings',
+  /** A room's name, mailbox, description, profile or tags. */
+  ROOM_FIELD: 'RoomFieldFindings',
+  /** The devices in a room. */
+  DEVICE: 'DeviceFindings',
+  /** A room profile missing, changed or not declared. */
+  PROFILE: 'ProfileFindings',
+  /** A skill group missing, changed or not declared. */
+  SKILL_GROUP: 'SkillGroupFindings',
+  /** A room's mailbox gone or no longer a room mailbox. */
+  MAILBOX: 'MailboxFindings',
+  /** The service account's permission on a room's calendar lost. */
+  PERMISSION: 'PermissionFindings',
+  /** The A4B app's admin consent revoked. */
+  CONSENT: 'ConsentFindings',
 } as const;
 
 /** The drift monitor metrics' dimension; its value names the inventory. */

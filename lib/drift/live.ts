@@ -24,6 +24,8 @@ export interface LiveReadOptions {
   /** Graph batch requests in flight at once. @default 4 */
   readonly graphConcurrency?: number;
   readonly maxRetryWaitSeconds?: number;
+  /** Told how many Graph batch items came back 429 (and were retried). */
+  readonly onGraphThrottled?: (items: number) => void;
   /** How a failed read's error is worded in the report. @default its name and message */
   readonly describeError?: (error: unknown) => string;
   /**
@@ -166,7 +168,7 @@ async function readGraph(desired: DesiredState, live: LiveState, options: LiveRe
   }
   const withMailbox = [...desired.rooms.values()].filter((r) => r.mailbox);
   const batch = (items: BatchItem[]) => runBatches(items, (body) => graph.client.api('/$batch').post(body), {
-    concurrency: options.graphConcurrency ?? 4, maxWaitSeconds: options.maxRetryWaitSeconds,
+    concurrency: options.graphConcurrency ?? 4, maxWaitSeconds: options.maxRetryWaitSeconds, onThrottled: options.onGraphThrottled,
   });
   const get = getter(graph.client);
   try {

@@ -141,3 +141,17 @@ describe('the link check\'s batch settings', () => {
     expect(() => numericSetting({ GRAPH_CONCURRENCY: raw }, 'GRAPH_CONCURRENCY', 4, minimum)).toThrow(`the setting GRAPH_CONCURRENCY=${raw} must be a number of at least ${minimum} (default 4)`);
   });
 });
+
+describe('runBatches: throttled items are told', () => {
+  test.each<[string, (id: string, attempt: number) => { status: number }, number[]]>([
+    ['none throttled', () => ({ status: 200 }), []],
+    ['two items 429 once, then 200', (id, attempt) => ({ status: ['1', '2'].includes(id) && attempt === 1 ? 429 : 200 }), [2]],
+    ['one item 429 twice', (id, attempt) => ({ status: id === '3' && attempt < 3 ? 429 : 200 }), [1, 1]],
+    ['503 is retried but is not throttling', (id, attempt) => ({ status: id === '1' && attempt === 1 ? 503 : 200 }), []],
+  ])('%s', async (_, answer, told) => {
+    const graph = fakeGraph(answer);
+    const counts: number[] = [];
+    await runBatches(items(5), graph.post, { sleep: async () => undefined, onThrottled: (n) => counts.push(n) });
+    expect(counts).toEqual(told);
+  });
+});

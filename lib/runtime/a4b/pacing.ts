@@ -86,3 +86,15 @@ export function pace(client: AlexaForBusinessClient, rate = new SendRate()): Sen
   });
   return rate;
 }
+
+/** Calls `onThrottled` for every attempt of the client's calls (inside the SDK's retries) that A4B throttled. */
+export function countThrottles(client: AlexaForBusinessClient, onThrottled: () => void): void {
+  client.middlewareStack.add((next) => async (args) => {
+    try {
+      return await next(args);
+    } catch (e) {
+      if (isThrottling(e)) onThrottled();
+      throw e;
+    }
+  }, { step: 'finalizeRequest', priority: 'low', name: 'a4bThrottleCount' });
+}

@@ -25,6 +25,8 @@ export interface BatchOptions {
   /** The longest wait between attempts, in seconds. @default 60 */
   readonly maxWaitSeconds?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Told how many items of a batch came back 429 (each is retried). */
+  readonly onThrottled?: (items: number) => void;
 }
 
 const RETRYABLE = new Set([429, 503, 504]);
@@ -60,6 +62,8 @@ export async function runBatches(items: BatchItem[], post: (body: { requests: un
         }
       }
     });
+    const throttled = retry.filter((i) => statusOf.get(i.id) === 429).length;
+    if (throttled) options.onThrottled?.(throttled);
     if (retry.length) {
       const seconds = Math.min(waitSeconds, options.maxWaitSeconds ?? 60);
       const wait = () => sleep(seconds * 1000);
