@@ -3,8 +3,11 @@ import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
 import { EnumValues, IntegerRules, isTimeZone, showValue, StringRules } from './constraints';
 import { Attributes, MeetingRoomProps as M, ResourceTypes, RoomProfileProps as P } from './contract';
+import { finishImport, importedArn, ImportedKind, requireArnOrName } from './imported';
 import { providerResource } from './provider-resource';
 import { checkTags, PropsProblems } from './validation';
+
+const PROFILE_IMPORT: ImportedKind = { kind: 'room profile', method: 'RoomProfile.fromRoomProfileAttributes', arnProp: 'roomProfileArn', nameProp: 'roomProfileName', nameRule: StringRules.ProfileName };
 
 /** Distance unit of a room profile. */
 export class DistanceUnit {
@@ -291,25 +294,14 @@ export class RoomProfile extends Resource implements IRoomProfile, ITaggable {
    */
   public static fromRoomProfileAttributes(scope: Construct, id: string, attrs: RoomProfileAttributes): IRoomProfile {
     const { roomProfileArn, roomProfileName } = attrs;
-    // Known now, so refused now, as aws-cdk-lib's fromXxxAttributes do.
-    if (roomProfileArn === undefined && roomProfileName === undefined) {
-      throw new Error(`RoomProfile.fromRoomProfileAttributes ${scope.node.path}/${id}: give roomProfileArn, roomProfileName or both`);
-    }
+    requireArnOrName(PROFILE_IMPORT, `${scope.node.path}/${id}`, roomProfileArn, roomProfileName);
     class Import extends Resource implements IRoomProfile {
       public readonly roomProfileName = roomProfileName;
       public get roomProfileArn(): string {
-        if (roomProfileArn === undefined) {
-          throw new Error(`room profile ${showValue(roomProfileName!)} (${this.node.path}) was imported by name: its ARN is known only at deploy time; import it with roomProfileArn to read it`);
-        }
-        return roomProfileArn;
+        return importedArn(PROFILE_IMPORT, this, roomProfileArn, roomProfileName);
       }
     }
-    const imported = new Import(scope, id, { physicalName: roomProfileName });
-    if (roomProfileArn === undefined) mark(imported, 'ImportedByName');
-    if (roomProfileName !== undefined) {
-      imported.node.addValidation({ validate: () => new PropsProblems(`room profile ${showValue(roomProfileName)}`).string('roomProfileName', roomProfileName, StringRules.ProfileName).problems });
-    }
-    return imported;
+    return finishImport(PROFILE_IMPORT, new Import(scope, id, { physicalName: roomProfileName }), roomProfileArn, roomProfileName);
   }
 
   public readonly roomProfileArn: string;

@@ -3,8 +3,11 @@ import { Construct } from 'constructs';
 import { isMarked, mark } from './markers';
 import { showValue, StringRules } from './constraints';
 import { Attributes, ResourceTypes, SkillGroupProps as P } from './contract';
+import { finishImport, importedArn, ImportedKind, requireArnOrName } from './imported';
 import { providerResource } from './provider-resource';
 import { checkTags, PropsProblems } from './validation';
+
+const SKILL_GROUP_IMPORT: ImportedKind = { kind: 'skill group', method: 'SkillGroup.fromSkillGroupAttributes', arnProp: 'skillGroupArn', nameProp: 'skillGroupName', nameRule: StringRules.SkillGroupName };
 
 /** An A4B skill group: the skills enabled in the rooms it is associated with. */
 export interface ISkillGroup extends IResource {
@@ -96,25 +99,14 @@ export class SkillGroup extends Resource implements ISkillGroup, ITaggable {
    */
   public static fromSkillGroupAttributes(scope: Construct, id: string, attrs: SkillGroupAttributes): ISkillGroup {
     const { skillGroupArn, skillGroupName } = attrs;
-    // Known now, so refused now, as aws-cdk-lib's fromXxxAttributes do.
-    if (skillGroupArn === undefined && skillGroupName === undefined) {
-      throw new Error(`SkillGroup.fromSkillGroupAttributes ${scope.node.path}/${id}: give skillGroupArn, skillGroupName or both`);
-    }
+    requireArnOrName(SKILL_GROUP_IMPORT, `${scope.node.path}/${id}`, skillGroupArn, skillGroupName);
     class Import extends Resource implements ISkillGroup {
       public readonly skillGroupName = skillGroupName;
       public get skillGroupArn(): string {
-        if (skillGroupArn === undefined) {
-          throw new Error(`skill group ${showValue(skillGroupName!)} (${this.node.path}) was imported by name: its ARN is known only at deploy time; import it with skillGroupArn to read it`);
-        }
-        return skillGroupArn;
+        return importedArn(SKILL_GROUP_IMPORT, this, skillGroupArn, skillGroupName);
       }
     }
-    const imported = new Import(scope, id, { physicalName: skillGroupName });
-    if (skillGroupArn === undefined) mark(imported, 'ImportedByName');
-    if (skillGroupName !== undefined) {
-      imported.node.addValidation({ validate: () => new PropsProblems(`skill group ${showValue(skillGroupName)}`).string('skillGroupName', skillGroupName, StringRules.SkillGroupName).problems });
-    }
-    return imported;
+    return finishImport(SKILL_GROUP_IMPORT, new Import(scope, id, { physicalName: skillGroupName }), skillGroupArn, skillGroupName);
   }
 
   public readonly skillGroupArn: string;
