@@ -1,5 +1,5 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
-import { ConsentDecision, consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
+import { CONSENT_RESOURCES, ConsentDecision, consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
 import {
   addressesOfEntry, addressFilter, classifyMailbox, DirectoryEntry, entryOf, GraphAnswer, MailboxAnswers, MailboxClass, mailboxProblem, nextReads,
   unreachableMailbox,
@@ -362,6 +362,13 @@ describe('consent reader', () => {
     [[], ''],
   ])('names for %j', (keys, names) => {
     expect(consentNames(keys)).toBe(names);
+  });
+
+  // Each resource's service principal is read by the app id of Microsoft's first-party app, the same in every tenant.
+  test('the resources are the first-party apps of Microsoft Graph and Office 365 Exchange Online', () => {
+    expect(Object.fromEntries(Object.entries(CONSENT_RESOURCES).map(([k, r]) => [k, r.appId]))).toEqual({
+      graph: '00000003-0000-0000-c000-000000000000', exchange: '00000002-0000-0ff1-ce00-000000000000',
+    });
   });
 
   test('the permission each resource needs is named with it', () => {
