@@ -100,7 +100,8 @@ export function classifyMailbox(a: MailboxAnswers): MailboxClass {
       if (!purpose) return { kind: 'unknown', read: 'the mailbox settings (no userPurpose)', answer: s };
       return { kind: 'not-a-room', entry, purpose };
     }
-    if (unreachableMailbox(s)) return { kind: 'not-a-room', entry, purpose: 'no mailbox', ...(s?.body?.error?.message ? { graphMessage: String(s.body.error.message) } : {}) };
+    // unreachableMailbox read s.body.error.code: all three are there.
+    if (unreachableMailbox(s)) return { kind: 'not-a-room', entry, purpose: 'no mailbox', ...(s!.body.error.message ? { graphMessage: String(s!.body.error.message) } : {}) };
     return { kind: 'unknown', read: 'the mailbox settings (/users/{id}/mailboxSettings)', answer: s };
   }
   const p = a.place;
@@ -110,7 +111,7 @@ export function classifyMailbox(a: MailboxAnswers): MailboxClass {
     const rooms = a.roomListRooms?.status === 200
       ? (a.roomListRooms.body?.value ?? []).map((r: any) => String(r.emailAddress ?? r.displayName))
       : undefined;
-    return { kind: 'room-list', displayName: p.body?.displayName, rooms };
+    return { kind: 'room-list', displayName: p.body.displayName, rooms };
   }
   // Places knows a room that /users does not: not documented to happen; say what was seen.
   if (p.status === 200) return { kind: 'unknown', read: 'the directory (places lists it, /users does not find it)', answer: p };

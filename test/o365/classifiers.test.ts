@@ -1,8 +1,8 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
 import { CONSENT_RESOURCES, ConsentDecision, consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
 import {
-  addressesOfEntry, addressFilter, classifyMailbox, DirectoryEntry, entryOf, GraphAnswer, MailboxAnswers, MailboxClass, mailboxProblem, nextReads,
-  unreachableMailbox,
+  addressesOfEntry, addressFilter, classifyMailbox, DirectoryEntry, entryOf, GraphAnswer, LOOKUP_SELECT, MailboxAnswers, MailboxClass, mailboxProblem,
+  nextReads, unreachableMailbox,
 } from '../../lib/o365/mailbox';
 import { CalendarPermission, decidePermission, PermissionDecision, permissionProblem } from '../../lib/o365/permissions';
 
@@ -99,6 +99,7 @@ describe('mailbox classifier, whole answers', () => {
     ['no user, places throttled', { lookup: none, place: { status: 503 } }, { kind: 'unknown', read: 'places (/places/{address})', answer: { status: 503 } }],
     ['no user, a room list whose rooms were not read', { lookup: none, place: roomList() }, { kind: 'room-list', displayName: 'Lisbon', rooms: undefined }],
     ['no user, a room list whose rooms were denied', { lookup: none, place: roomList(), roomListRooms: denied }, { kind: 'room-list', displayName: 'Lisbon', rooms: undefined }],
+    ['no user, a room list whose rooms answer has no body', { lookup: none, place: roomList(), roomListRooms: { status: 200 } }, { kind: 'room-list', displayName: 'Lisbon', rooms: [] }],
     ['no user, a room list with no rooms', { lookup: none, place: roomList(), roomListRooms: { status: 200, body: {} } }, { kind: 'room-list', displayName: 'Lisbon', rooms: [] }],
     ['rooms by address, else by name', {
       lookup: none, place: roomList(), roomListRooms: { status: 200, body: { value: [{ emailAddress: 'douro@fabrikam.com', displayName: 'Douro' }, { displayName: 'Tejo' }] } },
@@ -133,6 +134,7 @@ describe('mailbox classifier, whole answers', () => {
     ['404 MailboxNotEnabledForRESTAPI', { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } }, true],
     ['another 404', { status: 404, body: { error: { code: 'ResourceNotFound' } } }, false],
     ['a 404 without a body', { status: 404 }, false],
+    ['a 404 whose body has no error', { status: 404, body: {} }, false],
     ['the code on a 400', { status: 400, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } }, false],
     ['no answer', undefined, false],
   ])('unreachable mailbox: %s', (_, answer, unreachable) => {
@@ -154,10 +156,17 @@ describe('mailbox classifier, whole answers', () => {
     ["only a proxy that starts with smtp: (x500 and sip don't)", { id: 'u', userPrincipalName: 'u@x', proxyAddresses: ['x500:/o=smtp:a@x', 'sip:b@x', 'smtp:c@x'] }, ['u@x', 'c@x']],
     ['mail and proxyAddresses null', { id: 'u', userPrincipalName: 'U@X', mail: null, proxyAddresses: null }, ['u@x']],
     ['mail and proxyAddresses absent', { id: 'u', userPrincipalName: 'u@x' }, ['u@x']],
+    ['mail that no proxy repeats', { id: 'u', userPrincipalName: 'u@x', mail: 'Room@X' }, ['u@x', 'room@x']],
     ['an empty mail is no address', { id: 'u', userPrincipalName: 'u@x', mail: '' }, ['u@x']],
     ['the same address twice in different case: once', { id: 'u', userPrincipalName: 'u@x', mail: 'M@x', proxyAddresses: ['smtp:m@X'] }, ['u@x', 'm@x']],
   ])('addresses: %s', (_, e, expected) => {
     expect(addressesOfEntry(e)).toEqual(expected);
+  });
+
+  // Graph's /users returns only a default set of properties: proxyAddresses and accountEnabled come only when selected
+  // (user resource), and the checks read both.
+  test('the lookup selects every property the checks read', () => {
+    expect(LOOKUP_SELECT.split(',').sort()).toEqual(['accountEnabled', 'id', 'mail', 'proxyAddresses', 'userPrincipalName']);
   });
 
   test('a filter without quotes is the address as given; every quote doubled', () => {
