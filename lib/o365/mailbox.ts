@@ -154,7 +154,8 @@ export function mailboxProblem(c: MailboxClass, mailbox: string, tenant: string)
       if (c.purpose === 'no mailbox') {
         return { problem: `this account has no room mailbox Graph can reach: ${unreachableWhy(c.graphMessage, c.entry)}`, fix: unreachableFix(mailbox, c.entry, 'create the room mailbox (New-Mailbox -Room), or correct the address') };
       }
-      return { problem: `this is a ${c.purpose} mailbox (userPurpose ${c.purpose}), not a room mailbox`, fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${mailbox} -Type Room` };
+      // "an equipment", "an others", but "a user": no userPurpose starts with a u sounded as a vowel.
+      return { problem: `this is ${/^[aeio]/i.test(c.purpose) ? 'an' : 'a'} ${c.purpose} mailbox (userPurpose ${c.purpose}), not a room mailbox`, fix: `use the room's resource mailbox, or convert it with Set-Mailbox ${mailbox} -Type Room` };
     default:
       return undefined;
   }

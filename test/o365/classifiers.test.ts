@@ -199,6 +199,16 @@ describe('mailbox problems', () => {
     expect(mailboxProblem(c, 'douro@fabrikam.com', 'contoso.onmicrosoft.com')).toEqual(expected);
   });
 
+  test.each([
+    ['user', 'this is a user mailbox (userPurpose user), not a room mailbox'],
+    ['equipment', 'this is an equipment mailbox (userPurpose equipment), not a room mailbox'],
+    ['Equipment', 'this is an Equipment mailbox (userPurpose Equipment), not a room mailbox'],
+    ['linked', 'this is a linked mailbox (userPurpose linked), not a room mailbox'],
+    ['others', 'this is an others mailbox (userPurpose others), not a room mailbox'],
+  ])('the article before userPurpose %s', (purpose, problem) => {
+    expect(mailboxProblem({ kind: 'not-a-room', entry, purpose }, 'r@x', 't')!.problem).toBe(problem);
+  });
+
   test('an unreachable mailbox with a mail address: every way to tell the cases apart, in order, then how to create one', () => {
     expect(mailboxProblem({ kind: 'not-a-room', entry, purpose: 'no mailbox' }, 'r@x', 't')).toEqual({
       problem: 'this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI: its mailbox (douro@fabrikam.com) '
