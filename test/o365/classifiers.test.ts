@@ -1,6 +1,9 @@
 // The pure decisions of the Office 365 checks, as tables: each row one way a real tenant answers.
-import { consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
-import { addressesOfEntry, addressFilter, classifyMailbox, mailboxProblem, MailboxAnswers, nextReads } from '../../lib/o365/mailbox';
+import { CONSENT_RESOURCES, ConsentDecision, consentNames, decideConsent, ResourcePrincipal } from '../../lib/o365/consent';
+import {
+  addressesOfEntry, addressFilter, classifyMailbox, DirectoryEntry, entryOf, GraphAnswer, LOOKUP_SELECT, MailboxAnswers, MailboxClass, mailboxProblem,
+  nextReads, unreachableMailbox,
+} from '../../lib/o365/mailbox';
 import { CalendarPermission, decidePermission, PermissionDecision, permissionProblem } from '../../lib/o365/permissions';
 
 const entry = { id: 'u1', userPrincipalName: 'douro.room@fabrikam.onmicrosoft.com', mail: 'douro@fabrikam.com', proxyAddresses: ['SMTP:douro@fabrikam.com', 'smtp:d@fabrikam.com', 'x500:/o=x'] };
@@ -66,6 +69,155 @@ describe('mailbox classifier', () => {
   test('addresses: UPN, mail and smtp proxies only, lower-cased; the filter quotes', () => {
     expect(addressesOfEntry(entry)).toEqual(['douro.room@fabrikam.onmicrosoft.com', 'douro@fabrikam.com', 'd@fabrikam.com']);
     expect(addressFilter("o'neil@x.com")).toBe("mail eq 'o''neil@x.com' or userPrincipalName eq 'o''neil@x.com' or proxyAddresses/any(x:x eq 'smtp:o''neil@x.com')");
+  });
+});
+
+// Each row at a boundary of the classifier: what it returns whole (the read it names, the answer it keeps), so a finding
+// that names the wrong read or drops Graph's answer fails here.
+describe('mailbox classifier, whole answers', () => {
+  const roomList = (extra: object = {}) => ({ status: 200, body: { '@odata.type': '#microsoft.graph.roomList', displayName: 'Lisbon', ...extra } });
+  const denied = { status: 403, body: { error: { code: 'ErrorAccessDenied' } } };
+  test.each<[string, MailboxAnswers, MailboxClass]>([
+    ['no lookup made', {}, { kind: 'unknown', read: 'looking the address up (/users $filter)', answer: undefined }],
+    ['a throttled lookup keeps its answer', { lookup: { status: 429 } }, { kind: 'unknown', read: 'looking the address up (/users $filter)', answer: { status: 429 } }],
+    ['a lookup without a body finds nobody: places not read yet', { lookup: { status: 200 } }, { kind: 'unknown', read: 'places (/places/{address})' }],
+    ['the settings not read yet', { lookup: found }, { kind: 'unknown', read: 'the mailbox settings (/users/{id}/mailboxSettings)', answer: undefined }],
+    ['a 403 on the settings keeps its answer', { lookup: found, settings: denied }, { kind: 'unknown', read: 'the mailbox settings (/users/{id}/mailboxSettings)', answer: denied }],
+    ['an empty userPurpose', { lookup: found, settings: settings('') }, { kind: 'unknown', read: 'the mailbox settings (no userPurpose)', answer: settings('') }],
+    ['a null userPurpose', { lookup: found, settings: { status: 200, body: { userPurpose: null } } },
+      { kind: 'unknown', read: 'the mailbox settings (no userPurpose)', answer: { status: 200, body: { userPurpose: null } } }],
+    ['settings without a body', { lookup: found, settings: { status: 200 } }, { kind: 'unknown', read: 'the mailbox settings (no userPurpose)', answer: { status: 200 } }],
+    ['ROOM in capitals', { lookup: found, settings: settings('ROOM') }, { kind: 'room', entry }],
+    ['a purpose that only contains room', { lookup: found, settings: settings('roomList') }, { kind: 'not-a-room', entry, purpose: 'roomList' }],
+    ['a user mailbox', { lookup: found, settings: settings('user') }, { kind: 'not-a-room', entry, purpose: 'user' }],
+    ['MailboxNotEnabledForRESTAPI without a message: none quoted', { lookup: found, settings: { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } } },
+      { kind: 'not-a-room', entry, purpose: 'no mailbox' }],
+    ['the same code with another status is not a verdict', { lookup: found, settings: { status: 400, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } } },
+      { kind: 'unknown', read: 'the mailbox settings (/users/{id}/mailboxSettings)', answer: { status: 400, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } } }],
+    ['no user, places not read', { lookup: none }, { kind: 'unknown', read: 'places (/places/{address})' }],
+    ['no user, places 404', { lookup: none, place: { status: 404 } }, { kind: 'missing' }],
+    ['no user, places throttled', { lookup: none, place: { status: 503 } }, { kind: 'unknown', read: 'places (/places/{address})', answer: { status: 503 } }],
+    ['no user, a room list whose rooms were not read', { lookup: none, place: roomList() }, { kind: 'room-list', displayName: 'Lisbon', rooms: undefined }],
+    ['no user, a room list whose rooms were denied', { lookup: none, place: roomList(), roomListRooms: denied }, { kind: 'room-list', displayName: 'Lisbon', rooms: undefined }],
+    ['no user, a room list whose rooms answer has no body', { lookup: none, place: roomList(), roomListRooms: { status: 200 } }, { kind: 'room-list', displayName: 'Lisbon', rooms: [] }],
+    ['no user, a room list with no rooms', { lookup: none, place: roomList(), roomListRooms: { status: 200, body: {} } }, { kind: 'room-list', displayName: 'Lisbon', rooms: [] }],
+    ['rooms by address, else by name', {
+      lookup: none, place: roomList(), roomListRooms: { status: 200, body: { value: [{ emailAddress: 'douro@fabrikam.com', displayName: 'Douro' }, { displayName: 'Tejo' }] } },
+    }, { kind: 'room-list', displayName: 'Lisbon', rooms: ['douro@fabrikam.com', 'Tejo'] }],
+    ['the room list type in any case', { lookup: none, place: { status: 200, body: { '@odata.type': '#MICROSOFT.GRAPH.ROOMLIST' } } },
+      { kind: 'room-list', displayName: undefined, rooms: undefined }],
+    ['a room list type on a failed answer is not a room list', { lookup: none, place: { status: 500, body: { '@odata.type': '#microsoft.graph.roomList' } } },
+      { kind: 'unknown', read: 'places (/places/{address})', answer: { status: 500, body: { '@odata.type': '#microsoft.graph.roomList' } } }],
+    ['places lists a room /users does not find', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.room' } } },
+      { kind: 'unknown', read: 'the directory (places lists it, /users does not find it)', answer: { status: 200, body: { '@odata.type': '#microsoft.graph.room' } } }],
+    ['places answers without a body', { lookup: none, place: { status: 200 } },
+      { kind: 'unknown', read: 'the directory (places lists it, /users does not find it)', answer: { status: 200 } }],
+  ])('%s', (_, answers, expected) => {
+    expect(classifyMailbox(answers)).toStrictEqual(expected);
+  });
+
+  test.each<[string, MailboxAnswers, string[]]>([
+    ['no lookup yet: nothing (the lookup comes first)', {}, []],
+    ['a lookup without a body: places', { lookup: { status: 200 } }, ['place']],
+    ['the settings read, whatever they said', { lookup: found, settings: { status: 403 } }, []],
+    ['places 404: nothing more', { lookup: none, place: { status: 404 } }, []],
+    ['places lists a room, not a room list: nothing more', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.room' } } }, []],
+    ['places answers without a body', { lookup: none, place: { status: 200 } }, []],
+    ['a room list on a failed answer: nothing more', { lookup: none, place: { status: 500, body: { '@odata.type': '#microsoft.graph.roomList' } } }, []],
+    ['a room list whose rooms are read', { lookup: none, place: { status: 200, body: { '@odata.type': '#microsoft.graph.roomList' } }, roomListRooms: { status: 403 } }, []],
+    ['the room list type in any case', { lookup: none, place: { status: 200, body: { '@odata.type': '#Microsoft.Graph.RoomList' } } }, ['roomListRooms']],
+  ])('next reads: %s', (_, answers, reads) => {
+    expect(nextReads(answers)).toEqual(reads);
+  });
+
+  test.each<[string, GraphAnswer | undefined, boolean]>([
+    ['404 MailboxNotEnabledForRESTAPI', { status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } }, true],
+    ['another 404', { status: 404, body: { error: { code: 'ResourceNotFound' } } }, false],
+    ['a 404 without a body', { status: 404 }, false],
+    ['a 404 whose body has no error', { status: 404, body: {} }, false],
+    ['the code on a 400', { status: 400, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } }, false],
+    ['no answer', undefined, false],
+  ])('unreachable mailbox: %s', (_, answer, unreachable) => {
+    expect(unreachableMailbox(answer)).toBe(unreachable);
+  });
+
+  test.each<[string, GraphAnswer | undefined, DirectoryEntry | undefined]>([
+    ['no lookup', undefined, undefined],
+    ['no body', { status: 200 }, undefined],
+    ['no value', { status: 200, body: {} }, undefined],
+    ['none found', none, undefined],
+    ['the first found', { status: 200, body: { value: [entry, { ...entry, id: 'u2' }] } }, entry],
+  ])('entryOf: %s', (_, lookup, expected) => {
+    expect(entryOf(lookup)).toEqual(expected);
+  });
+
+  test.each<[string, DirectoryEntry, string[]]>([
+    ['an upper-case SMTP: proxy counts', { id: 'u', userPrincipalName: 'u@x.onmicrosoft.com', proxyAddresses: ['SMTP:Primary@X.com'] }, ['u@x.onmicrosoft.com', 'primary@x.com']],
+    ["only a proxy that starts with smtp: (x500 and sip don't)", { id: 'u', userPrincipalName: 'u@x', proxyAddresses: ['x500:/o=smtp:a@x', 'sip:b@x', 'smtp:c@x'] }, ['u@x', 'c@x']],
+    ['mail and proxyAddresses null', { id: 'u', userPrincipalName: 'U@X', mail: null, proxyAddresses: null }, ['u@x']],
+    ['mail and proxyAddresses absent', { id: 'u', userPrincipalName: 'u@x' }, ['u@x']],
+    ['mail that no proxy repeats', { id: 'u', userPrincipalName: 'u@x', mail: 'Room@X' }, ['u@x', 'room@x']],
+    ['an empty mail is no address', { id: 'u', userPrincipalName: 'u@x', mail: '' }, ['u@x']],
+    ['the same address twice in different case: once', { id: 'u', userPrincipalName: 'u@x', mail: 'M@x', proxyAddresses: ['smtp:m@X'] }, ['u@x', 'm@x']],
+  ])('addresses: %s', (_, e, expected) => {
+    expect(addressesOfEntry(e)).toEqual(expected);
+  });
+
+  // Graph's /users returns only a default set of properties: proxyAddresses and accountEnabled come only when selected
+  // (user resource), and the checks read both.
+  test('the lookup selects every property the checks read', () => {
+    expect(LOOKUP_SELECT.split(',').sort()).toEqual(['accountEnabled', 'id', 'mail', 'proxyAddresses', 'userPrincipalName']);
+  });
+
+  test('a filter without quotes is the address as given; every quote doubled', () => {
+    expect(addressFilter('a@x.com')).toBe("mail eq 'a@x.com' or userPrincipalName eq 'a@x.com' or proxyAddresses/any(x:x eq 'smtp:a@x.com')");
+    expect(addressFilter("a''b@x")).toBe("mail eq 'a''''b@x' or userPrincipalName eq 'a''''b@x' or proxyAddresses/any(x:x eq 'smtp:a''''b@x')");
+  });
+});
+
+describe('mailbox problems', () => {
+  const rooms = (n: number) => Array.from({ length: n }, (_, i) => `r${i + 1}@x`);
+  const create = 'create the room mailbox (New-Mailbox -Room), or correct the address';
+  const useOne = "use one room's mailbox per A4B room";
+  test.each<[string, MailboxClass, { problem: string; fix: string } | undefined]>([
+    ['missing', { kind: 'missing' }, {
+      problem: "there is no mailbox with this address in tenant contoso.onmicrosoft.com (not a user's UPN, primary SMTP or proxy address)", fix: create }],
+    ['a room list, rooms unread, no name', { kind: 'room-list' }, { problem: 'this is a room list, not a room', fix: useOne }],
+    ['a room list with no rooms', { kind: 'room-list', displayName: 'Lisbon', rooms: [] }, { problem: 'this is a room list (Lisbon), not a room; it lists no rooms', fix: useOne }],
+    ['a room list of one', { kind: 'room-list', displayName: 'Lisbon', rooms: rooms(1) }, { problem: 'this is a room list (Lisbon), not a room; it holds r1@x', fix: useOne }],
+    ['a room list of 10: all named', { kind: 'room-list', rooms: rooms(10) }, { problem: `this is a room list, not a room; it holds ${rooms(10).join(', ')}`, fix: useOne }],
+    ['a room list of 11: 10 named and 1 more', { kind: 'room-list', rooms: rooms(11) },
+      { problem: `this is a room list, not a room; it holds ${rooms(10).join(', ')} and 1 more`, fix: useOne }],
+    ['a room list of 13: 10 named and 3 more', { kind: 'room-list', rooms: rooms(13) },
+      { problem: `this is a room list, not a room; it holds ${rooms(10).join(', ')} and 3 more`, fix: useOne }],
+    ['a shared mailbox', { kind: 'not-a-room', entry, purpose: 'shared' }, {
+      problem: 'this is a shared mailbox (userPurpose shared), not a room mailbox',
+      fix: "use the room's resource mailbox, or convert it with Set-Mailbox douro@fabrikam.com -Type Room" }],
+    ['an unknown read', { kind: 'unknown', read: 'places (/places/{address})' }, undefined],
+    ['a room', { kind: 'room', entry }, undefined],
+  ])('%s', (_, c, expected) => {
+    expect(mailboxProblem(c, 'douro@fabrikam.com', 'contoso.onmicrosoft.com')).toEqual(expected);
+  });
+
+  test.each([
+    ['user', 'this is a user mailbox (userPurpose user), not a room mailbox'],
+    ['equipment', 'this is an equipment mailbox (userPurpose equipment), not a room mailbox'],
+    ['Equipment', 'this is an Equipment mailbox (userPurpose Equipment), not a room mailbox'],
+    ['linked', 'this is a linked mailbox (userPurpose linked), not a room mailbox'],
+    ['others', 'this is an others mailbox (userPurpose others), not a room mailbox'],
+  ])('the article before userPurpose %s', (purpose, problem) => {
+    expect(mailboxProblem({ kind: 'not-a-room', entry, purpose }, 'r@x', 't')!.problem).toBe(problem);
+  });
+
+  test('an unreachable mailbox with a mail address: every way to tell the cases apart, in order, then how to create one', () => {
+    expect(mailboxProblem({ kind: 'not-a-room', entry, purpose: 'no mailbox' }, 'r@x', 't')).toEqual({
+      problem: 'this account has no room mailbox Graph can reach: Graph answers 404 MailboxNotEnabledForRESTAPI: its mailbox (douro@fabrikam.com) '
+        + 'is inactive, soft-deleted or hosted on-premises, or has no Exchange Online license',
+      fix: 'find which with Get-Mailbox r@x in Exchange Online PowerShell: -SoftDeletedMailbox finds a soft-deleted one (restore it: Undo-SoftDeletedMailbox), '
+        + '-InactiveMailboxOnly an inactive one (restore its content to a new mailbox: New-MailboxRestoreRequest), '
+        + 'Get-RemoteMailbox in Exchange on-premises one hosted there (move it to Exchange Online: New-MoveRequest -Remote); '
+        + 'an unlicensed one: assign an Exchange Online license; none at all: create the room mailbox (New-Mailbox -Room), or correct the address',
+    });
   });
 });
 
@@ -201,6 +353,41 @@ describe('consent reader', () => {
 
   test('what it holds instead is named', () => {
     expect(decideConsent([{ resourceId: 'g', appRoleId: 'g-r' }], [graph])).toEqual({ kind: 'missing', held: ['Microsoft Graph Calendars.Read'] });
+  });
+
+  // A resource the library has no name for (a key given in consentResources) is matched on Graph's name and named by its key.
+  const other: ResourcePrincipal = { key: 'custom', id: 'c', appRoles: [{ id: 'c-rw', value: 'Calendars.ReadWrite' }, { id: 'c-all', value: 'Calendars.ReadWrite.All' }] };
+  test.each<[string, Array<{ resourceId: string; appRoleId: string }>, ResourcePrincipal[], string | undefined, ConsentDecision]>([
+    ['the first resource that holds it is named', [{ resourceId: 'e', appRoleId: 'e-rw' }, { resourceId: 'g', appRoleId: 'g-rw' }], [graph, exchange], undefined, { kind: 'ok', resource: 'graph' }],
+    ['Exchange Online named when only it holds it', [{ resourceId: 'g', appRoleId: 'g-r' }, { resourceId: 'e', appRoleId: 'e-rw' }], [graph, exchange], undefined, { kind: 'ok', resource: 'exchange' }],
+    ['held on every resource, in order', [{ resourceId: 'g', appRoleId: 'g-r' }, { resourceId: 'e', appRoleId: 'e-x' }, { resourceId: 'e', appRoleId: 'e-r' }], [graph, exchange], undefined,
+      { kind: 'missing', held: ['Microsoft Graph Calendars.Read', 'Office 365 Exchange Online Calendars.ReadWrite', 'Office 365 Exchange Online Calendars.Read'] }],
+    ['a role id the resource does not list is named by its id', [{ resourceId: 'g', appRoleId: 'gone' }], [graph], undefined, { kind: 'missing', held: ['Microsoft Graph gone'] }],
+    ['assignments on resources not accepted are not named', [{ resourceId: 'e', appRoleId: 'e-rw' }], [graph], undefined, { kind: 'missing', held: [] }],
+    ['nothing held', [], [graph, exchange], undefined, { kind: 'missing', held: [] }],
+    ['an unnamed resource: Calendars.ReadWrite', [{ resourceId: 'c', appRoleId: 'c-rw' }], [other], undefined, { kind: 'ok', resource: 'custom' }],
+    ['an unnamed resource named by its key', [{ resourceId: 'c', appRoleId: 'c-all' }], [other], undefined, { kind: 'missing', held: ['custom Calendars.ReadWrite.All'] }],
+    ['role overrides the name on every resource', [{ resourceId: 'e', appRoleId: 'e-x' }], [graph, exchange], 'Calendars.ReadWrite', { kind: 'ok', resource: 'exchange' }],
+    ['role overrides Graph too', [{ resourceId: 'g', appRoleId: 'g-rw' }], [graph], 'Calendars.Read', { kind: 'missing', held: ['Microsoft Graph Calendars.ReadWrite'] }],
+    ['a role the resource does not offer is never held', [{ resourceId: 'g', appRoleId: 'g-rw' }], [graph], 'Calendars.Write', { kind: 'missing', held: ['Microsoft Graph Calendars.ReadWrite'] }],
+  ])('decision: %s', (_, assignments, resources, role, expected) => {
+    expect(decideConsent(assignments, resources, role)).toEqual(expected);
+  });
+
+  test.each<[string[], string]>([
+    [['graph'], 'Calendars.ReadWrite on Microsoft Graph'],
+    [['exchange'], 'Calendars.ReadWrite.All on Office 365 Exchange Online'],
+    [['exchange', 'custom'], 'Calendars.ReadWrite.All on Office 365 Exchange Online or custom'],
+    [[], ''],
+  ])('names for %j', (keys, names) => {
+    expect(consentNames(keys)).toBe(names);
+  });
+
+  // Each resource's service principal is read by the app id of Microsoft's first-party app, the same in every tenant.
+  test('the resources are the first-party apps of Microsoft Graph and Office 365 Exchange Online', () => {
+    expect(Object.fromEntries(Object.entries(CONSENT_RESOURCES).map(([k, r]) => [k, r.appId]))).toEqual({
+      graph: '00000003-0000-0000-c000-000000000000', exchange: '00000002-0000-0ff1-ce00-000000000000',
+    });
   });
 
   test('the permission each resource needs is named with it', () => {

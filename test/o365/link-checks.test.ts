@@ -16,6 +16,23 @@ describe('requiredPermissions', () => {
     expect(requiredPermissions({ method, grantMissingPermissions })).toEqual(names.map((n) => READ_PERMISSIONS[n]));
   });
 
+  // The words a 403 finding gives for each read it lacks ("User.Read.All or Directory.Read.All (to look up ...)").
+  test.each<[PermissionName, string]>([
+    ['lookup', 'to look up mailboxes and accounts by address (User.ReadBasic.All reads no accountEnabled or proxyAddresses)'],
+    ['settings', 'to check that each mailbox is a room (mailboxSettings.userPurpose) and that the service account has a mailbox'],
+    ['places', 'to recognize room lists'],
+    ['groups', 'to count calendar permissions granted to groups the service account is in'],
+    ['permissionsRead', "to read room calendars' permissions"],
+    ['permissionsWrite', 'to grant the service account write access to room calendars (grantMissingPermissions)'],
+    ['consent', "to read the A4B enterprise app's consent"],
+  ])('a 403 on %s says what the read is for', (read, why) => {
+    expect(READ_PERMISSIONS[read].why).toBe(why);
+  });
+
+  test('the groups read takes any permission that reads group membership', () => {
+    expect(READ_PERMISSIONS.groups.anyOf).toEqual(['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']);
+  });
+
   test('writing calendar permissions takes Calendars.ReadWrite and nothing less', () => {
     expect(READ_PERMISSIONS.permissionsWrite.anyOf).toEqual(['Calendars.ReadWrite']);
     expect(READ_PERMISSIONS.permissionsRead.anyOf).toEqual(['Calendars.ReadBasic.All', 'Calendars.Read', 'Calendars.ReadWrite']);
@@ -81,6 +98,11 @@ describe('formatReport', () => {
     ['a header over budget and no problems', 'H'.repeat(10), [], 5, 'HH…'],
     ['a header cut at a character, never inside one', 'Ü'.repeat(5), [bad('A')], 26, 'Ü…\n… and 1 more room'],
     ['a budget smaller than the count itself', 'H', [bad('A')], 10, '\n… an…'],
+    // The count exactly fills the budget: kept whole, the header dropped.
+    ['a budget the count exactly fills', 'H', [bad('A')], 20, '\n… and 1 more room'],
+    ['a budget one byte short of the count', 'H', [bad('A')], 19, '\n… and 1 more …'],
+    ['a budget of 3 bytes holds the ellipsis alone', 'H'.repeat(10), [], 3, '…'],
+    ['a budget of 2 bytes holds nothing', 'H'.repeat(10), [], 2, ''],
   ])('maxBytes holds whatever the header: %s', (_, header, problems, maxBytes, expected) => {
     const text = formatReport(header, problems, maxBytes);
     expect(text).toBe(expected);
