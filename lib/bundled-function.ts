@@ -83,6 +83,7 @@ export function bundledFunction(scope: Construct, options: BundledFunctionOption
   // A log group of the app is referenced by its ARN attribute; an imported one by a literal ARN that ends in `:*`.
   if (!Token.isUnresolved(logGroup.logGroupArn) || logGroup.logGroupArn.endsWith(':*')) roleFindings.push(LOG_STREAMS);
   addNagSuppressions(role.node.defaultChild as CfnResource, roleFindings);
+  addNagSuppressions(fn.node.defaultChild as CfnResource, runtimeFindings(fn.runtime));
   return fn;
 }
 
@@ -172,6 +173,30 @@ function addNagSuppressions(resource: CfnResource | undefined, rules: NagSuppres
       ...rules.map((r) => ({ id: r.id, reason: r.reason, ...(r.appliesTo ? { applies_to: r.appliesTo } : {}) })),
     ],
   });
+}
+
+/**
+ * @internal The newest Node.js runtime the installed aws-cdk-lib lists (what cdk-nag's AwsSolutions-L1 compares a
+ * function's runtime with); nodejs24.x counts, as DEFAULT_RUNTIME adds it to the list where aws-cdk-lib lacks it.
+ */
+export function newestNodeRuntime(): string {
+  const version = (r: lambda.Runtime) => Number(/^nodejs(\d+)/.exec(r.name)?.[1] ?? -1);
+  return lambda.Runtime.ALL.filter((r) => r.family === lambda.RuntimeFamily.NODEJS && version(r) >= 0)
+    .reduce((a, b) => (version(b) > version(a) ? b : a)).name;
+}
+
+/**
+ * @internal A runtime older than the newest aws-cdk-lib lists (a later aws-cdk-lib than this library is tested with,
+ * or a `runtime` the user chose) is AwsSolutions-L1; accepted with what it is, as the library does not move its
+ * functions to a runtime its handlers were never run on.
+ */
+export function runtimeFindings(runtime: lambda.Runtime): NagSuppression[] {
+  const newest = newestNodeRuntime();
+  if (runtime.name === newest) return [];
+  const why = runtime.name === DEFAULT_RUNTIME.name
+    ? `${runtime.name} is the library's default, the newest runtime its handlers are tested on (Node.js 22 and 24)`
+    : `${runtime.name} was chosen through the runtime option`;
+  return [{ id: 'AwsSolutions-L1', reason: `${why}; the installed aws-cdk-lib also lists ${newest}, which the runtime option selects once wanted` }];
 }
 
 /** @internal Why a role in a VPC may manage network interfaces on '*'. */

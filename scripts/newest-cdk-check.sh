@@ -10,13 +10,18 @@ version=${NEWEST_CDK_VERSION:-latest}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/cdk" "$work/copy/node_modules"
-(cd "$work/cdk" && npm init -y > /dev/null && npm install --no-audit --no-fund --silent "aws-cdk-lib@$version" "constructs@$(node -p "require('$root/node_modules/constructs/package.json').version")" > /dev/null)
+# cdk-nag too: one linked from the project would load the project's aws-cdk-lib, and its aspects would never run on
+# the newest one's constructs (the nag test would see no finding at all).
+(cd "$work/cdk" && npm init -y > /dev/null && npm install --no-audit --no-fund --silent "aws-cdk-lib@$version" \
+  "constructs@$(node -p "require('$root/node_modules/constructs/package.json').version")" \
+  "cdk-nag@$(node -p "require('$root/node_modules/cdk-nag/package.json').version")" > /dev/null)
 installed=$(node -p "require('$work/cdk/node_modules/aws-cdk-lib/package.json').version")
 for entry in "$root"/node_modules/* "$root"/node_modules/.bin "$root"/node_modules/@*; do
   name=$(basename "$entry")
-  [ "$name" = aws-cdk-lib ] || [ -e "$work/copy/node_modules/$name" ] || ln -s "$entry" "$work/copy/node_modules/$name"
+  [ "$name" = aws-cdk-lib ] || [ "$name" = cdk-nag ] || [ -e "$work/copy/node_modules/$name" ] || ln -s "$entry" "$work/copy/node_modules/$name"
 done
 ln -s "$work/cdk/node_modules/aws-cdk-lib" "$work/copy/node_modules/aws-cdk-lib"
+ln -s "$work/cdk/node_modules/cdk-nag" "$work/copy/node_modules/cdk-nag"
 cp -r lib bin assets examples schema test scripts bench package.json tsconfig.dev.json tsconfig.json cdk.json README.md logical-ids.lock.json "$work/copy/"
 cd "$work/copy"
 echo "newest aws-cdk-lib: $installed (the project builds with $(node -p "require('$root/node_modules/aws-cdk-lib/package.json').version"))"

@@ -6,10 +6,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RoomsPipelineStack } from '../examples/pipeline';
 import { ExampleRoomsStack } from '../examples/rooms-stack';
 import { DriftMonitor, HandlerSecurityOptions, RoomInventory } from '../lib';
+import { DEFAULT_RUNTIME, newestNodeRuntime, runtimeFindings } from '../lib/bundled-function';
 
 const INVENTORY = path.join(__dirname, '..', 'examples', 'rooms.yaml');
 /** Ids of what the "on" variant makes itself (a VPC and a key are the user's, with findings of their own). */
@@ -76,8 +78,23 @@ describe.each(Object.keys(APPS))('AwsSolutions on the %s app', (name) => {
       ...withA4b.map((f) => `${f}ServiceRoleDefaultPolicy AwsSolutions-IAM5 ${JSON.stringify(a4b)}`),
       ...withSecret.map((f) => `${f}ServiceRoleDefaultPolicy AwsSolutions-IAM5 ${JSON.stringify(secret)}`),
       ...(security ? [...new Set([...withA4b, ...withSecret])].map((f) => `${f}ServiceRole AwsSolutions-IAM5 ${JSON.stringify(eni)}`) : []),
+      // Only where the installed aws-cdk-lib lists a Node.js runtime newer than the default (scripts/newest-cdk-check.sh).
+      ...(newestNodeRuntime() === DEFAULT_RUNTIME.name ? [] : [...new Set([...withA4b, ...withSecret])].map((f) => `${f}Handler AwsSolutions-L1 undefined`)),
     ].sort();
     expect(suppressions.map((s) => `${s.resource} ${s.rule} ${JSON.stringify(s.appliesTo)}`).sort()).toEqual(expected);
     for (const s of suppressions) expect(s.reason.length).toBeGreaterThan(40);
+  });
+});
+
+describe('AwsSolutions-L1 (the newest runtime)', () => {
+  test('a runtime older than the newest aws-cdk-lib lists is accepted with what it is; the newest needs nothing', () => {
+    const older = lambda.Runtime.NODEJS_22_X;
+    expect(runtimeFindings(older)).toEqual([{ id: 'AwsSolutions-L1', reason: expect.stringMatching(new RegExp(`^nodejs22\\.x was chosen through the runtime option; .*lists ${newestNodeRuntime().replace('.', '\\.')}`)) }]);
+    const newest = lambda.Runtime.ALL.find((r) => r.name === newestNodeRuntime())!;
+    expect(runtimeFindings(newest)).toEqual([]);
+    // The default is the newest this aws-cdk-lib knows, or a later aws-cdk-lib has a newer one and the reason says so.
+    const found = runtimeFindings(DEFAULT_RUNTIME);
+    if (newestNodeRuntime() === DEFAULT_RUNTIME.name) expect(found).toEqual([]);
+    else expect(found[0].reason).toMatch(/^nodejs24\.x is the library's default/);
   });
 });
