@@ -22,7 +22,7 @@ for entry in "$root"/node_modules/* "$root"/node_modules/.bin "$root"/node_modul
 done
 ln -s "$work/cdk/node_modules/aws-cdk-lib" "$work/copy/node_modules/aws-cdk-lib"
 ln -s "$work/cdk/node_modules/cdk-nag" "$work/copy/node_modules/cdk-nag"
-cp -r lib bin assets examples schema test scripts bench package.json tsconfig.dev.json tsconfig.json cdk.json README.md logical-ids.lock.json "$work/copy/"
+cp -r lib bin assets examples schema test scripts bench package.json tsconfig.dev.json tsconfig.json cdk.json README.md logical-ids.lock.json .jsii "$work/copy/"
 cd "$work/copy"
 echo "newest aws-cdk-lib: $installed (the project builds with $(node -p "require('$root/node_modules/aws-cdk-lib/package.json').version"))"
 out=$(mktemp -d)
