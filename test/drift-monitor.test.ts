@@ -103,19 +103,23 @@ describe('DriftMonitor', () => {
     const app = new App({ outdir });
     const stack = new Stack(app, 'Rooms');
     const inventory = new RoomInventory(stack, 'Inventory', { file: INVENTORY });
+    // A private temporary folder: the shared one changes under the other jest workers.
+    const tmp = tempDir('a4b-tmp-');
     // The module itself, which the library's `import * as fs` reads through (the namespace here is a frozen copy).
     const nodeFs: typeof fs = jest.requireActual('fs');
     const writes = ['writeFileSync', 'mkdtempSync', 'mkdirSync', 'copyFileSync', 'cpSync', 'openSync', 'symlinkSync'].map((m) => jest.spyOn(nodeFs, m as any));
     const w0 = (args: unknown[]) => args.length === 3 && typeof args[0] === 'string' && typeof args[2] === 'number';
-    const tmpBefore = fs.readdirSync(os.tmpdir());
+    const tmpdir = jest.spyOn(jest.requireActual<typeof os>('os'), 'tmpdir').mockReturnValue(tmp);
     try {
+      expect(os.tmpdir()).toBe(tmp);
       new DriftMonitor(stack, 'Monitor', { inventory });
       // openSync for reading (modules loading, the handler bundle hashed) writes nothing.
       expect(writes.flatMap((w) => w.mock.calls).filter((args) => !(w0(args) && args[1] === 'r'))).toEqual([]);
     } finally {
       writes.forEach((w) => w.mockRestore());
+      tmpdir.mockRestore();
     }
-    expect(fs.readdirSync(os.tmpdir())).toEqual(tmpBefore);
+    expect(fs.readdirSync(tmp)).toEqual([]);
     // (aws-cdk-lib stages the other functions' assets into the outdir as they are made; not this one.)
     expect(fs.readdirSync(outdir).filter((f) => fs.existsSync(path.join(outdir, f, 'inventory.json')))).toEqual([]);
     app.synth();
