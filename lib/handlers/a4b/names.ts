@@ -11,6 +11,7 @@
 // 20 for skill groups) is serving a large deploy: its next miss reads the whole list instead, so that a container
 // serving a thousand rooms makes a few dozen searches rather than one for most rooms.
 import { A4B_FILTER_MATCH, A4B_MAX_FILTER_VALUES, A4B_MAX_RESULTS, a4bNameKey, Quotas } from '../../contract';
+import { Clock, realClock } from '../../runtime/clock';
 import { ResourceError } from '../cfn';
 import { a4b } from './client';
 import { FilterKeys, SearchFilter, searchProfiles, searchSkillGroups } from '../../runtime/a4b/query';
@@ -61,9 +62,9 @@ const ALL = '\u0000all';
 const key = a4bNameKey;
 
 /** Records a name and ARN A4B just gave (a create or rename by this provider). */
-export function remember(kind: NamedKind, name: string, arn: string): void {
+export function remember(kind: NamedKind, name: string, arn: string, clock: Pick<Clock, 'now'> = realClock): void {
   forget(kind, arn);
-  cache[kind].set(key(name), { arn, name, at: Date.now() });
+  cache[kind].set(key(name), { arn, name, at: clock.now() });
 }
 
 /** Drops what the cache holds for a name or an ARN (a delete or rename by this provider, or a stale entry). */
@@ -80,17 +81,16 @@ export function forgetAll(): void {
   searched.profile = searched.skillGroup = 0;
 }
 
-function store(kind: NamedKind, items: Array<{ arn: string; name: string }>): void {
-  const at = Date.now();
+function store(kind: NamedKind, items: Array<{ arn: string; name: string }>, at: number): void {
   for (const i of items) cache[kind].set(key(i.name), { arn: i.arn, name: i.name, at });
 }
 
 /** Reads every profile or skill group into the cache (one read at a time per container). */
-function listAll(kind: NamedKind): Promise<void> {
+function listAll(kind: NamedKind, clock: Pick<Clock, 'now'>): Promise<void> {
   const running = inflight[kind].get(ALL);
   if (running) return running;
   searched[kind] = 0;
-  const list = KINDS[kind].search().then((items) => store(kind, items))
+  const list = KINDS[kind].search().then((items) => store(kind, items, clock.now()))
     .finally(() => inflight[kind].delete(ALL));
   inflight[kind].set(ALL, list);
   return list;
@@ -100,8 +100,8 @@ function listAll(kind: NamedKind): Promise<void> {
  * The names found, by lower-cased name. Cached ones cost nothing; the others one search per 50 (several names at once),
  * and those it does not find one read of the whole list. `fresh` ignores the cache.
  */
-export async function lookup(kind: NamedKind, names: readonly string[], fresh = false): Promise<Map<string, Resolved>> {
-  const started = Date.now();
+export async function lookup(kind: NamedKind, names: readonly string[], fresh = false, clock: Pick<Clock, 'now'> = realClock): Promise<Map<string, Resolved>> {
+  const started = clock.now();
   const out = new Map<string, Resolved>();
   const wanted = [...new Map(names.map((n) => [key(n), n])).values()];
   const usable = (e: Entry | undefined, since: number): e is Entry => e !== undefined && e.at >= since;
@@ -117,7 +117,7 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
     const k = KINDS[kind];
     const listed = !fresh && searched[kind] >= k.listAfter;
     if (listed) {
-      await listAll(kind);
+      await listAll(kind, clock);
       missing = missing.filter((n) => !usable(cache[kind].get(key(n)), started));
     }
     const waits: Array<Promise<void>> = [];
@@ -130,7 +130,7 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
     for (let i = 0; i < ask.length; i += A4B_MAX_FILTER_VALUES) {
       const chunk = ask.slice(i, i + A4B_MAX_FILTER_VALUES);
       searched[kind]++;
-      const search = k.search([{ Key: k.key, Values: chunk }]).then((items) => store(kind, items));
+      const search = k.search([{ Key: k.key, Values: chunk }]).then((items) => store(kind, items, clock.now()));
       const settled = search.finally(() => chunk.forEach((n) => inflight[kind].get(key(n)) === settled && inflight[kind].delete(key(n))));
       chunk.forEach((n) => inflight[kind].set(key(n), settled));
       waits.push(settled);
@@ -138,7 +138,7 @@ export async function lookup(kind: NamedKind, names: readonly string[], fresh = 
     await Promise.all(waits);
     missing = missing.filter((n) => !usable(cache[kind].get(key(n)), started));
     // Filters that match exactly miss a name given in another case: the whole list finds it.
-    if (missing.length && !listed && A4B_FILTER_MATCH === 'exact') await listAll(kind);
+    if (missing.length && !listed && A4B_FILTER_MATCH === 'exact') await listAll(kind, clock);
   }
   for (const n of wanted) {
     const e = cache[kind].get(key(n));
