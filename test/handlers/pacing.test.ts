@@ -3,7 +3,7 @@ import { Readable } from 'stream';
 import { AlexaForBusinessClient, GetRoomCommand } from '@aws-sdk/client-alexa-for-business';
 import { HttpResponse } from '@smithy/protocol-http';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
-import { isThrottling, pace, SendRate } from '../../lib/runtime/a4b/pacing';
+import { countThrottles, isThrottling, pace, SendRate } from '../../lib/runtime/a4b/pacing';
 
 function clocked() {
   let t = 10_000;
@@ -152,5 +152,39 @@ describe('pace(): every attempt of a real A4B client takes its slot', () => {
     expect(sent).toHaveLength(2);
     // One attempt before the throttle: 0.7 a second; the retried attempt's success adds 1 / max(1, 0.7).
     expect(rate.perSecond).toBeCloseTo(1.7);
+  });
+});
+
+describe('countThrottles(): the drift monitor counts every throttled attempt of a real A4B client', () => {
+  function countedClient(answers: Array<[number, string]>, attempts: number) {
+    let throttled = 0;
+    const client = new AlexaForBusinessClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
+      requestHandler: {
+        handle: async () => {
+          const [statusCode, body] = answers.shift()!;
+          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
+        },
+      },
+    });
+    countThrottles(client, () => throttled++);
+    return { client, throttled: () => throttled, left: () => answers.length };
+  }
+  const get = () => new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/r' });
+  const ok: [number, string] = [200, '{"Room":{}}'];
+  const throttle: [number, string] = [400, '{"__type":"ThrottlingException","message":"Rate exceeded"}'];
+  const invalid: [number, string] = [400, '{"__type":"NotFoundException","message":"no such room"}'];
+
+  test('each throttled attempt inside the SDK\'s retries counts once; a call that then succeeds still counted them; other errors do not', async () => {
+    const { client, throttled, left } = countedClient([throttle, throttle, ok, invalid, throttle, throttle, throttle], 3);
+    await client.send(get());
+    expect(throttled()).toBe(2);
+    await expect(client.send(get())).rejects.toMatchObject({ name: 'NotFoundException' });
+    expect(throttled()).toBe(2);
+    await expect(client.send(get())).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(throttled()).toBe(5);
+    expect(left()).toBe(0);
   });
 });
