@@ -4,6 +4,8 @@ import { AlexaForBusinessClient, GetRoomCommand } from '@aws-sdk/client-alexa-fo
 import { HttpResponse } from '@smithy/protocol-http';
 import { ConfiguredRetryStrategy } from '@smithy/util-retry';
 import { countThrottles, isThrottling, pace, SendRate } from '../../lib/runtime/a4b/pacing';
+import { ManualClock } from '../../lib/runtime/clock';
+import { waitFor } from '../helpers';
 
 function clocked() {
   let t = 10_000;
@@ -144,6 +146,37 @@ describe('pace(): every attempt of a real A4B client takes its slot', () => {
     await client.send(get());
     expect(rate.perSecond).toBeCloseTo(2.1 + 1 / 2.1);
     expect(sent).toHaveLength(5);
+  });
+
+  test('after a throttle an attempt waits for its slot on the clock: it is not sent until the rate\'s spacing has passed', async () => {
+    const clock = new ManualClock(10_000);
+    const rate = new SendRate(() => clock.now());
+    const sent: number[] = [];
+    const answers = [ok, throttle, ok];
+    const client = new AlexaForBusinessClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      retryStrategy: new ConfiguredRetryStrategy(1, () => 0),
+      requestHandler: {
+        handle: async () => {
+          sent.push(clock.now());
+          const [statusCode, body] = answers.shift()!;
+          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
+        },
+      },
+    });
+    pace(client, rate, clock);
+    await client.send(get());
+    await expect(client.send(get())).rejects.toMatchObject({ name: 'ThrottlingException' });
+    // 2 calls in the last second: 1.4 a second, the next slot 1000 / 1.4 = 714.3 ms after the throttle.
+    const third = client.send(get());
+    await waitFor('the third call to wait for its slot', () => clock.sleeping === 1);
+    clock.advance(714);
+    await new Promise((r) => setImmediate(r));
+    expect(sent).toEqual([10_000, 10_000]);
+    clock.advance(1);
+    await third;
+    expect(sent).toEqual([10_000, 10_000, 10_715]);
   });
 
   test('an attempt the SDK retries counts: its throttle lowers the rate though the call succeeds', async () => {

@@ -5,6 +5,7 @@
 // let it, so a first deploy of thousands of rooms completes under the limit instead of rolling back.
 // A4B's real rate limit was never documented; this assumes only that throttling means "send less".
 import type { AlexaForBusinessClient } from '@aws-sdk/client-alexa-for-business';
+import { Clock, realClock } from '../clock';
 import { sleep } from '../request';
 
 /** The send rate of one container: unlimited until A4B first throttles, then adapted to what A4B lets through. */
@@ -65,10 +66,11 @@ export function isThrottling(error: unknown): boolean {
  * Makes every attempt of the client's calls (inside the SDK's retries) wait for its slot in `rate`, which throttling
  * lowers and successes raise: the provider handler's container and the CLI's drift and import send alike.
  */
-export function pace(client: AlexaForBusinessClient, rate = new SendRate()): SendRate {
+export function pace(client: AlexaForBusinessClient, rate = new SendRate(), clock: Clock = realClock): SendRate {
   client.middlewareStack.add((next) => async (args) => {
     const wait = rate.reserve();
-    if (wait > 0) await sleep(wait);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a sleep of 0 or less resolves at once
+    if (wait > 0) await sleep(wait, undefined, clock);
     try {
       const out = await next(args);
       rate.succeeded();
