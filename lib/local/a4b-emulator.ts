@@ -73,6 +73,11 @@ export interface FaultSpec {
   readonly count?: number;
   /** Added delay before answering. */
   readonly latencyMs?: number;
+  /**
+   * Holds the matching requests unanswered until `releaseHeld()`: a call "slower than" a deadline or a rollback on
+   * any machine, with no latency to guess (`POST /_emulator/release` over HTTP). A stopped emulator never answers them.
+   */
+  readonly hold?: boolean;
   /** `after`: perform the operation, then answer with the error (a response lost on the way back). @default before */
   readonly phase?: 'before' | 'after';
 }
@@ -115,6 +120,7 @@ export class A4bEmulator {
   private readonly store: JournaledStore;
   private readonly server: http.Server;
   private readonly faults: Array<FaultSpec & { remaining: number }> = [];
+  private readonly holds: Array<() => void> = [];
   private readonly accountId: string;
   private readonly quotas: AccountQuotas;
   /** How Search* filters match (see A4bEmulatorOptions.filterMatch). */
@@ -163,6 +169,16 @@ export class A4bEmulator {
     this.faults.length = 0;
   }
 
+  /** How many requests a `hold` fault holds now. */
+  get held(): number {
+    return this.holds.length;
+  }
+
+  /** Lets every held request go on (to be answered, or to fail with its fault). */
+  releaseHeld(): void {
+    for (const release of this.holds.splice(0)) release();
+  }
+
   /** Registers an Echo device, as setting one up in a room does; returns its ARN. */
   registerDevice(name: string, serialNumber = randomBytes(8).toString('hex').toUpperCase()): string {
     const arn = this.arn('device', `${serialNumber}`);
@@ -209,6 +225,7 @@ export class A4bEmulator {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    this.holds.length = 0;
     this.store.close();
   }
 
@@ -263,6 +280,7 @@ export class A4bEmulator {
         // Unref'd: a delayed answer whose client gave up does not keep a stopped emulator's process alive.
         await new Promise((r) => setTimeout(r, fault.latencyMs).unref());
       }
+      if (fault?.hold) await new Promise<void>((r) => this.holds.push(r));
       const failing = fault && (fault.errorType !== undefined || fault.status !== undefined) ? fault : undefined;
       if (failing && failing.phase !== 'after') throw faultError(failing);
       const output = this.call(operation, input);
@@ -295,6 +313,7 @@ export class A4bEmulator {
         case 'DELETE /_emulator/requests': this.requests.length = 0; return send(res, 200, {});
         case 'POST /_emulator/faults': this.injectFault(JSON.parse(body)); return send(res, 200, {});
         case 'DELETE /_emulator/faults': this.clearFaults(); return send(res, 200, {});
+        case 'POST /_emulator/release': this.releaseHeld(); return send(res, 200, {});
         case 'POST /_emulator/secrets': {
           const { SecretId, SecretString } = JSON.parse(body);
           const existing = this.findSecret(SecretId);

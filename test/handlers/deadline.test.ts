@@ -15,10 +15,11 @@ import { runInRequest } from '../../lib/runtime/request';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
 import { CfnResponse } from '../../lib/local/local-lambda';
 import { Template } from '../../lib/local/template';
-import { idsOfType, ProviderHarness, scaled, synth, writesIn } from '../helpers';
+import { idsOfType, ProviderHarness, scaled, synth, waitFor, writesIn } from '../helpers';
 
-const TIMEOUT_SECONDS = 2;
-const SLOW_MS = 4000;
+// The function's timeout, longer on a machine told to be slow (TEST_TIME_SCALE): the calls before the held one must
+// finish inside it. A "slow" call is held by the emulator until the test releases it, so it is slower than any deadline.
+const TIMEOUT_SECONDS = Math.ceil(scaled(2000) / 1000);
 
 let h: ProviderHarness;
 let template: Template;
@@ -42,13 +43,15 @@ function invoke(event: Record<string, unknown>): Promise<CfnResponse> {
     { timeoutSeconds: TIMEOUT_SECONDS, serviceTimeoutSeconds: TIMEOUT_SECONDS + 30 });
 }
 
-/** Waits until the emulator has answered `count` requests of `operation` (the slow one included). */
-async function answered(operation: string, count = 1): Promise<void> {
-  while (h.emulator.requests.filter((r) => r.operation === operation).length < count) await new Promise((r) => setTimeout(r, 50));
+/** Releases the held call and waits until the emulator has answered `count` requests of `operation` (it included). */
+async function released(operation: string, count = 1): Promise<void> {
+  expect(h.emulator.held).toBe(1);
+  h.emulator.releaseHeld();
+  await waitFor(`${count} ${operation} answered`, () => h.emulator.requests.filter((r) => r.operation === operation).length >= count);
 }
 
 test('a slow association after the create: FAILED before the deadline, naming the new room; the rollback Delete removes it', async () => {
-  h.emulator.injectFault({ operation: 'AssociateSkillGroupWithRoom', latencyMs: SLOW_MS, count: 1 });
+  h.emulator.injectFault({ operation: 'AssociateSkillGroupWithRoom', hold: true, count: 1 });
   const res = await invoke({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) });
   expect(res.Status).toBe('FAILED');
   const [room] = h.emulator.rooms();
@@ -56,18 +59,19 @@ test('a slow association after the create: FAILED before the deadline, naming th
   expect(res.Reason).toContain(`room 'Board Room' (${roomId}): Create stopped while still waiting on AssociateSkillGroupWithRoom, to answer CloudFormation before the Lambda function's timeout`);
   expect(res.Reason).toContain(`Already applied in this request: created room ${room.RoomArn}.`);
   expect(res.Reason).toContain("CloudFormation's rollback deletes what this request created");
-  // The emulator has not answered the slow call yet: the answer came first.
+  // The emulator holds the slow call: the answer came first.
+  expect(h.emulator.held).toBe(1);
   expect(h.emulator.requests.filter((r) => r.operation === 'AssociateSkillGroupWithRoom')).toHaveLength(0);
 
   const back = await h.delete(roomId, 'Custom::A4BRoom', res.PhysicalResourceId, h.properties(template, roomId));
   expect(back.Status).toBe('SUCCESS');
-  await answered('AssociateSkillGroupWithRoom');
+  await released('AssociateSkillGroupWithRoom');
   expect(h.emulator.rooms()).toHaveLength(0);
   expect(roomSkillGroups(h.emulator, room.RoomArn)).toEqual([]);
 }, scaled(20_000));
 
 test('a slow CreateRoom: FAILED with a pending id; the rollback Delete finds the room A4B made late through the token and deletes it', async () => {
-  h.emulator.injectFault({ operation: 'CreateRoom', latencyMs: SLOW_MS, count: 1 });
+  h.emulator.injectFault({ operation: 'CreateRoom', hold: true, count: 1 });
   const requestId = randomUUID();
   const res = await h.lambda.invoke({ StackId: h.stackId, RequestId: requestId, RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom',
     ResourceProperties: h.properties(template, roomId) }, { timeoutSeconds: TIMEOUT_SECONDS });
@@ -80,7 +84,7 @@ test('a slow CreateRoom: FAILED with a pending id; the rollback Delete finds the
   const back = await h.delete(roomId, 'Custom::A4BRoom', res.PhysicalResourceId, h.properties(template, roomId));
   expect(back.Status).toBe('SUCCESS');
   // The slow call lands after the rollback: its token was already answered, so it makes no second room.
-  await answered('CreateRoom', 2); // recorded once answered, so the room it made (none) is in the store by now
+  await released('CreateRoom', 2); // recorded once answered, so the room it made (none) is in the store by now
   expect(h.emulator.rooms()).toHaveLength(0);
   expect(writesIn(h.emulator).filter((w) => w === 'DeleteRoom')).toHaveLength(1);
 }, scaled(20_000));
@@ -99,7 +103,7 @@ test('a slow TagResource in an update: FAILED before the deadline naming what wa
   const arn = created.PhysicalResourceId;
   const before = h.properties(template, roomId);
   const after = { ...before, RoomName: 'Board Room 2', Tags: [{ Key: 'floor', Value: '6' }] };
-  h.emulator.injectFault({ operation: 'TagResource', latencyMs: SLOW_MS, count: 1 });
+  h.emulator.injectFault({ operation: 'TagResource', hold: true, count: 1 });
   const res = await invoke({ RequestType: 'Update', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', PhysicalResourceId: arn, ResourceProperties: after, OldResourceProperties: before });
   expect(res.Status).toBe('FAILED');
   expect(res.PhysicalResourceId).toBe(arn);
@@ -110,7 +114,7 @@ test('a slow TagResource in an update: FAILED before the deadline naming what wa
 
   // A call given up on may still be applied by A4B; here it lands before the rollback (a later landing is the one
   // case a rollback cannot order, and what drift then reports).
-  await answered('TagResource');
+  await released('TagResource');
   const back = await invoke({ RequestType: 'Update', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', PhysicalResourceId: arn, ResourceProperties: before, OldResourceProperties: after });
   expect(back.Status).toBe('SUCCESS');
   expect(h.emulator.call('GetRoom', { RoomArn: arn }).Room.RoomName).toBe('Board Room');
@@ -118,7 +122,7 @@ test('a slow TagResource in an update: FAILED before the deadline naming what wa
 }, scaled(20_000));
 
 test('A4B throttling that the SDK keeps retrying past the deadline: FAILED before it, the retries stopped', async () => {
-  h.emulator.injectFault({ operation: 'CreateRoom', status: 400, errorType: 'ThrottlingException', latencyMs: 700 });
+  h.emulator.injectFault({ operation: 'CreateRoom', status: 400, errorType: 'ThrottlingException', latencyMs: scaled(700) });
   const res = await invoke({ RequestType: 'Create', LogicalResourceId: roomId, ResourceType: 'Custom::A4BRoom', ResourceProperties: h.properties(template, roomId) });
   expect(res.Status).toBe('FAILED');
   expect(res.Reason).toContain('Create stopped while still waiting on CreateRoom');

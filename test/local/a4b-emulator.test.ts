@@ -11,7 +11,7 @@ import {
 import { A4bEmulator } from '../../lib/local/a4b-emulator';
 import { roomSkillGroups } from '../../lib/local/a4b-emulator';
 import { GraphEmulator } from '../../lib/local/graph-emulator';
-import { a4bClient, tempDir } from '../helpers';
+import { a4bClient, tempDir, waitFor } from '../helpers';
 
 const PROFILE = { ProfileName: 'Std', Address: '1 Main St', Timezone: 'UTC', DistanceUnit: 'METRIC', TemperatureUnit: 'CELSIUS', WakeWord: 'ALEXA' } as const;
 
@@ -233,6 +233,22 @@ describe('A4B emulator faults', () => {
     const t0 = Date.now();
     await client.send(new SearchRoomsCommand({}));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    client.destroy();
+  });
+
+  test('a held request (set and released over HTTP) is answered only once released, then with its effect', async () => {
+    await fetch(`${emulator.endpoint}/_emulator/faults`, { method: 'POST', body: JSON.stringify({ operation: 'CreateSkillGroup', hold: true, count: 1 }) });
+    const client = a4bClient(emulator);
+    let answered = false;
+    const call = client.send(new CreateSkillGroupCommand({ SkillGroupName: 'Held' })).finally(() => (answered = true));
+    await waitFor('the request to be held', () => emulator.held === 1);
+    // Other requests go on meanwhile.
+    expect((await client.send(new SearchRoomsCommand({}))).Rooms).toEqual([]);
+    expect(answered).toBe(false);
+    expect(emulator.call('SearchSkillGroups', {}).SkillGroups).toEqual([]);
+    expect((await fetch(`${emulator.endpoint}/_emulator/release`, { method: 'POST' })).status).toBe(200);
+    expect((await call).SkillGroupArn).toBe(emulator.call('SearchSkillGroups', {}).SkillGroups[0].SkillGroupArn);
+    expect(emulator.held).toBe(0);
     client.destroy();
   });
 });
