@@ -1,7 +1,7 @@
 // Reads an inventory file (YAML or JSON: JSON is YAML) keeping where every value stands, so a problem can be
 // reported as FILE:LINE:COL.
 import * as fs from 'fs';
-import type { Document } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { Inventory } from './model';
 import { parsePlainYaml } from './plain-yaml';
 
@@ -120,13 +120,16 @@ function parseYaml(text: string, file: string, empty: string, one: string): Pars
   if (doc.contents === null) return failed([`${at(0)}: ${empty}`]);
   const deep = deepNode(doc);
   if (deep !== undefined) return failed([`${at(deep)}: ${tooDeep()}`]);
+  const badAlias = aliasProblem(doc);
+  if (badAlias) return failed([`${at(badAlias.offset)}: ${badAlias.why}`]);
   let inventory: Inventory;
   try {
     inventory = doc.toJS({ maxAliasCount: 100 }) as Inventory;
   } catch (e) {
-    // The YAML library throws for an alias bomb (anchors whose aliases expand exponentially) and little else.
+    // The YAML library throws for an alias bomb (anchors whose aliases expand exponentially) and little else (a YAML
+    // 1.1 merge key `<<` on a scalar).
     const alias = firstAlias(doc);
-    const why = /alias/i.test((e as Error).message)
+    const why = /^Excessive alias count/.test((e as Error).message)
       ? 'its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead'
       : `cannot be read as YAML (${(e as Error).message.split('\n')[0]})`;
     return failed([`${at(alias ?? 0)}: ${why}`]);
@@ -223,6 +226,34 @@ function deepNode(doc: Document): number | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The first alias that names no anchor before it (the library would throw without saying where) or that stands inside
+ * the value its anchor marks (the value would contain itself: every later step, down to JSON.stringify, would loop).
+ */
+function aliasProblem(doc: Document): { offset: number; why: string } | undefined {
+  const { visit, isAlias } = yaml();
+  const anchored = new Map<string, Node>();
+  let problem: { offset: number; why: string } | undefined;
+  // Pre-order, as the library resolves an alias: to the last node with its anchor before it.
+  visit(doc, {
+    Node: (_, node, path) => {
+      if (!isAlias(node)) {
+        if (node.anchor) anchored.set(node.anchor, node);
+        return undefined;
+      }
+      const name = node.source;
+      const target = anchored.get(name);
+      const why = target === undefined ? `the alias *${name} has no anchor &${name} before it: put the anchor on an earlier value, or write the value out`
+        : path.includes(target) ? `the alias *${name} is inside the value its anchor &${name} marks, which would contain itself: write the values out instead`
+          : undefined;
+      if (why === undefined) return undefined;
+      problem = { offset: node.range![0], why };
+      return visit.BREAK;
+    },
+  });
+  return problem;
 }
 
 function firstAlias(doc: Document): number | undefined {

@@ -132,9 +132,36 @@ describe('YAML the library refuses or cannot hold', () => {
     expect(parseInventoryText(`{"rooms": ${'['.repeat(10000)}${']'.repeat(10000)}}`, 'f').syntaxProblems).toEqual([`f:1:${10 + MAX_NESTING}: ${TOO_DEEP}`]);
   });
 
-  test('an alias bomb is refused at its first alias', () => {
-    const text = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${'*a, '.repeat(9)}*a]\nc: &c [${'*b, '.repeat(9)}*b]\nrooms: [${'*c, '.repeat(9)}*c]\n`;
-    expect(parseInventoryText(text, 'f').syntaxProblems).toEqual(['f:2:8: its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead']);
+  const NO_ANCHOR = (name: string) => `the alias *${name} has no anchor &${name} before it: put the anchor on an earlier value, or write the value out`;
+  const INSIDE = (name: string) => `the alias *${name} is inside the value its anchor &${name} marks, which would contain itself: write the values out instead`;
+  test.each<[string, string, string]>([
+    ['an alias bomb, at its first alias', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${'*a, '.repeat(9)}*a]\nc: &c [${'*b, '.repeat(9)}*b]\nrooms: [${'*c, '.repeat(9)}*c]\n`,
+      'f:2:8: its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead'],
+    ['an alias without an anchor', 'rooms: []\nx: *nope\n', `f:2:4: ${NO_ANCHOR('nope')}`],
+    ['an alias before its anchor', 'rooms: []\nx: *a\ny: &a 2\n', `f:2:4: ${NO_ANCHOR('a')}`],
+    ['an alias inside the list its anchor marks', 'rooms: &a [*a]\n', `f:1:12: ${INSIDE('a')}`],
+    ['an alias inside the mapping its anchor marks, deeper', 'rooms: []\ntags: &t {a: [b, {c: *t}]}\n', `f:2:22: ${INSIDE('t')}`],
+    ['an alias inside a key its anchor marks', '? &k [*k]\n: 1\n', `f:1:7: ${INSIDE('k')}`],
+    // An anchor set again marks the later value: the alias inside it repeats that one.
+    ['an alias inside the second value of an anchor', 'a: &a 1\nb: &a [*a]\n', `f:2:8: ${INSIDE('a')}`],
+    // A YAML 1.1 merge key `<<` takes mappings: the library's words, where the alias is (or at the start).
+    ['a YAML 1.1 merge of a scalar alias', '%YAML 1.1\n---\nx: &x 5\na:\n  <<: *x\n', 'f:5:7: cannot be read as YAML (Merge sources must be maps or map aliases)'],
+    ['a YAML 1.1 merge of a scalar', '%YAML 1.1\n---\na: 1\n<<: 5\n', 'f:1:1: cannot be read as YAML (Merge sources must be maps or map aliases)'],
+  ])('%s', (_, text, problem) => {
+    const parsed = parseInventoryText(text, 'f');
+    expect(parsed.syntaxProblems).toEqual([problem]);
+    expect(parsed.inventory).toEqual({});
+  });
+
+  test.each<[string, string, unknown]>([
+    ['an alias repeated', 'a: &a [1]\nb: [*a, *a]\n', { a: [1], b: [[1], [1]] }],
+    ['an alias of the earlier of two values with its anchor', 'a: &a 1\nb: *a\nc: &a 2\n', { a: 1, b: 1, c: 2 }],
+    ['an alias beside the value its anchor marks', 'a: &a {k: 1}\nb: {c: *a}\n', { a: { k: 1 }, b: { c: { k: 1 } } }],
+    ['a YAML 1.1 merge of a mapping alias', '%YAML 1.1\n---\nx: &x {k: 1}\na:\n  <<: *x\n', { x: { k: 1 }, a: { k: 1 } }],
+  ])('%s is read', (_, text, value) => {
+    const parsed = parseInventoryText(text, 'f');
+    expect(parsed.syntaxProblems).toEqual([]);
+    expect(parsed.inventory).toEqual(value);
   });
 });
 
