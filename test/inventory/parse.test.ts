@@ -70,11 +70,16 @@ describe('nesting: up to MAX_NESTING levels read, one more refused where it star
     // Brackets and an escaped quote inside a string are not nesting.
     ['JSON lists after a string of brackets', `{"s": "[[\\"{", "x": ${lists(MAX_NESTING - 1)}}`, undefined],
     ['JSON lists after a string of brackets', `{"s": "[[\\"{", "x": ${lists(MAX_NESTING)}}`, `f:1:${20 + MAX_NESTING}`],
-    ['JSON on two lines', `{"s": "x",\n "x": ${lists(MAX_NESTING)}}`, `f:2:${6 + MAX_NESTING}`],
+    ['JSON on three lines', `{"s": "x",\n "x": ${lists(MAX_NESTING)}\n}`, `f:2:${6 + MAX_NESTING}`],
+    // Closed lists and mappings before are no longer open.
+    ['JSON lists after closed ones', `{"a": [{}], "b": {"c": []}, "x": ${lists(MAX_NESTING)}}`, `f:1:${33 + MAX_NESTING}`],
+    // null is a value, not a mapping.
+    ['JSON lists holding null', `${'['.repeat(MAX_NESTING)}null${']'.repeat(MAX_NESTING)}`, undefined],
     ['YAML flow lists', `x: ${lists(MAX_NESTING - 1)}\n`, undefined],
     ['YAML flow lists', `x: ${lists(MAX_NESTING)}\n`, `f:1:${MAX_NESTING + 3}`],
     ['YAML block mappings', block(MAX_NESTING), undefined],
     ['YAML block mappings', block(MAX_NESTING + 1), `f:${MAX_NESTING + 1}:${MAX_NESTING + 1}`],
+    ['YAML lists as a key', `? ${lists(MAX_NESTING)}\n: 1\n`, `f:1:${MAX_NESTING + 2}`],
   ])('%s: %#', (_, text, refusedAt) => {
     const parsed = parseInventoryText(text, 'f');
     if (refusedAt === undefined) {
@@ -83,6 +88,7 @@ describe('nesting: up to MAX_NESTING levels read, one more refused where it star
     } else {
       expect(parsed.syntaxProblems).toEqual([`${refusedAt}: ${TOO_DEEP}`]);
       expect(parsed.inventory).toEqual({});
+      expect(parsed.locate([])).toBe('f:1:1');
     }
   });
 });
@@ -188,6 +194,10 @@ describe('locate: FILE:LINE:COL of a path, or of its nearest ancestor in the fil
     expect(parsed.locate(at, where)).toBe(expected);
   });
 
+  test('the document has no key: a key at the top of it is not the document\'s', () => {
+    expect(parseInventoryText('\n? [a]\n: 1\n', 'f').locate([], 'key')).toBe('f:2:1');
+  });
+
   test('a problem in a file that holds nothing is at its start', () => {
     expect(parseInventoryText('# none\n', 'f').locate(['rooms'])).toBe('f:1:1');
   });
@@ -258,6 +268,8 @@ describe('the YAML library builds a document only when a problem needs a positio
   test.each<[string, string, unknown, number, string]>([
     ['plain block YAML', 'rooms:\n  - name: A\n', { rooms: [{ name: 'A' }] }, 0, 'f:2:11'],
     ['JSON', '{"rooms": [{"name": "A"}]}', { rooms: [{ name: 'A' }] }, 0, 'f:1:21'],
+    // A colon in a value is no key.
+    ['JSON with a colon in a value', '{"rooms": [{"name": "A", "description": "10:30"}]}', { rooms: [{ name: 'A', description: '10:30' }] }, 0, 'f:1:21'],
     // `":` in a string looks like one key more than JSON.parse found: the library tells it from a duplicate.
     ['JSON with `":` in a string', '{"rooms": [{"name": "A\\": B"}]}', { rooms: [{ name: 'A": B' }] }, 1, 'f:1:21'],
     ['flow YAML', '{rooms: [{name: A}]}', { rooms: [{ name: 'A' }] }, 1, 'f:1:17'],
