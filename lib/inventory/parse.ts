@@ -62,7 +62,7 @@ export function parseInventoryText(text: string, file: string): ParsedInventory 
 export function parseDataText(text: string, file: string, empty: string, one = 'an inventory'): ParsedInventory {
   // JSON is read by JSON.parse, far faster than a YAML parser on a large file; the YAML document that
   // knows positions is built only when a problem needs one.
-  // Stryker disable next-line ConditionalExpression,Regex: JSON that is no object (a list, a scalar) reads to the same value by either path (YAML 1.2 holds JSON), only slower; a text that is no JSON fails JSON.parse and goes on as YAML
+  // Stryker disable next-line ConditionalExpression,Regex: JSON that is not an object (a list, a scalar) reads to the same value either way (YAML 1.2 holds JSON), only slower; a text that is not JSON fails JSON.parse and goes on as YAML
   if (/^\s*\{/.test(text)) {
     let inventory: Inventory | undefined;
     try {

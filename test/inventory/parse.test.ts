@@ -74,7 +74,7 @@ describe('nesting: up to MAX_NESTING levels read, one more refused where it star
     // Closed lists and mappings before are no longer open.
     ['JSON lists after closed ones', `{"a": [{}], "b": {"c": []}, "x": ${lists(MAX_NESTING)}}`, `f:1:${33 + MAX_NESTING}`],
     // null is a value, not a mapping.
-    ['JSON lists holding null', `${'['.repeat(MAX_NESTING)}null${']'.repeat(MAX_NESTING)}`, undefined],
+    ['JSON lists holding null', `{"a": ${'['.repeat(MAX_NESTING - 1)}null${']'.repeat(MAX_NESTING - 1)}}`, undefined],
     ['YAML flow lists', `x: ${lists(MAX_NESTING - 1)}\n`, undefined],
     ['YAML flow lists', `x: ${lists(MAX_NESTING)}\n`, `f:1:${MAX_NESTING + 3}`],
     ['YAML block mappings', block(MAX_NESTING), undefined],
