@@ -1,7 +1,7 @@
 // Reads an inventory file (YAML or JSON: JSON is YAML) keeping where every value stands, so a problem can be
 // reported as FILE:LINE:COL.
 import * as fs from 'fs';
-import type { Document } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { Inventory } from './model';
 import { parsePlainYaml } from './plain-yaml';
 
@@ -62,6 +62,7 @@ export function parseInventoryText(text: string, file: string): ParsedInventory 
 export function parseDataText(text: string, file: string, empty: string, one = 'an inventory'): ParsedInventory {
   // JSON is read by JSON.parse, far faster than a YAML parser on a large file; the YAML document that
   // knows positions is built only when a problem needs one.
+  // Stryker disable next-line ConditionalExpression,Regex: JSON that is not an object (a list, a scalar) reads to the same value either way (YAML 1.2 holds JSON), only slower; a text that is not JSON fails JSON.parse and goes on as YAML
   if (/^\s*\{/.test(text)) {
     let inventory: Inventory | undefined;
     try {
@@ -120,13 +121,16 @@ function parseYaml(text: string, file: string, empty: string, one: string): Pars
   if (doc.contents === null) return failed([`${at(0)}: ${empty}`]);
   const deep = deepNode(doc);
   if (deep !== undefined) return failed([`${at(deep)}: ${tooDeep()}`]);
+  const badAlias = aliasProblem(doc);
+  if (badAlias) return failed([`${at(badAlias.offset)}: ${badAlias.why}`]);
   let inventory: Inventory;
   try {
     inventory = doc.toJS({ maxAliasCount: 100 }) as Inventory;
   } catch (e) {
-    // The YAML library throws for an alias bomb (anchors whose aliases expand exponentially) and little else.
+    // The YAML library throws for an alias bomb (anchors whose aliases expand exponentially) and little else (a YAML
+    // 1.1 merge key `<<` on a scalar).
     const alias = firstAlias(doc);
-    const why = /alias/i.test((e as Error).message)
+    const why = /Excessive alias count/.test((e as Error).message)
       ? 'its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead'
       : `cannot be read as YAML (${(e as Error).message.split('\n')[0]})`;
     return failed([`${at(alias ?? 0)}: ${why}`]);
@@ -160,9 +164,11 @@ function shape(value: unknown): { depth: number; keys: number } {
   // Two flat stacks and for...in: a 10,000-room inventory takes under a millisecond (tuples and Object.values, 5).
   const values: unknown[] = [value];
   const depths: number[] = [1];
+  // Stryker disable next-line ConditionalExpression: stopping past the limit only saves time: depth never decreases
   while (values.length && depth <= MAX_NESTING) {
     const v = values.pop() as any;
     const d = depths.pop()!;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a value past the limit ends the loop at once with depth past it; without one, depth stays within it either way
     if (d > depth) depth = d;
     const push = (c: unknown) => {
       if (c !== null && typeof c === 'object') {
@@ -185,10 +191,13 @@ function shape(value: unknown): { depth: number; keys: number } {
 /** Occurrences of `"` then `:` (JSON whitespace between allowed): at least one per key of a JSON text. */
 function countKeyColons(text: string): number {
   let n = 0;
-  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) {
+  // Stryker disable next-line StringLiteral: indexOf('') is 0, where no quote comes before: nothing is counted there
+  let i = text.indexOf(':');
+  while (i !== -1) {
     let j = i - 1;
     while (text[j] === ' ' || text[j] === '\n' || text[j] === '\r' || text[j] === '\t') j--;
     if (text[j] === '"') n++;
+    i = text.indexOf(':', i + 1);
   }
   return n;
 }
@@ -196,10 +205,12 @@ function countKeyColons(text: string): number {
 /** Where a JSON text first nests deeper than MAX_NESTING: brackets counted outside strings. */
 function deepOffset(text: string): number {
   let depth = 0;
+  // Stryker disable next-line EqualityOperator: called only for a text nested past the limit, so it returns before the end
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
-      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      // JSON.parse read the text: each string ends before the text does.
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
     } else if (c === '[' || c === '{') {
       if (++depth > MAX_NESTING) return i;
     } else if (c === ']' || c === '}') {
@@ -218,29 +229,57 @@ function deepNode(doc: Document): number | undefined {
     if (isPair(node)) {
       stack.push([node.value, d], [node.key, d]);
     } else if (isCollection(node)) {
-      if (d > MAX_NESTING) return (node as any).range?.[0] ?? 0;
-      for (let i = node.items.length - 1; i >= 0; i--) stack.push([node.items[i], d + 1]);
+      if (d > MAX_NESTING) return node.range![0];
+      // In reverse, so that the first item is searched first.
+      // Stryker disable next-line ArithmeticOperator: items past the end are undefined, neither pair nor collection
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        stack.push([node.items[i], d + 1]);
+      }
     }
   }
   return undefined;
 }
 
+/**
+ * The first alias that names no anchor before it (the library would throw without saying where) or that stands inside
+ * the value its anchor marks (the value would contain itself: every later step, down to JSON.stringify, would loop).
+ */
+function aliasProblem(doc: Document): { offset: number; why: string } | undefined {
+  const { visit, isAlias } = yaml();
+  const anchored = new Map<string, Node>();
+  let problem: { offset: number; why: string } | undefined;
+  // Pre-order, as the library resolves an alias: to the last node with its anchor before it.
+  visit(doc, {
+    Node: (_, node, path) => {
+      if (!isAlias(node)) {
+        // Stryker disable next-line ConditionalExpression: a node kept under `undefined` is never looked up (every alias has a name)
+        if (node.anchor) anchored.set(node.anchor, node);
+        return undefined;
+      }
+      const name = node.source;
+      const target = anchored.get(name);
+      const why = target === undefined ? `the alias *${name} has no anchor &${name} before it: put the anchor on an earlier value, or write the value out`
+        : path.includes(target) ? `the alias *${name} is inside the value its anchor &${name} marks, which would contain itself: write the values out instead`
+          : undefined;
+      if (why === undefined) return undefined;
+      problem = { offset: node.range![0], why };
+      return visit.BREAK;
+    },
+  });
+  return problem;
+}
+
 function firstAlias(doc: Document): number | undefined {
   const { visit } = yaml();
   let offset: number | undefined;
-  visit(doc, { Alias: (_, node) => { offset = node.range?.[0]; return visit.BREAK; } });
+  visit(doc, { Alias: (_, node) => { offset = node.range![0]; return visit.BREAK; } });
   return offset;
 }
 
 /** `FILE:LINE:COL` of an offset in a text (columns in UTF-16 code units, as the YAML library counts them). */
 function lineCol(text: string, file: string, offset: number): string {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return `${file}:${line}:${offset - start + 1}`;
+  const before = text.slice(0, offset);
+  return `${file}:${before.split('\n').length}:${offset - before.lastIndexOf('\n')}`;
 }
 
 /**
@@ -275,7 +314,7 @@ export function readTextFile(file: string, what: string, maxBytes: number): stri
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const { offset, text } = firstBadUtf8(bytes);
-    return { problem: `${lineCol(text, file, text.length)}: byte 0x${bytes[offset].toString(16).padStart(2, '0')} is not UTF-8 (at byte ${offset}): save the file as UTF-8` };
+    return { problem: `${lineCol(text, file, text.length)}: byte 0x${bytes[offset].toString(16)} is not UTF-8 (at byte ${offset}): save the file as UTF-8` };
   }
 }
 
@@ -297,28 +336,26 @@ function firstBadUtf8(bytes: Buffer): { offset: number; text: string } {
 }
 
 function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 }
 
 function offsetOf(doc: Document, path: InventoryPath, where?: 'key'): number {
-  const { isMap, isSeq } = yaml();
+  const { isCollection, isMap } = yaml();
+  // Where the key of `at`'s last element stands in its parent, if that is a mapping holding it.
+  const keyOf = (at: InventoryPath): number | undefined => {
+    const parent = doc.getIn(at.slice(0, -1));
+    const pair = isMap(parent) ? parent.items.find((p: any) => p.key.value === at[at.length - 1]) : undefined;
+    return (pair?.key as Node | undefined)?.range![0];
+  };
   if (where === 'key' && typeof path[path.length - 1] === 'string') {
-    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
-    const pair = isMap(parent) ? parent.items.find((p: any) => p.key?.value === path[path.length - 1]) : undefined;
-    if (pair && (pair.key as any)?.range) return (pair.key as any).range[0];
+    const key = keyOf(path);
+    if (key !== undefined) return key;
   }
   for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (node && typeof node === 'object' && 'range' in node && (node as any).range) {
+    const node = doc.getIn(path.slice(0, n), true) as Node | undefined;
+    if (node?.range) {
       // For a map entry, point at the key rather than the value when the value is a collection.
-      if (n > 0 && (isMap(node) || isSeq(node))) {
-        const parent = n === 1 ? doc.contents : doc.getIn(path.slice(0, n - 1), true);
-        if (isMap(parent)) {
-          const pair = parent.items.find((p: any) => p.key?.value === path[n - 1]);
-          if (pair && (pair.key as any)?.range) return (pair.key as any).range[0];
-        }
-      }
-      return (node as any).range[0];
+      return (n > 0 && isCollection(node) ? keyOf(path.slice(0, n)) : undefined) ?? node.range[0];
     }
   }
   return 0;

@@ -46,6 +46,10 @@ describe('inventories that are refused', () => {
     ['YAML nested 100 levels', 'rooms.yaml', `rooms:\n${Array.from({ length: 100 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`, [`${MAX_NESTING + 1}:${MAX_NESTING + 1}: ${TOO_DEEP}`]],
     ['an alias bomb', 'rooms.yaml', `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${'*a, '.repeat(9)}*a]\nc: &c [${'*b, '.repeat(9)}*b]\nrooms: [${'*c, '.repeat(9)}*c]\n`,
       ['2:8: its aliases (*name) expand to too many copies (an alias bomb?): write the values out instead']],
+    ['an alias inside the value its anchor marks (the value would contain itself)', 'rooms.yaml', `${PROFILE}rooms:\n  - &r { name: A, profile: Std, tags: { x: *r } }\n`,
+      ['4:44: the alias *r is inside the value its anchor &r marks, which would contain itself: write the values out instead']],
+    ['an alias without its anchor', 'rooms.yaml', `${PROFILE}rooms:\n  - { name: *a, profile: Std }\n`,
+      ['4:13: the alias *a has no anchor &a before it: put the anchor on an earlier value, or write the value out']],
     ['an unclosed flow mapping', 'rooms.yaml', 'rooms: [ { name: A, profile: Std\n', ['2:1: Flow map in block collection must be sufficiently indented and end with a }', '2:1: Flow sequence in block collection must be sufficiently indented and end with a ]']],
   ])('%s', (_, name, content, expected) => {
     const file = write(name, content);
