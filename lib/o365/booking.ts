@@ -88,7 +88,7 @@ function minutesOf(hhmm: string): number {
  */
 export function withinWorkingHours(start: number, end: number, wh: WorkingHours): boolean {
   const zone = ianaZone(wh.timeZone?.name);
-  // Stryker disable next-line OptionalChaining: without a timeZone the zone is UTC, so this line needs a name
+  // Stryker disable next-line OptionalChaining: without a timeZone the zone is UTC, so this error is only reached with a name
   if (!zone) throw new Error(`workingHours.timeZone: '${wh.timeZone?.name}' is neither an IANA zone nor a Windows zone this library knows`);
   const a = localTime(start, zone);
   // The end is taken a minute early so a meeting ending at endTime (or at midnight) counts on its own day.
