@@ -29,6 +29,7 @@ const SCHEMA_KEYWORDS = new Set(['type', 'required', 'additionalProperties', 'en
 export function schemaProblems(inventory: unknown): InventoryProblem[] {
   compiled ??= schemaCheck();
   compiled(inventory);
+  // Stryker disable next-line ArrayDeclaration: errors is null only when the data is valid, and an entry without a keyword is filtered out
   return (compiled.errors ?? []).filter((e) => SCHEMA_KEYWORDS.has(e.keyword) && !nanForInteger(e, inventory))
     .map((e) => fromAjv(e, inventory as Inventory));
 }
@@ -39,13 +40,23 @@ function nanForInteger(e: ErrorObject, inventory: unknown): boolean {
 }
 
 function valueAt(e: ErrorObject, inventory: unknown): unknown {
-  return e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).reduce<any>((v, k) => v?.[k], inventory);
+  return valueOf(pathOf(e), inventory);
+}
+
+/** The error's place in the data: its JSON Pointer (RFC 6901: ~1 is /, ~0 is ~) as keys and list indexes. */
+function pathOf(e: ErrorObject): Array<string | number> {
+  return e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+}
+
+function valueOf(path: InventoryPath, inventory: unknown): unknown {
+  // Stryker disable next-line OptionalChaining: ajv's instancePath leads through the data it checked
+  return path.reduce<any>((v, k) => v?.[k], inventory);
 }
 
 function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
-  const path: Array<string | number> = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const path = pathOf(e);
   const entity = entityOf(path, inventory);
-  const value = path.reduce<any>((v, k) => v?.[k], inventory);
+  const value = valueOf(path, inventory);
   const field = fieldOf(path);
   if (typeof value === 'number' && !Number.isFinite(value) && (e.keyword === 'type' || e.keyword === 'enum')) {
     return { path, entity, field, message: nonFiniteValue(field, value, e) };
@@ -59,6 +70,7 @@ function fromAjv(e: ErrorObject, inventory: Inventory): InventoryProblem {
     }
     case 'additionalProperties': {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      // Stryker disable next-line OptionalChaining: the build compiles the schema with verbose, which gives every error its parentSchema
       const allowed = Object.keys((e.parentSchema as any)?.properties ?? {});
       const near = allowed.find((a) => a.toLowerCase() === extra.toLowerCase() || editDistance(a, extra) <= 2);
       return { path: [...path, extra], at: 'key', entity, field: extra, message: `${extra} is not a field here${near ? `: did you mean ${near}?` : ''} (allowed: ${allowed.join(', ')})` };
@@ -110,6 +122,7 @@ function withoutBadTypes(inventory: unknown, problems: InventoryProblem[]): Inve
   // structuredClone, not JSON: JSON would turn a -.inf the rules still have to refuse into a null they skip.
   const copy = structuredClone(inventory ?? {}) as any;
   for (const p of bad) {
+    // Stryker disable next-line OptionalChaining: the schema does not look inside a value of the wrong type, so no bad value holds another
     const parent = p.path.slice(0, -1).reduce<any>((v, k) => v?.[k], copy);
     if (parent && typeof parent === 'object') delete parent[p.path[p.path.length - 1]];
   }

@@ -39,6 +39,9 @@ describe('profileFromA4b', () => {
       },
       { ...base, maxVolume: 7, setupModeDisabled: true, meetingRoom: FULL_MEETING_ROOM }],
     ['a string that is not a number stays as it is', { ...BASE, MaxVolumeLimit: 'loud' }, { ...base, maxVolume: 'loud' as unknown as number }],
+    // Number('') and Number(' ') are 0: a blank is not read as a volume of 0.
+    ['an empty string stays as it is', { ...BASE, MaxVolumeLimit: '' }, { ...base, maxVolume: '' as unknown as number }],
+    ['a blank string stays as it is', { ...BASE, MaxVolumeLimit: ' ' }, { ...base, maxVolume: ' ' as unknown as number }],
     ['booleans that default to false are left out when false', { ...BASE, SetupModeDisabled: false, PSTNEnabled: 'false', DataRetentionOptIn: false }, base],
     ['RoomUtilizationMetricsEnabled false is kept', { ...BASE, MeetingRoomConfiguration: { RoomUtilizationMetricsEnabled: false } },
       { ...base, meetingRoom: { roomUtilizationMetrics: false } }],

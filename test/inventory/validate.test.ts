@@ -1,6 +1,6 @@
 // Malformed inventories: each problem reported with file, line, column, the entity, the field and what is allowed.
-import { parseInventoryText } from '../../lib/inventory/parse';
-import { validateInventory } from '../../lib/inventory/validate';
+import { NO_ROOMS_FIX, parseInventoryText } from '../../lib/inventory/parse';
+import { inventoryProblems, validateInventory } from '../../lib/inventory/validate';
 
 const HEAD = `profiles:
   - name: Std
@@ -133,5 +133,78 @@ describe('inventory validation', () => {
   test('JSON inventories are read the same way, with positions', () => {
     const problems = validateInventory(parseInventoryText('{\n  "rooms": [\n    { "name": "A", "profile": "Std" }\n  ]\n}\n', 'rooms.json'));
     expect(problems).toEqual(["rooms.json:3:31: room 'A': profile 'Std' must name a profile of this inventory (there are none)"]);
+  });
+});
+
+// The structure check on its own, as a table: the exact problem (path, entity, field, message) for each kind of value
+// the schema refuses, at the bounds of each wording (entry index >= 10, keys with / and ~, a suggestion 2 edits away).
+describe('inventoryProblems', () => {
+  const P = { profiles: [{ name: 'Std', address: 'a', timezone: 'UTC' }] };
+  const room = (extra: object) => ({ ...P, rooms: [{ name: 'A', profile: 'Std', ...extra }] });
+  const ROOM_FIELDS = '(allowed: id, name, mailbox, profile, skillGroups, description, devices, tags, adoptExisting)';
+  const NOT_MAPPING = [{ path: [], entity: 'inventory', field: 'inventory', message: 'an inventory is a mapping with calendarLink, profiles, skillGroups and rooms' }];
+  const notField = (key: string, message: string) => [{ path: ['rooms', 0, key], at: 'key', entity: "room 'A'", field: key, message }];
+  const wrong = (path: (string | number)[], entity: string, field: string, message: string) => [{ path, entity, field, message }];
+  test.each<[string, unknown, object[]]>([
+    ['null', null, NOT_MAPPING],
+    ['a list', [], NOT_MAPPING],
+    ['text', 'rooms', NOT_MAPPING],
+    ['no rooms', {}, [{ path: [], entity: 'inventory', field: 'rooms', message: `rooms is required: ${NO_ROOMS_FIX} (an inventory without rooms would delete every room deployed before)` }]],
+    ['a room without a name', { ...P, rooms: [{ profile: 'Std' }] }, wrong(['rooms', 0], "room '#1'", 'name', 'name is required')],
+    ['a field in other case', room({ MAILBOX: 'a@b.co' }), notField('MAILBOX', `MAILBOX is not a field here: did you mean mailbox? ${ROOM_FIELDS}`)],
+    ['a field 2 edits away', room({ malbx: 'a@b.co' }), notField('malbx', `malbx is not a field here: did you mean mailbox? ${ROOM_FIELDS}`)],
+    ['a field 3 edits away', room({ mlbx: 'a@b.co' }), notField('mlbx', `mlbx is not a field here ${ROOM_FIELDS}`)],
+    ['two letters swapped', room({ devicse: [] }), notField('devicse', `devicse is not a field here: did you mean devices? ${ROOM_FIELDS}`)],
+    ['a field of the same length as three, like none', room({ qqqqqqq: 1 }), notField('qqqqqqq', `qqqqqqq is not a field here ${ROOM_FIELDS}`)],
+    ['a number for text', room({ name: 42 }), wrong(['rooms', 0, 'name'], "room '#1'", 'name', 'name 42 must be a string')],
+    ['text for a whole number', { profiles: [{ ...P.profiles[0], maxVolume: 'loud' }], rooms: [] }, wrong(['profiles', 0, 'maxVolume'], "profile 'Std'", 'maxVolume', "maxVolume 'loud' must be a whole number")],
+    ['a number for a mapping', { profiles: [{ ...P.profiles[0], meetingRoom: 5 }], rooms: [] }, wrong(['profiles', 0, 'meetingRoom'], "profile 'Std'", 'meetingRoom', 'meetingRoom 5 must be a mapping')],
+    ['text for a list', room({ devices: 'arn' }), wrong(['rooms', 0, 'devices'], "room 'A'", 'devices', "devices 'arn' must be a list")],
+    ['.inf for a list', room({ skillGroups: Infinity }), wrong(['rooms', 0, 'skillGroups'], "room 'A'", 'skillGroups', 'skillGroups: .inf is a number to YAML (infinity), not a list')],
+    ['.nan for a mapping', { profiles: [{ ...P.profiles[0], meetingRoom: NaN }], rooms: [] },
+      wrong(['profiles', 0, 'meetingRoom'], "profile 'Std'", 'meetingRoom', 'meetingRoom: .nan is a number to YAML (not-a-number), not a mapping')],
+    ['tag keys with digits, / and ~', room({ tags: { '1a': 5, 'a1': 5, 'a/b': 5, 'a~b': 5 } }), ['1a', 'a1', 'a/b', 'a~b'].flatMap((k) =>
+      wrong(['rooms', 0, 'tags', k], "room 'A'", `tags.${k}`, `tags.${k} 5 must be a string`))],
+    ['the eleventh room', { ...P, rooms: [...Array.from({ length: 10 }, (_, i) => ({ name: `R${i}`, profile: 'Std' })), { name: 'R10', profile: 5 }] },
+      wrong(['rooms', 10, 'profile'], "room 'R10'", 'profile', 'profile 5 must be a string')],
+    ['the inventory\'s own tags', { tags: { team: 5 }, rooms: [] }, wrong(['tags', 'team'], 'inventory', 'tags.team', 'tags.team 5 must be a string')],
+    ['a room that is text', { rooms: ['A'] }, wrong(['rooms', 0], "room '#1'", 'rooms[0]', "rooms[0] 'A' must be a mapping")],
+    ['a room that is null', { rooms: [null] }, wrong(['rooms', 0], "room '#1'", 'rooms[0]', 'rooms[0] null must be a mapping')],
+    ['a calendar link that is a number', { calendarLink: 5, rooms: [] }, wrong(['calendarLink'], 'calendarLink', 'calendarLink', 'calendarLink 5 must be a mapping')],
+    ['a skill group named by a number', { skillGroups: [{ name: 5 }], rooms: [] }, wrong(['skillGroups', 0, 'name'], "skill group '#1'", 'name', 'name 5 must be a string')],
+    // The rules still read the rest of an entry the schema refused a field of.
+    ['a missing profile and a long name', { ...P, rooms: [{ name: 'x'.repeat(101) }] }, [
+      { path: ['rooms', 0], entity: `room '${'x'.repeat(60)}…'`, field: 'profile', message: 'profile is required' },
+      { path: ['rooms', 0, 'name'], entity: `room '${'x'.repeat(60)}…'`, field: 'name', message: `name '${'x'.repeat(60)}…' must be 1 to 100 characters (it is 101)` },
+    ]],
+  ])('%s', (_, inventory, expected) => {
+    expect(inventoryProblems(inventory)).toEqual(expected);
+  });
+});
+
+describe('the compiled schema check', () => {
+  // A fresh validate module (it keeps the compiled check once loaded) over a schema-validator that throws.
+  const thrownWith = (error: Error & { code?: string }): unknown => {
+    let thrown: unknown;
+    jest.isolateModules(() => {
+      jest.doMock('../../lib/inventory/schema-validator', () => { throw error; });
+      try {
+        (require('../../lib/inventory/validate') as typeof import('../../lib/inventory/validate')).inventoryProblems({ rooms: [] });
+      } catch (e) {
+        thrown = e;
+      }
+    });
+    jest.dontMock('../../lib/inventory/schema-validator');
+    return thrown;
+  };
+
+  test('missing (no build yet): says to build', () => {
+    const missing = Object.assign(new Error("Cannot find module './schema-validator' from 'lib/inventory/validate.ts'"), { code: 'MODULE_NOT_FOUND' });
+    expect(thrownWith(missing)).toEqual(new Error('lib/inventory/schema-validator.js is missing: run npm run build (it compiles the inventory schema)'));
+  });
+
+  test('another error in it (naming it): that error, not the advice to build', () => {
+    const broken = new SyntaxError('schema-validator.js: Unexpected token');
+    expect(thrownWith(broken)).toBe(broken);
   });
 });

@@ -269,6 +269,13 @@ describe('permission rules', () => {
     if (role) expect((d as { role: string }).role).toBe(role);
   });
 
+  test.each<[string, CalendarPermission, PermissionDecision]>([
+    ['limitedRead alone: raised', perm('a4b-svc@contoso.com', 'limitedRead', { id: 'p-1' }), { kind: 'below', role: 'limitedRead', permissionId: 'p-1' }],
+    ['read, not removable, allowedRoles not given', perm('a4b-svc@contoso.com', 'read', { isRemovable: false }), { kind: 'write-not-allowed', role: 'read', allowedRoles: [] }],
+  ])('the whole decision: %s', (_, p, decision) => {
+    expect(decidePermission([p], account, ACCEPTED)).toEqual(decision);
+  });
+
   test('groups not readable: only its own entries count', () => {
     expect(decidePermission([perm('av-team@contoso.com', 'write')], { own: account.own }, ACCEPTED)).toEqual({ kind: 'missing' });
   });
@@ -312,6 +319,9 @@ describe('permission rules', () => {
       problem: "the service account has role 'read' on the calendar, which is not an accepted role (delegateWithPrivateEventAccess)", fix: `add 'read' to acceptedRoles, or ${set}` }],
     ['none, when only a delegate role is accepted', { kind: 'unaccepted', role: 'none' }, ['delegateWithPrivateEventAccess'], true, false, {
       problem: "the service account has role 'none' on the calendar, which is not an accepted role (delegateWithPrivateEventAccess)", fix: `add 'none' to acceptedRoles, or ${set}` }],
+    ['the lower delegate role, above write', { kind: 'unaccepted', role: 'delegateWithoutPrivateEventAccess' }, ['write'], true, false, {
+      problem: "the service account has role 'delegateWithoutPrivateEventAccess', above write (this library never lowers a permission) on the calendar, which is not an accepted role (write)",
+      fix: "add 'delegateWithoutPrivateEventAccess' to acceptedRoles" }],
     ['a role Graph does not list', { kind: 'unaccepted', role: 'owner' }, ['write'], true, false, {
       problem: "the service account has role 'owner' on the calendar, which is not an accepted role (write)", fix: "add 'owner' to acceptedRoles" }],
   ])('the problem and fix: %s', (_, d, accepted, grantMissing, groupsUnread, expected) => {
