@@ -88,6 +88,11 @@ describe('roomFields', () => {
       [problem(['rooms', 0, 'tags', 'team'], "room 'A'", "tag 'team' value", `tag 'team' value ${cut(x(257, 'v'))} must be at most 256 characters (it is 257)`)]],
     ['the second room is named in its problem', rooms({ name: 'A' }, { name: 'B', description: '' }),
       [problem(['rooms', 1, 'description'], "room 'B'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
+    // The schema reports the missing name; the room's other problems name it by its place in the list.
+    ['a room without a name', { rooms: [{ name: 'A', profile: 'Std' }, { profile: 'Std', description: '' } as InventoryRoom] },
+      [problem(['rooms', 1, 'description'], "room '#2'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
+    // A device that is not a string is the schema's problem.
+    ['a number among the devices', rooms({ devices: [42 as unknown as string] }), []],
   ])('%s', run(roomFields));
 });
 
@@ -118,6 +123,14 @@ describe('profileFields', () => {
     ['volume 11', profiles({ maxVolume: 11 }), at('maxVolume', 11, 'must be 0 to 10')],
     ['volume -1', profiles({ maxVolume: -1 }), at('maxVolume', -1, 'must be 0 to 10')],
     ['volume 2.5', profiles({ maxVolume: 2.5 }), at('maxVolume', 2.5, 'must be a whole number')],
+    // YAML's .nan and .inf are numbers to the schema, and no value A4B takes.
+    ['volume .nan', profiles({ maxVolume: NaN }),
+      [problem(['profiles', 0, 'maxVolume'], "profile 'Std'", 'maxVolume', 'maxVolume: .nan is not a number A4B accepts: give a whole number from 0 to 10')]],
+    ['a profile without a name, volume -.inf, instant booking .inf', { profiles: [{ address: 'a', timezone: 'UTC', maxVolume: -Infinity, meetingRoom: { instantBooking: { durationMinutes: Infinity } } }] } as unknown as Inventory, [
+      problem(['profiles', 0, 'maxVolume'], "profile '#1'", 'maxVolume', 'maxVolume: -.inf is not a number A4B accepts: give a whole number from 0 to 10'),
+      problem(['profiles', 0, ...BOOKING], "profile '#1'", 'meetingRoom.instantBooking.durationMinutes',
+        'meetingRoom.instantBooking.durationMinutes: .inf is not a number A4B accepts: give a whole number from 15 to 240 in steps of 15'),
+    ]],
     ['a reminder of 3 minutes', reminder(3), []],
     ['a reminder of 15 minutes', reminder(15), []],
     ['a reminder of 2 minutes', reminder(2), at('meetingRoom.endOfMeetingReminder.minutes', 2, 'must be 3 to 15', ...REMINDER)],
@@ -144,6 +157,8 @@ describe('skillGroupFields', () => {
       [problem(['skillGroups', 0, 'description'], "skill group 'G'", 'description', `description ${cut(x(201, 'd'))} must be 1 to 200 characters (it is 201)`)]],
     ['a tag value with a !', { skillGroups: [{ name: 'G', tags: { team: 'a!' } }] },
       [problem(['skillGroups', 0, 'tags', 'team'], "skill group 'G'", "tag 'team' value", `tag 'team' value 'a!' must contain only ${TAG_CHARS}`)]],
+    ['a skill group without a name', { skillGroups: [{ name: 'G' }, { description: '' }] } as unknown as Inventory,
+      [problem(['skillGroups', 1, 'description'], "skill group '#2'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
   ])('%s', run(skillGroupFields));
 });
 
@@ -155,6 +170,8 @@ describe('inventoryTags', () => {
       [problem(['tags', 'aws:cloudformation:stack-name'], 'inventory', 'tag key', `tag key 'aws:cloudformation:stack-name' ${SYSTEM}`, 'key')]],
     ['an empty tag key', { tags: { '': 'v' } }, [problem(['tags', ''], 'inventory', 'tag key', "tag key '' must be 1 to 128 characters (it is 0)", 'key')]],
     ['a tag key with a *', { tags: { 'a*': 'v' } }, [problem(['tags', 'a*'], 'inventory', 'tag key', `tag key 'a*' must contain only ${TAG_CHARS}`, 'key')]],
+    // Tags given in code may be any object: only its own keys are tags.
+    ['a system tag key inherited, not the object\'s own', { tags: Object.create({ 'aws:x': 'v' }) as Record<string, string> }, []],
   ])('%s', run(inventoryTags));
 });
 
