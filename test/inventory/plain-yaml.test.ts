@@ -248,6 +248,12 @@ describe('plain YAML reader, line by line', () => {
     ['a quoted string with a colon in a flow list item', '- [x, "a: b"]\n', [['x', 'a: b']]],
     ['a flow mapping item', '- { a: 1 }\n', [{ a: 1 }]],
     ['a quoted item and a quoted key item', '- "a b"\n- "a": x\n- \'c\': y\n', ['a b', { a: 'x' }, { c: 'y' }]],
+    ['an item after two spaces', '-  x\n', ['x']],
+    ['an item that is a key without a value', '- x:\n', [{ x: null }]],
+    ['a single-quoted key holding a colon and a space', '\'a: b\': c\n', { 'a: b': 'c' }],
+    ['a single-quoted key holding a colon and a space, in a list', '- \'a: b\': c\n', [{ 'a: b': 'c' }]],
+    ['two single quotes in a double-quoted item', '- "a\'\'b"\n', ['a\'\'b']],
+    ['a hash before a space in a flow entry', 'a: [a# b]\n', { a: ['a# b'] }],
     ['spaces after a key', 'a:   1\n', { a: 1 }],
     ['a comment after a key', 'a: # c\n  b: 1\n', { a: { b: 1 } }],
     ['an empty value before a key', 'a:\nb: 1\n', { a: null, b: 1 }],
@@ -266,7 +272,7 @@ describe('plain YAML reader, line by line', () => {
     ['a hash and a colon inside flow entries', 'a: [a#b, a:b]\n', { a: ['a#b', 'a:b'] }],
     ['a quoted flow entry', 'a: ["x", \'y\'\'s\']\n', { a: ['x', 'y\'s'] }],
     ['a comment after a plain value', 'a: x  # c\nb: 1 # c\nc: x#c\n', { a: 'x', b: 1, c: 'x#c' }],
-    ['a dash starting a plain value', 'a: -x\nb: -\u00e9\n', { a: '-x', b: '-\u00e9' }],
+    ['a dash starting a plain value', 'a: -x\nb: -\u00e9\nc: -x1\n', { a: '-x', b: '-\u00e9', c: '-x1' }],
     ['signed and zero integers', 'a: -0\nb: 0\nc: +0\nd: 90\n', { a: -0, b: 0, c: 0, d: 90 }],
     ['the largest safe integers', 'a: 9007199254740991\nb: -9007199254740991\n', { a: 9007199254740991, b: -9007199254740991 }],
     ['strings that only start like numbers', 'a: 10x1F\nb: 0x1Fz\nc: 0xg\nd: +.nan\ne: 1_000\nf: 9x\n', { a: '10x1F', b: '0x1Fz', c: '0xg', d: '+.nan', e: '1_000', f: '9x' }],
@@ -295,6 +301,13 @@ describe('plain YAML reader, line by line', () => {
     ['a quoted key with its colon away', '"a" : x\n'],
     ['a quoted key without a space after its colon', '"a":x\n'],
     ['an escaped quote', 'a: "a\\"b"\n'],
+    ['a backslash before the closing quote', 'a: "\\"\n'],
+    ['text after a quoted item', '- "a"  x\n'],
+    ['a letter right after a quoted item', '- "a"b\n'],
+    ['two double quotes in a double-quoted value', 'a: "x""y"\n'],
+    ['text and a comment after a quoted value', 'a: "x"y # c\n'],
+    ['text between a quoted flow key and a value', 'a: { "a" x y }\n'],
+    ['a quoted flow key without a space after its colon', 'a: { "a":12 }\n'],
     ['text after a quoted value', 'a: "x"y\n'],
     ['a hash right after a quoted value', 'a: "x"#c\n'],
     ['text after a flow collection', 'a: [x]y\n'],
@@ -318,6 +331,14 @@ describe('plain YAML reader, line by line', () => {
     ...['?', ':', ',', ']', '}', '&', '*', '!', '|', '>', '%', '@', '`'].map((c) => [`a value starting with the indicator ${c}`, `a: ${c} x\n`]),
     ['a flow entry starting with #', 'a: [#x]\n'],
   ])('leaves %s to the YAML library', (_what, text) => leaves(text));
+
+  // The core schema's other numbers (octal, hexadecimal, floats): the library reads a number; the reader leaves it.
+  test.each(['0o17', '0x09afAF', '1e3', '+1e3', '-1e3', '.55e3', '.5e3', '12e3', '1.25e3', '1e+3', '1e10', '+1.5', '-1.5', '.55', '.5', '12.5', '1.25', '1.'])(
+    'leaves the number %s to the YAML library', (n) => {
+      const text = `a: ${n}\n`;
+      expect(library(text)).toEqual({ value: { a: expect.any(Number) } });
+      leaves(text);
+    });
 });
 
 describe('plain YAML reader, nesting', () => {

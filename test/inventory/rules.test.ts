@@ -60,6 +60,10 @@ describe('roomFields', () => {
     ['a mailbox without a dot in its domain', rooms({ mailbox: 'a@contoso' }),
       [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', "mailbox 'a@contoso' must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")]],
     ['the shortest mailbox', rooms({ mailbox: 'a@b.c' }), []],
+    ['a mailbox of 100 characters that is no address', rooms({ mailbox: x(100, 'm') }),
+      [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', `mailbox ${cut(x(100, 'm'))} must be the email address of the room's resource mailbox, e.g. board-room@contoso.com`)]],
+    ['a mailbox of 101 characters that is no address: only the length is told', rooms({ mailbox: x(101, 'm') }),
+      [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', `mailbox ${cut(x(101, 'm'))} must be at most 100 characters (it is 101)`)]],
     ['a mailbox of 100 characters', rooms({ mailbox: `${x(90, 'm')}@contoso.c` }), []],
     // Over 100 characters only the length is told: the pattern is not checked on top.
     ['a mailbox of 101 characters', rooms({ mailbox: `${x(91, 'm')}@contoso.c` }),
@@ -110,6 +114,13 @@ const checkIn = (releaseAfterMinutes: number) => profiles({ meetingRoom: { requi
 describe('profileFields', () => {
   test.each<Row>([
     ['a plain profile', profiles({}), []],
+    ['a profile without a time zone (the schema\'s problem)', profiles({ timezone: undefined }), []],
+    ['a time zone of 101 characters', profiles({ timezone: x(101, 'z') }), [
+      problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be 1 to 100 characters (it is 101)`),
+      problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be an IANA time zone such as Europe/Berlin or America/New_York`),
+    ]],
+    ['a word joiner in the name', profiles({ name: 'Std\u2060' }),
+      [problem(['profiles', 0, 'name'], "profile 'Std\u2060'", 'name', `name 'Std\u2060' has the invisible character U+2060 (word joiner) at position 4: remove it ${LOOKS('Std')}`)]],
     ['an alias time zone the platform knows', profiles({ timezone: 'US/Eastern' }), []],
     ['a misspelt time zone', profiles({ timezone: 'Europe/Berln' }), at('timezone', 'Europe/Berln', 'must be an IANA time zone such as Europe/Berlin or America/New_York')],
     ['an address of 500 characters', profiles({ address: x(500, 'a') }), []],
@@ -151,6 +162,8 @@ describe('profileFields', () => {
 describe('skillGroupFields', () => {
   test.each<Row>([
     ['a plain skill group', { skillGroups: [{ name: 'Conferencing', description: x(200, 'd') }] }, []],
+    ['a zero width no-break space in the name', { skillGroups: [{ name: '\ufeffG' }] },
+      [problem(['skillGroups', 0, 'name'], "skill group '\ufeffG'", 'name', `name '\ufeffG' has the invisible character U+FEFF (zero width no-break space) at position 1: remove it ${LOOKS('G')}`)]],
     ['a name of 101 characters', { skillGroups: [{ name: x(101, 'g') }] },
       [problem(['skillGroups', 0, 'name'], `skill group ${cut(x(101, 'g'))}`, 'name', `name ${cut(x(101, 'g'))} must be 1 to 100 characters (it is 101)`)]],
     ['a description of 201 characters', { skillGroups: [{ name: 'G', description: x(201, 'd') }] },
@@ -249,6 +262,10 @@ describe('uniqueRoomKeys', () => {
   test.each<Row>([
     ['rooms without ids (their names are checked by uniqueNames)', rooms({ name: 'A' }, { name: 'a' }), []],
     ['distinct ids', rooms({ id: 'r1', name: 'A' }, { id: 'r2', name: 'B' }), []],
+    ['one id on three rooms: both point at the first', rooms({ id: 'r1', name: 'A' }, { id: 'R1', name: 'B' }, { id: 'r1', name: 'C' }), [
+      between(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id']),
+      between(['rooms', 2, 'id'], "room 'C'", 'id', `id 'r1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id']),
+    ]],
     ['an id that is another room\'s name is fine when that room has its own id', rooms({ id: 'r1', name: 'B' }, { id: 'B', name: 'C' }), []],
     ['one id on two rooms, ignoring case', rooms({ id: 'r1', name: 'A' }, { id: 'R1', name: 'B' }),
       [between(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id'])]],
@@ -263,6 +280,8 @@ describe('uniqueMailboxes', () => {
   test.each<Row>([
     ['rooms without mailboxes', rooms({ name: 'A' }, { name: 'B' }), []],
     ['distinct mailboxes', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'b@contoso.com' }), []],
+    // Lower case tells them apart; upper case would not (STRASSE for both).
+    ['ss and \u00df are two mailboxes', rooms({ name: 'A', mailbox: 'strasse@contoso.com' }, { name: 'B', mailbox: 'stra\u00dfe@contoso.com' }), []],
     ['one mailbox on two rooms, ignoring case', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'A@contoso.com' }),
       [between(['rooms', 1, 'mailbox'], "room 'B'", 'mailbox', "mailbox 'A@contoso.com' is also the mailbox of room 'A' (rooms[0]): a resource mailbox belongs to one room", ['rooms', 0, 'mailbox'])]],
   ])('%s', run(uniqueMailboxes));
@@ -273,6 +292,12 @@ describe('references', () => {
     ({ ...rooms(...list), profiles: names.map((name) => ({ ...std, name })), skillGroups: [{ name: 'Conferencing' }] });
   test.each<Row>([
     ['a known profile and skill group', withProfiles(['Std'], { profile: 'Std', skillGroups: ['Conferencing'] }), []],
+    // Values of other types are the schema's problems.
+    ['a number and a list among the skill groups', withProfiles(['Std'], { skillGroups: [42, ['Caf\u00e9'], 'Conferencing'] as unknown as string[] }), []],
+    ['a profile declared with a number for a name', { ...rooms({ profile: '42' }), profiles: [{ ...std, name: 42 as unknown as string }] },
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile '42' must name a profile of this inventory ('42')")]],
+    ['a profile declared with a list for a name', { ...rooms({ profile: 'Caf\u00e9' }), profiles: [{ ...std, name: ['Caf\u00e9'] as unknown as string }] },
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Caf\u00e9' must name a profile of this inventory ('Caf\u00e9')")]],
     ['an unknown profile', withProfiles(['Std', 'Big'], { profile: 'Standard' }),
       [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Standard' must name a profile of this inventory ('Std', 'Big')")]],
     // A4B would take 'std' for 'Std' (names are unique ignoring case); the inventory asks for the declared name.
@@ -318,6 +343,10 @@ describe('calendarLink', () => {
     ['no link', {}, []],
     ['a delegate link', link(delegate), []],
     ['an application link', link(application), []],
+    // Missing or mistyped values are the schema's problems.
+    ['a link without a tenant id', link({ ...delegate, tenantId: undefined }), []],
+    ['a service account that is a number', link({ ...delegate, serviceAccount: 42 }), []],
+    ['an application id that is a number', link({ ...application, applicationId: 42 }), []],
     ['a tenant GUID in capitals', link({ ...delegate, tenantId: '72F988BF-86F1-41AF-91AB-2D7CD011DB47' }), []],
     ['the shortest domain', link({ ...delegate, tenantId: 'a.io' }), []],
     ['a tenant name without its domain', link({ ...delegate, tenantId: 'contoso' }), [problem(['calendarLink', 'tenantId'], 'calendarLink', 'tenantId', `tenantId 'contoso' ${TENANT}`)]],
