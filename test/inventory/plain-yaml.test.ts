@@ -305,6 +305,7 @@ describe('plain YAML reader, line by line', () => {
     ['text after a quoted item', '- "a"  x\n'],
     ['a letter right after a quoted item', '- "a"b\n'],
     ['two double quotes in a double-quoted value', 'a: "x""y"\n'],
+    ['a double quote closed before a single quote', 'a: "x"\'y"\n'],
     ['text and a comment after a quoted value', 'a: "x"y # c\n'],
     ['text between a quoted flow key and a value', 'a: { "a" x y }\n'],
     ['a quoted flow key without a space after its colon', 'a: { "a":12 }\n'],

@@ -115,6 +115,7 @@ describe('profileFields', () => {
   test.each<Row>([
     ['a plain profile', profiles({}), []],
     ['a profile without a time zone (the schema\'s problem)', profiles({ timezone: undefined }), []],
+    ['a time zone that is a number (the schema\'s problem)', profiles({ timezone: 42 }), []],
     ['a time zone of 101 characters', profiles({ timezone: x(101, 'z') }), [
       problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be 1 to 100 characters (it is 101)`),
       problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be an IANA time zone such as Europe/Berlin or America/New_York`),
