@@ -83,9 +83,9 @@ export function parsePlainYaml(text: string, maxDepth: number): Value | undefine
     if (e instanceof NotPlain) return undefined;
     throw e;
   }
-  // Stryker restore BlockStatement
 }
 
+// Stryker restore BlockStatement
 class PlainReader {
   private i = 0;
 

@@ -263,13 +263,14 @@ function unknownReference(name: string, declared: { names: unknown[]; canonical:
   return `must name ${what} of this inventory (${declared.names.map((d) => `'${d}'`).join(', ') || 'there are none'})`;
 }
 
-// Stryker disable ArrayDeclaration: a missing list counts 0, or 1 with a made-up entry: both far under every quota
 export const quotas: InventoryRule = (inv) => [
+  // Stryker disable next-line ArrayDeclaration: a missing list counts 0, or 1 with a made-up entry: both far under every quota
   ...problem(['rooms'], 'inventory', 'rooms', (inv.rooms ?? []).length, (inv.rooms ?? []).length > Quotas.ROOMS ? `must be at most ${Quotas.ROOMS} (the A4B quota of rooms per account)` : undefined),
+  // Stryker disable next-line ArrayDeclaration: as above
   ...problem(['profiles'], 'inventory', 'profiles', (inv.profiles ?? []).length, (inv.profiles ?? []).length > Quotas.ROOM_PROFILES ? `must be at most ${Quotas.ROOM_PROFILES} (the A4B quota of room profiles per account)` : undefined),
+  // Stryker disable next-line ArrayDeclaration: as above
   ...problem(['skillGroups'], 'inventory', 'skillGroups', (inv.skillGroups ?? []).length, (inv.skillGroups ?? []).length > Quotas.SKILL_GROUPS ? `must be at most ${Quotas.SKILL_GROUPS} (the A4B quota of skill groups per account)` : undefined),
 ];
-// Stryker restore ArrayDeclaration
 
 export const calendarLink: InventoryRule = (inv) => {
   const link = inv.calendarLink;
