@@ -32,10 +32,18 @@ const CORE_WORDS = new Map<string, null | boolean>([
  * start with what starts anything else (an indicator, a quote, `-`, a number, `~`) nor hold `:` or `#`; the words
  * null, true and false are turned away after the match. Everything else takes the general path.
  */
+// Stryker disable next-line Regex: a narrower pattern only sends more lines down the general path, which reads them the same
 const SIMPLE_ENTRY = /^([A-Za-z_][\w-]*): +(?:([^-\s~+.0-9?:,[\]{}#&*!|>'"%@`][^:#]*)|"([^"\\]*)")$/;
+// Stryker disable next-line Regex: a narrower pattern only sends more lines down the general path, which reads them the same
 const SIMPLE_ITEM = /^- +([^-\s~+.0-9?:,[\]{}#&*!|>'"%@`][^:#]*)$/;
 /** Characters that start something other than a plain scalar (YAML 1.2, c-indicator), `-` handled apart. */
-const INDICATORS = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`']);
+const INDICATORS = new Set([
+  '?', ',', ']', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`',
+  // Stryker disable next-line StringLiteral: plain() never sees these first: quotes and flow collections are read before it
+  '[', '{', '\'', '"',
+  // Stryker disable next-line StringLiteral: `: ` is refused below (the includes test); `:x` the library reads as the same string
+  ':',
+]);
 
 /**
  * The value of a plain block YAML text, or undefined when the text uses anything else (including every error): then
@@ -57,6 +65,7 @@ export function parsePlainYaml(text: string, maxDepth: number): Value | undefine
     let start = 0;
     while (start < end && line.charCodeAt(start) === 32) start++;
     if (start === end || line.charCodeAt(start) === 35) continue;
+    // Stryker disable next-line ConditionalExpression: the slice is the same text; the test only saves a copy
     const trimmed = start === 0 && end === line.length ? line : line.slice(start, end);
     // Directives and document markers.
     if (start === 0 && (trimmed[0] === '%' || trimmed.startsWith('---') || trimmed.startsWith('...'))) return undefined;
@@ -64,16 +73,19 @@ export function parsePlainYaml(text: string, maxDepth: number): Value | undefine
     texts.push(trimmed);
   }
   if (!texts.length) return undefined;
+  // Stryker disable BlockStatement: the reader throws nothing but NotPlain, so an empty catch returns the same undefined (a directive reaches the catch's block only from here)
   try {
     const reader = new PlainReader(indents, texts, maxDepth);
     const value = reader.block(indents[0], 1);
     return reader.done() ? value : undefined;
   } catch (e) {
+    // Stryker disable next-line ConditionalExpression: as above: every error the reader throws is a NotPlain
     if (e instanceof NotPlain) return undefined;
     throw e;
   }
 }
 
+// Stryker restore BlockStatement
 class PlainReader {
   private i = 0;
 
@@ -85,6 +97,7 @@ class PlainReader {
 
   /** The mapping or list starting at the current line, which is indented by `indent`. */
   block(indent: number, depth: number): Value {
+    // Stryker disable next-line ConditionalExpression: list() and mapping(), called with the same depth, check it too
     if (depth > this.maxDepth) notPlain();
     return isItem(this.texts[this.i]) ? this.list(indent, depth) : this.mapping(indent, depth);
   }
@@ -96,8 +109,10 @@ class PlainReader {
     while (this.i < texts.length && indents[this.i] === indent && isItem(texts[this.i])) {
       const text = texts[this.i];
       const simple = SIMPLE_ITEM.exec(text);
+      // Stryker disable next-line ConditionalExpression,BlockStatement: the fast path only; the general path below reads the item the same
       if (simple && !CORE_WORDS.has(simple[1])) {
         out.push(simple[1]);
+        // Stryker disable next-line EqualityOperator: an early exit only: a deeper line left unread ends every loop above it, and done() is false
         if (++this.i < texts.length && indents[this.i] > indent) notPlain();
         continue;
       }
@@ -130,11 +145,13 @@ class PlainReader {
     while (this.i < texts.length && indents[this.i] === indent && !isItem(texts[this.i])) {
       const text = texts[this.i];
       const simple = SIMPLE_ENTRY.exec(text);
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,BlockStatement: the fast path only; the general path below reads the entry the same
       if (simple && !CORE_WORDS.has(simple[1]) && (simple[2] === undefined || !CORE_WORDS.has(simple[2]))) {
         // Duplicate keys are an error the library words; `__proto__` it stores as an own property.
         if (Object.prototype.hasOwnProperty.call(out, simple[1]) || simple[1] === '__proto__') notPlain();
         out[simple[1]] = simple[2] ?? simple[3];
         // A line indented further after a scalar continues it (a multi-line scalar) or is an error.
+        // Stryker disable next-line EqualityOperator: an early exit only: a deeper line left unread ends every loop above it, and done() is false
         if (++this.i < texts.length && indents[this.i] > indent) notPlain();
         continue;
       }
@@ -162,7 +179,9 @@ class PlainReader {
   }
 
   /** A line indented further after a scalar continues it (a multi-line scalar) or is an error. */
+  // Stryker disable next-line BlockStatement: an early exit only: a deeper line left unread ends every loop above it, and done() is false
   private noDeeper(indent: number): void {
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: as above
     if (this.i < this.texts.length && this.indents[this.i] > indent) notPlain();
   }
 }
@@ -177,6 +196,7 @@ function keyEnd(text: string): number | undefined {
   if (text[0] === '{' || text[0] === '[') return undefined;
   if (text[0] === '"' || text[0] === '\'') {
     const close = closingQuote(text);
+    // Stryker disable next-line ConditionalExpression: text[NaN] is undefined, not ':', so the line below returns undefined too
     if (close === undefined) return undefined;
     return text[close + 1] === ':' && (close + 2 === text.length || text[close + 2] === ' ') ? close + 1 : undefined;
   }
@@ -195,6 +215,7 @@ function mappingKey(text: string): string {
 /** The index of the quote closing the quoted scalar `text` starts with, if on this line. */
 function closingQuote(text: string): number | undefined {
   const q = text[0];
+  // Stryker disable next-line EqualityOperator: text[text.length] is undefined, neither a backslash nor a quote
   for (let i = 1; i < text.length; i++) {
     if (q === '"' && text[i] === '\\') return undefined;
     if (text[i] === q) {
@@ -279,6 +300,7 @@ class FlowReader {
       if (c !== ',') notPlain();
       this.spaces();
       // A trailing comma, or an empty entry.
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: plain('') refuses the empty entry as well
       if (this.text[this.pos] === close || this.text[this.pos] === ',') notPlain();
     }
   }
@@ -315,6 +337,7 @@ class FlowReader {
   /** Up to a flow indicator or `: `; a `[`, `{` or ` #` inside is left to the library. */
   private plainText(): string {
     const start = this.pos;
+    // Stryker disable next-line EqualityOperator: one step past the end reads undefined, which stops nothing, and slices the same text
     for (; this.pos < this.text.length; this.pos++) {
       const c = this.text[this.pos];
       if (c === ',' || c === ']' || c === '}' || (c === ':' && this.text[this.pos + 1] === ' ')) break;
@@ -335,9 +358,11 @@ function plain(text: string): Value {
   if (text.includes(': ') || text.endsWith(':') || text.includes(' #')) notPlain();
   // Null, booleans, numbers and the other core forms all start with one of these: anything else is a string, known
   // without the regular expressions below (most names, addresses and mailboxes; it halves a cold read).
+  // Stryker disable next-line ConditionalExpression: a shortcut only: the tests below find nothing else in such a text
   if (!NOT_ONLY_STRINGS.has(text[0])) return text;
   if (CORE_WORDS.has(text)) return CORE_WORDS.get(text);
   // Of the forms starting with a letter the core schema knows only those words (`name`, `tags`, `floor` are strings).
+  // Stryker disable next-line ConditionalExpression: a shortcut only: the tests below find nothing else in such a text
   if (text[0] > '9') return text;
   if (/^[-+]?[0-9]+$/.test(text)) {
     const n = Number(text);
@@ -351,12 +376,16 @@ function plain(text: string): Value {
 // space at the end of a room's name is part of the name.
 function spacesOffEnd(text: string): string {
   let end = text.length;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: charCodeAt(-1) is NaN, not a space
   while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  // Stryker disable next-line ConditionalExpression: the slice is the same text; the test only saves a copy
   return end === text.length ? text : text.slice(0, end);
 }
 
 function spacesOffStart(text: string): string {
   let start = 0;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: charCodeAt(text.length) is NaN, not a space
   while (start < text.length && text.charCodeAt(start) === 32) start++;
+  // Stryker disable next-line ConditionalExpression: the slice is the same text; the test only saves a copy
   return start === 0 ? text : text.slice(start);
 }

@@ -60,6 +60,10 @@ describe('roomFields', () => {
     ['a mailbox without a dot in its domain', rooms({ mailbox: 'a@contoso' }),
       [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', "mailbox 'a@contoso' must be the email address of the room's resource mailbox, e.g. board-room@contoso.com")]],
     ['the shortest mailbox', rooms({ mailbox: 'a@b.c' }), []],
+    ['a mailbox of 100 characters that is no address', rooms({ mailbox: x(100, 'm') }),
+      [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', `mailbox ${cut(x(100, 'm'))} must be the email address of the room's resource mailbox, e.g. board-room@contoso.com`)]],
+    ['a mailbox of 101 characters that is no address: only the length is told', rooms({ mailbox: x(101, 'm') }),
+      [problem(['rooms', 0, 'mailbox'], "room 'A'", 'mailbox', `mailbox ${cut(x(101, 'm'))} must be at most 100 characters (it is 101)`)]],
     ['a mailbox of 100 characters', rooms({ mailbox: `${x(90, 'm')}@contoso.c` }), []],
     // Over 100 characters only the length is told: the pattern is not checked on top.
     ['a mailbox of 101 characters', rooms({ mailbox: `${x(91, 'm')}@contoso.c` }),
@@ -88,6 +92,11 @@ describe('roomFields', () => {
       [problem(['rooms', 0, 'tags', 'team'], "room 'A'", "tag 'team' value", `tag 'team' value ${cut(x(257, 'v'))} must be at most 256 characters (it is 257)`)]],
     ['the second room is named in its problem', rooms({ name: 'A' }, { name: 'B', description: '' }),
       [problem(['rooms', 1, 'description'], "room 'B'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
+    // The schema reports the missing name; the room's other problems name it by its place in the list.
+    ['a room without a name', { rooms: [{ name: 'A', profile: 'Std' }, { profile: 'Std', description: '' } as InventoryRoom] },
+      [problem(['rooms', 1, 'description'], "room '#2'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
+    // A device that is not a string is the schema's problem.
+    ['a number among the devices', rooms({ devices: [42 as unknown as string] }), []],
   ])('%s', run(roomFields));
 });
 
@@ -105,6 +114,14 @@ const checkIn = (releaseAfterMinutes: number) => profiles({ meetingRoom: { requi
 describe('profileFields', () => {
   test.each<Row>([
     ['a plain profile', profiles({}), []],
+    ['a profile without a time zone (the schema\'s problem)', profiles({ timezone: undefined }), []],
+    ['a time zone that is a number (the schema\'s problem)', profiles({ timezone: 42 }), []],
+    ['a time zone of 101 characters', profiles({ timezone: x(101, 'z') }), [
+      problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be 1 to 100 characters (it is 101)`),
+      problem(['profiles', 0, 'timezone'], "profile 'Std'", 'timezone', `timezone ${cut(x(101, 'z'))} must be an IANA time zone such as Europe/Berlin or America/New_York`),
+    ]],
+    ['a word joiner in the name', profiles({ name: 'Std\u2060' }),
+      [problem(['profiles', 0, 'name'], "profile 'Std\u2060'", 'name', `name 'Std\u2060' has the invisible character U+2060 (word joiner) at position 4: remove it ${LOOKS('Std')}`)]],
     ['an alias time zone the platform knows', profiles({ timezone: 'US/Eastern' }), []],
     ['a misspelt time zone', profiles({ timezone: 'Europe/Berln' }), at('timezone', 'Europe/Berln', 'must be an IANA time zone such as Europe/Berlin or America/New_York')],
     ['an address of 500 characters', profiles({ address: x(500, 'a') }), []],
@@ -118,6 +135,14 @@ describe('profileFields', () => {
     ['volume 11', profiles({ maxVolume: 11 }), at('maxVolume', 11, 'must be 0 to 10')],
     ['volume -1', profiles({ maxVolume: -1 }), at('maxVolume', -1, 'must be 0 to 10')],
     ['volume 2.5', profiles({ maxVolume: 2.5 }), at('maxVolume', 2.5, 'must be a whole number')],
+    // YAML's .nan and .inf are numbers to the schema, and no value A4B takes.
+    ['volume .nan', profiles({ maxVolume: NaN }),
+      [problem(['profiles', 0, 'maxVolume'], "profile 'Std'", 'maxVolume', 'maxVolume: .nan is not a number A4B accepts: give a whole number from 0 to 10')]],
+    ['a profile without a name, volume -.inf, instant booking .inf', { profiles: [{ address: 'a', timezone: 'UTC', maxVolume: -Infinity, meetingRoom: { instantBooking: { durationMinutes: Infinity } } }] } as unknown as Inventory, [
+      problem(['profiles', 0, 'maxVolume'], "profile '#1'", 'maxVolume', 'maxVolume: -.inf is not a number A4B accepts: give a whole number from 0 to 10'),
+      problem(['profiles', 0, ...BOOKING], "profile '#1'", 'meetingRoom.instantBooking.durationMinutes',
+        'meetingRoom.instantBooking.durationMinutes: .inf is not a number A4B accepts: give a whole number from 15 to 240 in steps of 15'),
+    ]],
     ['a reminder of 3 minutes', reminder(3), []],
     ['a reminder of 15 minutes', reminder(15), []],
     ['a reminder of 2 minutes', reminder(2), at('meetingRoom.endOfMeetingReminder.minutes', 2, 'must be 3 to 15', ...REMINDER)],
@@ -138,12 +163,16 @@ describe('profileFields', () => {
 describe('skillGroupFields', () => {
   test.each<Row>([
     ['a plain skill group', { skillGroups: [{ name: 'Conferencing', description: x(200, 'd') }] }, []],
+    ['a zero width no-break space in the name', { skillGroups: [{ name: '\ufeffG' }] },
+      [problem(['skillGroups', 0, 'name'], "skill group '\ufeffG'", 'name', `name '\ufeffG' has the invisible character U+FEFF (zero width no-break space) at position 1: remove it ${LOOKS('G')}`)]],
     ['a name of 101 characters', { skillGroups: [{ name: x(101, 'g') }] },
       [problem(['skillGroups', 0, 'name'], `skill group ${cut(x(101, 'g'))}`, 'name', `name ${cut(x(101, 'g'))} must be 1 to 100 characters (it is 101)`)]],
     ['a description of 201 characters', { skillGroups: [{ name: 'G', description: x(201, 'd') }] },
       [problem(['skillGroups', 0, 'description'], "skill group 'G'", 'description', `description ${cut(x(201, 'd'))} must be 1 to 200 characters (it is 201)`)]],
     ['a tag value with a !', { skillGroups: [{ name: 'G', tags: { team: 'a!' } }] },
       [problem(['skillGroups', 0, 'tags', 'team'], "skill group 'G'", "tag 'team' value", `tag 'team' value 'a!' must contain only ${TAG_CHARS}`)]],
+    ['a skill group without a name', { skillGroups: [{ name: 'G' }, { description: '' }] } as unknown as Inventory,
+      [problem(['skillGroups', 1, 'description'], "skill group '#2'", 'description', "description '' must be 1 to 200 characters (it is 0)")]],
   ])('%s', run(skillGroupFields));
 });
 
@@ -155,6 +184,8 @@ describe('inventoryTags', () => {
       [problem(['tags', 'aws:cloudformation:stack-name'], 'inventory', 'tag key', `tag key 'aws:cloudformation:stack-name' ${SYSTEM}`, 'key')]],
     ['an empty tag key', { tags: { '': 'v' } }, [problem(['tags', ''], 'inventory', 'tag key', "tag key '' must be 1 to 128 characters (it is 0)", 'key')]],
     ['a tag key with a *', { tags: { 'a*': 'v' } }, [problem(['tags', 'a*'], 'inventory', 'tag key', `tag key 'a*' must contain only ${TAG_CHARS}`, 'key')]],
+    // Tags given in code may be any object: only its own keys are tags.
+    ['a system tag key inherited, not the object\'s own', { tags: Object.create({ 'aws:x': 'v' }) as Record<string, string> }, []],
   ])('%s', run(inventoryTags));
 });
 
@@ -232,6 +263,10 @@ describe('uniqueRoomKeys', () => {
   test.each<Row>([
     ['rooms without ids (their names are checked by uniqueNames)', rooms({ name: 'A' }, { name: 'a' }), []],
     ['distinct ids', rooms({ id: 'r1', name: 'A' }, { id: 'r2', name: 'B' }), []],
+    ['one id on three rooms: both point at the first', rooms({ id: 'r1', name: 'A' }, { id: 'R1', name: 'B' }, { id: 'r1', name: 'C' }), [
+      between(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id']),
+      between(['rooms', 2, 'id'], "room 'C'", 'id', `id 'r1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id']),
+    ]],
     ['an id that is another room\'s name is fine when that room has its own id', rooms({ id: 'r1', name: 'B' }, { id: 'B', name: 'C' }), []],
     ['one id on two rooms, ignoring case', rooms({ id: 'r1', name: 'A' }, { id: 'R1', name: 'B' }),
       [between(['rooms', 1, 'id'], "room 'B'", 'id', `id 'R1' is also the key (id, or name without an id) of room 'A' (rooms[0]): ${OWN_ID}`, ['rooms', 0, 'id'])]],
@@ -246,6 +281,8 @@ describe('uniqueMailboxes', () => {
   test.each<Row>([
     ['rooms without mailboxes', rooms({ name: 'A' }, { name: 'B' }), []],
     ['distinct mailboxes', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'b@contoso.com' }), []],
+    // Lower case tells them apart; upper case would not (STRASSE for both).
+    ['ss and \u00df are two mailboxes', rooms({ name: 'A', mailbox: 'strasse@contoso.com' }, { name: 'B', mailbox: 'stra\u00dfe@contoso.com' }), []],
     ['one mailbox on two rooms, ignoring case', rooms({ name: 'A', mailbox: 'a@contoso.com' }, { name: 'B', mailbox: 'A@contoso.com' }),
       [between(['rooms', 1, 'mailbox'], "room 'B'", 'mailbox', "mailbox 'A@contoso.com' is also the mailbox of room 'A' (rooms[0]): a resource mailbox belongs to one room", ['rooms', 0, 'mailbox'])]],
   ])('%s', run(uniqueMailboxes));
@@ -256,6 +293,12 @@ describe('references', () => {
     ({ ...rooms(...list), profiles: names.map((name) => ({ ...std, name })), skillGroups: [{ name: 'Conferencing' }] });
   test.each<Row>([
     ['a known profile and skill group', withProfiles(['Std'], { profile: 'Std', skillGroups: ['Conferencing'] }), []],
+    // Values of other types are the schema's problems.
+    ['a number and a list among the skill groups', withProfiles(['Std'], { skillGroups: [42, ['Caf\u00e9'], 'Conferencing'] as unknown as string[] }), []],
+    ['a profile declared with a number for a name', { ...rooms({ profile: '42' }), profiles: [{ ...std, name: 42 as unknown as string }] },
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile '42' must name a profile of this inventory ('42')")]],
+    ['a profile declared with a list for a name', { ...rooms({ profile: 'Caf\u00e9' }), profiles: [{ ...std, name: ['Caf\u00e9'] as unknown as string }] },
+      [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Caf\u00e9' must name a profile of this inventory ('Caf\u00e9')")]],
     ['an unknown profile', withProfiles(['Std', 'Big'], { profile: 'Standard' }),
       [problem(['rooms', 0, 'profile'], "room 'A'", 'profile', "profile 'Standard' must name a profile of this inventory ('Std', 'Big')")]],
     // A4B would take 'std' for 'Std' (names are unique ignoring case); the inventory asks for the declared name.
@@ -301,6 +344,10 @@ describe('calendarLink', () => {
     ['no link', {}, []],
     ['a delegate link', link(delegate), []],
     ['an application link', link(application), []],
+    // Missing or mistyped values are the schema's problems.
+    ['a link without a tenant id', link({ ...delegate, tenantId: undefined }), []],
+    ['a service account that is a number', link({ ...delegate, serviceAccount: 42 }), []],
+    ['an application id that is a number', link({ ...application, applicationId: 42 }), []],
     ['a tenant GUID in capitals', link({ ...delegate, tenantId: '72F988BF-86F1-41AF-91AB-2D7CD011DB47' }), []],
     ['the shortest domain', link({ ...delegate, tenantId: 'a.io' }), []],
     ['a tenant name without its domain', link({ ...delegate, tenantId: 'contoso' }), [problem(['calendarLink', 'tenantId'], 'calendarLink', 'tenantId', `tenantId 'contoso' ${TENANT}`)]],
