@@ -104,32 +104,39 @@ test.each([
   expect(isThrottling(error)).toBe(expected);
 });
 
+/**
+ * A real A4B client whose HTTP handler answers from a script (`[status, body]` per attempt, taken in order), with the
+ * SDK's own retries but not their backoff: pacing and counting must see each attempt, not only the call's outcome.
+ */
+function scriptedClient(answers: Array<[number, string]>, attempts: number, onSend: () => void = () => undefined): AlexaForBusinessClient {
+  return new AlexaForBusinessClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
+    requestHandler: {
+      handle: async () => {
+        onSend();
+        const [statusCode, body] = answers.shift()!;
+        return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
+      },
+    },
+  });
+}
+const get = () => new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/r' });
+const ok: [number, string] = [200, '{"Room":{}}'];
+const throttle: [number, string] = [400, '{"__type":"ThrottlingException","message":"Rate exceeded"}'];
+const invalid: [number, string] = [400, '{"__type":"NotFoundException","message":"no such room"}'];
+
 describe('pace(): every attempt of a real A4B client takes its slot', () => {
   // The client's HTTP handler answers from a script; the rate's clock is fake, and calls are 10 s apart so none waits.
   function pacedClient(answers: Array<[number, string]>, attempts = 1) {
     let t = 10_000;
     const rate = new SendRate(() => t);
     const sent: number[] = [];
-    const client = new AlexaForBusinessClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      // The SDK's own retries, without their backoff: pacing must see each attempt, not only the call's outcome.
-      retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
-      requestHandler: {
-        handle: async () => {
-          sent.push(t);
-          const [statusCode, body] = answers.shift()!;
-          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
-        },
-      },
-    });
+    const client = scriptedClient(answers, attempts, () => sent.push(t));
     expect(pace(client, rate)).toBe(rate);
     return { client, rate, sent, advance: (ms: number) => { t += ms; } };
   }
-  const get = () => new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/r' });
-  const ok: [number, string] = [200, '{"Room":{}}'];
-  const throttle: [number, string] = [400, '{"__type":"ThrottlingException","message":"Rate exceeded"}'];
-  const invalid: [number, string] = [400, '{"__type":"NotFoundException","message":"no such room"}'];
 
   test('a throttle lowers the rate, another error does not, a success raises it', async () => {
     const { client, rate, sent, advance } = pacedClient([ok, ok, throttle, invalid, ok]);
@@ -152,19 +159,7 @@ describe('pace(): every attempt of a real A4B client takes its slot', () => {
     const clock = new ManualClock(10_000);
     const rate = new SendRate(() => clock.now());
     const sent: number[] = [];
-    const answers = [ok, throttle, ok];
-    const client = new AlexaForBusinessClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      retryStrategy: new ConfiguredRetryStrategy(1, () => 0),
-      requestHandler: {
-        handle: async () => {
-          sent.push(clock.now());
-          const [statusCode, body] = answers.shift()!;
-          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
-        },
-      },
-    });
+    const client = scriptedClient([ok, throttle, ok], 1, () => sent.push(clock.now()));
     pace(client, rate, clock);
     await client.send(get());
     await expect(client.send(get())).rejects.toMatchObject({ name: 'ThrottlingException' });
@@ -191,24 +186,10 @@ describe('pace(): every attempt of a real A4B client takes its slot', () => {
 describe('countThrottles(): the drift monitor counts every throttled attempt of a real A4B client', () => {
   function countedClient(answers: Array<[number, string]>, attempts: number) {
     let throttled = 0;
-    const client = new AlexaForBusinessClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-      retryStrategy: new ConfiguredRetryStrategy(attempts, () => 0),
-      requestHandler: {
-        handle: async () => {
-          const [statusCode, body] = answers.shift()!;
-          return { response: new HttpResponse({ statusCode, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: Readable.from([Buffer.from(body)]) }) };
-        },
-      },
-    });
+    const client = scriptedClient(answers, attempts);
     countThrottles(client, () => throttled++);
     return { client, throttled: () => throttled, left: () => answers.length };
   }
-  const get = () => new GetRoomCommand({ RoomArn: 'arn:aws:a4b:us-east-1:123456789012:room/r' });
-  const ok: [number, string] = [200, '{"Room":{}}'];
-  const throttle: [number, string] = [400, '{"__type":"ThrottlingException","message":"Rate exceeded"}'];
-  const invalid: [number, string] = [400, '{"__type":"NotFoundException","message":"no such room"}'];
 
   test('each throttled attempt inside the SDK\'s retries counts once; a call that then succeeds still counted them; other errors do not', async () => {
     const { client, throttled, left } = countedClient([throttle, throttle, ok, invalid, throttle, throttle, throttle], 3);
