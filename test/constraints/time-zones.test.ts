@@ -36,10 +36,12 @@ describe('time zones', () => {
     }
   });
 
-  test.each([
+  test.each<[string, boolean]>([
     ['Europe/Berlin', true], ['America/New_York', true], ['UTC', true], ['Etc/GMT+5', true],
     ['US/Eastern', true], ['europe/berlin', true], ['Asia/Kolkata', true], ['Asia/Calcutta', true],
     ['Europe/Berlni', false], ['Mars/Olympus_Mons', false], ['', false], ['Europe/Berlin ', false], ['GMT+25', false],
+    // An area alone is no zone.
+    ...['Etc', 'Africa', 'America', 'Antarctica', 'Arctic', 'Asia', 'Atlantic', 'Australia', 'Europe', 'Indian', 'Pacific'].map((area): [string, boolean] => [`${area}/`, false]),
   ])('isTimeZone(%j) is %s, as Intl answers', (tz, expected) => {
     expect(isTimeZone(tz)).toBe(expected);
     expect(intlAccepts(tz)).toBe(expected);
