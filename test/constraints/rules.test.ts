@@ -47,6 +47,12 @@ describe('integerProblem and enumProblem', () => {
     expect(integerProblem(IntegerRules[rule], value)).toBe(problem);
   });
 
+  // Steps count from the minimum, which need not be a multiple of the step.
+  test.each<[number, string | undefined]>([[1, undefined], [4, undefined], [10, undefined], [3, 'must be 1 to 10 in steps of 3'], [5, 'must be 1 to 10 in steps of 3']])(
+    'steps of 3 from 1: %p: %p', (value, problem) => {
+      expect(integerProblem({ min: 1, max: 10, step: 3 }, value)).toBe(problem);
+    });
+
   test.each<[string, string | undefined]>([['METRIC', undefined], ['metric', 'must be one of METRIC, IMPERIAL'], ['', 'must be one of METRIC, IMPERIAL']])(
     'DistanceUnit %p: %p', (value, problem) => {
       expect(enumProblem(EnumValues.DistanceUnit, value)).toBe(problem);
@@ -66,9 +72,13 @@ describe('patterns', () => {
     ['GUID one short', GUID_PATTERN, '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f', false],
     ['GUID with a g', GUID_PATTERN, 'gf1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', false],
     ['GUID with a prefix', GUID_PATTERN, 'x0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0', false],
+    ['GUID with a suffix', GUID_PATTERN, '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0x', false],
     ['domain', DOMAIN_PATTERN, 'contoso.onmicrosoft.com', true],
     ['domain in upper case', DOMAIN_PATTERN, 'Contoso.OnMicrosoft.com', true],
     ['domain without a dot', DOMAIN_PATTERN, 'contoso', false],
+    ['domain with a one-letter label', DOMAIN_PATTERN, 'x.contoso.com', true],
+    ['domain with a digit in its top level', DOMAIN_PATTERN, 'contoso.c0m', false],
+    ['domain ending in -', DOMAIN_PATTERN, 'contoso.com-', false],
     ['domain label starting with -', DOMAIN_PATTERN, '-contoso.com', false],
     ['domain with a one-letter top level', DOMAIN_PATTERN, 'contoso.c', false],
     ['domain of 3 characters', DOMAIN_PATTERN, 'a.b', false],
@@ -104,6 +114,8 @@ describe('patterns', () => {
     [`arn:aws:a4b:us-east-1:123456789012:device/${'x'.repeat(1017)}`, true],
     [`arn:aws:a4b:us-east-1:123456789012:device/${'x'.repeat(1018)}`, false],
     ['see arn:aws:a4b:us-east-1:123456789012:device/x', false],
+    // An ARN of another service that holds a device ARN in its resource is not a device.
+    ['arn:aws:s3:::bucket/arn:aws:a4b:us-east-1:123456789012:device/x', false],
   ])('isDeviceArn(%p) is %p', (value, ok) => {
     expect(isDeviceArn(value)).toBe(ok);
   });

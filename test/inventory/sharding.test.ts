@@ -92,6 +92,14 @@ describe('where known names go', () => {
     }
   });
 
+  // RoomInventory takes 1 to 100 shards: a count that is not a power of two sees every bit of the hash, bit 5 (case) too.
+  test.each([[3], [10], [100]])('with %p shards, a name goes to its lower case\'s shard, whatever case it is written in', (shards) => {
+    for (const name of ['Board Room', 'Room 00042', 'Café Ost']) {
+      const shard = reference(name.toLowerCase()) % shards;
+      expect([shardOf(name, shards), shardOf(name.toUpperCase(), shards), shardOf(name.toLowerCase(), shards)]).toEqual([shard, shard, shard]);
+    }
+  });
+
   test.each([[0, 'Shard00'], [7, 'Shard07'], [31, 'Shard31'], [100, 'Shard100']])('shard %p is the nested stack %p', (shard, id) => {
     expect(shardId(shard)).toBe(id);
   });

@@ -102,6 +102,39 @@ describe('runBatches: retries of 429/503/504', () => {
     expect(scope.inFlight).toEqual([]);
   });
 
+  // Without a sleep of its own it waits on the timers (faked here: the test never waits), ending early at the
+  // request's deadline.
+  test('without a sleep option, the retry goes out when Retry-After has passed, not before', async () => {
+    jest.useFakeTimers();
+    try {
+      const graph = fakeGraph((_id, attempt) => (attempt === 1 ? { status: 429, headers: { 'Retry-After': '3' } } : { status: 200 }));
+      const done = runBatches([get('a')], graph.post);
+      await jest.advanceTimersByTimeAsync(2999);
+      expect(graph.posts).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(graph.posts).toHaveLength(2);
+      expect((await done).get('a')?.status).toBe(200);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('without a sleep option, the request\'s deadline ends the wait at once', async () => {
+    jest.useFakeTimers();
+    try {
+      const graph = fakeGraph((_id, attempt) => (attempt === 1 ? { status: 503, headers: { 'Retry-After': '60' } } : { status: 200 }));
+      const scope = new RequestScope();
+      const done = runInRequest(scope, () => runBatches([get('a')], graph.post));
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(graph.posts).toHaveLength(1);
+      scope.abort();
+      expect((await done).get('a')?.status).toBe(200);
+      expect(graph.posts).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('an answer for an id that was not asked for is left out', async () => {
     const results = await runBatches([get('a')], async () => ({ responses: [{ id: 'a', status: 200 }, { id: 'zzz', status: 200 }] }));
     expect([...results.keys()]).toEqual(['a']);
